@@ -1,0 +1,111 @@
+import TOML
+
+/// A value from budgets.toml with where it was written, so that a report can say
+/// which line set the budget that broke.
+public struct Located<Value: Sendable>: Sendable {
+  public var value: Value
+  public var position: TOMLPosition
+
+  public init(_ value: Value, at position: TOMLPosition) {
+    self.value = value
+    self.position = position
+  }
+}
+
+extension Located: Equatable where Value: Equatable {}
+
+public enum Metric: String, Sendable, CaseIterable {
+  case compressed, uncompressed
+}
+
+/// `[defaults]`: what every image inherits unless it says otherwise.
+public struct Defaults: Sendable {
+  public var metric: Metric = .compressed
+  /// What growth is measured against: the merge-base of HEAD with this revision.
+  public var base: String = "main"
+  public var maxGrowth: Located<Growth>? = nil
+  /// How deep per-path sizes are recorded (`/usr/local/lib/python3.12` is depth 4).
+  public var pathDepth: Int = 4
+
+  public init() {}
+}
+
+/// `[image.NAME]`: one image's budget.
+public struct ImageBudget: Sendable {
+  public var name: String
+  public var position: TOMLPosition
+  public var owner: String? = nil
+  /// Default SOURCE for `measure` (`docker-archive:build/api.tar`).
+  public var source: String? = nil
+  /// Paths in the repository that can change this image; bisect skips other commits.
+  public var context: [String] = []
+  /// How bisect builds a commit that has no measurement.
+  public var build: String? = nil
+  public var metric: Metric
+  public var base: String
+  public var pathDepth: Int
+  public var max: Located<ByteSize>? = nil
+  public var warn: Located<ByteSize>? = nil
+  public var maxGrowth: Located<Growth>? = nil
+  public var maxLayer: Located<ByteSize>? = nil
+  public var maxWasted: Located<ByteSize>? = nil
+  public var forbid: [Located<PathPattern>] = []
+  /// Paths that must stay in the image: guards against slimming too far.
+  public var require: [Located<String>] = []
+  /// `[image.NAME.paths]`: caps on the bytes under a directory, in file order.
+  public var paths: [(path: String, limit: Located<ByteSize>)] = []
+
+  public init(name: String, position: TOMLPosition, defaults: Defaults) {
+    self.name = name
+    self.position = position
+    self.metric = defaults.metric
+    self.base = defaults.base
+    self.pathDepth = defaults.pathDepth
+    self.maxGrowth = defaults.maxGrowth
+  }
+}
+
+/// The kinds of event `[notify] on` may name.
+public enum EventKind: String, Sendable, CaseIterable {
+  case violation, check, bisect, report
+}
+
+/// `[notify]`: where findings are posted.
+public struct NotifySettings: Sendable {
+  public var webhooks: [Located<String>] = []
+  /// The name of the environment variable that holds the signing secret.
+  public var secretEnv: String? = nil
+  public var on: [EventKind] = [.violation, .bisect]
+  /// Extra headers; `${NAME}` in a value is replaced from the environment when sent.
+  public var headers: [(name: String, value: String)] = []
+  /// A body template for receivers that want their own shape (`{"body": {{comment}}}`).
+  public var body: String? = nil
+  public var allowInsecure: Bool = false
+
+  public init() {}
+}
+
+/// `[report]`: the weekly email.
+public struct ReportSettings: Sendable {
+  public var to: [String] = []
+  public var from: String? = nil
+  public var smtp: String? = nil
+  public var userEnv: String? = nil
+  public var passwordEnv: String? = nil
+
+  public init() {}
+}
+
+/// budgets.toml, understood.
+public struct BudgetFile: Sendable {
+  public var path: String
+  public var defaults = Defaults()
+  /// In the order the file declares them.
+  public var images: [ImageBudget] = []
+  public var notify: NotifySettings? = nil
+  public var report: ReportSettings? = nil
+
+  public init(path: String) { self.path = path }
+
+  public func image(named name: String) -> ImageBudget? { images.first { $0.name == name } }
+}

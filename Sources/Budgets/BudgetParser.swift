@@ -1,0 +1,449 @@
+import TOML
+
+/// budgets.toml → `BudgetFile`. Reads the whole file and reports every problem at
+/// once, each with its line and column, rather than stopping at the first.
+public enum BudgetParser {
+  public static func parse(_ bytes: [UInt8], path: String) throws(BudgetError) -> BudgetFile {
+    let root: TOMLTable
+    do {
+      root = try TOMLDocument.parse(bytes)
+    } catch {
+      throw BudgetError(problems: [BudgetProblem(file: path, position: error.position, message: error.message)])
+    }
+    let reader = BudgetReader(file: path)
+    let budgets = reader.readFile(root)
+    if !reader.problems.isEmpty {
+      throw BudgetError(problems: reader.problems.sorted { $0.position < $1.position })
+    }
+    return budgets
+  }
+
+  public static func parse(_ text: String, path: String = "budgets.toml") throws(BudgetError) -> BudgetFile {
+    try parse(Array(text.utf8), path: path)
+  }
+}
+
+/// Walks the TOML tree section by section; each accessor reports a wrong type or a
+/// bad value and returns nil, so reading goes on and collects everything.
+final class BudgetReader {
+  let file: String
+  private(set) var problems: [BudgetProblem] = []
+
+  init(file: String) { self.file = file }
+
+  static let topKeys = ["defaults", "image", "notify", "report"]
+  static let defaultKeys = ["metric", "base", "max_growth", "path_depth"]
+  static let imageKeys = [
+    "owner", "source", "context", "build", "metric", "base", "path_depth", "max", "warn", "max_growth", "max_layer",
+    "max_wasted", "forbid", "require", "paths",
+  ]
+  static let notifyKeys = ["webhook", "secret_env", "on", "headers", "body", "allow_insecure"]
+  static let reportKeys = ["to", "from", "smtp", "user_env", "password_env"]
+  /// Keys people reach for to write a secret inline; they get a pointed message.
+  static let secretKeys = ["secret", "token", "password", "api_key", "key", "user", "username"]
+
+  func readFile(_ root: TOMLTable) -> BudgetFile {
+    var budgets = BudgetFile(path: file)
+    for entry in root.entries where entry.key == "defaults" {
+      if let table = table(entry, "[defaults]") { budgets.defaults = readDefaults(table) }
+    }
+    for entry in root.entries {
+      switch entry.key {
+      case "defaults": break
+      case "image":
+        if let images = table(entry, "[image.NAME]") { budgets.images = readImages(images, defaults: budgets.defaults) }
+      case "notify":
+        if let table = table(entry, "[notify]") { budgets.notify = readNotify(table) }
+      case "report":
+        if let table = table(entry, "[report]") { budgets.report = readReport(table) }
+      default: unknownKey(entry, in: "the top level", known: Self.topKeys)
+      }
+    }
+    return budgets
+  }
+
+  // MARK: Sections
+
+  private func readDefaults(_ table: TOMLTable) -> Defaults {
+    var defaults = Defaults()
+    for entry in table.entries {
+      switch entry.key {
+      case "metric": if let metric = metric(entry) { defaults.metric = metric }
+      case "base": if let base = string(entry) { defaults.base = base.value }
+      case "max_growth": defaults.maxGrowth = growth(entry)
+      case "path_depth": if let depth = pathDepth(entry) { defaults.pathDepth = depth }
+      default: unknownKey(entry, in: "[defaults]", known: Self.defaultKeys)
+      }
+    }
+    return defaults
+  }
+
+  private func readImages(_ images: TOMLTable, defaults: Defaults) -> [ImageBudget] {
+    images.entries.compactMap { entry in
+      if !isValidImageName(entry.key) {
+        report(
+          "image name \"\(entry.key)\" may hold only letters, digits, '.', '_' and '-'", at: entry.keyPosition)
+      }
+      guard case .table(let table) = entry.node.value else {
+        report(
+          "image.\(entry.key) must be a table: write [image.\(entry.key)] and its budgets below it, "
+            + "got \(describe(entry.node.value))", at: entry.node.position)
+        return nil
+      }
+      return readImage(entry.key, table, at: entry.node.position, defaults: defaults)
+    }
+  }
+
+  private func readImage(_ name: String, _ table: TOMLTable, at position: TOMLPosition, defaults: Defaults)
+    -> ImageBudget
+  {
+    var image = ImageBudget(name: name, position: position, defaults: defaults)
+    let section = "[image.\(name)]"
+    for entry in table.entries {
+      switch entry.key {
+      case "owner": image.owner = string(entry)?.value
+      case "source": image.source = source(entry)?.value
+      case "context": image.context = relativePaths(entry).map(\.value)
+      case "build": image.build = string(entry)?.value
+      case "metric": if let metric = metric(entry) { image.metric = metric }
+      case "base": if let base = string(entry) { image.base = base.value }
+      case "path_depth": if let depth = pathDepth(entry) { image.pathDepth = depth }
+      case "max": image.max = size(entry)
+      case "warn": image.warn = size(entry)
+      case "max_growth": image.maxGrowth = growth(entry)
+      case "max_layer": image.maxLayer = size(entry)
+      case "max_wasted": image.maxWasted = size(entry)
+      case "forbid": image.forbid = patterns(entry)
+      case "require": image.require = absolutePaths(entry)
+      case "paths": image.paths = pathCaps(entry, section: "[image.\(name).paths]")
+      default: unknownKey(entry, in: section, known: Self.imageKeys)
+      }
+    }
+    if let warn = image.warn, let max = image.max, warn.value >= max.value {
+      report(
+        "warn (\(warn.value)) must be below max (\(max.value)), or it never warns before failing", at: warn.position)
+    }
+    return image
+  }
+
+  private func readNotify(_ table: TOMLTable) -> NotifySettings {
+    var notify = NotifySettings()
+    for entry in table.entries where entry.key == "allow_insecure" {
+      notify.allowInsecure = boolean(entry) ?? false
+    }
+    for entry in table.entries {
+      switch entry.key {
+      case "webhook":
+        notify.webhooks = stringOrStrings(entry).filter { webhookURL($0, allowInsecure: notify.allowInsecure) }
+      case "secret_env": notify.secretEnv = environmentName(entry)
+      case "on": notify.on = events(entry)
+      case "headers": notify.headers = headers(entry)
+      case "body": notify.body = string(entry)?.value
+      case "allow_insecure": break
+      case _ where Self.secretKeys.contains(entry.key): secretInFile(entry, instead: "secret_env")
+      default: unknownKey(entry, in: "[notify]", known: Self.notifyKeys)
+      }
+    }
+    if notify.webhooks.isEmpty && table["webhook"] == nil {
+      report(
+        "[notify] needs a webhook = \"https://…\" to post to",
+        at: table.entries.first?.keyPosition ?? .init(line: 1, column: 1))
+    }
+    return notify
+  }
+
+  private func readReport(_ table: TOMLTable) -> ReportSettings {
+    var settings = ReportSettings()
+    for entry in table.entries {
+      switch entry.key {
+      case "to": settings.to = stringOrStrings(entry).filter { emailAddress($0) }.map(\.value)
+      case "from": settings.from = string(entry).flatMap { emailAddress($0) ? $0.value : nil }
+      case "smtp": settings.smtp = smtpURL(entry)
+      case "user_env": settings.userEnv = environmentName(entry)
+      case "password_env": settings.passwordEnv = environmentName(entry)
+      case _ where Self.secretKeys.contains(entry.key):
+        secretInFile(entry, instead: entry.key.hasPrefix("user") ? "user_env" : "password_env")
+      default: unknownKey(entry, in: "[report]", known: Self.reportKeys)
+      }
+    }
+    return settings
+  }
+
+  // MARK: Typed values
+
+  func report(_ message: String, at position: TOMLPosition) {
+    problems.append(BudgetProblem(file: file, position: position, message: message))
+  }
+
+  private func table(_ entry: TOMLTable.Entry, _ form: String) -> TOMLTable? {
+    guard case .table(let table) = entry.node.value else {
+      report("\(entry.key) must be a table (\(form)), got \(describe(entry.node.value))", at: entry.node.position)
+      return nil
+    }
+    return table
+  }
+
+  private func string(_ entry: TOMLTable.Entry, example: String = "\"…\"") -> Located<String>? {
+    guard case .string(let text) = entry.node.value else {
+      report(
+        "\(entry.key) must be a string like \(example), got \(describe(entry.node.value))", at: entry.node.position)
+      return nil
+    }
+    return Located(text, at: entry.node.position)
+  }
+
+  private func boolean(_ entry: TOMLTable.Entry) -> Bool? {
+    guard case .boolean(let flag) = entry.node.value else {
+      report("\(entry.key) must be true or false, got \(describe(entry.node.value))", at: entry.node.position)
+      return nil
+    }
+    return flag
+  }
+
+  private func size(_ entry: TOMLTable.Entry) -> Located<ByteSize>? {
+    guard case .string(let text) = entry.node.value else {
+      let hint =
+        if case .integer(let number) = entry.node.value {
+          " (write \"\(number) MB\", or \"\(number) B\" for bytes)"
+        } else { "" }
+      report(
+        "\(entry.key) must be a size like \"450 MB\", got \(describe(entry.node.value))\(hint)", at: entry.node.position
+      )
+      return nil
+    }
+    switch ByteSize.parse(text) {
+    case .success(let size): return Located(size, at: entry.node.position)
+    case .failure(let error):
+      report("\(entry.key): \(error.message)", at: entry.node.position)
+      return nil
+    }
+  }
+
+  private func growth(_ entry: TOMLTable.Entry) -> Located<Growth>? {
+    guard let text = string(entry, example: "\"+5%\" or \"+20 MB\"") else { return nil }
+    switch Growth.parse(text.value) {
+    case .success(let growth): return Located(growth, at: text.position)
+    case .failure(let error):
+      report("\(entry.key): \(error.message)", at: text.position)
+      return nil
+    }
+  }
+
+  private func metric(_ entry: TOMLTable.Entry) -> Metric? {
+    guard let text = string(entry, example: "\"compressed\"") else { return nil }
+    guard let metric = Metric(rawValue: text.value) else {
+      let hint =
+        Suggestion.closest(to: text.value, among: Metric.allCases.map(\.rawValue)).map { "did you mean \"\($0)\"? " }
+        ?? ""
+      report("metric \"\(text.value)\" is unknown: \(hint)use \"compressed\" or \"uncompressed\"", at: text.position)
+      return nil
+    }
+    return metric
+  }
+
+  private func pathDepth(_ entry: TOMLTable.Entry) -> Int? {
+    guard case .integer(let depth) = entry.node.value, (1...32).contains(depth) else {
+      report("path_depth must be an integer from 1 to 32, got \(describe(entry.node.value))", at: entry.node.position)
+      return nil
+    }
+    return Int(depth)
+  }
+
+  private func strings(_ entry: TOMLTable.Entry, example: String) -> [Located<String>] {
+    guard case .array(let nodes) = entry.node.value else {
+      report(
+        "\(entry.key) must be an array of strings like \(example), got \(describe(entry.node.value))",
+        at: entry.node.position)
+      return []
+    }
+    return nodes.compactMap { node in
+      guard case .string(let text) = node.value else {
+        report("\(entry.key) must hold only strings, got \(describe(node.value))", at: node.position)
+        return nil
+      }
+      return Located(text, at: node.position)
+    }
+  }
+
+  private func stringOrStrings(_ entry: TOMLTable.Entry) -> [Located<String>] {
+    if case .string(let text) = entry.node.value { return [Located(text, at: entry.node.position)] }
+    return strings(entry, example: "[\"…\", \"…\"]")
+  }
+
+  // MARK: Checked strings
+
+  private func source(_ entry: TOMLTable.Entry) -> Located<String>? {
+    guard let text = string(entry, example: "\"docker-archive:build/api.tar\"") else { return nil }
+    let transports = ["docker-archive:", "oci:", "oci-archive:", "docker://", "docker-daemon:"]
+    guard text.value == "-" || transports.contains(where: { text.value.hasPrefix($0) && text.value.count > $0.count })
+    else {
+      report(
+        "source \"\(text.value)\" names no transport: use docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH, "
+          + "docker://HOST/REPO:TAG or docker-daemon:REF", at: text.position)
+      return nil
+    }
+    return text
+  }
+
+  private func relativePaths(_ entry: TOMLTable.Entry) -> [Located<String>] {
+    strings(entry, example: "[\"api/\", \"docker/api.Dockerfile\"]").filter { path in
+      if path.value.hasPrefix("/") || path.value.split(separator: "/").contains("..") || path.value.isEmpty {
+        report(
+          "context path \"\(path.value)\" must be relative to the repository root, like \"api/\"", at: path.position)
+        return false
+      }
+      return true
+    }
+  }
+
+  private func absolutePaths(_ entry: TOMLTable.Entry) -> [Located<String>] {
+    strings(entry, example: "[\"/app/sdk/\"]").filter { path in
+      if !path.value.hasPrefix("/") {
+        report(
+          "\(entry.key) path \"\(path.value)\" must be an absolute path in the image, like \"/\(path.value)\"",
+          at: path.position)
+        return false
+      }
+      return true
+    }
+  }
+
+  private func patterns(_ entry: TOMLTable.Entry) -> [Located<PathPattern>] {
+    strings(entry, example: "[\"**/__pycache__/**\", \"/usr/bin/gcc*\"]").compactMap { text in
+      do throws(SizeSyntaxError) {
+        return Located(try PathPattern(text.value), at: text.position)
+      } catch {
+        report("forbid pattern \(error.message)", at: text.position)
+        return nil
+      }
+    }
+  }
+
+  private func pathCaps(_ entry: TOMLTable.Entry, section: String) -> [(path: String, limit: Located<ByteSize>)] {
+    guard let table = table(entry, section) else { return [] }
+    return table.entries.compactMap { cap in
+      guard cap.key.hasPrefix("/") else {
+        report(
+          "\(section): \"\(cap.key)\" must be an absolute path in the image, like \"/\(cap.key)\"", at: cap.keyPosition)
+        return nil
+      }
+      guard let limit = size(cap) else { return nil }
+      let path = cap.key.count > 1 && cap.key.hasSuffix("/") ? String(cap.key.dropLast()) : cap.key
+      return (path, limit)
+    }
+  }
+
+  private func events(_ entry: TOMLTable.Entry) -> [EventKind] {
+    strings(entry, example: "[\"violation\", \"bisect\"]").compactMap { text in
+      guard let kind = EventKind(rawValue: text.value) else {
+        let names = EventKind.allCases.map(\.rawValue)
+        let hint = Suggestion.closest(to: text.value, among: names).map { "did you mean \"\($0)\"? " } ?? ""
+        report(
+          "unknown event \"\(text.value)\": \(hint)use \(names.map { "\"\($0)\"" }.joined(separator: ", "))",
+          at: text.position)
+        return nil
+      }
+      return kind
+    }
+  }
+
+  private func headers(_ entry: TOMLTable.Entry) -> [(name: String, value: String)] {
+    guard let table = table(entry, "[notify.headers]") else { return [] }
+    return table.entries.compactMap { header in
+      guard let value = string(header, example: "\"Bearer ${GITHUB_TOKEN}\"") else { return nil }
+      return (header.key, value.value)
+    }
+  }
+
+  private func environmentName(_ entry: TOMLTable.Entry) -> String? {
+    guard let name = string(entry, example: "\"SIZEBUDGET_WEBHOOK_SECRET\"") else { return nil }
+    let valid =
+      !name.value.isEmpty
+      && name.value.utf8.allSatisfy {
+        $0 == UInt8(ascii: "_") || ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122)
+      }
+      && !(name.value.utf8.first! >= 48 && name.value.utf8.first! <= 57)
+    guard valid else {
+      report(
+        "\(entry.key) must name an environment variable (like \"SIZEBUDGET_WEBHOOK_SECRET\"), not hold its value",
+        at: name.position)
+      return nil
+    }
+    return name.value
+  }
+
+  private func webhookURL(_ url: Located<String>, allowInsecure: Bool) -> Bool {
+    guard let parsed = SimpleURL(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
+      report("webhook \"\(url.value)\" must be an http:// or https:// URL", at: url.position)
+      return false
+    }
+    if parsed.scheme == "http" && !parsed.isLoopback && !allowInsecure {
+      report(
+        "webhook \"\(url.value)\" uses plain http:// to a host that is not loopback: use https://, "
+          + "or set allow_insecure = true in [notify] if you accept that", at: url.position)
+      return false
+    }
+    return true
+  }
+
+  private func smtpURL(_ entry: TOMLTable.Entry) -> String? {
+    guard let text = string(entry, example: "\"smtp://localhost:25\"") else { return nil }
+    guard let url = SimpleURL(text.value), url.scheme == "smtp" || url.scheme == "smtps" else {
+      report("smtp must be an smtp://HOST[:PORT] or smtps://HOST[:PORT] URL, got \"\(text.value)\"", at: text.position)
+      return nil
+    }
+    if url.hasUserInfo {
+      report(
+        "smtp must not carry a user or password: name their environment variables with user_env and password_env",
+        at: text.position)
+      return nil
+    }
+    return text.value
+  }
+
+  private func emailAddress(_ address: Located<String>) -> Bool {
+    let parts = address.value.split(separator: "@", omittingEmptySubsequences: false)
+    let valid =
+      parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+      && !address.value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
+    if !valid { report("\"\(address.value)\" is not an email address like \"team@example.com\"", at: address.position) }
+    return valid
+  }
+
+  private func isValidImageName(_ name: String) -> Bool {
+    !name.isEmpty
+      && name.unicodeScalars.allSatisfy {
+        ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "._-".unicodeScalars.contains($0)
+      }
+  }
+
+  // MARK: Key problems
+
+  private func unknownKey(_ entry: TOMLTable.Entry, in section: String, known: [String]) {
+    if let suggestion = Suggestion.closest(to: entry.key, among: known) {
+      report("unknown key \"\(entry.key)\" in \(section): did you mean \"\(suggestion)\"?", at: entry.keyPosition)
+    } else {
+      report(
+        "unknown key \"\(entry.key)\" in \(section); known keys: \(known.joined(separator: ", "))",
+        at: entry.keyPosition)
+    }
+  }
+
+  private func secretInFile(_ entry: TOMLTable.Entry, instead: String) {
+    report(
+      "\(entry.key) must not be written in budgets.toml, which is committed: put it in an environment variable "
+        + "and name that variable with \(instead)", at: entry.keyPosition)
+  }
+
+  private func describe(_ value: TOMLValue) -> String {
+    switch value {
+    case .string(let text): "the string \"\(text)\""
+    case .integer(let number): "the integer \(number)"
+    case .float(let number): "the float \(number)"
+    case .boolean(let flag): "the boolean \(flag)"
+    case .array: "an array"
+    case .table: "a table"
+    default: value.typeNameWithArticle
+    }
+  }
+}

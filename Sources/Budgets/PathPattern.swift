@@ -1,0 +1,99 @@
+/// A glob over absolute paths in an image: `*` and `?` stay within one path segment,
+/// `**` spans any number of segments (none included). A pattern that does not start
+/// with `/` matches at any depth, as in `.gitignore` (`__pycache__/**` is
+/// `**/__pycache__/**`). A trailing `/` means "everything under this directory".
+public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
+  public let text: String
+  private let segments: [Segment]
+
+  enum Segment: Hashable {
+    case anyDepth
+    case literal(String)
+    case glob([UInt8])
+  }
+
+  public init(_ text: String) throws(SizeSyntaxError) {
+    self.text = text
+    guard !text.trimmingWhitespace().isEmpty else { throw SizeSyntaxError("an empty path pattern matches nothing") }
+    var body = text
+    if !body.hasPrefix("/") && !body.hasPrefix("**") { body = "**/" + body }
+    if body.hasSuffix("/") { body += "**" }
+    var segments: [Segment] = []
+    for part in body.split(separator: "/", omittingEmptySubsequences: true) {
+      if part == "**" {
+        if segments.last != .anyDepth { segments.append(.anyDepth) }
+      } else if part.contains("**") {
+        throw SizeSyntaxError("\"\(text)\": '**' must be a whole path segment, like \"/usr/**/gcc\"")
+      } else if part.contains(where: { $0 == "*" || $0 == "?" }) {
+        segments.append(.glob(Array(part.utf8)))
+      } else {
+        segments.append(.literal(String(part)))
+      }
+    }
+    self.segments = segments
+  }
+
+  public var description: String { text }
+
+  /// Whether an absolute path (`/usr/bin/gcc-12`) matches.
+  public func matches(_ path: String) -> Bool {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+    return matches(parts[...], segments[...])
+  }
+
+  /// The leading directories that every match starts with (`/app/tests` for
+  /// `/app/tests/**`, empty for `**/__pycache__/**`).
+  public var literalPrefix: String {
+    var prefix = ""
+    for segment in segments {
+      guard case .literal(let name) = segment else { break }
+      prefix += "/" + name
+    }
+    return prefix
+  }
+
+  private func matches(_ path: ArraySlice<Substring>, _ pattern: ArraySlice<Segment>) -> Bool {
+    guard let first = pattern.first else { return path.isEmpty }
+    switch first {
+    case .anyDepth:
+      let rest = pattern.dropFirst()
+      if rest.isEmpty { return true }
+      var remaining = path
+      while true {
+        if matches(remaining, rest) { return true }
+        guard !remaining.isEmpty else { return false }
+        remaining = remaining.dropFirst()
+      }
+    case .literal(let name):
+      guard let segment = path.first, segment == name else { return false }
+      return matches(path.dropFirst(), pattern.dropFirst())
+    case .glob(let glob):
+      guard let segment = path.first, Self.globMatches(glob[...], Array(segment.utf8)[...]) else { return false }
+      return matches(path.dropFirst(), pattern.dropFirst())
+    }
+  }
+
+  /// `*` and `?` within one segment, iteratively with one backtrack point.
+  static func globMatches(_ pattern: ArraySlice<UInt8>, _ name: ArraySlice<UInt8>) -> Bool {
+    var p = pattern.startIndex
+    var n = name.startIndex
+    var star: (pattern: Int, name: Int)? = nil
+    while n < name.endIndex {
+      if p < pattern.endIndex, pattern[p] == UInt8(ascii: "?") || pattern[p] == name[n] {
+        p += 1
+        n += 1
+      } else if p < pattern.endIndex, pattern[p] == UInt8(ascii: "*") {
+        star = (p, n)
+        p += 1
+      } else if let last = star {
+        p = last.pattern + 1
+        n = last.name + 1
+        star = (last.pattern, last.name + 1)
+      } else {
+        return false
+      }
+    }
+    while p < pattern.endIndex, pattern[p] == UInt8(ascii: "*") { p += 1 }
+    return p == pattern.endIndex
+  }
+}

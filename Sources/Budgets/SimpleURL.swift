@@ -1,0 +1,26 @@
+/// Just enough URL parsing to validate budgets.toml without Foundation: scheme, host,
+/// whether credentials were embedded.
+struct SimpleURL {
+  var scheme: String
+  var host: String
+  var hasUserInfo: Bool
+
+  init?(_ text: String) {
+    guard let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") else { return nil }
+    scheme = text[..<colon].lowercased()
+    let rest = text[text.index(colon, offsetBy: 3)...]
+    var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    hasUserInfo = authority.contains("@")
+    if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+    if authority.hasPrefix("[") {
+      host = String(authority.dropFirst().prefix { $0 != "]" })
+    } else {
+      host = String(authority.prefix { $0 != ":" })
+    }
+    guard !scheme.isEmpty, !host.isEmpty else { return nil }
+  }
+
+  var isLoopback: Bool {
+    host == "localhost" || host == "::1" || host.hasPrefix("127.")
+  }
+}

@@ -1,0 +1,84 @@
+import Budgets
+
+/// What `sizebudget validate` prints: the budgets as the tool understood them.
+public enum BudgetSummary {
+  public static func render(_ budgets: BudgetFile, terminal: TerminalStyle = .plain) -> String {
+    var out: [String] = []
+    let count = budgets.images.count
+    out.append(
+      terminal.apply(.good, "\(budgets.path): valid")
+        + ", \(count) image\(count == 1 ? "" : "s") (sizes in decimal units: 1 MB = 1,000,000 bytes)")
+    out.append("")
+    if budgets.images.isEmpty {
+      out.append("No [image.NAME] tables: nothing is budgeted yet.")
+    } else {
+      out.append(imageTable(budgets.images).render(terminal))
+      for image in budgets.images {
+        out.append("")
+        out.append(contentsOf: details(image, terminal: terminal))
+      }
+    }
+    out.append("")
+    out.append(contentsOf: settings(budgets))
+    return out.joined(separator: "\n")
+  }
+
+  private static func imageTable(_ images: [ImageBudget]) -> TextTable {
+    var table = TextTable([
+      .init("image"), .init("metric"), .init("max", .right), .init("warn", .right), .init("max growth", .right),
+      .init("max layer", .right), .init("max wasted", .right), .init("forbid", .right), .init("paths", .right),
+    ])
+    for image in images {
+      table.add([
+        image.name, image.metric.rawValue, text(image.max), text(image.warn),
+        image.maxGrowth.map { "\($0.value)" } ?? "-",
+        text(image.maxLayer), text(image.maxWasted), String(image.forbid.count), String(image.paths.count),
+      ])
+    }
+    return table
+  }
+
+  private static func details(_ image: ImageBudget, terminal: TerminalStyle) -> [String] {
+    var lines = [terminal.apply(.bold, image.name)]
+    func line(_ label: String, _ value: String) { lines.append("  \(label.padding(9)) \(value)") }
+    if let owner = image.owner { line("owner", owner) }
+    line("source", image.source ?? "(none: give SOURCE to measure)")
+    line("base", "merge-base with \(image.base); paths to depth \(image.pathDepth)")
+    if !image.context.isEmpty { line("context", image.context.joined(separator: ", ")) }
+    if let build = image.build { line("build", build) }
+    if !image.forbid.isEmpty { line("forbid", image.forbid.map(\.value.text).joined(separator: ", ")) }
+    if !image.require.isEmpty { line("require", image.require.map(\.value).joined(separator: ", ")) }
+    for cap in image.paths { line("path", "\(cap.path) ≤ \(cap.limit.value)") }
+    return lines
+  }
+
+  private static func settings(_ budgets: BudgetFile) -> [String] {
+    var lines: [String] = []
+    let defaults = budgets.defaults
+    lines.append(
+      "defaults: metric \(defaults.metric.rawValue), base \(defaults.base), max growth "
+        + (defaults.maxGrowth.map { "\($0.value)" } ?? "none") + ", path depth \(defaults.pathDepth)")
+    if let notify = budgets.notify {
+      let secret = notify.secretEnv.map { "signed with $\($0)" } ?? "unsigned (no secret_env)"
+      lines.append(
+        "notify:   \(notify.webhooks.map(\.value).joined(separator: ", ")), \(secret), on "
+          + notify.on.map(\.rawValue).joined(separator: ", "))
+    } else {
+      lines.append("notify:   off (no [notify])")
+    }
+    if let report = budgets.report {
+      lines.append("report:   to \(report.to.joined(separator: ", ")) via \(report.smtp ?? "sendmail or --output")")
+    } else {
+      lines.append("report:   off (no [report])")
+    }
+    return lines
+  }
+
+  private static func text(_ size: Located<ByteSize>?) -> String { size.map { "\($0.value)" } ?? "-" }
+}
+
+extension String {
+  func padding(_ width: Int) -> String {
+    self + String(repeating: " ", count: max(0, width - count))
+  }
+}

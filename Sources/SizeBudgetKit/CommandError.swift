@@ -1,0 +1,26 @@
+/// The exit statuses users and CI scripts rely on (DESIGN.md).
+public enum ExitStatus: Int32, Sendable {
+  /// Within budget (warnings allowed).
+  case ok = 0
+  /// A budget is broken.
+  case budgetBroken = 1
+  /// Usage or configuration error.
+  case usage = 2
+  /// A needed measurement is missing.
+  case missingMeasurement = 3
+}
+
+/// A failure that ends a command: what happened and what to do, and the exit status.
+public struct CommandError: Error, Sendable, CustomStringConvertible {
+  public var status: ExitStatus
+  public var message: String
+
+  public init(_ status: ExitStatus, _ message: String) {
+    self.status = status
+    self.message = message
+  }
+
+  public static func usage(_ message: String) -> CommandError { CommandError(.usage, message) }
+
+  public var description: String { message }
+}

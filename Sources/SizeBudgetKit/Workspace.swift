@@ -1,0 +1,68 @@
+import Budgets
+import Foundation
+
+/// Where a command runs: the repository's top directory and its budgets.toml.
+public struct Workspace: Sendable {
+  /// The top directory of the git work tree (or the current directory outside git).
+  public var root: URL
+  /// The git directory (`.git`), when inside a repository.
+  public var gitDirectory: URL?
+
+  /// Finds the repository that contains `directory` by walking up to a `.git`.
+  public static func discover(from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    -> Workspace
+  {
+    var candidate = directory.standardizedFileURL
+    while true {
+      let dotGit = candidate.appendingPathComponent(".git")
+      if FileManager.default.fileExists(atPath: dotGit.path) {
+        return Workspace(root: candidate, gitDirectory: resolveGitDirectory(dotGit))
+      }
+      let parent = candidate.deletingLastPathComponent()
+      if parent.path == candidate.path { return Workspace(root: directory, gitDirectory: nil) }
+      candidate = parent
+    }
+  }
+
+  /// `.git` is a directory, or (in worktrees and submodules) a file `gitdir: PATH`.
+  private static func resolveGitDirectory(_ dotGit: URL) -> URL {
+    var isDirectory: ObjCBool = false
+    _ = FileManager.default.fileExists(atPath: dotGit.path, isDirectory: &isDirectory)
+    guard !isDirectory.boolValue, let text = try? String(contentsOf: dotGit, encoding: .utf8),
+      text.hasPrefix("gitdir:")
+    else { return dotGit }
+    let path = text.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+    return URL(fileURLWithPath: path, relativeTo: dotGit.deletingLastPathComponent()).standardizedFileURL
+  }
+
+  /// `--config PATH` if given, else `budgets.toml` at the repository root.
+  public func budgetsPath(override: String?) -> String {
+    override ?? root.appendingPathComponent("budgets.toml").path
+  }
+
+  /// Reads and validates budgets.toml; every problem is reported, with exit status 2.
+  public func loadBudgets(override: String? = nil) throws(CommandError) -> BudgetFile {
+    let path = budgetsPath(override: override)
+    let shownPath = Self.displayPath(path)
+    guard let data = FileManager.default.contents(atPath: path) else {
+      let exists = FileManager.default.fileExists(atPath: path)
+      throw .usage(
+        exists
+          ? "cannot read \(shownPath): check its permissions"
+          : "no budgets file at \(shownPath): create budgets.toml at the repository root (see README) or pass --config PATH"
+      )
+    }
+    do {
+      return try BudgetParser.parse([UInt8](data), path: shownPath)
+    } catch {
+      throw .usage(error.description)
+    }
+  }
+
+  /// A path relative to the current directory when it is below it, as compilers print.
+  static func displayPath(_ path: String) -> String {
+    let current = FileManager.default.currentDirectoryPath
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+    return absolute.hasPrefix(current + "/") ? String(absolute.dropFirst(current.count + 1)) : path
+  }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import SizeBudgetKit
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+@main
+struct SizeBudget: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sizebudget",
+    abstract: "Size budgets for container images, enforced in git.",
+    discussion: """
+      Exit status: 0 within budget, 1 a budget is broken, 2 usage or configuration error,
+      3 a needed measurement is missing.
+      """,
+    version: SizeBudgetVersion.current,
+    subcommands: [ValidateCommand.self]
+  )
+
+  /// Parses, runs, and maps every failure to the documented exit statuses: usage
+  /// errors are 2 (not ArgumentParser's 64), library errors carry their own.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as CommandError {
+      printError("error: \(error.message)")
+      Glibc.exit(error.status.rawValue)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        print(fullMessage(for: error))
+        Glibc.exit(0)
+      }
+      printError(fullMessage(for: error))
+      Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+    }
+  }
+}
+
+func printError(_ message: String) {
+  let line = message.hasSuffix("\n") ? message : message + "\n"
+  _ = line.withCString { write(2, $0, strlen($0)) }
+}
+
+/// Options every command that reads budgets.toml shares.
+struct ConfigOptions: ParsableArguments {
+  @Option(name: .long, help: "The budgets file (default: budgets.toml at the repository root).")
+  var config: String?
+}
