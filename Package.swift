@@ -34,9 +34,14 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "toml-test-decoder", dependencies: ["TOML"]),
+    // `make bench`: in-process timings that Benchmarks/run.sh prints beside their peers.
+    .executableTarget(
+      name: "sizebudget-bench", dependencies: ["TOML", "Budgets"], path: "Benchmarks/sizebudget-bench"),
     .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
     .testTarget(name: "BudgetsTests", dependencies: ["Budgets", "TOML"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
+    // Drives the real binaries with real files, repositories, images and servers.
+    .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -27,7 +27,8 @@ struct SizeBudget: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
     } catch let error as CommandError {
-      printError("error: \(error.message)")
+      // One "error: " per line, so each `file:line:col: message` stands on its own.
+      printError(error.message.split(separator: "\n").map { "error: \($0)" }.joined(separator: "\n"))
       Glibc.exit(error.status.rawValue)
     } catch {
       let code = exitCode(for: error)

@@ -1,0 +1,46 @@
+# The two commands of the README's quick start are `make demo` and `make test`.
+SHARED ?= $(abspath ../shared)
+SWIFT_FLAGS ?=
+export SIZEBUDGET_SHARED := $(SHARED)
+
+.PHONY: all build release demo test bench fuzz format clean
+
+all: build
+
+build:
+	scripts/install-deps.sh build
+	swift build $(SWIFT_FLAGS)
+
+release:
+	scripts/install-deps.sh build
+	swift build -c release $(SWIFT_FLAGS)
+
+## The main job, end to end on real data, as a user would see it.
+demo:
+	scripts/install-deps.sh demo
+	swift build -c release $(SWIFT_FLAGS)
+	scripts/demo.sh
+
+## Every test: unit, conformance (toml-test), integration with real git, images and servers.
+test:
+	scripts/install-deps.sh test
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS)
+	python3 $(SHARED)/toml-test/run.py .build/debug/toml-test-decoder --show 20 | tail -n 3
+
+## Every benchmark, each figure beside its peer measured in the same run.
+bench:
+	scripts/install-deps.sh bench
+	swift build -c release $(SWIFT_FLAGS)
+	Benchmarks/run.sh
+
+## A longer fuzzing run of the TOML parser than the one in `make test`.
+fuzz:
+	swift build --build-tests $(SWIFT_FLAGS)
+	TOML_FUZZ_ITERATIONS=$${ITERATIONS:-2000000} swift test --skip-build --filter FuzzTests
+
+format:
+	swift format -i -r Sources Tests Benchmarks
+
+clean:
+	rm -rf .build

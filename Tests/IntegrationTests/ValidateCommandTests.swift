@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@Suite struct ValidateCommandTests {
+  @Test func theRepositorysOwnBudgetsAreValid() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let result = try CLI.run(["validate"], in: root.appendingPathComponent("Sources"))
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("budgets.toml: valid, 1 image"))
+    #expect(result.stdout.contains("api    compressed  180 MB  150 MB"))
+  }
+
+  @Test func aBrokenFileExitsTwoWithEveryProblem() throws {
+    let directory = try TemporaryDirectory()
+    try directory.write("budgets.toml", "[image.api]\nmax = 450\nmax_grwth = \"+5%\"\n")
+    let result = try CLI.run(["validate"], in: directory.url)
+    #expect(result.status == 2)
+    #expect(
+      result.stderr == """
+        error: budgets.toml:2:7: max must be a size like "450 MB", got the integer 450 (write "450 MB", or "450 B" for bytes)
+        error: budgets.toml:3:1: unknown key "max_grwth" in [image.api]: did you mean "max_growth"?
+
+        """)
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test func invalidTOMLExitsTwoWithLineAndColumn() throws {
+    let directory = try TemporaryDirectory()
+    try directory.write("budgets.toml", "[image.api\nmax = \"1 GB\"\n")
+    let result = try CLI.run(["validate"], in: directory.url)
+    #expect(result.status == 2)
+    #expect(result.stderr == "error: budgets.toml:1:11: expected ']' to close the table header [image.api]\n")
+  }
+
+  @Test func aMissingFileSaysWhatToDo() throws {
+    let directory = try TemporaryDirectory()
+    let result = try CLI.run(["validate"], in: directory.url)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("no budgets file at budgets.toml: create budgets.toml at the repository root"))
+  }
+
+  @Test func usageErrorsExitTwo() throws {
+    let result = try CLI.run(["validate", "--no-such-flag"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("Unknown option '--no-such-flag'"))
+  }
+
+  @Test func decoderPrintsTaggedJSONAndRejectsInvalidTOML() throws {
+    let good = try CLI.run([], product: "toml-test-decoder", input: Data("a = 1\n".utf8))
+    #expect(good.status == 0)
+    #expect(good.stdout == "{\"a\":{\"type\":\"integer\",\"value\":\"1\"}}\n")
+    let bad = try CLI.run([], product: "toml-test-decoder", input: Data("a = \n".utf8))
+    #expect(bad.status == 1)
+    #expect(bad.stderr == "1:5: expected a value (a string, number, boolean, date, array or inline table), found a new line\n")
+  }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# install-deps.sh build|test|demo|bench — installs the Debian packages a make target
+# needs, only those missing. Needs root (or sudo). Safe to run again.
+set -euo pipefail
+build=(pkg-config libgit2-dev libsqlite3-dev zlib1g-dev libzstd-dev git python3)
+# Real images are built with buildah/skopeo/umoci (no Docker engine), served by
+# Debian's docker-registry; hyperfine times the benchmarks.
+images=(buildah skopeo umoci debootstrap jq bc curl zstd)
+case "${1:-build}" in
+  build) want=("${build[@]}") ;;
+  test | demo) want=("${build[@]}" "${images[@]}") ;;
+  bench) want=("${build[@]}" "${images[@]}" hyperfine time) ;;
+  *) echo "usage: $0 build|test|demo|bench" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
