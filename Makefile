@@ -34,10 +34,12 @@ bench:
 	swift build -c release $(SWIFT_FLAGS)
 	Benchmarks/run.sh
 
-## A longer fuzzing run of the TOML parser than the one in `make test`.
+## Coverage-guided fuzzing of the TOML parser (libFuzzer), FUZZ_SECONDS long; then
+## the seeded mutation fuzzer of `make test`, ITERATIONS times.
 fuzz:
+	scripts/fuzz-toml.sh $${FUZZ_SECONDS:-300}
 	swift build --build-tests $(SWIFT_FLAGS)
-	TOML_FUZZ_ITERATIONS=$${ITERATIONS:-2000000} swift test --skip-build --filter FuzzTests
+	TOML_FUZZ_ITERATIONS=$${ITERATIONS:-1000000} swift test --skip-build --filter FuzzTests
 
 format:
 	swift format -i -r Sources Tests Benchmarks

@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flows one way: TOML → Budgets → (GitHistory, ImageSource → Analysis) → Store
-// → Evaluation → Formats → Notify; `SizeBudgetKit` wires them for the commands and
-// `sizebudget` is a thin argument-parsing front end over it.
+// Data flows one way: TOML → Budgets; ArchiveIO → ImageSource → Analysis (a source is
+// read into a measurement) → Store; GitHistory beside them; SizeBudgetKit wires them
+// for the commands and `sizebudget` is a thin argument-parsing front end over it.
 let package = Package(
   name: "sizebudget",
   platforms: [.macOS(.v13)],
@@ -17,15 +17,33 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
+    // System libraries, through their C APIs (Debian's -dev packages).
+    .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
     // A hand-written TOML 1.0 parser with positions; no dependencies.
     .target(name: "TOML"),
-    // budgets.toml → typed model, sizes, validation with positions.
-
+    // budgets.toml → typed model, sizes, globs, validation with positions.
     .target(name: "Budgets", dependencies: ["TOML"]),
-    // Terminal tables, human sizes, colour rules: shared by every output.
-    .target(name: "Formats", dependencies: ["Budgets"]),
+    // libgit2: open, resolve, walk, merge-base, changed paths.
+    .target(name: "GitHistory", dependencies: ["CGit2"]),
+    // Bytes in: files, standard input, tar members, gzip and zstd, SHA-256.
+    .target(name: "ArchiveIO", dependencies: ["CZlib", "CZstd", "CCrypto"]),
+    // The transports: docker-archive, OCI layout, oci-archive, standard input.
+    .target(name: "ImageSource", dependencies: ["ArchiveIO"]),
+    // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
+    .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets"]),
+    // SQLite, migrations, one transaction per measurement.
+    .target(name: "Store", dependencies: ["Analysis", "CSQLite"]),
+    // Terminal tables, human sizes, colour rules, the outputs people read.
+    .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource"]),
     // What the commands do, as library calls the CLI front end makes.
-    .target(name: "SizeBudgetKit", dependencies: ["TOML", "Budgets", "Formats"]),
+    .target(
+      name: "SizeBudgetKit",
+      dependencies: ["TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Formats"]),
     .executableTarget(
       name: "sizebudget",
       dependencies: [
@@ -36,9 +54,15 @@ let package = Package(
     .executableTarget(name: "toml-test-decoder", dependencies: ["TOML"]),
     // `make bench`: in-process timings that Benchmarks/run.sh prints beside their peers.
     .executableTarget(
-      name: "sizebudget-bench", dependencies: ["TOML", "Budgets"], path: "Benchmarks/sizebudget-bench"),
+      name: "sizebudget-bench", dependencies: ["TOML", "Budgets", "Analysis"],
+      path: "Benchmarks/sizebudget-bench"),
+
     .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
     .testTarget(name: "BudgetsTests", dependencies: ["Budgets", "TOML"]),
+    .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory"]),
+    .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets"]),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     // Drives the real binaries with real files, repositories, images and servers.
     .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder"]),

@@ -1,5 +1,6 @@
 import Budgets
 import Foundation
+import GitHistory
 
 /// Where a command runs: the repository's top directory and its budgets.toml.
 public struct Workspace: Sendable {
@@ -57,6 +58,40 @@ public struct Workspace: Sendable {
     } catch {
       throw .usage(error.description)
     }
+  }
+
+  /// budgets.toml when it exists; nil when there is none and none was asked for
+  /// (measuring needs no budgets).
+  public func loadBudgetsIfPresent(override: String?) throws(CommandError) -> BudgetFile? {
+    if override == nil && !FileManager.default.fileExists(atPath: budgetsPath(override: nil)) { return nil }
+    return try loadBudgets(override: override)
+  }
+
+  /// The full oid of a revision (default HEAD), through libgit2. Outside a
+  /// repository only a full 40-digit oid is accepted.
+  public func resolveCommit(_ revision: String?) throws(CommandError) -> String {
+    let revision = revision ?? "HEAD"
+    do {
+      return try Repository(discovering: FileManager.default.currentDirectoryPath).resolveCommit(revision)
+    } catch {
+      if gitDirectory == nil && revision.count == 40 && revision.allSatisfy(\.isHexDigit) {
+        return revision.lowercased()
+      }
+      throw .usage(error.message)
+    }
+  }
+
+  /// `--store PATH`, else `$SIZEBUDGET_STORE`, else `.git/sizebudget.sqlite`.
+  public func storePath(override: String?) throws(CommandError) -> String {
+    if let override { return override }
+    if let environment = ProcessInfo.processInfo.environment["SIZEBUDGET_STORE"], !environment.isEmpty {
+      return environment
+    }
+    guard let gitDirectory else {
+      throw .usage(
+        "not inside a git repository, so there is no .git/sizebudget.sqlite: pass --store PATH or set SIZEBUDGET_STORE")
+    }
+    return gitDirectory.appendingPathComponent("sizebudget.sqlite").path
   }
 
   /// A path relative to the current directory when it is below it, as compilers print.

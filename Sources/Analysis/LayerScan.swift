@@ -1,0 +1,128 @@
+import ArchiveIO
+import ImageSource
+
+/// One layer's tar, read once: its entries in order, and what its bytes weigh.
+struct LayerScan: Sendable {
+  enum EntryKind: Sendable {
+    case file, directory, link, whiteout, opaque
+  }
+
+  struct Entry: Sendable {
+    /// Absolute, normalised: `/usr/bin/gcc-12`. For a whiteout, the path it deletes;
+    /// for an opaque marker, the directory it empties.
+    var path: String
+    var size: Int64
+    var kind: EntryKind
+  }
+
+  var entries: [Entry] = []
+  var compression: Compression = .none
+  /// Bytes of the blob as stored.
+  var storedBytes: Int64 = 0
+  /// Bytes of the uncompressed tar stream.
+  var tarBytes: Int64 = 0
+  var blobDigest: String? = nil
+  var tarDigest: String? = nil
+  /// For an uncompressed layer, the estimated gzip size.
+  var estimatedCompressed: Int64? = nil
+
+  var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .file || $1.kind == .link ? 1 : 0) } }
+
+  static let whiteoutPrefix = ".wh."
+  static let opaqueMarker = ".wh..wh..opq"
+
+  /// Turns a tar entry into what the merge needs to know.
+  static func entry(from tar: TarEntry) -> Entry? {
+    guard !tar.name.isEmpty else { return nil }
+    let slash = tar.name.lastIndex(of: "/")
+    let base = slash.map { String(tar.name[tar.name.index(after: $0)...]) } ?? tar.name
+    let parent = slash.map { "/" + tar.name[..<$0] } ?? ""
+    if base == opaqueMarker { return Entry(path: parent.isEmpty ? "/" : parent, size: 0, kind: .opaque) }
+    if base.hasPrefix(whiteoutPrefix) {
+      return Entry(path: parent + "/" + base.dropFirst(whiteoutPrefix.count), size: 0, kind: .whiteout)
+    }
+    let path = "/" + tar.name
+    switch tar.kind {
+    case .file: return Entry(path: path, size: tar.size, kind: .file)
+    case .directory: return Entry(path: path, size: 0, kind: .directory)
+    case .symlink, .hardlink, .other: return Entry(path: path, size: 0, kind: .link)
+    }
+  }
+}
+
+/// Reads a layer's bytes into a `LayerScan`, verifying digests on the way.
+enum LayerScanner {
+  struct Options: Sendable {
+    /// Hash uncompressed layers too (compressed ones are always verified).
+    var verify = true
+    /// Estimate the gzip size of uncompressed layers.
+    var estimate = true
+  }
+
+  static func scan(_ raw: ByteStream, layer: LayerDescriptor, storedSize: Int64?, options: Options) throws
+    -> LayerScan
+  {
+    let peekable = PeekableStream(raw)
+    var scan = LayerScan()
+    scan.compression = Compression.detect(try peekable.peek(4))
+    if scan.compression == .none {
+      try scanUncompressed(peekable, storedSize: storedSize, options: options, into: &scan)
+    } else {
+      try scanCompressed(peekable, options: options, into: &scan)
+    }
+    try verify(scan, layer)
+    return scan
+  }
+
+  private static func scanCompressed(_ raw: ByteStream, options: Options, into scan: inout LayerScan) throws {
+    let blob = HashingStream(raw)
+    let tar = HashingStream(try decompressing(blob, scan.compression))
+    scan.entries = try readEntries(tar)
+    scan.tarDigest = try tar.finish()
+    scan.tarBytes = tar.count
+    scan.blobDigest = try blob.finish()
+    scan.storedBytes = blob.count
+  }
+
+  private static func scanUncompressed(
+    _ raw: ByteStream, storedSize: Int64?, options: Options, into scan: inout LayerScan
+  ) throws {
+    guard options.verify || options.estimate else {
+      // Headers only: contents are seeked over, as fast as the file system allows.
+      scan.entries = try readEntries(raw)
+      scan.tarBytes = storedSize ?? 0
+      scan.storedBytes = storedSize ?? 0
+      return
+    }
+    let estimator = options.estimate ? CompressedSizeEstimator(expectedSize: storedSize) : nil
+    let tar = HashingStream(raw, observer: estimator.map { estimator in { estimator.consume($0) } })
+    scan.entries = try readEntries(tar)
+    scan.tarDigest = try tar.finish()
+    scan.tarBytes = tar.count
+    scan.storedBytes = tar.count
+    scan.blobDigest = scan.tarDigest
+    scan.estimatedCompressed = estimator?.estimate()
+  }
+
+  private static func readEntries(_ stream: ByteStream) throws -> [LayerScan.Entry] {
+    let reader = TarReader(stream)
+    var entries: [LayerScan.Entry] = []
+    while let tar = try reader.next() {
+      if let entry = LayerScan.entry(from: tar) { entries.append(entry) }
+    }
+    return entries
+  }
+
+  private static func verify(_ scan: LayerScan, _ layer: LayerDescriptor) throws {
+    if let expected = layer.blobDigest, let actual = scan.blobDigest, expected != actual {
+      throw ArchiveError(
+        "digest mismatch: the manifest names \(expected) but the blob hashes to \(actual); the blob is corrupt or was replaced"
+      )
+    }
+    if let expected = layer.diffID, let actual = scan.tarDigest, expected != actual {
+      throw ArchiveError(
+        "diff_id mismatch: the config names \(expected) but the uncompressed layer hashes to \(actual); the layer is corrupt"
+      )
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import ArchiveIO
+import Budgets
+import Dispatch
+import Foundation
+import ImageSource
+
+/// Reads an image into a `ImageMeasurement`: layers are scanned (two at a time on two
+/// cores, largest first), merged into the final filesystem, and summed per path.
+public struct Measurer: Sendable {
+  public struct Options: Sendable {
+    public var image: String
+    public var commit: String
+    public var platform: Platform? = nil
+    public var pathDepth = 4
+    public var forbid: [PathPattern] = []
+    public var require: [String] = []
+    /// Paths to record whatever their depth (budgeted `[image.X.paths]`).
+    public var extraPaths: [String] = []
+    /// Verify the digests of uncompressed layers (compressed ones always are).
+    public var verify = true
+    /// Estimate the gzip size of layers stored uncompressed.
+    public var estimateCompressed = true
+    /// Estimates made before, by diff id: base layers are shared by many builds, so
+    /// only new layers need estimating.
+    public var knownEstimates: [String: Int64] = [:]
+    public var toolVersion = "unknown"
+    /// Layers scanned at once; defaults to the number of cores.
+    public var parallelism = ProcessInfo.processInfo.activeProcessorCount
+
+    public init(image: String, commit: String) {
+      self.image = image
+      self.commit = commit
+    }
+  }
+
+  /// Called after each layer with (layers done, layers in all, bytes read so far).
+  public typealias Progress = @Sendable (Int, Int, Int64) -> Void
+
+  public let options: Options
+
+  public init(_ options: Options) { self.options = options }
+
+  public func measure(_ reference: ImageReference, progress: Progress? = nil) throws -> ImageMeasurement {
+    guard let image = try open(reference) else {
+      return try measureStream(DescriptorStream(descriptor: 0, name: "standard input"), progress: progress)
+    }
+    return try measure(image, progress: progress)
+  }
+
+  /// Reads the manifests and config of an image on disk; nil for standard input,
+  /// which can only be read front to back.
+  public func open(_ reference: ImageReference) throws(ImageSourceError) -> OpenedImage? {
+    switch reference {
+    case .dockerArchive(let path, let tag): try DockerArchive.open(path: path, tag: tag, platform: options.platform)
+    case .ociLayout(let directory, let tag):
+      try OCILayout.openDirectory(directory, tag: tag, platform: options.platform)
+    case .ociArchive(let path, let tag): try OCILayout.openArchive(path, tag: tag, platform: options.platform)
+    case .standardInput: nil
+    }
+  }
+
+  /// An image whose layers can be opened at will: scanned in parallel.
+  public func measure(_ image: OpenedImage, progress: Progress? = nil) throws -> ImageMeasurement {
+    let layers = image.description.layers
+    let results = ResultSlots<LayerScan>(count: layers.count)
+    let order = layers.indices.sorted { (image.storedSize(layers[$0]) ?? 0) > (image.storedSize(layers[$1]) ?? 0) }
+    let done = Counter()
+    let queue = DispatchQueue(label: "sizebudget.layers", attributes: .concurrent)
+    let group = DispatchGroup()
+    let slots = DispatchSemaphore(value: max(1, options.parallelism))
+    for index in order {
+      slots.wait()
+      queue.async(group: group) {
+        defer { slots.signal() }
+        let layer = layers[index]
+        let known = layer.diffID.flatMap { options.knownEstimates[$0] } != nil
+        let scanOptions = LayerScanner.Options(verify: options.verify, estimate: options.estimateCompressed && !known)
+        results.set(index) {
+          do {
+            return try LayerScanner.scan(
+              try image.openLayer(layer), layer: layer, storedSize: image.storedSize(layer), options: scanOptions)
+          } catch {
+            throw ImageSourceError("\(image.description.reference): \(Self.describe(layer)): \(error)")
+          }
+        }
+        let (finished, bytes) = done.add(image.storedSize(layer) ?? 0)
+        progress?(finished, layers.count, bytes)
+      }
+    }
+    group.wait()
+    return try assemble(image.description, scans: try results.values())
+  }
+
+  /// A docker-archive read front to back (standard input): layers are scanned as
+  /// they pass, one at a time.
+  public func measureStream(_ stream: ByteStream, progress: Progress? = nil) throws -> ImageMeasurement {
+    let scanOptions = LayerScanner.Options(verify: options.verify, estimate: options.estimateCompressed)
+    var count = 0
+    var bytes: Int64 = 0
+    let (description, scans) = try StreamingDockerArchive.read(
+      stream, name: "standard input", tag: nil, platform: options.platform
+    ) { member, content in
+      let anonymous = LayerDescriptor(
+        index: count, mediaType: nil, blobDigest: nil, declaredSize: nil, diffID: nil, createdBy: nil,
+        blobName: member)
+      let scan = try LayerScanner.scan(content, layer: anonymous, storedSize: nil, options: scanOptions)
+      count += 1
+      bytes += scan.storedBytes
+      progress?(count, 0, bytes)
+      return scan
+    }
+    // Digests were not known while the members passed; check them now.
+    for (layer, scan) in zip(description.layers, scans) {
+      if let expected = layer.diffID, let actual = scan.tarDigest, expected != actual {
+        throw ImageSourceError(
+          "standard input: \(Self.describe(layer)): diff_id mismatch: the config names \(expected) but the layer hashes to \(actual); the layer is corrupt"
+        )
+      }
+    }
+    return try assemble(description, scans: scans)
+  }
+
+  /// Merges the scanned layers and sums what the final filesystem holds.
+  func assemble(_ description: ImageDescription, scans: [LayerScan]) throws -> ImageMeasurement {
+    let tree = FilesystemTree()
+    var layers: [LayerMeasurement] = []
+    for (layer, scan) in zip(description.layers, scans) {
+      tree.apply(scan.entries, layer: layer.index)
+      let estimated = scan.compression == .none && layer.declaredSize == nil
+      let estimate = scan.estimatedCompressed ?? layer.diffID.flatMap { options.knownEstimates[$0] }
+      layers.append(
+        LayerMeasurement(
+          index: layer.index, digest: layer.blobDigest ?? scan.blobDigest, diffID: layer.diffID ?? scan.tarDigest,
+          mediaType: layer.mediaType, compression: scan.compression.rawValue,
+          compressedBytes: estimated ? (estimate ?? scan.storedBytes) : (layer.declaredSize ?? scan.storedBytes),
+          compressedEstimated: estimated && estimate != nil,
+          uncompressedBytes: scan.tarBytes, fileCount: scan.fileCount, createdBy: layer.createdBy))
+    }
+    let (paths, totals) = PathAggregation.paths(
+      of: tree, depth: options.pathDepth, extraPaths: options.extraPaths)
+    let wasted = tree.wasted.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }
+    return ImageMeasurement(
+      image: options.image, commit: options.commit, source: description.reference,
+      platform: description.platform.description, manifestDigest: description.manifestDigest,
+      configDigest: description.configDigest,
+      compressedBytes: layers.reduce(0) { $0 + $1.compressedBytes },
+      compressedEstimated: layers.contains { $0.compressedEstimated },
+      uncompressedBytes: layers.reduce(0) { $0 + $1.uncompressedBytes },
+      wastedBytes: tree.wastedBytes, fileCount: totals.files, pathDepth: options.pathDepth,
+      toolVersion: options.toolVersion, measuredAt: Self.now(), host: Self.hostName(), layers: layers,
+      paths: paths, wasted: Array(wasted.prefix(ImageMeasurement.wastedListLimit)),
+      forbidden: PathAggregation.matches(of: options.forbid, in: tree),
+      required: PathAggregation.required(options.require, in: tree))
+  }
+
+  static func describe(_ layer: LayerDescriptor) -> String {
+    "layer \(layer.index) (\(layer.blobDigest ?? layer.diffID ?? layer.blobName))"
+  }
+
+  static func now() -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: Date())
+  }
+
+  static func hostName() -> String { ProcessInfo.processInfo.hostName }
+}
+
+/// One result per layer, filled from several threads.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [Result<Value, any Error>?]
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ body: () throws -> Value) {
+    let result = Result { try body() }
+    lock.withLock { slots[index] = result }
+  }
+
+  /// All values in order, or the first error by layer order.
+  func values() throws -> [Value] {
+    try lock.withLock { try slots.map { try $0!.get() } }
+  }
+}
+
+final class Counter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var count = 0
+  private var bytes: Int64 = 0
+
+  func add(_ more: Int64) -> (Int, Int64) {
+    lock.withLock {
+      count += 1
+      bytes += more
+      return (count, bytes)
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/// Where an image comes from, in skopeo's transport syntax.
+public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
+  /// `docker-archive:PATH[:TAG]`, the tarball of `docker save`.
+  case dockerArchive(path: String, tag: String?)
+  /// `oci:DIR[:TAG]`, an OCI image layout directory.
+  case ociLayout(directory: String, tag: String?)
+  /// `oci-archive:PATH[:TAG]`, the same as a tar.
+  case ociArchive(path: String, tag: String?)
+  /// `-`, a docker-archive on standard input.
+  case standardInput
+
+  public static let transports = "docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG] or - (standard input)"
+
+  public init(parsing text: String) throws(ImageSourceError) {
+    if text == "-" {
+      self = .standardInput
+      return
+    }
+    guard let colon = text.firstIndex(of: ":") else {
+      throw ImageSourceError(
+        "\"\(text)\" names no transport: write \(Self.transports), e.g. docker-archive:\(text)")
+    }
+    let transport = text[..<colon]
+    let (path, tag) = Self.splitTag(String(text[text.index(after: colon)...]))
+    guard !path.isEmpty else { throw ImageSourceError("\"\(text)\" names no path after \"\(transport):\"") }
+    switch transport {
+    case "docker-archive": self = .dockerArchive(path: path, tag: tag)
+    case "oci": self = .ociLayout(directory: path, tag: tag)
+    case "oci-archive": self = .ociArchive(path: path, tag: tag)
+    case "docker", "docker-daemon":
+      throw ImageSourceError(
+        "the \(transport): transport is not supported yet: save the image first (docker save, skopeo copy) and measure docker-archive:PATH"
+      )
+    default:
+      throw ImageSourceError("unknown transport \"\(transport):\" in \"\(text)\": use \(Self.transports)")
+    }
+  }
+
+  /// `path:tag`, where a path may itself hold colons only before its last slash.
+  private static func splitTag(_ rest: String) -> (String, String?) {
+    guard let colon = rest.lastIndex(of: ":") else { return (rest, nil) }
+    let tag = rest[rest.index(after: colon)...]
+    if tag.isEmpty || tag.contains("/") { return (rest, nil) }
+    return (String(rest[..<colon]), String(tag))
+  }
+
+  public var description: String {
+    switch self {
+    case .dockerArchive(let path, let tag): "docker-archive:\(path)" + (tag.map { ":\($0)" } ?? "")
+    case .ociLayout(let directory, let tag): "oci:\(directory)" + (tag.map { ":\($0)" } ?? "")
+    case .ociArchive(let path, let tag): "oci-archive:\(path)" + (tag.map { ":\($0)" } ?? "")
+    case .standardInput: "-"
+    }
+  }
+}
+
+/// An image that cannot be read: which file, what is wrong, what to do. Exit status 2.
+public struct ImageSourceError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

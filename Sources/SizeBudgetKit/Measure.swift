@@ -1,0 +1,117 @@
+import Analysis
+import Budgets
+import Formats
+import Foundation
+import GitHistory
+import ImageSource
+import Store
+
+/// `sizebudget measure SOURCE --image NAME`: read an image, record it against a commit.
+public enum Measure {
+  public struct Request: Sendable {
+    public var source: String?
+    public var image: String
+    public var commit: String?
+    public var platform: String?
+    public var store: String?
+    public var config: String?
+    public var json = false
+    public var pathDepth: Int?
+    public var verify = true
+    public var estimate = true
+
+    public init(image: String) { self.image = image }
+  }
+
+  public static func run(_ request: Request, terminal: TerminalStyle, progress: Measurer.Progress? = nil)
+    throws(CommandError) -> String
+  {
+    let workspace = Workspace.discover()
+    let budgets = try workspace.loadBudgetsIfPresent(override: request.config)
+    let budget = budgets?.image(named: request.image)
+    let reference = try sourceReference(request, budget: budget, workspace: workspace)
+    let commit = try workspace.resolveCommit(request.commit)
+    let storePath = try workspace.storePath(override: request.store)
+
+    var options = Measurer.Options(image: request.image, commit: commit)
+    if let platform = request.platform {
+      do throws(ImageSourceError) {
+        options.platform = try Platform(parsing: platform)
+      } catch {
+        throw .usage(error.message)
+      }
+    }
+    options.pathDepth = request.pathDepth ?? budget?.pathDepth ?? budgets?.defaults.pathDepth ?? 4
+    options.forbid = budget?.forbid.map(\.value) ?? []
+    options.require = budget?.require.map(\.value) ?? []
+    options.extraPaths = budget?.paths.map(\.path) ?? []
+    options.verify = request.verify
+    options.estimateCompressed = request.estimate
+    options.toolVersion = SizeBudgetVersion.current
+
+    let store: MeasurementStore
+    do {
+      store = try MeasurementStore(path: storePath)
+    } catch {
+      throw .usage(error.message)
+    }
+    let measurement: ImageMeasurement
+    do {
+      if let image = try Measurer(options).open(reference) {
+        if options.estimateCompressed {
+          options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
+        }
+        measurement = try Measurer(options).measure(image, progress: progress)
+      } else {
+        measurement = try Measurer(options).measure(reference, progress: progress)
+      }
+    } catch {
+      throw .usage("cannot measure \(request.image) from \(reference): \(error)")
+    }
+    let outcome: MeasurementStore.SaveOutcome
+    do {
+      outcome = try store.save(measurement)
+    } catch {
+      throw .usage(error.message)
+    }
+    let replaced: String? = if case .replaced(let at) = outcome { at } else { nil }
+    let shownStore = Workspace.displayPath(storePath)
+    return request.json
+      ? MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)
+      : MeasurementReport.text(measurement, storedIn: shownStore, replaced: replaced, terminal: terminal)
+  }
+
+  /// SOURCE from the command line (relative to the current directory), else the
+  /// image's `source` in budgets.toml (relative to the repository root).
+  static func sourceReference(_ request: Request, budget: ImageBudget?, workspace: Workspace)
+    throws(CommandError) -> ImageReference
+  {
+    do {
+      if let source = request.source { return try ImageReference(parsing: source) }
+      guard let source = budget?.source else {
+        throw CommandError.usage(
+          "no SOURCE for \(request.image): give one (sizebudget measure docker-archive:PATH --image \(request.image)) "
+            + "or set source in [image.\(request.image)] of budgets.toml")
+      }
+      return try ImageReference(parsing: source).relative(to: workspace.root.path)
+    } catch let error as CommandError {
+      throw error
+    } catch {
+      throw .usage("\(error)")
+    }
+  }
+}
+
+extension ImageReference {
+  /// Paths in budgets.toml are relative to the repository root, not to where the
+  /// command runs.
+  func relative(to root: String) -> ImageReference {
+    func anchor(_ path: String) -> String { path.hasPrefix("/") ? path : root + "/" + path }
+    switch self {
+    case .dockerArchive(let path, let tag): return .dockerArchive(path: anchor(path), tag: tag)
+    case .ociLayout(let directory, let tag): return .ociLayout(directory: anchor(directory), tag: tag)
+    case .ociArchive(let path, let tag): return .ociArchive(path: anchor(path), tag: tag)
+    case .standardInput: return self
+    }
+  }
+}

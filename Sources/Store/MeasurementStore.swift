@@ -1,0 +1,262 @@
+import Analysis
+import CSQLite
+import Foundation
+
+/// Measurements on disk: a SQLite file (by default `.git/sizebudget.sqlite`) in WAL
+/// mode, shared safely by several processes. A measurement is written in one
+/// transaction, with all its layers and paths, or not at all.
+public final class MeasurementStore {
+  let database: SQLiteDatabase
+  public var path: String { database.path }
+
+  /// What `save` did, so `measure` can say so.
+  public enum SaveOutcome: Sendable, Equatable {
+    case inserted
+    /// The (commit, image) had a measurement, taken at this time; it was replaced.
+    case replaced(previousMeasuredAt: String)
+  }
+
+  public init(path: String) throws(StoreError) {
+    database = try SQLiteDatabase(path: path)
+    // WAL lets readers go on while one process writes; it is a property of the file.
+    try database.execute("PRAGMA journal_mode = WAL")
+    try database.execute("PRAGMA synchronous = NORMAL")
+    try database.execute("PRAGMA foreign_keys = ON")
+    try Migrations.migrate(database)
+  }
+
+  // MARK: Writing
+
+  @discardableResult
+  public func save(_ measurement: ImageMeasurement) throws(StoreError) -> SaveOutcome {
+    try database.writeTransaction { () throws(StoreError) -> SaveOutcome in
+      var previous: String? = nil
+      try database.prepare("SELECT measured_at FROM measurements WHERE image = ? AND commit_oid = ?")
+        .query([.text(measurement.image), .text(measurement.commit)]) { row in previous = row.string(0) }
+      if previous != nil {
+        try database.prepare("DELETE FROM measurements WHERE image = ? AND commit_oid = ?")
+          .run([.text(measurement.image), .text(measurement.commit)])
+      }
+      let id = try insertMeasurement(measurement)
+      try insertLayers(measurement.layers, id)
+      FaultInjection.pauseIfAsked("mid-write")
+      try insertPaths(measurement.paths, id)
+      try insertWasted(measurement.wasted, id)
+      try insertPatterns(measurement, id)
+      return previous.map { .replaced(previousMeasuredAt: $0) } ?? .inserted
+    }
+  }
+
+  private func insertMeasurement(_ m: ImageMeasurement) throws(StoreError) -> Int64 {
+    try database.prepare(
+      """
+      INSERT INTO measurements (image, commit_oid, source, platform, manifest_digest, config_digest,
+        compressed_bytes, compressed_estimated, uncompressed_bytes, wasted_bytes, file_count, path_depth,
+        tool_version, measured_at, host)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """
+    ).run([
+      .text(m.image), .text(m.commit), .text(m.source), .text(m.platform), .optional(m.manifestDigest),
+      .optional(m.configDigest), .integer(m.compressedBytes), .bool(m.compressedEstimated),
+      .integer(m.uncompressedBytes), .integer(m.wastedBytes), .int(m.fileCount), .int(m.pathDepth),
+      .text(m.toolVersion), .text(m.measuredAt), .text(m.host),
+    ])
+    return database.lastInsertedRow
+  }
+
+  private func insertLayers(_ layers: [LayerMeasurement], _ id: Int64) throws(StoreError) {
+    let insert = try database.prepare("INSERT INTO layers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    for layer in layers {
+      try insert.run([
+        .integer(id), .int(layer.index), .optional(layer.digest), .optional(layer.diffID), .optional(layer.mediaType),
+        .text(layer.compression), .integer(layer.compressedBytes), .bool(layer.compressedEstimated),
+        .integer(layer.uncompressedBytes), .int(layer.fileCount), .optional(layer.createdBy),
+      ])
+    }
+  }
+
+  private func insertPaths(_ paths: [PathSize], _ id: Int64) throws(StoreError) {
+    let insert = try database.prepare("INSERT INTO paths VALUES (?, ?, ?, ?)")
+    for path in paths {
+      try insert.run([.integer(id), .text(path.path), .integer(path.bytes), .int(path.files)])
+    }
+  }
+
+  private func insertWasted(_ files: [WastedFile], _ id: Int64) throws(StoreError) {
+    let insert = try database.prepare("INSERT INTO wasted_files VALUES (?, ?, ?, ?, ?, ?, ?)")
+    for (rank, file) in files.enumerated() {
+      try insert.run([
+        .integer(id), .int(rank), .text(file.path), .integer(file.bytes), .int(file.addedIn), .int(file.hiddenIn),
+        .text(file.reason.rawValue),
+      ])
+    }
+  }
+
+  private func insertPatterns(_ m: ImageMeasurement, _ id: Int64) throws(StoreError) {
+    let insert = try database.prepare("INSERT INTO pattern_matches VALUES (?, ?, ?, ?, ?, ?, ?)")
+    for match in m.forbidden {
+      try insert.run([
+        .integer(id), .text("forbid"), .text(match.pattern), .int(match.files), .integer(match.bytes), .bool(true),
+        .text(encode(match.examples)),
+      ])
+    }
+    for required in m.required {
+      try insert.run([
+        .integer(id), .text("require"), .text(required.path), .int(required.present ? 1 : 0),
+        .integer(required.bytes), .bool(required.present), .text("[]"),
+      ])
+    }
+  }
+
+  // MARK: Reading
+
+  /// The measurement of `image` at `commit` (a full oid), if there is one.
+  public func measurement(image: String, commit: String) throws(StoreError) -> ImageMeasurement? {
+    var found: (Int64, ImageMeasurement)? = nil
+    try database.prepare(
+      """
+      SELECT id, image, commit_oid, source, platform, manifest_digest, config_digest, compressed_bytes,
+        compressed_estimated, uncompressed_bytes, wasted_bytes, file_count, path_depth, tool_version,
+        measured_at, host
+      FROM measurements WHERE image = ? AND commit_oid = ?
+      """
+    ).query([.text(image), .text(commit)]) { row in
+      found = (
+        row.integer(0),
+        ImageMeasurement(
+          image: row.string(1), commit: row.string(2), source: row.string(3), platform: row.string(4),
+          manifestDigest: row.text(5), configDigest: row.text(6), compressedBytes: row.integer(7),
+          compressedEstimated: row.bool(8), uncompressedBytes: row.integer(9), wastedBytes: row.integer(10),
+          fileCount: row.int(11), pathDepth: row.int(12), toolVersion: row.string(13), measuredAt: row.string(14),
+          host: row.string(15), layers: [], paths: [], wasted: [], forbidden: [], required: [])
+      )
+    }
+    guard let (id, headline) = found else { return nil }
+    var measurement = headline
+    try loadDetails(id, into: &measurement)
+    return measurement
+  }
+
+  /// Every measurement's headline figures, newest first (no layers or paths).
+  public func summaries(image: String? = nil) throws(StoreError) -> [MeasurementSummary] {
+    var result: [MeasurementSummary] = []
+    let filter = image == nil ? "" : "WHERE image = ?"
+    try database.prepare(
+      """
+      SELECT image, commit_oid, compressed_bytes, uncompressed_bytes, wasted_bytes, measured_at, source
+      FROM measurements \(filter) ORDER BY measured_at DESC, id DESC
+      """
+    ).query(image.map { [.text($0)] } ?? []) { row in
+      result.append(
+        MeasurementSummary(
+          image: row.string(0), commit: row.string(1), compressedBytes: row.integer(2),
+          uncompressedBytes: row.integer(3), wastedBytes: row.integer(4), measuredAt: row.string(5),
+          source: row.string(6)))
+    }
+    return result
+  }
+
+  private func loadDetails(_ id: Int64, into m: inout ImageMeasurement) throws(StoreError) {
+    var layers: [LayerMeasurement] = []
+    try database.prepare(
+      """
+      SELECT position, digest, diff_id, media_type, compression, compressed_bytes, compressed_estimated,
+        uncompressed_bytes, file_count, created_by FROM layers WHERE measurement_id = ? ORDER BY position
+      """
+    ).query([.integer(id)]) { row in
+      layers.append(
+        LayerMeasurement(
+          index: row.int(0), digest: row.text(1), diffID: row.text(2), mediaType: row.text(3),
+          compression: row.string(4), compressedBytes: row.integer(5), compressedEstimated: row.bool(6),
+          uncompressedBytes: row.integer(7), fileCount: row.int(8), createdBy: row.text(9)))
+    }
+    var paths: [PathSize] = []
+    try database.prepare("SELECT path, bytes, files FROM paths WHERE measurement_id = ? ORDER BY path")
+      .query([.integer(id)]) { row in
+        paths.append(PathSize(path: row.string(0), bytes: row.integer(1), files: row.int(2)))
+      }
+    var wasted: [WastedFile] = []
+    try database.prepare(
+      "SELECT path, bytes, added_in, hidden_in, reason FROM wasted_files WHERE measurement_id = ? ORDER BY rank"
+    ).query([.integer(id)]) { row in
+      wasted.append(
+        WastedFile(
+          path: row.string(0), bytes: row.integer(1), addedIn: row.int(2), hiddenIn: row.int(3),
+          reason: WastedFile.Reason(rawValue: row.string(4)) ?? .overwritten))
+    }
+    var forbidden: [PatternMatch] = []
+    var required: [RequiredPath] = []
+    try database.prepare(
+      "SELECT kind, pattern, files, bytes, present, examples FROM pattern_matches WHERE measurement_id = ? ORDER BY rowid"
+    ).query([.integer(id)]) { row throws(StoreError) in
+      if row.string(0) == "forbid" {
+        forbidden.append(
+          PatternMatch(
+            pattern: row.string(1), files: row.int(2), bytes: row.integer(3),
+            examples: try decode([PatternMatch.Example].self, row.string(5))))
+      } else {
+        required.append(RequiredPath(path: row.string(1), present: row.bool(4), bytes: row.integer(3)))
+      }
+    }
+    m.layers = layers
+    m.paths = paths
+    m.wasted = wasted
+    m.forbidden = forbidden
+    m.required = required
+  }
+
+  /// Compressed-size estimates made before for these uncompressed layers, by diff id.
+  public func knownEstimates(diffIDs: [String]) throws(StoreError) -> [String: Int64] {
+    var estimates: [String: Int64] = [:]
+    let select = try database.prepare(
+      "SELECT compressed_bytes FROM layers WHERE diff_id = ? AND compressed_estimated = 1 LIMIT 1")
+    for diffID in Set(diffIDs) {
+      try select.query([.text(diffID)]) { row in estimates[diffID] = row.integer(0) }
+    }
+    return estimates
+  }
+
+  /// `PRAGMA integrity_check`: "ok", or what is wrong.
+  public func integrityCheck() throws(StoreError) -> String {
+    var lines: [String] = []
+    try database.prepare("PRAGMA integrity_check").query { row in lines.append(row.string(0)) }
+    return lines.joined(separator: "\n")
+  }
+
+  private func encode<T: Encodable>(_ value: T) -> String {
+    (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+  }
+
+  private func decode<T: Decodable>(_ type: T.Type, _ text: String) throws(StoreError) -> T {
+    do {
+      return try JSONDecoder().decode(type, from: Data(text.utf8))
+    } catch {
+      throw StoreError("\(path): a stored list of examples is unreadable: \(error)")
+    }
+  }
+}
+
+/// A measurement's headline figures, for lists.
+public struct MeasurementSummary: Sendable, Equatable {
+  public var image: String
+  public var commit: String
+  public var compressedBytes: Int64
+  public var uncompressedBytes: Int64
+  public var wastedBytes: Int64
+  public var measuredAt: String
+  public var source: String
+}
+
+/// Lets a test stop a process at a chosen point (to kill it mid-write): when
+/// `SIZEBUDGET_TEST_PAUSE_AT` names the point, the process writes its pid to the file
+/// `SIZEBUDGET_TEST_PAUSE_FILE` and sleeps. Unset, it costs one environment lookup.
+enum FaultInjection {
+  static func pauseIfAsked(_ point: String) {
+    let environment = ProcessInfo.processInfo.environment
+    guard environment["SIZEBUDGET_TEST_PAUSE_AT"] == point, let file = environment["SIZEBUDGET_TEST_PAUSE_FILE"] else {
+      return
+    }
+    try? String(ProcessInfo.processInfo.processIdentifier).write(toFile: file, atomically: true, encoding: .utf8)
+    sleep(120)
+  }
+}

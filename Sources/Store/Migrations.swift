@@ -1,0 +1,99 @@
+/// The store's schema, as numbered steps. A store is brought up to date when it is
+/// opened; each step runs once, in its own transaction, recorded in
+/// `schema_migrations`. Add steps at the end; never edit one that has shipped.
+enum Migrations {
+  static let steps: [String] = [
+    // 1: measurements and what they hold.
+    """
+    CREATE TABLE measurements (
+      id INTEGER PRIMARY KEY,
+      image TEXT NOT NULL,
+      commit_oid TEXT NOT NULL,
+      source TEXT NOT NULL,
+      platform TEXT NOT NULL,
+      manifest_digest TEXT,
+      config_digest TEXT,
+      compressed_bytes INTEGER NOT NULL,
+      compressed_estimated INTEGER NOT NULL,
+      uncompressed_bytes INTEGER NOT NULL,
+      wasted_bytes INTEGER NOT NULL,
+      file_count INTEGER NOT NULL,
+      path_depth INTEGER NOT NULL,
+      tool_version TEXT NOT NULL,
+      measured_at TEXT NOT NULL,
+      host TEXT NOT NULL,
+      UNIQUE (image, commit_oid)
+    );
+    -- "every image of commit X" must not scan (the unique index leads with image)
+    CREATE INDEX measurements_by_commit ON measurements (commit_oid);
+    CREATE TABLE layers (
+      measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      digest TEXT,
+      diff_id TEXT,
+      media_type TEXT,
+      compression TEXT NOT NULL,
+      compressed_bytes INTEGER NOT NULL,
+      compressed_estimated INTEGER NOT NULL,
+      uncompressed_bytes INTEGER NOT NULL,
+      file_count INTEGER NOT NULL,
+      created_by TEXT,
+      PRIMARY KEY (measurement_id, position)
+    ) WITHOUT ROWID;
+    -- estimates of uncompressed layers are reused by diff id
+    CREATE INDEX layers_by_diff_id ON layers (diff_id);
+    CREATE TABLE paths (
+      measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+      path TEXT NOT NULL,
+      bytes INTEGER NOT NULL,
+      files INTEGER NOT NULL,
+      PRIMARY KEY (measurement_id, path)
+    ) WITHOUT ROWID;
+    CREATE TABLE wasted_files (
+      measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+      rank INTEGER NOT NULL,
+      path TEXT NOT NULL,
+      bytes INTEGER NOT NULL,
+      added_in INTEGER NOT NULL,
+      hidden_in INTEGER NOT NULL,
+      reason TEXT NOT NULL,
+      PRIMARY KEY (measurement_id, rank)
+    ) WITHOUT ROWID;
+    CREATE TABLE pattern_matches (
+      measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+      kind TEXT NOT NULL CHECK (kind IN ('forbid', 'require')),
+      pattern TEXT NOT NULL,
+      files INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      present INTEGER NOT NULL,
+      examples TEXT NOT NULL,
+      PRIMARY KEY (measurement_id, kind, pattern)
+    ) WITHOUT ROWID;
+    """
+  ]
+
+  static func migrate(_ database: SQLiteDatabase) throws(StoreError) {
+    try database.execute(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for (offset, sql) in steps.enumerated() {
+      let version = offset + 1
+      try database.writeTransaction { () throws(StoreError) in
+        // Checked inside the transaction: another process may have just applied it.
+        var applied = false
+        try database.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").query([.int(version)]) { _ in
+          applied = true
+        }
+        guard !applied else { return }
+        try database.execute(sql)
+        try database.prepare("INSERT INTO schema_migrations VALUES (?, datetime('now'))").run([.int(version)])
+      }
+    }
+    var newest = 0
+    try database.prepare("SELECT MAX(version) FROM schema_migrations").query { row in newest = row.int(0) }
+    if newest > steps.count {
+      throw StoreError(
+        "\(database.path) was written by a newer sizebudget (schema \(newest), this one knows \(steps.count)): upgrade sizebudget"
+      )
+    }
+  }
+}

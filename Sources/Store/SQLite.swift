@@ -1,0 +1,141 @@
+import CSQLite
+
+/// A store problem: the file, what went wrong, what to do.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// A thin layer over SQLite's C API: one connection, prepared statements, and
+/// write transactions that take the lock up front (`BEGIN IMMEDIATE`), so that
+/// concurrent writers queue on `busy_timeout` instead of failing with SQLITE_BUSY.
+final class SQLiteDatabase {
+  let handle: OpaquePointer
+  let path: String
+
+  init(path: String, busyTimeoutMilliseconds: Int32 = 60_000) throws(StoreError) {
+    var handle: OpaquePointer?
+    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+    guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
+      let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+      sqlite3_close(handle)
+      throw StoreError(
+        "cannot open the store \(path): \(message) (check that its directory exists and is writable, or pass --store PATH)"
+      )
+    }
+    self.handle = handle
+    self.path = path
+    // Before any statement: the busy timeout must govern even the first lock.
+    sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+  }
+
+  deinit { sqlite3_close_v2(handle) }
+
+  func execute(_ sql: String) throws(StoreError) {
+    var message: UnsafeMutablePointer<CChar>?
+    guard sqlite3_exec(handle, sql, nil, nil, &message) == SQLITE_OK else {
+      let text = message.map { String(cString: $0) } ?? lastError
+      sqlite3_free(message)
+      throw StoreError("\(path): \(text)")
+    }
+  }
+
+  func prepare(_ sql: String) throws(StoreError) -> Statement {
+    var statement: OpaquePointer?
+    guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+      throw StoreError("\(path): cannot prepare a statement: \(lastError)")
+    }
+    return Statement(statement, database: self)
+  }
+
+  /// Runs `body` in a write transaction: all of it is committed, or none.
+  func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    try execute("BEGIN IMMEDIATE")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+  }
+
+  var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+  var lastInsertedRow: Int64 { sqlite3_last_insert_rowid(handle) }
+}
+
+/// A prepared statement; values bind by position, from 1.
+final class Statement {
+  private let statement: OpaquePointer
+  private unowned let database: SQLiteDatabase
+
+  init(_ statement: OpaquePointer, database: SQLiteDatabase) {
+    self.statement = statement
+    self.database = database
+  }
+
+  deinit { sqlite3_finalize(statement) }
+
+  @discardableResult
+  func bind(_ values: [SQLValue]) -> Statement {
+    sqlite3_reset(statement)
+    sqlite3_clear_bindings(statement)
+    for (offset, value) in values.enumerated() {
+      let index = Int32(offset + 1)
+      switch value {
+      case .null: sqlite3_bind_null(statement, index)
+      case .integer(let number): sqlite3_bind_int64(statement, index, number)
+      case .text(let text): sqlite3_bind_text(statement, index, text, -1, csqlite_transient())
+      }
+    }
+    return self
+  }
+
+  /// Runs a statement that returns no rows.
+  func run(_ values: [SQLValue] = []) throws(StoreError) {
+    bind(values)
+    let status = sqlite3_step(statement)
+    guard status == SQLITE_DONE || status == SQLITE_ROW else {
+      throw StoreError("\(database.path): \(database.lastError)")
+    }
+  }
+
+  /// Calls `row` for each result row.
+  func query(_ values: [SQLValue] = [], _ row: (Row) throws(StoreError) -> Void) throws(StoreError) {
+    bind(values)
+    while true {
+      let status = sqlite3_step(statement)
+      if status == SQLITE_DONE { return }
+      guard status == SQLITE_ROW else { throw StoreError("\(database.path): \(database.lastError)") }
+      try row(Row(statement: statement))
+    }
+  }
+}
+
+/// One result row; columns by position, from 0.
+struct Row {
+  let statement: OpaquePointer
+
+  func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+  func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
+  func bool(_ column: Int32) -> Bool { sqlite3_column_int64(statement, column) != 0 }
+
+  func text(_ column: Int32) -> String? {
+    guard let pointer = sqlite3_column_text(statement, column) else { return nil }
+    return String(cString: pointer)
+  }
+
+  func string(_ column: Int32) -> String { text(column) ?? "" }
+}
+
+enum SQLValue {
+  case null
+  case integer(Int64)
+  case text(String)
+
+  static func optional(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
+  static func int(_ value: Int) -> SQLValue { .integer(Int64(value)) }
+  static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Formats
+import SizeBudgetKit
+
+struct MeasureCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "measure",
+    abstract: "Measure an image and record it against a commit.",
+    discussion: """
+      SOURCE is docker-archive:PATH[:TAG], oci:DIR[:TAG], oci-archive:PATH[:TAG], or - for a
+      docker-archive on standard input (docker save api | sizebudget measure - --image api).
+      Without SOURCE, the image's source in budgets.toml is measured.
+      """)
+
+  @Argument(help: "Where the image is (default: the image's source in budgets.toml).")
+  var source: String?
+
+  @Option(help: "The image's name, as in [image.NAME] of budgets.toml.")
+  var image: String
+
+  @Option(help: "The commit to record against (default: HEAD).")
+  var commit: String?
+
+  @Option(help: "The platform to measure from a multi-platform image, os/arch[/variant].")
+  var platform: String?
+
+  @Option(help: "How deep per-path sizes are recorded (default: path_depth in budgets.toml, else 4).")
+  var pathDepth: Int?
+
+  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
+  var store: String?
+
+  @Option(help: "Output format: text or json.")
+  var format: OutputFormat = .text
+
+  @Flag(help: "Do not hash uncompressed layers (faster; compressed layers are always verified).")
+  var noVerify = false
+
+  @Flag(help: "Do not estimate the compressed size of layers stored uncompressed.")
+  var noEstimate = false
+
+  @OptionGroup var options: ConfigOptions
+
+  enum OutputFormat: String, ExpressibleByArgument { case text, json }
+
+  func run() throws {
+    var request = Measure.Request(image: image)
+    request.source = source
+    request.commit = commit
+    request.platform = platform
+    request.store = store
+    request.config = options.config
+    request.json = format == .json
+    request.pathDepth = pathDepth
+    request.verify = !noVerify
+    request.estimate = !noEstimate
+    print(try Measure.run(request, terminal: .forDescriptor(1), progress: ProgressLine.forStandardError()))
+  }
+}
