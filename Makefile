@@ -18,12 +18,14 @@ release:
 ## The main job, end to end on real data, as a user would see it.
 demo:
 	scripts/install-deps.sh demo
+	scripts/fixtures.sh
 	swift build -c release $(SWIFT_FLAGS)
 	scripts/demo.sh
 
 ## Every test: unit, conformance (toml-test), integration with real git, images and servers.
 test:
 	scripts/install-deps.sh test
+	scripts/fixtures.sh
 	swift build --build-tests $(SWIFT_FLAGS)
 	swift test --skip-build $(SWIFT_FLAGS)
 	python3 $(SHARED)/toml-test/run.py .build/debug/toml-test-decoder --show 20 | tail -n 3
@@ -31,6 +33,7 @@ test:
 ## Every benchmark, each figure beside its peer measured in the same run.
 bench:
 	scripts/install-deps.sh bench
+	scripts/fixtures.sh
 	swift build -c release $(SWIFT_FLAGS)
 	Benchmarks/run.sh
 

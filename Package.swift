@@ -57,15 +57,17 @@ let package = Package(
       name: "sizebudget-bench", dependencies: ["TOML", "Budgets", "Analysis"],
       path: "Benchmarks/sizebudget-bench"),
 
+    // Helpers the test targets share: tar and image writers, a CLI runner, git repos.
+    .target(name: "TestSupport", dependencies: ["ArchiveIO"], path: "Tests/TestSupport"),
     .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
     .testTarget(name: "BudgetsTests", dependencies: ["Budgets", "TOML"]),
     .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory"]),
-    .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO"]),
-    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets"]),
-    .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis"]),
+    .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO", "TestSupport"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     // Drives the real binaries with real files, repositories, images and servers.
-    .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder"]),
+    .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -57,6 +57,7 @@ enum LayerScanner {
     var verify = true
     /// Estimate the gzip size of uncompressed layers.
     var estimate = true
+    var expansionLimit = ExpansionLimit.standard
   }
 
   static func scan(_ raw: ByteStream, layer: LayerDescriptor, storedSize: Int64?, options: Options) throws
@@ -76,7 +77,7 @@ enum LayerScanner {
 
   private static func scanCompressed(_ raw: ByteStream, options: Options, into scan: inout LayerScan) throws {
     let blob = HashingStream(raw)
-    let tar = HashingStream(try decompressing(blob, scan.compression))
+    let tar = HashingStream(try decompressing(blob, scan.compression, limit: options.expansionLimit))
     scan.entries = try readEntries(tar)
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count

@@ -23,6 +23,8 @@ public struct Measurer: Sendable {
     /// Estimates made before, by diff id: base layers are shared by many builds, so
     /// only new layers need estimating.
     public var knownEstimates: [String: Int64] = [:]
+    /// How far a compressed layer may expand before it is taken for a bomb.
+    public var expansionLimit = ExpansionLimit.standard
     public var toolVersion = "unknown"
     /// Layers scanned at once; defaults to the number of cores.
     public var parallelism = ProcessInfo.processInfo.activeProcessorCount
@@ -74,7 +76,9 @@ public struct Measurer: Sendable {
         defer { slots.signal() }
         let layer = layers[index]
         let known = layer.diffID.flatMap { options.knownEstimates[$0] } != nil
-        let scanOptions = LayerScanner.Options(verify: options.verify, estimate: options.estimateCompressed && !known)
+        let scanOptions = LayerScanner.Options(
+          verify: options.verify, estimate: options.estimateCompressed && !known, expansionLimit: options.expansionLimit
+        )
         results.set(index) {
           do {
             return try LayerScanner.scan(
@@ -94,7 +98,8 @@ public struct Measurer: Sendable {
   /// A docker-archive read front to back (standard input): layers are scanned as
   /// they pass, one at a time.
   public func measureStream(_ stream: ByteStream, progress: Progress? = nil) throws -> ImageMeasurement {
-    let scanOptions = LayerScanner.Options(verify: options.verify, estimate: options.estimateCompressed)
+    let scanOptions = LayerScanner.Options(
+      verify: options.verify, estimate: options.estimateCompressed, expansionLimit: options.expansionLimit)
     var count = 0
     var bytes: Int64 = 0
     let (description, scans) = try StreamingDockerArchive.read(

@@ -3,29 +3,33 @@ import CZlib
 /// Estimates what a layer stored uncompressed (as in `docker save`) will weigh once a
 /// registry holds it gzip-compressed, without compressing all of it.
 ///
-/// Every fourth 256 KiB chunk is deflated at level 1, on its own, and the result is
-/// scaled to the whole; layers under 4 MiB are compressed whole. On the fixture
-/// images this lands within 3 % of the sizes skopeo's gzip produced (+2.6 % in all),
-/// at about a quarter of the cost of compressing everything.
+/// Each 256 KiB chunk contributes one 64 KiB window (which quarter is chosen by a hash
+/// of the chunk's index, so periodic content cannot line up with the sampling); the
+/// windows are deflated (zlib level 3) as one stream and the result is scaled to the
+/// whole. Every part of the layer is represented, so a layer that mixes text with
+/// already-compressed files is not at the mercy of which chunks happen to be picked.
+/// Layers under 4 MiB are compressed whole.
 public final class CompressedSizeEstimator {
-  public static let sampleEvery = 4
+  static let chunk = 256 * 1024
+  static let window = 64 * 1024
   public static let smallLayer: Int64 = 4 << 20
+  /// zlib level 3 lands closest to the gzip that buildah, skopeo and docker push write
+  /// (level 1 overestimates by about 4 %, level 6 underestimates by about 4 %).
+  static let level: Int32 = 3
 
   private var stream = z_stream()
   private let output: UnsafeMutableRawBufferPointer
-  private var chunkIndex = 0
-  private var chunkFill = 0
+  private var position: Int64 = 0
   private var sampledIn: Int64 = 0
   private var sampledOut: Int64 = 0
-  private var totalIn: Int64 = 0
-  private var sampleAll: Bool
+  private let sampleAll: Bool
 
   /// `expectedSize`, when known, lets small layers be compressed whole.
   public init(expectedSize: Int64?) {
     sampleAll = (expectedSize ?? Int64.max) < Self.smallLayer
     output = .allocate(byteCount: 64 * 1024, alignment: 16)
     // -15: raw deflate; gzip's 18-byte framing is added back in `estimate`.
-    _ = czlib_deflate_init(&stream, 1, -15)
+    _ = czlib_deflate_init(&stream, Self.level, -15)
   }
 
   deinit {
@@ -33,25 +37,30 @@ public final class CompressedSizeEstimator {
     output.deallocate()
   }
 
-  private var sampling: Bool { sampleAll || chunkIndex % Self.sampleEvery == 0 }
-
   /// Feeds the next bytes of the layer, in order.
   public func consume(_ bytes: UnsafeRawBufferPointer) {
-    var offset = 0
-    totalIn += Int64(bytes.count)
-    while offset < bytes.count {
-      let take = min(bytes.count - offset, streamChunkSize - chunkFill)
-      if sampling { compress(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]), finish: false) }
-      chunkFill += take
-      offset += take
-      if chunkFill == streamChunkSize { endChunk() }
+    if sampleAll {
+      compress(bytes, finish: false)
+      position += Int64(bytes.count)
+      return
     }
-  }
-
-  private func endChunk() {
-    if sampling && !sampleAll { compress(UnsafeRawBufferPointer(start: nil, count: 0), finish: true) }
-    chunkIndex += 1
-    chunkFill = 0
+    var offset = 0
+    while offset < bytes.count {
+      let chunkIndex = position / Int64(Self.chunk)
+      let inChunk = Int(position % Int64(Self.chunk))
+      let windowStart = Int(Self.mix(UInt64(chunkIndex)) % 4) * Self.window
+      let take: Int
+      if inChunk < windowStart {
+        take = min(bytes.count - offset, windowStart - inChunk)
+      } else if inChunk < windowStart + Self.window {
+        take = min(bytes.count - offset, windowStart + Self.window - inChunk)
+        compress(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]), finish: false)
+      } else {
+        take = min(bytes.count - offset, Self.chunk - inChunk)
+      }
+      offset += take
+      position += Int64(take)
+    }
   }
 
   private func compress(_ bytes: UnsafeRawBufferPointer, finish: Bool) {
@@ -64,18 +73,20 @@ public final class CompressedSizeEstimator {
       deflate(&stream, finish ? Z_FINISH : Z_NO_FLUSH)
       sampledOut += Int64(output.count - Int(stream.avail_out))
     } while stream.avail_out == 0
-    if finish { deflateReset(&stream) }
   }
 
-  /// The estimated gzip size of everything consumed.
+  /// The estimated gzip size of everything consumed. Call once, at the end.
   public func estimate() -> Int64 {
-    // Close the deflate stream that is still open: the whole layer's, or the last
-    // sampled chunk's.
-    if sampleAll || (chunkFill > 0 && sampling) {
-      compress(UnsafeRawBufferPointer(start: nil, count: 0), finish: true)
-    }
+    compress(UnsafeRawBufferPointer(start: nil, count: 0), finish: true)
     let gzipFraming: Int64 = 18
-    guard sampledIn > 0 else { return gzipFraming }
-    return Int64((Double(sampledOut) * Double(totalIn) / Double(sampledIn)).rounded()) + gzipFraming
+    guard sampledIn > 0 else { return gzipFraming + 2 }
+    return Int64((Double(sampledOut) * Double(position) / Double(sampledIn)).rounded()) + gzipFraming
+  }
+
+  private static func mix(_ value: UInt64) -> UInt64 {
+    var z = value &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }

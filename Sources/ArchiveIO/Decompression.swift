@@ -14,20 +14,27 @@ public enum Compression: String, Sendable, Codable {
   }
 }
 
-/// Decompression bombs: a small blob that expands without end. Output may reach
-/// `ratio` times the compressed input plus a fixed allowance, which real layers
-/// stay far below (the fixture's worst layer expands 3.2 times).
+/// Decompression bombs: a small blob that expands without end. Past a fixed
+/// allowance, output may reach `ratio` times the compressed input; real layers stay
+/// far below (the fixture's worst layer expands 3.2 times), while gzip of zeros
+/// expands about 1,000 times and zstd far more.
 public struct ExpansionLimit: Sendable {
   public var ratio: Int64
   public var allowance: Int64
 
-  public static let standard = ExpansionLimit(ratio: 1100, allowance: 1 << 30)
+  public static let standard = ExpansionLimit(ratio: 100, allowance: 1 << 30)
+
+  public init(ratio: Int64, allowance: Int64) {
+    self.ratio = ratio
+    self.allowance = allowance
+  }
 
   func check(output: Int64, input: Int64) throws {
     if output > allowance && output > input * ratio {
       throw ArchiveError(
         "expands to more than \(ratio) times its compressed size (\(output) bytes from \(input)): "
-          + "a decompression bomb or a corrupt stream")
+          + "a decompression bomb or a corrupt stream (if the layer is genuine, raise the limit with "
+          + "SIZEBUDGET_MAX_EXPANSION=\(ratio * 10))")
     }
   }
 }

@@ -48,6 +48,12 @@ public enum Measure {
     options.verify = request.verify
     options.estimateCompressed = request.estimate
     options.toolVersion = SizeBudgetVersion.current
+    if let ratio = ProcessInfo.processInfo.environment["SIZEBUDGET_MAX_EXPANSION"] {
+      guard let value = Int64(ratio), value > 0 else {
+        throw .usage("SIZEBUDGET_MAX_EXPANSION must be a whole number (a ratio like 1000), got \"\(ratio)\"")
+      }
+      options.expansionLimit.ratio = value
+    }
 
     let store: MeasurementStore
     do {

@@ -45,12 +45,16 @@ public struct Workspace: Sendable {
   public func loadBudgets(override: String? = nil) throws(CommandError) -> BudgetFile {
     let path = budgetsPath(override: override)
     let shownPath = Self.displayPath(path)
-    guard let data = FileManager.default.contents(atPath: path) else {
-      let exists = FileManager.default.fileExists(atPath: path)
+    // FileHandle, unlike FileManager.contents, also reads pipes (`--config <(…)`).
+    guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
       throw .usage(
-        exists
-          ? "cannot read \(shownPath): check its permissions"
-          : "no budgets file at \(shownPath): create budgets.toml at the repository root (see README) or pass --config PATH"
+        isDirectory.boolValue
+          ? "\(shownPath) is a directory: pass the budgets file itself, like --config \(shownPath)/budgets.toml"
+          : exists
+            ? "cannot read \(shownPath): check its permissions"
+            : "no budgets file at \(shownPath): create budgets.toml at the repository root (see README) or pass --config PATH"
       )
     }
     do {

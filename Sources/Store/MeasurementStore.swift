@@ -93,16 +93,17 @@ public final class MeasurementStore {
   }
 
   private func insertPatterns(_ m: ImageMeasurement, _ id: Int64) throws(StoreError) {
-    let insert = try database.prepare("INSERT INTO pattern_matches VALUES (?, ?, ?, ?, ?, ?, ?)")
-    for match in m.forbidden {
+    let insert = try database.prepare("INSERT INTO pattern_matches VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    for (position, match) in m.forbidden.enumerated() {
       try insert.run([
-        .integer(id), .text("forbid"), .text(match.pattern), .int(match.files), .integer(match.bytes), .bool(true),
+        .integer(id), .text("forbid"), .int(position), .text(match.pattern), .int(match.files), .integer(match.bytes),
+        .bool(true),
         .text(encode(match.examples)),
       ])
     }
-    for required in m.required {
+    for (position, required) in m.required.enumerated() {
       try insert.run([
-        .integer(id), .text("require"), .text(required.path), .int(required.present ? 1 : 0),
+        .integer(id), .text("require"), .int(position), .text(required.path), .int(required.present ? 1 : 0),
         .integer(required.bytes), .bool(required.present), .text("[]"),
       ])
     }
@@ -187,7 +188,7 @@ public final class MeasurementStore {
     var forbidden: [PatternMatch] = []
     var required: [RequiredPath] = []
     try database.prepare(
-      "SELECT kind, pattern, files, bytes, present, examples FROM pattern_matches WHERE measurement_id = ? ORDER BY rowid"
+      "SELECT kind, pattern, files, bytes, present, examples FROM pattern_matches WHERE measurement_id = ? ORDER BY kind, position"
     ).query([.integer(id)]) { row throws(StoreError) in
       if row.string(0) == "forbid" {
         forbidden.append(

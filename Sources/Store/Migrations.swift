@@ -62,12 +62,13 @@ enum Migrations {
     CREATE TABLE pattern_matches (
       measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
       kind TEXT NOT NULL CHECK (kind IN ('forbid', 'require')),
+      position INTEGER NOT NULL,
       pattern TEXT NOT NULL,
       files INTEGER NOT NULL,
       bytes INTEGER NOT NULL,
       present INTEGER NOT NULL,
       examples TEXT NOT NULL,
-      PRIMARY KEY (measurement_id, kind, pattern)
+      PRIMARY KEY (measurement_id, kind, position)
     ) WITHOUT ROWID;
     """
   ]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct ValidateCommandTests {
@@ -52,6 +53,8 @@ import Testing
     #expect(good.stdout == "{\"a\":{\"type\":\"integer\",\"value\":\"1\"}}\n")
     let bad = try CLI.run([], product: "toml-test-decoder", input: Data("a = \n".utf8))
     #expect(bad.status == 1)
-    #expect(bad.stderr == "1:5: expected a value (a string, number, boolean, date, array or inline table), found a new line\n")
+    #expect(
+      bad.stderr == "1:5: expected a value (a string, number, boolean, date, array or inline table), found a new line\n"
+    )
   }
 }

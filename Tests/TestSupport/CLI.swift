@@ -1,11 +1,11 @@
 import Foundation
 
 /// Runs the real `sizebudget` binary that `swift build` put beside the test bundle.
-enum CLI {
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public enum CLI {
+  public struct Result {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
   }
 
   static let productsDirectory: URL = {
@@ -20,13 +20,13 @@ enum CLI {
     return directory
   }()
 
-  static func path(_ product: String) -> String { productsDirectory.appendingPathComponent(product).path }
+  public static func path(_ product: String) -> String { productsDirectory.appendingPathComponent(product).path }
 
   /// Runs a product with arguments, in a directory, with extra environment and input.
   @discardableResult
-  static func run(
+  public static func run(
     _ arguments: [String], product: String = "sizebudget", in directory: URL? = nil,
-    environment: [String: String] = [:], input: Data? = nil
+    environment: [String: String] = [:], input: Data? = nil, timeout: Double = 300
   ) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path(product))
@@ -43,6 +43,10 @@ enum CLI {
     process.standardError = stderr
     process.standardInput = stdin
     try process.run()
+    // A hang is a failure, not a stuck test run.
+    let deadline = DispatchWorkItem { if process.isRunning { process.terminate() } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
+    defer { deadline.cancel() }
     // Read both pipes while the process runs, so a large output cannot block it.
     let group = DispatchGroup()
     nonisolated(unsafe) var out = Data()
@@ -60,15 +64,15 @@ enum CLI {
 }
 
 /// A fresh directory per test, removed afterwards.
-final class TemporaryDirectory {
-  let url: URL
+public final class TemporaryDirectory {
+  public let url: URL
 
-  init() throws {
+  public init() throws {
     url = FileManager.default.temporaryDirectory.appendingPathComponent("sizebudget-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   }
 
-  func write(_ name: String, _ text: String) throws {
+  public func write(_ name: String, _ text: String) throws {
     let file = url.appendingPathComponent(name)
     try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
     try text.write(to: file, atomically: true, encoding: .utf8)

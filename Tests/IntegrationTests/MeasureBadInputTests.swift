@@ -1,0 +1,161 @@
+import ArchiveIO
+import Foundation
+import TestSupport
+import Testing
+
+/// Every kind of broken image: a clear message naming the file and the problem,
+/// exit status 2, nothing written to the store, and no hang.
+@Suite struct MeasureBadInputTests {
+  static let goodLayer = ImageBuilder.Layer([.file("app/main.py", size: 4000)])
+
+  struct Case {
+    var name: String
+    var source: (URL) throws -> String
+    var message: String
+  }
+
+  /// Runs `measure` on a broken source; checks exit 2, the message, an untouched store.
+  func expectRefusal(_ source: (URL) throws -> String, mentions expected: [String]) throws {
+    let repo = try GitRepository()
+    try repo.commit("first")
+    let started = Date()
+    let result = try CLI.run(["measure", try source(repo.url), "--image", "app"], in: repo.url, timeout: 120)
+    #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+    for phrase in expected {
+      #expect(result.stderr.contains(phrase), "\(result.stderr) should mention \(phrase)")
+    }
+    #expect(!result.stderr.contains("Fatal error"), "\(result.stderr)")
+    #expect(Date().timeIntervalSince(started) < 60)
+    let store = repo.url.appendingPathComponent(".git/sizebudget.sqlite").path
+    if FileManager.default.fileExists(atPath: store) {
+      let rows = try Compressor.pipe(["sqlite3", store, "SELECT count(*) FROM measurements"], [])
+      #expect(String(decoding: rows, as: UTF8.self) == "0\n")
+    }
+  }
+
+  func write(_ bytes: [UInt8], _ name: String, in directory: URL) throws -> String {
+    let file = directory.appendingPathComponent(name)
+    try Data(bytes).write(to: file)
+    return file.path
+  }
+
+  @Test func aMissingFile() throws {
+    try expectRefusal({ _ in "docker-archive:/nonexistent/api.tar" }, mentions: ["cannot open /nonexistent/api.tar"])
+  }
+
+  @Test func aTruncatedArchive() throws {
+    let archive = try ImageBuilder([Self.goodLayer, ImageBuilder.Layer([.file("big", size: 200_000)])]).dockerArchive()
+    try expectRefusal(
+      { try "docker-archive:" + write(Array(archive.prefix(archive.count / 2)), "api.tar", in: $0) },
+      mentions: ["api.tar", "truncated"])
+  }
+
+  @Test func notATarAtAll() throws {
+    try expectRefusal(
+      { try "docker-archive:" + write(Array(repeating: 0x41, count: 4096), "api.tar", in: $0) },
+      mentions: ["api.tar", "not a readable tar archive", "checksum"])
+  }
+
+  @Test func aCorruptGzipStream() throws {
+    var layer = Self.goodLayer
+    var gzip = try layer.blob()
+    for index in stride(from: 20, to: gzip.count - 8, by: 7) { gzip[index] ^= 0x5A }
+    layer.blobOverride = gzip
+    try expectRefusal(
+      { directory in
+        try ImageBuilder([layer]).writeOCILayout(to: directory.appendingPathComponent("img"))
+        return "oci:" + directory.appendingPathComponent("img").path
+      }, mentions: ["layer 0", "gzip stream is corrupt"])
+  }
+
+  @Test func aCorruptZstdStream() throws {
+    var layer = ImageBuilder.Layer([.file("app/main.py", size: 40_000)], compression: .zstd)
+    var zstd = try layer.blob()
+    for index in stride(from: 12, to: zstd.count - 4, by: 5) { zstd[index] ^= 0xA5 }
+    layer.blobOverride = zstd
+    try expectRefusal(
+      { directory in
+        try ImageBuilder([layer]).writeOCILayout(to: directory.appendingPathComponent("img"))
+        return "oci:" + directory.appendingPathComponent("img").path
+      }, mentions: ["layer 0", "zstd stream is corrupt"])
+  }
+
+  @Test func aManifestThatNamesAMissingBlob() throws {
+    try expectRefusal(
+      { directory in
+        let image = directory.appendingPathComponent("img")
+        let builder = ImageBuilder([Self.goodLayer])
+        try builder.writeOCILayout(to: image)
+        let blob = try SHA256.digest(Self.goodLayer.blob()).dropFirst(7)
+        try FileManager.default.removeItem(at: image.appendingPathComponent("blobs/sha256/\(blob)"))
+        return "oci:" + image.path
+      }, mentions: ["layer 0", "is missing from the layout"])
+  }
+
+  @Test func aDigestThatDoesNotMatch() throws {
+    try expectRefusal(
+      { directory in
+        let image = directory.appendingPathComponent("img")
+        let layer = ImageBuilder.Layer([.file("app/main.py", "print('hello')\n")], compression: .none)
+        try ImageBuilder([layer]).writeOCILayout(to: image)
+        // Same size, one byte of content changed: a valid tar whose digest is wrong.
+        let path = image.appendingPathComponent("blobs/sha256/\(SHA256.digest(layer.tar).dropFirst(7))")
+        var bytes = try [UInt8](Data(contentsOf: path))
+        bytes[512] = UInt8(ascii: "P")
+        try Data(bytes).write(to: path)
+        return "oci:" + image.path
+      }, mentions: ["layer 0", "digest mismatch"])
+  }
+
+  @Test func aTarWithANegativeSize() throws {
+    var negative = [UInt8](repeating: 0xFF, count: 12)
+    negative[0] = 0xFF
+    let layer = ImageBuilder.Layer([TarBuilder.Entry("app/x", [], sizeField: negative)])
+    try expectRefusal(
+      { try "docker-archive:" + write(ImageBuilder([layer]).dockerArchive(), "api.tar", in: $0) },
+      mentions: ["api.tar", "layer 0", "negative size"])
+  }
+
+  @Test func aTarWithAnAbsurdSize() throws {
+    var huge = [UInt8](repeating: 0, count: 12)
+    huge[0] = 0x80
+    huge[3] = 0x7F
+    let layer = ImageBuilder.Layer([TarBuilder.Entry("app/x", [], sizeField: huge)])
+    try expectRefusal(
+      { try "docker-archive:" + write(ImageBuilder([layer]).dockerArchive(), "api.tar", in: $0) },
+      mentions: ["api.tar", "layer 0", "absurd size"])
+  }
+
+  @Test func aPathTraversalName() throws {
+    let layer = ImageBuilder.Layer([.file("../../etc/cron.d/evil", "* * * * * root sh\n")])
+    try expectRefusal(
+      { directory in
+        try ImageBuilder([layer]).writeOCILayout(to: directory.appendingPathComponent("img"))
+        return "oci:" + directory.appendingPathComponent("img").path
+      }, mentions: ["layer 0", "path-traversal"])
+  }
+
+  @Test func aGzipBomb() throws {
+    // 32 gzip members of 64 MiB of zeros each: 2 GiB from about 2 MB.
+    let member = try Compressor.gzip([UInt8](repeating: 0, count: 64 << 20))
+    var bomb: [UInt8] = []
+    for _ in 0..<32 { bomb += member }
+    var layer = Self.goodLayer
+    layer.blobOverride = bomb
+    try expectRefusal(
+      { directory in
+        try ImageBuilder([layer]).writeOCILayout(to: directory.appendingPathComponent("img"))
+        return "oci:" + directory.appendingPathComponent("img").path
+      }, mentions: ["layer 0", "decompression bomb"])
+  }
+
+  @Test func anOCIArchiveGivenAsADockerArchive() throws {
+    try expectRefusal(
+      { try "docker-archive:" + write(ImageBuilder([Self.goodLayer]).ociArchive(), "api.tar", in: $0) },
+      mentions: ["api.tar has no manifest.json", "measure oci-archive:"])
+  }
+
+  @Test func anUnknownTransport() throws {
+    try expectRefusal({ _ in "tarball:api.tar" }, mentions: ["unknown transport \"tarball:\""])
+  }
+}

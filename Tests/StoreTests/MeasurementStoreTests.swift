@@ -1,0 +1,66 @@
+import Analysis
+import Foundation
+import Store
+import TestSupport
+import Testing
+
+@Suite struct MeasurementStoreTests {
+  static func sample(commit: String = String(repeating: "c", count: 40), bytes: Int64 = 1000) -> ImageMeasurement {
+    ImageMeasurement(
+      image: "api", commit: commit, source: "oci:x", platform: "linux/amd64", manifestDigest: "sha256:m",
+      configDigest: nil, compressedBytes: bytes, compressedEstimated: false, uncompressedBytes: bytes * 3,
+      wastedBytes: 7, fileCount: 2, pathDepth: 4, toolVersion: "test", measuredAt: "2026-11-25T10:00:00Z",
+      host: "ci",
+      layers: [
+        LayerMeasurement(
+          index: 0, digest: "sha256:l0", diffID: "sha256:d0", mediaType: nil, compression: "gzip",
+          compressedBytes: bytes, compressedEstimated: false, uncompressedBytes: bytes * 3, fileCount: 2,
+          createdBy: "COPY . /")
+      ],
+      paths: [PathSize(path: "/", bytes: bytes * 3, files: 2), PathSize(path: "/app", bytes: bytes, files: 1)],
+      wasted: [WastedFile(path: "/tmp/x", bytes: 7, addedIn: 0, hiddenIn: 0, reason: .deleted)],
+      forbidden: [
+        PatternMatch(pattern: "**/x", files: 1, bytes: 7, examples: [.init(path: "/tmp/x", bytes: 7, layer: 0)])
+      ],
+      required: [RequiredPath(path: "/app/", present: true, bytes: bytes)])
+  }
+
+  @Test func savesAndLoadsEveryPart() throws {
+    let directory = try TemporaryDirectory()
+    let store = try MeasurementStore(path: directory.url.appendingPathComponent("s.sqlite").path)
+    let sample = Self.sample()
+    #expect(try store.save(sample) == .inserted)
+    #expect(try store.measurement(image: "api", commit: sample.commit) == sample)
+    #expect(try store.measurement(image: "web", commit: sample.commit) == nil)
+    #expect(try store.integrityCheck() == "ok")
+  }
+
+  @Test func replacingSaysWhatItReplaced() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.url.appendingPathComponent("s.sqlite").path
+    let store = try MeasurementStore(path: path)
+    try store.save(Self.sample(bytes: 1000))
+    var newer = Self.sample(bytes: 2000)
+    newer.measuredAt = "2026-11-25T11:00:00Z"
+    #expect(try store.save(newer) == .replaced(previousMeasuredAt: "2026-11-25T10:00:00Z"))
+    #expect(try store.measurement(image: "api", commit: newer.commit)?.compressedBytes == 2000)
+    #expect(try store.summaries().count == 1)
+    // Reopening migrates nothing twice and keeps the data.
+    #expect(try MeasurementStore(path: path).measurement(image: "api", commit: newer.commit) == newer)
+  }
+
+  @Test func reusesEstimatesByDiffID() throws {
+    let directory = try TemporaryDirectory()
+    let store = try MeasurementStore(path: directory.url.appendingPathComponent("s.sqlite").path)
+    var sample = Self.sample()
+    sample.layers[0].compressedEstimated = true
+    sample.layers[0].compressedBytes = 4242
+    try store.save(sample)
+    #expect(try store.knownEstimates(diffIDs: ["sha256:d0", "sha256:other"]) == ["sha256:d0": 4242])
+  }
+
+  @Test func anUnwritableLocationIsAClearError() throws {
+    let error = try #require(throws: StoreError.self) { try MeasurementStore(path: "/nonexistent/dir/s.sqlite") }
+    #expect(error.message.contains("cannot open the store /nonexistent/dir/s.sqlite"))
+  }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// A real repository made with the `git` command line, in a temporary directory.
+public final class GitRepository {
+  public let directory: TemporaryDirectory
+  public var url: URL { directory.url }
+  public var path: String { directory.url.path }
+
+  public init() throws {
+    directory = try TemporaryDirectory()
+    try git(["init", "-q", "-b", "main"])
+    try git(["config", "user.name", "Test Author"])
+    try git(["config", "user.email", "author@example.com"])
+    try git(["config", "commit.gpgsign", "false"])
+  }
+
+  /// Writes files and commits them; returns the new commit's full oid.
+  @discardableResult
+  public func commit(_ message: String, files: [String: String] = [:]) throws -> String {
+    for (name, text) in files { try directory.write(name, text) }
+    try git(["add", "-A"])
+    try git(["commit", "-q", "--allow-empty", "-m", message])
+    return try git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  @discardableResult
+  public func git(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git"] + arguments
+    process.currentDirectoryURL = url
+    var environment = ProcessInfo.processInfo.environment
+    environment["GIT_CONFIG_NOSYSTEM"] = "1"
+    process.environment = environment
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = Pipe()
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw NSError(
+        domain: "git", code: Int(process.terminationStatus),
+        userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"])
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+}
