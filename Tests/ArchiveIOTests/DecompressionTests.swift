@@ -61,7 +61,7 @@ import Testing
       data += text
       data += (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
-    let estimator = CompressedSizeEstimator(expectedSize: Int64(data.count))
+    let estimator = CompressedSizeEstimator()
     data.withUnsafeBytes { estimator.consume($0) }
     let actual = Double(try Compressor.pipe(["gzip", "-1", "-n", "-c"], data).count)
     let ratio = Double(estimator.estimate()) / actual

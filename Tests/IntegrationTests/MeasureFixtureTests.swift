@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct MeasureFixtureTests {
   static let budgets = """
     [image.api]
-    forbid = ["**/site-packages/pytest/**", "/root/.cache/pip/", "/srv/**/__pycache__/**", "/opt/venv/**/__pycache__/**", "/srv/tests/**", "/usr/bin/gcc*"]
+    forbid = ["**/site-packages/pytest/**", "/root/.cache/pip/", "/srv/**/__pycache__/**", "/opt/venv/**/__pycache__/**", "/srv/tests/**", "/usr/lib/gcc/**"]
     require = ["/srv/app/"]
     """
 
@@ -87,7 +87,7 @@ import Testing
     let found = Dictionary(uniqueKeysWithValues: before.forbidden.map { ($0.pattern, $0) })
     for pattern in [
       "**/site-packages/pytest/**", "/root/.cache/pip/", "/srv/**/__pycache__/**", "/opt/venv/**/__pycache__/**",
-      "/srv/tests/**", "/usr/bin/gcc*",
+      "/srv/tests/**", "/usr/lib/gcc/**",
     ] {
       #expect((found[pattern]?.files ?? 0) > 0, "\(pattern) should match in before")
     }
