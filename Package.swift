@@ -38,12 +38,14 @@ let package = Package(
     .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets"]),
     // SQLite, migrations, one transaction per measurement.
     .target(name: "Store", dependencies: ["Analysis", "CSQLite"]),
+    // Budgets applied to measurements: one rule per file; diffs between measurements.
+    .target(name: "Evaluation", dependencies: ["Budgets", "Analysis"]),
     // Terminal tables, human sizes, colour rules, the outputs people read.
-    .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource"]),
+    .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation"]),
     // What the commands do, as library calls the CLI front end makes.
     .target(
       name: "SizeBudgetKit",
-      dependencies: ["TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Formats"]),
+      dependencies: ["TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats"]),
     .executableTarget(
       name: "sizebudget",
       dependencies: [
@@ -65,6 +67,7 @@ let package = Package(
     .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO", "TestSupport"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),
+    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     // Drives the real binaries with real files, repositories, images and servers.
     .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder", "TestSupport"]),

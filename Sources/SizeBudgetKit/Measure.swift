@@ -30,7 +30,9 @@ public enum Measure {
     let budgets = try workspace.loadBudgetsIfPresent(override: request.config)
     let budget = budgets?.image(named: request.image)
     let reference = try sourceReference(request, budget: budget, workspace: workspace)
-    let commit = try workspace.resolveCommit(request.commit)
+    let repository = try? workspace.openRepository()
+    let commit = try workspace.resolveCommit(request.commit, in: repository)
+    let commitRecord = repository.flatMap { try? $0.commit(ObjectID(hex: commit)!) }.map(CommitRecord.init)
     let storePath = try workspace.storePath(override: request.store)
 
     var options = Measurer.Options(image: request.image, commit: commit)
@@ -76,7 +78,7 @@ public enum Measure {
     }
     let outcome: MeasurementStore.SaveOutcome
     do {
-      outcome = try store.save(measurement)
+      outcome = try store.save(measurement, commit: commitRecord)
     } catch {
       throw .usage(error.message)
     }
@@ -105,6 +107,14 @@ public enum Measure {
     } catch {
       throw .usage("\(error)")
     }
+  }
+}
+
+extension CommitRecord {
+  init(_ info: CommitInfo) {
+    self.init(
+      oid: info.id.hex, subject: info.subject, authorName: info.authorName, authorEmail: info.authorEmail,
+      time: info.time, sizeBudgetReasons: info.sizeBudgetReasons)
   }
 }
 

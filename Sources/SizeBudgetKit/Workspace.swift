@@ -71,16 +71,26 @@ public struct Workspace: Sendable {
     return try loadBudgets(override: override)
   }
 
+  /// The repository this command runs in, opened with libgit2.
+  public func openRepository() throws(CommandError) -> Repository {
+    do {
+      return try Repository(discovering: FileManager.default.currentDirectoryPath)
+    } catch {
+      throw .usage(error.message)
+    }
+  }
+
   /// The full oid of a revision (default HEAD), through libgit2. Outside a
   /// repository only a full 40-digit oid is accepted.
-  public func resolveCommit(_ revision: String?) throws(CommandError) -> String {
+  public func resolveCommit(_ revision: String?, in repository: Repository?) throws(CommandError) -> String {
     let revision = revision ?? "HEAD"
+    guard let repository else {
+      if revision.count == 40 && revision.allSatisfy(\.isHexDigit) { return revision.lowercased() }
+      throw .usage("not inside a git repository: run sizebudget in a clone, or pass --commit with a full 40-digit oid")
+    }
     do {
-      return try Repository(discovering: FileManager.default.currentDirectoryPath).resolveCommit(revision)
+      return try repository.resolveCommit(revision)
     } catch {
-      if gitDirectory == nil && revision.count == 40 && revision.allSatisfy(\.isHexDigit) {
-        return revision.lowercased()
-      }
       throw .usage(error.message)
     }
   }

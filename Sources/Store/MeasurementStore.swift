@@ -27,9 +27,11 @@ public final class MeasurementStore {
 
   // MARK: Writing
 
+  /// Saves a measurement, with its commit's metadata when known, in one transaction.
   @discardableResult
-  public func save(_ measurement: ImageMeasurement) throws(StoreError) -> SaveOutcome {
+  public func save(_ measurement: ImageMeasurement, commit: CommitRecord? = nil) throws(StoreError) -> SaveOutcome {
     try database.writeTransaction { () throws(StoreError) -> SaveOutcome in
+      if let commit { try upsert(commit) }
       var previous: String? = nil
       try database.prepare("SELECT measured_at FROM measurements WHERE image = ? AND commit_oid = ?")
         .query([.text(measurement.image), .text(measurement.commit)]) { row in previous = row.string(0) }
@@ -109,7 +111,62 @@ public final class MeasurementStore {
     }
   }
 
+  private func upsert(_ commit: CommitRecord) throws(StoreError) {
+    try database.prepare("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?)").run([
+      .text(commit.oid), .text(commit.subject), .text(commit.authorName), .text(commit.authorEmail),
+      .integer(commit.time), .text(encode(commit.sizeBudgetReasons)),
+    ])
+  }
+
   // MARK: Reading
+
+  /// Metadata of measured commits, by oid.
+  public func commits(_ oids: some Sequence<String>) throws(StoreError) -> [String: CommitRecord] {
+    var found: [String: CommitRecord] = [:]
+    let select = try database.prepare(
+      "SELECT oid, subject, author_name, author_email, time, size_budget_reasons FROM commits WHERE oid = ?")
+    for oid in Set(oids) {
+      try select.query([.text(oid)]) { row throws(StoreError) in
+        found[oid] = CommitRecord(
+          oid: row.string(0), subject: row.string(1), authorName: row.string(2), authorEmail: row.string(3),
+          time: row.integer(4), sizeBudgetReasons: try decode([String].self, row.string(5)))
+      }
+    }
+    return found
+  }
+
+  /// The commits that have a measurement of `image`.
+  public func measuredCommits(image: String) throws(StoreError) -> Set<String> {
+    var oids = Set<String>()
+    try database.prepare("SELECT commit_oid FROM measurements WHERE image = ?").query([.text(image)]) { row in
+      oids.insert(row.string(0))
+    }
+    return oids
+  }
+
+  /// Headline figures of the measurements of these commits (every image, or one).
+  public func summaries(commits: some Sequence<String>, image: String? = nil) throws(StoreError)
+    -> [MeasurementSummary]
+  {
+    var result: [MeasurementSummary] = []
+    let select = try database.prepare(
+      """
+      SELECT image, commit_oid, compressed_bytes, uncompressed_bytes, wasted_bytes, measured_at, source
+      FROM measurements WHERE commit_oid = ? \(image == nil ? "" : "AND image = ?")
+      """)
+    for commit in commits {
+      try select.query([.text(commit)] + (image.map { [.text($0)] } ?? [])) { row in
+        result.append(summary(row))
+      }
+    }
+    return result
+  }
+
+  private func summary(_ row: Row) -> MeasurementSummary {
+    MeasurementSummary(
+      image: row.string(0), commit: row.string(1), compressedBytes: row.integer(2), uncompressedBytes: row.integer(3),
+      wastedBytes: row.integer(4), measuredAt: row.string(5), source: row.string(6))
+  }
 
   /// The measurement of `image` at `commit` (a full oid), if there is one.
   public func measurement(image: String, commit: String) throws(StoreError) -> ImageMeasurement? {
@@ -147,13 +204,7 @@ public final class MeasurementStore {
       SELECT image, commit_oid, compressed_bytes, uncompressed_bytes, wasted_bytes, measured_at, source
       FROM measurements \(filter) ORDER BY measured_at DESC, id DESC
       """
-    ).query(image.map { [.text($0)] } ?? []) { row in
-      result.append(
-        MeasurementSummary(
-          image: row.string(0), commit: row.string(1), compressedBytes: row.integer(2),
-          uncompressedBytes: row.integer(3), wastedBytes: row.integer(4), measuredAt: row.string(5),
-          source: row.string(6)))
-    }
+    ).query(image.map { [.text($0)] } ?? []) { row in result.append(summary(row)) }
     return result
   }
 
@@ -237,6 +288,28 @@ public final class MeasurementStore {
   }
 }
 
+/// A measured commit's metadata, kept so that log and reports need no clone.
+public struct CommitRecord: Sendable, Equatable {
+  public var oid: String
+  public var subject: String
+  public var authorName: String
+  public var authorEmail: String
+  /// Seconds since 1970, the author date.
+  public var time: Int64
+  public var sizeBudgetReasons: [String]
+
+  public init(
+    oid: String, subject: String, authorName: String, authorEmail: String, time: Int64, sizeBudgetReasons: [String]
+  ) {
+    self.oid = oid
+    self.subject = subject
+    self.authorName = authorName
+    self.authorEmail = authorEmail
+    self.time = time
+    self.sizeBudgetReasons = sizeBudgetReasons
+  }
+}
+
 /// A measurement's headline figures, for lists.
 public struct MeasurementSummary: Sendable, Equatable {
   public var image: String
@@ -246,6 +319,8 @@ public struct MeasurementSummary: Sendable, Equatable {
   public var wastedBytes: Int64
   public var measuredAt: String
   public var source: String
+
+  public func bytes(for metric: String) -> Int64 { metric == "uncompressed" ? uncompressedBytes : compressedBytes }
 }
 
 /// Lets a test stop a process at a chosen point (to kill it mid-write): when

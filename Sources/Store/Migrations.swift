@@ -59,6 +59,15 @@ enum Migrations {
       reason TEXT NOT NULL,
       PRIMARY KEY (measurement_id, rank)
     ) WITHOUT ROWID;
+    -- the commits measured, so that log and reports work from the store alone
+    CREATE TABLE commits (
+      oid TEXT PRIMARY KEY,
+      subject TEXT NOT NULL,
+      author_name TEXT NOT NULL,
+      author_email TEXT NOT NULL,
+      time INTEGER NOT NULL,
+      size_budget_reasons TEXT NOT NULL
+    ) WITHOUT ROWID;
     CREATE TABLE pattern_matches (
       measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
       kind TEXT NOT NULL CHECK (kind IN ('forbid', 'require')),

@@ -1,0 +1,86 @@
+import Analysis
+import Budgets
+
+/// One image judged at one commit.
+public struct ImageEvaluation: Sendable {
+  public var image: String
+  public var owner: String?
+  public var metric: Metric
+  public var commit: String
+  public var measurement: ImageMeasurement
+  public var budget: ImageBudget
+  public var base: BaseMeasurement?
+  public var results: [RuleResult]
+  public var justifications: [Justification]
+  /// What changed against the base, when there is one.
+  public var diff: MeasurementDiff?
+
+  public var size: Int64 { measurement.bytes(for: metric.rawValue) }
+  public var status: RuleStatus { results.map(\.status).max() ?? .pass }
+  public var broken: [RuleResult] { results.filter { $0.status == .fail } }
+  public var headroom: Int64? { budget.max.map { $0.value.bytes - size } }
+  public var baseDelta: Int64? { base.map { size - $0.measurement.bytes(for: metric.rawValue) } }
+}
+
+/// Applies every rule of an image's budget.
+public enum Evaluator {
+  /// One rule type per budgets.toml key; the order is the order of the report.
+  public static let rules: [any BudgetRule] = [
+    MaxRule(), GrowthRule(), LayerMaxRule(), WastedRule(), ForbidRule(), RequireRule(), PathMaxRule(),
+  ]
+
+  public static func evaluate(_ context: RuleContext) -> ImageEvaluation {
+    ImageEvaluation(
+      image: context.budget.name, owner: context.budget.owner, metric: context.metric,
+      commit: context.measurement.commit, measurement: context.measurement, budget: context.budget,
+      base: context.base, results: rules.flatMap { $0.evaluate(context) }, justifications: context.justifications,
+      diff: context.base.map { MeasurementDiff.between($0.measurement, context.measurement) })
+  }
+}
+
+/// An image that could not be judged because a measurement is missing, and the
+/// command that would make it.
+public struct MissingMeasurement: Sendable, Codable, Equatable {
+  public var image: String
+  public var commit: String
+  public var command: String
+
+  public init(image: String, commit: String, command: String) {
+    self.image = image
+    self.commit = commit
+    self.command = command
+  }
+}
+
+/// `check` over every budgeted image at one commit.
+public struct CheckReport: Sendable {
+  public var commit: String
+  public var commitSubject: String?
+  public var branch: String?
+  public var budgetsPath: String
+  public var images: [ImageEvaluation]
+  public var missing: [MissingMeasurement]
+
+  public init(
+    commit: String, commitSubject: String?, branch: String?, budgetsPath: String, images: [ImageEvaluation],
+    missing: [MissingMeasurement]
+  ) {
+    self.commit = commit
+    self.commitSubject = commitSubject
+    self.branch = branch
+    self.budgetsPath = budgetsPath
+    self.images = images
+    self.missing = missing
+  }
+
+  public var status: RuleStatus { images.map(\.status).max() ?? .pass }
+  public var isBroken: Bool { images.contains { $0.status == .fail } }
+
+  /// 0 within budget (warnings allowed), 1 a budget broken, 3 a needed measurement
+  /// missing (a broken budget outranks a missing measurement).
+  public var exitCode: Int32 {
+    if isBroken { return 1 }
+    if !missing.isEmpty || images.contains(where: { $0.status == .unknown }) { return 3 }
+    return 0
+  }
+}

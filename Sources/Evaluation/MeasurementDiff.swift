@@ -1,0 +1,126 @@
+import Analysis
+
+/// What changed between two measurements of an image: the view people built by hand
+/// in the seed investigations (docker history side by side, du in both containers).
+public struct MeasurementDiff: Sendable, Codable {
+  public struct Totals: Sendable, Codable {
+    public var before: Int64
+    public var after: Int64
+    public var delta: Int64 { after - before }
+  }
+
+  public struct LayerChange: Sendable, Codable {
+    public enum Kind: String, Sendable, Codable { case added, removed, unchanged }
+    public var kind: Kind
+    public var index: Int
+    public var diffID: String?
+    public var compressedBytes: Int64
+    public var uncompressedBytes: Int64
+    public var createdBy: String?
+  }
+
+  public struct PathChange: Sendable, Codable {
+    public var path: String
+    public var before: Int64
+    public var after: Int64
+    public var delta: Int64 { after - before }
+  }
+
+  public struct ForbiddenChange: Sendable, Codable {
+    public var pattern: String
+    public var filesBefore: Int
+    public var filesAfter: Int
+    public var bytesAfter: Int64
+    public var examples: [PatternMatch.Example]
+  }
+
+  public var compressed: Totals
+  public var uncompressed: Totals
+  public var wasted: Totals
+  public var files: Totals
+  /// The new image's layers in order (kept or added), then the old layers it dropped.
+  public var layers: [LayerChange]
+  /// Paths that grew or shrank, largest change first; a parent whose change is mostly
+  /// its children's is left out, so the list names where the bytes went.
+  public var paths: [PathChange]
+  /// Forbidden patterns that match more files than before.
+  public var forbiddenAppeared: [ForbiddenChange]
+
+  public static func between(_ old: ImageMeasurement, _ new: ImageMeasurement, pathLimit: Int = 20)
+    -> MeasurementDiff
+  {
+    MeasurementDiff(
+      compressed: Totals(before: old.compressedBytes, after: new.compressedBytes),
+      uncompressed: Totals(before: old.uncompressedBytes, after: new.uncompressedBytes),
+      wasted: Totals(before: old.wastedBytes, after: new.wastedBytes),
+      files: Totals(before: Int64(old.fileCount), after: Int64(new.fileCount)),
+      layers: layerChanges(old, new), paths: pathChanges(old, new, limit: pathLimit),
+      forbiddenAppeared: forbiddenChanges(old, new))
+  }
+
+  /// Layers are the same when their diff ids are (a rebuilt layer with the same
+  /// content keeps its diff id even when its compressed blob differs).
+  static func layerChanges(_ old: ImageMeasurement, _ new: ImageMeasurement) -> [LayerChange] {
+    let oldIDs = Set(old.layers.compactMap(\.diffID))
+    let newIDs = Set(new.layers.compactMap(\.diffID))
+    var changes = new.layers.map { layer in
+      LayerChange(
+        kind: layer.diffID.map(oldIDs.contains) ?? false ? .unchanged : .added, index: layer.index,
+        diffID: layer.diffID, compressedBytes: layer.compressedBytes, uncompressedBytes: layer.uncompressedBytes,
+        createdBy: layer.createdBy)
+    }
+    for layer in old.layers where !(layer.diffID.map(newIDs.contains) ?? false) {
+      changes.append(
+        LayerChange(
+          kind: .removed, index: layer.index, diffID: layer.diffID, compressedBytes: layer.compressedBytes,
+          uncompressedBytes: layer.uncompressedBytes, createdBy: layer.createdBy))
+    }
+    return changes
+  }
+
+  static func pathChanges(_ old: ImageMeasurement, _ new: ImageMeasurement, limit: Int) -> [PathChange] {
+    var before: [String: Int64] = [:]
+    for row in old.paths { before[row.path] = row.bytes }
+    var after: [String: Int64] = [:]
+    for row in new.paths { after[row.path] = row.bytes }
+    // Only paths both measurements would have recorded compare fairly: at any depth
+    // both reach, or big enough to be kept below it.
+    let depth = min(old.pathDepth, new.pathDepth)
+    var deltas: [String: Int64] = [:]
+    for path in Set(before.keys).union(after.keys) {
+      let levels = path == "/" ? 0 : path.split(separator: "/").count
+      let known = (before[path] != nil && after[path] != nil) || levels <= depth
+      guard known else { continue }
+      let delta = (after[path] ?? 0) - (before[path] ?? 0)
+      if delta != 0 { deltas[path] = delta }
+    }
+    // A path is shown unless its recorded children account for at least half of its
+    // change: "/usr/lib/gcc +82 MB" says more than "/ +235 MB".
+    var childSum: [String: Int64] = [:]
+    for (path, delta) in deltas where path != "/" {
+      childSum[parentPath(path), default: 0] += delta
+    }
+    let explaining = deltas.filter { path, delta in
+      guard let children = childSum[path], children.signum() == delta.signum() else { return true }
+      return abs(children) * 2 < abs(delta)
+    }
+    return explaining.map { PathChange(path: $0.key, before: before[$0.key] ?? 0, after: after[$0.key] ?? 0) }
+      .sorted { (abs($0.delta), $1.path) > (abs($1.delta), $0.path) }
+      .prefix(limit).map { $0 }
+  }
+
+  static func forbiddenChanges(_ old: ImageMeasurement, _ new: ImageMeasurement) -> [ForbiddenChange] {
+    new.forbidden.compactMap { match in
+      let previous = old.forbidden.first { $0.pattern == match.pattern }?.files ?? 0
+      guard match.files > previous else { return nil }
+      return ForbiddenChange(
+        pattern: match.pattern, filesBefore: previous, filesAfter: match.files, bytesAfter: match.bytes,
+        examples: Array(match.examples.prefix(5)))
+    }
+  }
+
+  static func parentPath(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+    return String(path[..<slash])
+  }
+}

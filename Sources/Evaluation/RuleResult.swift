@@ -1,0 +1,107 @@
+import Analysis
+import Budgets
+
+/// The verdict of one rule on one image.
+public enum RuleStatus: String, Sendable, Codable, Comparable {
+  case pass, justified, warn, unknown, fail
+
+  /// How much a status weighs when statuses are combined: the worst wins.
+  var severity: Int {
+    switch self {
+    case .pass: 0
+    case .justified: 1
+    case .warn: 2
+    case .unknown: 3
+    case .fail: 4
+    }
+  }
+
+  public static func < (a: RuleStatus, b: RuleStatus) -> Bool { a.severity < b.severity }
+}
+
+/// One rule applied to one image: what was measured, against what limit, and why.
+public struct RuleResult: Sendable, Codable, Equatable {
+  /// `max`, `warn`, `max_growth`, `max_layer`, `max_wasted`, `forbid`, `require`, `path`.
+  public var rule: String
+  /// What the rule was about, when there are several: a path, a pattern, a layer.
+  public var subject: String?
+  public var status: RuleStatus
+  public var actual: Int64?
+  public var limit: Int64?
+  /// One line a person reads: "compressed size 171 MB is over max 150 MB by 21 MB".
+  public var message: String
+  /// Where budgets.toml sets the limit (line), so the report can point at it.
+  public var budgetLine: Int?
+  /// Supporting lines: offending files, layers.
+  public var details: [String]
+
+  public init(
+    rule: String, subject: String? = nil, status: RuleStatus, actual: Int64? = nil, limit: Int64? = nil,
+    message: String, budgetLine: Int? = nil, details: [String] = []
+  ) {
+    self.rule = rule
+    self.subject = subject
+    self.status = status
+    self.actual = actual
+    self.limit = limit
+    self.message = message
+    self.budgetLine = budgetLine
+    self.details = details
+  }
+}
+
+/// What a rule needs to judge an image.
+public struct RuleContext: Sendable {
+  public var budget: ImageBudget
+  public var measurement: ImageMeasurement
+  /// The measurement growth is measured against, if one was found.
+  public var base: BaseMeasurement?
+  /// `Size-Budget:` reasons of the commits since the base.
+  public var justifications: [Justification]
+
+  public init(
+    budget: ImageBudget, measurement: ImageMeasurement, base: BaseMeasurement?, justifications: [Justification]
+  ) {
+    self.budget = budget
+    self.measurement = measurement
+    self.base = base
+    self.justifications = justifications
+  }
+
+  public var metric: Metric { budget.metric }
+  public var size: Int64 { measurement.bytes(for: metric.rawValue) }
+  public var metricName: String { metric == .compressed ? "compressed size" : "uncompressed size" }
+}
+
+/// The measurement a commit is compared with: the nearest measured commit on the
+/// first-parent line from the merge-base with the budget's base branch.
+public struct BaseMeasurement: Sendable {
+  public var commit: String
+  public var subject: String?
+  public var measurement: ImageMeasurement
+  /// How it was found, for the report ("merge-base of HEAD and main, 2 commits back").
+  public var how: String
+
+  public init(commit: String, subject: String?, measurement: ImageMeasurement, how: String) {
+    self.commit = commit
+    self.subject = subject
+    self.measurement = measurement
+    self.how = how
+  }
+}
+
+/// A commit message trailer `Size-Budget: <reason>`.
+public struct Justification: Sendable, Codable, Equatable {
+  public var commit: String
+  public var reason: String
+
+  public init(commit: String, reason: String) {
+    self.commit = commit
+    self.reason = reason
+  }
+}
+
+/// A rule of budgets.toml; one type per rule, one file each.
+public protocol BudgetRule: Sendable {
+  func evaluate(_ context: RuleContext) -> [RuleResult]
+}

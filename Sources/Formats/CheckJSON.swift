@@ -1,0 +1,64 @@
+import Analysis
+import Evaluation
+
+/// `check --format json`: the `sizebudget.check/v1` schema of docs/json-schema.md.
+public enum CheckJSON {
+  struct Document: Encodable {
+    let schema = "sizebudget.check/v1"
+    var commit: String
+    var commitSubject: String?
+    var branch: String?
+    var status: String
+    var exitCode: Int32
+    var images: [Image]
+    var missing: [MissingMeasurement]
+  }
+
+  struct Image: Encodable {
+    var image: String
+    var owner: String?
+    var metric: String
+    var status: String
+    var size: Int64
+    var compressedBytes: Int64
+    var compressedEstimated: Bool
+    var uncompressedBytes: Int64
+    var max: Int64?
+    var warn: Int64?
+    var headroom: Int64?
+    var base: Base?
+    var results: [RuleResult]
+    var justifications: [Justification]
+    var diff: MeasurementDiff?
+  }
+
+  struct Base: Encodable {
+    var commit: String
+    var subject: String?
+    var size: Int64
+    var delta: Int64
+    var how: String
+  }
+
+  public static func render(_ report: CheckReport) -> String {
+    encodeJSON(
+      Document(
+        commit: report.commit, commitSubject: report.commitSubject, branch: report.branch,
+        status: report.status.rawValue, exitCode: report.exitCode, images: report.images.map(image),
+        missing: report.missing))
+  }
+
+  static func image(_ evaluation: ImageEvaluation) -> Image {
+    let m = evaluation.measurement
+    return Image(
+      image: evaluation.image, owner: evaluation.owner, metric: evaluation.metric.rawValue,
+      status: evaluation.status.rawValue, size: evaluation.size, compressedBytes: m.compressedBytes,
+      compressedEstimated: m.compressedEstimated, uncompressedBytes: m.uncompressedBytes,
+      max: evaluation.budget.max?.value.bytes, warn: evaluation.budget.warn?.value.bytes, headroom: evaluation.headroom,
+      base: evaluation.base.map {
+        Base(
+          commit: $0.commit, subject: $0.subject, size: $0.measurement.bytes(for: evaluation.metric.rawValue),
+          delta: evaluation.baseDelta ?? 0, how: $0.how)
+      }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff)
+  }
+}

@@ -1,0 +1,125 @@
+import Analysis
+import Budgets
+import Evaluation
+import ImageSource
+
+/// `check --format markdown`: a pull-request comment a reviewer understands in five
+/// seconds: a verdict line, one table row per image, details folded away. A hidden
+/// marker lets a receiver update its comment instead of adding one per push, and the
+/// text stays under GitHub's 65,536-character limit by dropping details first.
+public enum CheckMarkdown {
+  public static let characterLimit = 65_536
+
+  /// `<!-- sizebudget:api,web -->`: stable for the same set of images.
+  public static func marker(_ report: CheckReport) -> String {
+    let names = (report.images.map(\.image) + report.missing.map(\.image)).sorted()
+    return "<!-- sizebudget:\(names.joined(separator: ",")) -->"
+  }
+
+  public static func render(_ report: CheckReport) -> String {
+    for detail in [Detail.full, .short, .none] {
+      let text = render(report, detail: detail)
+      if text.count < characterLimit { return text }
+    }
+    let text = render(report, detail: .none)
+    return String(text.prefix(characterLimit - 200)) + "\n\n…(truncated to fit a comment)\n"
+  }
+
+  enum Detail { case full, short, none }
+
+  static func render(_ report: CheckReport, detail: Detail) -> String {
+    var out = [marker(report), "", verdict(report), "", table(report)]
+    for missing in report.missing {
+      out.append("")
+      out.append(
+        "❔ **\(missing.image)** has no measurement at `\(missing.commit.prefix(12))`: run `\(missing.command)`")
+    }
+    if detail != .none {
+      for image in report.images where image.status != .pass || detail == .full {
+        out.append("")
+        out.append(details(image, short: detail == .short))
+      }
+    }
+    out.append("")
+    out.append("<sub>sizebudget \(report.commit.prefix(12)) · sizes in decimal units (1 MB = 10⁶ bytes)</sub>")
+    return out.joined(separator: "\n")
+  }
+
+  static func verdict(_ report: CheckReport) -> String {
+    let broken = report.images.filter { $0.status == .fail }
+    if !broken.isEmpty {
+      return "### ❌ \(broken.map { "`\($0.image)`" }.joined(separator: ", ")) over budget"
+    }
+    if !report.missing.isEmpty { return "### ❔ A measurement is missing: the budget cannot be judged" }
+    if report.images.contains(where: { $0.status == .justified }) {
+      return "### ✅ Within budget — growth justified by a `Size-Budget:` trailer"
+    }
+    if report.status == .warn { return "### ⚠️ Within budget, with warnings" }
+    return "### ✅ Within budget"
+  }
+
+  static func table(_ report: CheckReport) -> String {
+    var rows = ["| image | size | budget | headroom | vs base | status |", "| --- | ---: | ---: | ---: | ---: | --- |"]
+    for image in report.images {
+      rows.append(
+        "| `\(image.image)` | \(ByteSize.format(image.size)) | \(image.budget.max.map { "\($0.value)" } ?? "–") | "
+          + "\(image.headroom.map(ByteSize.format) ?? "–") | \(image.baseDelta.map(ByteSize.formatDelta) ?? "–") | "
+          + "\(emoji(image.status)) \(CheckText.describe(image.status)) |")
+    }
+    return rows.joined(separator: "\n")
+  }
+
+  static func details(_ image: ImageEvaluation, short: Bool) -> String {
+    let broken = image.results.filter { $0.status != .pass }
+    let summary =
+      broken.isEmpty
+      ? "all \(image.results.count) rules pass" : "\(broken.count) rule\(broken.count == 1 ? "" : "s") to look at"
+    var out = ["<details><summary><b>\(image.image)</b>: \(summary)</summary>", ""]
+    if let base = image.base {
+      out.append(
+        "Compared with `\(base.commit.prefix(12))`\(base.subject.map { " (\(escape($0)))" } ?? ""), \(base.how).")
+      out.append("")
+    }
+    for result in broken {
+      out.append("- \(emoji(result.status)) **\(result.rule)** \(escape(result.message))")
+      if !short {
+        for line in result.details.prefix(10) { out.append("  - `\(line)`") }
+      }
+    }
+    for justification in image.justifications {
+      out.append("- 📝 `Size-Budget:` \(escape(justification.reason)) (`\(justification.commit.prefix(12))`)")
+    }
+    if !short, let diff = image.diff, diff.compressed.delta != 0 {
+      out.append("")
+      out.append("| what grew | change |")
+      out.append("| --- | ---: |")
+      for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
+        out.append(
+          "| layer \(layer.index): `\(escape(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60)))` | +\(ByteSize.format(layer.compressedBytes)) |"
+        )
+      }
+      for path in diff.paths.prefix(8) {
+        out.append("| `\(path.path)` | \(ByteSize.formatDelta(path.delta)) |")
+      }
+    }
+    out.append("")
+    out.append("</details>")
+    return out.joined(separator: "\n")
+  }
+
+  static func emoji(_ status: RuleStatus) -> String {
+    switch status {
+    case .pass: "✅"
+    case .justified: "📝"
+    case .warn: "⚠️"
+    case .unknown: "❔"
+    case .fail: "❌"
+    }
+  }
+
+  /// Characters that would break a table cell or start markup.
+  static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: "\n", with: " ")
+  }
+}

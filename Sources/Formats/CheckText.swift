@@ -1,0 +1,133 @@
+import Analysis
+import Budgets
+import Evaluation
+import ImageSource
+
+/// `check` for a terminal: per image, the size against its budget and base, each
+/// rule's verdict with the budgets.toml line that set it, and for broken rules what
+/// grew.
+public enum CheckText {
+  public static func render(_ report: CheckReport, terminal: TerminalStyle) -> String {
+    var out: [String] = []
+    out.append(headline(report, terminal))
+    for image in report.images {
+      out.append("")
+      out.append(contentsOf: section(image, report: report, terminal: terminal))
+    }
+    for missing in report.missing {
+      out.append("")
+      out.append(
+        terminal.apply(.warning, "? \(missing.image)")
+          + ": no measurement at \(missing.commit.prefix(12)); make it with:\n    \(missing.command)")
+    }
+    return out.joined(separator: "\n")
+  }
+
+  static func headline(_ report: CheckReport, _ terminal: TerminalStyle) -> String {
+    let at = "at \(report.commit.prefix(12))" + (report.branch.map { " (\($0))" } ?? "")
+    let broken = report.images.filter { $0.status == .fail }.count
+    let verdict: String
+    if broken > 0 {
+      verdict = terminal.apply(
+        .bad, "\(broken) of \(report.images.count) image\(report.images.count == 1 ? "" : "s") over budget")
+    } else if !report.missing.isEmpty || report.status == .unknown {
+      verdict = terminal.apply(.warning, "cannot judge: a measurement is missing")
+    } else if report.status == .warn {
+      verdict = terminal.apply(.warning, "within budget, with warnings")
+    } else {
+      verdict = terminal.apply(.good, "within budget")
+    }
+    return "sizebudget check \(at): \(verdict)"
+  }
+
+  static func section(_ image: ImageEvaluation, report: CheckReport, terminal: TerminalStyle) -> [String] {
+    var out: [String] = []
+    let mark = symbol(image.status)
+    let owner = image.owner.map { "  owner \($0)" } ?? ""
+    out.append(terminal.apply(style(image.status), "\(mark) \(image.image)") + "  \(describe(image.status))\(owner)")
+    var figures = "  \(image.metric.rawValue) \(ByteSize.format(image.size))"
+    if let max = image.budget.max {
+      figures += ", max \(max.value), headroom \(ByteSize.format(image.headroom ?? 0))"
+    }
+    if let base = image.base, let delta = image.baseDelta {
+      figures += ", \(ByteSize.formatDelta(delta)) against \(base.commit.prefix(12))"
+    }
+    out.append(figures)
+    if let base = image.base {
+      out.append(terminal.apply(.dim, "  base: \(base.how)" + (base.subject.map { " — \"\($0)\"" } ?? "")))
+    }
+    for result in image.results where result.status != .pass {
+      out.append(ruleLine(result, report: report, terminal: terminal))
+      for detail in result.details.prefix(3) { out.append(terminal.apply(.dim, "      \(detail)")) }
+      if result.details.count > 3 {
+        out.append(terminal.apply(.dim, "      … \(result.details.count - 3) more lines (--format json has them all)"))
+      }
+    }
+    let passed = image.results.filter { $0.status == .pass }
+    if !passed.isEmpty {
+      var counts: [String: Int] = [:]
+      for result in passed { counts[result.rule, default: 0] += 1 }
+      let names = counts.keys.sorted().map { counts[$0]! > 1 ? "\($0) ×\(counts[$0]!)" : $0 }
+      out.append(terminal.apply(.dim, "  ✓ pass: " + names.joined(separator: ", ")))
+    }
+    if image.status == .fail || image.status == .justified, let diff = image.diff, let base = image.base {
+      out.append(contentsOf: whatGrew(diff, since: base.commit, terminal: terminal))
+    }
+    return out
+  }
+
+  static func ruleLine(_ result: RuleResult, report: CheckReport, terminal: TerminalStyle) -> String {
+    let location = result.budgetLine.map { "  (\(report.budgetsPath):\($0))" } ?? ""
+    return "  " + terminal.apply(style(result.status), symbol(result.status)) + " "
+      + result.rule.padding(10) + " " + result.message + terminal.apply(.dim, location)
+  }
+
+  /// The layers added and the paths that grew most since the base.
+  static func whatGrew(_ diff: MeasurementDiff, since base: String, terminal: TerminalStyle) -> [String] {
+    var out = ["  what grew since \(base.prefix(12)):"]
+    let added = diff.layers.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
+    for layer in added.prefix(5) {
+      out.append(
+        "    + layer \(layer.index)  \(ByteSize.format(layer.compressedBytes)) compressed  "
+          + shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 70))
+    }
+    let removed = diff.layers.filter { $0.kind == .removed }
+    if !removed.isEmpty {
+      out.append(
+        "    - \(removed.count) layer\(removed.count == 1 ? "" : "s") of the base gone ("
+          + ByteSize.format(removed.reduce(0) { $0 + $1.compressedBytes }) + " compressed)")
+    }
+    for path in diff.paths.filter({ $0.delta > 0 }).prefix(8) {
+      out.append("    \(ByteSize.formatDelta(path.delta).padding(10)) \(path.path)")
+    }
+    return out
+  }
+
+  static func symbol(_ status: RuleStatus) -> String {
+    switch status {
+    case .pass: "✓"
+    case .justified: "≈"
+    case .warn: "!"
+    case .unknown: "?"
+    case .fail: "✗"
+    }
+  }
+
+  static func describe(_ status: RuleStatus) -> String {
+    switch status {
+    case .pass: "within budget"
+    case .justified: "within budget (growth justified)"
+    case .warn: "within budget, with a warning"
+    case .unknown: "cannot be judged"
+    case .fail: "over budget"
+    }
+  }
+
+  static func style(_ status: RuleStatus) -> Style {
+    switch status {
+    case .pass: .good
+    case .justified, .warn, .unknown: .warning
+    case .fail: .bad
+    }
+  }
+}

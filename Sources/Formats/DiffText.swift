@@ -1,0 +1,129 @@
+import Analysis
+import Budgets
+import Evaluation
+import ImageSource
+
+/// `sizebudget diff`: what changed between two measurements of an image, the screen
+/// the seed investigations built by hand from docker history and du.
+public enum DiffText {
+  public struct Side {
+    public var label: String
+    public var commit: String
+    public var subject: String?
+
+    public init(label: String, commit: String, subject: String?) {
+      self.label = label
+      self.commit = commit
+      self.subject = subject
+    }
+  }
+
+  public static func render(
+    _ diff: MeasurementDiff, image: String, old: Side, new: Side, terminal: TerminalStyle
+  ) -> String {
+    var out: [String] = []
+    let delta = diff.compressed.delta
+    let verdict =
+      delta > 0
+      ? terminal.apply(.bad, "grew \(ByteSize.formatDelta(delta))")
+      : delta < 0 ? terminal.apply(.good, "shrank \(ByteSize.format(-delta))") : "did not change"
+    out.append(terminal.apply(.bold, image) + " \(verdict) compressed from \(old.label) to \(new.label)")
+    out.append(terminal.apply(.dim, "  \(old.commit.prefix(12)) \(old.subject ?? "")"))
+    out.append(terminal.apply(.dim, "  \(new.commit.prefix(12)) \(new.subject ?? "")"))
+    out.append("")
+    out.append(totals(diff, old: old, new: new).render(terminal))
+    out.append("")
+    out.append(layers(diff, terminal: terminal).render(terminal))
+    if !diff.paths.isEmpty {
+      out.append("")
+      out.append(paths(diff, terminal: terminal).render(terminal))
+    }
+    if !diff.forbiddenAppeared.isEmpty {
+      out.append("")
+      out.append(terminal.apply(.bad, "forbidden files that appeared:"))
+      for change in diff.forbiddenAppeared {
+        out.append(
+          "  \(change.pattern): \(change.filesBefore) → \(change.filesAfter) files (\(ByteSize.format(change.bytesAfter)))"
+        )
+        for example in change.examples.prefix(3) {
+          out.append(
+            terminal.apply(.dim, "    \(example.path)  \(ByteSize.format(example.bytes)) (layer \(example.layer))"))
+        }
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  static func totals(_ diff: MeasurementDiff, old: Side, new: Side) -> TextTable {
+    var table = TextTable([.init(""), .init(old.label, .right), .init(new.label, .right), .init("change", .right)])
+    func row(_ name: String, _ totals: MeasurementDiff.Totals, bytes: Bool = true) {
+      if bytes {
+        table.add([
+          name, ByteSize.format(totals.before), ByteSize.format(totals.after),
+          ByteSize.formatDelta(totals.delta) + percent(totals),
+        ])
+      } else {
+        let sign = totals.delta > 0 ? "+" : ""
+        table.add([
+          name, grouped(Int(totals.before)), grouped(Int(totals.after)),
+          sign + grouped(Int(totals.delta)) + percent(totals),
+        ])
+      }
+    }
+    row("compressed", diff.compressed)
+    row("uncompressed", diff.uncompressed)
+    row("wasted", diff.wasted)
+    row("files", diff.files, bytes: false)
+    return table
+  }
+
+  static func percent(_ totals: MeasurementDiff.Totals) -> String {
+    guard totals.before > 0, totals.delta != 0 else { return "" }
+    let value = Double(totals.delta) / Double(totals.before) * 100
+    return " (\(value > 0 ? "+" : "")\(value.magnitude < 10 ? String(format1(value)) : String(Int(value.rounded())))%)"
+  }
+
+  static func format1(_ value: Double) -> String {
+    let scaled = Int((value * 10).rounded())
+    return "\(scaled / 10).\(abs(scaled % 10))"
+  }
+
+  static func layers(_ diff: MeasurementDiff, terminal: TerminalStyle) -> TextTable {
+    var table = TextTable([
+      .init("layers"), .init("compressed", .right), .init("uncompressed", .right), .init("created by"),
+    ])
+    for layer in diff.layers {
+      let (mark, style): (String, Style) =
+        switch layer.kind {
+        case .added: ("+ added", .bad)
+        case .removed: ("- removed", .good)
+        case .unchanged: ("  same", .dim)
+        }
+      table.add([
+        TextTable.Cell(mark + " \(layer.index)", style), TextTable.Cell(ByteSize.format(layer.compressedBytes)),
+        TextTable.Cell(ByteSize.format(layer.uncompressedBytes)),
+        TextTable.Cell(
+          shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 72), layer.kind == .unchanged ? .dim : .plain),
+      ])
+    }
+    return table
+  }
+
+  static func paths(_ diff: MeasurementDiff, terminal: TerminalStyle) -> TextTable {
+    var table = TextTable([
+      .init("paths that changed most"), .init("before", .right), .init("after", .right), .init("change", .right),
+      .init(""),
+    ])
+    let largest = diff.paths.map { abs($0.delta) }.max() ?? 1
+    for path in diff.paths {
+      let width = Int((Double(abs(path.delta)) / Double(largest) * 20).rounded(.up))
+      table.add([
+        TextTable.Cell(path.path), TextTable.Cell(ByteSize.format(path.before)),
+        TextTable.Cell(ByteSize.format(path.after)),
+        TextTable.Cell(ByteSize.formatDelta(path.delta), path.delta > 0 ? .bad : .good),
+        TextTable.Cell(String(repeating: path.delta > 0 ? "█" : "░", count: max(1, width)), .dim),
+      ])
+    }
+    return table
+  }
+}

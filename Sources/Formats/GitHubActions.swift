@@ -1,0 +1,45 @@
+import Evaluation
+
+/// `check --format github`: workflow commands that become annotations on the run and
+/// on the budgets.toml line that set each broken limit. Works for pull requests from
+/// forks too, where no token may comment.
+public enum GitHubActions {
+  public static func render(_ report: CheckReport) -> String {
+    var lines: [String] = []
+    for image in report.images {
+      for result in image.results {
+        let command: String
+        switch result.status {
+        case .fail: command = "error"
+        case .warn, .unknown: command = "warning"
+        case .justified: command = "notice"
+        case .pass: continue
+        }
+        var properties = ["title=\(property("sizebudget: \(image.image) \(result.rule)"))"]
+        if let line = result.budgetLine {
+          properties.insert("file=\(property(report.budgetsPath)),line=\(line)", at: 0)
+        }
+        let body = ([result.message] + result.details.prefix(10)).joined(separator: "\n")
+        lines.append("::\(command) \(properties.joined(separator: ","))::\(data(body))")
+      }
+    }
+    for missing in report.missing {
+      lines.append(
+        "::error title=\(property("sizebudget: \(missing.image) not measured"))::\(data("no measurement at \(missing.commit.prefix(12)); run: \(missing.command)"))"
+      )
+    }
+    lines.append(CheckText.render(report, terminal: .plain))
+    return lines.joined(separator: "\n")
+  }
+
+  /// Escaping of a command's message (GitHub's toolkit: %, CR, LF).
+  static func data(_ text: String) -> String {
+    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+      .replacingOccurrences(of: "\n", with: "%0A")
+  }
+
+  /// Escaping of a property value: also ':' and ','.
+  static func property(_ text: String) -> String {
+    data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+  }
+}

@@ -1,0 +1,199 @@
+import CGit2
+
+/// What a range like `main..branch` stands for: the commits reachable from `include`
+/// and not from `exclude`.
+public struct RevisionRange: Sendable, Equatable {
+  public var include: [ObjectID]
+  public var exclude: [ObjectID]
+  /// As the user wrote it, for messages.
+  public var text: String
+
+  public init(include: [ObjectID], exclude: [ObjectID], text: String) {
+    self.include = include
+    self.exclude = exclude
+    self.text = text
+  }
+}
+
+/// A commit's metadata, as `log`, `check` and reports show it.
+public struct CommitInfo: Sendable, Equatable {
+  public var id: ObjectID
+  public var parents: [ObjectID]
+  public var subject: String
+  public var authorName: String
+  public var authorEmail: String
+  /// Seconds since 1970 (the author date).
+  public var time: Int64
+  /// `Size-Budget:` trailers of the message: reasons a growth was accepted.
+  public var sizeBudgetReasons: [String]
+}
+
+extension Repository {
+  /// `A..B`, `A...B` (symmetric difference), or a single revision (its whole history).
+  public func resolveRange(_ text: String) throws(GitError) -> RevisionRange {
+    if let (leftText, rightText) = text.split(around: "...") {
+      let left = try resolveID(leftText.ifEmpty("HEAD"))
+      let right = try resolveID(rightText.ifEmpty("HEAD"))
+      let base = try mergeBase(left, right)
+      return RevisionRange(include: [left, right], exclude: base.map { [$0] } ?? [], text: text)
+    }
+    if let (leftText, rightText) = text.split(around: "..") {
+      let left = try resolveID(leftText.ifEmpty("HEAD"))
+      let right = try resolveID(rightText.ifEmpty("HEAD"))
+      return RevisionRange(include: [right], exclude: [left], text: text)
+    }
+    return RevisionRange(include: [try resolveID(text)], exclude: [], text: text)
+  }
+
+  public func resolveID(_ revision: String) throws(GitError) -> ObjectID {
+    ObjectID(hex: try resolveCommit(revision))!
+  }
+
+  /// The commits of a range, newest first: topological order (parents after all their
+  /// children), or only the first-parent line. `visit` returns false to stop.
+  public func walk(_ range: RevisionRange, firstParent: Bool = false, _ visit: (ObjectID) throws -> Bool) throws {
+    var walker: OpaquePointer?
+    guard git_revwalk_new(&walker, handle) == 0, let walker else { throw GitError.last("cannot walk history") }
+    defer { git_revwalk_free(walker) }
+    git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+    if firstParent { git_revwalk_simplify_first_parent(walker) }
+    for id in range.include {
+      var oid = id.gitOID
+      guard git_revwalk_push(walker, &oid) == 0 else { throw GitError.last("cannot walk from \(id.short)") }
+    }
+    for id in range.exclude {
+      var oid = id.gitOID
+      guard git_revwalk_hide(walker, &oid) == 0 else { throw GitError.last("cannot hide \(id.short)") }
+    }
+    var oid = git_oid()
+    while true {
+      let status = git_revwalk_next(&oid, walker)
+      if status == GIT_ITEROVER.rawValue { return }
+      guard status == 0 else { throw GitError.last("walking \(range.text)") }
+      if try !visit(withUnsafePointer(to: &oid) { ObjectID($0) }) { return }
+    }
+  }
+
+  /// The best common ancestor of two commits, or nil when their histories are unrelated.
+  public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> ObjectID? {
+    var one = a.gitOID
+    var two = b.gitOID
+    var out = git_oid()
+    let status = git_merge_base(&out, handle, &one, &two)
+    if status == GIT_ENOTFOUND.rawValue { return nil }
+    guard status == 0 else { throw GitError.last("cannot find the merge-base of \(a.short) and \(b.short)") }
+    return withUnsafePointer(to: &out) { ObjectID($0) }
+  }
+
+  public func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
+    let commit = try lookup(id)
+    defer { git_commit_free(commit) }
+    let author = git_commit_author(commit)!.pointee
+    var parents: [ObjectID] = []
+    for index in 0..<git_commit_parentcount(commit) {
+      parents.append(ObjectID(git_commit_parent_id(commit, index)))
+    }
+    return CommitInfo(
+      id: id, parents: parents, subject: git_commit_summary(commit).map { String(cString: $0) } ?? "",
+      authorName: author.name.map { String(cString: $0) } ?? "",
+      authorEmail: author.email.map { String(cString: $0) } ?? "", time: author.when.time,
+      sizeBudgetReasons: trailers(git_commit_message(commit)))
+  }
+
+  /// The first parent, or nil for a root commit.
+  public func firstParent(_ id: ObjectID) throws(GitError) -> ObjectID? {
+    let commit = try lookup(id)
+    defer { git_commit_free(commit) }
+    guard git_commit_parentcount(commit) > 0 else { return nil }
+    return ObjectID(git_commit_parent_id(commit, 0))
+  }
+
+  /// Paths a commit changes against its first parent (everything, for a root commit);
+  /// renames count as both their old and new path.
+  public func changedPaths(_ id: ObjectID) throws(GitError) -> [String] {
+    let commit = try lookup(id)
+    defer { git_commit_free(commit) }
+    var tree: OpaquePointer?
+    guard git_commit_tree(&tree, commit) == 0 else { throw GitError.last("cannot read the tree of \(id.short)") }
+    defer { git_tree_free(tree) }
+    var parentTree: OpaquePointer? = nil
+    if git_commit_parentcount(commit) > 0 {
+      var parent: OpaquePointer?
+      guard git_commit_parent(&parent, commit, 0) == 0 else {
+        throw GitError.last("cannot read the parent of \(id.short)")
+      }
+      defer { git_commit_free(parent) }
+      guard git_commit_tree(&parentTree, parent) == 0 else { throw GitError.last("cannot read a tree") }
+    }
+    defer { if let parentTree { git_tree_free(parentTree) } }
+    var diff: OpaquePointer?
+    guard git_diff_tree_to_tree(&diff, handle, parentTree, tree, nil) == 0, let diff else {
+      throw GitError.last("cannot diff \(id.short) against its parent")
+    }
+    defer { git_diff_free(diff) }
+    var paths: [String] = []
+    for index in 0..<git_diff_num_deltas(diff) {
+      let delta = git_diff_get_delta(diff, index)!.pointee
+      if let path = delta.new_file.path { paths.append(String(cString: path)) }
+      if let old = delta.old_file.path, delta.status == GIT_DELTA_RENAMED { paths.append(String(cString: old)) }
+    }
+    return paths
+  }
+
+  /// Whether `ancestor` is `descendant` or one of its ancestors.
+  public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) -> Bool {
+    if ancestor == descendant { return true }
+    var one = descendant.gitOID
+    var two = ancestor.gitOID
+    return git_graph_descendant_of(handle, &one, &two) == 1
+  }
+
+  /// The name HEAD points at (`main`), or nil when detached.
+  public func currentBranch() -> String? {
+    var reference: OpaquePointer?
+    guard git_repository_head(&reference, handle) == 0, let reference else { return nil }
+    defer { git_reference_free(reference) }
+    guard git_reference_is_branch(reference) == 1, let name = git_reference_shorthand(reference) else { return nil }
+    return String(cString: name)
+  }
+
+  private func lookup(_ id: ObjectID) throws(GitError) -> OpaquePointer {
+    var oid = id.gitOID
+    var commit: OpaquePointer?
+    guard git_commit_lookup(&commit, handle, &oid) == 0, let commit else {
+      throw GitError("commit \(id.short) is not in this repository (fetch it, or check the oid)")
+    }
+    return commit
+  }
+
+  private func trailers(_ message: UnsafePointer<CChar>?) -> [String] {
+    guard let message else { return [] }
+    var array = git_message_trailer_array()
+    guard git_message_trailers(&array, message) == 0 else { return [] }
+    defer { git_message_trailer_array_free(&array) }
+    var reasons: [String] = []
+    for index in 0..<array.count {
+      let trailer = array.trailers[index]
+      guard let key = trailer.key, String(cString: key).lowercased() == "size-budget", let value = trailer.value
+      else { continue }
+      reasons.append(String(cString: value))
+    }
+    return reasons
+  }
+}
+
+extension String {
+  func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+
+  /// The text before and after the first `separator`, or nil when there is none.
+  func split(around separator: String) -> (String, String)? {
+    let characters = Array(self)
+    let pattern = Array(separator)
+    guard characters.count >= pattern.count else { return nil }
+    for start in 0...(characters.count - pattern.count)
+    where Array(characters[start..<start + pattern.count]) == pattern {
+      return (String(characters[..<start]), String(characters[(start + pattern.count)...]))
+    }
+    return nil
+  }
+}

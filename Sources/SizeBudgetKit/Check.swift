@@ -1,0 +1,137 @@
+import Analysis
+import Budgets
+import Evaluation
+import Formats
+import Foundation
+import GitHistory
+import Store
+
+/// `sizebudget check`: the CI gate.
+public enum Check {
+  public enum Format: String, Sendable, CaseIterable {
+    case text, json, markdown, github, junit
+  }
+
+  public struct Request: Sendable {
+    public var commit: String?
+    public var images: [String] = []
+    public var format: Format = .text
+    public var config: String?
+    public var store: String?
+
+    public init() {}
+  }
+
+  /// The report to print and the exit status.
+  public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> (String, Int32) {
+    let report = try evaluate(request)
+    let output: String
+    switch request.format {
+    case .text: output = CheckText.render(report, terminal: terminal)
+    case .json: output = CheckJSON.render(report)
+    case .markdown: output = CheckMarkdown.render(report)
+    case .junit: output = CheckJUnit.render(report)
+    case .github:
+      output = GitHubActions.render(report)
+      try appendStepSummary(CheckMarkdown.render(report))
+    }
+    return (output, report.exitCode)
+  }
+
+  public static func evaluate(_ request: Request) throws(CommandError) -> CheckReport {
+    let workspace = Workspace.discover()
+    let budgets = try workspace.loadBudgets(override: request.config)
+    let selected = try selectImages(budgets, request.images)
+    let repository = try workspace.openRepository()
+    let commitHex = try workspace.resolveCommit(request.commit, in: repository)
+    let commit = ObjectID(hex: commitHex)!
+    let store = try openStore(workspace, request.store)
+    let finder = BaseFinder(repository: repository, store: store)
+    var evaluations: [ImageEvaluation] = []
+    var missing: [MissingMeasurement] = []
+    for budget in selected {
+      guard let measurement = try load(store, budget.name, commitHex) else {
+        missing.append(measureCommand(budget, commit: commitHex, rev: request.commit))
+        continue
+      }
+      // The base is looked up for every image (the report shows the delta); it is
+      // needed only when a growth rule is set.
+      var base: BaseMeasurement? = nil
+      switch try finder.base(for: budget, at: commit) {
+      case .found(let found): base = found
+      case .missing(_, let start):
+        if budget.maxGrowth != nil, let start {
+          missing.append(measureCommand(budget, commit: start.hex, rev: start.short))
+        }
+      }
+      let justifications = finder.justifications(from: base?.commit, to: commit)
+      evaluations.append(
+        Evaluator.evaluate(
+          RuleContext(budget: budget, measurement: measurement, base: base, justifications: justifications)))
+    }
+    return CheckReport(
+      commit: commitHex, commitSubject: try? repository.commit(commit).subject, branch: repository.currentBranch(),
+      budgetsPath: budgets.path, images: evaluations, missing: missing)
+  }
+
+  static func selectImages(_ budgets: BudgetFile, _ names: [String]) throws(CommandError) -> [ImageBudget] {
+    guard !budgets.images.isEmpty else {
+      throw .usage(
+        "\(budgets.path) budgets no image: add an [image.NAME] table (sizebudget validate shows what it says)")
+    }
+    guard !names.isEmpty else { return budgets.images }
+    var selected: [ImageBudget] = []
+    for name in names {
+      guard let image = budgets.image(named: name) else {
+        let known = budgets.images.map(\.name)
+        let hint = Suggestion.closest(to: name, among: known).map { "did you mean \"\($0)\"? " } ?? ""
+        throw .usage("\(budgets.path) has no image \"\(name)\": \(hint)it budgets \(known.joined(separator: ", "))")
+      }
+      selected.append(image)
+    }
+    return selected
+  }
+
+  static func openStore(_ workspace: Workspace, _ override: String?) throws(CommandError) -> MeasurementStore {
+    let path = try workspace.storePath(override: override)
+    do {
+      return try MeasurementStore(path: path)
+    } catch {
+      throw .usage(error.message)
+    }
+  }
+
+  static func load(_ store: MeasurementStore, _ image: String, _ commit: String) throws(CommandError)
+    -> ImageMeasurement?
+  {
+    do {
+      return try store.measurement(image: image, commit: commit)
+    } catch {
+      throw .usage(error.message)
+    }
+  }
+
+  /// The exact command that would make the missing measurement.
+  static func measureCommand(_ budget: ImageBudget, commit: String, rev: String?) -> MissingMeasurement {
+    let source = budget.source == nil ? "SOURCE " : ""
+    let commitFlag = rev == nil || rev == "HEAD" ? "" : " --commit \(commit.prefix(12))"
+    let build = budget.build.map { " (build it first: \($0))" } ?? ""
+    return MissingMeasurement(
+      image: budget.name, commit: commit,
+      command: "sizebudget measure \(source)--image \(budget.name)\(commitFlag)\(build)")
+  }
+
+  /// `github` also writes the Markdown report to the job summary.
+  static func appendStepSummary(_ markdown: String) throws(CommandError) {
+    guard let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
+    guard
+      let handle = FileHandle(forWritingAtPath: path)
+        ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil)
+    else {
+      throw .usage("cannot write the job summary to \(path) (GITHUB_STEP_SUMMARY)")
+    }
+    defer { try? handle.close() }
+    _ = try? handle.seekToEnd()
+    try? handle.write(contentsOf: Data((markdown + "\n").utf8))
+  }
+}

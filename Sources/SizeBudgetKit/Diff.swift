@@ -1,0 +1,58 @@
+import Analysis
+import Evaluation
+import Formats
+import GitHistory
+import Store
+
+/// `sizebudget diff REV1 REV2 --image NAME`.
+public enum Diff {
+  public struct Request: Sendable {
+    public var old: String
+    public var new: String
+    public var image: String
+    public var json = false
+    public var paths = 20
+    public var store: String?
+
+    public init(old: String, new: String, image: String) {
+      self.old = old
+      self.new = new
+      self.image = image
+    }
+  }
+
+  public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> String {
+    let workspace = Workspace.discover()
+    let repository = try? workspace.openRepository()
+    let oldCommit = try workspace.resolveCommit(request.old, in: repository)
+    let newCommit = try workspace.resolveCommit(request.new, in: repository)
+    let store = try Check.openStore(workspace, request.store)
+    guard let old = try Check.load(store, request.image, oldCommit) else {
+      throw CommandError(.missingMeasurement, missing(request.image, request.old, oldCommit))
+    }
+    guard let new = try Check.load(store, request.image, newCommit) else {
+      throw CommandError(.missingMeasurement, missing(request.image, request.new, newCommit))
+    }
+    let diff = MeasurementDiff.between(old, new, pathLimit: request.paths)
+    if request.json {
+      struct Document: Encodable {
+        let schema = "sizebudget.diff/v1"
+        var image: String
+        var old: String
+        var new: String
+        var diff: MeasurementDiff
+      }
+      return encodeJSON(Document(image: request.image, old: oldCommit, new: newCommit, diff: diff))
+    }
+    let records = (try? store.commits([oldCommit, newCommit])) ?? [:]
+    return DiffText.render(
+      diff, image: request.image,
+      old: .init(label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject),
+      new: .init(label: request.new, commit: newCommit, subject: records[newCommit]?.subject), terminal: terminal)
+  }
+
+  static func missing(_ image: String, _ revision: String, _ commit: String) -> String {
+    "\(image) has no measurement at \(revision) (\(commit.prefix(12))): make one with "
+      + "sizebudget measure SOURCE --image \(image) --commit \(commit.prefix(12))"
+  }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Formats
+import SizeBudgetKit
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "The CI gate: judge a commit's measurements against budgets.toml.",
+    discussion: """
+      Exit status: 0 within budget (warnings allowed), 1 a budget is broken, 2 usage or
+      configuration error, 3 a needed measurement is missing (the message gives the command
+      that makes it).
+      """)
+
+  @Option(help: "The commit to check (default: HEAD).")
+  var commit: String?
+
+  @Option(name: .customLong("image"), help: "Only this image (repeatable; default: every budgeted image).")
+  var images: [String] = []
+
+  @Option(help: "Output: text, json, markdown, github (annotations and job summary) or junit.")
+  var format: Check.Format = .text
+
+  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
+  var store: String?
+
+  @OptionGroup var options: ConfigOptions
+
+  func run() throws {
+    var request = Check.Request()
+    request.commit = commit
+    request.images = images
+    request.format = format
+    request.config = options.config
+    request.store = store
+    let (output, status) = try Check.run(request, terminal: .forDescriptor(1))
+    print(output)
+    if status != 0 { throw ExitCode(status) }
+  }
+}
+
+extension Check.Format: ExpressibleByArgument {}

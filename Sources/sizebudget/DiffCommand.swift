@@ -1,0 +1,35 @@
+import ArgumentParser
+import Formats
+import SizeBudgetKit
+
+struct DiffCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "diff",
+    abstract: "What changed between two measurements: layers, paths, forbidden files.")
+
+  @Argument(help: "The older revision.")
+  var old: String
+
+  @Argument(help: "The newer revision (default: HEAD).")
+  var new: String = "HEAD"
+
+  @Option(help: "The image.")
+  var image: String
+
+  @Option(help: "How many paths to list.")
+  var paths = 20
+
+  @Option(help: "Output: text or json.")
+  var format: MeasureCommand.OutputFormat = .text
+
+  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
+  var store: String?
+
+  func run() throws {
+    var request = Diff.Request(old: old, new: new, image: image)
+    request.json = format == .json
+    request.paths = paths
+    request.store = store
+    print(try Diff.run(request, terminal: .forDescriptor(1)))
+  }
+}

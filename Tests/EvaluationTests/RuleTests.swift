@@ -1,0 +1,120 @@
+import Analysis
+import Budgets
+import Evaluation
+import Testing
+
+@Suite struct RuleTests {
+  static func measurement(
+    _ compressed: Int64, layers: [Int64] = [], wasted: Int64 = 0, paths: [String: Int64] = [:],
+    forbidden: [PatternMatch] = [], required: [RequiredPath] = []
+  ) -> ImageMeasurement {
+    ImageMeasurement(
+      image: "api", commit: String(repeating: "b", count: 40), source: "oci:x", platform: "linux/amd64",
+      manifestDigest: nil, configDigest: nil, compressedBytes: compressed, compressedEstimated: false,
+      uncompressedBytes: compressed * 2, wastedBytes: wasted, fileCount: 1, pathDepth: 4, toolVersion: "t",
+      measuredAt: "2026-11-25T00:00:00Z", host: "h",
+      layers: layers.enumerated().map {
+        LayerMeasurement(
+          index: $0.offset, digest: nil, diffID: "sha256:\($0.offset)", mediaType: nil, compression: "gzip",
+          compressedBytes: $0.element, compressedEstimated: false, uncompressedBytes: $0.element * 2, fileCount: 1,
+          createdBy: "RUN step \($0.offset)")
+      },
+      paths: paths.map { PathSize(path: $0.key, bytes: $0.value, files: 1) }.sorted { $0.path < $1.path },
+      wasted: [], forbidden: forbidden, required: required)
+  }
+
+  static func budget(_ toml: String) throws -> ImageBudget {
+    try #require(try BudgetParser.parse(toml).image(named: "api"))
+  }
+
+  func evaluate(_ toml: String, _ m: ImageMeasurement, base: ImageMeasurement? = nil, reasons: [String] = []) throws
+    -> ImageEvaluation
+  {
+    Evaluator.evaluate(
+      RuleContext(
+        budget: try Self.budget(toml), measurement: m,
+        base: base.map {
+          BaseMeasurement(commit: String(repeating: "a", count: 40), subject: "base", measurement: $0, how: "test")
+        },
+        justifications: reasons.map { Justification(commit: String(repeating: "c", count: 40), reason: $0) }))
+  }
+
+  @Test func maxAndWarn() throws {
+    let over = try evaluate("[image.api]\nmax = \"100 MB\"\nwarn = \"80 MB\"", Self.measurement(120_000_000))
+    #expect(over.status == .fail)
+    #expect(over.broken.map(\.message) == ["compressed size 120 MB is over max 100 MB by 20 MB"])
+    #expect(over.broken.first?.budgetLine == 2)
+    let warned = try evaluate("[image.api]\nmax = \"100 MB\"\nwarn = \"80 MB\"", Self.measurement(90_000_000))
+    #expect(warned.status == .warn)
+    #expect(warned.headroom == 10_000_000)
+    let fine = try evaluate("[image.api]\nmax = \"100 MB\"\nwarn = \"80 MB\"", Self.measurement(50_000_000))
+    #expect(fine.status == .pass)
+  }
+
+  @Test func uncompressedMetric() throws {
+    let result = try evaluate("[image.api]\nmetric = \"uncompressed\"\nmax = \"150 MB\"", Self.measurement(100_000_000))
+    #expect(result.status == .fail)
+    #expect(result.size == 200_000_000)
+  }
+
+  @Test func growthAgainstTheBase() throws {
+    let toml = "[image.api]\nmax_growth = \"+10%\""
+    let grown = try evaluate(toml, Self.measurement(120), base: Self.measurement(100))
+    #expect(grown.status == .fail)
+    #expect(grown.broken.first?.message == "grew +20 B against aaaaaaaaaaaa, over +10% by 10 B")
+    let small = try evaluate(toml, Self.measurement(105), base: Self.measurement(100))
+    #expect(small.status == .pass)
+    let noBase = try evaluate(toml, Self.measurement(105))
+    #expect(noBase.status == .unknown)
+  }
+
+  @Test func aSizeBudgetTrailerJustifiesGrowthButNeverMax() throws {
+    let toml = "[image.api]\nmax = \"100 B\"\nmax_growth = \"+1 B\""
+    let justified = try evaluate(
+      toml, Self.measurement(90), base: Self.measurement(50), reasons: ["torch 2.5 is required"])
+    #expect(justified.status == .justified)
+    #expect(
+      justified.results.first { $0.rule == "max_growth" }?.message.contains(
+        "justified by Size-Budget: torch 2.5 is required") == true)
+    let overMax = try evaluate(toml, Self.measurement(120), base: Self.measurement(50), reasons: ["torch"])
+    #expect(overMax.status == .fail)
+    #expect(overMax.broken.map(\.rule) == ["max"])
+  }
+
+  @Test func layersWasteForbidRequireAndPaths() throws {
+    let toml = """
+      [image.api]
+      max_layer = "50 B"
+      max_wasted = "10 B"
+      forbid = ["/root/.cache/pip/**", "/new/**"]
+      require = ["/app/"]
+      [image.api.paths]
+      "/usr/lib" = "30 B"
+      """
+    let m = Self.measurement(
+      100, layers: [60, 40], wasted: 11, paths: ["/usr/lib": 31],
+      forbidden: [
+        PatternMatch(
+          pattern: "/root/.cache/pip/**", files: 2, bytes: 7,
+          examples: [.init(path: "/root/.cache/pip/x", bytes: 5, layer: 1)])
+      ],
+      required: [RequiredPath(path: "/app/", present: false, bytes: 0)])
+    let result = try evaluate(toml, m)
+    #expect(result.broken.map(\.rule) == ["max_layer", "max_wasted", "forbid", "require", "path"])
+    #expect(result.results.first { $0.rule == "forbid" && $0.subject == "/new/**" }?.status == .unknown)
+    #expect(result.broken.first { $0.rule == "forbid" }?.details == ["/root/.cache/pip/x 5 B (layer 1)", "and 1 more"])
+  }
+
+  @Test func diffNamesWhereTheBytesWent() {
+    let old = Self.measurement(
+      100, layers: [10, 20], paths: ["/": 100, "/usr": 60, "/usr/lib": 50, "/usr/lib/a": 50, "/srv": 40])
+    var new = Self.measurement(
+      200, layers: [10, 20, 30],
+      paths: ["/": 200, "/usr": 160, "/usr/lib": 150, "/usr/lib/a": 50, "/usr/lib/gcc": 100, "/srv": 40])
+    new.layers[1].diffID = "sha256:changed"
+    let diff = MeasurementDiff.between(old, new)
+    #expect(diff.compressed.delta == 100)
+    #expect(diff.paths.map(\.path) == ["/usr/lib/gcc"])
+    #expect(diff.layers.map(\.kind) == [.unchanged, .added, .added, .removed])
+  }
+}
