@@ -113,7 +113,7 @@ public enum CheckText {
     }
   }
 
-  static func describe(_ status: RuleStatus) -> String {
+  public static func describe(_ status: RuleStatus) -> String {
     switch status {
     case .pass: "within budget"
     case .justified: "within budget (growth justified)"

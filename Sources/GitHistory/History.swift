@@ -157,6 +157,43 @@ extension Repository {
     return String(cString: name)
   }
 
+  /// Whether the object database has this commit (a force-pushed remote value may not be).
+  public func contains(_ id: ObjectID) -> Bool {
+    guard let commit = try? lookup(id) else { return false }
+    git_commit_free(commit)
+    return true
+  }
+
+  /// The commits the remote-tracking branches of `remote` point at (all remotes when nil).
+  public func remoteTrackingTips(remote: String?) -> [ObjectID] {
+    var iterator: OpaquePointer?
+    let glob = "refs/remotes/\(remote ?? "*")/*"
+    guard git_reference_iterator_glob_new(&iterator, handle, glob) == 0, let iterator else { return [] }
+    defer { git_reference_iterator_free(iterator) }
+    var tips: [ObjectID] = []
+    var reference: OpaquePointer?
+    while git_reference_next(&reference, iterator) == 0, let current = reference {
+      defer { git_reference_free(current) }
+      var peeled: OpaquePointer?
+      if git_reference_peel(&peeled, current, GIT_OBJECT_COMMIT) == 0, let peeled {
+        tips.append(ObjectID(git_object_id(peeled)))
+        git_object_free(peeled)
+      }
+    }
+    return tips
+  }
+
+  /// Where git runs hooks from: `core.hooksPath` when set, else `.git/hooks`.
+  public var hooksDirectory: String? {
+    var buffer = git_buf()
+    defer { git_buf_dispose(&buffer) }
+    guard git_repository_item_path(&buffer, handle, GIT_REPOSITORY_ITEM_HOOKS) == 0, let path = buffer.ptr else {
+      return nil
+    }
+    let text = String(cString: path)
+    return text.hasSuffix("/") ? text : text + "/"
+  }
+
   private func lookup(_ id: ObjectID) throws(GitError) -> OpaquePointer {
     var oid = id.gitOID
     var commit: OpaquePointer?

@@ -39,11 +39,13 @@ struct BaseFinder {
       return .missing(
         reason: "\(commit.short) is the first commit of \(budget.base): there is nothing before it", start: nil)
     }
-    let measured = try storeCall { () throws(StoreError) in try store.measuredCommits(image: budget.name) }
     var current: ObjectID? = start
     var steps = 0
     while let id = current, steps < Self.searchLimit {
-      if measured.contains(id.hex),
+      let measured = try storeCall { () throws(StoreError) in
+        try store.hasMeasurement(image: budget.name, commit: id.hex)
+      }
+      if measured,
         let measurement = try storeCall({ () throws(StoreError) in
           try store.measurement(image: budget.name, commit: id.hex)
         })

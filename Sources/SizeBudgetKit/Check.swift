@@ -39,19 +39,37 @@ public enum Check {
   }
 
   public static func evaluate(_ request: Request) throws(CommandError) -> CheckReport {
-    let workspace = Workspace.discover()
-    let budgets = try workspace.loadBudgets(override: request.config)
-    let selected = try selectImages(budgets, request.images)
-    let repository = try workspace.openRepository()
-    let commitHex = try workspace.resolveCommit(request.commit, in: repository)
+    let context = try Context(config: request.config, store: request.store)
+    let commit = try context.workspace.resolveCommit(request.commit, in: context.repository)
+    return try evaluate(
+      commit: commit, images: try selectImages(context.budgets, request.images), context, revision: request.commit)
+  }
+
+  /// What every evaluation needs, opened once (the pre-push hook evaluates several commits).
+  struct Context {
+    let workspace: Workspace
+    let budgets: BudgetFile
+    let repository: Repository
+    let store: MeasurementStore
+
+    init(config: String?, store: String?) throws(CommandError) {
+      workspace = Workspace.discover()
+      budgets = try workspace.loadBudgets(override: config)
+      repository = try workspace.openRepository()
+      self.store = try openStore(workspace, store)
+    }
+  }
+
+  static func evaluate(commit commitHex: String, images selected: [ImageBudget], _ context: Context, revision: String?)
+    throws(CommandError) -> CheckReport
+  {
     let commit = ObjectID(hex: commitHex)!
-    let store = try openStore(workspace, request.store)
-    let finder = BaseFinder(repository: repository, store: store)
+    let finder = BaseFinder(repository: context.repository, store: context.store)
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []
     for budget in selected {
-      guard let measurement = try load(store, budget.name, commitHex) else {
-        missing.append(measureCommand(budget, commit: commitHex, rev: request.commit))
+      guard let measurement = try load(context.store, budget.name, commitHex) else {
+        missing.append(measureCommand(budget, commit: commitHex, rev: revision))
         continue
       }
       // The base is looked up for every image (the report shows the delta); it is
@@ -70,8 +88,9 @@ public enum Check {
           RuleContext(budget: budget, measurement: measurement, base: base, justifications: justifications)))
     }
     return CheckReport(
-      commit: commitHex, commitSubject: try? repository.commit(commit).subject, branch: repository.currentBranch(),
-      budgetsPath: budgets.path, images: evaluations, missing: missing)
+      commit: commitHex, commitSubject: try? context.repository.commit(commit).subject,
+      branch: context.repository.currentBranch(), budgetsPath: context.budgets.path, images: evaluations,
+      missing: missing)
   }
 
   static func selectImages(_ budgets: BudgetFile, _ names: [String]) throws(CommandError) -> [ImageBudget] {

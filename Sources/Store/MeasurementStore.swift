@@ -8,6 +8,7 @@ import Foundation
 public final class MeasurementStore {
   let database: SQLiteDatabase
   public var path: String { database.path }
+  private var existsStatement: Statement?
 
   /// What `save` did, so `measure` can say so.
   public enum SaveOutcome: Sendable, Equatable {
@@ -132,6 +133,17 @@ public final class MeasurementStore {
           time: row.integer(4), sizeBudgetReasons: try decode([String].self, row.string(5)))
       }
     }
+    return found
+  }
+
+  /// Whether `image` was measured at `commit` (an indexed lookup, for walks that
+  /// stop at the first measured commit).
+  public func hasMeasurement(image: String, commit: String) throws(StoreError) -> Bool {
+    if existsStatement == nil {
+      existsStatement = try database.prepare("SELECT 1 FROM measurements WHERE image = ? AND commit_oid = ?")
+    }
+    var found = false
+    try existsStatement!.query([.text(image), .text(commit)]) { _ in found = true }
     return found
   }
 

@@ -17,7 +17,9 @@ struct SizeBudget: ParsableCommand {
       3 a needed measurement is missing.
       """,
     version: SizeBudgetVersion.current,
-    subcommands: [MeasureCommand.self, CheckCommand.self, DiffCommand.self, ValidateCommand.self]
+    subcommands: [
+      MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, HookCommand.self, ValidateCommand.self,
+    ]
   )
 
   /// Parses, runs, and maps every failure to the documented exit statuses: usage

@@ -1,0 +1,171 @@
+import Analysis
+import Budgets
+import Foundation
+
+/// One measured commit of one image, as `log` lists it.
+public struct LogRow: Sendable {
+  public var commit: String
+  public var image: String
+  public var compressedBytes: Int64
+  public var uncompressedBytes: Int64
+  public var subject: String = ""
+  public var author: String = ""
+  public var time: Int64 = 0
+
+  public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
+    self.commit = commit
+    self.image = image
+    self.compressedBytes = compressedBytes
+    self.uncompressedBytes = uncompressedBytes
+  }
+}
+
+/// What `log` found: rows newest first, with the budgets to judge them by.
+public struct LogHistory: Sendable {
+  public var range: String
+  public var walked: Int
+  public var rows: [LogRow]
+  public var budgets: BudgetFile?
+
+  public init(range: String, walked: Int, rows: [LogRow], budgets: BudgetFile?) {
+    self.range = range
+    self.walked = walked
+    self.rows = rows
+    self.budgets = budgets
+  }
+
+  var images: [String] { Array(Set(rows.map(\.image))).sorted() }
+
+  func metric(_ image: String) -> Metric {
+    budgets?.image(named: image)?.metric ?? budgets?.defaults.metric ?? .compressed
+  }
+
+  func size(_ row: LogRow) -> Int64 {
+    metric(row.image) == .uncompressed ? row.uncompressedBytes : row.compressedBytes
+  }
+
+  /// Within budget, over warn, over max (only `max` and `warn`: the rest needs the
+  /// whole measurement, which `check` loads).
+  func status(_ row: LogRow) -> String {
+    guard let budget = budgets?.image(named: row.image) else { return "" }
+    let size = size(row)
+    if let max = budget.max, size > max.value.bytes { return "over max" }
+    if let warn = budget.warn, size > warn.value.bytes { return "over warn" }
+    return budget.max == nil && budget.warn == nil ? "" : "ok"
+  }
+
+  /// The change from the previous (older) measured commit of the same image.
+  func deltas() -> [Int64?] {
+    var result = [Int64?](repeating: nil, count: rows.count)
+    var lastSeen: [String: Int64] = [:]
+    for index in rows.indices.reversed() {
+      let row = rows[index]
+      let size = size(row)
+      if let previous = lastSeen[row.image] { result[index] = size - previous }
+      lastSeen[row.image] = size
+    }
+    return result
+  }
+}
+
+public enum LogOutput {
+  public static func text(_ history: LogHistory, terminal: TerminalStyle, sparklines: Bool) -> String {
+    guard !history.rows.isEmpty else {
+      return
+        "No measurements on \(history.range) (\(history.walked) commits walked): record one with sizebudget measure"
+    }
+    var table = TextTable([
+      .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right), .init("status"),
+      .init("subject"),
+    ])
+    let deltas = history.deltas()
+    for (row, delta) in zip(history.rows, deltas) {
+      let status = history.status(row)
+      table.add([
+        TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)), TextTable.Cell(row.image),
+        TextTable.Cell(ByteSize.format(history.size(row))),
+        TextTable.Cell(delta.map(ByteSize.formatDelta) ?? "", (delta ?? 0) > 0 ? .warning : .plain),
+        TextTable.Cell(status, status == "over max" ? .bad : status == "over warn" ? .warning : .good),
+        TextTable.Cell(shorten(row.subject, to: 60)),
+      ])
+    }
+    var out = [table.render(terminal), ""]
+    for image in history.images {
+      let sizes = history.rows.filter { $0.image == image }.map(history.size).reversed()
+      guard let first = sizes.first, let last = sizes.last else { continue }
+      let line = sparklines ? " " + sparkline(Array(sizes)) : ""
+      out.append(
+        "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) (\(ByteSize.formatDelta(last - first))) "
+          + "over \(sizes.count) measured commit\(sizes.count == 1 ? "" : "s")")
+    }
+    out.append(
+      "\(history.rows.count) measurement\(history.rows.count == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
+    )
+    return out.joined(separator: "\n")
+  }
+
+  /// ▁▂▃▄▅▆▇█, oldest first; at most 60 characters (sampled evenly beyond).
+  public static func sparkline(_ values: [Int64], width: Int = 60) -> String {
+    guard let low = values.min(), let high = values.max() else { return "" }
+    let bars = Array("▁▂▃▄▅▆▇█")
+    let step = max(1, (values.count + width - 1) / width)
+    let sampled = stride(from: 0, to: values.count, by: step).map { values[$0] }
+    return String(
+      sampled.map { value in
+        high == low ? bars[3] : bars[Int(Double(value - low) / Double(high - low) * Double(bars.count - 1))]
+      })
+  }
+
+  public static func json(_ history: LogHistory) -> String {
+    struct Row: Encodable {
+      var commit: String
+      var image: String
+      var subject: String
+      var author: String
+      var time: Int64
+      var compressedBytes: Int64
+      var uncompressedBytes: Int64
+      var size: Int64
+      var change: Int64?
+      var status: String
+    }
+    struct Document: Encodable {
+      let schema = "sizebudget.log/v1"
+      var range: String
+      var commitsWalked: Int
+      var rows: [Row]
+    }
+    let deltas = history.deltas()
+    return encodeJSON(
+      Document(
+        range: history.range, commitsWalked: history.walked,
+        rows: zip(history.rows, deltas).map { row, delta in
+          Row(
+            commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
+            compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
+            size: history.size(row), change: delta, status: history.status(row))
+        }))
+  }
+
+  /// `YYYY-MM-DD` in UTC, by arithmetic (a DateFormatter per row costs more than the
+  /// whole history walk).
+  public static func date(_ time: Int64) -> String {
+    guard time > 0 else { return "" }
+    let (year, month, day) = civilDate(daysSince1970: time / 86_400)
+    func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(year)-\(two(month))-\(two(day))"
+  }
+
+  /// Howard Hinnant's days-from-civil inverse.
+  static func civilDate(daysSince1970 days: Int64) -> (Int64, Int64, Int64) {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthPrime = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+    let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+  }
+}

@@ -1,0 +1,80 @@
+import Analysis
+import Budgets
+import Evaluation
+import Formats
+import Foundation
+import GitHistory
+import Store
+
+/// `sizebudget log [RANGE]`: sizes along history, one row per measured commit.
+public enum Log {
+  public struct Request: Sendable {
+    public var range = "HEAD"
+    public var images: [String] = []
+    public var firstParent = false
+    public var json = false
+    public var store: String?
+    public var config: String?
+
+    public init() {}
+  }
+
+  public static func run(_ request: Request, terminal: TerminalStyle, sparklines: Bool) throws(CommandError) -> String {
+    let workspace = Workspace.discover()
+    let budgets = try workspace.loadBudgetsIfPresent(override: request.config)
+    let repository = try workspace.openRepository()
+    let store = try Check.openStore(workspace, request.store)
+    let range: RevisionRange
+    do {
+      range = try repository.resolveRange(request.range)
+    } catch {
+      throw .usage(error.message)
+    }
+    let imageFilter = Set(request.images)
+    // Every measurement's headline, by commit: one query, then the walk only looks up.
+    var byCommit: [String: [MeasurementSummary]] = [:]
+    do {
+      for summary in try store.summaries() where imageFilter.isEmpty || imageFilter.contains(summary.image) {
+        byCommit[summary.commit, default: []].append(summary)
+      }
+    } catch {
+      throw .usage(error.message)
+    }
+    var rows: [LogRow] = []
+    var walked = 0
+    do {
+      try HistoryIndex(repository).walk(range, firstParent: request.firstParent) { id in
+        walked += 1
+        let hex = id.hex
+        if let summaries = byCommit[hex] {
+          for summary in summaries.sorted(by: { $0.image < $1.image }) {
+            rows.append(
+              LogRow(
+                commit: hex, image: summary.image, compressedBytes: summary.compressedBytes,
+                uncompressedBytes: summary.uncompressedBytes))
+          }
+        }
+        return true
+      }
+    } catch {
+      throw .usage("\(error)")
+    }
+    let records = (try? store.commits(Set(rows.map(\.commit)))) ?? [:]
+    let history = LogHistory(
+      range: request.range, walked: walked,
+      rows: rows.map { row in
+        var row = row
+        if let record = records[row.commit] {
+          row.subject = record.subject
+          row.time = record.time
+          row.author = record.authorName
+        } else if let info = try? repository.commit(ObjectID(hex: row.commit)!) {
+          row.subject = info.subject
+          row.time = info.time
+          row.author = info.authorName
+        }
+        return row
+      }, budgets: budgets)
+    return request.json ? LogOutput.json(history) : LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+  }
+}

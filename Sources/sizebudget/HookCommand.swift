@@ -1,0 +1,51 @@
+import ArgumentParser
+import Formats
+import SizeBudgetKit
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct HookCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "hook",
+    abstract: "Install and run the git pre-push hook.",
+    subcommands: [Install.self, PrePush.self])
+
+  struct Install: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Install the pre-push hook (respects core.hooksPath; never replaces another hook without --force).")
+
+    @Flag(help: "Replace an existing pre-push hook that is not sizebudget's.")
+    var force = false
+
+    func run() throws { print(try Hook.install(force: force)) }
+  }
+
+  struct PrePush: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "pre-push",
+      abstract: "Run by git before a push: reads git's pre-push lines on standard input.")
+
+    @Argument(help: "The remote's name, as git passes it.")
+    var remote: String?
+
+    @Argument(help: "The remote's URL, as git passes it.")
+    var url: String?
+
+    func run() throws {
+      var input: [UInt8] = []
+      var chunk = [UInt8](repeating: 0, count: 4096)
+      while true {
+        let count = read(0, &chunk, chunk.count)
+        if count <= 0 { break }
+        input += chunk[0..<count]
+      }
+      let (output, status) = try Hook.prePush(
+        remote: remote, input: String(decoding: input, as: UTF8.self), terminal: .forDescriptor(2))
+      // git shows a hook's standard error to the person pushing.
+      if !output.isEmpty { printError(output) }
+      if status != 0 { throw ExitCode(status) }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Formats
+import SizeBudgetKit
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct LogCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "log",
+    abstract: "Sizes along history: one row per measured commit, with changes and a sparkline.")
+
+  @Argument(help: "A revision or range (main, main..branch, A...B; default: HEAD).")
+  var range: String = "HEAD"
+
+  @Option(name: .customLong("image"), help: "Only this image (repeatable).")
+  var images: [String] = []
+
+  @Flag(help: "Follow only the first parent of merges.")
+  var firstParent = false
+
+  @Option(help: "Output: text or json.")
+  var format: MeasureCommand.OutputFormat = .text
+
+  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
+  var store: String?
+
+  @OptionGroup var options: ConfigOptions
+
+  func run() throws {
+    var request = Log.Request()
+    request.range = range
+    request.images = images
+    request.firstParent = firstParent
+    request.json = format == .json
+    request.store = store
+    request.config = options.config
+    let terminal = TerminalStyle.forDescriptor(1)
+    print(try Log.run(request, terminal: terminal, sparklines: isatty(1) == 1))
+  }
+}
