@@ -63,7 +63,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["ArchiveIO"], path: "Tests/TestSupport"),
     .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
     .testTarget(name: "BudgetsTests", dependencies: ["Budgets", "TOML"]),
-    .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory"]),
+    .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory", "TestSupport"]),
     .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO", "TestSupport"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),

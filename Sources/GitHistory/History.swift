@@ -183,15 +183,21 @@ extension Repository {
     return tips
   }
 
-  /// Where git runs hooks from: `core.hooksPath` when set, else `.git/hooks`.
+  /// Where git runs hooks from: `core.hooksPath` when set (relative to the work tree),
+  /// else `.git/hooks`. (libgit2 1.5's hooks item path ignores core.hooksPath.)
   public var hooksDirectory: String? {
-    var buffer = git_buf()
-    defer { git_buf_dispose(&buffer) }
-    guard git_repository_item_path(&buffer, handle, GIT_REPOSITORY_ITEM_HOOKS) == 0, let path = buffer.ptr else {
-      return nil
+    var config: OpaquePointer?
+    if git_repository_config_snapshot(&config, handle) == 0, let config {
+      defer { git_config_free(config) }
+      var value = git_buf()
+      defer { git_buf_dispose(&value) }
+      if git_config_get_path(&value, config, "core.hooksPath") == 0, let path = value.ptr {
+        var text = String(cString: path)
+        if !text.hasPrefix("/") { text = (workDirectory ?? commonDirectory) + text }
+        return text.hasSuffix("/") ? text : text + "/"
+      }
     }
-    let text = String(cString: path)
-    return text.hasSuffix("/") ? text : text + "/"
+    return commonDirectory + "hooks/"
   }
 
   private func lookup(_ id: ObjectID) throws(GitError) -> OpaquePointer {

@@ -8,7 +8,7 @@ public enum CLI {
     public var stderr: String
   }
 
-  static let productsDirectory: URL = {
+  public static let productsDirectory: URL = {
     let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     var directory = executable.deletingLastPathComponent()
     // On some platforms the test bundle is a directory: walk up until the products are there.
@@ -29,7 +29,7 @@ public enum CLI {
     environment: [String: String] = [:], input: Data? = nil, timeout: Double = 300
   ) throws -> Result {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: path(product))
+    process.executableURL = URL(fileURLWithPath: product.hasPrefix("/") ? product : path(product))
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment

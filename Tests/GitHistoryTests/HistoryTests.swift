@@ -1,0 +1,115 @@
+import Foundation
+import GitHistory
+import TestSupport
+import Testing
+
+@Suite struct HistoryTests {
+  /// main: a - b - m(b, s) - c, with s on a side branch from a.
+  func repository() throws -> (GitRepository, [String: String]) {
+    let repo = try GitRepository()
+    var ids: [String: String] = [:]
+    ids["a"] = try repo.commit("a", files: ["api/a.txt": "a"])
+    try repo.git(["checkout", "-q", "-b", "side"])
+    ids["s"] = try repo.commit("s", files: ["docs/s.md": "s"])
+    try repo.git(["checkout", "-q", "main"])
+    ids["b"] = try repo.commit("b\n\nSize-Budget: torch is needed", files: ["api/b.txt": "b"])
+    try repo.git(["merge", "-q", "--no-ff", "-m", "m", "side"])
+    ids["m"] = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    ids["c"] = try repo.commit("c", files: ["api/a.txt": "changed", "README": "r"])
+    return (repo, ids)
+  }
+
+  func walk(_ repository: Repository, _ range: String, firstParent: Bool = false, index: Bool) throws -> [String] {
+    var seen: [String] = []
+    let resolved = try repository.resolveRange(range)
+    if index {
+      try HistoryIndex(repository).walk(resolved, firstParent: firstParent) {
+        seen.append($0.hex)
+        return true
+      }
+    } else {
+      try repository.walk(resolved, firstParent: firstParent) {
+        seen.append($0.hex)
+        return true
+      }
+    }
+    return seen
+  }
+
+  @Test func resolvesRevisionsAndRanges() throws {
+    let (repo, ids) = try repository()
+    let repository = try Repository(discovering: repo.url.appendingPathComponent("api").path)
+    #expect(try repository.resolveCommit("HEAD~1") == ids["m"])
+    #expect(try repository.resolveCommit(String(ids["a"]!.prefix(8))) == ids["a"])
+    let range = try repository.resolveRange("side..main")
+    #expect(range.exclude.map(\.hex) == [ids["s"]!])
+    let symmetric = try repository.resolveRange("side...main")
+    #expect(symmetric.exclude.map(\.hex) == [ids["s"]!])
+    #expect(throws: GitError.self) { try repository.resolveCommit("no-such") }
+    #expect(try repository.mergeBase(ObjectID(hex: ids["s"]!)!, ObjectID(hex: ids["b"]!)!)?.hex == ids["a"])
+  }
+
+  @Test func walksTopologicallyAndByFirstParent() throws {
+    let (repo, ids) = try repository()
+    let repository = try Repository(discovering: repo.path)
+    let all = try walk(repository, "HEAD", index: false)
+    #expect(all.count == 5)
+    #expect(all.first == ids["c"] && all.last == ids["a"])
+    #expect(
+      try walk(repository, "HEAD", firstParent: true, index: false) == [ids["c"]!, ids["m"]!, ids["b"]!, ids["a"]!])
+    #expect(try walk(repository, "side..HEAD", index: false) == [ids["c"]!, ids["m"]!, ids["b"]!])
+  }
+
+  @Test func theCommitGraphIndexWalksLikeLibgit2() throws {
+    let (repo, ids) = try repository()
+    let repository = try Repository(discovering: repo.path)
+    let index = HistoryIndex(repository)
+    try index.rebuild()
+    #expect(
+      FileManager.default.fileExists(atPath: repo.url.appendingPathComponent(".git/sizebudget/commit-graph").path))
+    for range in ["HEAD", "side..HEAD", "HEAD~2", "side...HEAD"] {
+      let plain = try walk(repository, range, index: false)
+      let fast = try walk(repository, range, index: true)
+      #expect(Set(fast) == Set(plain), "\(range)")
+      #expect(fast.first == plain.first, "\(range)")
+      try expectTopological(fast, repository)
+    }
+    #expect(
+      try walk(repository, "HEAD", firstParent: true, index: true) == [ids["c"]!, ids["m"]!, ids["b"]!, ids["a"]!])
+    // Commits made after the graph was written are walked through libgit2 first.
+    let d = try repo.commit("d")
+    let after = try walk(Repository(discovering: repo.path), "HEAD", index: true)
+    #expect(after.first == d)
+    #expect(after.count == 6)
+  }
+
+  /// Every commit comes before its parents.
+  func expectTopological(_ order: [String], _ repository: Repository) throws {
+    let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+    for id in order {
+      for parent in try repository.commit(ObjectID(hex: id)!).parents {
+        if let parentPosition = position[parent.hex] { #expect(parentPosition > position[id]!) }
+      }
+    }
+  }
+
+  @Test func readsCommitsTrailersAndChangedPaths() throws {
+    let (repo, ids) = try repository()
+    let repository = try Repository(discovering: repo.path)
+    let b = try repository.commit(ObjectID(hex: ids["b"]!)!)
+    #expect(b.subject == "b")
+    #expect(b.authorName == "Test Author")
+    #expect(b.sizeBudgetReasons == ["torch is needed"])
+    #expect(try repository.changedPaths(ObjectID(hex: ids["c"]!)!).sorted() == ["README", "api/a.txt"])
+    #expect(try repository.changedPaths(ObjectID(hex: ids["a"]!)!) == ["api/a.txt"])
+    #expect(repository.isAncestor(ObjectID(hex: ids["a"]!)!, of: ObjectID(hex: ids["c"]!)!))
+    #expect(!repository.isAncestor(ObjectID(hex: ids["c"]!)!, of: ObjectID(hex: ids["a"]!)!))
+    #expect(repository.currentBranch() == "main")
+  }
+
+  @Test func outsideARepositoryIsAClearError() throws {
+    let directory = try TemporaryDirectory()
+    let error = try #require(throws: GitError.self) { try Repository(discovering: directory.url.path) }
+    #expect(error.message.contains("is not inside a git repository"))
+  }
+}

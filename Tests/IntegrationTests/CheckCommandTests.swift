@@ -1,0 +1,184 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+@Suite struct CheckCommandTests {
+  static let budgets = """
+    [defaults]
+    base = "main"
+
+    [image.api]
+    owner = "mailto:platform@example.com"
+    max = "100 kB"
+    warn = "80 kB"
+    max_growth = "+10 kB"
+    forbid = ["/root/.cache/**"]
+    """
+
+  /// main: a measured commit of 50 kB; then a branch commit measured at `size`.
+  func branch(size: Int, files: [TarBuilder.Entry] = [], message: String = "grow") throws -> GateFixture {
+    let fixture = try GateFixture(budgets: Self.budgets)
+    try fixture.measure(bytes: 50_000)
+    try fixture.repo.git(["checkout", "-q", "-b", "feature"])
+    try fixture.commit(message, files: ["api/x.py": "x = \(size)\n"])
+    try fixture.measure(bytes: size, files: files)
+    return fixture
+  }
+
+  @Test func withinBudgetExitsZero() throws {
+    let fixture = try branch(size: 55_000)
+    let result = try fixture.run(["check"])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("within budget"))
+    #expect(result.stdout.contains("against"))
+  }
+
+  @Test func overMaxExitsOneAndSaysWhy() throws {
+    let fixture = try branch(size: 120_000)
+    let result = try fixture.run(["check"])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("1 of 1 image over budget"))
+    #expect(result.stdout.contains("is over max 100 kB by"))
+    #expect(result.stdout.contains("(budgets.toml:6)"))
+    #expect(result.stdout.contains("owner mailto:platform@example.com"))
+    #expect(result.stdout.contains("what grew since"))
+    #expect(result.stdout.contains("COPY blob /app/ #2"))
+  }
+
+  @Test func growthOverTheLimitFailsUnlessJustified() throws {
+    let fixture = try branch(size: 70_000)
+    let result = try fixture.run(["check"])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("max_growth"))
+    #expect(result.stdout.contains("over +10 kB by"))
+    try fixture.commit("bump torch\n\nSize-Budget: torch 2.5 is required for the new model")
+    try fixture.measure(bytes: 70_000)
+    let justified = try fixture.run(["check"])
+    #expect(justified.status == 0, "\(justified.stdout)")
+    #expect(justified.stdout.contains("justified by Size-Budget: torch 2.5 is required for the new model"))
+  }
+
+  @Test func warningsDoNotFail() throws {
+    let fixture = try branch(size: 85_000, message: "w")
+    try fixture.commit("ok\n\nSize-Budget: accepted")
+    try fixture.measure(bytes: 85_000)
+    let result = try fixture.run(["check"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("over the warning level 80 kB"))
+  }
+
+  @Test func forbiddenFilesFail() throws {
+    let fixture = try branch(size: 52_000, files: [.file("root/.cache/pip/wheel", size: 1000)])
+    let result = try fixture.run(["check"])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("match forbidden \"/root/.cache/**\""))
+    #expect(result.stdout.contains("/root/.cache/pip/wheel"))
+  }
+
+  @Test func aMissingMeasurementExitsThreeWithTheCommand() throws {
+    let fixture = try GateFixture(budgets: Self.budgets)
+    let result = try fixture.run(["check"])
+    #expect(result.status == 3)
+    #expect(result.stdout.contains("sizebudget measure SOURCE --image api"))
+    let older = try fixture.commit("next")
+    _ = older
+    let other = try fixture.run(["check", "--commit", "HEAD~1"])
+    #expect(other.status == 3)
+    #expect(other.stdout.contains("--commit "))
+  }
+
+  @Test func usageErrorsExitTwo() throws {
+    let fixture = try branch(size: 55_000)
+    let unknown = try fixture.run(["check", "--image", "apj"])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("has no image \"apj\": did you mean \"api\"?"))
+    let badRevision = try fixture.run(["check", "--commit", "nope"])
+    #expect(badRevision.status == 2)
+    #expect(badRevision.stderr.contains("revision \"nope\" does not resolve"))
+    try fixture.repo.directory.write("budgets.toml", "[image.api]\nmax = 5\n")
+    let badBudgets = try fixture.run(["check"])
+    #expect(badBudgets.status == 2)
+    #expect(badBudgets.stderr.contains("budgets.toml:2:7: max must be a size"))
+  }
+
+  @Test func jsonFollowsItsSchema() throws {
+    let fixture = try branch(size: 120_000)
+    let result = try fixture.run(["check", "--format", "json"])
+    #expect(result.status == 1)
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(document["schema"] as? String == "sizebudget.check/v1")
+    #expect(document["status"] as? String == "fail")
+    #expect(document["exit_code"] as? Int == 1)
+    let image = try #require((document["images"] as? [[String: Any]])?.first)
+    #expect(image["image"] as? String == "api")
+    #expect(image["max"] as? Int == 100_000)
+    #expect((image["size"] as? Int ?? 0) > 100_000)
+    let base = try #require(image["base"] as? [String: Any])
+    #expect((base["commit"] as? String)?.count == 40)
+    let results = try #require(image["results"] as? [[String: Any]])
+    #expect(
+      results.contains {
+        $0["rule"] as? String == "max" && $0["status"] as? String == "fail" && $0["budget_line"] as? Int == 6
+      })
+    let diff = try #require(image["diff"] as? [String: Any])
+    #expect((diff["layers"] as? [[String: Any]])?.contains { $0["kind"] as? String == "added" } == true)
+  }
+
+  @Test func junitIsXMLWithOneCasePerRule() throws {
+    let fixture = try branch(size: 120_000)
+    let result = try fixture.run(["check", "--format", "junit"])
+    #expect(result.status == 1)
+    let parser = XMLParser(data: Data(result.stdout.utf8))
+    let collector = JUnitCollector()
+    parser.delegate = collector
+    #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+    #expect(collector.cases.contains("sizebudget.api max"))
+    #expect(collector.failures >= 2)
+    #expect(collector.suiteFailures == collector.failures)
+  }
+
+  @Test func markdownIsAShortCommentWithAMarker() throws {
+    let fixture = try branch(size: 120_000)
+    let result = try fixture.run(["check", "--format", "markdown"])
+    #expect(result.stdout.hasPrefix("<!-- sizebudget:api -->"))
+    #expect(result.stdout.contains("### ❌ `api` over budget"))
+    #expect(result.stdout.contains("| `api` |"))
+    #expect(result.stdout.contains("<details>"))
+    #expect(result.stdout.count < 65_536)
+  }
+
+  @Test func githubWritesAnnotationsAndTheJobSummary() throws {
+    let fixture = try branch(size: 120_000)
+    let summary = fixture.url.appendingPathComponent("summary.md")
+    let result = try fixture.run(["check", "--format", "github"], environment: ["GITHUB_STEP_SUMMARY": summary.path])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("::error file=budgets.toml,line=6,title=sizebudget%3A api max::"))
+    let written = try String(contentsOf: summary, encoding: .utf8)
+    #expect(written.contains("<!-- sizebudget:api -->"))
+  }
+}
+
+final class JUnitCollector: NSObject, XMLParserDelegate {
+  var cases: [String] = []
+  var failures = 0
+  var suiteFailures = 0
+  private var current = ""
+
+  func parser(
+    _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+    attributes: [String: String] = [:]
+  ) {
+    switch element {
+    case "testcase":
+      current = "\(attributes["classname"] ?? "") \(attributes["name"] ?? "")"
+      cases.append(current)
+    case "failure": failures += 1
+    case "testsuite": suiteFailures = Int(attributes["failures"] ?? "") ?? -1
+    default: break
+    }
+  }
+}
