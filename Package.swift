@@ -28,8 +28,10 @@ let package = Package(
     .target(name: "TOML"),
     // budgets.toml → typed model, sizes, globs, validation with positions.
     .target(name: "Budgets", dependencies: ["TOML"]),
-    // libgit2: open, resolve, walk, merge-base, changed paths.
-    .target(name: "GitHistory", dependencies: ["CGit2"]),
+    // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
+    .target(name: "CGit2Startup"),
+    // libgit2: open, resolve, walk, merge-base, changed paths, commit-graph index.
+    .target(name: "GitHistory", dependencies: ["CGit2", "CGit2Startup"]),
     // Bytes in: files, standard input, tar members, gzip and zstd, SHA-256.
     .target(name: "ArchiveIO", dependencies: ["CZlib", "CZstd", "CCrypto"]),
     // The transports: docker-archive, OCI layout, oci-archive, standard input.

@@ -61,3 +61,54 @@ for src in "docker-archive:$F/api-before.docker.tar" "oci:$F/api-before.oci" "oc
   (cd "$REPO" && /usr/bin/time -f "  %M KB  $src" "$SB" measure "$src" --image api --store "$STORE" >/dev/null)
 done
 /usr/bin/time -f "  %M KB  peer: dive --ci" dive --ci --source docker-archive "$F/api-before.docker.tar" 2>&1 >/dev/null | tail -1
+
+# ---------------------------------------------------------------------------
+section "history: 200,000 commits (git fast-import, a merge every 20), 20,000 measurements"
+BIG="$TMP/history-200k"
+if [ ! -d "$BIG/.git" ]; then python3 Benchmarks/gen-history.py "$BIG" 200000; fi
+LOGSTORE="$TMP/log-store.sqlite"
+if [ ! -s "$LOGSTORE" ]; then
+  (cd "$BIG" && "$SB" measure "oci:$F/api-after.oci" --image seed --store "$LOGSTORE" >/dev/null)
+  git -C "$BIG" rev-list main | awk 'NR % 10 == 1' | python3 Benchmarks/gen-store.py "$LOGSTORE" api
+fi
+cd "$BIG"
+rm -rf .git/sizebudget
+/usr/bin/time -f "  first sizebudget log (writes its commit-graph index): %e s" "$SB" log main --image api --store "$LOGSTORE" >/dev/null
+hyperfine -N -w 1 -r 5 --export-json "$TMP/log.json" \
+  -n "sizebudget log main (topological, 20,000 rows)" "$SB log main --image api --store $LOGSTORE" \
+  -n "sizebudget log --first-parent main" "$SB log main --first-parent --image api --store $LOGSTORE" \
+  -n "peer: git rev-list main" "git rev-list main" \
+  -n "peer: git log --format=%H main" "git log --format=%H main" 2>&1 | grep -E "^Benchmark|Time \(mean"
+cd - >/dev/null
+python3 - "$TMP/log.json" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+peer = r["peer: git log --format=%H main"]
+for name, t in r.items():
+    if name.startswith("sizebudget"):
+        print(f"  {name:50s} {t:6.3f} s   {t/peer:4.2f}x the time of git log --format=%H")
+PY
+
+section "pre-push hook: a push of 50 commits, store of 100,000 measurements"
+HOOKSTORE="$TMP/hook-store.sqlite"
+if [ ! -s "$HOOKSTORE" ]; then
+  (cd "$BIG" && "$SB" measure "oci:$F/api-after.oci" --image seed --store "$HOOKSTORE" >/dev/null)
+  git -C "$BIG" rev-list main | awk 'NR % 2 == 1' | head -100000 | python3 Benchmarks/gen-store.py "$HOOKSTORE" api
+fi
+cd "$BIG"
+printf '[image.api]\nmax = "1 GB"\nmax_growth = "+5%%"\n' > budgets.toml
+TIP=$(git rev-parse main); OLD=$(git rev-parse main~50)
+echo "refs/heads/main $TIP refs/heads/main $OLD" > "$TMP/hook-input"
+SIZEBUDGET_STORE=$HOOKSTORE "$SB" hook pre-push origin "$BIG" < "$TMP/hook-input"
+SIZEBUDGET_STORE=$HOOKSTORE hyperfine -N -w 3 -r 30 --export-json "$TMP/hook.json" \
+  -n "sizebudget hook pre-push (50 commits)" "sh -c '$SB hook pre-push origin x < $TMP/hook-input'" \
+  -n "peer: git rev-list of the same range" "sh -c 'git rev-list $OLD..$TIP >/dev/null'" \
+  -n "floor: sh -c true" "sh -c true" 2>&1 | grep -E "^Benchmark|Time \(mean"
+rm -f budgets.toml
+cd - >/dev/null
+python3 - "$TMP/hook.json" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+hook, peer = r["sizebudget hook pre-push (50 commits)"], r["peer: git rev-list of the same range"]
+print(f"  hook {hook*1000:.1f} ms, git rev-list {peer*1000:.1f} ms: {hook/peer:.1f}x (both through sh -c)")
+PY

@@ -1,45 +1,74 @@
 #!/usr/bin/env bash
 # demo.sh — what `make demo` shows: sizebudget on real data, end to end, as a user
-# sees it. A scratch repository of an "api" service goes from a single-stage image
-# (gcc, pip cache, pytest, tests, __pycache__ left in) to a multi-stage one; each
-# commit's image (the real fixture images) is measured into the store.
+# sees it. A scratch repository of an "api" service; its images are the real
+# fixture images of ../shared/fixtures ("after": multi-stage, 61 MB; "before":
+# single stage with gcc, pip cache, pytest, tests and __pycache__ left in, 167 MB).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH=$ROOT/.build/release:$PATH
 F=${SIZEBUDGET_FIXTURES:-/tmp/sizebudget-fixtures/out}
 bold=""; plain=""
 if [ -t 1 ] && [ -z "${NO_COLOR-}" ]; then bold=$'\033[1m'; plain=$'\033[0m'; fi
-say() { printf '\n%s%s%s\n' "$bold" "$*" "$plain"; }
-run() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; "$@"; echo "(exit $?)"; }
-git_() { git -c user.name="Dana Developer" -c user.email=dana@example.com "$@"; }
+say() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
+show() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; }
+run() { show "$*"; "$@"; echo "(exit $?)"; }
+commit() { git -c user.name="Dana Developer" -c user.email=dana@example.com commit -q "$@"; }
 
-DEMO=$(mktemp -d /tmp/sizebudget-demo.XXXXXX)/api-service
+WORK=$(mktemp -d /tmp/sizebudget-demo.XXXXXX)
+DEMO=$WORK/api-service
 mkdir -p "$DEMO/api" "$DEMO/docker" "$DEMO/build"
+git init -q --bare "$WORK/origin.git"
 cd "$DEMO"
 git init -q -b main
+git remote add origin "$WORK/origin.git"
 cp "$ROOT/budgets.toml" budgets.toml
 printf 'fastapi==0.115.12\nuvicorn==0.34.2\n' > requirements.txt
-printf 'FROM python:3.11-slim\nRUN apt-get install -y gcc\nCOPY . /srv\nRUN pip install -r requirements-dev.txt\n' > docker/api.Dockerfile
+printf 'FROM python:3.11-slim AS build\nRUN pip install --no-cache-dir -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=build /opt/venv /opt/venv\n' > docker/api.Dockerfile
 echo 'app = "inventory-api"' > api/main.py
-git_ add -A && git_ commit -q -m "api: first image (single stage)"
+git add -A && commit -m "api: multi-stage image, runtime dependencies only"
 
-say "A repository with budgets.toml at its root ($DEMO):"
+say "budgets.toml at the repository root says how big the api image may be"
 run sizebudget validate
 
-say "CI builds the image (here: the real 'before' fixture) and measures it:"
-ln -sf "$F/api-before.docker.tar" build/api.tar
-run sizebudget measure --image api
-
-say "A later commit moves to a multi-stage build; CI pipes docker save straight in:"
-printf 'FROM python:3.11-slim AS build\nRUN pip install --no-cache-dir -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=build /opt/venv /opt/venv\n' > docker/api.Dockerfile
-git_ commit -q -am "api: multi-stage build, runtime dependencies only"
-printf '\n%s$ docker save api | sizebudget measure - --image api%s   (docker save replaced by cat of the saved image)\n' "$bold" "$plain"
-cat "$F/api-after.docker.tar" | sizebudget measure - --image api
-echo "(exit $?)"
-
-say "The same image from an OCI layout: exact compressed sizes from the manifest"
-run sizebudget measure "oci:$F/api-after.oci" --image api --format json --path-depth 2 | head -n 12
+say "CI builds main's image and records it (docker save piped in: no temporary file)"
+show "docker save api | sizebudget measure - --image api     # here: cat of the saved image"
+cat "$F/api-after.docker.tar" | sizebudget measure - --image api | head -n 8
 echo "  …"
+run sizebudget check
+run sizebudget hook install
+git push -q -u origin main 2>&1 | sed 's/^/  (git push) /'
+
+say "A branch builds single-stage, to run the tests in the image; CI measures it"
+git checkout -q -b feature/tests-in-image
+printf 'FROM python:3.11-slim\nRUN apt-get install -y gcc\nCOPY . /srv\nRUN pip install -r requirements-dev.txt && pytest\n' > docker/api.Dockerfile
+git add -A && commit -m "api: run the test suite inside the image build"
+ln -sf "$F/api-before.docker.tar" build/api.tar
+run sizebudget measure --image api --format json --path-depth 2 > /dev/null
+show "sizebudget measure --image api     # the source comes from budgets.toml: docker-archive:build/api.tar"
+echo "  (recorded; see check, diff and log below)"
+run sizebudget check
+
+say "The same verdict as a pull-request comment (check --format markdown)"
+sizebudget check --format markdown | head -n 12
+echo "  …"
+
+say "What grew, layer by layer and path by path"
+run sizebudget diff main HEAD --image api --paths 10
+
+say "The pre-push hook refuses to send it"
+show "git push origin feature/tests-in-image"
+git push -q origin feature/tests-in-image 2>&1 | tail -n 4 | sed 's/^/  /'
+
+say "The fix: back to a multi-stage build, measured from its OCI layout"
+printf 'FROM python:3.11-slim AS build\nRUN pip install --no-cache-dir -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=build /opt/venv /opt/venv\n' > docker/api.Dockerfile
+git add -A && commit -m "api: tests in a build stage, runtime image stays slim"
+sizebudget measure "oci:$F/api-after.oci" --image api > /dev/null
+run sizebudget check
+show "git push origin feature/tests-in-image"
+git push -q origin feature/tests-in-image 2>&1 | sed 's/^/  /'
+
+say "Sizes along history"
+run sizebudget log --image api
 
 say "A budgets file with mistakes: every one is reported, with line and column"
 BAD=$DEMO/bad-budgets.toml
@@ -56,4 +85,4 @@ TOML
 cat -n "$BAD"
 run sizebudget validate --config "$BAD"
 echo
-echo "The demo repository stays in $DEMO (its store is $DEMO/.git/sizebudget.sqlite)."
+echo "The demo repository stays in $DEMO (its store: .git/sizebudget.sqlite)."

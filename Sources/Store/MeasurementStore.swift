@@ -19,8 +19,11 @@ public final class MeasurementStore {
 
   public init(path: String) throws(StoreError) {
     database = try SQLiteDatabase(path: path)
-    // WAL lets readers go on while one process writes; it is a property of the file.
-    try database.execute("PRAGMA journal_mode = WAL")
+    // WAL lets readers go on while one process writes; it is a property of the file,
+    // so only a new file needs it set.
+    var mode = ""
+    try database.prepare("PRAGMA journal_mode").query { row in mode = row.string(0) }
+    if mode != "wal" { try database.execute("PRAGMA journal_mode = WAL") }
     try database.execute("PRAGMA synchronous = NORMAL")
     try database.execute("PRAGMA foreign_keys = ON")
     try Migrations.migrate(database)

@@ -82,7 +82,17 @@ enum Migrations {
     """
   ]
 
+  /// Brings the schema up to date. `PRAGMA user_version` mirrors the newest step, so
+  /// an up-to-date store (every run but the first) costs one read, no write lock.
   static func migrate(_ database: SQLiteDatabase) throws(StoreError) {
+    var version = 0
+    try database.prepare("PRAGMA user_version").query { row in version = row.int(0) }
+    if version == steps.count { return }
+    if version > steps.count {
+      throw StoreError(
+        "\(database.path) was written by a newer sizebudget (schema \(version), this one knows \(steps.count)): upgrade sizebudget"
+      )
+    }
     try database.execute(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
     for (offset, sql) in steps.enumerated() {
@@ -93,9 +103,11 @@ enum Migrations {
         try database.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").query([.int(version)]) { _ in
           applied = true
         }
-        guard !applied else { return }
-        try database.execute(sql)
-        try database.prepare("INSERT INTO schema_migrations VALUES (?, datetime('now'))").run([.int(version)])
+        if !applied {
+          try database.execute(sql)
+          try database.prepare("INSERT INTO schema_migrations VALUES (?, datetime('now'))").run([.int(version)])
+        }
+        try database.execute("PRAGMA user_version = \(version)")
       }
     }
     var newest = 0
