@@ -83,13 +83,16 @@ public struct MeasurementDiff: Sendable, Codable {
     for row in old.paths { before[row.path] = row.bytes }
     var after: [String: Int64] = [:]
     for row in new.paths { after[row.path] = row.bytes }
-    // Only paths both measurements would have recorded compare fairly: at any depth
-    // both reach, or big enough to be kept below it.
+    // A path missing from one side compares as 0 when that side would have recorded
+    // it: within its depth, or (below it) because paths of 1 MB or more are always
+    // kept, so a missing one held less (the change is then right to within 1 MB).
     let depth = min(old.pathDepth, new.pathDepth)
+    let threshold = ImageMeasurement.deepPathThreshold
     var deltas: [String: Int64] = [:]
     for path in Set(before.keys).union(after.keys) {
       let levels = path == "/" ? 0 : path.split(separator: "/").count
-      let known = (before[path] != nil && after[path] != nil) || levels <= depth
+      let present = max(before[path] ?? 0, after[path] ?? 0)
+      let known = (before[path] != nil && after[path] != nil) || levels <= depth || present >= 2 * threshold
       guard known else { continue }
       let delta = (after[path] ?? 0) - (before[path] ?? 0)
       if delta != 0 { deltas[path] = delta }
