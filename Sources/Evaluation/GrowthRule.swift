@@ -9,6 +9,14 @@ public struct GrowthRule: BudgetRule {
   public func evaluate(_ context: RuleContext) -> [RuleResult] {
     guard let growth = context.budget.maxGrowth else { return [] }
     guard let base = context.base else {
+      if context.firstCommit {
+        return [
+          RuleResult(
+            rule: "max_growth", status: .pass,
+            message: "the first commit of \(context.budget.base): no earlier size to grow from",
+            budgetLine: growth.position.line)
+        ]
+      }
       return [
         RuleResult(
           rule: "max_growth", status: .unknown, limit: nil,

@@ -58,14 +58,19 @@ public struct RuleContext: Sendable {
   public var base: BaseMeasurement?
   /// `Size-Budget:` reasons of the commits since the base.
   public var justifications: [Justification]
+  /// True when there is no base because the commit is the first of its base branch:
+  /// there is nothing to grow from, rather than a measurement missing.
+  public var firstCommit: Bool
 
   public init(
-    budget: ImageBudget, measurement: ImageMeasurement, base: BaseMeasurement?, justifications: [Justification]
+    budget: ImageBudget, measurement: ImageMeasurement, base: BaseMeasurement?, justifications: [Justification],
+    firstCommit: Bool = false
   ) {
     self.budget = budget
     self.measurement = measurement
     self.base = base
     self.justifications = justifications
+    self.firstCommit = firstCommit
   }
 
   public var metric: Metric { budget.metric }

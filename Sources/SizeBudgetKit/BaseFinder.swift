@@ -17,6 +17,8 @@ struct BaseFinder {
     case found(BaseMeasurement)
     /// No measured commit; `start` is where one would be needed.
     case missing(reason: String, start: ObjectID?)
+    /// The commit is the first of the base branch: nothing came before it.
+    case firstCommit
   }
 
   func base(for budget: ImageBudget, at commit: ObjectID) throws(CommandError) -> Lookup {
@@ -36,8 +38,7 @@ struct BaseFinder {
     let onBase = mergeBase == commit
     guard let start = onBase ? try gitCall({ () throws(GitError) in try repository.firstParent(commit) }) : mergeBase
     else {
-      return .missing(
-        reason: "\(commit.short) is the first commit of \(budget.base): there is nothing before it", start: nil)
+      return .firstCommit
     }
     var current: ObjectID? = start
     var steps = 0

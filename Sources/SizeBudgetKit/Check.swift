@@ -75,8 +75,10 @@ public enum Check {
       // The base is looked up for every image (the report shows the delta); it is
       // needed only when a growth rule is set.
       var base: BaseMeasurement? = nil
+      var firstCommit = false
       switch try finder.base(for: budget, at: commit) {
       case .found(let found): base = found
+      case .firstCommit: firstCommit = true
       case .missing(_, let start):
         if budget.maxGrowth != nil, let start {
           missing.append(measureCommand(budget, commit: start.hex, rev: start.short))
@@ -85,7 +87,9 @@ public enum Check {
       let justifications = finder.justifications(from: base?.commit, to: commit)
       evaluations.append(
         Evaluator.evaluate(
-          RuleContext(budget: budget, measurement: measurement, base: base, justifications: justifications)))
+          RuleContext(
+            budget: budget, measurement: measurement, base: base, justifications: justifications,
+            firstCommit: firstCommit)))
     }
     return CheckReport(
       commit: commitHex, commitSubject: try? context.repository.commit(commit).subject,

@@ -32,6 +32,9 @@ struct SizeBudget: ParsableCommand {
       // One "error: " per line, so each `file:line:col: message` stands on its own.
       printError(error.message.split(separator: "\n").map { "error: \($0)" }.joined(separator: "\n"))
       Glibc.exit(error.status.rawValue)
+    } catch let error as ExitCode {
+      // A command that printed its report and ends with a status (check: 1 or 3).
+      Glibc.exit(error.rawValue)
     } catch {
       let code = exitCode(for: error)
       if code == .success {

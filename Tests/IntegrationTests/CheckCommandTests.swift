@@ -79,6 +79,34 @@ import Testing
     #expect(result.stdout.contains("/root/.cache/pip/wheel"))
   }
 
+  @Test func theFirstCommitHasNothingToGrowFrom() throws {
+    let fixture = try GateFixture(budgets: Self.budgets)
+    try fixture.measure(bytes: 50_000)
+    let result = try fixture.run(["check"])
+    #expect(result.status == 0, "\(result.stdout)")
+    #expect(result.stderr.isEmpty)
+    let json = try fixture.run(["check", "--format", "json"])
+    #expect(json.stdout.contains("the first commit of main: no earlier size to grow from"))
+  }
+
+  @Test func aFailingCheckKeepsStandardErrorClean() throws {
+    let fixture = try branch(size: 120_000)
+    let result = try fixture.run(["check"])
+    #expect(result.status == 1)
+    #expect(result.stderr.isEmpty, "the report goes to standard output only: \(result.stderr.debugDescription)")
+  }
+
+  @Test func anUnmeasuredBaseExitsThreeWithTheCommandForIt() throws {
+    let fixture = try GateFixture(budgets: Self.budgets)
+    let first = try fixture.commit("unmeasured on main")
+    try fixture.repo.git(["checkout", "-q", "-b", "feature"])
+    try fixture.commit("feature")
+    try fixture.measure(bytes: 50_000)
+    let result = try fixture.run(["check"])
+    #expect(result.status == 3)
+    #expect(result.stdout.contains("--commit \(first.prefix(12))"))
+  }
+
   @Test func aMissingMeasurementExitsThreeWithTheCommand() throws {
     let fixture = try GateFixture(budgets: Self.budgets)
     let result = try fixture.run(["check"])
