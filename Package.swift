@@ -67,7 +67,8 @@ let package = Package(
     .testTarget(name: "BudgetsTests", dependencies: ["Budgets", "TOML"]),
     .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory", "TestSupport"]),
     .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO", "TestSupport"]),
-    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
+    .testTarget(
+      name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),

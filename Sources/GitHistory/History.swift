@@ -166,9 +166,17 @@ extension Repository {
 
   /// The commits the remote-tracking branches of `remote` point at (all remotes when nil).
   public func remoteTrackingTips(remote: String?) -> [ObjectID] {
+    referenceTips(matching: "refs/remotes/\(remote ?? "*")/*")
+  }
+
+  /// The commits the references matching a glob point at (every reference when nil),
+  /// annotated tags peeled to their commits.
+  func referenceTips(matching glob: String? = nil) -> [ObjectID] {
     var iterator: OpaquePointer?
-    let glob = "refs/remotes/\(remote ?? "*")/*"
-    guard git_reference_iterator_glob_new(&iterator, handle, glob) == 0, let iterator else { return [] }
+    let opened =
+      glob.map { git_reference_iterator_glob_new(&iterator, handle, $0) }
+      ?? git_reference_iterator_new(&iterator, handle)
+    guard opened == 0, let iterator else { return [] }
     defer { git_reference_iterator_free(iterator) }
     var tips: [ObjectID] = []
     var reference: OpaquePointer?

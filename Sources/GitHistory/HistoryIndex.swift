@@ -254,21 +254,4 @@ extension Repository {
 
   var objectsDirectory: String { commonDirectory + "objects" }
 
-  /// The commits the branches, tags and remote branches point at.
-  func referenceTips() -> [ObjectID] {
-    var iterator: OpaquePointer?
-    guard git_reference_iterator_new(&iterator, handle) == 0, let iterator else { return [] }
-    defer { git_reference_iterator_free(iterator) }
-    var tips: [ObjectID] = []
-    var reference: OpaquePointer?
-    while git_reference_next(&reference, iterator) == 0, let current = reference {
-      defer { git_reference_free(current) }
-      var peeled: OpaquePointer?
-      if git_reference_peel(&peeled, current, GIT_OBJECT_COMMIT) == 0, let peeled {
-        tips.append(ObjectID(git_object_id(peeled)))
-        git_object_free(peeled)
-      }
-    }
-    return tips
-  }
 }

@@ -92,13 +92,9 @@ import Testing
     #expect(try sqlite(store, "PRAGMA integrity_check") == ["ok"])
   }
 
-  @Test func aWriterKilledMidWriteLeavesTheOldMeasurement() throws {
-    let (repo, source) = try setUp()
-    let store = repo.url.appendingPathComponent(".git/sizebudget.sqlite").path
-    #expect(try CLI.run(["measure", source, "--image", "app"], in: repo.url).status == 0)
-    let before = try sqlite(store, "SELECT measured_at, compressed_bytes FROM measurements")
-    let pauseFile = repo.url.appendingPathComponent("paused").path
-    sleep(1)  // so a replacement would carry a different measured_at
+  /// Starts `measure` with the test hook that stops it inside its write transaction,
+  /// and waits until it got there.
+  func startPausedWriter(_ source: String, in repo: GitRepository, pauseFile: String) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
     process.arguments = ["measure", source, "--image", "app"]
@@ -112,6 +108,17 @@ import Testing
       usleep(100_000)
       waited += 1
     }
+    return process
+  }
+
+  @Test func aWriterKilledMidWriteLeavesTheOldMeasurement() throws {
+    let (repo, source) = try setUp()
+    let store = repo.url.appendingPathComponent(".git/sizebudget.sqlite").path
+    #expect(try CLI.run(["measure", source, "--image", "app"], in: repo.url).status == 0)
+    let before = try sqlite(store, "SELECT measured_at, compressed_bytes FROM measurements")
+    let pauseFile = repo.url.appendingPathComponent("paused").path
+    sleep(1)  // so a replacement would carry a different measured_at
+    let process = try startPausedWriter(source, in: repo, pauseFile: pauseFile)
     try #require(FileManager.default.fileExists(atPath: pauseFile), "the writer never reached the middle of its write")
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
@@ -125,19 +132,7 @@ import Testing
     let (repo, source) = try setUp()
     let store = repo.url.appendingPathComponent(".git/sizebudget.sqlite").path
     let pauseFile = repo.url.appendingPathComponent("paused").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
-    process.arguments = ["measure", source, "--image", "app"]
-    process.currentDirectoryURL = repo.url
-    process.environment = ProcessInfo.processInfo.environment.merging(
-      ["SIZEBUDGET_TEST_PAUSE_AT": "mid-write", "SIZEBUDGET_TEST_PAUSE_FILE": pauseFile]) { $1 }
-    process.standardOutput = Pipe()
-    try process.run()
-    var waited = 0
-    while !FileManager.default.fileExists(atPath: pauseFile) && waited < 300 {
-      usleep(100_000)
-      waited += 1
-    }
+    let process = try startPausedWriter(source, in: repo, pauseFile: pauseFile)
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
     #expect(try sqlite(store, "PRAGMA integrity_check") == ["ok"])
