@@ -111,6 +111,17 @@ extension Repository {
   /// Paths a commit changes against its first parent (everything, for a root commit);
   /// renames count as both their old and new path.
   public func changedPaths(_ id: ObjectID) throws(GitError) -> [String] {
+    try changedFiles(id).map(\.path)
+  }
+
+  /// One changed file with the sizes of its blob before and after (0 when absent).
+  struct ChangedFile {
+    var path: String
+    var oldSize: Int64
+    var newSize: Int64
+  }
+
+  func changedFiles(_ id: ObjectID) throws(GitError) -> [ChangedFile] {
     let commit = try lookup(id)
     defer { git_commit_free(commit) }
     var tree: OpaquePointer?
@@ -131,13 +142,30 @@ extension Repository {
       throw GitError.last("cannot diff \(id.short) against its parent")
     }
     defer { git_diff_free(diff) }
-    var paths: [String] = []
+    var database: OpaquePointer?
+    guard git_repository_odb(&database, handle) == 0, let database else {
+      throw GitError.last("cannot open the object database")
+    }
+    defer { git_odb_free(database) }
+    func size(_ file: git_diff_file) -> Int64 {
+      var oid = file.id
+      guard !git_oid_is_zero(&oid).asBool else { return 0 }
+      var length = 0
+      var type = GIT_OBJECT_ANY
+      return git_odb_read_header(&length, &type, database, &oid) == 0 ? Int64(length) : 0
+    }
+    var files: [ChangedFile] = []
     for index in 0..<git_diff_num_deltas(diff) {
       let delta = git_diff_get_delta(diff, index)!.pointee
-      if let path = delta.new_file.path { paths.append(String(cString: path)) }
-      if let old = delta.old_file.path, delta.status == GIT_DELTA_RENAMED { paths.append(String(cString: old)) }
+      if let path = delta.new_file.path {
+        files.append(
+          ChangedFile(path: String(cString: path), oldSize: size(delta.old_file), newSize: size(delta.new_file)))
+      }
+      if let old = delta.old_file.path, delta.status == GIT_DELTA_RENAMED {
+        files.append(ChangedFile(path: String(cString: old), oldSize: 0, newSize: 0))
+      }
     }
-    return paths
+    return files
   }
 
   /// Whether `ancestor` is `descendant` or one of its ancestors.
@@ -231,6 +259,10 @@ extension Repository {
     }
     return reasons
   }
+}
+
+extension Int32 {
+  var asBool: Bool { self != 0 }
 }
 
 extension String {

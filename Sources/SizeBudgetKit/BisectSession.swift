@@ -1,0 +1,188 @@
+import Analysis
+import Budgets
+import Evaluation
+import Formats
+import Foundation
+import GitHistory
+import Store
+
+extension Bisect {
+  /// The state of one bisect run: what is known, what was built, and how to build more.
+  struct Session {
+    let request: Request
+    let budget: ImageBudget
+    let context: Check.Context
+    let builder: Builder?
+    let progress: Progress?
+    let started: Date
+    private(set) var builds: [BisectResult.Build] = []
+
+    init(
+      request: Request, budget: ImageBudget, context: Check.Context, builder: Builder?, progress: Progress?,
+      started: Date
+    ) {
+      self.request = request
+      self.budget = budget
+      self.context = context
+      self.builder = builder
+      self.progress = progress
+      self.started = started
+    }
+
+    var store: MeasurementStore { context.store }
+
+    func size(of measurement: ImageMeasurement) -> Int64 { measurement.bytes(for: budget.metric.rawValue) }
+
+    func knownSize(_ id: ObjectID) throws(CommandError) -> Int64? {
+      try Check.load(store, budget.name, id.hex).map(size)
+    }
+
+    mutating func buildAndSize(_ id: ObjectID, remaining: Int) throws(CommandError) -> Int64? {
+      try build([id], remaining: remaining).first ?? nil
+    }
+
+    /// Sizes the store already has along the line: a measured commit that does not
+    /// touch the context has the size of the candidate before it.
+    func seed(_ search: inout BisectSearch, line: [ObjectID], candidates: [ObjectID]) throws(CommandError) {
+      let sizes: [String: Int64]
+      do {
+        sizes = Dictionary(
+          try store.summaries(commits: line.map(\.hex), image: budget.name).map {
+            ($0.commit, $0.bytes(for: budget.metric.rawValue))
+          }, uniquingKeysWith: { first, _ in first })
+      } catch {
+        throw .usage(error.message)
+      }
+      let positions = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
+      var latest: Int? = nil
+      for id in line {
+        if let position = positions[id] { latest = position }
+        if let size = sizes[id.hex], let latest, search.candidates[latest].state == .unknown {
+          search.record(latest, size: size)
+        }
+      }
+    }
+
+    /// Builds the commits (up to `--jobs` at once) and returns their sizes; nil for a
+    /// skipped or failed build.
+    mutating func build(_ ids: [ObjectID], remaining: Int) throws(CommandError) -> [Int64?] {
+      guard let builder else {
+        let commands = ids.map { "sizebudget measure SOURCE --image \(budget.name) --commit \($0.short)" }
+        throw CommandError(
+          .missingMeasurement,
+          "bisect needs the size of \(ids.map(\.short).joined(separator: ", ")) and [image.\(budget.name)] has no build "
+            + "command: set build in budgets.toml, pass --run CMD, or measure them:\n  "
+            + commands.joined(separator: "\n  "))
+      }
+      ActiveWorktrees.shared.cleanUpOnSignals()
+      let elapsed = Int(Date().timeIntervalSince(started))
+      progress?(
+        "building \(ids.map(\.short).joined(separator: ", ")) (at most \(remaining) more build\(remaining == 1 ? "" : "s")), \(elapsed) s"
+      )
+      let slots = ResultBox(count: ids.count)
+      DispatchQueue.concurrentPerform(iterations: ids.count) { index in
+        let start = Date()
+        let outcome = Result { () throws(CommandError) in try builder.build(ids[index]) }
+        slots.set(index, outcome, seconds: Date().timeIntervalSince(start))
+      }
+      var sizes: [Int64?] = []
+      for (index, id) in ids.enumerated() {
+        let (outcome, seconds) = slots.get(index)
+        switch outcome {
+        case .success(.measured(let measurement)):
+          let size = size(of: measurement)
+          builds.append(.init(commit: id.hex, status: "measured", size: size, seconds: seconds, lastLines: []))
+          sizes.append(size)
+        case .success(.skipped):
+          builds.append(.init(commit: id.hex, status: "skipped", size: nil, seconds: seconds, lastLines: []))
+          sizes.append(nil)
+        case .success(.failed(let status, let lines)):
+          builds.append(
+            .init(
+              commit: id.hex, status: "failed", size: nil, seconds: seconds, lastLines: lines + ["(exit \(status))"]))
+          sizes.append(nil)
+        case .failure(let error):
+          throw error
+        }
+      }
+      return sizes
+    }
+
+    func commit(_ id: ObjectID) -> BisectResult.Commit {
+      let info = try? context.repository.commit(id)
+      return BisectResult.Commit(
+        id: id.hex, subject: info?.subject ?? "", author: info.map { "\($0.authorName) <\($0.authorEmail)>" } ?? "",
+        time: info?.time ?? 0)
+    }
+
+    func result(
+      _ search: BisectSearch, line: [ObjectID], candidates: [ObjectID], changes: [ObjectID: ContextChange],
+      good: ObjectID, tip: ObjectID, baseSize: Int64?
+    ) throws(CommandError) -> BisectResult {
+      var culprit: BisectResult.Culprit? = nil
+      var suspects: [BisectResult.Commit] = []
+      let outcome: String
+      switch search.outcome {
+      case .culprit(let index, let previous):
+        outcome = "culprit"
+        let id = candidates[index]
+        let beforeID = previous.map { candidates[$0] } ?? good
+        let after = try Check.load(store, budget.name, id.hex)
+        let before = try Check.load(store, budget.name, beforeID.hex)
+        let sizeAfter = after.map(size) ?? 0
+        let sizeBefore = before.map(size) ?? baseSize ?? previous.flatMap { search.size(at: $0) } ?? 0
+        culprit = BisectResult.Culprit(
+          commit: commit(id), before: commit(beforeID), sizeBefore: sizeBefore, sizeAfter: sizeAfter,
+          contextFiles: changes[id]?.paths ?? [],
+          diff: before.flatMap { old in after.map { MeasurementDiff.between(old, $0) } })
+      case .nothingBad: outcome = "nothing"
+      case .undetermined(let indexes):
+        outcome = "undetermined"
+        suspects = indexes.map { commit(candidates[$0]) }
+      case .searching: outcome = "undetermined"
+      }
+      // Known sizes along the line, base first, for "who grew it".
+      var points: [(commit: BisectResult.Commit, size: Int64, index: Int)] = []
+      if let baseSize { points.append((commit(good), baseSize, -1)) }
+      for (index, candidate) in search.candidates.enumerated() {
+        if case .measured(let size) = candidate.state { points.append((commit(candidates[index]), size, index)) }
+      }
+      let total = (points.last?.size ?? 0) - (points.first?.size ?? 0)
+      return BisectResult(
+        image: budget.name, metric: budget.metric.rawValue, range: request.range, rule: ruleDescription(baseSize),
+        base: commit(good), baseSize: baseSize, tip: commit(tip), outcome: outcome, culprit: culprit,
+        suspects: suspects, steps: BisectResult.steps(points, total: total), commitsInRange: line.count,
+        candidates: candidates.count, builds: builds, seconds: Date().timeIntervalSince(started))
+    }
+
+    func ruleDescription(_ baseSize: Int64?) -> String {
+      let against = baseSize.map { " over the base's \(ByteSize.format($0))" } ?? ""
+      if let threshold = request.threshold { return "the first commit \(threshold)\(against)" }
+      var parts: [String] = []
+      if let max = budget.max { parts.append("over max \(max.value)") }
+      if let growth = budget.maxGrowth { parts.append("grown \(growth.value)\(against)") }
+      return "the first commit " + parts.joined(separator: " or ")
+    }
+  }
+}
+
+extension BisectSearch {
+  func size(at index: Int) -> Int64? {
+    guard case .measured(let size) = candidates[index].state else { return nil }
+    return size
+  }
+}
+
+/// One build's outcome per slot, filled from several threads.
+final class ResultBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [(Result<Builder.Outcome, CommandError>, Double)?]
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ outcome: Result<Builder.Outcome, CommandError>, seconds: Double) {
+    lock.withLock { slots[index] = (outcome, seconds) }
+  }
+
+  func get(_ index: Int) -> (Result<Builder.Outcome, CommandError>, Double) { lock.withLock { slots[index]! } }
+}

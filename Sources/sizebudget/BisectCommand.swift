@@ -1,0 +1,60 @@
+import ArgumentParser
+import Formats
+import SizeBudgetKit
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct BisectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bisect",
+    abstract: "Find the commit that made an image break its budget, building only what is not measured.",
+    discussion: """
+      RANGE is main..branch (or a single revision: from its merge-base with the image's base).
+      The build command (the image's build in budgets.toml, or --run) runs in a temporary
+      worktree of each commit with SIZEBUDGET_COMMIT, SIZEBUDGET_IMAGE and SIZEBUDGET_OUTPUT set;
+      it must leave a docker-archive or an OCI layout at $SIZEBUDGET_OUTPUT. Exit 125 skips
+      a commit, as in git bisect run.
+      """)
+
+  @Argument(help: "The range to search: main..branch.")
+  var range: String
+
+  @Option(help: "The image.")
+  var image: String
+
+  @Option(name: .customLong("run"), help: "The build command (default: the image's build in budgets.toml).")
+  var buildCommand: String?
+
+  @Option(help: "Find the first commit over the base by more than this: +10% or +20 MB (default: the budget).")
+  var threshold: String?
+
+  @Option(help: "Build up to N commits at once.")
+  var jobs = 1
+
+  @Option(help: "Output: text, json or markdown.")
+  var format: Check.Format = .text
+
+  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
+  var store: String?
+
+  @OptionGroup var options: ConfigOptions
+
+  func validate() throws {
+    guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
+  }
+
+  func run() throws {
+    var request = Bisect.Request(range: range, image: image)
+    request.run = buildCommand
+    request.threshold = threshold
+    request.jobs = jobs
+    request.format = format
+    request.config = options.config
+    request.store = store
+    let progress: Bisect.Progress? =
+      isatty(2) == 1 ? { @Sendable line in printError("sizebudget: " + line) } : nil
+    print(try Bisect.run(request, terminal: .forDescriptor(1), progress: progress))
+  }
+}

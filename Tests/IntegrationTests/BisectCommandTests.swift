@@ -1,0 +1,197 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `sizebudget bisect` on real repositories whose commits build real OCI layouts
+/// (scripts/build-oci.sh: tar, gzip, sha256sum).
+@Suite struct BisectCommandTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  /// `count` commits after an initial one; every 4th touches app/, commit `culprit`
+  /// adds 3 MB of incompressible bytes to app/; `extra` files per commit number.
+  func history(count: Int = 24, culprit: Int? = 13, extra: [Int: [String: String]] = [:]) throws -> GitRepository {
+    let repo = try GitRepository()
+    let script = try String(contentsOf: Self.root.appendingPathComponent("scripts/build-oci.sh"), encoding: .utf8)
+    try repo.commit(
+      "initial",
+      files: [
+        "build.sh": script, "app/main.py": "print('hi')\n",
+        "budgets.toml": "[image.app]\ncontext = [\"app/\"]\nbuild = \"sh build.sh\"\nmax = \"2 MB\"\n",
+      ])
+    var generator = SystemRandomNumberGenerator()
+    for number in 1...count {
+      var files = extra[number] ?? [:]
+      if number == culprit {
+        let bytes = (0..<3_000_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try Data(bytes).write(to: repo.url.appendingPathComponent("app/model.bin"))
+      } else if number % 4 == 0 {
+        files["app/module\(number).py"] = "VALUE = \(number)\n"
+      } else {
+        files["docs/page\(number).md"] = "docs \(number)\n"
+      }
+      try repo.commit("commit \(number)", files: files)
+    }
+    return repo
+  }
+
+  func bisect(_ repo: GitRepository, _ arguments: [String] = [], counting file: URL? = nil) throws -> CLI.Result {
+    var environment: [String: String] = [:]
+    if let file { environment["BUILD_COUNT_FILE"] = file.path }
+    return try CLI.run(
+      ["bisect", "HEAD~24..HEAD", "--image", "app"] + arguments, in: repo.url, environment: environment)
+  }
+
+  func builds(_ file: URL) -> [String] {
+    ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+  }
+
+  func oid(_ repo: GitRepository, _ revision: String) throws -> String {
+    try repo.git(["rev-parse", revision]).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  @Test func findsTheCulpritBuildingOnlyContextCommits() throws {
+    let repo = try history()
+    let counter = repo.url.appendingPathComponent("builds.txt")
+    let result = try bisect(repo, counting: counter)
+    #expect(result.status == 0, "\(result.stderr)")
+    let culprit = try oid(repo, "HEAD~11")
+    #expect(result.stdout.contains("culprit \(culprit.prefix(12))"))
+    #expect(result.stdout.contains("\"commit 13\""))
+    #expect(result.stdout.contains("context  app/model.bin"))
+    #expect(result.stdout.contains("+3 MB      /app/model.bin"))
+    let built = builds(counter)
+    #expect(built.count == 2, "\(built)")
+    for commit in built {
+      let changed = try repo.git(["show", "--name-only", "--format=", commit])
+      #expect(changed.contains("app/"), "built \(commit), which does not touch app/")
+    }
+    // A second bisect over the same range builds nothing: the store knows.
+    try? FileManager.default.removeItem(at: counter)
+    let again = try bisect(repo, counting: counter)
+    #expect(again.stdout.contains("culprit \(culprit.prefix(12))"))
+    #expect(builds(counter).isEmpty)
+  }
+
+  @Test func usesPartialMeasurements() throws {
+    let repo = try history()
+    // Measure every other context commit beforehand.
+    let scratch = try TemporaryDirectory()
+    for commit in try ["HEAD~24", "HEAD~20", "HEAD~12", "HEAD~4"].map({ try oid(repo, $0) }) {
+      let output = scratch.url.appendingPathComponent(commit)
+      try repo.git(["checkout", "-q", commit])
+      _ = try CLI.run(
+        ["-c", "SIZEBUDGET_OUTPUT=\(output.path) sh build.sh"], product: "/bin/sh", in: repo.url)
+      let measured = try CLI.run(["measure", "oci:\(output.path)", "--image", "app", "--commit", commit], in: repo.url)
+      #expect(measured.status == 0, "\(measured.stderr)")
+    }
+    try repo.git(["checkout", "-q", "main"])
+    let counter = repo.url.appendingPathComponent("builds.txt")
+    let result = try bisect(repo, counting: counter)
+    #expect(result.stdout.contains("culprit \(try oid(repo, "HEAD~11").prefix(12))"), "\(result.stdout)")
+    #expect(builds(counter).count <= 1)
+  }
+
+  @Test func skippedCommitsCanHideTheCulprit() throws {
+    let repo = try history(culprit: 14, extra: [12: ["SKIP_BUILD": "1"], 14: ["SKIP_BUILD": ""]])
+    let result = try bisect(repo)
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("Skipped builds hide the culprit; it is one of:"), "\(result.stdout)")
+  }
+
+  @Test func buildFailuresShowTheirLastLines() throws {
+    let repo = try history(culprit: 13, extra: [12: ["BREAK_BUILD": "1"]])
+    let result = try bisect(repo)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("| error: BREAK_BUILD is present, the build fails"), "\(result.stdout)")
+  }
+
+  @Test func aRangeWhereNothingGrewSaysSo() throws {
+    let repo = try history(culprit: nil)
+    let result = try bisect(repo)
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("Nothing in HEAD~24..HEAD breaks the rule"), "\(result.stdout)")
+  }
+
+  @Test func aRangeWithMergesFollowsTheFirstParent() throws {
+    let repo = try history(count: 8, culprit: nil)
+    try repo.git(["checkout", "-q", "-b", "feature", "HEAD~3"])
+    let bytes = (0..<3_000_000).map { _ in UInt8.random(in: 0...255) }
+    try Data(bytes).write(to: repo.url.appendingPathComponent("app/model.bin"))
+    try repo.commit("feature: add the model")
+    try repo.commit("feature: more", files: ["app/more.py": "x = 1\n"])
+    try repo.git(["checkout", "-q", "main"])
+    try repo.git(["merge", "-q", "--no-ff", "-m", "merge feature", "feature"])
+    try repo.commit("after the merge", files: ["app/after.py": "y = 2\n"])
+    let merge = try oid(repo, "HEAD~1")
+    let result = try CLI.run(["bisect", "HEAD~5..HEAD", "--image", "app"], in: repo.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("culprit \(merge.prefix(12))"), "\(result.stdout)")
+  }
+
+  @Test func withoutABuildCommandItSaysWhatToMeasure() throws {
+    let repo = try history()
+    try repo.directory.write("budgets.toml", "[image.app]\ncontext = [\"app/\"]\nmax = \"2 MB\"\n")
+    let result = try bisect(repo)
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("has no build command"))
+    #expect(result.stderr.contains("sizebudget measure SOURCE --image app --commit"))
+  }
+
+  @Test func anInterruptedBisectLeavesNoWorktree() throws {
+    let repo = try history()
+    try repo.directory.write(
+      "budgets.toml", "[image.app]\ncontext = [\"app/\"]\nbuild = \"sleep 30; sh build.sh\"\nmax = \"2 MB\"\n")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
+    process.arguments = ["bisect", "HEAD~24..HEAD", "--image", "app"]
+    process.currentDirectoryURL = repo.url
+    process.standardOutput = Pipe()
+    process.standardError = Pipe()
+    try process.run()
+    var waited = 0
+    while waited < 100 {
+      if (try repo.git(["worktree", "list"])).split(separator: "\n").count > 1 { break }
+      usleep(100_000)
+      waited += 1
+    }
+    #expect((try repo.git(["worktree", "list"])).split(separator: "\n").count == 2, "a build worktree should exist")
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    let worktrees = try repo.git(["worktree", "list"]).split(separator: "\n")
+    #expect(worktrees.count == 1, "\(worktrees)")
+    #expect(!(try repo.git(["branch", "--list", "sizebudget/*"])).contains("sizebudget"))
+  }
+
+  @Test func needsFewerBuildsThanGitBisectRun() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.url.appendingPathComponent("repo").path
+    let generator = try CLI.run(
+      [Self.root.appendingPathComponent("Benchmarks/gen-bisect-repo.py").path, path, "300", "191"],
+      product: "/usr/bin/python3")
+    try #require(generator.status == 0, "\(generator.stderr)")
+    let repo = URL(fileURLWithPath: path)
+    let ours = directory.url.appendingPathComponent("ours.txt")
+    let result = try CLI.run(
+      ["bisect", "HEAD~299..HEAD", "--image", "app"], in: repo, environment: ["BUILD_COUNT_FILE": ours.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let theirs = directory.url.appendingPathComponent("theirs.txt")
+    _ = try CLI.run(["bisect", "start", "HEAD", "HEAD~299"], product: "/usr/bin/git", in: repo)
+    let git = try CLI.run(
+      ["bisect", "run", "sh", Self.root.appendingPathComponent("Benchmarks/git-bisect-step.sh").path, "2000000"],
+      product: "/usr/bin/git", in: repo, environment: ["BUILD_COUNT_FILE": theirs.path])
+    let gitCulprit = git.stdout.split(separator: "\n").first { $0.hasSuffix("is the first bad commit") }?
+      .split(separator: " ").first.map(String.init)
+    _ = try CLI.run(["bisect", "reset"], product: "/usr/bin/git", in: repo)
+    let culprit = try #require(gitCulprit, "\(git.stdout)")
+    #expect(result.stdout.contains("culprit \(culprit.prefix(12))"), "\(result.stdout)")
+    let ourBuilds = builds(ours).count
+    let theirBuilds = builds(theirs).count
+    #expect(ourBuilds * 2 <= theirBuilds, "sizebudget built \(ourBuilds), git bisect run \(theirBuilds)")
+  }
+}
