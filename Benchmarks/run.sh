@@ -112,3 +112,42 @@ r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
 hook, peer = r["sizebudget hook pre-push (50 commits)"], r["peer: git rev-list of the same range"]
 print(f"  hook {hook*1000:.1f} ms, git rev-list {peer*1000:.1f} ms: {hook/peer:.1f}x (both through sh -c)")
 PY
+
+# ---------------------------------------------------------------------------
+section "bisect: 1,000 commits, ~5% touch app/, commit 617 adds a 3 MB file (max = 2 MB)"
+BIS="$TMP/bisect-1000"
+rm -rf "$BIS"; python3 Benchmarks/gen-bisect-repo.py "$BIS" 1000 617 2>/dev/null
+cd "$BIS"
+count() { wc -l < "$1" | tr -d ' '; }
+rm -f "$TMP/git-builds"; start=$(date +%s.%N)
+git bisect start HEAD HEAD~999 >/dev/null
+BUILD_COUNT_FILE=$TMP/git-builds git bisect run sh "$OLDPWD/Benchmarks/git-bisect-step.sh" 2000000 > "$TMP/git-bisect.log" 2>&1
+git_culprit=$(grep -m1 "is the first bad commit" "$TMP/git-bisect.log" | cut -c1-12)
+git bisect reset >/dev/null 2>&1
+git_time=$(echo "$(date +%s.%N) - $start" | bc)
+printf '  git bisect run:                     culprit %s, %2s builds, %5.2f s\n' "$git_culprit" "$(count "$TMP/git-builds")" "$git_time"
+bisect_once() {  # label
+  rm -f "$TMP/ours"; touch "$TMP/ours"; local start; start=$(date +%s.%N)
+  local culprit; culprit=$(BUILD_COUNT_FILE=$TMP/ours "$SB" bisect HEAD~999..HEAD --image app | grep -m1 '^culprit' | awk '{print $2}')
+  printf '  sizebudget bisect, %-16s culprit %s, %2s builds, %5.2f s\n' "$1:" "$culprit" "$(count "$TMP/ours")" "$(echo "$(date +%s.%N) - $start" | bc)"
+}
+rm -f .git/sizebudget.sqlite*
+bisect_once "empty store"
+# Half of the commits measured (every other one), then all: each distinct image is
+# built once and recorded against every commit that has it.
+measure_every() {  # step
+  rm -f .git/sizebudget.sqlite*
+  local out="$TMP/bis-out" last="" i=0
+  for commit in $(git rev-list --reverse HEAD); do
+    if [ -z "$last" ] || [ -n "$(git diff --name-only "$last" "$commit" -- app/)" ]; then
+      git worktree add -q --detach "$TMP/bis-wt" "$commit" 2>/dev/null
+      rm -rf "$out"; (cd "$TMP/bis-wt" && SIZEBUDGET_OUTPUT=$out sh build.sh)
+      git worktree remove --force "$TMP/bis-wt"; last=$commit
+    fi
+    [ $((i % $1)) -eq 0 ] && "$SB" measure "oci:$out" --image app --commit "$commit" >/dev/null
+    i=$((i + 1))
+  done
+}
+measure_every 2; bisect_once "half measured"
+measure_every 1; bisect_once "all measured"
+cd - >/dev/null

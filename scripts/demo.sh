@@ -70,6 +70,15 @@ git push -q origin feature/tests-in-image 2>&1 | sed 's/^/  /'
 say "Sizes along history"
 run sizebudget log --image api
 
+say "Which commit grew it? A generated history of 300 commits (15 touch app/), each built for real"
+python3 "$ROOT/Benchmarks/gen-bisect-repo.py" "$WORK/history" 300 211 2>/dev/null
+cd "$WORK/history"
+show "cat budgets.toml"; cat budgets.toml
+run sizebudget bisect HEAD~299..HEAD --image app
+show "sizebudget bisect HEAD~299..HEAD --image app     # again: everything is measured now"
+sizebudget bisect HEAD~299..HEAD --image app | head -n 1
+cd "$DEMO"
+
 say "A budgets file with mistakes: every one is reported, with line and column"
 BAD=$DEMO/bad-budgets.toml
 cat >"$BAD" <<'TOML'

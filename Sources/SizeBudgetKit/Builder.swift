@@ -72,6 +72,8 @@ struct Builder: Sendable {
     } catch {
       throw .usage("cannot run the build command `\(command)`: \(error.localizedDescription)")
     }
+    ActiveWorktrees.shared.add(process)
+    defer { ActiveWorktrees.shared.remove(process) }
     // Keep only the tail: a build log can be long.
     var tail: [Substring] = []
     var partial = Data()
@@ -123,27 +125,35 @@ struct Builder: Sendable {
   }
 }
 
-/// The worktrees being built in, so that Ctrl-C (SIGINT) or SIGTERM removes them
-/// before the process ends.
+/// The worktrees being built in and the builds running there, so that Ctrl-C
+/// (SIGINT), SIGTERM or SIGHUP stops the builds and removes the worktrees before the
+/// process ends.
 final class ActiveWorktrees: @unchecked Sendable {
   static let shared = ActiveWorktrees()
   private let lock = NSLock()
   private var worktrees: [ObjectIdentifier: TemporaryWorktree] = [:]
+  private var builds: [ObjectIdentifier: Process] = [:]
   private var sources: [DispatchSourceSignal] = []
 
   func add(_ worktree: TemporaryWorktree) { lock.withLock { worktrees[ObjectIdentifier(worktree)] = worktree } }
   func remove(_ worktree: TemporaryWorktree) { lock.withLock { worktrees[ObjectIdentifier(worktree)] = nil } }
+  func add(_ build: Process) { lock.withLock { builds[ObjectIdentifier(build)] = build } }
+  func remove(_ build: Process) { lock.withLock { builds[ObjectIdentifier(build)] = nil } }
 
-  /// Installs the handlers once; a signal removes every active worktree and exits
-  /// with 128 + the signal's number, as shells report it.
+  /// Installs the handlers once; a signal stops every build, removes every active
+  /// worktree and exits with 128 + the signal's number, as shells report it.
+  /// (libdispatch catches the signals itself: they are not ignored, so the builds
+  /// it starts still die on Ctrl-C.)
   func cleanUpOnSignals() {
     lock.withLock {
       guard sources.isEmpty else { return }
       for number in [SIGINT, SIGTERM, SIGHUP] {
-        signal(number, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
         source.setEventHandler { [weak self] in
-          self?.lock.withLock { self?.worktrees.values.forEach { $0.remove() } }
+          self?.lock.withLock {
+            self?.builds.values.forEach { $0.terminate() }
+            self?.worktrees.values.forEach { $0.remove() }
+          }
           exit(128 + number)
         }
         source.resume()
