@@ -23,6 +23,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
     // A hand-written TOML 1.0 parser with positions; no dependencies.
     .target(name: "TOML"),
@@ -42,12 +43,18 @@ let package = Package(
     .target(name: "Store", dependencies: ["Analysis", "CSQLite"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.
     .target(name: "Evaluation", dependencies: ["Budgets", "Analysis"]),
+    // HTTP(S) and SMTP through libcurl: certificate checks on, bounded time.
+    .target(name: "Delivery", dependencies: ["CCurl"]),
+    // Webhook events: the outbox, Standard Webhooks signatures, retries.
+    .target(name: "Notify", dependencies: ["Budgets", "Store", "Delivery", "CCrypto"]),
     // Terminal tables, human sizes, colour rules, the outputs people read.
     .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation"]),
     // What the commands do, as library calls the CLI front end makes.
     .target(
       name: "SizeBudgetKit",
-      dependencies: ["TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats"]),
+      dependencies: [
+        "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
+      ]),
     .executableTarget(
       name: "sizebudget",
       dependencies: [

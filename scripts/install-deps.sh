@@ -2,7 +2,7 @@
 # install-deps.sh build|test|demo|bench — installs the Debian packages a make target
 # needs, only those missing. Needs root (or sudo). Safe to run again.
 set -euo pipefail
-build=(pkg-config libgit2-dev libsqlite3-dev zlib1g-dev libzstd-dev libssl-dev git python3)
+build=(pkg-config libgit2-dev libsqlite3-dev zlib1g-dev libzstd-dev libssl-dev libcurl4-openssl-dev git python3)
 # Real images are built with buildah/skopeo/umoci (no Docker engine), served by
 # Debian's docker-registry; hyperfine times the benchmarks.
 images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3)
@@ -12,6 +12,10 @@ case "${1:-build}" in
   bench) want=("${build[@]}" "${images[@]}" hyperfine time) ;;
   *) echo "usage: $0 build|test|demo|bench" >&2; exit 2 ;;
 esac
+# The webhook tests verify signatures with the reference Standard Webhooks library.
+if [ "${1:-build}" != build ] && ! python3 -c "import standardwebhooks" 2>/dev/null; then
+  python3 -m pip install -q standardwebhooks 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
+fi
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -185,6 +185,14 @@ extension Repository {
     return String(cString: name)
   }
 
+  /// The URL of a remote, or nil.
+  public func remoteURL(_ name: String) -> String? {
+    var remote: OpaquePointer?
+    guard git_remote_lookup(&remote, handle, name) == 0, let remote else { return nil }
+    defer { git_remote_free(remote) }
+    return git_remote_url(remote).map { String(cString: $0) }
+  }
+
   /// Whether the object database has this commit (a force-pushed remote value may not be).
   public func contains(_ id: ObjectID) -> Bool {
     guard let commit = try? lookup(id) else { return false }

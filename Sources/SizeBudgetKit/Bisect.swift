@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Notify
 import Store
 
 /// `sizebudget bisect RANGE --image NAME`: the commit that made the image break its
@@ -28,18 +29,26 @@ public enum Bisect {
   /// Progress lines for a terminal ("building 3f2a1c9d (at most 4 more builds), 12 s").
   public typealias Progress = @Sendable (String) -> Void
 
+  /// The report, and what the webhook did (for standard error).
   public static func run(_ request: Request, terminal: TerminalStyle, progress: Progress? = nil) throws(CommandError)
-    -> String
+    -> (String, String)
   {
-    let report = try bisect(request, progress: progress)
+    let (report, context) = try bisect(request, progress: progress)
+    var webhook = ""
+    if let settings = context.budgets.notify {
+      let notifier = Notifications.notifier(settings)
+      let events = Notifications.forBisect(
+        report, notifier: notifier, repository: Notifications.repositoryName(context.repository))
+      webhook = Notifications.deliver(events, notifier: notifier, store: context.store)
+    }
     switch request.format {
-    case .json: return BisectReport.json(report)
-    case .markdown: return BisectReport.markdown(report)
-    default: return BisectReport.text(report, terminal: terminal)
+    case .json: return (BisectReport.json(report), webhook)
+    case .markdown: return (BisectReport.markdown(report), webhook)
+    default: return (BisectReport.text(report, terminal: terminal), webhook)
     }
   }
 
-  static func bisect(_ request: Request, progress: Progress?) throws(CommandError) -> BisectResult {
+  static func bisect(_ request: Request, progress: Progress?) throws(CommandError) -> (BisectResult, Check.Context) {
     let started = Date()
     let context = try Check.Context(config: request.config, store: request.store)
     let budget = try Check.selectImages(context.budgets, [request.image])[0]
@@ -93,8 +102,9 @@ public enum Bisect {
         if let size { search.record(index, size: size) } else { search.skip(index) }
       }
     }
-    return try session.result(
+    let result = try session.result(
       search, line: line, candidates: candidates, changes: changes, good: good, tip: tip, baseSize: baseSize)
+    return (result, context)
   }
 
   /// `A..B`: from the merge-base of A and B to B. A single revision: from its

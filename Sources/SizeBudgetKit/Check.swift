@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Notify
 import Store
 
 /// `sizebudget check`: the CI gate.
@@ -22,9 +23,12 @@ public enum Check {
     public init() {}
   }
 
-  /// The report to print and the exit status.
-  public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> (String, Int32) {
-    let report = try evaluate(request)
+  /// The report to print, the exit status, and what the webhook did (for standard error).
+  public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> (String, Int32, String) {
+    let context = try Context(config: request.config, store: request.store)
+    let commit = try context.workspace.resolveCommit(request.commit, in: context.repository)
+    let report = try evaluate(
+      commit: commit, images: try selectImages(context.budgets, request.images), context, revision: request.commit)
     let output: String
     switch request.format {
     case .text: output = CheckText.render(report, terminal: terminal)
@@ -35,7 +39,14 @@ public enum Check {
       output = GitHubActions.render(report)
       try appendStepSummary(CheckMarkdown.render(report))
     }
-    return (output, report.exitCode)
+    var webhook = ""
+    if let settings = context.budgets.notify {
+      let notifier = Notifications.notifier(settings)
+      let events = Notifications.forCheck(
+        report, notifier: notifier, repository: Notifications.repositoryName(context.repository))
+      webhook = Notifications.deliver(events, notifier: notifier, store: context.store)
+    }
+    return (output, report.exitCode, webhook)
   }
 
   public static func evaluate(_ request: Request) throws(CommandError) -> CheckReport {

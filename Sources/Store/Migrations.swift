@@ -79,7 +79,26 @@ enum Migrations {
       examples TEXT NOT NULL,
       PRIMARY KEY (measurement_id, kind, position)
     ) WITHOUT ROWID;
+    """,
+    // 2: the outbox of webhook events: written before sending, so nothing is lost.
     """
+    CREATE TABLE outbox (
+      id TEXT NOT NULL,
+      endpoint TEXT NOT NULL,
+      type TEXT NOT NULL,
+      body TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'delivered', 'failed')),
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at INTEGER NOT NULL,
+      claimed_until INTEGER NOT NULL DEFAULT 0,
+      last_status INTEGER,
+      last_error TEXT,
+      delivered_at INTEGER,
+      PRIMARY KEY (id, endpoint)
+    ) WITHOUT ROWID;
+    CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+    """,
   ]
 
   /// Brings the schema up to date. `PRAGMA user_version` mirrors the newest step, so

@@ -55,6 +55,8 @@ struct BisectCommand: ParsableCommand {
     request.store = store
     let progress: Bisect.Progress? =
       isatty(2) == 1 ? { @Sendable line in printError("sizebudget: " + line) } : nil
-    print(try Bisect.run(request, terminal: .forDescriptor(1), progress: progress))
+    let (output, webhook) = try Bisect.run(request, terminal: .forDescriptor(1), progress: progress)
+    print(output)
+    if !webhook.isEmpty { printError(webhook) }
   }
 }

@@ -37,8 +37,9 @@ struct CheckCommand: ParsableCommand {
     request.format = format
     request.config = options.config
     request.store = store
-    let (output, status) = try Check.run(request, terminal: .forDescriptor(1))
+    let (output, status, webhook) = try Check.run(request, terminal: .forDescriptor(1))
     print(output)
+    if !webhook.isEmpty { printError(webhook) }
     if status != 0 { throw ExitCode(status) }
   }
 }

@@ -18,7 +18,8 @@ struct SizeBudget: ParsableCommand {
       """,
     version: SizeBudgetVersion.current,
     subcommands: [
-      MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self, HookCommand.self,
+      MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
+      NotifyCommandLine.self, HookCommand.self,
       ValidateCommand.self,
     ]
   )

@@ -1,0 +1,114 @@
+import CCurl
+
+/// libcurl is initialised once per process, before the first transfer.
+private let curlInitialised: Bool = {
+  curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+  return true
+}()
+
+/// Why a transfer did not complete: the receiver could not be reached, timed out, or
+/// TLS failed. Whether to retry is decided by the caller.
+public struct DeliveryError: Error, Sendable, CustomStringConvertible {
+  public enum Kind: Sendable { case refused, timeout, tls, other }
+  public var kind: Kind
+  public var message: String
+
+  public init(_ kind: Kind, _ message: String) {
+    self.kind = kind
+    self.message = message
+  }
+
+  public var description: String { message }
+}
+
+/// One libcurl easy handle with the options every transfer shares: certificate
+/// checks on, no signals (threads), no redirects, bounded time.
+final class CurlHandle {
+  let handle: UnsafeMutableRawPointer
+  private var lists: [UnsafeMutablePointer<curl_slist>] = []
+  /// Bytes received, capped: responses are kept only to show their start.
+  var received: [UInt8] = []
+  var receivedLimit = 4096
+  var responseHeaders: [String] = []
+
+  init(url: String, connectTimeout: Double, totalTimeout: Double) throws(DeliveryError) {
+    _ = curlInitialised
+    guard let handle = curl_easy_init() else { throw DeliveryError(.other, "cannot start libcurl") }
+    self.handle = handle
+    set(CURLOPT_URL, url)
+    set(CURLOPT_NOSIGNAL, 1)
+    set(CURLOPT_SSL_VERIFYPEER, 1)
+    set(CURLOPT_SSL_VERIFYHOST, 2)
+    set(CURLOPT_FOLLOWLOCATION, 0)
+    set(CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
+    set(CURLOPT_TIMEOUT_MS, Int(totalTimeout * 1000))
+    sb_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
+    sb_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+      let this = Unmanaged<CurlHandle>.fromOpaque(context!).takeUnretainedValue()
+      let length = size * count
+      let room = max(0, this.receivedLimit - this.received.count)
+      if room > 0, let data {
+        this.received.append(contentsOf: UnsafeRawBufferPointer(start: data, count: min(room, length)))
+      }
+      return length
+    }
+    sb_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
+    sb_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+      let this = Unmanaged<CurlHandle>.fromOpaque(context!).takeUnretainedValue()
+      let length = size * count
+      if let data, this.responseHeaders.count < 100 {
+        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+        this.responseHeaders.append(line.trimmingCharacters(in: "\r\n"))
+      }
+      return length
+    }
+  }
+
+  deinit {
+    curl_easy_cleanup(handle)
+    lists.forEach { curl_slist_free_all($0) }
+  }
+
+  func set(_ option: CURLoption, _ value: Int) { sb_curl_setopt_long(handle, option, value) }
+  func set(_ option: CURLoption, _ value: String) { sb_curl_setopt_string(handle, option, value) }
+
+  func setList(_ option: CURLoption, _ values: [String]) {
+    var list: UnsafeMutablePointer<curl_slist>? = nil
+    for value in values { list = curl_slist_append(list, value) }
+    if let list { lists.append(list) }
+    sb_curl_setopt_list(handle, option, list)
+  }
+
+  /// Runs the transfer; errors say whether the far end was unreachable or slow.
+  func perform(_ what: String) throws(DeliveryError) {
+    let code = curl_easy_perform(handle)
+    guard code == CURLE_OK else {
+      let text = String(cString: curl_easy_strerror(code))
+      let kind: DeliveryError.Kind =
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .refused
+        case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+          CURLE_SSL_CACERT_BADFILE:
+          .tls
+        default: .other
+        }
+      throw DeliveryError(kind, "\(what): \(text)")
+    }
+  }
+
+  var responseCode: Int {
+    var code = 0
+    sb_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
+    return code
+  }
+}
+
+extension String {
+  func trimmingCharacters(in set: String) -> String {
+    var view = Substring(self)
+    while let last = view.last, set.contains(last) { view = view.dropLast() }
+    while let first = view.first, set.contains(first) { view = view.dropFirst() }
+    return String(view)
+  }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Webhooks delivered to a real HTTP receiver that verifies every signature with the
+/// reference standardwebhooks package (scripts/webhook-receiver.py).
+@Suite struct WebhookTests {
+  /// A fresh secret per test run, in the environment only.
+  static let secret = "whsec_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+
+  func fixture(port: Int, on: String = "\"violation\", \"bisect\"") throws -> GateFixture {
+    try GateFixture(
+      budgets: """
+        [image.api]
+        max = "100 kB"
+
+        [notify]
+        webhook = "http://127.0.0.1:\(port)/hook"
+        secret_env = "SIZEBUDGET_WEBHOOK_SECRET"
+        on = [\(on)]
+
+        [notify.headers]
+        Authorization = "Bearer ${TEST_FORGE_TOKEN}"
+        """)
+  }
+
+  let environment = [
+    "SIZEBUDGET_WEBHOOK_SECRET": WebhookTests.secret, "TEST_FORGE_TOKEN": "t0ken", "SIZEBUDGET_WEBHOOK_TIMEOUT": "2",
+  ]
+
+  func overBudget(_ fixture: GateFixture) throws -> CLI.Result {
+    try fixture.measure(bytes: 150_000)
+    return try fixture.run(["check"], environment: environment)
+  }
+
+  func outbox(_ fixture: GateFixture) throws -> String {
+    try fixture.run(["notify", "--list"], environment: environment).stdout
+  }
+
+  /// A port nothing listens on.
+  func freePort() throws -> Int {
+    let receiver = try WebhookReceiver()
+    receiver.stop()
+    return receiver.port
+  }
+
+  @Test func aViolationIsDeliveredSignedWithItsComment() throws {
+    let receiver = try WebhookReceiver(secret: Self.secret)
+    let fixture = try fixture(port: receiver.port)
+    let result = try overBudget(fixture)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("webhook: 1 of 1 deliveries made"), "\(result.stderr)")
+    let received = receiver.received()
+    try #require(received.count == 1)
+    #expect(received[0].verified == true)
+    #expect(received[0].type == "sizebudget.violation")
+    #expect(received[0].id?.hasPrefix("msg_") == true)
+    #expect(received[0].authorization == "Bearer t0ken")
+    let event = try #require(try JSONSerialization.jsonObject(with: Data(received[0].body.utf8)) as? [String: Any])
+    let data = try #require(event["data"] as? [String: Any])
+    #expect((data["comment"] as? String)?.hasPrefix("<!-- sizebudget:api -->") == true)
+    #expect((data["commit"] as? String)?.count == 40)
+    #expect(data["status"] as? String == "fail")
+    #expect(!(try outbox(fixture)).contains("pending"))
+    #expect(!result.stderr.contains(Self.secret) && !result.stdout.contains(Self.secret))
+  }
+
+  @Test func aWrongSecretIsCaughtByTheReceiverAndNotRetried() throws {
+    let receiver = try WebhookReceiver(secret: "whsec_" + Data(repeating: 7, count: 24).base64EncodedString())
+    let fixture = try fixture(port: receiver.port)
+    let result = try overBudget(fixture)
+    #expect(receiver.received().first?.verified == false)
+    #expect(result.stderr.contains("HTTP 401"), "\(result.stderr)")
+    #expect(try outbox(fixture).contains("failed"))
+  }
+
+  @Test func aReceiverDownLosesNothingAndNotifyDeliversOnce() throws {
+    let port = try freePort()
+    let fixture = try fixture(port: port)
+    let result = try overBudget(fixture)
+    #expect(result.status == 1, "the gate's verdict does not depend on the receiver")
+    #expect(result.stderr.contains("0 of 1 deliveries made"), "\(result.stderr)")
+    #expect(result.stderr.contains("left in the outbox"))
+    #expect(try outbox(fixture).contains("pending"))
+    let receiver = try WebhookReceiver(secret: Self.secret, port: port)
+    let sent = try fixture.run(["notify", "--now"], environment: environment)
+    #expect(sent.stdout.contains("1 of 1 deliveries made"), "\(sent.stdout)\(sent.stderr)")
+    let again = try fixture.run(["notify", "--now"], environment: environment)
+    #expect(again.stdout.contains("nothing is due"))
+    #expect(receiver.received().count == 1)
+    #expect(receiver.received().allSatisfy { $0.verified == true })
+  }
+
+  @Test func serverErrorsAreRetriedUntilDelivered() throws {
+    let receiver = try WebhookReceiver(secret: Self.secret, failFirst: 2, status: 503)
+    let fixture = try fixture(port: receiver.port)
+    _ = try overBudget(fixture)
+    #expect(try outbox(fixture).contains("HTTP 503"))
+    _ = try fixture.run(["notify", "--now"], environment: environment)
+    let last = try fixture.run(["notify", "--now"], environment: environment)
+    #expect(last.stdout.contains("1 of 1 deliveries made"), "\(last.stdout)")
+    let ids = Set(receiver.received().compactMap(\.id))
+    #expect(receiver.received().count == 3)
+    #expect(ids.count == 1, "the webhook-id stays the same across retries")
+  }
+
+  @Test func retryAfterIsHonoured() throws {
+    let receiver = try WebhookReceiver(secret: Self.secret, failFirst: 1, status: 429, retryAfter: "2")
+    let fixture = try fixture(port: receiver.port)
+    _ = try overBudget(fixture)
+    let early = try fixture.run(["notify"], environment: environment)
+    #expect(early.stdout.contains("nothing is due"), "Retry-After: 2 holds it back")
+    sleep(3)
+    let later = try fixture.run(["notify"], environment: environment)
+    #expect(later.stdout.contains("1 of 1 deliveries made"), "\(later.stdout)")
+  }
+
+  @Test func aSlowReceiverTimesOutAndTheGateGoesOn() throws {
+    let receiver = try WebhookReceiver(secret: Self.secret, delay: 4)
+    let fixture = try fixture(port: receiver.port)
+    let started = Date()
+    let result = try overBudget(fixture)
+    #expect(Date().timeIntervalSince(started) < 10)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("timed out") || result.stderr.contains("Timeout"), "\(result.stderr)")
+    #expect(try outbox(fixture).contains("pending"))
+  }
+
+  @Test func aSenderKilledMidSendLeavesTheEventPending() throws {
+    let port = try freePort()
+    let fixture = try fixture(port: port)
+    _ = try overBudget(fixture)
+    let receiver = try WebhookReceiver(secret: Self.secret, delay: 30, port: port)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
+    process.arguments = ["notify", "--now"]
+    process.currentDirectoryURL = fixture.url
+    process.environment = ProcessInfo.processInfo.environment.merging(
+      environment.merging(["SIZEBUDGET_WEBHOOK_TIMEOUT": "5"]) { $1 }
+    ) { $1 }
+    process.standardOutput = Pipe()
+    try process.run()
+    var waited = 0
+    while receiver.arrivals().isEmpty && waited < 100 {
+      usleep(100_000)
+      waited += 1
+    }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    #expect(try outbox(fixture).contains("sending"), "claimed, not lost")
+    receiver.stop()
+    let fast = try WebhookReceiver(secret: Self.secret, port: port)
+    // The claim lasts one attempt's time (5 s + 3 s + 5 s) and then the event is due again.
+    sleep(14)
+    let sent = try fixture.run(["notify"], environment: environment)
+    #expect(sent.stdout.contains("1 of 1 deliveries made"), "\(sent.stdout)")
+    #expect(fast.received().count == 1)
+  }
+
+  @Test func twoSendersNeverDeliverTheSameEventTwice() throws {
+    let port = try freePort()
+    let fixture = try fixture(port: port, on: "\"check\"")
+    try fixture.measure(bytes: 50_000)
+    for _ in 0..<30 { _ = try fixture.run(["check"], environment: environment) }
+    let receiver = try WebhookReceiver(secret: Self.secret, port: port)
+    var processes: [Process] = []
+    for _ in 0..<2 {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
+      process.arguments = ["notify", "--now"]
+      process.currentDirectoryURL = fixture.url
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+      process.standardOutput = Pipe()
+      try process.run()
+      processes.append(process)
+    }
+    for process in processes { process.waitUntilExit() }
+    let ids = receiver.received().compactMap(\.id)
+    #expect(ids.count == 30, "\(ids.count) deliveries")
+    #expect(Set(ids).count == ids.count, "no event twice")
+  }
+
+  @Test func aBodyTemplateShapesTheRequest() throws {
+    let receiver = try WebhookReceiver()
+    let fixture = try GateFixture(
+      budgets: """
+        [image.api]
+        max = "100 kB"
+
+        [notify]
+        webhook = "http://127.0.0.1:\(receiver.port)/hook"
+        body = '{"body": {{comment}}, "sha": {{commit}}}'
+        """)
+    _ = try overBudget(fixture)
+    let body = try #require(receiver.received().first?.body)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+    #expect((object["body"] as? String)?.hasPrefix("<!-- sizebudget:api -->") == true)
+    #expect((object["sha"] as? String)?.count == 40)
+  }
+
+  @Test func aMissingSecretKeepsTheEventPendingAndSaysWhichVariable() throws {
+    let receiver = try WebhookReceiver(secret: Self.secret)
+    let fixture = try fixture(port: receiver.port)
+    try fixture.measure(bytes: 150_000)
+    let result = try fixture.run(["check"], environment: ["TEST_FORGE_TOKEN": "t"])
+    #expect(result.stderr.contains("set the environment variable SIZEBUDGET_WEBHOOK_SECRET"), "\(result.stderr)")
+    #expect(receiver.received().isEmpty)
+    #expect(try outbox(fixture).contains("pending"))
+  }
+}
