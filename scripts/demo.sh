@@ -15,6 +15,12 @@ run() { show "$*"; "$@"; echo "(exit $?)"; }
 commit() { git -c user.name="Dana Developer" -c user.email=dana@example.com commit -q "$@"; }
 
 WORK=$(mktemp -d /tmp/sizebudget-demo.XXXXXX)
+# budgets.toml posts findings to a webhook on 127.0.0.1:8088; a real receiver there
+# verifies each signature with the reference Standard Webhooks library.
+export SIZEBUDGET_WEBHOOK_SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
+python3 "$ROOT/scripts/webhook-receiver.py" "$WORK/received.jsonl" --secret "$SIZEBUDGET_WEBHOOK_SECRET" --port 8088 >/dev/null 2>&1 &
+RECEIVER=$!
+trap 'kill $RECEIVER 2>/dev/null' EXIT
 DEMO=$WORK/api-service
 mkdir -p "$DEMO/api" "$DEMO/docker" "$DEMO/build"
 git init -q --bare "$WORK/origin.git"
@@ -48,9 +54,18 @@ sizebudget measure --image api | head -n 5
 echo "  …"
 run sizebudget check
 
-say "The same verdict as a pull-request comment (check --format markdown)"
-sizebudget check --format markdown | head -n 12
-echo "  …"
+say "The webhook receiver got the violation, signed; its comment field is the PR comment"
+python3 - "$WORK/received.jsonl" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    event = json.loads(r["body"])
+    print(f"  {r['type']}  webhook-id {r['id']}  signature verified: {r['verified']}")
+    print("  data.comment:")
+    for text in event["data"]["comment"].splitlines()[:12]:
+        print("  | " + text)
+    print("  | …")
+PY
 
 say "What grew, layer by layer and path by path"
 run sizebudget diff main HEAD --image api --paths 10
