@@ -54,6 +54,7 @@ let package = Package(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
+        "Delivery",
       ]),
     .executableTarget(
       name: "sizebudget",
@@ -78,6 +79,7 @@ let package = Package(
       name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets"]),
+    .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     // Drives the real binaries with real files, repositories, images and servers.
     .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder", "TestSupport"]),

@@ -86,12 +86,28 @@ say "Sizes along history"
 run sizebudget log --image api
 
 say "Which commit grew it? A generated history of 300 commits (15 touch app/), each built for real"
-python3 "$ROOT/Benchmarks/gen-bisect-repo.py" "$WORK/history" 300 211 2>/dev/null
+python3 "$ROOT/Benchmarks/gen-bisect-repo.py" "$WORK/history" 300 211 10 2>/dev/null
 cd "$WORK/history"
 show "cat budgets.toml"; cat budgets.toml
 run sizebudget bisect HEAD~299..HEAD --image app
 show "sizebudget bisect HEAD~299..HEAD --image app     # again: everything is measured now"
 sizebudget bisect HEAD~299..HEAD --image app | head -n 1
+
+say "The weekly trend email, for this history (CI measured every 20th commit over 10 days)"
+bash "$ROOT/scripts/measure-history.sh" app 20
+cat >> budgets.toml <<'TOML'
+
+[report]
+to = ["platform-team@example.com"]
+from = "sizebudget@example.com"
+TOML
+run sizebudget report --since 7d --output "$WORK/weekly.eml"
+sizebudget report --since 7d --format html > "$WORK/weekly.html"
+echo "  the email: $WORK/weekly.eml (multipart: text and HTML); the HTML alone: $WORK/weekly.html"
+if command -v chromium >/dev/null; then
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=720,900 \
+    --screenshot="$WORK/weekly.png" "$WORK/weekly.html" >/dev/null 2>&1 && echo "  rendered by headless Chromium: $WORK/weekly.png"
+fi
 cd "$DEMO"
 
 say "A budgets file with mistakes: every one is reported, with line and column"

@@ -12,10 +12,13 @@ case "${1:-build}" in
   bench) want=("${build[@]}" "${images[@]}" hyperfine time) ;;
   *) echo "usage: $0 build|test|demo|bench" >&2; exit 2 ;;
 esac
-# The webhook tests verify signatures with the reference Standard Webhooks library.
-if [ "${1:-build}" != build ] && ! python3 -c "import standardwebhooks" 2>/dev/null; then
-  python3 -m pip install -q standardwebhooks 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
-fi
+# The webhook tests verify signatures with the reference Standard Webhooks library;
+# the report tests receive mail with aiosmtpd.
+for module in standardwebhooks aiosmtpd; do
+  if [ "${1:-build}" != build ] && ! python3 -c "import $module" 2>/dev/null; then
+    python3 -m pip install -q "$module" 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
+  fi
+done
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

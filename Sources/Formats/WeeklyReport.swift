@@ -1,0 +1,164 @@
+import Analysis
+import Budgets
+import Evaluation
+import ImageSource
+
+/// The trend report: each image over a period.
+public struct WeeklyReport: Sendable, Encodable {
+  public struct Image: Sendable, Encodable {
+    public var trend: ImageTrend
+    /// What changed from the period's first measurement to its last.
+    public var diff: MeasurementDiff?
+
+    public init(trend: ImageTrend, diff: MeasurementDiff?) {
+      self.trend = trend
+      self.diff = diff
+    }
+  }
+
+  public var schema = "sizebudget.report/v1"
+  public var repository: String?
+  public var branch: String
+  /// Seconds since 1970.
+  public var since: Int64
+  public var until: Int64
+  public var images: [Image]
+
+  public init(repository: String?, branch: String, since: Int64, until: Int64, images: [Image]) {
+    self.repository = repository
+    self.branch = branch
+    self.since = since
+    self.until = until
+    self.images = images
+  }
+
+  public var period: String { "\(LogOutput.date(since)) to \(LogOutput.date(until))" }
+
+  /// One line: "api grew +12.4 MB (+3%) and is within budget; web is over budget."
+  public var verdict: String {
+    guard !images.isEmpty else { return "No measurements on \(branch) in this period." }
+    let over = images.filter { ($0.trend.headroom ?? 1) < 0 }
+    let parts = images.map { image -> String in
+      let trend = image.trend
+      let movement =
+        trend.change == 0
+        ? "\(image.trend.image) did not change"
+        : "\(trend.image) \(trend.change > 0 ? "grew" : "shrank") \(Self.change(trend))"
+      return movement + ((trend.headroom ?? 1) < 0 ? " and is over budget" : "")
+    }
+    return (over.isEmpty ? "All within budget: " : "\(over.count) over budget: ") + parts.joined(separator: "; ") + "."
+  }
+
+  /// The email's subject: "sizebudget weekly: api +12.4 MB (+3%), web within budget".
+  public var subject: String {
+    let parts = images.map { image -> String in
+      let trend = image.trend
+      if (trend.headroom ?? 1) < 0 { return "\(trend.image) OVER BUDGET" }
+      return trend.change == 0 ? "\(trend.image) within budget" : "\(trend.image) \(Self.change(trend))"
+    }
+    return "sizebudget weekly: " + (parts.isEmpty ? "no measurements" : parts.joined(separator: ", "))
+  }
+
+  static func change(_ trend: ImageTrend) -> String {
+    ByteSize.formatDelta(trend.change) + (trend.percent.map { " (\(percentText($0)))" } ?? "")
+  }
+
+  /// "+3%", "-0.4%"; a change of more than 1,000 % reads better as a factor ("×8,430").
+  static func percentText(_ value: Double) -> String {
+    if value > 1000 { return "×" + grouped(Int((value / 100 + 1).rounded())) }
+    let rounded = value.magnitude < 10 ? (value * 10).rounded() / 10 : value.rounded()
+    let text = rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    return (value > 0 ? "+" : "") + text + "%"
+  }
+}
+
+/// The report as text, Markdown, HTML (for mail clients) and JSON.
+public enum ReportOutput {
+  public static func text(_ report: WeeklyReport, terminal: TerminalStyle = .plain) -> String {
+    var out = [
+      terminal.apply(.bold, "sizebudget weekly report")
+        + " for \(report.repository.map { "\($0), " } ?? "")\(report.branch), \(report.period)",
+      report.verdict, "",
+    ]
+    for image in report.images {
+      let trend = image.trend
+      out.append(terminal.apply(.bold, trend.image) + "  " + LogOutput.sparkline(trend.points.map(\.size)))
+      out.append(
+        "  \(trend.metric) \(trend.start.map(ByteSize.format) ?? "-") → \(trend.end.map(ByteSize.format) ?? "-") "
+          + "(\(WeeklyReport.change(trend))), min \(trend.minimum.map(ByteSize.format) ?? "-"), max \(trend.maximum.map(ByteSize.format) ?? "-"), "
+          + "\(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")")
+      out.append("  " + budgetLine(trend))
+      for growth in trend.topGrowth.prefix(5) {
+        out.append(
+          "    \(ByteSize.formatDelta(growth.delta).padding(10)) \(ReportOutput.growthCommit(growth))  \(shorten(growth.subject, to: 50))  (\(growth.author))"
+        )
+      }
+      if let diff = image.diff {
+        for path in diff.paths.filter({ $0.delta > 0 }).prefix(5) {
+          out.append("    path \(path.path) \(ByteSize.formatDelta(path.delta))")
+        }
+        for change in diff.forbiddenAppeared {
+          out.append(
+            "    forbidden appeared: \(change.pattern) (\(change.filesAfter) files, \(ByteSize.format(change.bytesAfter)))"
+          )
+        }
+      }
+      if let first = trend.violations.first {
+        out.append(
+          "    \(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over budget, "
+            + "the first \(first.commit.prefix(12)) (\(ByteSize.format(first.size)))")
+      }
+      out.append("")
+    }
+    return out.joined(separator: "\n")
+  }
+
+  static func budgetLine(_ trend: ImageTrend) -> String {
+    guard let max = trend.max else { return "no max budget" }
+    if let headroom = trend.headroom, headroom < 0 {
+      return "budget \(ByteSize.format(max)): over it by \(ByteSize.format(-headroom))"
+    }
+    var line = "budget \(ByteSize.format(max)), headroom \(trend.headroom.map(ByteSize.format) ?? "-")"
+    if let hit = trend.budgetHitAt {
+      line += "; at this pace the budget is reached around \(LogOutput.date(hit))"
+    } else {
+      line += "; not growing toward it"
+    }
+    return line
+  }
+
+  /// "26d98d9219d3", or "26d98d9219d3 (one of 20 commits since 0c8e…)" when the
+  /// measurements are sparse.
+  public static func growthCommit(_ growth: ImageTrend.Growth) -> String {
+    guard growth.gap > 1 else { return String(growth.commit.prefix(12)) }
+    return "\(growth.commit.prefix(12)) (or one of the \(growth.gap - 1) before it, since \(growth.since.prefix(8)))"
+  }
+
+  public static func markdown(_ report: WeeklyReport) -> String {
+    var out = [
+      "<!-- sizebudget:report:\(report.branch) -->", "", "### sizebudget weekly: \(report.branch), \(report.period)",
+      "",
+      report.verdict, "", "| image | trend | start | end | change | budget | headroom | budget reached |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for image in report.images {
+      let trend = image.trend
+      out.append(
+        "| `\(trend.image)` | \(LogOutput.sparkline(trend.points.map(\.size), width: 20)) | \(trend.start.map(ByteSize.format) ?? "–") | "
+          + "\(trend.end.map(ByteSize.format) ?? "–") | \(WeeklyReport.change(trend)) | \(trend.max.map(ByteSize.format) ?? "–") | "
+          + "\(trend.headroom.map(ByteSize.format) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") |")
+    }
+    for image in report.images where !image.trend.topGrowth.isEmpty {
+      out.append("")
+      out.append("**\(image.trend.image)**, top growth:")
+      for growth in image.trend.topGrowth.prefix(5) {
+        out.append(
+          "- \(ByteSize.formatDelta(growth.delta)) `\(growth.commit.prefix(12))` \(CheckMarkdown.escape(growth.subject)) (\(CheckMarkdown.escape(growth.author)))"
+        )
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  public static func json(_ report: WeeklyReport) -> String { encodeJSON(report) }
+}

@@ -1,0 +1,213 @@
+import Analysis
+import Budgets
+import Delivery
+import Evaluation
+import Formats
+import Foundation
+import GitHistory
+import Notify
+import Store
+
+/// `sizebudget report`: each image's trend over a period, along the branch's
+/// first-parent history, as text, Markdown, HTML or JSON, or as an email. It needs
+/// only the clone and its store (no images).
+public enum Report {
+  public struct Request: Sendable {
+    public var since = "7d"
+    public var until: String?
+    public var branch: String?
+    public var images: [String] = []
+    public var format = "text"
+    public var email = false
+    public var sendmail = false
+    public var output: String?
+    public var config: String?
+    public var store: String?
+
+    public init() {}
+  }
+
+  /// How far back the walk looks for the size a period started with.
+  static let walkLimit = 100_000
+
+  public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> (String, String) {
+    let context = try Check.Context(config: request.config, store: request.store)
+    let report = try build(request, context)
+    var notes: [String] = []
+    if request.email || request.sendmail || request.output?.hasSuffix(".eml") == true {
+      notes.append(try mail(report, request, context.budgets))
+    }
+    if let settings = context.budgets.notify {
+      let notifier = Notifications.notifier(settings)
+      if notifier.wants(.report) {
+        let data = EventData.make(
+          document: ReportOutput.json(report), repository: report.repository, comment: ReportOutput.markdown(report))
+        notes.append(
+          Notifications.deliver([Event(kind: .report, data: data)], notifier: notifier, store: context.store))
+      }
+    }
+    let output: String
+    switch request.format {
+    case "json": output = ReportOutput.json(report)
+    case "markdown": output = ReportOutput.markdown(report)
+    case "html": output = ReportHTML.render(report)
+    default: output = ReportOutput.text(report, terminal: terminal)
+    }
+    return (output, notes.filter { !$0.isEmpty }.joined(separator: "\n"))
+  }
+
+  static func build(_ request: Request, _ context: Check.Context) throws(CommandError) -> WeeklyReport {
+    let now = Int64(Date().timeIntervalSince1970)
+    let since = try parseTime(request.since, now: now, option: "--since")
+    let until =
+      try request.until.map { text throws(CommandError) in try parseTime(text, now: now, option: "--until") } ?? now
+    guard since < until else { throw .usage("--since must be before --until") }
+    let branch = request.branch ?? context.budgets.defaults.base
+    let images = try Check.selectImages(context.budgets, request.images)
+    let tip: ObjectID
+    do { tip = try context.repository.resolveID(branch) } catch { throw .usage(error.message) }
+    var sizes: [String: [String: (Int64, Int64)]] = [:]
+    var records: [String: CommitRecord] = [:]
+    do {
+      for image in images {
+        sizes[image.name] = Dictionary(
+          try context.store.summaries(image: image.name).map {
+            ($0.commit, ($0.compressedBytes, $0.uncompressedBytes))
+          },
+          uniquingKeysWith: { first, _ in first })
+      }
+      records = try context.store.commits(sizes.values.flatMap(\.keys))
+    } catch {
+      throw .usage(error.message)
+    }
+    // Newest first along the first-parent line; per image, the points of the period
+    // and the last measurement before it (the size the period started with).
+    var points: [String: [ImageTrend.Point]] = [:]
+    var started: Set<String> = []
+    var walked = 0
+    var lastIndex: [String: Int] = [:]
+    do {
+      try HistoryIndex(context.repository).walk(
+        RevisionRange(include: [tip], exclude: [], text: branch), firstParent: true
+      ) { id in
+        walked += 1
+        let hex = id.hex
+        for image in images where !started.contains(image.name) {
+          guard let size = sizes[image.name]?[hex] else { continue }
+          let record = records[hex] ?? (try? context.repository.commit(id)).map(CommitRecord.init)
+          let time = record?.time ?? 0
+          guard time <= until else { continue }
+          let point = ImageTrend.Point(
+            commit: hex, subject: record?.subject ?? "", author: record?.authorName ?? "", time: time,
+            size: image.metric == .uncompressed ? size.1 : size.0)
+          // Newest first: the gap of the newer point is the distance to this one.
+          if let newer = lastIndex[image.name], var list = points[image.name], !list.isEmpty {
+            list[list.count - 1].gap = walked - newer
+            points[image.name] = list
+          }
+          lastIndex[image.name] = walked
+          points[image.name, default: []].append(point)
+          if time < since { started.insert(image.name) }
+        }
+        return started.count < images.count && walked < walkLimit
+      }
+    } catch {
+      throw .usage("\(error)")
+    }
+    var result: [WeeklyReport.Image] = []
+    for image in images {
+      let found = Array((points[image.name] ?? []).reversed())
+      let inPeriod = found.filter { $0.time >= since }.count
+      guard inPeriod > 0 else { continue }
+      let trend = ImageTrend(
+        image: image.name, metric: image.metric.rawValue, points: found, measuredInPeriod: inPeriod,
+        max: image.max?.value.bytes, warn: image.warn?.value.bytes)
+      var diff: MeasurementDiff? = nil
+      if let first = found.first, let last = found.last, first.commit != last.commit,
+        let old = try Check.load(context.store, image.name, first.commit),
+        let new = try Check.load(context.store, image.name, last.commit)
+      {
+        diff = MeasurementDiff.between(old, new, pathLimit: 10)
+      }
+      result.append(WeeklyReport.Image(trend: trend, diff: diff))
+    }
+    return WeeklyReport(
+      repository: Notifications.repositoryName(context.repository), branch: branch, since: since, until: until,
+      images: result)
+  }
+
+  /// `7d`, `2w`, `12h`, or a date `2026-11-18` (midnight UTC).
+  static func parseTime(_ text: String, now: Int64, option: String) throws(CommandError) -> Int64 {
+    let units: [Character: Int64] = ["h": 3600, "d": 86_400, "w": 604_800]
+    if let unit = text.last.flatMap({ units[$0] }), let count = Int64(text.dropLast()), count >= 0 {
+      return now - count * unit
+    }
+    let parts = text.split(separator: "-").compactMap { Int($0) }
+    if parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) {
+      var components = DateComponents()
+      components.year = parts[0]
+      components.month = parts[1]
+      components.day = parts[2]
+      var calendar = Calendar(identifier: .gregorian)
+      calendar.timeZone = TimeZone(identifier: "UTC")!
+      if let date = calendar.date(from: components) { return Int64(date.timeIntervalSince1970) }
+    }
+    throw .usage("\(option) \"\(text)\" is not a period or a date: use 7d, 2w, 12h or 2026-11-18")
+  }
+
+  /// Builds the MIME message and sends it (SMTP, sendmail) or writes it (--output).
+  static func mail(_ report: WeeklyReport, _ request: Request, _ budgets: BudgetFile) throws(CommandError) -> String {
+    guard let settings = budgets.report, !settings.to.isEmpty, let from = settings.from else {
+      throw .usage("\(budgets.path) needs [report] with to = [...] and from = \"...\" to send the report by email")
+    }
+    let message = MIMEMessage(
+      from: from, to: settings.to, subject: report.subject, text: ReportOutput.text(report),
+      html: ReportHTML.render(report))
+    let rendered = message.rendered()
+    if let output = request.output {
+      do {
+        try rendered.write(toFile: output, atomically: true, encoding: .utf8)
+      } catch {
+        throw .usage("cannot write \(output): \(error.localizedDescription)")
+      }
+      return "sizebudget: wrote the email to \(output)"
+    }
+    if request.sendmail { return try sendmail(rendered) }
+    guard let smtp = settings.smtp else {
+      throw .usage("[report] has no smtp = \"smtp://host:port\": set it, or use --sendmail or --output FILE.eml")
+    }
+    let environment = ProcessInfo.processInfo.environment
+    let user = settings.userEnv.flatMap { environment[$0] }
+    if let name = settings.userEnv, user == nil {
+      throw .usage("[report] user_env names \(name), which is not set in the environment")
+    }
+    let password = settings.passwordEnv.flatMap { environment[$0] }
+    do {
+      try SMTPClient.send(rendered, from: from, to: settings.to, url: smtp, user: user, password: password)
+    } catch {
+      throw .usage("cannot send the report: \(error.message)")
+    }
+    return
+      "sizebudget: sent \"\(report.subject)\" to \(settings.to.joined(separator: ", ")) through \(HTTPClient.redacted(smtp))"
+  }
+
+  static func sendmail(_ message: String) throws(CommandError) -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/sbin/sendmail")
+    process.arguments = ["-t", "-i"]
+    let input = Pipe()
+    process.standardInput = input
+    do {
+      try process.run()
+      input.fileHandleForWriting.write(Data(message.utf8))
+      try input.fileHandleForWriting.close()
+    } catch {
+      throw .usage("cannot run /usr/sbin/sendmail: \(error.localizedDescription)")
+    }
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw .usage("/usr/sbin/sendmail -t failed with exit status \(process.terminationStatus)")
+    }
+    return "sizebudget: handed the report to /usr/sbin/sendmail"
+  }
+}
