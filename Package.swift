@@ -36,7 +36,7 @@ let package = Package(
     // Bytes in: files, standard input, tar members, gzip and zstd, SHA-256.
     .target(name: "ArchiveIO", dependencies: ["CZlib", "CZstd", "CCrypto"]),
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
-    .target(name: "ImageSource", dependencies: ["ArchiveIO"]),
+    .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery"]),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
     .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets"]),
     // SQLite, migrations, one transaction per measurement.

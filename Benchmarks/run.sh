@@ -189,3 +189,26 @@ print(f"  received {len(rows)} requests, {len(ids)} distinct events, {sum(c - 1 
 PY
 unset SIZEBUDGET_WEBHOOK_SECRET
 cd - >/dev/null
+
+# ---------------------------------------------------------------------------
+section "registry: the 406 MB \"before\" image from a local docker-registry"
+REGDIR="$TMP/registry" REGPORT=5055 bash "$SIZEBUDGET_SHARED/fixtures/registry.sh" start > /dev/null
+skopeo copy -q --dest-tls-verify=false "oci:$F/api-before.oci:before" docker://127.0.0.1:5055/fixture/api:before
+REG="docker://127.0.0.1:5055/fixture/api:before"
+cd "$REPO"
+rm -rf "$TMP/skopeo-dir"
+hyperfine -N -w 2 -r 10 --export-json "$TMP/registry.json" \
+  -n "sizebudget measure, manifest only" "$SB measure $REG --image api --store $STORE" \
+  -n "peer: skopeo inspect --raw" "skopeo inspect --raw --tls-verify=false $REG" 2>&1 | grep -E "^Benchmark|Time \(mean"
+hyperfine -N -w 1 -r 3 --export-json "$TMP/registry-full.json" --prepare "rm -rf $TMP/skopeo-dir" \
+  -n "sizebudget measure --paths (streams every layer)" "$SB measure $REG --image api --store $STORE --paths" \
+  -n "peer: skopeo copy to a local directory" "skopeo copy -q --src-tls-verify=false $REG dir:$TMP/skopeo-dir" 2>&1 | grep -E "^Benchmark|Time \(mean"
+cd - >/dev/null
+REGDIR="$TMP/registry" bash "$SIZEBUDGET_SHARED/fixtures/registry.sh" stop > /dev/null
+python3 - "$TMP/registry.json" "$TMP/registry-full.json" <<'PY'
+import json, sys
+for f in sys.argv[1:]:
+    r = [(x["command"], x["median"]) for x in json.load(open(f))["results"]]
+    (a, ta), (b, tb) = r
+    print(f"  {a}: {ta*1000:.1f} ms, {b}: {tb*1000:.1f} ms ({ta/tb:.2f}x)")
+PY

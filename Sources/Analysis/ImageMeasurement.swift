@@ -31,6 +31,9 @@ public struct ImageMeasurement: Sendable, Codable, Equatable {
   public var wasted: [WastedFile]
   public var forbidden: [PatternMatch]
   public var required: [RequiredPath]
+  /// False when only the manifest was read (a registry, without --paths): the
+  /// compressed sizes are exact, the rest (uncompressed sizes, paths, waste) unknown.
+  public var layersRead: Bool = true
 
   public static let wastedListLimit = 50
   /// Paths below `pathDepth` are kept when they hold at least this many bytes.

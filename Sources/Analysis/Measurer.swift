@@ -25,6 +25,13 @@ public struct Measurer: Sendable {
     public var knownEstimates: [String: Int64] = [:]
     /// How far a compressed layer may expand before it is taken for a bomb.
     public var expansionLimit = ExpansionLimit.standard
+    /// Read the layers of a registry image (paths, waste, uncompressed sizes); without
+    /// it only the manifest and config are fetched.
+    public var readRegistryLayers = true
+    /// Plain HTTP to a registry that is not on loopback.
+    public var insecureRegistry = false
+    /// The environment registry credentials come from.
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
     public var toolVersion = "unknown"
     /// Layers scanned at once; defaults to the number of cores.
     public var parallelism = ProcessInfo.processInfo.activeProcessorCount
@@ -43,9 +50,11 @@ public struct Measurer: Sendable {
   public init(_ options: Options) { self.options = options }
 
   public func measure(_ reference: ImageReference, progress: Progress? = nil) throws -> ImageMeasurement {
+    if case .daemon(let name) = reference { return try DockerDaemon.measure(name, with: self, progress: progress) }
     guard let image = try open(reference) else {
       return try measureStream(DescriptorStream(descriptor: 0, name: "standard input"), progress: progress)
     }
+    if case .registry = reference, !options.readRegistryLayers { return manifestOnly(image.description) }
     return try measure(image, progress: progress)
   }
 
@@ -57,8 +66,37 @@ public struct Measurer: Sendable {
     case .ociLayout(let directory, let tag):
       try OCILayout.openDirectory(directory, tag: tag, platform: options.platform)
     case .ociArchive(let path, let tag): try OCILayout.openArchive(path, tag: tag, platform: options.platform)
-    case .standardInput: nil
+    case .registry(let reference):
+      try Registry.open(
+        reference, platform: options.platform, insecure: options.insecureRegistry, environment: options.environment)
+    case .standardInput, .daemon: nil
     }
+  }
+
+  /// From the manifest alone: exact compressed sizes per layer, nothing else.
+  public func manifestOnly(_ description: ImageDescription) -> ImageMeasurement {
+    let layers = description.layers.map { layer in
+      LayerMeasurement(
+        index: layer.index, digest: layer.blobDigest, diffID: layer.diffID, mediaType: layer.mediaType,
+        compression: Self.compression(layer.mediaType), compressedBytes: layer.declaredSize ?? 0,
+        compressedEstimated: false, uncompressedBytes: 0, fileCount: 0, createdBy: layer.createdBy)
+    }
+    var measurement = ImageMeasurement(
+      image: options.image, commit: options.commit, source: description.reference,
+      platform: description.platform.description, manifestDigest: description.manifestDigest,
+      configDigest: description.configDigest, compressedBytes: layers.reduce(0) { $0 + $1.compressedBytes },
+      compressedEstimated: false, uncompressedBytes: 0, wastedBytes: 0, fileCount: 0, pathDepth: options.pathDepth,
+      toolVersion: options.toolVersion, measuredAt: Self.now(), host: Self.hostName(), layers: layers, paths: [],
+      wasted: [], forbidden: [], required: [])
+    measurement.layersRead = false
+    return measurement
+  }
+
+  static func compression(_ mediaType: String?) -> String {
+    guard let mediaType else { return "none" }
+    if mediaType.hasSuffix("gzip") { return "gzip" }
+    if mediaType.hasSuffix("zstd") { return "zstd" }
+    return "none"
   }
 
   /// An image whose layers can be opened at will: scanned in parallel.

@@ -1,4 +1,5 @@
 import CCurl
+import Foundation
 
 /// What a receiver answered.
 public struct HTTPResponse: Sendable {
@@ -6,6 +7,12 @@ public struct HTTPResponse: Sendable {
   /// The first bytes of the body (at most 4 KiB), for error reports.
   public var bodyPrefix: [UInt8]
   public var headers: [String: String]
+
+  public init(status: Int, bodyPrefix: [UInt8], headers: [String: String]) {
+    self.status = status
+    self.bodyPrefix = bodyPrefix
+    self.headers = headers
+  }
 
   /// `Retry-After` in seconds (a number of seconds; an HTTP date is read as 60).
   public var retryAfter: Double? {
@@ -57,5 +64,121 @@ extension Substring {
       index = self.index(after: index)
     }
     return nil
+  }
+}
+
+extension HTTPClient {
+  /// GET, keeping at most `limit` bytes of the body (manifests, configs, tokens).
+  public static func get(
+    _ url: String, headers: [String], limit: Int = 16 << 20, connectTimeout: Double = 10, timeout: Double = 60
+  ) throws(DeliveryError) -> HTTPResponse {
+    let curl = try CurlHandle(url: url, connectTimeout: connectTimeout, totalTimeout: timeout)
+    curl.receivedLimit = limit
+    curl.setList(CURLOPT_HTTPHEADER, headers)
+    try curl.perform("GET \(redacted(url))")
+    return HTTPResponse(status: curl.responseCode, bodyPrefix: curl.received, headers: parse(curl.responseHeaders))
+  }
+
+  static func parse(_ lines: [String]) -> [String: String] {
+    var parsed: [String: String] = [:]
+    for line in lines {
+      // A redirect's headers come first; the final response's override them.
+      if line.hasPrefix("HTTP/") { parsed = [:] }
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      parsed[line[..<colon].lowercased()] = String(line[line.index(after: colon)...]).trimmingCharacters(in: " ")
+    }
+    return parsed
+  }
+}
+
+/// A GET whose body is written to a file descriptor (a pipe) by a thread of its own
+/// as it arrives, so a reader can stream gigabytes through in bounded memory: the
+/// pipe's capacity is the only buffer, and a slow reader slows the download.
+public final class Download: @unchecked Sendable {
+  public struct Outcome: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var error: DeliveryError?
+    /// The body of a non-2xx answer (not written to the descriptor), at most 4 KiB.
+    public var errorBody: [UInt8]
+  }
+
+  private let done = DispatchSemaphore(value: 0)
+  private var outcome: Outcome?
+
+  /// Starts at once; `descriptor` (one end of a socketpair) is closed when the transfer ends.
+  public init(_ url: String, headers: [String], descriptor: Int32, connectTimeout: Double = 10, timeout: Double = 3600)
+  {
+    let thread = Thread { [self] in
+      let result = Self.run(url, headers, descriptor, connectTimeout, timeout)
+      close(descriptor)
+      outcome = result
+      done.signal()
+    }
+    thread.stackSize = 1 << 20
+    thread.start()
+  }
+
+  /// Waits for the end of the transfer.
+  public func wait() -> Outcome {
+    done.wait()
+    done.signal()
+    return outcome!
+  }
+
+  final class Sink {
+    let descriptor: Int32
+    let curl: CurlHandle
+    var failed = false
+    init(_ descriptor: Int32, _ curl: CurlHandle) {
+      self.descriptor = descriptor
+      self.curl = curl
+    }
+  }
+
+  private static func run(_ url: String, _ headers: [String], _ descriptor: Int32, _ connect: Double, _ total: Double)
+    -> Outcome
+  {
+    let curl: CurlHandle
+    do {
+      curl = try CurlHandle(url: url, connectTimeout: connect, totalTimeout: total)
+    } catch {
+      return Outcome(status: 0, headers: [:], error: error, errorBody: [])
+    }
+    curl.setList(CURLOPT_HTTPHEADER, headers)
+    let sink = Sink(descriptor, curl)
+    sb_curl_setopt_pointer(curl.handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
+    sb_curl_setopt_callback(curl.handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+      let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
+      let length = size * count
+      guard let data else { return length }
+      // Only a 2xx body is the blob; anything else is kept as the error's text.
+      if !(200..<300).contains(sink.curl.responseCode) {
+        let room = max(0, 4096 - sink.curl.received.count)
+        sink.curl.received.append(contentsOf: UnsafeRawBufferPointer(start: data, count: min(room, length)))
+        return length
+      }
+      var written = 0
+      while written < length {
+        // A socket, so that a reader gone away is EPIPE, not a SIGPIPE that ends the process.
+        let result = send(sink.descriptor, data + written, length - written, Int32(MSG_NOSIGNAL))
+        if result < 0 {
+          if errno == EINTR { continue }
+          sink.failed = true  // the reader went away
+          return 0
+        }
+        written += result
+      }
+      return length
+    }
+    var error: DeliveryError? = nil
+    do {
+      try curl.perform("GET \(HTTPClient.redacted(url))")
+    } catch let failure {
+      if !sink.failed { error = failure }
+    }
+    return Outcome(
+      status: curl.responseCode, headers: HTTPClient.parse(curl.responseHeaders), error: error, errorBody: curl.received
+    )
   }
 }

@@ -6,6 +6,9 @@ public struct ForbidRule: BudgetRule {
 
   public func evaluate(_ context: RuleContext) -> [RuleResult] {
     context.budget.forbid.map { pattern in
+      guard context.measurement.layersRead else {
+        return .layersNotRead("forbid", subject: pattern.value.text, line: pattern.position.line)
+      }
       guard let match = context.measurement.forbidden.first(where: { $0.pattern == pattern.value.text }) else {
         return RuleResult(
           rule: "forbid", subject: pattern.value.text, status: .unknown,

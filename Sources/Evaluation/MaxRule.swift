@@ -6,6 +6,9 @@ public struct MaxRule: BudgetRule {
   public init() {}
 
   public func evaluate(_ context: RuleContext) -> [RuleResult] {
+    if context.metric == .uncompressed && !context.measurement.layersRead {
+      return [.layersNotRead("max", line: context.budget.max?.position.line)]
+    }
     var results: [RuleResult] = []
     let size = context.size
     if let max = context.budget.max {

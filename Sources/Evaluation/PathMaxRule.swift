@@ -6,6 +6,9 @@ public struct PathMaxRule: BudgetRule {
 
   public func evaluate(_ context: RuleContext) -> [RuleResult] {
     context.budget.paths.map { cap in
+      guard context.measurement.layersRead else {
+        return .layersNotRead("path", subject: cap.path, line: cap.limit.position.line)
+      }
       let bytes = context.measurement.bytes(at: cap.path)
       let over = bytes > cap.limit.value.bytes
       var details: [String] = []

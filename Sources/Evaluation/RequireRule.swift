@@ -6,6 +6,9 @@ public struct RequireRule: BudgetRule {
 
   public func evaluate(_ context: RuleContext) -> [RuleResult] {
     context.budget.require.map { path in
+      guard context.measurement.layersRead else {
+        return .layersNotRead("require", subject: path.value, line: path.position.line)
+      }
       guard let found = context.measurement.required.first(where: { $0.path == path.value }) else {
         return RuleResult(
           rule: "require", subject: path.value, status: .unknown,

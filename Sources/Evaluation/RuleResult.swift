@@ -106,6 +106,17 @@ public struct Justification: Sendable, Codable, Equatable {
   }
 }
 
+extension RuleResult {
+  /// For a measurement taken from a registry's manifest alone: what the rule needs
+  /// (paths, waste, uncompressed sizes) was not read.
+  static func layersNotRead(_ rule: String, subject: String? = nil, line: Int?) -> RuleResult {
+    RuleResult(
+      rule: rule, subject: subject, status: .unknown,
+      message: "\(rule) needs the image's layers, but this measurement read only the registry manifest: "
+        + "measure again with --paths", budgetLine: line)
+  }
+}
+
 /// A rule of budgets.toml; one type per rule, one file each.
 public protocol BudgetRule: Sendable {
   func evaluate(_ context: RuleContext) -> [RuleResult]

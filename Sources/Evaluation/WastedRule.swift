@@ -6,6 +6,7 @@ public struct WastedRule: BudgetRule {
 
   public func evaluate(_ context: RuleContext) -> [RuleResult] {
     guard let limit = context.budget.maxWasted else { return [] }
+    guard context.measurement.layersRead else { return [.layersNotRead("max_wasted", line: limit.position.line)] }
     let wasted = context.measurement.wastedBytes
     let over = wasted > limit.value.bytes
     return [

@@ -14,6 +14,15 @@ public enum MeasurementReport {
       terminal.apply(.bold, "\(m.image)") + " at \(m.commit.prefix(12)), \(m.platform), from \(m.source)")
     let estimate = m.compressedEstimated ? "  (estimated: the source stores layers uncompressed)" : ""
     out.append("  compressed    \(ByteSize.format(m.compressedBytes))\(estimate)")
+    guard m.layersRead else {
+      out.append("  uncompressed  (not read: only the registry's manifest was; --paths reads the layers)")
+      out.append("")
+      out.append(layerTable(m).render(terminal))
+      out.append("")
+      out.append(
+        replaced.map { "Recorded in \(store), replacing the measurement taken \($0)." } ?? "Recorded in \(store).")
+      return out.joined(separator: "\n")
+    }
     out.append("  uncompressed  \(ByteSize.format(m.uncompressedBytes))")
     out.append("  wasted        \(ByteSize.format(m.wastedBytes))  (deleted or overwritten by a later layer)")
     out.append("  files         \(grouped(m.fileCount)) in \(m.layers.count) layer\(m.layers.count == 1 ? "" : "s")")
@@ -65,7 +74,7 @@ public enum MeasurementReport {
     for layer in m.layers {
       table.add([
         String(layer.index), (layer.compressedEstimated ? "≈" : "") + ByteSize.format(layer.compressedBytes),
-        ByteSize.format(layer.uncompressedBytes), grouped(layer.fileCount),
+        m.layersRead ? ByteSize.format(layer.uncompressedBytes) : "–", m.layersRead ? grouped(layer.fileCount) : "–",
         shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 70),
       ])
     }

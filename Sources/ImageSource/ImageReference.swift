@@ -8,8 +8,13 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
   case ociArchive(path: String, tag: String?)
   /// `-`, a docker-archive on standard input.
   case standardInput
+  /// `docker://HOST[:PORT]/REPO:TAG` or `…@sha256:DIGEST`, a registry.
+  case registry(RegistryReference)
+  /// `docker-daemon:REF`, through the `docker` command line.
+  case daemon(String)
 
-  public static let transports = "docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG] or - (standard input)"
+  public static let transports =
+    "docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG], docker://HOST/REPO:TAG, docker-daemon:REF or - (standard input)"
 
   public init(parsing text: String) throws(ImageSourceError) {
     if text == "-" {
@@ -21,7 +26,19 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
         "\"\(text)\" names no transport: write \(Self.transports), e.g. docker-archive:\(text)")
     }
     let transport = text[..<colon]
-    let (path, tag) = Self.splitTag(String(text[text.index(after: colon)...]))
+    let rest = String(text[text.index(after: colon)...])
+    if transport == "docker" {
+      self = .registry(try RegistryReference(parsing: rest))
+      return
+    }
+    if transport == "docker-daemon" {
+      guard !rest.isEmpty else {
+        throw ImageSourceError("docker-daemon: needs an image, like docker-daemon:api:latest")
+      }
+      self = .daemon(rest)
+      return
+    }
+    let (path, tag) = Self.splitTag(rest)
     guard !path.isEmpty else { throw ImageSourceError("\"\(text)\" names no path after \"\(transport):\"") }
     switch transport {
     case "docker-archive": self = .dockerArchive(path: path, tag: tag)
@@ -50,6 +67,8 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
     case .ociLayout(let directory, let tag): "oci:\(directory)" + (tag.map { ":\($0)" } ?? "")
     case .ociArchive(let path, let tag): "oci-archive:\(path)" + (tag.map { ":\($0)" } ?? "")
     case .standardInput: "-"
+    case .registry(let reference): reference.description
+    case .daemon(let name): "docker-daemon:\(name)"
     }
   }
 }

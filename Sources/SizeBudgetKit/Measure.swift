@@ -19,6 +19,9 @@ public enum Measure {
     public var pathDepth: Int?
     public var verify = true
     public var estimate = true
+    /// Read a registry image's layers even when no budget needs paths.
+    public var paths = false
+    public var insecureRegistry = false
 
     public init(image: String) { self.image = image }
   }
@@ -49,6 +52,8 @@ public enum Measure {
     options.extraPaths = budget?.paths.map(\.path) ?? []
     options.verify = request.verify
     options.estimateCompressed = request.estimate
+    options.insecureRegistry = request.insecureRegistry
+    options.readRegistryLayers = request.paths || (budget.map(needsLayers) ?? false)
     options.toolVersion = SizeBudgetVersion.current
     if let ratio = ProcessInfo.processInfo.environment["SIZEBUDGET_MAX_EXPANSION"] {
       guard let value = Int64(ratio), value > 0 else {
@@ -66,10 +71,14 @@ public enum Measure {
     let measurement: ImageMeasurement
     do {
       if let image = try Measurer(options).open(reference) {
-        if options.estimateCompressed {
-          options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
+        if case .registry = reference, !options.readRegistryLayers {
+          measurement = Measurer(options).manifestOnly(image.description)
+        } else {
+          if options.estimateCompressed {
+            options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
+          }
+          measurement = try Measurer(options).measure(image, progress: progress)
         }
-        measurement = try Measurer(options).measure(image, progress: progress)
       } else {
         measurement = try Measurer(options).measure(reference, progress: progress)
       }
@@ -87,6 +96,13 @@ public enum Measure {
     return request.json
       ? MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)
       : MeasurementReport.text(measurement, storedIn: shownStore, replaced: replaced, terminal: terminal)
+  }
+
+  /// Whether a budget needs more than a registry manifest gives: paths, waste,
+  /// uncompressed sizes.
+  static func needsLayers(_ budget: ImageBudget) -> Bool {
+    !budget.forbid.isEmpty || !budget.require.isEmpty || !budget.paths.isEmpty || budget.maxWasted != nil
+      || budget.metric == .uncompressed
   }
 
   /// SOURCE from the command line (relative to the current directory), else the
@@ -127,7 +143,7 @@ extension ImageReference {
     case .dockerArchive(let path, let tag): return .dockerArchive(path: anchor(path), tag: tag)
     case .ociLayout(let directory, let tag): return .ociLayout(directory: anchor(directory), tag: tag)
     case .ociArchive(let path, let tag): return .ociArchive(path: anchor(path), tag: tag)
-    case .standardInput: return self
+    case .standardInput, .registry, .daemon: return self
     }
   }
 }

@@ -58,14 +58,14 @@ public final class MeasurementStore {
       """
       INSERT INTO measurements (image, commit_oid, source, platform, manifest_digest, config_digest,
         compressed_bytes, compressed_estimated, uncompressed_bytes, wasted_bytes, file_count, path_depth,
-        tool_version, measured_at, host)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        tool_version, measured_at, host, layers_read)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """
     ).run([
       .text(m.image), .text(m.commit), .text(m.source), .text(m.platform), .optional(m.manifestDigest),
       .optional(m.configDigest), .integer(m.compressedBytes), .bool(m.compressedEstimated),
       .integer(m.uncompressedBytes), .integer(m.wastedBytes), .int(m.fileCount), .int(m.pathDepth),
-      .text(m.toolVersion), .text(m.measuredAt), .text(m.host),
+      .text(m.toolVersion), .text(m.measuredAt), .text(m.host), .bool(m.layersRead),
     ])
     return database.lastInsertedRow
   }
@@ -190,19 +190,19 @@ public final class MeasurementStore {
       """
       SELECT id, image, commit_oid, source, platform, manifest_digest, config_digest, compressed_bytes,
         compressed_estimated, uncompressed_bytes, wasted_bytes, file_count, path_depth, tool_version,
-        measured_at, host
+        measured_at, host, layers_read
       FROM measurements WHERE image = ? AND commit_oid = ?
       """
     ).query([.text(image), .text(commit)]) { row in
-      found = (
-        row.integer(0),
+      var measurement =
         ImageMeasurement(
           image: row.string(1), commit: row.string(2), source: row.string(3), platform: row.string(4),
           manifestDigest: row.text(5), configDigest: row.text(6), compressedBytes: row.integer(7),
           compressedEstimated: row.bool(8), uncompressedBytes: row.integer(9), wastedBytes: row.integer(10),
           fileCount: row.int(11), pathDepth: row.int(12), toolVersion: row.string(13), measuredAt: row.string(14),
           host: row.string(15), layers: [], paths: [], wasted: [], forbidden: [], required: [])
-      )
+      measurement.layersRead = row.bool(16)
+      found = (row.integer(0), measurement)
     }
     guard let (id, headline) = found else { return nil }
     var measurement = headline

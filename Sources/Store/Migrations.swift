@@ -99,6 +99,10 @@ enum Migrations {
     ) WITHOUT ROWID;
     CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
     """,
+    // 3: measurements taken from a registry's manifest alone (no layers read).
+    """
+    ALTER TABLE measurements ADD COLUMN layers_read INTEGER NOT NULL DEFAULT 1;
+    """,
   ]
 
   /// Brings the schema up to date. `PRAGMA user_version` mirrors the newest step, so

@@ -7,9 +7,11 @@ struct MeasureCommand: ParsableCommand {
     commandName: "measure",
     abstract: "Measure an image and record it against a commit.",
     discussion: """
-      SOURCE is docker-archive:PATH[:TAG], oci:DIR[:TAG], oci-archive:PATH[:TAG], or - for a
+      SOURCE is docker-archive:PATH[:TAG], oci:DIR[:TAG], oci-archive:PATH[:TAG],
+      docker://HOST[:PORT]/REPO:TAG (or @sha256:DIGEST), docker-daemon:REF, or - for a
       docker-archive on standard input (docker save api | sizebudget measure - --image api).
-      Without SOURCE, the image's source in budgets.toml is measured.
+      Without SOURCE, the image's source in budgets.toml is measured. From a registry only the
+      manifest is read unless --paths is given or the budget needs paths.
       """)
 
   @Argument(help: "Where the image is (default: the image's source in budgets.toml).")
@@ -39,6 +41,12 @@ struct MeasureCommand: ParsableCommand {
   @Flag(help: "Do not estimate the compressed size of layers stored uncompressed.")
   var noEstimate = false
 
+  @Flag(help: "From a registry, also read the layers (paths, waste, uncompressed sizes).")
+  var paths = false
+
+  @Flag(help: "Allow plain HTTP to a registry that is not on loopback.")
+  var insecureRegistry = false
+
   @OptionGroup var options: ConfigOptions
 
   enum OutputFormat: String, ExpressibleByArgument { case text, json }
@@ -54,6 +62,8 @@ struct MeasureCommand: ParsableCommand {
     request.pathDepth = pathDepth
     request.verify = !noVerify
     request.estimate = !noEstimate
+    request.paths = paths
+    request.insecureRegistry = insecureRegistry
     print(try Measure.run(request, terminal: .forDescriptor(1), progress: ProgressLine.forStandardError()))
   }
 }
