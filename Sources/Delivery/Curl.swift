@@ -66,7 +66,7 @@ final class CurlHandle {
 
   deinit {
     curl_easy_cleanup(handle)
-    lists.forEach { curl_slist_free_all($0) }
+    for list in lists { curl_slist_free_all(list) }
   }
 
   func set(_ option: CURLoption, _ value: Int) { sb_curl_setopt_long(handle, option, value) }

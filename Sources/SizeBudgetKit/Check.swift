@@ -49,13 +49,6 @@ public enum Check {
     return (output, report.exitCode, webhook)
   }
 
-  public static func evaluate(_ request: Request) throws(CommandError) -> CheckReport {
-    let context = try Context(config: request.config, store: request.store)
-    let commit = try context.workspace.resolveCommit(request.commit, in: context.repository)
-    return try evaluate(
-      commit: commit, images: try selectImages(context.budgets, request.images), context, revision: request.commit)
-  }
-
   /// What every evaluation needs, opened once (the pre-push hook evaluates several commits).
   struct Context {
     let workspace: Workspace

@@ -150,15 +150,6 @@ public final class MeasurementStore {
     return found
   }
 
-  /// The commits that have a measurement of `image`.
-  public func measuredCommits(image: String) throws(StoreError) -> Set<String> {
-    var oids = Set<String>()
-    try database.prepare("SELECT commit_oid FROM measurements WHERE image = ?").query([.text(image)]) { row in
-      oids.insert(row.string(0))
-    }
-    return oids
-  }
-
   /// Headline figures of the measurements of these commits (every image, or one).
   public func summaries(commits: some Sequence<String>, image: String? = nil) throws(StoreError)
     -> [MeasurementSummary]
