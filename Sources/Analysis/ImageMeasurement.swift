@@ -31,6 +31,11 @@ public struct ImageMeasurement: Sendable, Codable, Equatable {
   public var wasted: [WastedFile]
   public var forbidden: [PatternMatch]
   public var required: [RequiredPath]
+  /// Packages of the final filesystem (and unowned files by directory), largest first.
+  public var packages: [PackageSize] = []
+  /// Built-in file categories (caches, bytecode, tests, …; see `FileCategories`) and
+  /// `unstripped` (the bytes `strip` would save from ELF files), with examples.
+  public var categories: [PatternMatch] = []
   /// False when only the manifest was read (a registry, without --paths): the
   /// compressed sizes are exact, the rest (uncompressed sizes, paths, waste) unknown.
   public var layersRead: Bool = true

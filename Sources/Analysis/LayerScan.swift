@@ -25,6 +25,11 @@ struct LayerScan: Sendable {
   var tarDigest: String? = nil
   /// For an uncompressed layer, the estimated gzip size.
   var estimatedCompressed: Int64? = nil
+  /// Package databases and manifests (dpkg status and lists, apk's installed, Python
+  /// RECORDs and METADATA, npm package.json), by path, as this layer has them.
+  var captured: [String: [UInt8]] = [:]
+  /// ELF files with symbols or debug sections: the bytes `strip` would save, by path.
+  var strippable: [String: Int64] = [:]
 
   var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .file || $1.kind == .link ? 1 : 0) } }
 
@@ -78,7 +83,7 @@ enum LayerScanner {
   private static func scanCompressed(_ raw: ByteStream, options: Options, into scan: inout LayerScan) throws {
     let blob = HashingStream(raw)
     let tar = HashingStream(try decompressing(blob, scan.compression, limit: options.expansionLimit))
-    scan.entries = try readEntries(tar)
+    try readEntries(tar, inspecting: true, into: &scan)
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count
     scan.blobDigest = try blob.finish()
@@ -89,15 +94,16 @@ enum LayerScanner {
     _ raw: ByteStream, storedSize: Int64?, options: Options, into scan: inout LayerScan
   ) throws {
     guard options.verify || options.estimate else {
-      // Headers only: contents are seeked over, as fast as the file system allows.
-      scan.entries = try readEntries(raw)
+      // Headers only: contents are seeked over, as fast as the file system allows
+      // (package databases are still read; ELF files are not inspected).
+      try readEntries(raw, inspecting: false, into: &scan)
       scan.tarBytes = storedSize ?? 0
       scan.storedBytes = storedSize ?? 0
       return
     }
     let estimator = options.estimate ? CompressedSizeEstimator() : nil
     let tar = HashingStream(raw, observer: estimator.map { estimator in { estimator.consume($0) } })
-    scan.entries = try readEntries(tar)
+    try readEntries(tar, inspecting: true, into: &scan)
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count
     scan.storedBytes = tar.count
@@ -105,13 +111,35 @@ enum LayerScanner {
     scan.estimatedCompressed = estimator?.estimate()
   }
 
-  private static func readEntries(_ stream: ByteStream) throws -> [LayerScan.Entry] {
+  /// Reads the entries; package databases are kept whole, and when the contents pass
+  /// by anyway (`inspecting`), ELF files are checked for what a strip would save.
+  private static func readEntries(_ stream: ByteStream, inspecting: Bool, into scan: inout LayerScan) throws {
     let reader = TarReader(stream)
-    var entries: [LayerScan.Entry] = []
     while let tar = try reader.next() {
-      if let entry = LayerScan.entry(from: tar) { entries.append(entry) }
+      guard let entry = LayerScan.entry(from: tar) else { continue }
+      scan.entries.append(entry)
+      guard entry.kind == .file, entry.size > 0 else { continue }
+      if PackageDatabases.wants(entry.path) && entry.size <= PackageDatabases.sizeLimit {
+        scan.captured[entry.path] = try reader.contentStream().readAll(limit: Int(PackageDatabases.sizeLimit))
+      } else if inspecting && entry.size >= 1024 {
+        let content = reader.contentStream()
+        var header = [UInt8](repeating: 0, count: 64)
+        var got = 0
+        while got < 64 {
+          let count = try header.withUnsafeMutableBytes {
+            try content.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[got...]))
+          }
+          if count == 0 { break }
+          got += count
+        }
+        header.removeLast(64 - got)
+        if ELFSections.isELF(header),
+          let bytes = try ELFSections.strippableBytes(header: header, rest: content, size: entry.size)
+        {
+          scan.strippable[entry.path] = bytes
+        }
+      }
     }
-    return entries
   }
 
   private static func verify(_ scan: LayerScan, _ layer: LayerDescriptor) throws {

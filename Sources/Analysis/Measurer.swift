@@ -182,7 +182,7 @@ public struct Measurer: Sendable {
     let (paths, totals) = PathAggregation.paths(
       of: tree, depth: options.pathDepth, extraPaths: options.extraPaths)
     let wasted = tree.wasted.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }
-    return ImageMeasurement(
+    var measurement = ImageMeasurement(
       image: options.image, commit: options.commit, source: description.reference,
       platform: description.platform.description, manifestDigest: description.manifestDigest,
       configDigest: description.configDigest,
@@ -194,6 +194,30 @@ public struct Measurer: Sendable {
       paths: paths, wasted: Array(wasted.prefix(ImageMeasurement.wastedListLimit)),
       forbidden: PathAggregation.matches(of: options.forbid, in: tree),
       required: PathAggregation.required(options.require, in: tree))
+    // A database file counts as the final filesystem has it: from its node's layer.
+    measurement.packages = PackageAttribution.packages(in: tree) { path in
+      guard let node = tree.node(at: path), !node.isDirectory, node.layer < scans.count,
+        let bytes = scans[node.layer].captured[path]
+      else { return nil }
+      return (bytes, node.layer)
+    }
+    measurement.categories = FileCategories.measure(tree) + Self.unstripped(tree, scans)
+    return measurement
+  }
+
+  /// ELF files of the final filesystem that still carry symbols or debug sections.
+  static func unstripped(_ tree: FilesystemTree, _ scans: [LayerScan]) -> [PatternMatch] {
+    var match = PatternMatch(pattern: "unstripped", files: 0, bytes: 0, examples: [])
+    tree.forEachFile { path, node in
+      guard node.layer < scans.count, let bytes = scans[node.layer].strippable[path] else { return }
+      match.files += 1
+      match.bytes += bytes
+      match.examples.append(.init(path: path, bytes: bytes, layer: node.layer))
+    }
+    guard match.files > 0 else { return [] }
+    match.examples = Array(
+      match.examples.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(PatternMatch.exampleLimit))
+    return [match]
   }
 
   static func describe(_ layer: LayerDescriptor) -> String {

@@ -45,7 +45,8 @@ enum PathAggregation {
         for (name, child) in children { visit(child, path: path == "/" ? "/" + name : path + "/" + name) }
         return
       }
-      for (index, pattern) in patterns.enumerated() where pattern.matches(path) {
+      let components = path.split(separator: "/", omittingEmptySubsequences: true)
+      for (index, pattern) in patterns.enumerated() where pattern.matches(components: components) {
         results[index].files += 1
         results[index].bytes += node.size
         results[index].examples.append(.init(path: path, bytes: node.size, layer: node.layer))

@@ -21,7 +21,10 @@ extension ByteStream {
   /// Reads and discards `count` bytes.
   public func discard(_ count: Int64) throws {
     var remaining = count
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: streamChunkSize, alignment: 16)
+    // Small skips are the common case (the rest of a small file): no 256 KiB buffer
+    // (and its page faults) for them.
+    let buffer = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: Int(min(Int64(streamChunkSize), max(count, 1))), alignment: 16)
     defer { buffer.deallocate() }
     while remaining > 0 {
       let want = Int(min(Int64(buffer.count), remaining))

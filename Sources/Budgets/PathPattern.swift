@@ -37,8 +37,13 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
 
   /// Whether an absolute path (`/usr/bin/gcc-12`) matches.
   public func matches(_ path: String) -> Bool {
-    let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-    return matches(parts[...], segments[...])
+    matches(components: path.split(separator: "/", omittingEmptySubsequences: true))
+  }
+
+  /// The same, for a path already split (to test many patterns against one path).
+  public func matches(components: [Substring]) -> Bool {
+    if case .literal(let first)? = segments.first, components.first.map({ $0 != first }) ?? true { return false }
+    return matches(components[...], segments[...])
   }
 
   /// The leading directories that every match starts with (`/app/tests` for

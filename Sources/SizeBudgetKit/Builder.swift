@@ -81,7 +81,8 @@ struct Builder: Sendable {
       let chunk = pipe.fileHandleForReading.availableData
       if chunk.isEmpty { break }
       partial.append(chunk)
-      var lines = String(decoding: partial, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+      var lines = String(decoding: partial, as: UTF8.self).split(
+        omittingEmptySubsequences: false, whereSeparator: \.isNewline)
       partial = Data(lines.removeLast().utf8)
       tail = Array((tail + lines).suffix(20))
     }

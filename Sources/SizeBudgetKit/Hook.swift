@@ -74,7 +74,7 @@ public enum Hook {
 
   static func parse(_ input: String) throws(CommandError) -> [PushedRef] {
     var refs: [PushedRef] = []
-    for line in input.split(separator: "\n") {
+    for line in input.split(whereSeparator: \.isNewline) {
       let fields = line.split(separator: " ").map(String.init)
       if fields.isEmpty { continue }
       guard fields.count == 4, fields[1].count == 40, fields[3].count == 40 else {

@@ -49,6 +49,8 @@ public final class MeasurementStore {
       try insertPaths(measurement.paths, id)
       try insertWasted(measurement.wasted, id)
       try insertPatterns(measurement, id)
+      try insertPackages(measurement.packages, id)
+      try insertCategories(measurement.categories, id)
       return previous.map { .replaced(previousMeasuredAt: $0) } ?? .inserted
     }
   }
@@ -111,6 +113,27 @@ public final class MeasurementStore {
       try insert.run([
         .integer(id), .text("require"), .int(position), .text(required.path), .int(required.present ? 1 : 0),
         .integer(required.bytes), .bool(required.present), .text("[]"),
+      ])
+    }
+  }
+
+  private func insertPackages(_ packages: [PackageSize], _ id: Int64) throws(StoreError) {
+    let insert = try database.prepare("INSERT INTO packages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    for (position, package) in packages.enumerated() {
+      try insert.run([
+        .integer(id), .int(position), .text(package.ecosystem), .text(package.name), .optional(package.version),
+        .optional(package.location), .integer(package.bytes), .int(package.files),
+        package.layer.map { .int($0) } ?? .null,
+      ])
+    }
+  }
+
+  private func insertCategories(_ categories: [PatternMatch], _ id: Int64) throws(StoreError) {
+    let insert = try database.prepare("INSERT INTO categories VALUES (?, ?, ?, ?, ?)")
+    for category in categories {
+      try insert.run([
+        .integer(id), .text(category.pattern), .int(category.files), .integer(category.bytes),
+        .text(encode(category.examples)),
       ])
     }
   }
@@ -256,6 +279,25 @@ public final class MeasurementStore {
         required.append(RequiredPath(path: row.string(1), present: row.bool(4), bytes: row.integer(3)))
       }
     }
+    var packages: [PackageSize] = []
+    try database.prepare(
+      "SELECT ecosystem, name, version, location, bytes, files, layer FROM packages WHERE measurement_id = ? ORDER BY position"
+    ).query([.integer(id)]) { row in
+      packages.append(
+        PackageSize(
+          ecosystem: row.string(0), name: row.string(1), version: row.text(2), location: row.text(3),
+          bytes: row.integer(4), files: row.int(5), layer: row.text(6).flatMap { Int($0) }))
+    }
+    var categories: [PatternMatch] = []
+    try database.prepare("SELECT name, files, bytes, examples FROM categories WHERE measurement_id = ? ORDER BY name")
+      .query([.integer(id)]) { row throws(StoreError) in
+        categories.append(
+          PatternMatch(
+            pattern: row.string(0), files: row.int(1), bytes: row.integer(2),
+            examples: try decode([PatternMatch.Example].self, row.string(3))))
+      }
+    m.packages = packages
+    m.categories = categories
     m.layers = layers
     m.paths = paths
     m.wasted = wasted

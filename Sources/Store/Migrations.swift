@@ -103,6 +103,29 @@ enum Migrations {
     """
     ALTER TABLE measurements ADD COLUMN layers_read INTEGER NOT NULL DEFAULT 1;
     """,
+    // 4: packages and file categories (caches, bytecode, tests, unstripped binaries).
+    """
+    CREATE TABLE packages (
+      measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      ecosystem TEXT NOT NULL,
+      name TEXT NOT NULL,
+      version TEXT,
+      location TEXT,
+      bytes INTEGER NOT NULL,
+      files INTEGER NOT NULL,
+      layer INTEGER,
+      PRIMARY KEY (measurement_id, position)
+    ) WITHOUT ROWID;
+    CREATE TABLE categories (
+      measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      files INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      examples TEXT NOT NULL,
+      PRIMARY KEY (measurement_id, name)
+    ) WITHOUT ROWID;
+    """,
   ]
 
   /// Brings the schema up to date. `PRAGMA user_version` mirrors the newest step, so

@@ -1,0 +1,67 @@
+import Budgets
+
+/// Kinds of files that rarely belong in a runtime image, counted in every measurement
+/// so that `explain` can speak of them later without the image.
+public enum FileCategories {
+  public struct Category: Sendable {
+    public var id: String
+    var include: [String]
+    var exclude: [String]
+  }
+
+  /// Application directories only: package managers' own test and doc folders are
+  /// the packages' business.
+  static let packaged = ["**/site-packages/**", "**/dist-packages/**", "**/node_modules/**", "/usr/**"]
+
+  public static let all: [Category] = [
+    Category(id: "pip-cache", include: ["/root/.cache/pip/", "/home/*/.cache/pip/"], exclude: []),
+    Category(id: "apt-cache", include: ["/var/cache/apt/archives/*.deb"], exclude: []),
+    Category(id: "apt-lists", include: ["/var/lib/apt/lists/"], exclude: ["/var/lib/apt/lists/lock"]),
+    Category(
+      id: "npm-cache",
+      include: ["/root/.npm/", "/home/*/.npm/", "**/.yarn/cache/", "/usr/local/share/.cache/yarn/", "**/.pnpm-store/"],
+      exclude: []),
+    Category(id: "apk-cache", include: ["/var/cache/apk/"], exclude: []),
+    Category(
+      id: "bytecode",
+      include: ["**/__pycache__/", "**/.pytest_cache/", "**/.mypy_cache/", "**/.ruff_cache/", "**/.coverage"],
+      exclude: []),
+    Category(id: "tests", include: ["**/tests/", "**/test/", "**/conftest.py"], exclude: packaged),
+    Category(id: "docs", include: ["**/docs/", "**/doc/"], exclude: packaged),
+    Category(id: "headers", include: ["/usr/include/", "/usr/local/include/"], exclude: []),
+    Category(
+      id: "gpu",
+      include: [
+        "**/nvidia/", "**/cuda/", "**/libcuda*", "**/libcudnn*", "**/libcublas*", "**/libcufft*", "**/libnccl*",
+        "**/libnvrtc*", "**/libcusparse*",
+      ], exclude: []),
+  ]
+
+  /// For each category, the matching files of the final filesystem.
+  static func measure(_ tree: FilesystemTree) -> [PatternMatch] {
+    let compiled = all.map { category in
+      (
+        category.id, category.include.compactMap { try? PathPattern($0) },
+        category.exclude.compactMap { try? PathPattern($0) }
+      )
+    }
+    var results = all.map { PatternMatch(pattern: $0.id, files: 0, bytes: 0, examples: []) }
+    tree.forEachFile { path, node in
+      let components = path.split(separator: "/", omittingEmptySubsequences: true)
+      for (index, category) in compiled.enumerated()
+      where category.1.contains(where: { $0.matches(components: components) })
+        && !category.2.contains(where: { $0.matches(components: components) })
+      {
+        results[index].files += 1
+        results[index].bytes += node.size
+        results[index].examples.append(.init(path: path, bytes: node.size, layer: node.layer))
+      }
+    }
+    return results.filter { $0.files > 0 }.map { match in
+      var match = match
+      match.examples = Array(
+        match.examples.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(PatternMatch.exampleLimit))
+      return match
+    }
+  }
+}

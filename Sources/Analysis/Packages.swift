@@ -1,0 +1,272 @@
+import Foundation
+
+/// One package of the final filesystem, with the bytes of its files as they are in
+/// the image; or, with `ecosystem` "none", the files no package owns under one
+/// directory.
+public struct PackageSize: Sendable, Codable, Equatable {
+  /// `deb`, `apk`, `python`, `npm`, or `none`.
+  public var ecosystem: String
+  public var name: String
+  public var version: String?
+  /// Where it is installed: the `site-packages` (its venv), the `node_modules`
+  /// directory, or for unowned files their directory.
+  public var location: String?
+  public var bytes: Int64
+  public var files: Int
+  /// The layer that installed it (the one holding its database entry).
+  public var layer: Int?
+
+  public init(
+    ecosystem: String, name: String, version: String?, location: String?, bytes: Int64, files: Int, layer: Int?
+  ) {
+    self.ecosystem = ecosystem
+    self.name = name
+    self.version = version
+    self.location = location
+    self.bytes = bytes
+    self.files = files
+    self.layer = layer
+  }
+
+  /// `python:torch`, `deb:gcc-12`: how budgets and diffs name a package.
+  public var key: String {
+    "\(ecosystem):\(name)" + (ecosystem == "python" || ecosystem == "npm" ? "@\(location ?? "")" : "")
+  }
+}
+
+/// The files a layer scan keeps whole because packages are read from them.
+enum PackageDatabases {
+  static let sizeLimit: Int64 = 32 << 20
+
+  static func wants(_ path: String) -> Bool {
+    if path == "/var/lib/dpkg/status" || path == "/lib/apk/db/installed" { return true }
+    if path.hasPrefix("/var/lib/dpkg/status.d/") { return true }
+    if path.hasPrefix("/var/lib/dpkg/info/") && path.hasSuffix(".list") { return true }
+    if path.hasSuffix("/RECORD") || path.hasSuffix("/METADATA") { return path.contains(".dist-info/") }
+    if path.hasSuffix("/package.json") { return path.contains("/node_modules/") }
+    return false
+  }
+}
+
+/// Who owns each file of the final filesystem: Debian and Alpine packages, Python
+/// distributions in every site-packages (venvs included), npm packages by directory.
+enum PackageAttribution {
+  struct Owner {
+    var ecosystem: String
+    var name: String
+    var version: String?
+    var location: String?
+    var layer: Int?
+  }
+
+  /// `captured(path)` gives a database file's bytes as the final filesystem has them.
+  static func packages(in tree: FilesystemTree, captured: (String) -> (bytes: [UInt8], layer: Int)?) -> [PackageSize] {
+    var owners: [Owner] = []
+    var ownerOf: [String: Int] = [:]
+    func own(_ path: String, _ owner: Int) { if ownerOf[path] == nil { ownerOf[path] = owner } }
+
+    // Debian: status says what is installed, info/NAME[:ARCH].list which files.
+    if let status = captured("/var/lib/dpkg/status") {
+      for package in DebianStatus.installed(status.bytes) {
+        let list =
+          captured("/var/lib/dpkg/info/\(package.name).list")
+          ?? package.architecture.flatMap { captured("/var/lib/dpkg/info/\(package.name):\($0).list") }
+        guard let list else { continue }
+        owners.append(
+          Owner(ecosystem: "deb", name: package.name, version: package.version, location: nil, layer: list.layer))
+        for line in String(decoding: list.bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
+          own(String(line), owners.count - 1)
+        }
+      }
+    }
+    // Alpine: one block per package; F: a directory, R: a file in it.
+    if let installed = captured("/lib/apk/db/installed") {
+      for block in String(decoding: installed.bytes, as: UTF8.self).components(separatedBy: "\n\n") {
+        var name = ""
+        var version: String? = nil
+        var directory = ""
+        var files: [String] = []
+        for line in block.split(separator: "\n") where line.count > 2 {
+          let value = String(line.dropFirst(2))
+          switch line.prefix(2) {
+          case "P:": name = value
+          case "V:": version = value
+          case "F:": directory = value
+          case "R:": files.append("/" + directory + "/" + value)
+          default: break
+          }
+        }
+        guard !name.isEmpty else { continue }
+        owners.append(Owner(ecosystem: "apk", name: name, version: version, location: nil, layer: installed.layer))
+        for file in files { own(file, owners.count - 1) }
+      }
+    }
+    // Python: every dist-info's RECORD lists its files relative to site-packages.
+    tree.forEachFile { path, _ in
+      guard path.hasSuffix(".dist-info/RECORD"), let record = captured(path) else { return }
+      let distInfo = String(path.dropLast("/RECORD".count))
+      let sitePackages = FilesystemTree.parent(of: distInfo)
+      let (name, version) = PythonDistribution.nameAndVersion(
+        distInfo: FilesystemTree.base(of: distInfo), metadata: captured(distInfo + "/METADATA")?.bytes)
+      owners.append(
+        Owner(ecosystem: "python", name: name, version: version, location: sitePackages, layer: record.layer))
+      for file in PythonDistribution.recordPaths(record.bytes) {
+        own(FilesystemTree.resolve(file, from: sitePackages), owners.count - 1)
+      }
+    }
+    // npm: a directory under node_modules with a package.json is a package (its own
+    // node_modules excepted: those are packages of their own).
+    var npmRoots: [(directory: String, owner: Int)] = []
+    tree.forEachFile { path, _ in
+      guard path.hasSuffix("/package.json"), let manifest = captured(path) else { return }
+      let directory = FilesystemTree.parent(of: path)
+      let parent = FilesystemTree.parent(of: directory)
+      let scoped = FilesystemTree.base(of: parent).hasPrefix("@")
+      let container = scoped ? FilesystemTree.parent(of: parent) : parent
+      guard FilesystemTree.base(of: container) == "node_modules" else { return }
+      let object = (try? JSONSerialization.jsonObject(with: Data(manifest.bytes))) as? [String: Any]
+      let name = object?["name"] as? String ?? FilesystemTree.base(of: directory)
+      owners.append(
+        Owner(
+          ecosystem: "npm", name: name, version: object?["version"] as? String, location: container,
+          layer: manifest.layer))
+      npmRoots.append((directory, owners.count - 1))
+    }
+    npmRoots.sort { $0.directory.count > $1.directory.count }  // the deepest package first
+
+    var totals = [(bytes: Int64, files: Int)](repeating: (0, 0), count: owners.count)
+    var unowned: [String: (bytes: Int64, files: Int, layer: Int)] = [:]
+    tree.forEachFile { path, node in
+      var owner = ownerOf[path]
+      if owner == nil, path.contains("/node_modules/") {
+        owner = npmRoots.first { path.hasPrefix($0.directory + "/") }?.owner
+      }
+      if let owner {
+        totals[owner].bytes += node.size
+        totals[owner].files += 1
+      } else {
+        let group = FilesystemTree.topDirectory(path, depth: 2)
+        var entry = unowned[group] ?? (0, 0, node.layer)
+        entry.bytes += node.size
+        entry.files += 1
+        entry.layer = max(entry.layer, node.layer)
+        unowned[group] = entry
+      }
+    }
+    var result = owners.enumerated().map { index, owner in
+      PackageSize(
+        ecosystem: owner.ecosystem, name: owner.name, version: owner.version, location: owner.location,
+        bytes: totals[index].bytes, files: totals[index].files, layer: owner.layer)
+    }
+    result += unowned.map {
+      PackageSize(
+        ecosystem: "none", name: $0.key, version: nil, location: $0.key, bytes: $0.value.bytes, files: $0.value.files,
+        layer: $0.value.layer)
+    }
+    return result.sorted { ($0.bytes, $1.key) > ($1.bytes, $0.key) }
+  }
+}
+
+/// `/var/lib/dpkg/status`: the packages whose status is "install ok installed".
+enum DebianStatus {
+  struct Package {
+    var name: String
+    var version: String?
+    var architecture: String?
+  }
+
+  static func installed(_ bytes: [UInt8]) -> [Package] {
+    String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n\n").compactMap { stanza in
+      var fields: [String: String] = [:]
+      for line in stanza.split(separator: "\n") where !line.hasPrefix(" ") {
+        guard let colon = line.firstIndex(of: ":") else { continue }
+        fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      }
+      guard let name = fields["Package"], fields["Status"]?.hasSuffix("installed") == true,
+        fields["Status"]?.contains("not-installed") == false
+      else { return nil }
+      return Package(name: name, version: fields["Version"], architecture: fields["Architecture"])
+    }
+  }
+}
+
+/// `*.dist-info`: name and version, and the files of RECORD.
+enum PythonDistribution {
+  /// From METADATA's Name and Version when present, else from the directory name.
+  static func nameAndVersion(distInfo: String, metadata: [UInt8]?) -> (String, String?) {
+    if let metadata {
+      var name: String? = nil
+      var version: String? = nil
+      for line in String(decoding: metadata, as: UTF8.self).split(
+        omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+      {
+        if line.isEmpty { break }  // the headers end at the first blank line
+        if line.hasPrefix("Name: ") { name = String(line.dropFirst(6)) }
+        if line.hasPrefix("Version: ") { version = String(line.dropFirst(9)) }
+      }
+      if let name { return (name.lowercased().replacingOccurrences(of: "_", with: "-"), version) }
+    }
+    let stem = distInfo.dropLast(".dist-info".count)
+    guard let dash = stem.firstIndex(of: "-") else { return (String(stem).lowercased(), nil) }
+    return (
+      String(stem[..<dash]).lowercased().replacingOccurrences(of: "_", with: "-"),
+      String(stem[stem.index(after: dash)...])
+    )
+  }
+
+  /// The first column of RECORD (CSV, with CR LF line ends as pip writes it, which
+  /// Swift sees as one Character: hence `isNewline`; a quoted path may hold commas).
+  static func recordPaths(_ bytes: [UInt8]) -> [String] {
+    String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
+      if line.hasPrefix("\"") {
+        let rest = line.dropFirst()
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end])
+      }
+      return line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+    }.filter { !$0.isEmpty }
+  }
+}
+
+extension FilesystemTree {
+  /// Calls `body` with every regular file (and link) of the final filesystem.
+  func forEachFile(_ body: (String, Node) -> Void) {
+    func visit(_ node: Node, _ path: String) {
+      guard let children = node.children else {
+        body(path, node)
+        return
+      }
+      for (name, child) in children { visit(child, path == "/" ? "/" + name : path + "/" + name) }
+    }
+    visit(root, "/")
+  }
+
+  static func parent(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+    return String(path[..<slash])
+  }
+
+  static func base(of path: String) -> String {
+    path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+  }
+
+  /// `../../../bin/black` from `/opt/venv/lib/python3.11/site-packages`.
+  static func resolve(_ relative: String, from directory: String) -> String {
+    if relative.hasPrefix("/") { return relative }
+    var parts = directory.split(separator: "/").map(String.init)
+    for part in relative.split(separator: "/") {
+      if part == ".." {
+        if !parts.isEmpty { parts.removeLast() }
+      } else if part != "." {
+        parts.append(String(part))
+      }
+    }
+    return "/" + parts.joined(separator: "/")
+  }
+
+  /// `/usr/lib/x86_64-linux-gnu/libz.so` → `/usr/lib` at depth 2.
+  static func topDirectory(_ path: String, depth: Int) -> String {
+    let parts = path.split(separator: "/")
+    return "/" + parts.prefix(min(depth, max(1, parts.count - 1))).joined(separator: "/")
+  }
+}

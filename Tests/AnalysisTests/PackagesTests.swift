@@ -1,0 +1,42 @@
+import Analysis
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct PackagesTests {
+  @Test func attributesPythonDebianAndNpmFiles() throws {
+    let site = "opt/venv/lib/python3.11/site-packages"
+    let record =
+      "torch/__init__.py,sha256=x,300\ntorch/lib/libtorch.so,,5000\n../../../bin/torchrun,,40\ntorch-2.5.1.dist-info/RECORD,,\n"
+    let layer = ImageBuilder.Layer([
+      .file(
+        "var/lib/dpkg/status",
+        "Package: gcc-12\nStatus: install ok installed\nVersion: 12.2\nArchitecture: amd64\n\nPackage: gone\nStatus: deinstall ok config-files\n"
+      ),
+      .file("var/lib/dpkg/info/gcc-12.list", "/.\n/usr\n/usr/bin/gcc-12\n"),
+      .file("usr/bin/gcc-12", size: 1000),
+      .file("\(site)/torch/__init__.py", size: 300), .file("\(site)/torch/lib/libtorch.so", size: 5000),
+      .file("opt/venv/bin/torchrun", size: 40),
+      .file("\(site)/torch-2.5.1.dist-info/RECORD", record),
+      .file("\(site)/torch-2.5.1.dist-info/METADATA", "Metadata-Version: 2.1\nName: torch\nVersion: 2.5.1\n\nbody"),
+      .file("srv/node_modules/left-pad/package.json", "{\"name\": \"left-pad\", \"version\": \"1.3.0\"}"),
+      .file("srv/node_modules/left-pad/index.js", size: 70),
+      .file("srv/app/main.py", size: 10),
+    ])
+    let directory = try TemporaryDirectory()
+    try ImageBuilder([layer]).writeOCILayout(to: directory.url)
+    let m = try Measurer(.init(image: "x", commit: String(repeating: "a", count: 40)))
+      .measure(.ociLayout(directory: directory.url.path, tag: nil))
+    let byName = Dictionary(uniqueKeysWithValues: m.packages.map { ($0.key, $0) })
+    #expect(byName["deb:gcc-12"]?.bytes == 1000)
+    #expect(byName["deb:gcc-12"]?.version == "12.2")
+    #expect(byName["deb:gone"] == nil)
+    let torch = try #require(byName["python:torch@/\(site)"], "\(m.packages.map(\.key))")
+    #expect(torch.bytes == 5340 + Int64(record.utf8.count))
+    #expect(torch.version == "2.5.1")
+    #expect(
+      byName["npm:left-pad@/srv/node_modules"]?.bytes == 70
+        + Int64("{\"name\": \"left-pad\", \"version\": \"1.3.0\"}".utf8.count))
+    #expect(byName["none:/srv/app"]?.bytes == 10)
+  }
+}
