@@ -22,10 +22,11 @@ public enum FileCategories {
       include: ["/root/.npm/", "/home/*/.npm/", "**/.yarn/cache/", "/usr/local/share/.cache/yarn/", "**/.pnpm-store/"],
       exclude: []),
     Category(id: "apk-cache", include: ["/var/cache/apk/"], exclude: []),
+    // The distribution compiles its own Python's bytecode at install time, on purpose.
+    Category(id: "pycache", include: ["**/__pycache__/", "**/*.pyc"], exclude: ["/usr/**"]),
     Category(
-      id: "bytecode",
-      include: ["**/__pycache__/", "**/.pytest_cache/", "**/.mypy_cache/", "**/.ruff_cache/", "**/.coverage"],
-      exclude: []),
+      id: "tool-caches", include: ["**/.pytest_cache/", "**/.mypy_cache/", "**/.ruff_cache/", "**/.tox/"], exclude: []),
+    Category(id: "coverage-data", include: ["**/.coverage", "**/.coverage.*", "**/htmlcov/"], exclude: []),
     Category(id: "tests", include: ["**/tests/", "**/test/", "**/conftest.py"], exclude: packaged),
     Category(id: "docs", include: ["**/docs/", "**/doc/"], exclude: packaged),
     Category(id: "headers", include: ["/usr/include/", "/usr/local/include/"], exclude: []),

@@ -63,6 +63,8 @@ enum LayerScanner {
     /// Estimate the gzip size of uncompressed layers.
     var estimate = true
     var expansionLimit = ExpansionLimit.standard
+    /// Keep package databases and inspect ELF files.
+    var inspect = true
   }
 
   static func scan(_ raw: ByteStream, layer: LayerDescriptor, storedSize: Int64?, options: Options) throws
@@ -83,7 +85,7 @@ enum LayerScanner {
   private static func scanCompressed(_ raw: ByteStream, options: Options, into scan: inout LayerScan) throws {
     let blob = HashingStream(raw)
     let tar = HashingStream(try decompressing(blob, scan.compression, limit: options.expansionLimit))
-    try readEntries(tar, inspecting: true, into: &scan)
+    try readEntries(tar, inspecting: options.inspect, capturing: options.inspect, into: &scan)
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count
     scan.blobDigest = try blob.finish()
@@ -96,14 +98,14 @@ enum LayerScanner {
     guard options.verify || options.estimate else {
       // Headers only: contents are seeked over, as fast as the file system allows
       // (package databases are still read; ELF files are not inspected).
-      try readEntries(raw, inspecting: false, into: &scan)
+      try readEntries(raw, inspecting: false, capturing: options.inspect, into: &scan)
       scan.tarBytes = storedSize ?? 0
       scan.storedBytes = storedSize ?? 0
       return
     }
     let estimator = options.estimate ? CompressedSizeEstimator() : nil
     let tar = HashingStream(raw, observer: estimator.map { estimator in { estimator.consume($0) } })
-    try readEntries(tar, inspecting: true, into: &scan)
+    try readEntries(tar, inspecting: options.inspect, capturing: options.inspect, into: &scan)
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count
     scan.storedBytes = tar.count
@@ -113,13 +115,15 @@ enum LayerScanner {
 
   /// Reads the entries; package databases are kept whole, and when the contents pass
   /// by anyway (`inspecting`), ELF files are checked for what a strip would save.
-  private static func readEntries(_ stream: ByteStream, inspecting: Bool, into scan: inout LayerScan) throws {
+  private static func readEntries(_ stream: ByteStream, inspecting: Bool, capturing: Bool, into scan: inout LayerScan)
+    throws
+  {
     let reader = TarReader(stream)
     while let tar = try reader.next() {
       guard let entry = LayerScan.entry(from: tar) else { continue }
       scan.entries.append(entry)
       guard entry.kind == .file, entry.size > 0 else { continue }
-      if PackageDatabases.wants(entry.path) && entry.size <= PackageDatabases.sizeLimit {
+      if capturing && PackageDatabases.wants(entry.path) && entry.size <= PackageDatabases.sizeLimit {
         scan.captured[entry.path] = try reader.contentStream().readAll(limit: Int(PackageDatabases.sizeLimit))
       } else if inspecting && entry.size >= 1024 {
         let content = reader.contentStream()

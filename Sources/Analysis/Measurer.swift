@@ -30,6 +30,9 @@ public struct Measurer: Sendable {
     public var readRegistryLayers = true
     /// Plain HTTP to a registry that is not on loopback.
     public var insecureRegistry = false
+    /// Attribute files to packages and look for removable files (`explain`); off only
+    /// to measure what that costs.
+    public var packages = true
     /// The environment registry credentials come from.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     public var toolVersion = "unknown"
@@ -137,7 +140,8 @@ public struct Measurer: Sendable {
   /// they pass, one at a time.
   public func measureStream(_ stream: ByteStream, progress: Progress? = nil) throws -> ImageMeasurement {
     let scanOptions = LayerScanner.Options(
-      verify: options.verify, estimate: options.estimateCompressed, expansionLimit: options.expansionLimit)
+      verify: options.verify, estimate: options.estimateCompressed, expansionLimit: options.expansionLimit,
+      inspect: options.packages)
     var count = 0
     var bytes: Int64 = 0
     let (description, scans) = try StreamingDockerArchive.read(
@@ -195,29 +199,49 @@ public struct Measurer: Sendable {
       forbidden: PathAggregation.matches(of: options.forbid, in: tree),
       required: PathAggregation.required(options.require, in: tree))
     // A database file counts as the final filesystem has it: from its node's layer.
-    measurement.packages = PackageAttribution.packages(in: tree) { path in
+    guard options.packages else { return measurement }
+    let (packages, distributionFiles) = PackageAttribution.packages(in: tree) { path in
       guard let node = tree.node(at: path), !node.isDirectory, node.layer < scans.count,
         let bytes = scans[node.layer].captured[path]
       else { return nil }
       return (bytes, node.layer)
     }
-    measurement.categories = FileCategories.measure(tree) + Self.unstripped(tree, scans)
+    measurement.packages = packages
+    measurement.categories = FileCategories.measure(tree) + Self.unstripped(tree, scans, skipping: distributionFiles)
     return measurement
   }
 
-  /// ELF files of the final filesystem that still carry symbols or debug sections.
-  static func unstripped(_ tree: FilesystemTree, _ scans: [LayerScan]) -> [PatternMatch] {
-    var match = PatternMatch(pattern: "unstripped", files: 0, bytes: 0, examples: [])
+  /// ELF files of the final filesystem that still carry symbols or debug sections:
+  /// the image's own (`unstripped`) apart from those vendored in site-packages or
+  /// node_modules (`unstripped-vendored`), which projects ship that way. A
+  /// distribution's packages are its choice (sanitizer runtimes keep their symbols on
+  /// purpose) and are left out.
+  static func unstripped(_ tree: FilesystemTree, _ scans: [LayerScan], skipping distribution: Set<String>)
+    -> [PatternMatch]
+  {
+    var own = PatternMatch(pattern: "unstripped", files: 0, bytes: 0, examples: [])
+    var vendored = PatternMatch(pattern: "unstripped-vendored", files: 0, bytes: 0, examples: [])
     tree.forEachFile { path, node in
-      guard node.layer < scans.count, let bytes = scans[node.layer].strippable[path] else { return }
-      match.files += 1
-      match.bytes += bytes
-      match.examples.append(.init(path: path, bytes: bytes, layer: node.layer))
+      guard node.layer < scans.count, let bytes = scans[node.layer].strippable[path], !distribution.contains(path)
+      else { return }
+      let isVendored =
+        path.contains("/site-packages/") || path.contains("/dist-packages/") || path.contains("/node_modules/")
+      if isVendored {
+        vendored.files += 1
+        vendored.bytes += bytes
+        vendored.examples.append(.init(path: path, bytes: bytes, layer: node.layer))
+      } else {
+        own.files += 1
+        own.bytes += bytes
+        own.examples.append(.init(path: path, bytes: bytes, layer: node.layer))
+      }
     }
-    guard match.files > 0 else { return [] }
-    match.examples = Array(
-      match.examples.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(PatternMatch.exampleLimit))
-    return [match]
+    return [own, vendored].filter { $0.files > 0 }.map { match in
+      var match = match
+      match.examples = Array(
+        match.examples.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(PatternMatch.exampleLimit))
+      return match
+    }
   }
 
   static func describe(_ layer: LayerDescriptor) -> String {

@@ -60,7 +60,10 @@ enum PackageAttribution {
   }
 
   /// `captured(path)` gives a database file's bytes as the final filesystem has them.
-  static func packages(in tree: FilesystemTree, captured: (String) -> (bytes: [UInt8], layer: Int)?) -> [PackageSize] {
+  /// Also returns the files a distribution package (deb, apk) owns.
+  static func packages(in tree: FilesystemTree, captured: (String) -> (bytes: [UInt8], layer: Int)?)
+    -> (packages: [PackageSize], distributionFiles: Set<String>)
+  {
     var owners: [Owner] = []
     var ownerOf: [String: Int] = [:]
     func own(_ path: String, _ owner: Int) { if ownerOf[path] == nil { ownerOf[path] = owner } }
@@ -135,6 +138,7 @@ enum PackageAttribution {
     npmRoots.sort { $0.directory.count > $1.directory.count }  // the deepest package first
 
     var totals = [(bytes: Int64, files: Int)](repeating: (0, 0), count: owners.count)
+    var distributionFiles = Set<String>()
     var unowned: [String: (bytes: Int64, files: Int, layer: Int)] = [:]
     tree.forEachFile { path, node in
       var owner = ownerOf[path]
@@ -144,6 +148,7 @@ enum PackageAttribution {
       if let owner {
         totals[owner].bytes += node.size
         totals[owner].files += 1
+        if owners[owner].ecosystem == "deb" || owners[owner].ecosystem == "apk" { distributionFiles.insert(path) }
       } else {
         let group = FilesystemTree.topDirectory(path, depth: 2)
         var entry = unowned[group] ?? (0, 0, node.layer)
@@ -163,7 +168,7 @@ enum PackageAttribution {
         ecosystem: "none", name: $0.key, version: nil, location: $0.key, bytes: $0.value.bytes, files: $0.value.files,
         layer: $0.value.layer)
     }
-    return result.sorted { ($0.bytes, $1.key) > ($1.bytes, $0.key) }
+    return (result.sorted { ($0.bytes, $1.key) > ($1.bytes, $0.key) }, distributionFiles)
   }
 }
 

@@ -6,6 +6,8 @@
 /// table itself. Those are what `strip --strip-all` removes.
 public enum ELFSections {
   static let magic: [UInt8] = [0x7F, 0x45, 0x4C, 0x46]
+  /// Below this, a file counts as stripped.
+  public static let minimum: Int64 = 4096
 
   public static func isELF(_ start: some Collection<UInt8>) -> Bool { Array(start.prefix(4)) == magic }
 
@@ -46,6 +48,8 @@ public enum ELFSections {
       // PROGBITS (debug info), SYMTAB, STRTAB
       if !allocated && (type == 1 || type == 2 || type == 3) { strippable += sectionSize }
     }
-    return strippable > 0 ? strippable : nil
+    // A stripped file keeps a few non-loaded bytes (.comment, .gnu_debuglink): not
+    // worth a finding.
+    return strippable >= minimum ? strippable : nil
   }
 }

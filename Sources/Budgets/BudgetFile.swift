@@ -54,6 +54,12 @@ public struct ImageBudget: Sendable {
   public var require: [Located<String>] = []
   /// `[image.NAME.paths]`: caps on the bytes under a directory, in file order.
   public var paths: [(path: String, limit: Located<ByteSize>)] = []
+  /// `[image.NAME.packages]`: caps on a package's bytes (`torch = "2 GB"`).
+  public var packages: [(name: String, limit: Located<ByteSize>)] = []
+  /// Packages that must not be installed (`pytest`, `gcc-12`).
+  public var forbidPackages: [Located<String>] = []
+  /// `explain` findings that fail `check` instead of warning (`build-tools`, `pip-cache`).
+  public var deny: [Located<String>] = []
 
   public init(name: String, position: TOMLPosition, defaults: Defaults) {
     self.name = name
@@ -108,4 +114,12 @@ public struct BudgetFile: Sendable {
   public init(path: String) { self.path = path }
 
   public func image(named name: String) -> ImageBudget? { images.first { $0.name == name } }
+}
+
+/// The rules of `sizebudget explain`, by the names `deny` uses.
+public enum FindingNames {
+  public static let all = [
+    "build-tools", "pip-cache", "apt-cache", "apt-lists", "npm-cache", "apk-cache", "dev-dependencies",
+    "tests-and-docs", "bytecode", "unstripped", "waste", "gpu-libraries", "headers",
+  ]
 }

@@ -35,8 +35,9 @@ final class BudgetReader {
   static let defaultKeys = ["metric", "base", "max_growth", "path_depth"]
   static let imageKeys = [
     "owner", "source", "context", "build", "metric", "base", "path_depth", "max", "warn", "max_growth", "max_layer",
-    "max_wasted", "forbid", "require", "paths",
+    "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny",
   ]
+  static let findingRules = FindingNames.all
   static let notifyKeys = ["webhook", "secret_env", "on", "headers", "body", "allow_insecure"]
   static let reportKeys = ["to", "from", "smtp", "user_env", "password_env"]
   /// Keys people reach for to write a secret inline; they get a pointed message.
@@ -116,6 +117,9 @@ final class BudgetReader {
       case "forbid": image.forbid = patterns(entry)
       case "require": image.require = absolutePaths(entry)
       case "paths": image.paths = pathCaps(entry, section: "[image.\(name).paths]")
+      case "packages": image.packages = packageCaps(entry, section: "[image.\(name).packages]")
+      case "forbid_packages": image.forbidPackages = strings(entry, example: "[\"pytest\", \"gcc-12\"]")
+      case "deny": image.deny = findingNames(entry)
       default: unknownKey(entry, in: section, known: Self.imageKeys)
       }
     }
@@ -330,6 +334,24 @@ final class BudgetReader {
       guard let limit = size(cap) else { return nil }
       let path = cap.key.count > 1 && cap.key.hasSuffix("/") ? String(cap.key.dropLast()) : cap.key
       return (path, limit)
+    }
+  }
+
+  private func packageCaps(_ entry: TOMLTable.Entry, section: String) -> [(name: String, limit: Located<ByteSize>)] {
+    guard let table = table(entry, section) else { return [] }
+    return table.entries.compactMap { cap in size(cap).map { (cap.key, $0) } }
+  }
+
+  private func findingNames(_ entry: TOMLTable.Entry) -> [Located<String>] {
+    strings(entry, example: "[\"build-tools\", \"pip-cache\"]").filter { name in
+      guard Self.findingRules.contains(name.value) else {
+        let hint = Suggestion.closest(to: name.value, among: Self.findingRules).map { "did you mean \"\($0)\"? " } ?? ""
+        report(
+          "deny: unknown finding \"\(name.value)\": \(hint)use one of \(Self.findingRules.joined(separator: ", "))",
+          at: name.position)
+        return false
+      }
+      return true
     }
   }
 

@@ -45,6 +45,21 @@ public struct MeasurementDiff: Sendable, Codable {
   public var paths: [PathChange]
   /// Forbidden patterns that match more files than before.
   public var forbiddenAppeared: [ForbiddenChange]
+  /// Packages added, removed or changed in size or version, the largest change first.
+  public var packages: [PackageChange] = []
+
+  public struct PackageChange: Sendable, Codable {
+    public enum Kind: String, Sendable, Codable { case added, removed, changed }
+    public var kind: Kind
+    public var ecosystem: String
+    public var name: String
+    public var location: String?
+    public var versionBefore: String?
+    public var versionAfter: String?
+    public var before: Int64
+    public var after: Int64
+    public var delta: Int64 { after - before }
+  }
 
   public static func between(_ old: ImageMeasurement, _ new: ImageMeasurement, pathLimit: Int = 20)
     -> MeasurementDiff
@@ -55,7 +70,28 @@ public struct MeasurementDiff: Sendable, Codable {
       wasted: Totals(before: old.wastedBytes, after: new.wastedBytes),
       files: Totals(before: Int64(old.fileCount), after: Int64(new.fileCount)),
       layers: layerChanges(old, new), paths: pathChanges(old, new, limit: pathLimit),
-      forbiddenAppeared: forbiddenChanges(old, new))
+      forbiddenAppeared: forbiddenChanges(old, new), packages: packageChanges(old, new))
+  }
+
+  /// Packages matched by ecosystem, name and location (a venv is its own place).
+  static func packageChanges(_ old: ImageMeasurement, _ new: ImageMeasurement) -> [PackageChange] {
+    let before = Dictionary(
+      old.packages.filter { $0.ecosystem != "none" }.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    let after = Dictionary(
+      new.packages.filter { $0.ecosystem != "none" }.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    var changes: [PackageChange] = []
+    for key in Set(before.keys).union(after.keys) {
+      let old = before[key]
+      let new = after[key]
+      let package = (new ?? old)!
+      let kind: PackageChange.Kind = old == nil ? .added : new == nil ? .removed : .changed
+      if kind == .changed && old!.bytes == new!.bytes && old!.version == new!.version { continue }
+      changes.append(
+        PackageChange(
+          kind: kind, ecosystem: package.ecosystem, name: package.name, location: package.location,
+          versionBefore: old?.version, versionAfter: new?.version, before: old?.bytes ?? 0, after: new?.bytes ?? 0))
+    }
+    return changes.sorted { (abs($0.delta), $1.name) > (abs($1.delta), $0.name) }
   }
 
   /// Layers are the same when their diff ids are (a rebuilt layer with the same

@@ -38,6 +38,10 @@ public enum DiffText {
       out.append("")
       out.append(paths(diff, terminal: terminal).render(terminal))
     }
+    if !diff.packages.isEmpty {
+      out.append("")
+      out.append(packages(diff).render(terminal))
+    }
     if !diff.forbiddenAppeared.isEmpty {
       out.append("")
       out.append(terminal.apply(.bad, "forbidden files that appeared:"))
@@ -104,6 +108,28 @@ public enum DiffText {
         TextTable.Cell(ByteSize.format(layer.uncompressedBytes)),
         TextTable.Cell(
           shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 72), layer.kind == .unchanged ? .dim : .plain),
+      ])
+    }
+    return table
+  }
+
+  static func packages(_ diff: MeasurementDiff, limit: Int = 20) -> TextTable {
+    var table = TextTable([
+      .init("packages that changed"), .init("version"), .init("before", .right), .init("after", .right),
+      .init("change", .right),
+    ])
+    for change in diff.packages.prefix(limit) {
+      let version =
+        switch change.kind {
+        case .added: "+ \(change.versionAfter ?? "")"
+        case .removed: "- \(change.versionBefore ?? "")"
+        case .changed:
+          change.versionBefore == change.versionAfter
+            ? (change.versionAfter ?? "") : "\(change.versionBefore ?? "") → \(change.versionAfter ?? "")"
+        }
+      table.add([
+        "\(change.ecosystem) \(change.name)", version, ByteSize.format(change.before), ByteSize.format(change.after),
+        ByteSize.formatDelta(change.delta),
       ])
     }
     return table

@@ -22,6 +22,8 @@ public enum Measure {
     /// Read a registry image's layers even when no budget needs paths.
     public var paths = false
     public var insecureRegistry = false
+    /// Attribute packages and find removable files (default on).
+    public var packages = true
 
     public init(image: String) { self.image = image }
   }
@@ -53,6 +55,7 @@ public enum Measure {
     options.verify = request.verify
     options.estimateCompressed = request.estimate
     options.insecureRegistry = request.insecureRegistry
+    options.packages = request.packages
     options.readRegistryLayers = request.paths || (budget.map(needsLayers) ?? false)
     options.toolVersion = SizeBudgetVersion.current
     if let ratio = ProcessInfo.processInfo.environment["SIZEBUDGET_MAX_EXPANSION"] {

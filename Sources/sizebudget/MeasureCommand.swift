@@ -47,6 +47,9 @@ struct MeasureCommand: ParsableCommand {
   @Flag(help: "Allow plain HTTP to a registry that is not on loopback.")
   var insecureRegistry = false
 
+  @Flag(help: ArgumentHelp("Skip package attribution and the explain findings (to time them).", visibility: .hidden))
+  var noPackages = false
+
   @OptionGroup var options: ConfigOptions
 
   enum OutputFormat: String, ExpressibleByArgument { case text, json }
@@ -64,6 +67,7 @@ struct MeasureCommand: ParsableCommand {
     request.estimate = !noEstimate
     request.paths = paths
     request.insecureRegistry = insecureRegistry
+    request.packages = !noPackages
     print(try Measure.run(request, terminal: .forDescriptor(1), progress: ProgressLine.forStandardError()))
   }
 }

@@ -1,0 +1,70 @@
+import Analysis
+import Budgets
+
+/// `[image.NAME.packages]` caps (`torch = "2 GB"`) and `forbid_packages`.
+public struct PackageRules: BudgetRule {
+  public init() {}
+
+  public func evaluate(_ context: RuleContext) -> [RuleResult] {
+    let budget = context.budget
+    guard !budget.packages.isEmpty || !budget.forbidPackages.isEmpty else { return [] }
+    guard context.measurement.layersRead else {
+      return [
+        .layersNotRead(
+          "packages", line: (budget.packages.first?.limit.position ?? budget.forbidPackages.first?.position)?.line)
+      ]
+    }
+    let installed = context.measurement.packages.filter { $0.ecosystem != "none" }
+    var results: [RuleResult] = []
+    for cap in budget.packages {
+      let matches = installed.filter { $0.name == cap.name }
+      let bytes = matches.reduce(0) { $0 + $1.bytes }
+      let over = bytes > cap.limit.value.bytes
+      results.append(
+        RuleResult(
+          rule: "package", subject: cap.name, status: over ? .fail : .pass, actual: bytes, limit: cap.limit.value.bytes,
+          message: matches.isEmpty
+            ? "package \(cap.name) is not installed"
+            : "package \(cap.name) holds \(ByteSize.format(bytes))"
+              + (over ? ", over its cap \(cap.limit.value)" : ", within its cap \(cap.limit.value)"),
+          budgetLine: cap.limit.position.line,
+          details: matches.map { "\($0.ecosystem) \($0.name) \($0.version ?? "") \($0.location ?? "")" }))
+    }
+    for forbidden in budget.forbidPackages {
+      let matches = installed.filter { $0.name == forbidden.value }
+      results.append(
+        matches.isEmpty
+          ? RuleResult(
+            rule: "forbid_packages", subject: forbidden.value, status: .pass,
+            message: "package \(forbidden.value) is not installed", budgetLine: forbidden.position.line)
+          : RuleResult(
+            rule: "forbid_packages", subject: forbidden.value, status: .fail,
+            actual: matches.reduce(0) { $0 + $1.bytes },
+            message:
+              "forbidden package \(forbidden.value) is installed (\(ByteSize.format(matches.reduce(0) { $0 + $1.bytes })))",
+            budgetLine: forbidden.position.line,
+            details: matches.map {
+              "\($0.ecosystem) \($0.name) \($0.version ?? "") in layer \($0.layer.map(String.init) ?? "?")"
+            }))
+    }
+    return results
+  }
+}
+
+/// `explain`'s findings in `check`: warnings, or failures for the rules `deny` names.
+public struct FindingsRule: BudgetRule {
+  public init() {}
+
+  public func evaluate(_ context: RuleContext) -> [RuleResult] {
+    let denied = Set(context.budget.deny.map(\.value))
+    return Findings.all(in: context.measurement).filter { $0.severity != .info || denied.contains($0.rule) }.map {
+      finding in
+      let line = context.budget.deny.first { $0.value == finding.rule }?.position.line
+      return RuleResult(
+        rule: "finding", subject: finding.rule, status: denied.contains(finding.rule) ? .fail : .warn,
+        actual: finding.saving,
+        message: "\(finding.title): \(ByteSize.format(finding.bytes)) (sizebudget explain tells how to remove it)",
+        budgetLine: line, details: [finding.fix])
+    }
+  }
+}

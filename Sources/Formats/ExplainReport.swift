@@ -1,0 +1,134 @@
+import Analysis
+import Budgets
+import Evaluation
+import ImageSource
+
+/// `sizebudget explain`: what fills the image and what can go, like a careful
+/// hand-written analysis: a verdict, the breakdown by component, the removable bytes
+/// by severity, and the fixes in order of saving.
+public enum ExplainReport {
+  public static func text(_ m: ImageMeasurement, findings: [Finding], terminal: TerminalStyle) -> String {
+    var out: [String] = []
+    let removable = findings.reduce(0) { $0 + $1.saving }
+    let onDisk = m.uncompressedBytes
+    out.append(
+      terminal.apply(.bold, "\(m.image) at \(m.commit.prefix(12))")
+        + ": \(ByteSize.format(m.compressedBytes)) to pull, "
+        + "\(ByteSize.format(onDisk)) on disk")
+    if removable > 0 {
+      let share = onDisk > 0 ? Int((Double(removable) / Double(onDisk) * 100).rounded()) : 0
+      out.append(
+        terminal.apply(.warning, "About \(ByteSize.format(removable)) (\(share)% of what is on disk) can go")
+          + ", in \(findings.filter { $0.saving > 0 }.count) place\(findings.count == 1 ? "" : "s"); the biggest: \(findings.first?.title ?? "")."
+      )
+    } else {
+      out.append(
+        terminal.apply(.good, "Nothing removable found")
+          + ": no build tools, caches, dev dependencies, tests or build leftovers.")
+    }
+    out.append("")
+    out.append(components(m).render(terminal))
+    if !findings.isEmpty {
+      out.append("")
+      out.append(terminal.apply(.bold, "What can go, biggest saving first"))
+      for (index, finding) in findings.enumerated() {
+        let style: Style = finding.severity == .high ? .bad : finding.severity == .info ? .dim : .warning
+        out.append(
+          "\(index + 1). " + terminal.apply(style, "[\(finding.severity.rawValue)]") + " \(finding.title): "
+            + (finding.saving > 0 ? "saves \(ByteSize.format(finding.saving))" : "\(ByteSize.format(finding.bytes))"))
+        if let layer = finding.layer {
+          out.append(
+            terminal.apply(
+              .dim, "   from layer \(layer): \(shorten(finding.createdBy.map(ImageConfig.tidy) ?? "-", to: 90))"))
+        }
+        for item in finding.items.prefix(4) {
+          out.append(terminal.apply(.dim, "   \(ByteSize.format(item.bytes).padding(9)) \(shorten(item.name, to: 90))"))
+        }
+        out.append("   fix: \(finding.fix)")
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  /// The components: each ecosystem's (and each venv's) total with its largest packages.
+  static func components(_ m: ImageMeasurement) -> TextTable {
+    var groups: [String: [PackageSize]] = [:]
+    for package in m.packages {
+      let group =
+        switch package.ecosystem {
+        case "deb": "Debian packages"
+        case "apk": "Alpine packages"
+        case "python": "Python packages in \(package.location ?? "?")"
+        case "npm": "npm packages in \(package.location ?? "?")"
+        default: "files of no package"
+        }
+      groups[group, default: []].append(package)
+    }
+    var table = TextTable([.init("component"), .init("size", .right), .init("largest")])
+    for (group, packages) in groups.sorted(by: {
+      $0.value.reduce(0) { $0 + $1.bytes } > $1.value.reduce(0) { $0 + $1.bytes }
+    }) {
+      let total = packages.reduce(0) { $0 + $1.bytes }
+      let top = packages.sorted { $0.bytes > $1.bytes }.prefix(4).map { "\($0.name) \(ByteSize.format($0.bytes))" }
+      table.add([group + " (\(packages.count))", ByteSize.format(total), top.joined(separator: ", ")])
+    }
+    return table
+  }
+
+  public static func markdown(_ m: ImageMeasurement, findings: [Finding]) -> String {
+    let removable = findings.reduce(0) { $0 + $1.saving }
+    var out = [
+      "<!-- sizebudget:explain:\(m.image) -->", "",
+      "### `\(m.image)`: \(removable > 0 ? "about \(ByteSize.format(removable)) can go" : "nothing removable found")",
+      "",
+    ]
+    if !findings.isEmpty {
+      out.append("| severity | finding | saving | fix |")
+      out.append("| --- | --- | ---: | --- |")
+      for finding in findings {
+        out.append(
+          "| \(finding.severity.rawValue) | \(CheckMarkdown.escape(finding.title)) | \(ByteSize.format(finding.saving)) | \(CheckMarkdown.escape(finding.fix)) |"
+        )
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  public static func json(_ m: ImageMeasurement, findings: [Finding]) -> String {
+    struct Document: Encodable {
+      let schema = "sizebudget.explain/v1"
+      var image: String
+      var commit: String
+      var compressedBytes: Int64
+      var uncompressedBytes: Int64
+      var removableBytes: Int64
+      var findings: [Finding]
+      var packages: [PackageSize]
+    }
+    return encodeJSON(
+      Document(
+        image: m.image, commit: m.commit, compressedBytes: m.compressedBytes, uncompressedBytes: m.uncompressedBytes,
+        removableBytes: findings.reduce(0) { $0 + $1.saving }, findings: findings, packages: m.packages))
+  }
+
+  /// `sizebudget packages`: every package, largest first, with the layer that added it.
+  public static func packages(_ m: ImageMeasurement, limit: Int?, terminal: TerminalStyle) -> String {
+    var table = TextTable([
+      .init("package"), .init("version"), .init("kind"), .init("size", .right), .init("files", .right), .init("layer"),
+      .init("where"),
+    ])
+    let shown = limit.map { Array(m.packages.prefix($0)) } ?? m.packages
+    for package in shown {
+      let layer = package.layer.map { index in
+        "\(index) " + shorten(m.layers.first { $0.index == index }?.createdBy.map(ImageConfig.tidy) ?? "", to: 40)
+      }
+      table.add([
+        package.name, package.version ?? "", package.ecosystem == "none" ? "(no package)" : package.ecosystem,
+        ByteSize.format(package.bytes), grouped(package.files), layer ?? "", package.location ?? "",
+      ])
+    }
+    var out = [table.render(terminal)]
+    if shown.count < m.packages.count { out.append("… and \(m.packages.count - shown.count) more (--all lists them)") }
+    return out.joined(separator: "\n")
+  }
+}

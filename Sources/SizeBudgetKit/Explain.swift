@@ -1,0 +1,55 @@
+import Analysis
+import Evaluation
+import Formats
+import GitHistory
+
+/// `sizebudget explain [REV] --image NAME` and `sizebudget packages [REV] --image NAME`:
+/// read from the stored measurement, so no image is needed.
+public enum Explain {
+  public static func run(
+    revision: String?, image: String, format: String, store: String?, terminal: TerminalStyle
+  ) throws(CommandError) -> String {
+    let measurement = try load(revision: revision, image: image, store: store)
+    let findings = Findings.all(in: measurement)
+    switch format {
+    case "json": return ExplainReport.json(measurement, findings: findings)
+    case "markdown": return ExplainReport.markdown(measurement, findings: findings)
+    default: return ExplainReport.text(measurement, findings: findings, terminal: terminal)
+    }
+  }
+
+  public static func packages(
+    revision: String?, image: String, all: Bool, json: Bool, store: String?, terminal: TerminalStyle
+  )
+    throws(CommandError) -> String
+  {
+    let measurement = try load(revision: revision, image: image, store: store)
+    if json {
+      struct Document: Encodable {
+        let schema = "sizebudget.packages/v1"
+        var image: String
+        var commit: String
+        var packages: [PackageSize]
+      }
+      return encodeJSON(Document(image: image, commit: measurement.commit, packages: measurement.packages))
+    }
+    return ExplainReport.packages(measurement, limit: all ? nil : 40, terminal: terminal)
+  }
+
+  static func load(revision: String?, image: String, store: String?) throws(CommandError) -> ImageMeasurement {
+    let workspace = Workspace.discover()
+    let repository = try? workspace.openRepository()
+    let commit = try workspace.resolveCommit(revision, in: repository)
+    guard let measurement = try Check.load(try Check.openStore(workspace, store), image, commit) else {
+      throw CommandError(
+        .missingMeasurement,
+        "\(image) has no measurement at \(revision ?? "HEAD") (\(commit.prefix(12))): make one with "
+          + "sizebudget measure SOURCE --image \(image)" + (revision == nil ? "" : " --commit \(commit.prefix(12))"))
+    }
+    guard measurement.layersRead else {
+      throw .usage(
+        "\(image) at \(commit.prefix(12)) was measured from a registry's manifest only: measure it with --paths")
+    }
+    return measurement
+  }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Formats
+import SizeBudgetKit
+
+struct ExplainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "explain",
+    abstract: "What fills an image and what can go: findings with their saving, the layer and the fix.")
+
+  @Argument(help: "The commit (default: HEAD).")
+  var revision: String?
+
+  @Option(help: "The image.")
+  var image: String
+
+  @Option(help: "Output: text, markdown or json.")
+  var format: String = "text"
+
+  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
+  var store: String?
+
+  func validate() throws {
+    guard ["text", "markdown", "json"].contains(format) else {
+      throw ValidationError("--format must be text, markdown or json")
+    }
+  }
+
+  func run() throws {
+    print(try Explain.run(revision: revision, image: image, format: format, store: store, terminal: .forDescriptor(1)))
+  }
+}
+
+struct PackagesCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "packages",
+    abstract: "The image's packages (Debian, Alpine, Python, npm) largest first, with the layer that added each.")
+
+  @Argument(help: "The commit (default: HEAD).")
+  var revision: String?
+
+  @Option(help: "The image.")
+  var image: String
+
+  @Flag(help: "List every package, not the 40 largest.")
+  var all = false
+
+  @Option(help: "Output: text or json.")
+  var format: MeasureCommand.OutputFormat = .text
+
+  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
+  var store: String?
+
+  func run() throws {
+    print(
+      try Explain.packages(
+        revision: revision, image: image, all: all, json: format == .json, store: store, terminal: .forDescriptor(1)))
+  }
+}
