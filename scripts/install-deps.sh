@@ -4,8 +4,9 @@
 set -euo pipefail
 build=(pkg-config libgit2-dev libsqlite3-dev zlib1g-dev libzstd-dev libssl-dev libcurl4-openssl-dev git python3)
 # Real images are built with buildah/skopeo/umoci (no Docker engine), served by
-# Debian's docker-registry; hyperfine times the benchmarks.
-images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry)
+# Debian's docker-registry; hyperfine times the benchmarks. gcc and binutils make
+# and strip the unstripped-library fixture; dpkg-query counts package sizes.
+images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry gcc binutils dpkg)
 case "${1:-build}" in
   build) want=("${build[@]}") ;;
   test | demo) want=("${build[@]}" "${images[@]}") ;;

@@ -8,6 +8,7 @@ final class FilesystemTree {
     var children: [String: Node]? = nil
     var size: Int64 = 0
     var layer: Int
+    var symlinkTarget: String? = nil
     var isDirectory: Bool { children != nil }
 
     init(directoryIn layer: Int) {
@@ -43,7 +44,10 @@ final class FilesystemTree {
     }
     for entry in entries {
       switch entry.kind {
-      case .file, .link: add(entry.path, Node(fileOf: entry.size, in: layer), layer: layer)
+      case .file, .link:
+        let node = Node(fileOf: entry.size, in: layer)
+        node.symlinkTarget = entry.symlinkTarget
+        add(entry.path, node, layer: layer)
       case .directory: addDirectory(entry.path, layer: layer)
       case .whiteout, .opaque: break
       }
@@ -57,6 +61,35 @@ final class FilesystemTree {
       current = next
     }
     return current
+  }
+
+  /// The path with every symbolic link along it followed (`/lib/x86_64-linux-gnu/libc.so.6`
+  /// → `/usr/lib/x86_64-linux-gnu/libc.so.6` when `/lib` links to `usr/lib`); the final
+  /// component is not followed, as dpkg names links themselves. At most 40 links, as
+  /// the kernel allows, so a loop ends.
+  func canonicalPath(_ path: String) -> String {
+    var pending = components(path).map(String.init)
+    var resolved: [String] = []
+    var followed = 0
+    while !pending.isEmpty {
+      let part = pending.removeFirst()
+      if part == "." { continue }
+      if part == ".." {
+        if !resolved.isEmpty { resolved.removeLast() }
+        continue
+      }
+      let candidate = resolved + [part]
+      guard !pending.isEmpty, let target = node(at: "/" + candidate.joined(separator: "/"))?.symlinkTarget,
+        followed < 40
+      else {
+        resolved = candidate
+        continue
+      }
+      followed += 1
+      if target.hasPrefix("/") { resolved = [] }
+      pending = target.split(separator: "/").map(String.init) + pending
+    }
+    return "/" + resolved.joined(separator: "/")
   }
 
   private func add(_ path: String, _ file: Node, layer: Int) {

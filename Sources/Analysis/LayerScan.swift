@@ -13,6 +13,9 @@ struct LayerScan: Sendable {
     var path: String
     var size: Int64
     var kind: EntryKind
+    /// A symbolic link's target as the tar has it (`usr/lib`), for resolving package
+    /// lists that name files by a linked directory (`/lib/…` on merged-/usr systems).
+    var symlinkTarget: String? = nil
   }
 
   var entries: [Entry] = []
@@ -50,7 +53,8 @@ struct LayerScan: Sendable {
     switch tar.kind {
     case .file: return Entry(path: path, size: tar.size, kind: .file)
     case .directory: return Entry(path: path, size: 0, kind: .directory)
-    case .symlink, .hardlink, .other: return Entry(path: path, size: 0, kind: .link)
+    case .symlink: return Entry(path: path, size: 0, kind: .link, symlinkTarget: tar.linkName)
+    case .hardlink, .other: return Entry(path: path, size: 0, kind: .link)
     }
   }
 }

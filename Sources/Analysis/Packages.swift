@@ -67,6 +67,11 @@ enum PackageAttribution {
     var owners: [Owner] = []
     var ownerOf: [String: Int] = [:]
     func own(_ path: String, _ owner: Int) { if ownerOf[path] == nil { ownerOf[path] = owner } }
+    // dpkg and apk name files by the path the package shipped (`/bin/bash`), which on a
+    // merged-/usr system lies behind a directory link (`/usr/bin/bash`).
+    func ownShipped(_ path: String, _ owner: Int) {
+      own(tree.node(at: path) != nil ? path : tree.canonicalPath(path), owner)
+    }
 
     // Debian: status says what is installed, info/NAME[:ARCH].list which files.
     if let status = captured("/var/lib/dpkg/status") {
@@ -78,7 +83,7 @@ enum PackageAttribution {
         owners.append(
           Owner(ecosystem: "deb", name: package.name, version: package.version, location: nil, layer: list.layer))
         for line in String(decoding: list.bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
-          own(String(line), owners.count - 1)
+          ownShipped(String(line), owners.count - 1)
         }
       }
     }
@@ -101,7 +106,7 @@ enum PackageAttribution {
         }
         guard !name.isEmpty else { continue }
         owners.append(Owner(ecosystem: "apk", name: name, version: version, location: nil, layer: installed.layer))
-        for file in files { own(file, owners.count - 1) }
+        for file in files { ownShipped(file, owners.count - 1) }
       }
     }
     // Python: every dist-info's RECORD lists its files relative to site-packages.

@@ -39,4 +39,24 @@ import Testing
         + Int64("{\"name\": \"left-pad\", \"version\": \"1.3.0\"}".utf8.count))
     #expect(byName["none:/srv/app"]?.bytes == 10)
   }
+
+  /// On merged-/usr systems (Debian 12) dpkg lists `/lib/…` and `/bin/…` while the
+  /// files live under `/usr`, behind directory links: they still belong to the package.
+  @Test func followsDirectoryLinksOfMergedUsr() throws {
+    let layer = ImageBuilder.Layer([
+      .symlink("lib", to: "usr/lib"), .symlink("bin", to: "/usr/bin"),
+      .file("var/lib/dpkg/status", "Package: libc6\nStatus: install ok installed\nVersion: 2.36\n"),
+      .file("var/lib/dpkg/info/libc6.list", "/.\n/lib/x86_64-linux-gnu/libc.so.6\n/bin/ldd\n/lib/loop/x\n"),
+      .file("usr/lib/x86_64-linux-gnu/libc.so.6", size: 2000), .file("usr/bin/ldd", size: 50),
+      .symlink("usr/lib/loop", to: "../lib/loop"),
+    ])
+    let directory = try TemporaryDirectory()
+    try ImageBuilder([layer]).writeOCILayout(to: directory.url)
+    let m = try Measurer(.init(image: "x", commit: String(repeating: "a", count: 40)))
+      .measure(.ociLayout(directory: directory.url.path, tag: nil))
+    let libc = try #require(m.packages.first { $0.key == "deb:libc6" })
+    #expect(libc.bytes == 2050)
+    #expect(libc.files == 2)
+    #expect(!m.packages.contains { $0.ecosystem == "none" && $0.name.hasPrefix("/usr") && $0.bytes > 0 })
+  }
 }
