@@ -62,6 +62,21 @@ for src in "docker-archive:$F/api-before.docker.tar" "oci:$F/api-before.oci" "oc
 done
 /usr/bin/time -f "  %M KB  peer: dive --ci" dive --ci --source docker-archive "$F/api-before.docker.tar" 2>&1 >/dev/null | tail -1
 
+section "packages and findings: what they add to a full per-path measure of \"before\" (target <= 30%)"
+cd "$REPO"
+hyperfine -N -w 1 -r 7 --export-json "$TMP/packages.json" \
+  -n "measure oci --no-packages" "$SB measure oci:$F/api-before.oci --image api --store $STORE --no-packages" \
+  -n "measure oci (packages, categories, ELF)" "$SB measure oci:$F/api-before.oci --image api --store $STORE" \
+  -n "explain (from the store)" "$SB explain --image api --store $STORE" 2>&1 | grep -E "^Benchmark|Time \(mean"
+cd - >/dev/null
+python3 - "$TMP/packages.json" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+a = r["measure oci --no-packages"]; b = r["measure oci (packages, categories, ELF)"]
+print(f"  medians: {a:.3f} s without, {b:.3f} s with: +{(b / a - 1) * 100:.0f}% for package attribution and findings")
+print(f"  explain from the store: {r['explain (from the store)'] * 1000:.1f} ms")
+PY
+
 # ---------------------------------------------------------------------------
 section "history: 200,000 commits (git fast-import, a merge every 20), 20,000 measurements"
 BIG="$TMP/history-200k"

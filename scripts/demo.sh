@@ -124,5 +124,10 @@ secret = "whsec_do-not-commit"
 TOML
 cat -n "$BAD"
 run sizebudget validate --config "$BAD"
+
+say "What fills the single-stage image, and what could go: explain, on the \"before\" image"
+show "sizebudget packages HEAD~1 --image api --limit 8"
+sizebudget packages HEAD~1 --image api --limit 8
+run sizebudget explain HEAD~1 --image api
 echo
 echo "The demo repository stays in $DEMO (its store: .git/sizebudget.sqlite)."

@@ -69,8 +69,20 @@ enum PackageAttribution {
     func own(_ path: String, _ owner: Int) { if ownerOf[path] == nil { ownerOf[path] = owner } }
     // dpkg and apk name files by the path the package shipped (`/bin/bash`), which on a
     // merged-/usr system lies behind a directory link (`/usr/bin/bash`).
+    // Directories are resolved once each (a package list names thousands of files in
+    // a few dozen directories).
+    var canonicalDirectory: [String: String] = [:]
     func ownShipped(_ path: String, _ owner: Int) {
-      own(tree.node(at: path) != nil ? path : tree.canonicalPath(path), owner)
+      guard tree.node(at: path) == nil else { return own(path, owner) }
+      let parent = FilesystemTree.parent(of: path)
+      let directory =
+        canonicalDirectory[parent]
+        ?? {
+          let resolved = tree.canonicalPath(parent + "/.")
+          canonicalDirectory[parent] = resolved
+          return resolved
+        }()
+      own((directory == "/" ? "" : directory) + "/" + FilesystemTree.base(of: path), owner)
     }
 
     // Debian: status says what is installed, info/NAME[:ARCH].list which files.

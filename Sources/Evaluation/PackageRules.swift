@@ -17,7 +17,7 @@ public struct PackageRules: BudgetRule {
     let installed = context.measurement.packages.filter { $0.ecosystem != "none" }
     var results: [RuleResult] = []
     for cap in budget.packages {
-      let matches = installed.filter { $0.name == cap.name }
+      let matches = installed.filter { Self.names($0, cap.name) }
       let bytes = matches.reduce(0) { $0 + $1.bytes }
       let over = bytes > cap.limit.value.bytes
       results.append(
@@ -31,7 +31,7 @@ public struct PackageRules: BudgetRule {
           details: matches.map { "\($0.ecosystem) \($0.name) \($0.version ?? "") \($0.location ?? "")" }))
     }
     for forbidden in budget.forbidPackages {
-      let matches = installed.filter { $0.name == forbidden.value }
+      let matches = installed.filter { Self.names($0, forbidden.value) }
       results.append(
         matches.isEmpty
           ? RuleResult(
@@ -48,6 +48,21 @@ public struct PackageRules: BudgetRule {
             }))
     }
     return results
+  }
+
+  /// Whether `spec` names the package: `pytest` in any ecosystem, `python:pytest` in
+  /// one. Python names compare as PyPI does (`Typing_Extensions` is `typing-extensions`).
+  static func names(_ package: PackageSize, _ spec: String) -> Bool {
+    var name = Substring(spec)
+    if let colon = spec.firstIndex(of: ":"), ["deb", "apk", "python", "npm"].contains(spec[..<colon]) {
+      guard spec[..<colon] == package.ecosystem else { return false }
+      name = spec[spec.index(after: colon)...]
+    }
+    guard package.ecosystem == "python" else { return package.name == name }
+    func normalized<S: StringProtocol>(_ s: S) -> String {
+      String(s.lowercased().map { $0 == "_" || $0 == "." ? "-" : $0 })
+    }
+    return normalized(package.name) == normalized(name)
   }
 }
 

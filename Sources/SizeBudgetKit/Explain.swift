@@ -19,7 +19,7 @@ public enum Explain {
   }
 
   public static func packages(
-    revision: String?, image: String, all: Bool, json: Bool, store: String?, terminal: TerminalStyle
+    revision: String?, image: String, limit: Int?, json: Bool, store: String?, terminal: TerminalStyle
   )
     throws(CommandError) -> String
   {
@@ -33,7 +33,7 @@ public enum Explain {
       }
       return encodeJSON(Document(image: image, commit: measurement.commit, packages: measurement.packages))
     }
-    return ExplainReport.packages(measurement, limit: all ? nil : 40, terminal: terminal)
+    return ExplainReport.packages(measurement, limit: limit, terminal: terminal)
   }
 
   static func load(revision: String?, image: String, store: String?) throws(CommandError) -> ImageMeasurement {

@@ -41,7 +41,10 @@ struct PackagesCommand: ParsableCommand {
   @Option(help: "The image.")
   var image: String
 
-  @Flag(help: "List every package, not the 40 largest.")
+  @Option(help: "How many packages to list, largest first.")
+  var limit = 40
+
+  @Flag(help: "List every package (overrides --limit).")
   var all = false
 
   @Option(help: "Output: text or json.")
@@ -53,6 +56,7 @@ struct PackagesCommand: ParsableCommand {
   func run() throws {
     print(
       try Explain.packages(
-        revision: revision, image: image, all: all, json: format == .json, store: store, terminal: .forDescriptor(1)))
+        revision: revision, image: image, limit: all ? nil : max(1, limit), json: format == .json, store: store,
+        terminal: .forDescriptor(1)))
   }
 }

@@ -105,6 +105,38 @@ import Testing
     #expect(result.broken.first { $0.rule == "forbid" }?.details == ["/root/.cache/pip/x 5 B (layer 1)", "and 1 more"])
   }
 
+  @Test func packageCapsAndForbiddenPackages() throws {
+    var m = Self.measurement(100)
+    m.packages = [
+      PackageSize(
+        ecosystem: "python", name: "typing-extensions", version: "4.1", location: "/v", bytes: 500, files: 2, layer: 1),
+      PackageSize(ecosystem: "deb", name: "gcc-12", version: "12.2", location: nil, bytes: 9000, files: 3, layer: 2),
+      PackageSize(ecosystem: "npm", name: "pytest", version: "0.0.1", location: "/n", bytes: 10, files: 1, layer: 3),
+      PackageSize(
+        ecosystem: "none", name: "/usr/lib", version: nil, location: "/usr/lib", bytes: 99999, files: 1, layer: 3),
+    ]
+    let result = try evaluate(
+      """
+      [image.api]
+      max = "1 GB"
+      forbid_packages = ["python:pytest", "gcc-12", "/usr/lib"]
+
+      [image.api.packages]
+      Typing_Extensions = "400 B"
+      "deb:gcc-12" = "10 kB"
+      """, m)
+    let byRule = Dictionary(grouping: result.results, by: { "\($0.rule) \($0.subject ?? "")" })
+    // A Python name compares as PyPI does; a qualified name looks in one ecosystem only.
+    #expect(byRule["package Typing_Extensions"]?.first?.status == .fail)
+    #expect(byRule["package Typing_Extensions"]?.first?.actual == 500)
+    #expect(byRule["package deb:gcc-12"]?.first?.status == .pass)
+    #expect(byRule["forbid_packages python:pytest"]?.first?.status == .pass, "the npm pytest is not PyPI's")
+    #expect(byRule["forbid_packages gcc-12"]?.first?.status == .fail)
+    #expect(byRule["forbid_packages gcc-12"]?.first?.budgetLine == 3)
+    #expect(byRule["forbid_packages /usr/lib"]?.first?.status == .pass, "files of no package are not a package")
+    #expect(result.status == .fail)
+  }
+
   @Test func diffNamesWhereTheBytesWent() {
     let old = Self.measurement(
       100, layers: [10, 20], paths: ["/": 100, "/usr": 60, "/usr/lib": 50, "/usr/lib/a": 50, "/srv": 40])
