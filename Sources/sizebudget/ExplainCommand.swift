@@ -21,7 +21,7 @@ struct ExplainCommand: ParsableCommand {
 
   func validate() throws {
     guard ["text", "markdown", "json"].contains(format) else {
-      throw ValidationError("--format must be text, markdown or json")
+      throw ValidationError("--format must be text, markdown or json, not \"\(format)\"")
     }
   }
 

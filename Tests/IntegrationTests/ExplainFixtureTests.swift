@@ -258,3 +258,39 @@ import Testing
     #expect(error < 0.05, "reported \(finding.saving), strip saves \(realSaving)")
   }
 }
+
+/// What `explain` and `packages` say when they cannot answer.
+@Suite struct ExplainBadInputTests {
+  @Test func missingMeasurementsAndBadFormatsAreClearErrors() throws {
+    let fixture = try GateFixture(budgets: "[image.api]\nmax = \"1 GB\"\n")
+    let missing = try fixture.run(["explain", "--image", "api"])
+    #expect(missing.status == 3)
+    #expect(missing.stderr.contains("api has no measurement at HEAD"))
+    #expect(missing.stderr.contains("sizebudget measure SOURCE --image api"))
+    let packages = try fixture.run(["packages", "HEAD", "--image", "web"])
+    #expect(packages.status == 3)
+    #expect(packages.stderr.contains("--commit"), "a revision given is carried into the hint: \(packages.stderr)")
+
+    try fixture.measure(bytes: 50_000)
+    let format = try fixture.run(["explain", "--image", "api", "--format", "xml"])
+    #expect(format.status == 2)
+    #expect(format.stderr.contains("xml"))
+    let revision = try fixture.run(["explain", "no-such-branch", "--image", "api"])
+    #expect(revision.status == 2)
+    #expect(revision.stderr.contains("no-such-branch"))
+  }
+
+  @Test func aSmallCleanImageHasNothingToRemove() throws {
+    let fixture = try GateFixture(budgets: "[image.api]\nmax = \"1 GB\"\n")
+    try fixture.measure(bytes: 50_000, files: [.file("app/main.py", "print('hi')\n")])
+    let text = try fixture.run(["explain", "--image", "api"])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("Nothing removable found"))
+    let markdown = try fixture.run(["explain", "--image", "api", "--format", "markdown"])
+    #expect(markdown.stdout.contains("<!-- sizebudget:explain:api -->"))
+    #expect(markdown.stdout.contains("nothing removable found"))
+    let listed = try fixture.run(["packages", "--image", "api"])
+    #expect(listed.status == 0)
+    #expect(listed.stdout.contains("/app"))
+  }
+}
