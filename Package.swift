@@ -41,6 +41,8 @@ let package = Package(
     .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets"]),
     // SQLite, migrations, one transaction per measurement.
     .target(name: "Store", dependencies: ["Analysis", "CSQLite"]),
+    // Measurements shared through git notes: the note format, merge, sync with retries.
+    .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.
     .target(name: "Evaluation", dependencies: ["Budgets", "Analysis"]),
     // HTTP(S) and SMTP through libcurl: certificate checks on, bounded time.
@@ -54,7 +56,7 @@ let package = Package(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery",
+        "Delivery", "Sharing",
       ]),
     .executableTarget(
       name: "sizebudget",

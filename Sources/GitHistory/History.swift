@@ -193,6 +193,14 @@ extension Repository {
     return git_remote_url(remote).map { String(cString: $0) }
   }
 
+  /// The names of the clone's remotes.
+  public func remoteNames() -> [String] {
+    var list = git_strarray()
+    guard git_remote_list(&list, handle) == 0 else { return [] }
+    defer { git_strarray_dispose(&list) }
+    return (0..<list.count).compactMap { list.strings[$0].map { String(cString: $0) } }
+  }
+
   /// Whether the object database has this commit (a force-pushed remote value may not be).
   public func contains(_ id: ObjectID) -> Bool {
     guard let commit = try? lookup(id) else { return false }

@@ -19,13 +19,17 @@ public enum Check {
     public var format: Format = .text
     public var config: String?
     public var store: String?
+    /// First share measurements through git notes (fetch the team's, push ours).
+    public var sync = false
+    public var remote: String?
 
     public init() {}
   }
 
-  /// The report to print, the exit status, and what the webhook did (for standard error).
+  /// The report to print, the exit status, and what sync and the webhook did (for standard error).
   public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> (String, Int32, String) {
     let context = try Context(config: request.config, store: request.store)
+    let shared = request.sync ? try Sync.share(context.repository, context.store, remote: request.remote) : nil
     let commit = try context.workspace.resolveCommit(request.commit, in: context.repository)
     let report = try evaluate(
       commit: commit, images: try selectImages(context.budgets, request.images), context, revision: request.commit)
@@ -46,7 +50,7 @@ public enum Check {
         report, notifier: notifier, repository: Notifications.repositoryName(context.repository))
       webhook = Notifications.deliver(events, notifier: notifier, store: context.store)
     }
-    return (output, report.exitCode, webhook)
+    return (output, report.exitCode, [shared, webhook.isEmpty ? nil : webhook].compactMap { $0 }.joined(separator: "\n"))
   }
 
   /// What every evaluation needs, opened once (the pre-push hook evaluates several commits).

@@ -24,6 +24,9 @@ public enum Measure {
     public var insecureRegistry = false
     /// Attribute packages and find removable files (default on).
     public var packages = true
+    /// Share through git notes after measuring: the remote (nil: the default one).
+    public var sync = false
+    public var remote: String?
 
     public init(image: String) { self.image = image }
   }
@@ -94,6 +97,20 @@ public enum Measure {
     } catch {
       throw .usage(error.message)
     }
+    var notices: [String] = []
+    if let warning = Sync.record(
+      measurement, commit: commitRecord, keepPaths: Set(options.extraPaths), repository: repository, store: store)
+    {
+      notices.append(warning)
+    }
+    if request.sync {
+      guard let repository else {
+        throw .usage("--sync needs a git repository: run sizebudget measure in a clone")
+      }
+      notices.append(try Sync.share(repository, store, remote: request.remote))
+    }
+    // Standard error: stdout may be JSON for a pipe.
+    for notice in notices { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
     let replaced: String? = if case .replaced(let at) = outcome { at } else { nil }
     let shownStore = Workspace.displayPath(storePath)
     return request.json

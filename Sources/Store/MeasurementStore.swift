@@ -34,25 +34,35 @@ public final class MeasurementStore {
   /// Saves a measurement, with its commit's metadata when known, in one transaction.
   @discardableResult
   public func save(_ measurement: ImageMeasurement, commit: CommitRecord? = nil) throws(StoreError) -> SaveOutcome {
-    try database.writeTransaction { () throws(StoreError) -> SaveOutcome in
-      if let commit { try upsert(commit) }
-      var previous: String? = nil
-      try database.prepare("SELECT measured_at FROM measurements WHERE image = ? AND commit_oid = ?")
-        .query([.text(measurement.image), .text(measurement.commit)]) { row in previous = row.string(0) }
-      if previous != nil {
-        try database.prepare("DELETE FROM measurements WHERE image = ? AND commit_oid = ?")
-          .run([.text(measurement.image), .text(measurement.commit)])
-      }
-      let id = try insertMeasurement(measurement)
-      try insertLayers(measurement.layers, id)
-      FaultInjection.pauseIfAsked("mid-write")
-      try insertPaths(measurement.paths, id)
-      try insertWasted(measurement.wasted, id)
-      try insertPatterns(measurement, id)
-      try insertPackages(measurement.packages, id)
-      try insertCategories(measurement.categories, id)
-      return previous.map { .replaced(previousMeasuredAt: $0) } ?? .inserted
+    try database.writeTransaction { () throws(StoreError) -> SaveOutcome in try write(measurement, commit: commit) }
+  }
+
+  /// The measured time of the stored measurement of (image, commit), if any.
+  public func measuredAt(image: String, commit: String) throws(StoreError) -> String? {
+    var found: String? = nil
+    try database.prepare("SELECT measured_at FROM measurements WHERE image = ? AND commit_oid = ?")
+      .query([.text(image), .text(commit)]) { row in found = row.string(0) }
+    return found
+  }
+
+  /// Writes a measurement, replacing any of the same (commit, image); the caller
+  /// holds the transaction.
+  func write(_ measurement: ImageMeasurement, commit: CommitRecord?) throws(StoreError) -> SaveOutcome {
+    if let commit { try upsert(commit) }
+    let previous = try measuredAt(image: measurement.image, commit: measurement.commit)
+    if previous != nil {
+      try database.prepare("DELETE FROM measurements WHERE image = ? AND commit_oid = ?")
+        .run([.text(measurement.image), .text(measurement.commit)])
     }
+    let id = try insertMeasurement(measurement)
+    try insertLayers(measurement.layers, id)
+    FaultInjection.pauseIfAsked("mid-write")
+    try insertPaths(measurement.paths, id)
+    try insertWasted(measurement.wasted, id)
+    try insertPatterns(measurement, id)
+    try insertPackages(measurement.packages, id)
+    try insertCategories(measurement.categories, id)
+    return previous.map { .replaced(previousMeasuredAt: $0) } ?? .inserted
   }
 
   private func insertMeasurement(_ m: ImageMeasurement) throws(StoreError) -> Int64 {

@@ -126,6 +126,22 @@ enum Migrations {
       PRIMARY KEY (measurement_id, name)
     ) WITHOUT ROWID;
     """,
+    // 5: what this store knows of the shared notes (refs/notes/sizebudget): the note
+    // blob last imported per commit, so sync reads only notes that changed, and the
+    // measurement time of each (commit, image) the notes hold, so sync exports only
+    // what the notes lack or hold older.
+    """
+    CREATE TABLE note_blobs (
+      commit_oid TEXT PRIMARY KEY,
+      blob_oid TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE note_images (
+      commit_oid TEXT NOT NULL,
+      image TEXT NOT NULL,
+      measured_at TEXT NOT NULL,
+      PRIMARY KEY (commit_oid, image)
+    ) WITHOUT ROWID;
+    """,
   ]
 
   /// Brings the schema up to date. `PRAGMA user_version` mirrors the newest step, so

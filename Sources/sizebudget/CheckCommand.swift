@@ -28,10 +28,18 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
   var store: String?
 
+  @Flag(help: "First share measurements through git notes (sizebudget sync): judge against the team's.")
+  var sync = false
+
+  @Option(help: "The remote for --sync (default: origin).")
+  var remote: String?
+
   @OptionGroup var options: ConfigOptions
 
   func run() throws {
     var request = Check.Request()
+    request.sync = sync
+    request.remote = remote
     request.commit = commit
     request.images = images
     request.format = format

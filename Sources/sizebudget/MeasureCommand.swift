@@ -50,6 +50,12 @@ struct MeasureCommand: ParsableCommand {
   @Flag(help: ArgumentHelp("Skip package attribution and the explain findings (to time them).", visibility: .hidden))
   var noPackages = false
 
+  @Flag(help: "Then share measurements through git notes: fetch, merge, push (sizebudget sync).")
+  var sync = false
+
+  @Option(help: "The remote for --sync (default: origin).")
+  var remote: String?
+
   @OptionGroup var options: ConfigOptions
 
   enum OutputFormat: String, ExpressibleByArgument { case text, json }
@@ -68,6 +74,8 @@ struct MeasureCommand: ParsableCommand {
     request.paths = paths
     request.insecureRegistry = insecureRegistry
     request.packages = !noPackages
+    request.sync = sync
+    request.remote = remote
     print(try Measure.run(request, terminal: .forDescriptor(1), progress: ProgressLine.forStandardError()))
   }
 }

@@ -1,0 +1,197 @@
+import Analysis
+import Foundation
+import Store
+
+/// The note sizebudget keeps on a measured commit under `refs/notes/sizebudget`: the
+/// commit's measurements, one per image, as versioned JSON. Notes are the shared
+/// record; each clone's SQLite store is a fast local index of them.
+///
+/// A note is compact: the measurement of `docs/json-schema.md` with its long lists
+/// trimmed (see `trimmed`), encoded with sorted keys so that the same content is
+/// always the same blob, whichever machine wrote it.
+public struct NoteDocument: Codable, Equatable, Sendable {
+  public static let currentSchema = "sizebudget.note/v1"
+
+  public var schema: String
+  /// The commit's subject, author and `Size-Budget:` reasons, for clones that do not
+  /// have the commit (yet).
+  public var commit: CommitMetadata?
+  public var images: [String: ImageMeasurement]
+
+  public struct CommitMetadata: Codable, Equatable, Sendable {
+    public var subject: String
+    public var authorName: String
+    public var authorEmail: String
+    public var time: Int64
+    public var sizeBudgetReasons: [String]
+  }
+
+  public init(commit: CommitRecord?, images: [String: ImageMeasurement]) {
+    schema = Self.currentSchema
+    self.commit = commit.map {
+      CommitMetadata(
+        subject: $0.subject, authorName: $0.authorName, authorEmail: $0.authorEmail, time: $0.time,
+        sizeBudgetReasons: $0.sizeBudgetReasons)
+    }
+    self.images = images
+  }
+
+  public func commitRecord(oid: String) -> CommitRecord? {
+    commit.map {
+      CommitRecord(
+        oid: oid, subject: $0.subject, authorName: $0.authorName, authorEmail: $0.authorEmail, time: $0.time,
+        sizeBudgetReasons: $0.sizeBudgetReasons)
+    }
+  }
+
+  // MARK: Limits
+
+  /// What a note keeps of a measurement, so that a history of many thousand measured
+  /// commits stays a notes ref every CI runner can fetch (a note of the 406 MB
+  /// "before" image is about 50 kB of JSON, 10 kB compressed; packs delta notes of
+  /// similar images against each other):
+  /// * paths: every path of depth 1 to 3, the paths `keepPaths` names (the budget's
+  ///   `[image.X.paths]`), and the largest others, 300 in all at most;
+  /// * packages: all of them (forbid_packages and caps need the small ones too), at
+  ///   most 5,000;
+  /// * wasted files: the 10 largest; examples of forbidden files and categories: 5.
+  /// Everything else (totals, layers, forbidden and required results) is whole.
+  public static let pathLimit = 300
+  public static let packageLimit = 5000
+  public static let wastedLimit = 10
+  public static let exampleLimit = 5
+
+  public static func trimmed(_ measurement: ImageMeasurement, keepPaths: Set<String> = []) -> ImageMeasurement {
+    var m = measurement
+    if m.paths.count > pathLimit {
+      let depth = { (path: String) in path.split(separator: "/").count }
+      let (kept, rest) = m.paths.reduce(into: ([PathSize](), [PathSize]())) { split, path in
+        if depth(path.path) <= 3 || keepPaths.contains(path.path) { split.0.append(path) } else { split.1.append(path) }
+      }
+      let room = max(0, pathLimit - kept.count)
+      m.paths = (kept + rest.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(room)).sorted {
+        $0.path < $1.path
+      }
+    }
+    m.packages = Array(m.packages.prefix(packageLimit))
+    m.wasted = Array(m.wasted.prefix(wastedLimit))
+    m.forbidden = m.forbidden.map {
+      var match = $0
+      match.examples = Array(match.examples.prefix(exampleLimit))
+      return match
+    }
+    m.categories = m.categories.map {
+      var match = $0
+      match.examples = Array(match.examples.prefix(exampleLimit))
+      return match
+    }
+    return m
+  }
+
+  // MARK: Merging
+
+  /// The union of two notes of one commit. Where both hold an image, the newer
+  /// measurement wins; measured in the same second, the one whose JSON sorts last,
+  /// so every machine that merges the same two notes gets the same note.
+  public static func merge(_ a: NoteDocument, _ b: NoteDocument) -> NoteDocument {
+    var merged = a
+    merged.schema = currentSchema
+    merged.commit = a.commit ?? b.commit
+    for (image, theirs) in b.images {
+      guard let ours = a.images[image] else {
+        merged.images[image] = theirs
+        continue
+      }
+      merged.images[image] = prefers(theirs, over: ours) ? theirs : ours
+    }
+    return merged
+  }
+
+  /// Whether `candidate` should replace `current` (same commit and image): the newer
+  /// wins; in the same second, the one with the greater identity (host, source,
+  /// digests, sizes), then the one whose JSON sorts last.
+  public static func prefers(_ candidate: ImageMeasurement, over current: ImageMeasurement) -> Bool {
+    if candidate.measuredAt != current.measuredAt { return candidate.measuredAt > current.measuredAt }
+    if identity(candidate) != identity(current) {
+      return identity(current).lexicographicallyPrecedes(identity(candidate))
+    }
+    return encodeMeasurement(current).lexicographicallyPrecedes(encodeMeasurement(candidate))
+  }
+
+  /// Whether a note's measurement should replace the store's: as `prefers`, except that
+  /// the same measurement (a store keeps it whole, a note trimmed) is left alone.
+  public static func replaces(_ note: ImageMeasurement, stored: ImageMeasurement) -> Bool {
+    if note.measuredAt != stored.measuredAt { return note.measuredAt > stored.measuredAt }
+    return identity(stored).lexicographicallyPrecedes(identity(note))
+  }
+
+  /// What tells two measurements apart, trimming aside.
+  static func identity(_ m: ImageMeasurement) -> [String] {
+    [
+      m.host, m.source, m.manifestDigest ?? "", m.configDigest ?? "", String(m.compressedBytes),
+      String(m.uncompressedBytes), m.platform, m.toolVersion,
+    ]
+  }
+
+  // MARK: Encoding
+
+  public func encoded() -> [UInt8] { Array(try! Self.encoder.encode(self)) }
+
+  /// Reads a note; a note from a newer sizebudget (another schema) or one that is not
+  /// ours is an error naming the commit.
+  public static func decode(_ bytes: [UInt8], commit: String) throws(SharingError) -> NoteDocument {
+    let document: NoteDocument
+    do {
+      document = try decoder.decode(NoteDocument.self, from: Data(bytes))
+    } catch {
+      throw SharingError(
+        "the note of commit \(commit.prefix(12)) in refs/notes/sizebudget is not a sizebudget note (\(error)): "
+          + "remove it with git notes --ref sizebudget remove \(commit.prefix(12))")
+    }
+    guard document.schema == currentSchema else {
+      throw SharingError(
+        "the note of commit \(commit.prefix(12)) has schema \(document.schema); this sizebudget reads "
+          + "\(currentSchema): upgrade sizebudget")
+    }
+    return document
+  }
+
+  static func encodeMeasurement(_ m: ImageMeasurement) -> [UInt8] { Array(try! encoder.encode(m)) }
+
+  private static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return encoder
+  }()
+
+  /// snake_case back to the Swift names; `diff_id` is `diffID`.
+  private static let decoder: JSONDecoder = {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .custom { path in
+      let key = path.last!.stringValue
+      var parts = key.split(separator: "_").map(String.init)
+      guard parts.count > 1 else { return AnyKey(key) }
+      for index in 1..<parts.count {
+        parts[index] = parts[index] == "id" ? "ID" : parts[index].prefix(1).uppercased() + parts[index].dropFirst()
+      }
+      return AnyKey(parts.joined())
+    }
+    return decoder
+  }()
+
+  private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+}
+
+/// A sharing problem, in words a user can act on.
+public struct SharingError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

@@ -1,0 +1,303 @@
+import Analysis
+import Foundation
+import GitHistory
+import Store
+
+/// Measurements shared through git notes: every measurement is written to the note
+/// of its commit under `refs/notes/sizebudget`; `sync` fetches the remote's notes,
+/// merges them with the local ones (union per commit and image; the newer
+/// measurement wins), imports what is new into the store, exports what the notes
+/// lack, and pushes, retrying after a fresh fetch when another runner pushed first.
+public final class NotesSync {
+  public static let ref = "refs/notes/sizebudget"
+
+  let repository: Repository
+  let store: MeasurementStore
+  let transport: GitTransport
+
+  public init(repository: Repository, store: MeasurementStore) {
+    self.repository = repository
+    self.store = store
+    transport = GitTransport(gitDirectory: repository.gitDirectory)
+  }
+
+  /// What a sync did, for the command's report.
+  public struct Report: Sendable, Equatable {
+    public var remote: String?
+    /// Whether the remote had notes.
+    public var fetched = false
+    public var imported = 0
+    public var exported = 0
+    public var pushed = false
+    public var attempts = 0
+    public var notes = 0
+    /// Notes that could not be read (not ours, or from a newer sizebudget): skipped.
+    public var warnings: [String] = []
+  }
+
+  public struct Options: Sendable {
+    public var remote: String?
+    public var push = true
+    /// Push attempts before giving up, each after a fresh fetch and merge.
+    public var attempts = 12
+    /// The first wait after a rejected push; it doubles each time (with jitter), up to 2 s.
+    public var initialBackoff = 0.05
+
+    public init(remote: String?) { self.remote = remote }
+  }
+
+  // MARK: Recording one measurement
+
+  /// Writes a measurement into its commit's note (merged with the images already
+  /// there), locally; `sync` shares it.
+  public func record(_ measurement: ImageMeasurement, commit: CommitRecord?, keepPaths: Set<String>)
+    throws(SharingError)
+  {
+    guard let annotated = ObjectID(hex: measurement.commit) else { return }
+    var document = NoteDocument(commit: commit, images: [:])
+    try updateLocalRef { tip throws(SharingError) -> ObjectID? in
+      document = existingNote(annotated, in: tip) ?? NoteDocument(commit: commit, images: [:])
+      if document.commit == nil { document.commit = NoteDocument(commit: commit, images: [:]).commit }
+      document.images[measurement.image] = NoteDocument.trimmed(measurement, keepPaths: keepPaths)
+      let content = document.encoded()
+      return try git { () throws(GitError) in
+        try repository.commitNote(content, for: annotated, parent: tip, message: "sizebudget: \(measurement.image)")
+      }
+    }
+    try markShared([(measurement.commit, document)])
+  }
+
+  // MARK: Sync
+
+  public func sync(_ options: Options) throws(SharingError) -> Report {
+    var report = Report(remote: options.remote)
+    var backoff = options.initialBackoff
+    while true {
+      report.attempts += 1
+      if let remote = options.remote {
+        report.fetched = try transport.fetch(remote: remote, ref: Self.ref)
+        if report.fetched { try mergeRemote(GitTransport.trackingRef(remote), into: &report) }
+      }
+      report.imported += try importChangedNotes(into: &report)
+      report.exported += try exportUnshared()
+      report.notes =
+        try repository.referenceTarget(Self.ref).map { tip throws(SharingError) in
+          try git { () throws(GitError) in try repository.notes(atCommit: tip).count }
+        } ?? 0
+      guard options.push, let remote = options.remote, let local = repository.referenceTarget(Self.ref) else {
+        return report
+      }
+      if report.fetched, repository.referenceTarget(GitTransport.trackingRef(remote)) == local { return report }
+      if try transport.push(remote: remote, ref: Self.ref) == .pushed {
+        report.pushed = true
+        return report
+      }
+      guard report.attempts < options.attempts else {
+        throw SharingError(
+          "the notes push to \(remote) was rejected \(report.attempts) times (other runners kept pushing first); "
+            + "the measurements are safe in this clone: run sizebudget sync again")
+      }
+      Thread.sleep(forTimeInterval: backoff * Double.random(in: 0.5...1.5))
+      backoff = min(backoff * 2, 2)
+    }
+  }
+
+  /// Empties the store and fills it again from the notes (after exporting anything
+  /// only the store held, so nothing is lost).
+  public func rebuild(_ options: Options) throws(SharingError) -> Report {
+    var report = try sync(options)
+    try storeCall { () throws(StoreError) in try store.removeAllMeasurements() }
+    report.imported = try importChangedNotes(into: &report)
+    return report
+  }
+
+  // MARK: Merging
+
+  /// Makes the local notes ref the union of itself and `tracking`.
+  func mergeRemote(_ tracking: String, into report: inout Report) throws(SharingError) {
+    guard let theirs = repository.referenceTarget(tracking) else { return }
+    var warnings: [String] = []
+    try updateLocalRef { ours throws(SharingError) -> ObjectID? in
+      guard let ours else { return theirs }
+      if repository.isAncestor(theirs, of: ours) { return nil }
+      if repository.isAncestor(ours, of: theirs) { return theirs }
+      return try mergedCommit(ours, theirs, warnings: &warnings)
+    }
+    report.warnings += warnings
+  }
+
+  private func mergedCommit(_ ours: ObjectID, _ theirs: ObjectID, warnings: inout [String]) throws(SharingError)
+    -> ObjectID
+  {
+    var merged = try git { () throws(GitError) in try repository.notes(atCommit: ours) }
+    let theirNotes = try git { () throws(GitError) in try repository.notes(atCommit: theirs) }
+    for (commit, theirBlob) in theirNotes {
+      guard let ourBlob = merged[commit] else {
+        merged[commit] = theirBlob
+        continue
+      }
+      if ourBlob == theirBlob { continue }
+      let our = readNote(commit, ourBlob, warnings: &warnings)
+      let their = readNote(commit, theirBlob, warnings: &warnings)
+      switch (our, their) {
+      case (let our?, let their?):
+        let document = NoteDocument.merge(our, their)
+        merged[commit] = try git { () throws(GitError) in try repository.writeBlob(document.encoded()) }
+      case (nil, _?): merged[commit] = theirBlob
+      default: break  // ours is kept: readable, or both unreadable
+      }
+    }
+    return try git { () throws(GitError) in
+      try repository.commitNotes(merged, parents: [ours, theirs], message: "sizebudget sync: merge")
+    }
+  }
+
+  // MARK: Import and export
+
+  /// Imports the notes whose blob changed since the store last saw them, in batches
+  /// (one transaction each).
+  func importChangedNotes(into report: inout Report) throws(SharingError) -> Int {
+    guard let tip = repository.referenceTarget(Self.ref) else { return 0 }
+    let entries = try git { () throws(GitError) in try repository.notes(atCommit: tip) }
+    let known = try storeCall { () throws(StoreError) in try store.sharedNoteBlobs() }
+    let changed = entries.filter { known[$0.key.hex] != $0.value.hex }.sorted { $0.key < $1.key }
+    var imported = 0
+    var batch: [MeasurementStore.SharedNote] = []
+    func flush() throws(SharingError) {
+      guard !batch.isEmpty else { return }
+      let notes = batch
+      imported += try storeCall { () throws(StoreError) in
+        try store.importNotes(notes, prefers: { NoteDocument.replaces($0, stored: $1) })
+      }
+      batch.removeAll(keepingCapacity: true)
+    }
+    for (commit, blob) in changed {
+      guard let document = readNote(commit, blob, warnings: &report.warnings) else { continue }
+      let measurements = document.images.map { image, measurement in
+        var m = measurement
+        m.image = image
+        m.commit = commit.hex
+        return m
+      }
+      batch.append(
+        .init(
+          commit: commit.hex, blob: blob.hex, commitRecord: document.commitRecord(oid: commit.hex),
+          measurements: measurements.sorted { $0.image < $1.image }))
+      if batch.count == 500 { try flush() }
+    }
+    try flush()
+    return imported
+  }
+
+  /// Writes into the notes the store's measurements that the notes lack or hold older.
+  /// A few are added note by note; many (a first sync of an old store) in one new tree.
+  func exportUnshared() throws(SharingError) -> Int {
+    let pending = try storeCall { () throws(StoreError) in try store.unsharedMeasurements() }
+    guard !pending.isEmpty else { return 0 }
+    var byCommit: [String: [String]] = [:]
+    for (commit, image) in pending { byCommit[commit, default: []].append(image) }
+    let noteByNote = byCommit.count <= 50
+    var written: [(commit: String, document: NoteDocument)] = []
+    try updateLocalRef { tip throws(SharingError) -> ObjectID? in
+      written = []
+      var head = tip
+      var entries: [ObjectID: ObjectID] = [:]
+      if !noteByNote, let tip { entries = try git { () throws(GitError) in try repository.notes(atCommit: tip) } }
+      for (commit, images) in byCommit.sorted(by: { $0.key < $1.key }) {
+        guard let annotated = ObjectID(hex: commit) else { continue }
+        var document = try exportedNote(annotated, images: images, existing: existingNote(annotated, in: head))
+        if document.commit == nil {
+          let record = try storeCall { () throws(StoreError) in try store.commits([commit])[commit] }
+          document.commit = NoteDocument(commit: record, images: [:]).commit
+        }
+        let content = document.encoded()
+        if noteByNote {
+          head = try git { () throws(GitError) in
+            try repository.commitNote(content, for: annotated, parent: head, message: "sizebudget: export")
+          }
+        } else {
+          entries[annotated] = try git { () throws(GitError) in try repository.writeBlob(content) }
+        }
+        written.append((commit, document))
+      }
+      if noteByNote { return head }
+      return try git { () throws(GitError) in
+        try repository.commitNotes(
+          entries, parents: tip.map { [$0] } ?? [], message: "sizebudget: \(pending.count) measurements")
+      }
+    }
+    try markShared(written)
+    return pending.count
+  }
+
+  /// The note of a commit with the store's measurements of `images` put in, where
+  /// they are newer than what the note holds.
+  private func exportedNote(_ commit: ObjectID, images: [String], existing: NoteDocument?) throws(SharingError)
+    -> NoteDocument
+  {
+    var document = existing ?? NoteDocument(commit: nil, images: [:])
+    for image in images {
+      guard
+        let local = try storeCall({ () throws(StoreError) in try store.measurement(image: image, commit: commit.hex) })
+      else { continue }
+      let candidate = NoteDocument.trimmed(local)
+      if let current = document.images[image], !NoteDocument.prefers(candidate, over: current) { continue }
+      document.images[image] = candidate
+    }
+    return document
+  }
+
+  /// Tells the store which notes now hold which measurements.
+  private func markShared(_ written: [(commit: String, document: NoteDocument)]) throws(SharingError) {
+    guard let tip = repository.referenceTarget(Self.ref) else { return }
+    for (commit, document) in written {
+      guard let annotated = ObjectID(hex: commit), let blob = repository.noteBlob(atCommit: tip, for: annotated)
+      else { continue }
+      try storeCall { () throws(StoreError) in
+        try store.markShared(commit, blob: blob.hex, images: document.images.map { ($0.key, $0.value.measuredAt) })
+      }
+    }
+  }
+
+  // MARK: Helpers
+
+  /// Moves the local notes ref to what `change` makes of its current tip (nil: leave
+  /// it), again from the new tip whenever another process moved it in between.
+  private func updateLocalRef(_ change: (ObjectID?) throws(SharingError) -> ObjectID?) throws(SharingError) {
+    for _ in 0..<100 {
+      let tip = repository.referenceTarget(Self.ref)
+      guard let next = try change(tip), next != tip else { return }
+      let moved = try git { () throws(GitError) in
+        try repository.updateReference(Self.ref, to: next, expecting: tip, message: "sizebudget")
+      }
+      if moved { return }
+    }
+    throw SharingError("\(Self.ref) kept changing under this process (100 tries): run the command again")
+  }
+
+  private func existingNote(_ commit: ObjectID, in tip: ObjectID?) -> NoteDocument? {
+    guard let tip, let blob = repository.noteBlob(atCommit: tip, for: commit) else { return nil }
+    var ignored: [String] = []
+    return readNote(commit, blob, warnings: &ignored)
+  }
+
+  private func readNote(_ commit: ObjectID, _ blob: ObjectID, warnings: inout [String]) -> NoteDocument? {
+    do {
+      let bytes = try repository.blob(blob)
+      return try NoteDocument.decode(bytes, commit: commit.hex)
+    } catch let error as SharingError {
+      warnings.append(error.message)
+    } catch {
+      warnings.append("the note of commit \(commit.hex.prefix(12)) cannot be read: \(error)")
+    }
+    return nil
+  }
+
+  private func git<T>(_ body: () throws(GitError) -> T) throws(SharingError) -> T {
+    do { return try body() } catch { throw SharingError(error.message) }
+  }
+
+  private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(SharingError) -> T {
+    do { return try body() } catch { throw SharingError(error.message) }
+  }
+}

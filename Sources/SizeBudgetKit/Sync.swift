@@ -1,0 +1,103 @@
+import Analysis
+import Foundation
+import GitHistory
+import Sharing
+import Store
+
+/// `sizebudget sync`: share measurements with the team through git notes
+/// (`refs/notes/sizebudget`), and the note every `measure` writes.
+public enum Sync {
+  public struct Request: Sendable {
+    public var remote: String?
+    public var push = true
+    public var rebuild = false
+    public var store: String?
+    public var attempts = 12
+
+    public init() {}
+  }
+
+  public static func run(_ request: Request) throws(CommandError) -> String {
+    let workspace = Workspace.discover()
+    let repository = try workspace.openRepository()
+    let store = try Check.openStore(workspace, request.store)
+    let remote = try remoteName(request.remote, repository)
+    var options = NotesSync.Options(remote: remote)
+    options.push = request.push
+    options.attempts = max(1, request.attempts)
+    let sync = NotesSync(repository: repository, store: store)
+    do {
+      let report = request.rebuild ? try sync.rebuild(options) : try sync.sync(options)
+      return describe(report, rebuilt: request.rebuild)
+    } catch {
+      throw .usage(error.message)
+    }
+  }
+
+  /// For `measure --sync` and `check --sync`: one line saying what was shared.
+  static func share(_ repository: Repository, _ store: MeasurementStore, remote: String?) throws(CommandError)
+    -> String
+  {
+    let options = NotesSync.Options(remote: try remoteName(remote, repository))
+    do {
+      return describe(try NotesSync(repository: repository, store: store).sync(options), rebuilt: false)
+    } catch {
+      throw .usage(error.message)
+    }
+  }
+
+  /// Writes a new measurement into its commit's note; a failure is reported, not
+  /// fatal (the store has the measurement, and the next sync exports it).
+  static func record(
+    _ measurement: ImageMeasurement, commit: CommitRecord?, keepPaths: Set<String>, repository: Repository?,
+    store: MeasurementStore
+  ) -> String? {
+    guard let repository else { return nil }
+    do {
+      try NotesSync(repository: repository, store: store).record(measurement, commit: commit, keepPaths: keepPaths)
+      return nil
+    } catch {
+      return
+        "warning: the measurement is stored but not in refs/notes/sizebudget yet (\(error.message)); sizebudget sync will add it"
+    }
+  }
+
+  /// The remote to share with: the one named, else `origin`, else the only remote;
+  /// nil (local notes only) when the clone has none.
+  static func remoteName(_ requested: String?, _ repository: Repository) throws(CommandError) -> String? {
+    if let requested {
+      guard repository.remoteURL(requested) != nil || requested.contains("/") || requested.contains(":") else {
+        throw .usage(
+          "no remote \"\(requested)\" in this clone (git remote -v lists them); give a remote name, a URL or a path")
+      }
+      return requested
+    }
+    if repository.remoteURL("origin") != nil { return "origin" }
+    let remotes = repository.remoteNames()
+    return remotes.count == 1 ? remotes[0] : nil
+  }
+
+  static func describe(_ report: NotesSync.Report, rebuilt: Bool) -> String {
+    var parts: [String] = []
+    if let remote = report.remote {
+      parts.append(report.fetched ? "fetched \(remote)'s notes" : "\(remote) has no sizebudget notes yet")
+    } else {
+      parts.append("no remote: local notes only")
+    }
+    parts.append("\(report.imported) measurement\(report.imported == 1 ? "" : "s") imported")
+    parts.append("\(report.exported) exported")
+    if report.pushed {
+      parts.append("pushed" + (report.attempts > 1 ? " (attempt \(report.attempts))" : ""))
+    } else if report.remote != nil {
+      parts.append("nothing to push")
+    }
+    var lines = [
+      "sizebudget sync: " + parts.joined(separator: ", ")
+        + "; refs/notes/sizebudget holds \(report.notes) measured commit\(report.notes == 1 ? "" : "s")"
+        + (rebuilt ? "; the store was rebuilt from them" : "")
+    ]
+    lines += report.warnings.prefix(10).map { "warning: \($0)" }
+    if report.warnings.count > 10 { lines.append("warning: … and \(report.warnings.count - 10) more notes skipped") }
+    return lines.joined(separator: "\n")
+  }
+}

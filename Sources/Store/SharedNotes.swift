@@ -1,0 +1,97 @@
+import Analysis
+
+/// The store's side of sharing through git notes: importing measurements from notes
+/// (newer ones win), and knowing which local measurements the notes lack.
+extension MeasurementStore {
+  /// A note as sync hands it over: the commit, its blob, and its measurements.
+  public struct SharedNote: Sendable {
+    public var commit: String
+    public var blob: String
+    public var commitRecord: CommitRecord?
+    public var measurements: [ImageMeasurement]
+
+    public init(commit: String, blob: String, commitRecord: CommitRecord?, measurements: [ImageMeasurement]) {
+      self.commit = commit
+      self.blob = blob
+      self.commitRecord = commitRecord
+      self.measurements = measurements
+    }
+  }
+
+  /// The note blob last imported or exported, per commit.
+  public func sharedNoteBlobs() throws(StoreError) -> [String: String] {
+    var blobs: [String: String] = [:]
+    try database.prepare("SELECT commit_oid, blob_oid FROM note_blobs").query { row in
+      blobs[row.string(0)] = row.string(1)
+    }
+    return blobs
+  }
+
+  /// Imports notes in one transaction: a measurement is written when the store has
+  /// none for its (commit, image) or an older one (`prefers` decides ties); either way
+  /// the store learns what the note holds. Returns how many measurements were written.
+  @discardableResult
+  public func importNotes(_ notes: [SharedNote], prefers: (ImageMeasurement, ImageMeasurement) -> Bool)
+    throws(StoreError) -> Int
+  {
+    try database.writeTransaction { () throws(StoreError) -> Int in
+      var written = 0
+      for note in notes {
+        for measurement in note.measurements {
+          let local = try measuredAt(image: measurement.image, commit: measurement.commit)
+          var wins = local == nil || local! < measurement.measuredAt
+          if let local, local == measurement.measuredAt,
+            let stored = try self.measurement(image: measurement.image, commit: measurement.commit)
+          {
+            wins = prefers(measurement, stored)
+          }
+          if wins {
+            _ = try write(measurement, commit: note.commitRecord)
+            written += 1
+          }
+        }
+        try recordShared(note.commit, blob: note.blob, images: note.measurements.map { ($0.image, $0.measuredAt) })
+      }
+      return written
+    }
+  }
+
+  /// Records that the notes hold this blob for `commit`, with these images.
+  public func markShared(_ commit: String, blob: String, images: [(image: String, measuredAt: String)])
+    throws(StoreError)
+  {
+    try database.writeTransaction { () throws(StoreError) in try recordShared(commit, blob: blob, images: images) }
+  }
+
+  private func recordShared(_ commit: String, blob: String, images: [(image: String, measuredAt: String)])
+    throws(StoreError)
+  {
+    try database.prepare("INSERT OR REPLACE INTO note_blobs VALUES (?, ?)").run([.text(commit), .text(blob)])
+    try database.prepare("DELETE FROM note_images WHERE commit_oid = ?").run([.text(commit)])
+    let insert = try database.prepare("INSERT INTO note_images VALUES (?, ?, ?)")
+    for (image, measuredAt) in images { try insert.run([.text(commit), .text(image), .text(measuredAt)]) }
+  }
+
+  /// Measurements the notes lack, or hold in an older (or another) version: what sync
+  /// must export. (commit, image) pairs, by commit.
+  public func unsharedMeasurements() throws(StoreError) -> [(commit: String, image: String)] {
+    var found: [(String, String)] = []
+    try database.prepare(
+      """
+      SELECT m.commit_oid, m.image FROM measurements m
+      LEFT JOIN note_images n ON n.commit_oid = m.commit_oid AND n.image = m.image
+      WHERE n.measured_at IS NULL OR n.measured_at <> m.measured_at
+      ORDER BY m.commit_oid, m.image
+      """
+    ).query { row in found.append((row.string(0), row.string(1))) }
+    return found
+  }
+
+  /// Empties the store of measurements and of what it knew of the notes (for `sync
+  /// --rebuild`); the webhook outbox stays.
+  public func removeAllMeasurements() throws(StoreError) {
+    try database.writeTransaction { () throws(StoreError) in
+      try database.execute("DELETE FROM measurements; DELETE FROM note_blobs; DELETE FROM note_images;")
+    }
+  }
+}

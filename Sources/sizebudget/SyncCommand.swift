@@ -1,0 +1,40 @@
+import ArgumentParser
+import SizeBudgetKit
+
+struct SyncCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sync",
+    abstract: "Share measurements through git notes: fetch, merge, import, push.",
+    discussion: """
+      Every measurement is also a note on its commit under refs/notes/sizebudget. sync fetches
+      the remote's notes, merges them with this clone's (the newer measurement of a commit and
+      image wins), imports what is new into the store, adds what only the store had, and
+      pushes; a push rejected because another runner pushed first is retried after a fresh
+      fetch, with backoff. --rebuild then empties the store and fills it from the notes alone.
+      """)
+
+  @Option(help: "The remote (default: origin, else the clone's only remote).")
+  var remote: String?
+
+  @Flag(help: "Fetch and import only; push nothing.")
+  var noPush = false
+
+  @Flag(help: "Rebuild the store from the notes alone.")
+  var rebuild = false
+
+  @Option(help: "Push attempts before giving up.")
+  var attempts = 12
+
+  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
+  var store: String?
+
+  func run() throws {
+    var request = Sync.Request()
+    request.remote = remote
+    request.push = !noPush
+    request.rebuild = rebuild
+    request.attempts = attempts
+    request.store = store
+    print(try Sync.run(request))
+  }
+}
