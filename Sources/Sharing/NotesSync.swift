@@ -39,9 +39,11 @@ public final class NotesSync {
     public var remote: String?
     public var push = true
     /// Push attempts before giving up, each after a fresh fetch and merge.
-    public var attempts = 12
-    /// The first wait after a rejected push; it doubles each time (with jitter), up to 2 s.
-    public var initialBackoff = 0.05
+    public var attempts = 40
+    /// The longest wait after a rejected push: a random time up to 0.1 s, doubling
+    /// each time up to this.
+    public var initialBackoff = 0.1
+    public var maximumBackoff = 1.6
 
     public init(remote: String?) { self.remote = remote }
   }
@@ -71,6 +73,10 @@ public final class NotesSync {
 
   public func sync(_ options: Options) throws(SharingError) -> Report {
     var report = Report(remote: options.remote)
+    // What only the store holds goes into the local notes first; the loop below then
+    // keeps the time between fetch and push short, because any push by another
+    // runner in between means one more round.
+    report.exported = try exportUnshared()
     var backoff = options.initialBackoff
     while true {
       report.attempts += 1
@@ -78,28 +84,28 @@ public final class NotesSync {
         report.fetched = try transport.fetch(remote: remote, ref: Self.ref)
         if report.fetched { try mergeRemote(GitTransport.trackingRef(remote), into: &report) }
       }
-      report.imported += try importChangedNotes(into: &report)
-      report.exported += try exportUnshared()
-      report.notes =
-        try repository.referenceTarget(Self.ref).map { tip throws(SharingError) in
-          try git { () throws(GitError) in try repository.notes(atCommit: tip).count }
-        } ?? 0
-      guard options.push, let remote = options.remote, let local = repository.referenceTarget(Self.ref) else {
-        return report
-      }
-      if report.fetched, repository.referenceTarget(GitTransport.trackingRef(remote)) == local { return report }
+      guard options.push, let remote = options.remote, let local = repository.referenceTarget(Self.ref),
+        !report.fetched || repository.referenceTarget(GitTransport.trackingRef(remote)) != local
+      else { break }
       if try transport.push(remote: remote, ref: Self.ref) == .pushed {
         report.pushed = true
-        return report
+        break
       }
       guard report.attempts < options.attempts else {
         throw SharingError(
           "the notes push to \(remote) was rejected \(report.attempts) times (other runners kept pushing first); "
             + "the measurements are safe in this clone: run sizebudget sync again")
       }
-      Thread.sleep(forTimeInterval: backoff * Double.random(in: 0.5...1.5))
-      backoff = min(backoff * 2, 2)
+      // Full jitter: writers that collided spread out instead of colliding again.
+      Thread.sleep(forTimeInterval: Double.random(in: 0...backoff))
+      backoff = min(backoff * 2, options.maximumBackoff)
     }
+    report.imported += try importChangedNotes(into: &report)
+    report.notes =
+      try repository.referenceTarget(Self.ref).map { tip throws(SharingError) in
+        try git { () throws(GitError) in try repository.notes(atCommit: tip).count }
+      } ?? 0
+    return report
   }
 
   /// Empties the store and fills it again from the notes (after exporting anything

@@ -12,7 +12,7 @@ public enum Sync {
     public var push = true
     public var rebuild = false
     public var store: String?
-    public var attempts = 12
+    public var attempts = 40
 
     public init() {}
   }

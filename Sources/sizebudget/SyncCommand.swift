@@ -23,7 +23,7 @@ struct SyncCommand: ParsableCommand {
   var rebuild = false
 
   @Option(help: "Push attempts before giving up.")
-  var attempts = 12
+  var attempts = 40
 
   @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
   var store: String?

@@ -9,6 +9,23 @@ public final class GitRepository {
   public init() throws {
     directory = try TemporaryDirectory()
     try git(["init", "-q", "-b", "main"])
+    try configure()
+  }
+
+  /// A bare repository (`bare: true`), the "origin" clones share.
+  public init(bare: Bool) throws {
+    directory = try TemporaryDirectory()
+    try git(["init", "-q", bare ? "--bare" : "", "-b", "main"].filter { !$0.isEmpty })
+  }
+
+  /// A clone of `source` (a path or URL), with its own author.
+  public init(cloning source: String) throws {
+    directory = try TemporaryDirectory()
+    try git(["clone", "-q", source, "."])
+    try configure()
+  }
+
+  private func configure() throws {
     try git(["config", "user.name", "Test Author"])
     try git(["config", "user.email", "author@example.com"])
     try git(["config", "commit.gpgsign", "false"])

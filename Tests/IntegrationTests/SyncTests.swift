@@ -1,0 +1,227 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Sharing measurements through git notes between real clones of a real bare
+/// "origin", with the real binary.
+@Suite struct SyncTests {
+  static let budgets = "[image.api]\nmax = \"1 GB\"\nmax_growth = \"+5%\"\n"
+
+  /// An OCI layout of one uncompressed layer holding `bytes` in /app/blob.
+  static func image(bytes: Int, in directory: TemporaryDirectory, name: String) throws -> String {
+    let layer = ImageBuilder.Layer(
+      [.file("app/blob", size: bytes)], createdBy: "COPY blob /app/ # \(name)", compression: .none)
+    let path = directory.url.appendingPathComponent(name).path
+    try ImageBuilder([layer]).writeOCILayout(to: URL(fileURLWithPath: path))
+    return "oci:" + path
+  }
+
+  /// A bare origin whose main has budgets.toml, and a first clone that pushed it.
+  static func origin() throws -> (origin: GitRepository, first: GitRepository) {
+    let origin = try GitRepository(bare: true)
+    let first = try GitRepository(cloning: origin.path)
+    try first.commit("budgets", files: ["budgets.toml": budgets])
+    try first.git(["push", "-q", "origin", "main"])
+    return (origin, first)
+  }
+
+  static func run(_ arguments: [String], in repo: GitRepository) throws -> CLI.Result {
+    try CLI.run(arguments, in: repo.url)
+  }
+
+  struct LogRow: Decodable {
+    var commit: String
+    var image: String
+    var compressedBytes: Int64
+  }
+
+  static func log(_ repo: GitRepository, image: String = "api") throws -> [LogRow] {
+    let result = try run(["log", "--image", image, "--format", "json"], in: repo)
+    try #require(result.status == 0, "\(result.stderr)")
+    struct Document: Decodable { var rows: [LogRow] }
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try decoder.decode(Document.self, from: Data(result.stdout.utf8)).rows
+  }
+
+  @Test func aFreshCloneJudgesGrowthAgainstABaseMeasuredElsewhere() throws {
+    let images = try TemporaryDirectory()
+    let (origin, ci) = try Self.origin()
+    let base = try ci.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    let measured = try Self.run(
+      ["measure", try Self.image(bytes: 1_000_000, in: images, name: "small"), "--image", "api", "--sync"], in: ci)
+    try #require(measured.status == 0, "\(measured.stderr)")
+    #expect(measured.stderr.contains("pushed"), "\(measured.stderr)")
+    #expect(try origin.git(["show-ref", "refs/notes/sizebudget"]).contains("refs/notes/sizebudget"))
+
+    // A laptop: a new clone with a branch that grew the image 50 %.
+    let laptop = try GitRepository(cloning: origin.path)
+    try laptop.git(["checkout", "-q", "-b", "feature"])
+    try laptop.commit("grow", files: ["app.txt": "more"])
+    let grown = try Self.run(
+      ["measure", try Self.image(bytes: 1_500_000, in: images, name: "big"), "--image", "api"], in: laptop)
+    try #require(grown.status == 0, "\(grown.stderr)")
+    let unknownBase = try Self.run(["check"], in: laptop)
+    #expect(unknownBase.status == 3)
+    #expect(unknownBase.stdout.contains("no measured base"), "no base is known before sync: \(unknownBase.stdout)")
+
+    let checked = try Self.run(["check", "--sync"], in: laptop)
+    #expect(checked.status == 1, "\(checked.stdout)\(checked.stderr)")
+    #expect(checked.stdout.contains("max_growth"))
+    #expect(checked.stdout.contains("against \(base.prefix(12))"), "\(checked.stdout)")
+    #expect(checked.stderr.contains("1 measurement imported"), "\(checked.stderr)")
+    // The laptop's own measurement went out too: the CI clone gets it with its sync.
+    let ciSync = try Self.run(["sync"], in: ci)
+    #expect(ciSync.status == 0)
+    #expect(ciSync.stdout.contains("1 measurement imported"), "\(ciSync.stdout)")
+  }
+
+  @Test func theNewerMeasurementWinsInEveryClone() throws {
+    let images = try TemporaryDirectory()
+    let (origin, a) = try Self.origin()
+    let b = try GitRepository(cloning: origin.path)
+    let commit = try a.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(
+      try Self.run(["measure", try Self.image(bytes: 200_000, in: images, name: "a"), "--image", "api"], in: a).status
+        == 0)
+    Thread.sleep(forTimeInterval: 1.1)  // measured_at has one-second resolution
+    #expect(
+      try Self.run(["measure", try Self.image(bytes: 300_000, in: images, name: "b"), "--image", "api"], in: b).status
+        == 0)
+    let newer = try #require(try Self.log(b).first).compressedBytes
+    // a pushes first; b merges (its own is newer) and pushes; a takes b's.
+    for clone in [a, b, a] {
+      let synced = try Self.run(["sync"], in: clone)
+      #expect(synced.status == 0, "\(synced.stderr)")
+    }
+    for clone in [a, b] {
+      let rows = try Self.log(clone)
+      #expect(rows.count == 1)
+      #expect(rows.first?.commit == commit)
+      #expect(rows.first?.compressedBytes == newer)
+    }
+    // Both clones hold the very same note (the merge is deterministic).
+    let notes = try [a, b].map { try $0.git(["notes", "--ref", "sizebudget", "list", commit]) }
+    #expect(notes[0] == notes[1])
+  }
+
+  @Test func rebuildRefillsTheStoreFromTheNotesAlone() throws {
+    let images = try TemporaryDirectory()
+    let (origin, a) = try Self.origin()
+    let image = try Self.image(bytes: 100_000, in: images, name: "x")
+    for index in 0..<3 {
+      try a.commit("change \(index)", files: ["f.txt": "\(index)"])
+      #expect(try Self.run(["measure", image, "--image", "api"], in: a).status == 0)
+    }
+    #expect(try Self.run(["sync"], in: a).status == 0)
+    for file in ["sizebudget.sqlite", "sizebudget.sqlite-wal", "sizebudget.sqlite-shm"] {
+      try? FileManager.default.removeItem(at: a.url.appendingPathComponent(".git/\(file)"))
+    }
+    #expect(try Self.log(a).isEmpty)
+    let rebuilt = try Self.run(["sync", "--rebuild"], in: a)
+    #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+    #expect(rebuilt.stdout.contains("rebuilt"))
+    #expect(try Self.log(a).count == 3)
+    // A fresh clone that only reads gets the same three.
+    try a.git(["push", "-q", "origin", "main"])
+    let reader = try GitRepository(cloning: origin.path)
+    let pulled = try Self.run(["sync", "--no-push"], in: reader)
+    #expect(pulled.status == 0, "\(pulled.stderr)")
+    #expect(pulled.stdout.contains("3 measurements imported"), "\(pulled.stdout)")
+    #expect(try Self.log(reader).map(\.commit) == (try Self.log(a).map(\.commit)))
+  }
+
+  @Test func notesThatAreNotOursAreSkippedWithAWarning() throws {
+    let (origin, a) = try Self.origin()
+    let commit = try a.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try a.git(["notes", "--ref", "sizebudget", "add", "-m", "not json at all", commit])
+    try a.git(["push", "-q", "origin", "refs/notes/sizebudget"])
+    let b = try GitRepository(cloning: origin.path)
+    try b.commit("second")
+    let future = #"{"schema":"sizebudget.note/v9","images":{}}"#
+    try b.git(["notes", "--ref", "sizebudget", "add", "-m", future, "HEAD"])
+    let synced = try Self.run(["sync"], in: b)
+    #expect(synced.status == 0, "\(synced.stderr)")
+    #expect(synced.stdout.contains("warning: the note of commit \(commit.prefix(12))"), "\(synced.stdout)")
+    #expect(synced.stdout.contains("is not a sizebudget note"))
+    #expect(synced.stdout.contains("upgrade sizebudget"))
+    #expect(try Self.log(b).isEmpty)
+  }
+
+  @Test func remotesThatCannotBeReachedAreClearErrors() throws {
+    let lonely = try GitRepository()
+    try lonely.commit("budgets", files: ["budgets.toml": Self.budgets])
+    let local = try Self.run(["sync"], in: lonely)
+    #expect(local.status == 0)
+    #expect(local.stdout.contains("no remote: local notes only"))
+    let named = try Self.run(["sync", "--remote", "upstream"], in: lonely)
+    #expect(named.status == 2)
+    #expect(named.stderr.contains("no remote \"upstream\""))
+    let missing = try Self.run(["sync", "--remote", "/nonexistent/origin.git"], in: lonely)
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("git fetch /nonexistent/origin.git"), "\(missing.stderr)")
+  }
+}
+
+/// 8 processes, each in its own clone of one bare origin, each recording 50
+/// measurements with `measure --sync` at the same time: afterwards every clone that
+/// syncs holds all 400, none lost, none duplicated.
+@Suite struct SyncConcurrencyTests {
+  static let writers = 8
+  static let commits = 50
+
+  @Test func eightWritersFiftyMeasurementsEachLoseNothing() throws {
+    let images = try TemporaryDirectory()
+    let image = try SyncTests.image(bytes: 10_000, in: images, name: "tiny")
+    let origin = try GitRepository(bare: true)
+    let seed = try GitRepository(cloning: origin.path)
+    try seed.commit("budgets", files: ["budgets.toml": SyncTests.budgets])
+    for index in 1..<Self.commits { try seed.commit("change \(index)", files: ["f.txt": "\(index)"]) }
+    try seed.git(["push", "-q", "origin", "main"])
+    let clones = try (0..<Self.writers).map { _ in try GitRepository(cloning: origin.path) }
+
+    let started = Date()
+    let processes = try clones.enumerated().map { index, clone in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/bin/bash")
+      process.arguments = [
+        "-c",
+        """
+        set -e
+        for commit in $(git rev-list main); do
+          "$SIZEBUDGET" measure "$IMAGE" --image "svc-\(index)" --commit "$commit" --sync >/dev/null 2>>sync-errors.log
+        done
+        """,
+      ]
+      process.currentDirectoryURL = clone.url
+      var environment = ProcessInfo.processInfo.environment
+      environment["SIZEBUDGET"] = CLI.path("sizebudget")
+      environment["IMAGE"] = image
+      process.environment = environment
+      try process.run()
+      return process
+    }
+    for process in processes { process.waitUntilExit() }
+    let seconds = Date().timeIntervalSince(started)
+    print("sync concurrency: \(Self.writers)×\(Self.commits) measure --sync in \(String(format: "%.1f", seconds)) s")
+    for (index, process) in processes.enumerated() {
+      let errors =
+        (try? String(contentsOf: clones[index].url.appendingPathComponent("sync-errors.log"), encoding: .utf8)) ?? ""
+      #expect(process.terminationStatus == 0, "writer \(index): \(errors.suffix(600))")
+    }
+
+    // Every writer pushed all it measured: one sync each now brings the whole set.
+    for clone in clones + [try GitRepository(cloning: origin.path)] {
+      let synced = try CLI.run(["sync", "--no-push"], in: clone.url)
+      #expect(synced.status == 0, "\(synced.stderr)")
+      let counted = try CLI.run(
+        [
+          "sqlite3", clone.url.appendingPathComponent(".git/sizebudget.sqlite").path,
+          "SELECT count(*), count(DISTINCT image || ':' || commit_oid), count(DISTINCT image) FROM measurements",
+        ], product: "/usr/bin/env")
+      #expect(counted.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "400|400|8", "\(counted.stderr)")
+    }
+    let notes = try origin.git(["notes", "--ref", "sizebudget", "list"]).split(separator: "\n")
+    #expect(notes.count == Self.commits)
+  }
+}
