@@ -83,6 +83,7 @@ let package = Package(
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
+    .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),
     // Drives the real binaries with real files, repositories, images and servers.
     .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder", "TestSupport"]),
   ],
