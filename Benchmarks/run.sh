@@ -104,6 +104,36 @@ for name, t in r.items():
         print(f"  {name:50s} {t:6.3f} s   {t/peer:4.2f}x the time of git log --format=%H")
 PY
 
+section "sync: 20,000 measured commits shared through git notes"
+SYNC="$TMP/sync"; rm -rf "$SYNC"; mkdir -p "$SYNC"
+python3 Benchmarks/gen-history.py "$SYNC/ci" 20000 >/dev/null
+git init -q --bare -b main "$SYNC/origin.git"
+git -C "$SYNC/ci" remote add origin "$SYNC/origin.git"
+git -C "$SYNC/ci" push -q origin main
+(cd "$SYNC/ci" && "$SB" measure "oci:$F/api-after.oci" --image seed >/dev/null 2>&1)
+git -C "$SYNC/ci" rev-list main | python3 Benchmarks/gen-store.py "$SYNC/ci/.git/sizebudget.sqlite" api
+cd "$SYNC/ci"
+/usr/bin/time -f "  first sync from CI (writes 20,001 notes, pushes them): %e s, %M KB" "$SB" sync >/dev/null
+cd - >/dev/null
+git clone -q "$SYNC/origin.git" "$SYNC/laptop"
+cd "$SYNC/laptop"
+/usr/bin/time -f "  fresh clone: sync --no-push (fetches 20,001 notes, imports them): %e s, %M KB" "$SB" sync --no-push
+hyperfine -N -w 1 -r 5 --export-json "$TMP/sync.json" \
+  -n "sizebudget sync (nothing new)" "$SB sync" \
+  -n "peer: git fetch origin refs/notes/sizebudget" "git fetch -q origin refs/notes/sizebudget" 2>&1 | grep -E "^Benchmark|Time \(mean"
+git commit -q --allow-empty -m "one more"
+hyperfine -N -r 5 -n "measure --sync of the \"after\" image (note, fetch, merge, push)" \
+  --prepare "git commit -q --allow-empty -m again" \
+  "$SB measure oci:$F/api-after.oci --image api --sync" 2>&1 | grep -E "^Benchmark|Time \(mean"
+hyperfine -N -r 5 -n "measure of the \"after\" image, no sync" \
+  --prepare "git commit -q --allow-empty -m again" \
+  "$SB measure oci:$F/api-after.oci --image api" 2>&1 | grep -E "^Benchmark|Time \(mean"
+echo "  notes ref: $(git count-objects -vH | awk '/size-pack/ {print $2 $3}') packed in the laptop clone"
+cd - >/dev/null
+
+section "sync: 8 clones x 50 measure --sync into one bare origin at once"
+bash Benchmarks/sync-concurrency.sh "$SB" "$TMP/concurrency" 8 50
+
 section "pre-push hook: a push of 50 commits, store of 100,000 measurements"
 HOOKSTORE="$TMP/hook-store.sqlite"
 if [ ! -s "$HOOKSTORE" ]; then

@@ -160,20 +160,24 @@ public final class NotesSync {
 
   // MARK: Import and export
 
-  /// Imports the notes whose blob changed since the store last saw them, in batches
-  /// (one transaction each).
+  /// Imports the notes added or changed since the last import (a diff of two notes
+  /// trees; all of them the first time), in batches of one transaction each; the
+  /// last batch records the notes commit imported up to.
   func importChangedNotes(into report: inout Report) throws(SharingError) -> Int {
     guard let tip = repository.referenceTarget(Self.ref) else { return 0 }
-    let entries = try git { () throws(GitError) in try repository.notes(atCommit: tip) }
+    let last = try storeCall { () throws(StoreError) in try store.importedNotesTip() }.flatMap { ObjectID(hex: $0) }
+    if last == tip { return 0 }
+    let entries = try git { () throws(GitError) in try repository.changedNotes(from: last, to: tip) }
     let known = try storeCall { () throws(StoreError) in try store.sharedNoteBlobs() }
     let changed = entries.filter { known[$0.key.hex] != $0.value.hex }.sorted { $0.key < $1.key }
     var imported = 0
     var batch: [MeasurementStore.SharedNote] = []
-    func flush() throws(SharingError) {
-      guard !batch.isEmpty else { return }
+    func flush(final: Bool) throws(SharingError) {
+      guard !batch.isEmpty || final else { return }
       let notes = batch
       imported += try storeCall { () throws(StoreError) in
-        try store.importNotes(notes, prefers: { NoteDocument.replaces($0, stored: $1) })
+        try store.importNotes(
+          notes, importedTip: final ? tip.hex : nil, prefers: { NoteDocument.replaces($0, stored: $1) })
       }
       batch.removeAll(keepingCapacity: true)
     }
@@ -189,9 +193,9 @@ public final class NotesSync {
         .init(
           commit: commit.hex, blob: blob.hex, commitRecord: document.commitRecord(oid: commit.hex),
           measurements: measurements.sorted { $0.image < $1.image }))
-      if batch.count == 500 { try flush() }
+      if batch.count == 500 { try flush(final: false) }
     }
-    try flush()
+    try flush(final: true)
     return imported
   }
 

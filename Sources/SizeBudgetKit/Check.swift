@@ -50,7 +50,9 @@ public enum Check {
         report, notifier: notifier, repository: Notifications.repositoryName(context.repository))
       webhook = Notifications.deliver(events, notifier: notifier, store: context.store)
     }
-    return (output, report.exitCode, [shared, webhook.isEmpty ? nil : webhook].compactMap { $0 }.joined(separator: "\n"))
+    return (
+      output, report.exitCode, [shared, webhook.isEmpty ? nil : webhook].compactMap { $0 }.joined(separator: "\n")
+    )
   }
 
   /// What every evaluation needs, opened once (the pre-push hook evaluates several commits).

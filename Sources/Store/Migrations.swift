@@ -142,6 +142,14 @@ enum Migrations {
       PRIMARY KEY (commit_oid, image)
     ) WITHOUT ROWID;
     """,
+    // 6: the notes commit last imported, so a sync diffs from it instead of reading
+    // every note again.
+    """
+    CREATE TABLE sync_state (
+      name TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
   ]
 
   /// Brings the schema up to date. `PRAGMA user_version` mirrors the newest step, so

@@ -30,11 +30,14 @@ extension MeasurementStore {
   /// Imports notes in one transaction: a measurement is written when the store has
   /// none for its (commit, image) or an older one (`prefers` decides ties); either way
   /// the store learns what the note holds. Returns how many measurements were written.
+  /// With `importedTip`, also records that everything up to that notes commit is
+  /// imported (in the same transaction).
   @discardableResult
-  public func importNotes(_ notes: [SharedNote], prefers: (ImageMeasurement, ImageMeasurement) -> Bool)
-    throws(StoreError) -> Int
-  {
+  public func importNotes(
+    _ notes: [SharedNote], importedTip: String? = nil, prefers: (ImageMeasurement, ImageMeasurement) -> Bool
+  ) throws(StoreError) -> Int {
     try database.writeTransaction { () throws(StoreError) -> Int in
+      if let importedTip { try setSyncState("imported_tip", importedTip) }
       var written = 0
       for note in notes {
         for measurement in note.measurements {
@@ -54,6 +57,26 @@ extension MeasurementStore {
       }
       return written
     }
+  }
+
+  /// The notes commit everything was imported up to, if any.
+  public func importedNotesTip() throws(StoreError) -> String? {
+    var value: String? = nil
+    try database.prepare("SELECT value FROM sync_state WHERE name = 'imported_tip'").query { row in
+      value = row.string(0)
+    }
+    return value
+  }
+
+  /// How many commits' notes the store has seen.
+  public func sharedCommitCount() throws(StoreError) -> Int {
+    var count = 0
+    try database.prepare("SELECT count(*) FROM note_blobs").query { row in count = row.int(0) }
+    return count
+  }
+
+  private func setSyncState(_ name: String, _ value: String) throws(StoreError) {
+    try database.prepare("INSERT OR REPLACE INTO sync_state VALUES (?, ?)").run([.text(name), .text(value)])
   }
 
   /// Records that the notes hold this blob for `commit`, with these images.
@@ -91,7 +114,8 @@ extension MeasurementStore {
   /// --rebuild`); the webhook outbox stays.
   public func removeAllMeasurements() throws(StoreError) {
     try database.writeTransaction { () throws(StoreError) in
-      try database.execute("DELETE FROM measurements; DELETE FROM note_blobs; DELETE FROM note_images;")
+      try database.execute(
+        "DELETE FROM measurements; DELETE FROM note_blobs; DELETE FROM note_images; DELETE FROM sync_state;")
     }
   }
 }

@@ -20,9 +20,13 @@ import Testing
       ],
       paths: [PathSize(path: "/usr", bytes: bytes, files: 3)],
       wasted: [WastedFile(path: "/tmp/x", bytes: 5, addedIn: 0, hiddenIn: 1, reason: .deleted)],
-      forbidden: [PatternMatch(pattern: "/tmp/**", files: 1, bytes: 5, examples: [.init(path: "/tmp/x", bytes: 5, layer: 0)])],
+      forbidden: [
+        PatternMatch(pattern: "/tmp/**", files: 1, bytes: 5, examples: [.init(path: "/tmp/x", bytes: 5, layer: 0)])
+      ],
       required: [RequiredPath(path: "/usr/", present: true, bytes: bytes)])
-    m.packages = [PackageSize(ecosystem: "deb", name: "libc6", version: "2.36", location: nil, bytes: 9, files: 1, layer: 0)]
+    m.packages = [
+      PackageSize(ecosystem: "deb", name: "libc6", version: "2.36", location: nil, bytes: 9, files: 1, layer: 0)
+    ]
     return m
   }
 
