@@ -24,6 +24,8 @@ let package = Package(
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // PostgreSQL's own client library, for fleets that share one database.
+    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
     // A hand-written TOML 1.0 parser with positions; no dependencies.
     .target(name: "TOML"),
@@ -39,8 +41,8 @@ let package = Package(
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery"]),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
     .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets"]),
-    // SQLite, migrations, one transaction per measurement.
-    .target(name: "Store", dependencies: ["Analysis", "CSQLite"]),
+    // SQLite or PostgreSQL, migrations, one transaction per measurement.
+    .target(name: "Store", dependencies: ["Analysis", "CSQLite", "CLibPQ"]),
     // Measurements shared through git notes: the note format, merge, sync with retries.
     .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.

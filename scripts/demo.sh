@@ -37,8 +37,8 @@ say "budgets.toml at the repository root says how big the api image may be"
 run sizebudget validate
 
 say "CI builds main's image and records it (docker save piped in: no temporary file)"
-show "docker save api | sizebudget measure - --image api     # here: cat of the saved image"
-cat "$F/api-after.docker.tar" | sizebudget measure - --image api | head -n 8
+show "docker save api | sizebudget measure - --image api --sync    # here: cat of the saved image"
+cat "$F/api-after.docker.tar" | sizebudget measure - --image api --sync | head -n 8
 echo "  …"
 run sizebudget check
 run sizebudget hook install
@@ -81,6 +81,15 @@ sizebudget measure "oci:$F/api-after.oci" --image api > /dev/null
 run sizebudget check
 show "git push origin feature/tests-in-image"
 git push -q origin feature/tests-in-image 2>&1 | sed 's/^/  /'
+
+say "A teammate's clone: CI's measurements arrive through git notes in the shared origin"
+run sizebudget sync
+git clone -q -b feature/tests-in-image "$WORK/origin.git" "$WORK/teammate"
+cd "$WORK/teammate"
+show "git clone origin && cd teammate && sizebudget sync"
+sizebudget sync
+run sizebudget check     # judged against main's measurement, made in the other clone
+cd "$DEMO"
 
 say "Sizes along history"
 run sizebudget log --image api

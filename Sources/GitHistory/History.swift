@@ -215,24 +215,28 @@ extension Repository {
 
   /// The commits the references matching a glob point at (every reference when nil),
   /// annotated tags peeled to their commits.
-  func referenceTips(matching glob: String? = nil) -> [ObjectID] {
+  func referenceTips(matching glob: String? = nil) -> [ObjectID] { references(matching: glob).map(\.target) }
+
+  /// The references matching a glob (every reference when nil), with the commits
+  /// they point at (annotated tags peeled).
+  public func references(matching glob: String? = nil) -> [(name: String, target: ObjectID)] {
     var iterator: OpaquePointer?
     let opened =
       glob.map { git_reference_iterator_glob_new(&iterator, handle, $0) }
       ?? git_reference_iterator_new(&iterator, handle)
     guard opened == 0, let iterator else { return [] }
     defer { git_reference_iterator_free(iterator) }
-    var tips: [ObjectID] = []
+    var found: [(String, ObjectID)] = []
     var reference: OpaquePointer?
     while git_reference_next(&reference, iterator) == 0, let current = reference {
       defer { git_reference_free(current) }
       var peeled: OpaquePointer?
       if git_reference_peel(&peeled, current, GIT_OBJECT_COMMIT) == 0, let peeled {
-        tips.append(ObjectID(git_object_id(peeled)))
+        found.append((String(cString: git_reference_name(current)), ObjectID(git_object_id(peeled))))
         git_object_free(peeled)
       }
     }
-    return tips
+    return found
   }
 
   /// Where git runs hooks from: `core.hooksPath` when set (relative to the work tree),

@@ -10,34 +10,72 @@ struct GitTransport {
 
   enum PushResult: Equatable {
     case pushed
-    /// Another writer moved the remote ref first: fetch, merge, try again.
-    case rejected
+    /// Another writer moved the remote ref first: fetch, merge, try again. With
+    /// git's words.
+    case rejected(String)
   }
 
   /// Where the remote's notes are fetched to: `refs/notes/sizebudget-remotes/origin`.
-  static func trackingRef(_ remote: String) -> String {
-    let safe = String(remote.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
-    return "refs/notes/sizebudget-remotes/\(safe)"
+  static func trackingRef(_ remote: String) -> String { "refs/notes/sizebudget-remotes/\(safe(remote))" }
+
+  /// Where the remote's inbox refs are fetched to: `…/origin-inbox/NAME`.
+  static func trackingInbox(_ remote: String) -> String { "refs/notes/sizebudget-remotes/\(safe(remote))-inbox" }
+
+  static func safe(_ name: String) -> String {
+    String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
   }
 
-  /// Fetches the remote's notes ref; false when the remote has none yet.
-  func fetch(remote: String, ref: String) throws(SharingError) -> Bool {
-    let result = try git(["fetch", "--quiet", "--no-tags", remote, "+\(ref):\(Self.trackingRef(remote))"])
-    if result.status == 0 { return true }
-    if result.stderr.contains("couldn't find remote ref") { return false }
-    throw SharingError("git fetch \(remote) \(ref) failed: \(Self.lastLines(result.stderr))")
+  /// What a fetch found on the remote: its notes ref, and inbox refs left by writers
+  /// whose pushes kept being refused (`refs/notes/sizebudget-inbox/*`).
+  struct Fetched {
+    var main = false
+    var inboxes: [String] = []
   }
 
-  func push(remote: String, ref: String) throws(SharingError) -> PushResult {
-    let result = try git(["push", "--quiet", "--no-verify", remote, "\(ref):\(ref)"])
+  /// Fetches the remote's notes ref and inbox refs (pruning inboxes others folded).
+  func fetch(remote: String, ref: String, inbox: String, repository listing: (String) -> [String])
+    throws(SharingError) -> Fetched
+  {
+    let inboxSpec = "+\(inbox)/*:\(Self.trackingInbox(remote))/*"
+    var result = try git(
+      ["fetch", "--quiet", "--no-tags", "--prune", remote, "+\(ref):\(Self.trackingRef(remote))", inboxSpec])
+    var fetched = Fetched(main: true)
+    if result.status != 0 && result.stderr.contains("couldn't find remote ref") {
+      fetched.main = false
+      result = try git(["fetch", "--quiet", "--no-tags", "--prune", remote, inboxSpec])
+    }
+    guard result.status == 0 else {
+      throw SharingError("git fetch \(remote) \(ref) failed: \(Self.lastLines(result.stderr))")
+    }
+    let prefix = Self.trackingInbox(remote) + "/"
+    fetched.inboxes = listing(prefix + "*").map { String($0.dropFirst(prefix.count)) }.sorted()
+    return fetched
+  }
+
+  /// Pushes the notes ref; with `deleting`, in the same atomic push removes the inbox
+  /// refs that were merged into it.
+  func push(remote: String, ref: String, deleting inboxes: [String]) throws(SharingError) -> PushResult {
+    var arguments = ["push", "--quiet", "--no-verify"]
+    if !inboxes.isEmpty { arguments.append("--atomic") }
+    arguments += [remote, "\(ref):\(ref)"] + inboxes.map { ":\($0)" }
+    let result = try git(arguments)
     if result.status == 0 { return .pushed }
-    // Non-fast-forward ("fetch first"), or a ref lock held by a concurrent push.
+    // Non-fast-forward ("fetch first"), a ref lock held by a concurrent push, or an
+    // inbox another writer folded first.
     let retryable = [
       "rejected", "non-fast-forward", "fetch first", "cannot lock ref", "failed to update ref",
-      "failed to lock",
+      "failed to lock", "does not exist", "atomic push failed",
     ]
-    if retryable.contains(where: result.stderr.contains) { return .rejected }
+    if retryable.contains(where: result.stderr.contains) { return .rejected(Self.lastLines(result.stderr)) }
     throw SharingError("git push \(remote) \(ref) failed: \(Self.lastLines(result.stderr))")
+  }
+
+  /// Pushes the notes to a new ref of their own (creating a ref never races).
+  func pushInbox(remote: String, ref: String, to inboxRef: String) throws(SharingError) {
+    let result = try git(["push", "--quiet", "--no-verify", remote, "\(ref):\(inboxRef)"])
+    guard result.status == 0 else {
+      throw SharingError("git push \(remote) \(inboxRef) failed: \(Self.lastLines(result.stderr))")
+    }
   }
 
   struct Result {

@@ -10,6 +10,10 @@ import Store
 /// lack, and pushes, retrying after a fresh fetch when another runner pushed first.
 public final class NotesSync {
   public static let ref = "refs/notes/sizebudget"
+  /// Where a writer leaves its notes when its pushes to `ref` were refused
+  /// `attempts` times: a ref of its own, which the next sync that gets through folds
+  /// into `ref` and deletes.
+  public static let inbox = "refs/notes/sizebudget-inbox"
 
   let repository: Repository
   let store: MeasurementStore
@@ -30,6 +34,10 @@ public final class NotesSync {
     public var exported = 0
     public var pushed = false
     public var attempts = 0
+    /// The inbox ref the notes went to when every push to the notes ref was refused.
+    public var inbox: String?
+    /// Inbox refs of other writers folded into the notes ref and deleted.
+    public var foldedInboxes = 0
     public var notes = 0
     /// Notes that could not be read (not ours, or from a newer sizebudget): skipped.
     public var warnings: [String] = []
@@ -38,12 +46,13 @@ public final class NotesSync {
   public struct Options: Sendable {
     public var remote: String?
     public var push = true
-    /// Push attempts before giving up, each after a fresh fetch and merge.
-    public var attempts = 40
-    /// The longest wait after a rejected push: a random time up to 0.1 s, doubling
-    /// each time up to this.
-    public var initialBackoff = 0.1
-    public var maximumBackoff = 1.6
+    /// Push attempts, each after a fresh fetch and merge, before the notes go to an
+    /// inbox ref of their own.
+    public var attempts = 20
+    /// The wait after a refused push: random, up to `maximumWait` after the first
+    /// refusal, then shorter (see `wait(afterRejection:)`), never below `minimumWait`.
+    public var maximumWait = 0.5
+    public var minimumWait = 0.02
 
     public init(remote: String?) { self.remote = remote }
   }
@@ -77,35 +86,60 @@ public final class NotesSync {
     // keeps the time between fetch and push short, because any push by another
     // runner in between means one more round.
     report.exported = try exportUnshared()
-    var backoff = options.initialBackoff
-    while true {
+    while let remote = options.remote {
       report.attempts += 1
-      if let remote = options.remote {
-        report.fetched = try transport.fetch(remote: remote, ref: Self.ref)
-        if report.fetched { try mergeRemote(GitTransport.trackingRef(remote), into: &report) }
+      let fetched = try transport.fetch(remote: remote, ref: Self.ref, inbox: Self.inbox) {
+        repository.references(matching: $0).map(\.name)
       }
-      guard options.push, let remote = options.remote, let local = repository.referenceTarget(Self.ref),
-        !report.fetched || repository.referenceTarget(GitTransport.trackingRef(remote)) != local
-      else { break }
-      if try transport.push(remote: remote, ref: Self.ref) == .pushed {
+      report.fetched = fetched.main || !fetched.inboxes.isEmpty
+      if fetched.main { try mergeRemote(GitTransport.trackingRef(remote), into: &report) }
+      for name in fetched.inboxes {
+        try mergeRemote(GitTransport.trackingInbox(remote) + "/" + name, into: &report)
+      }
+      guard options.push, let local = repository.referenceTarget(Self.ref) else { break }
+      let upToDate =
+        fetched.main && fetched.inboxes.isEmpty && repository.referenceTarget(GitTransport.trackingRef(remote)) == local
+      if upToDate { break }
+      let merged = fetched.inboxes.map { Self.inbox + "/" + $0 }
+      guard case .rejected(let reason) = try transport.push(remote: remote, ref: Self.ref, deleting: merged) else {
         report.pushed = true
+        report.foldedInboxes = merged.count
         break
       }
       guard report.attempts < options.attempts else {
-        throw SharingError(
-          "the notes push to \(remote) was rejected \(report.attempts) times (other runners kept pushing first); "
-            + "the measurements are safe in this clone: run sizebudget sync again")
+        // Leave the notes where no push can race: the next sync that gets through
+        // folds them in. Nothing is lost, and this job does not fail.
+        let name = Self.inbox + "/" + Self.inboxName()
+        try transport.pushInbox(remote: remote, ref: Self.ref, to: name)
+        report.pushed = true
+        report.inbox = name
+        report.warnings.append(
+          "the push to \(Self.ref) was refused \(report.attempts) times (git said: \(reason)); the notes went to "
+            + "\(name), which the next sync folds in")
+        break
       }
-      // Full jitter: writers that collided spread out instead of colliding again.
-      Thread.sleep(forTimeInterval: Double.random(in: 0...backoff))
-      backoff = min(backoff * 2, options.maximumBackoff)
+      Thread.sleep(forTimeInterval: Self.wait(afterRejection: report.attempts, options))
     }
     report.imported += try importChangedNotes(into: &report)
-    report.notes =
-      try repository.referenceTarget(Self.ref).map { tip throws(SharingError) in
-        try git { () throws(GitError) in try repository.notes(atCommit: tip).count }
-      } ?? 0
+    report.notes = try storeCall { () throws(StoreError) in try store.sharedCommitCount() }
     return report
+  }
+
+  /// `HOST-PID-RANDOM`, unique per writer.
+  static func inboxName() -> String {
+    let host = GitTransport.safe(
+      ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host")
+    return
+      "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+  }
+
+  /// How long to wait after the `attempt`th refused push: random (writers that
+  /// collided spread out), and shorter the more often this writer was refused, so
+  /// that it gets ahead of writers that just pushed instead of starving behind them
+  /// (plain exponential backoff let one of 8 writers need 52 attempts).
+  static func wait(afterRejection attempt: Int, _ options: Options) -> Double {
+    let ceiling = max(options.minimumWait, options.maximumWait / Double(attempt))
+    return Double.random(in: 0...ceiling)
   }
 
   /// Empties the store and fills it again from the notes (after exporting anything

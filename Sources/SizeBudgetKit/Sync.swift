@@ -12,7 +12,7 @@ public enum Sync {
     public var push = true
     public var rebuild = false
     public var store: String?
-    public var attempts = 40
+    public var attempts = 20
 
     public init() {}
   }
@@ -86,10 +86,15 @@ public enum Sync {
     }
     parts.append("\(report.imported) measurement\(report.imported == 1 ? "" : "s") imported")
     parts.append("\(report.exported) exported")
-    if report.pushed {
+    if let inbox = report.inbox {
+      parts.append("left in \(inbox) (the notes ref stayed busy)")
+    } else if report.pushed {
       parts.append("pushed" + (report.attempts > 1 ? " (attempt \(report.attempts))" : ""))
     } else if report.remote != nil {
       parts.append("nothing to push")
+    }
+    if report.foldedInboxes > 0 {
+      parts.append("folded \(report.foldedInboxes) inbox ref\(report.foldedInboxes == 1 ? "" : "s")")
     }
     var lines = [
       "sizebudget sync: " + parts.joined(separator: ", ")

@@ -2,13 +2,16 @@ import Analysis
 import CSQLite
 import Foundation
 
-/// Measurements on disk: a SQLite file (by default `.git/sizebudget.sqlite`) in WAL
-/// mode, shared safely by several processes. A measurement is written in one
-/// transaction, with all its layers and paths, or not at all.
+/// Measurements in a SQL database: by default a SQLite file per clone
+/// (`.git/sizebudget.sqlite`, WAL mode, shared safely by several processes), or one
+/// PostgreSQL database for a fleet (`postgres://host/db`). A measurement is written
+/// in one transaction, with all its layers and paths, or not at all.
 public final class MeasurementStore {
-  let database: SQLiteDatabase
+  let database: any SQLDatabase
   public var path: String { database.path }
-  private var existsStatement: Statement?
+  /// Whether the store is a shared server (PostgreSQL) rather than a file of this clone.
+  public var isShared: Bool { database.dialect == .postgres }
+  private var existsStatement: (any SQLStatement)?
 
   /// What `save` did, so `measure` can say so.
   public enum SaveOutcome: Sendable, Equatable {
@@ -17,17 +20,16 @@ public final class MeasurementStore {
     case replaced(previousMeasuredAt: String)
   }
 
+  /// Opens (creating it if need be) the store at `path`: a SQLite file, or a
+  /// `postgres://` URL; brings its schema up to date.
   public init(path: String) throws(StoreError) {
-    database = try SQLiteDatabase(path: path)
-    // WAL lets readers go on while one process writes; it is a property of the file,
-    // so only a new file needs it set.
-    var mode = ""
-    try database.prepare("PRAGMA journal_mode").query { row in mode = row.string(0) }
-    if mode != "wal" { try database.execute("PRAGMA journal_mode = WAL") }
-    try database.execute("PRAGMA synchronous = NORMAL")
-    try database.execute("PRAGMA foreign_keys = ON")
+    database =
+      PostgresDatabase.isURL(path) ? try PostgresDatabase(url: path) : try SQLiteDatabase(path: path)
     try Migrations.migrate(database)
   }
+
+  /// Whether `location` names a PostgreSQL store.
+  public static func isServer(_ location: String) -> Bool { PostgresDatabase.isURL(location) }
 
   // MARK: Writing
 
@@ -48,6 +50,8 @@ public final class MeasurementStore {
   /// Writes a measurement, replacing any of the same (commit, image); the caller
   /// holds the transaction.
   func write(_ measurement: ImageMeasurement, commit: CommitRecord?) throws(StoreError) -> SaveOutcome {
+    // Two writers of the same (commit, image) on PostgreSQL: one waits for the other.
+    try database.lock("measurement \(measurement.image) \(measurement.commit)")
     if let commit { try upsert(commit) }
     let previous = try measuredAt(image: measurement.image, commit: measurement.commit)
     if previous != nil {
@@ -66,20 +70,21 @@ public final class MeasurementStore {
   }
 
   private func insertMeasurement(_ m: ImageMeasurement) throws(StoreError) -> Int64 {
+    var id: Int64 = 0
     try database.prepare(
       """
       INSERT INTO measurements (image, commit_oid, source, platform, manifest_digest, config_digest,
         compressed_bytes, compressed_estimated, uncompressed_bytes, wasted_bytes, file_count, path_depth,
         tool_version, measured_at, host, layers_read)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
       """
-    ).run([
+    ).query([
       .text(m.image), .text(m.commit), .text(m.source), .text(m.platform), .optional(m.manifestDigest),
       .optional(m.configDigest), .integer(m.compressedBytes), .bool(m.compressedEstimated),
       .integer(m.uncompressedBytes), .integer(m.wastedBytes), .int(m.fileCount), .int(m.pathDepth),
       .text(m.toolVersion), .text(m.measuredAt), .text(m.host), .bool(m.layersRead),
-    ])
-    return database.lastInsertedRow
+    ]) { row in id = row.integer(0) }
+    return id
   }
 
   private func insertLayers(_ layers: [LayerMeasurement], _ id: Int64) throws(StoreError) {
@@ -149,7 +154,13 @@ public final class MeasurementStore {
   }
 
   private func upsert(_ commit: CommitRecord) throws(StoreError) {
-    try database.prepare("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?)").run([
+    try database.prepare(
+      """
+      INSERT INTO commits VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (oid) DO UPDATE SET subject = excluded.subject,
+        author_name = excluded.author_name, author_email = excluded.author_email, time = excluded.time,
+        size_budget_reasons = excluded.size_budget_reasons
+      """
+    ).run([
       .text(commit.oid), .text(commit.subject), .text(commit.authorName), .text(commit.authorEmail),
       .integer(commit.time), .text(encode(commit.sizeBudgetReasons)),
     ])
@@ -201,7 +212,7 @@ public final class MeasurementStore {
     return result
   }
 
-  private func summary(_ row: Row) -> MeasurementSummary {
+  private func summary(_ row: any Row) -> MeasurementSummary {
     MeasurementSummary(
       image: row.string(0), commit: row.string(1), compressedBytes: row.integer(2), uncompressedBytes: row.integer(3),
       wastedBytes: row.integer(4), measuredAt: row.string(5), source: row.string(6))
@@ -326,8 +337,10 @@ public final class MeasurementStore {
     return estimates
   }
 
-  /// `PRAGMA integrity_check`: "ok", or what is wrong.
+  /// `PRAGMA integrity_check`: "ok", or what is wrong (a PostgreSQL server checks
+  /// itself: "ok").
   public func integrityCheck() throws(StoreError) -> String {
+    if database.dialect == .postgres { return "ok" }
     var lines: [String] = []
     try database.prepare("PRAGMA integrity_check").query { row in lines.append(row.string(0)) }
     return lines.joined(separator: "\n")

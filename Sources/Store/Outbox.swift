@@ -23,7 +23,7 @@ extension MeasurementStore {
   public func enqueue(id: String, endpoints: [String], type: String, body: String, now: Int64) throws(StoreError) {
     try database.writeTransaction { () throws(StoreError) in
       let insert = try database.prepare(
-        "INSERT OR IGNORE INTO outbox (id, endpoint, type, body, created_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)"
+        "INSERT INTO outbox (id, endpoint, type, body, created_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING"
       )
       for endpoint in endpoints {
         try insert.run([.text(id), .text(endpoint), .text(type), .text(body), .integer(now), .integer(now)])
@@ -42,8 +42,8 @@ extension MeasurementStore {
         """
         SELECT id, endpoint, type, body, created_at, status, attempts, next_attempt_at, last_status, last_error,
           delivered_at FROM outbox
-        WHERE (status = 'pending' AND (next_attempt_at <= ? OR ?)) OR (status = 'sending' AND claimed_until <= ?)
-        ORDER BY created_at, id LIMIT ?
+        WHERE (status = 'pending' AND (next_attempt_at <= ? OR ? = 1)) OR (status = 'sending' AND claimed_until <= ?)
+        ORDER BY created_at, id LIMIT ?\(database.dialect.claimRows)
         """
       ).query([.integer(now), .bool(ignoringBackoff), .integer(now), .int(ids == nil ? limit : 1_000_000)]) { row in
         due.append(Self.entry(row))
@@ -87,7 +87,7 @@ extension MeasurementStore {
     return entries
   }
 
-  static func entry(_ row: Row) -> OutboxEntry {
+  static func entry(_ row: any Row) -> OutboxEntry {
     OutboxEntry(
       id: row.string(0), endpoint: row.string(1), type: row.string(2), body: row.string(3), createdAt: row.integer(4),
       status: OutboxEntry.Status(rawValue: row.string(5)) ?? .pending, attempts: row.int(6),

@@ -10,9 +10,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 /// A thin layer over SQLite's C API: one connection, prepared statements, and
 /// write transactions that take the lock up front (`BEGIN IMMEDIATE`), so that
 /// concurrent writers queue on `busy_timeout` instead of failing with SQLITE_BUSY.
-final class SQLiteDatabase {
+final class SQLiteDatabase: SQLDatabase {
   let handle: OpaquePointer
   let path: String
+  let dialect = SQLDialect.sqlite
 
   init(path: String, busyTimeoutMilliseconds: Int32 = 60_000) throws(StoreError) {
     var handle: OpaquePointer?
@@ -28,6 +29,13 @@ final class SQLiteDatabase {
     self.path = path
     // Before any statement: the busy timeout must govern even the first lock.
     sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+    // WAL lets readers go on while one process writes; it is a property of the file,
+    // so only a new file needs it set.
+    var mode = ""
+    try prepare("PRAGMA journal_mode").query { row in mode = row.string(0) }
+    if mode != "wal" { try execute("PRAGMA journal_mode = WAL") }
+    try execute("PRAGMA synchronous = NORMAL")
+    try execute("PRAGMA foreign_keys = ON")
   }
 
   deinit { sqlite3_close_v2(handle) }
@@ -41,13 +49,15 @@ final class SQLiteDatabase {
     }
   }
 
-  func prepare(_ sql: String) throws(StoreError) -> Statement {
+  func prepare(_ sql: String) throws(StoreError) -> any SQLStatement {
     var statement: OpaquePointer?
     guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
       throw StoreError("\(path): cannot prepare a statement: \(lastError)")
     }
-    return Statement(statement, database: self)
+    return SQLiteStatement(statement, database: self)
   }
+
+  func lock(_ key: String) {}
 
   /// Runs `body` in a write transaction: all of it is committed, or none.
   func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
@@ -63,11 +73,9 @@ final class SQLiteDatabase {
   }
 
   var lastError: String { String(cString: sqlite3_errmsg(handle)) }
-  var lastInsertedRow: Int64 { sqlite3_last_insert_rowid(handle) }
 }
 
-/// A prepared statement; values bind by position, from 1.
-final class Statement {
+final class SQLiteStatement: SQLStatement {
   private let statement: OpaquePointer
   private unowned let database: SQLiteDatabase
 
@@ -78,8 +86,7 @@ final class Statement {
 
   deinit { sqlite3_finalize(statement) }
 
-  @discardableResult
-  func bind(_ values: [SQLValue]) -> Statement {
+  private func bind(_ values: [SQLValue]) {
     sqlite3_reset(statement)
     sqlite3_clear_bindings(statement)
     for (offset, value) in values.enumerated() {
@@ -90,11 +97,9 @@ final class Statement {
       case .text(let text): sqlite3_bind_text(statement, index, text, -1, csqlite_transient())
       }
     }
-    return self
   }
 
-  /// Runs a statement that returns no rows.
-  func run(_ values: [SQLValue] = []) throws(StoreError) {
+  func run(_ values: [SQLValue]) throws(StoreError) {
     bind(values)
     let status = sqlite3_step(statement)
     guard status == SQLITE_DONE || status == SQLITE_ROW else {
@@ -102,40 +107,24 @@ final class Statement {
     }
   }
 
-  /// Calls `row` for each result row.
-  func query(_ values: [SQLValue] = [], _ row: (Row) throws(StoreError) -> Void) throws(StoreError) {
+  func query(_ values: [SQLValue], _ row: (any Row) throws(StoreError) -> Void) throws(StoreError) {
     bind(values)
     while true {
       let status = sqlite3_step(statement)
       if status == SQLITE_DONE { return }
       guard status == SQLITE_ROW else { throw StoreError("\(database.path): \(database.lastError)") }
-      try row(Row(statement: statement))
+      try row(SQLiteRow(statement: statement))
     }
   }
 }
 
-/// One result row; columns by position, from 0.
-struct Row {
+struct SQLiteRow: Row {
   let statement: OpaquePointer
 
   func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
-  func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
-  func bool(_ column: Int32) -> Bool { sqlite3_column_int64(statement, column) != 0 }
 
   func text(_ column: Int32) -> String? {
     guard let pointer = sqlite3_column_text(statement, column) else { return nil }
     return String(cString: pointer)
   }
-
-  func string(_ column: Int32) -> String { text(column) ?? "" }
-}
-
-enum SQLValue {
-  case null
-  case integer(Int64)
-  case text(String)
-
-  static func optional(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
-  static func int(_ value: Int) -> SQLValue { .integer(Int64(value)) }
-  static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
 }

@@ -76,7 +76,9 @@ extension MeasurementStore {
   }
 
   private func setSyncState(_ name: String, _ value: String) throws(StoreError) {
-    try database.prepare("INSERT OR REPLACE INTO sync_state VALUES (?, ?)").run([.text(name), .text(value)])
+    try database.prepare(
+      "INSERT INTO sync_state VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+    ).run([.text(name), .text(value)])
   }
 
   /// Records that the notes hold this blob for `commit`, with these images.
@@ -89,7 +91,9 @@ extension MeasurementStore {
   private func recordShared(_ commit: String, blob: String, images: [(image: String, measuredAt: String)])
     throws(StoreError)
   {
-    try database.prepare("INSERT OR REPLACE INTO note_blobs VALUES (?, ?)").run([.text(commit), .text(blob)])
+    try database.prepare(
+      "INSERT INTO note_blobs VALUES (?, ?) ON CONFLICT (commit_oid) DO UPDATE SET blob_oid = excluded.blob_oid"
+    ).run([.text(commit), .text(blob)])
     try database.prepare("DELETE FROM note_images WHERE commit_oid = ?").run([.text(commit)])
     let insert = try database.prepare("INSERT INTO note_images VALUES (?, ?, ?)")
     for (image, measuredAt) in images { try insert.run([.text(commit), .text(image), .text(measuredAt)]) }

@@ -10,7 +10,9 @@ struct SyncCommand: ParsableCommand {
       the remote's notes, merges them with this clone's (the newer measurement of a commit and
       image wins), imports what is new into the store, adds what only the store had, and
       pushes; a push rejected because another runner pushed first is retried after a fresh
-      fetch, with backoff. --rebuild then empties the store and fills it from the notes alone.
+      fetch, with backoff; after --attempts refusals the notes go to an inbox ref of their own
+      (refs/notes/sizebudget-inbox/*), which the next sync folds in. --rebuild then empties
+      the store and fills it from the notes alone.
       """)
 
   @Option(help: "The remote (default: origin, else the clone's only remote).")
@@ -22,8 +24,8 @@ struct SyncCommand: ParsableCommand {
   @Flag(help: "Rebuild the store from the notes alone.")
   var rebuild = false
 
-  @Option(help: "Push attempts before giving up.")
-  var attempts = 40
+  @Option(help: "Push attempts before the notes go to an inbox ref of their own.")
+  var attempts = 20
 
   @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
   var store: String?

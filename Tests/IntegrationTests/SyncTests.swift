@@ -131,6 +131,55 @@ import Testing
     #expect(try Self.log(reader).map(\.commit) == (try Self.log(a).map(\.commit)))
   }
 
+  /// Notes a writer left in an inbox ref (its pushes kept being refused) are merged
+  /// by the next sync that gets through, and the inbox ref is deleted with the same
+  /// atomic push.
+  @Test func inboxRefsAreFoldedIntoTheNotes() throws {
+    let images = try TemporaryDirectory()
+    let (origin, a) = try Self.origin()
+    #expect(
+      try Self.run(["measure", try Self.image(bytes: 100_000, in: images, name: "a"), "--image", "api"], in: a).status
+        == 0)
+    try a.git(["push", "-q", "origin", "refs/notes/sizebudget:refs/notes/sizebudget-inbox/runner-7"])
+    let b = try GitRepository(cloning: origin.path)
+    let synced = try Self.run(["sync"], in: b)
+    #expect(synced.status == 0, "\(synced.stderr)")
+    #expect(synced.stdout.contains("1 measurement imported"), "\(synced.stdout)")
+    #expect(synced.stdout.contains("folded 1 inbox ref"), "\(synced.stdout)")
+    let refs = try origin.git(["for-each-ref", "--format=%(refname)", "refs/notes"])
+    #expect(refs.trimmingCharacters(in: .whitespacesAndNewlines) == "refs/notes/sizebudget")
+    #expect(try Self.log(b).count == 1)
+  }
+
+  /// With one attempt allowed and the remote moved since the last fetch, the notes go
+  /// to an inbox ref instead of failing the job.
+  @Test func aWriterThatKeepsBeingRefusedLeavesItsNotesInAnInbox() throws {
+    let images = try TemporaryDirectory()
+    let (origin, a) = try Self.origin()
+    let b = try GitRepository(cloning: origin.path)
+    // A pre-receive hook on origin refuses every update of the notes ref once.
+    let hook = origin.url.appendingPathComponent("hooks/pre-receive")
+    try """
+    #!/bin/sh
+    while read old new ref; do
+      [ "$ref" = refs/notes/sizebudget ] && { echo "busy" >&2; exit 1; }
+    done
+    exit 0
+    """.write(to: hook, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
+    #expect(
+      try Self.run(["measure", try Self.image(bytes: 100_000, in: images, name: "b"), "--image", "api"], in: b).status
+        == 0)
+    let synced = try Self.run(["sync", "--attempts", "2"], in: b)
+    #expect(synced.status == 0, "\(synced.stderr)")
+    #expect(synced.stdout.contains("left in refs/notes/sizebudget-inbox/"), "\(synced.stdout)")
+    try FileManager.default.removeItem(at: hook)
+    // Another clone gets the measurement from the inbox, and folds it.
+    let folded = try Self.run(["sync"], in: a)
+    #expect(folded.stdout.contains("1 measurement imported"), "\(folded.stdout)")
+    #expect(folded.stdout.contains("folded 1 inbox ref"), "\(folded.stdout)")
+  }
+
   @Test func notesThatAreNotOursAreSkippedWithAWarning() throws {
     let (origin, a) = try Self.origin()
     let commit = try a.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,0 +1,180 @@
+import CLibPQ
+import Foundation
+
+/// The store on a PostgreSQL server, through libpq, PostgreSQL's own client library:
+/// it reads the credentials from where PostgreSQL users keep them (`PGPASSWORD`,
+/// `~/.pgpass`, `PGSSLMODE`, service files), and is synchronous like the rest of the
+/// store. (A Swift client such as postgres-nio would add minutes to every clean
+/// build and an event loop to a store that does not need one.)
+///
+/// Statements are written with SQLite's `?` placeholders and numbered here (`$1`…);
+/// values go as text, which PostgreSQL converts to the column's type.
+final class PostgresDatabase: SQLDatabase {
+  private let connection: OpaquePointer
+  let path: String
+  let dialect = SQLDialect.postgres
+
+  /// `url` is `postgres://[user@]host[:port]/database[?options]`. A password in the
+  /// URL is refused: it would end up in shell history, CI logs and budgets.toml.
+  init(url: String) throws(StoreError) {
+    path = Self.redacted(url)
+    if Self.hasPassword(url) {
+      throw StoreError(
+        "\(path): the store URL holds a password; remove it and set PGPASSWORD (or use ~/.pgpass) instead")
+    }
+    // A server that does not answer must not hang a CI job or the pre-push hook.
+    var conninfo = url
+    if !url.contains("connect_timeout=") { conninfo += (url.contains("?") ? "&" : "?") + "connect_timeout=10" }
+    guard let connection = PQconnectdb(conninfo) else { throw StoreError("\(path): out of memory") }
+    self.connection = connection
+    guard PQstatus(connection) == CONNECTION_OK else {
+      let message = Self.message(connection)
+      PQfinish(connection)
+      throw StoreError(
+        "cannot connect to the store \(path): \(message) (check the URL, that the server runs, and PGPASSWORD)")
+    }
+    // Notices (e.g. "relation already exists, skipping") are not for the user.
+    _ = PQsetNoticeProcessor(connection, { _, _ in }, nil)
+  }
+
+  deinit { PQfinish(connection) }
+
+  func execute(_ sql: String) throws(StoreError) {
+    let result = PQexec(connection, sql)
+    defer { PQclear(result) }
+    try check(result, sql)
+  }
+
+  func prepare(_ sql: String) throws(StoreError) -> any SQLStatement {
+    PostgresStatement(sql: Self.numberPlaceholders(sql), database: self)
+  }
+
+  func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    try execute("BEGIN")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+  }
+
+  func lock(_ key: String) throws(StoreError) {
+    try prepare("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))").run([.text(key)])
+  }
+
+  /// Runs one statement with text parameters.
+  func run(_ sql: String, _ values: [SQLValue]) throws(StoreError) -> OpaquePointer? {
+    let texts: [String?] = values.map {
+      switch $0 {
+      case .null: nil
+      case .integer(let number): String(number)
+      case .text(let text): text
+      }
+    }
+    // Keep the C strings alive for the call.
+    let pointers = texts.map { $0.map { strdup($0) } ?? nil }
+    defer { for pointer in pointers { free(pointer) } }
+    let result = pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
+      PQexecParams(connection, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
+    }
+    do {
+      try check(result, sql)
+    } catch {
+      PQclear(result)
+      throw error
+    }
+    return result
+  }
+
+  private func check(_ result: OpaquePointer?, _ sql: String) throws(StoreError) {
+    let status = PQresultStatus(result)
+    guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+      let message =
+        result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        ?? Self.message(connection)
+      throw StoreError("\(path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+    }
+  }
+
+  private static func message(_ connection: OpaquePointer) -> String {
+    String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// `?` → `$1`, `$2`… outside quoted text.
+  static func numberPlaceholders(_ sql: String) -> String {
+    var out = ""
+    var count = 0
+    var quoted = false
+    for character in sql {
+      if character == "'" { quoted.toggle() }
+      if character == "?" && !quoted {
+        count += 1
+        out += "$\(count)"
+      } else {
+        out.append(character)
+      }
+    }
+    return out
+  }
+
+  static func isURL(_ location: String) -> Bool {
+    location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+  }
+
+  /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+  static func redacted(_ url: String) -> String {
+    guard hasPassword(url), let scheme = url.range(of: "://"),
+      let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex),
+      let colon = url.range(of: ":", range: scheme.upperBound..<at.lowerBound)
+    else { return url }
+    return String(url[..<colon.upperBound]) + "***" + String(url[at.lowerBound...])
+  }
+
+  static func hasPassword(_ url: String) -> Bool {
+    guard let scheme = url.range(of: "://") else { return false }
+    let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" }
+    guard let at = authority.lastIndex(of: "@") else { return false }
+    return authority[..<at].contains(":")
+  }
+}
+
+final class PostgresStatement: SQLStatement {
+  let sql: String
+  unowned let database: PostgresDatabase
+
+  init(sql: String, database: PostgresDatabase) {
+    self.sql = sql
+    self.database = database
+  }
+
+  func run(_ values: [SQLValue]) throws(StoreError) {
+    PQclear(try database.run(sql, values))
+  }
+
+  func query(_ values: [SQLValue], _ row: (any Row) throws(StoreError) -> Void) throws(StoreError) {
+    let result = try database.run(sql, values)
+    defer { PQclear(result) }
+    for index in 0..<PQntuples(result) { try row(PostgresRow(result: result, row: index)) }
+  }
+}
+
+struct PostgresRow: Row {
+  let result: OpaquePointer?
+  let row: Int32
+
+  func text(_ column: Int32) -> String? {
+    guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
+    return String(cString: value)
+  }
+
+  /// Integers arrive as text; booleans (`t`/`f`) too, from expressions.
+  func integer(_ column: Int32) -> Int64 {
+    guard let text = text(column) else { return 0 }
+    if text == "t" { return 1 }
+    if text == "f" { return 0 }
+    return Int64(text) ?? 0
+  }
+}

@@ -1,0 +1,58 @@
+/// What the store needs of a SQL database, so that one store runs on SQLite (a file
+/// per clone) or PostgreSQL (one database for a fleet): statements with positional
+/// `?` parameters, write transactions, and the few things the two do differently.
+protocol SQLDatabase: AnyObject {
+  /// How errors name the database: a file path, or a URL without its password.
+  var path: String { get }
+  var dialect: SQLDialect { get }
+  func execute(_ sql: String) throws(StoreError)
+  func prepare(_ sql: String) throws(StoreError) -> any SQLStatement
+  /// Runs `body` in a write transaction: all of it is committed, or none.
+  func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T
+  /// Inside a write transaction, waits until no other transaction holds `key`.
+  /// (SQLite's write transactions already exclude each other.)
+  func lock(_ key: String) throws(StoreError)
+}
+
+enum SQLDialect: Sendable {
+  case sqlite, postgres
+
+  /// A `SELECT` that claims the rows it reads until the transaction ends, skipping
+  /// rows another transaction claimed.
+  var claimRows: String { self == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
+}
+
+/// A prepared statement; values bind by position, from 1.
+protocol SQLStatement: AnyObject {
+  /// Runs a statement that returns no rows.
+  func run(_ values: [SQLValue]) throws(StoreError)
+  /// Calls `row` for each result row.
+  func query(_ values: [SQLValue], _ row: (any Row) throws(StoreError) -> Void) throws(StoreError)
+}
+
+extension SQLStatement {
+  func run() throws(StoreError) { try run([]) }
+  func query(_ row: (any Row) throws(StoreError) -> Void) throws(StoreError) { try query([], row) }
+}
+
+/// One result row; columns by position, from 0.
+protocol Row {
+  func text(_ column: Int32) -> String?
+  func integer(_ column: Int32) -> Int64
+}
+
+extension Row {
+  func int(_ column: Int32) -> Int { Int(integer(column)) }
+  func bool(_ column: Int32) -> Bool { integer(column) != 0 }
+  func string(_ column: Int32) -> String { text(column) ?? "" }
+}
+
+enum SQLValue {
+  case null
+  case integer(Int64)
+  case text(String)
+
+  static func optional(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
+  static func int(_ value: Int) -> SQLValue { .integer(Int64(value)) }
+  static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
+}
