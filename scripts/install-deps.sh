@@ -2,11 +2,12 @@
 # install-deps.sh build|test|demo|bench — installs the Debian packages a make target
 # needs, only those missing. Needs root (or sudo). Safe to run again.
 set -euo pipefail
-build=(pkg-config libgit2-dev libsqlite3-dev zlib1g-dev libzstd-dev libssl-dev libcurl4-openssl-dev git python3)
+build=(pkg-config libgit2-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev libssl-dev libcurl4-openssl-dev git python3)
 # Real images are built with buildah/skopeo/umoci (no Docker engine), served by
 # Debian's docker-registry; hyperfine times the benchmarks. gcc and binutils make
-# and strip the unstripped-library fixture; dpkg-query counts package sizes.
-images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry gcc binutils dpkg)
+# and strip the unstripped-library fixture; dpkg-query counts package sizes; the
+# PostgreSQL store is tested against a real server (scripts/postgres.sh starts one).
+images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry gcc binutils dpkg postgresql)
 case "${1:-build}" in
   build) want=("${build[@]}") ;;
   test | demo) want=("${build[@]}" "${images[@]}") ;;

@@ -26,6 +26,9 @@ public struct Defaults: Sendable {
   public var maxGrowth: Located<Growth>? = nil
   /// How deep per-path sizes are recorded (`/usr/local/lib/python3.12` is depth 4).
   public var pathDepth: Int = 4
+  /// A shared PostgreSQL store (`postgres://…`) for every clone, instead of each
+  /// clone's `.git/sizebudget.sqlite`.
+  public var store: String? = nil
 
   public init() {}
 }

@@ -32,7 +32,7 @@ final class BudgetReader {
   init(file: String) { self.file = file }
 
   static let topKeys = ["defaults", "image", "notify", "report"]
-  static let defaultKeys = ["metric", "base", "max_growth", "path_depth"]
+  static let defaultKeys = ["metric", "base", "max_growth", "path_depth", "store"]
   static let imageKeys = [
     "owner", "source", "context", "build", "metric", "base", "path_depth", "max", "warn", "max_growth", "max_layer",
     "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny",
@@ -73,6 +73,7 @@ final class BudgetReader {
       case "base": if let base = string(entry) { defaults.base = base.value }
       case "max_growth": defaults.maxGrowth = growth(entry)
       case "path_depth": if let depth = pathDepth(entry) { defaults.pathDepth = depth }
+      case "store": defaults.store = storeURL(entry)
       default: unknownKey(entry, in: "[defaults]", known: Self.defaultKeys)
       }
     }
@@ -406,6 +407,24 @@ final class BudgetReader {
       return false
     }
     return true
+  }
+
+  /// The shared store: a `postgres://` URL without a password (PGPASSWORD holds it).
+  private func storeURL(_ entry: TOMLTable.Entry) -> String? {
+    guard let text = string(entry, example: "\"postgres://ci@db.internal/sizebudget\"") else { return nil }
+    guard let url = SimpleURL(text.value), url.scheme == "postgres" || url.scheme == "postgresql" else {
+      report(
+        "store must be a postgres://[USER@]HOST[:PORT]/DATABASE URL (a SQLite store is per clone and needs no setting), "
+          + "got \"\(text.value)\"", at: text.position)
+      return nil
+    }
+    if url.hasPassword {
+      report(
+        "store must not carry a password: set PGPASSWORD in the environment (or use ~/.pgpass) instead",
+        at: text.position)
+      return nil
+    }
+    return text.value
   }
 
   private func smtpURL(_ entry: TOMLTable.Entry) -> String? {

@@ -4,6 +4,8 @@ struct SimpleURL {
   var scheme: String
   var host: String
   var hasUserInfo: Bool
+  /// `user:secret@` rather than `user@`.
+  var hasPassword: Bool
 
   init?(_ text: String) {
     guard let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") else { return nil }
@@ -11,6 +13,7 @@ struct SimpleURL {
     let rest = text[text.index(colon, offsetBy: 3)...]
     var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
     hasUserInfo = authority.contains("@")
+    hasPassword = authority.lastIndex(of: "@").map { authority[..<$0].contains(":") } ?? false
     if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
     if authority.hasPrefix("[") {
       host = String(authority.dropFirst().prefix { $0 != "]" })

@@ -66,7 +66,7 @@ public enum Check {
       workspace = Workspace.discover()
       budgets = try workspace.loadBudgets(override: config)
       repository = try workspace.openRepository()
-      self.store = try openStore(workspace, store)
+      self.store = try openStore(workspace, store, budgets: budgets)
     }
   }
 
@@ -125,8 +125,10 @@ public enum Check {
     return selected
   }
 
-  static func openStore(_ workspace: Workspace, _ override: String?) throws(CommandError) -> MeasurementStore {
-    let path = try workspace.storePath(override: override)
+  static func openStore(_ workspace: Workspace, _ override: String?, budgets: BudgetFile? = nil) throws(CommandError)
+    -> MeasurementStore
+  {
+    let path = try workspace.storePath(override: override, budgets: budgets)
     do {
       return try MeasurementStore(path: path)
     } catch {

@@ -41,7 +41,7 @@ public enum Measure {
     let repository = try? workspace.openRepository()
     let commit = try workspace.resolveCommit(request.commit, in: repository)
     let commitRecord = repository.flatMap { try? $0.commit(ObjectID(hex: commit)!) }.map(CommitRecord.init)
-    let storePath = try workspace.storePath(override: request.store)
+    let storePath = try workspace.storePath(override: request.store, budgets: budgets)
 
     var options = Measurer.Options(image: request.image, commit: commit)
     if let platform = request.platform {
@@ -98,8 +98,10 @@ public enum Measure {
       throw .usage(error.message)
     }
     var notices: [String] = []
-    if let warning = Sync.record(
-      measurement, commit: commitRecord, keepPaths: Set(options.extraPaths), repository: repository, store: store)
+    // A PostgreSQL store is the shared record itself: no notes.
+    if !store.isShared,
+      let warning = Sync.record(
+        measurement, commit: commitRecord, keepPaths: Set(options.extraPaths), repository: repository, store: store)
     {
       notices.append(warning)
     }
@@ -112,7 +114,7 @@ public enum Measure {
     // Standard error: stdout may be JSON for a pipe.
     for notice in notices { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
     let replaced: String? = if case .replaced(let at) = outcome { at } else { nil }
-    let shownStore = Workspace.displayPath(storePath)
+    let shownStore = store.isShared ? store.path : Workspace.displayPath(storePath)
     return request.json
       ? MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)
       : MeasurementReport.text(measurement, storedIn: shownStore, replaced: replaced, terminal: terminal)

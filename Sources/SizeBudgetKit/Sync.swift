@@ -21,6 +21,7 @@ public enum Sync {
     let workspace = Workspace.discover()
     let repository = try workspace.openRepository()
     let store = try Check.openStore(workspace, request.store)
+    try refuseShared(store)
     let remote = try remoteName(request.remote, repository)
     var options = NotesSync.Options(remote: remote)
     options.push = request.push
@@ -38,12 +39,21 @@ public enum Sync {
   static func share(_ repository: Repository, _ store: MeasurementStore, remote: String?) throws(CommandError)
     -> String
   {
+    try refuseShared(store)
     let options = NotesSync.Options(remote: try remoteName(remote, repository))
     do {
       return describe(try NotesSync(repository: repository, store: store).sync(options), rebuilt: false)
     } catch {
       throw .usage(error.message)
     }
+  }
+
+  /// Notes share a clone's SQLite store; a PostgreSQL store is shared already.
+  static func refuseShared(_ store: MeasurementStore) throws(CommandError) {
+    guard store.isShared else { return }
+    throw .usage(
+      "the store is PostgreSQL (\(store.path)), which every runner shares already: sync and --sync are for the "
+        + "per-clone SQLite store; drop them, or pass --store .git/sizebudget.sqlite to sync a clone's own store")
   }
 
   /// Writes a new measurement into its commit's note; a failure is reported, not

@@ -95,12 +95,15 @@ public struct Workspace: Sendable {
     }
   }
 
-  /// `--store PATH`, else `$SIZEBUDGET_STORE`, else `.git/sizebudget.sqlite`.
-  public func storePath(override: String?) throws(CommandError) -> String {
+  /// `--store PATH|URL`, else `$SIZEBUDGET_STORE`, else `store` in budgets.toml's
+  /// `[defaults]` (a shared PostgreSQL store), else `.git/sizebudget.sqlite`.
+  public func storePath(override: String?, budgets: BudgetFile? = nil) throws(CommandError) -> String {
     if let override { return override }
     if let environment = ProcessInfo.processInfo.environment["SIZEBUDGET_STORE"], !environment.isEmpty {
       return environment
     }
+    // A broken budgets.toml is reported by the command that reads it, not here.
+    if let store = (budgets ?? (try? loadBudgetsIfPresent(override: nil)) ?? nil)?.defaults.store { return store }
     guard let gitDirectory else {
       throw .usage(
         "not inside a git repository, so there is no .git/sizebudget.sqlite: pass --store PATH or set SIZEBUDGET_STORE")

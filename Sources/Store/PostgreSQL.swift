@@ -26,13 +26,15 @@ final class PostgresDatabase: SQLDatabase {
     var conninfo = url
     if !url.contains("connect_timeout=") { conninfo += (url.contains("?") ? "&" : "?") + "connect_timeout=10" }
     guard let connection = PQconnectdb(conninfo) else { throw StoreError("\(path): out of memory") }
-    self.connection = connection
+    // Checked before `self.connection` is set: a throwing init that has set every
+    // property runs deinit, which would close the connection a second time.
     guard PQstatus(connection) == CONNECTION_OK else {
       let message = Self.message(connection)
       PQfinish(connection)
       throw StoreError(
         "cannot connect to the store \(path): \(message) (check the URL, that the server runs, and PGPASSWORD)")
     }
+    self.connection = connection
     // Notices (e.g. "relation already exists, skipping") are not for the user.
     _ = PQsetNoticeProcessor(connection, { _, _ in }, nil)
   }
