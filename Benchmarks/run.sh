@@ -134,6 +134,14 @@ cd - >/dev/null
 section "sync: 8 clones x 50 measure --sync into one bare origin at once"
 bash Benchmarks/sync-concurrency.sh "$SB" "$TMP/concurrency" 8 50
 
+section "PostgreSQL store: 8 writers x 50 measure into one database at once"
+PGDIR="$TMP/postgres"; PGPORT=54329
+bash scripts/postgres.sh stop "$PGDIR"; rm -rf "$PGDIR"
+bash scripts/postgres.sh start "$PGDIR" "$PGPORT"
+psql -h 127.0.0.1 -p "$PGPORT" -U sizebudget -d postgres -qc "CREATE DATABASE bench"
+bash Benchmarks/sync-concurrency.sh "$SB" "$TMP/concurrency-pg" 8 50 "postgres://sizebudget@127.0.0.1:$PGPORT/bench"
+bash scripts/postgres.sh stop "$PGDIR"
+
 section "pre-push hook: a push of 50 commits, store of 100,000 measurements"
 HOOKSTORE="$TMP/hook-store.sqlite"
 if [ ! -s "$HOOKSTORE" ]; then

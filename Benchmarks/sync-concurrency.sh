@@ -42,8 +42,10 @@ wait
 end=$(date +%s.%N)
 total=$((WRITERS * COMMITS))
 if [ -n "$STORE" ]; then
-  count=$("$SB" log --store "$STORE" --all-images --count 2>/dev/null || true)
-  printf '  %d writers x %d measurements into %s: %.1f s wall\n' "$WRITERS" "$COMMITS" "${STORE%%@*}…" "$(echo "$end - $start" | bc)"
+  printf '  %d writers x %d measure --store postgres://…: %.1f s wall (%.0f ms per measurement)\n' \
+    "$WRITERS" "$COMMITS" "$(echo "$end - $start" | bc)" "$(echo "($end - $start) * 1000 / $total" | bc -l)"
+  rows=$(psql -d "$STORE" -At -c "SELECT count(*) || ' measurements, ' || count(DISTINCT (image, commit_oid)) || ' distinct' FROM measurements")
+  echo "  in the database: $rows (expected $total)"
 else
   attempts=$(cat "$DIR"/w*.log | grep -o 'attempt [0-9]*' | awk '{print $2}' | sort -n | tail -1)
   printf '  %d writers x %d measure --sync: %.1f s wall (%.0f ms per measurement; most push attempts needed: %s)\n' \

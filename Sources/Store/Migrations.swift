@@ -159,8 +159,13 @@ enum Migrations {
   /// write lock; on PostgreSQL, one query of `schema_migrations`.
   static func migrate(_ database: any SQLDatabase) throws(StoreError) {
     if try current(database) == steps.count { return }
-    try database.execute(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+    // Under the lock: on PostgreSQL two first runs racing on CREATE TABLE IF NOT
+    // EXISTS can both pass the check and one fails on the catalog's unique index.
+    try database.writeTransaction { () throws(StoreError) in
+      try database.lock("sizebudget migrations")
+      try database.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+    }
     for (offset, sql) in steps.enumerated() {
       let version = offset + 1
       try database.writeTransaction { () throws(StoreError) in

@@ -31,23 +31,27 @@ public final class GitRepository {
     try git(["config", "commit.gpgsign", "false"])
   }
 
-  /// Writes files and commits them; returns the new commit's full oid.
+  /// Writes files and commits them; returns the new commit's full oid. `date`
+  /// (seconds since 1970) fixes the author and committer dates, so that tests which
+  /// depend on time do not depend on how fast the machine is.
   @discardableResult
-  public func commit(_ message: String, files: [String: String] = [:]) throws -> String {
+  public func commit(_ message: String, files: [String: String] = [:], date: Int? = nil) throws -> String {
     for (name, text) in files { try directory.write(name, text) }
     try git(["add", "-A"])
-    try git(["commit", "-q", "--allow-empty", "-m", message])
+    let dated = date.map { ["GIT_AUTHOR_DATE": "@\($0) +0000", "GIT_COMMITTER_DATE": "@\($0) +0000"] } ?? [:]
+    try git(["commit", "-q", "--allow-empty", "-m", message], environment: dated)
     return try git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   @discardableResult
-  public func git(_ arguments: [String]) throws -> String {
+  public func git(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["git"] + arguments
     process.currentDirectoryURL = url
     var environment = ProcessInfo.processInfo.environment
     environment["GIT_CONFIG_NOSYSTEM"] = "1"
+    environment.merge(extra) { _, new in new }
     process.environment = environment
     let output = Pipe()
     process.standardOutput = output
