@@ -20,7 +20,8 @@ public struct GrowthRule: BudgetRule {
       return [
         RuleResult(
           rule: "max_growth", status: .unknown, limit: nil,
-          message: "no measured base to compare with (base \(context.budget.base)): growth cannot be judged",
+          message:
+            "no measured base to compare with (\(context.baseMissing ?? "base \(context.budget.base)")): growth cannot be judged",
           budgetLine: growth.position.line)
       ]
     }

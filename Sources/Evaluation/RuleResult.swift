@@ -61,16 +61,20 @@ public struct RuleContext: Sendable {
   /// True when there is no base because the commit is the first of its base branch:
   /// there is nothing to grow from, rather than a measurement missing.
   public var firstCommit: Bool
+  /// Why no base was found (no measurement on the base branch, the branch not
+  /// fetched…), for the message of a growth rule that cannot be judged.
+  public var baseMissing: String?
 
   public init(
     budget: ImageBudget, measurement: ImageMeasurement, base: BaseMeasurement?, justifications: [Justification],
-    firstCommit: Bool = false
+    firstCommit: Bool = false, baseMissing: String? = nil
   ) {
     self.budget = budget
     self.measurement = measurement
     self.base = base
     self.justifications = justifications
     self.firstCommit = firstCommit
+    self.baseMissing = baseMissing
   }
 
   public var metric: Metric { budget.metric }

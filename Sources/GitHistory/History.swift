@@ -32,21 +32,42 @@ extension Repository {
   /// `A..B`, `A...B` (symmetric difference), or a single revision (its whole history).
   public func resolveRange(_ text: String) throws(GitError) -> RevisionRange {
     if let (leftText, rightText) = text.split(around: "...") {
-      let left = try resolveID(leftText.ifEmpty("HEAD"))
-      let right = try resolveID(rightText.ifEmpty("HEAD"))
+      let left = try resolveBranch(leftText.ifEmpty("HEAD"))
+      let right = try resolveBranch(rightText.ifEmpty("HEAD"))
       let base = try mergeBase(left, right)
       return RevisionRange(include: [left, right], exclude: base.map { [$0] } ?? [], text: text)
     }
     if let (leftText, rightText) = text.split(around: "..") {
-      let left = try resolveID(leftText.ifEmpty("HEAD"))
-      let right = try resolveID(rightText.ifEmpty("HEAD"))
+      let left = try resolveBranch(leftText.ifEmpty("HEAD"))
+      let right = try resolveBranch(rightText.ifEmpty("HEAD"))
       return RevisionRange(include: [right], exclude: [left], text: text)
     }
-    return RevisionRange(include: [try resolveID(text)], exclude: [], text: text)
+    return RevisionRange(include: [try resolveBranch(text)], exclude: [], text: text)
   }
 
   public func resolveID(_ revision: String) throws(GitError) -> ObjectID {
     ObjectID(hex: try resolveCommit(revision))!
+  }
+
+  /// A base branch such as `main`: the local branch when there is one, otherwise
+  /// the remote-tracking one (`origin/main` first, then any remote's). CI checkouts
+  /// and clones of a feature branch often have no local `main`, only `origin/main`,
+  /// and `git rev-parse main` fails there although the user means it.
+  public func resolveBranch(_ name: String) throws(GitError) -> ObjectID {
+    do {
+      return try resolveID(name)
+    } catch {
+      guard !name.hasPrefix("refs/"), !name.contains(".."), !name.contains("~"), !name.contains("^") else {
+        throw error
+      }
+      if let origin = referenceTarget("refs/remotes/origin/\(name)") { return origin }
+      if let any = references(matching: "refs/remotes/*/\(name)").sorted(by: { $0.name < $1.name }).first {
+        return any.target
+      }
+      throw GitError(
+        "\"\(name)\" is neither a revision here nor a remote-tracking branch (origin/\(name)): git fetch origin \(name)"
+      )
+    }
   }
 
   /// The commits of a range, newest first: topological order (parents after all their

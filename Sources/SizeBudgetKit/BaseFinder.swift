@@ -24,12 +24,9 @@ struct BaseFinder {
   func base(for budget: ImageBudget, at commit: ObjectID) throws(CommandError) -> Lookup {
     let baseTip: ObjectID
     do {
-      baseTip = try repository.resolveID(budget.base)
+      baseTip = try repository.resolveBranch(budget.base)
     } catch {
-      return .missing(
-        reason:
-          "the base \"\(budget.base)\" does not resolve in this repository (fetch it, or set base in budgets.toml)",
-        start: nil)
+      return .missing(reason: "base \(error.message), or set base in budgets.toml", start: nil)
     }
     guard let mergeBase = try gitCall({ () throws(GitError) in try repository.mergeBase(commit, baseTip) }) else {
       return .missing(reason: "\(commit.short) and \(budget.base) share no history", start: nil)

@@ -115,7 +115,7 @@ public enum Bisect {
     do {
       let range = try repository.resolveRange(text)
       let tip = range.include.last!
-      let other = try range.exclude.first ?? repository.resolveID(budget.base)
+      let other = try range.exclude.first ?? repository.resolveBranch(budget.base)
       guard let good = try repository.mergeBase(other, tip) else {
         throw CommandError.usage("\(text): the two sides share no history")
       }

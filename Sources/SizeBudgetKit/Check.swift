@@ -86,10 +86,12 @@ public enum Check {
       // needed only when a growth rule is set.
       var base: BaseMeasurement? = nil
       var firstCommit = false
+      var baseMissing: String? = nil
       switch try finder.base(for: budget, at: commit) {
       case .found(let found): base = found
       case .firstCommit: firstCommit = true
-      case .missing(_, let start):
+      case .missing(let reason, let start):
+        baseMissing = reason
         if budget.maxGrowth != nil, let start {
           missing.append(measureCommand(budget, commit: start.hex, rev: start.short))
         }
@@ -99,7 +101,7 @@ public enum Check {
         Evaluator.evaluate(
           RuleContext(
             budget: budget, measurement: measurement, base: base, justifications: justifications,
-            firstCommit: firstCommit)))
+            firstCommit: firstCommit, baseMissing: baseMissing)))
     }
     return CheckReport(
       commit: commitHex, commitSubject: try? context.repository.commit(commit).subject,

@@ -65,7 +65,7 @@ public enum Report {
     let branch = request.branch ?? context.budgets.defaults.base
     let images = try Check.selectImages(context.budgets, request.images)
     let tip: ObjectID
-    do { tip = try context.repository.resolveID(branch) } catch { throw .usage(error.message) }
+    do { tip = try context.repository.resolveBranch(branch) } catch { throw .usage(error.message) }
     var sizes: [String: [String: (Int64, Int64)]] = [:]
     var records: [String: CommitRecord] = [:]
     do {

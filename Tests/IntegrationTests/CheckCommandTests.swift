@@ -107,6 +107,23 @@ import Testing
     #expect(result.stdout.contains("--commit \(first.prefix(12))"))
   }
 
+  /// CI checkouts and clones of a feature branch have `origin/main` but no `main`.
+  @Test func aBaseThatIsOnlyARemoteTrackingBranchIsFound() throws {
+    let fixture = try branch(size: 55_000)
+    try fixture.repo.git(["update-ref", "refs/remotes/origin/main", "main"])
+    try fixture.repo.git(["branch", "-q", "-D", "main"])
+    let result = try fixture.run(["check"])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("base: the merge-base of"), "\(result.stdout)")
+    let bisect = try fixture.run(["bisect", "main..feature", "--image", "api"])
+    #expect(bisect.status == 0, "\(bisect.stdout)\(bisect.stderr)")
+
+    try fixture.repo.git(["update-ref", "-d", "refs/remotes/origin/main"])
+    let unfetched = try fixture.run(["check"])
+    #expect(unfetched.status == 3, "\(unfetched.stdout)\(unfetched.stderr)")
+    #expect(unfetched.stdout.contains("origin/main): git fetch origin main"), "\(unfetched.stdout)")
+  }
+
   @Test func aMissingMeasurementExitsThreeWithTheCommand() throws {
     let fixture = try GateFixture(budgets: Self.budgets)
     let result = try fixture.run(["check"])
