@@ -49,7 +49,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             event = {}
         record = {"id": self.headers.get("webhook-id"), "verified": verified, "type": event.get("type"),
-                  "status": status, "authorization": self.headers.get("authorization"), "body": body.decode()}
+                  "status": status, "authorization": self.headers.get("authorization"), "path": self.path,
+                  "body": body.decode()}
         with lock, open(args.log, "a") as f:
             f.write(json.dumps(record) + "\n")
         self.send_response(status)

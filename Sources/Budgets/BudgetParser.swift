@@ -400,6 +400,12 @@ final class BudgetReader {
       report("webhook \"\(url.value)\" must be an http:// or https:// URL", at: url.position)
       return false
     }
+    if parsed.authority.contains("$") {
+      report(
+        "webhook \"\(url.value)\": ${NAME} from the environment may stand in the path and query, not in the host",
+        at: url.position)
+      return false
+    }
     if parsed.scheme == "http" && !parsed.isLoopback && !allowInsecure {
       report(
         "webhook \"\(url.value)\" uses plain http:// to a host that is not loopback: use https://, "

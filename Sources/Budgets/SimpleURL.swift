@@ -6,12 +6,15 @@ struct SimpleURL {
   var hasUserInfo: Bool
   /// `user:secret@` rather than `user@`.
   var hasPassword: Bool
+  /// Everything between `://` and the path: user info, host and port.
+  var authority: String
 
   init?(_ text: String) {
     guard let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") else { return nil }
     scheme = text[..<colon].lowercased()
     let rest = text[text.index(colon, offsetBy: 3)...]
     var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    self.authority = String(authority)
     hasUserInfo = authority.contains("@")
     hasPassword = authority.lastIndex(of: "@").map { authority[..<$0].contains(":") } ?? false
     if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }

@@ -106,7 +106,7 @@ public struct Notifier: Sendable {
         "\(entry.id) to \(HTTPClient.redacted(entry.endpoint)): \(message)"
           + (last ? "; gave up after \(attempt) attempts" : "; will retry in \(Int(Double(next - now))) s"))
     }
-    let request: (body: String, headers: [String])
+    let request: (url: String, body: String, headers: [String])
     do {
       request = try prepare(entry, environment: environment, now: now)
     } catch {
@@ -115,7 +115,7 @@ public struct Notifier: Sendable {
     }
     do {
       let response = try HTTPClient.post(
-        entry.endpoint, body: Array(request.body.utf8), headers: request.headers, connectTimeout: connectTimeout,
+        request.url, body: Array(request.body.utf8), headers: request.headers, connectTimeout: connectTimeout,
         timeout: timeout)
       switch response.status {
       case 200..<300:
@@ -137,9 +137,11 @@ public struct Notifier: Sendable {
     }
   }
 
-  /// The body and headers of one attempt; the signature covers this attempt's time.
+  /// The URL, body and headers of one attempt; the signature covers this attempt's
+  /// time. `${NAME}` in the URL and the headers is read from the environment now,
+  /// so the outbox and the logs keep only the names.
   func prepare(_ entry: OutboxEntry, environment: [String: String], now: Int64) throws(NotifyError)
-    -> (body: String, headers: [String])
+    -> (url: String, body: String, headers: [String])
   {
     guard entry.endpoint.hasPrefix("https://") || allowInsecure || Self.isLoopback(entry.endpoint) else {
       throw NotifyError("plain http:// to a host that is not loopback needs allow_insecure = true")
@@ -159,7 +161,7 @@ public struct Notifier: Sendable {
     for header in self.headers {
       headers.append("\(header.name): \(try RequestShape.expand(header.value, environment: environment))")
     }
-    return (body, headers)
+    return (try RequestShape.expand(entry.endpoint, environment: environment), body, headers)
   }
 
   static func backoff(attempt: Int) -> Double {

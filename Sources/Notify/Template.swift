@@ -47,19 +47,20 @@ public enum RequestShape {
     return "null"
   }
 
-  /// `Bearer ${GITHUB_TOKEN}` with the variable's value; a missing variable is an
-  /// error that names it (and never shows a value).
+  /// `Bearer ${GITHUB_TOKEN}` (a header) or `…/issues/${PR_NUMBER}/comments` (a
+  /// webhook URL) with the variables' values; a missing variable is an error that
+  /// names it (and never shows a value).
   public static func expand(_ value: String, environment: [String: String]) throws(NotifyError) -> String {
     var out = ""
     var rest = Substring(value)
     while let open = rest.range(of: "${") {
       out += rest[..<open.lowerBound]
       guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
-        throw NotifyError("a header value has ${ without its }")
+        throw NotifyError("\"\(value.prefix(80))\" has ${ without its }")
       }
       let name = String(rest[open.upperBound..<close])
       guard let variable = environment[name], !variable.isEmpty else {
-        throw NotifyError("a header needs the environment variable \(name), which is not set")
+        throw NotifyError("[notify] needs the environment variable \(name), which is not set")
       }
       out += variable
       rest = rest[rest.index(after: close)...]

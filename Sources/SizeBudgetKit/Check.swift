@@ -22,6 +22,9 @@ public enum Check {
     /// First share measurements through git notes (fetch the team's, push ours).
     public var sync = false
     public var remote: String?
+    /// Send events to `[notify]` (false: judge only, e.g. on a push to main when the
+    /// webhook posts pull request comments).
+    public var notify = true
 
     public init() {}
   }
@@ -44,7 +47,7 @@ public enum Check {
       try appendStepSummary(CheckMarkdown.render(report))
     }
     var webhook = ""
-    if let settings = context.budgets.notify {
+    if request.notify, let settings = context.budgets.notify {
       let notifier = Notifications.notifier(settings)
       let events = Notifications.forCheck(
         report, notifier: notifier, repository: Notifications.repositoryName(context.repository))

@@ -11,10 +11,10 @@ struct BisectCommand: ParsableCommand {
     commandName: "bisect",
     abstract: "Find the commit that made an image break its budget, building only what is not measured.",
     discussion: """
-      RANGE is main..branch (or a single revision: from its merge-base with the image's base).
-      The build command (the image's build in budgets.toml, or --run) runs in a temporary
-      worktree of each commit with SIZEBUDGET_COMMIT, SIZEBUDGET_IMAGE and SIZEBUDGET_OUTPUT set;
-      it must leave a docker-archive or an OCI layout at $SIZEBUDGET_OUTPUT. Exit 125 skips
+      RANGE is main..branch (or a single revision: from its merge-base with the image's base). \
+      The build command (the image's build in budgets.toml, or --run) runs in a temporary \
+      worktree of each commit with SIZEBUDGET_COMMIT, SIZEBUDGET_IMAGE and SIZEBUDGET_OUTPUT set; \
+      it must leave a docker-archive or an OCI layout at $SIZEBUDGET_OUTPUT. Exit 125 skips \
       a commit, as in git bisect run.
       """)
 

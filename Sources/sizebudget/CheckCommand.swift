@@ -11,8 +11,8 @@ struct CheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "The CI gate: judge a commit's measurements against budgets.toml.",
     discussion: """
-      Exit status: 0 within budget (warnings allowed), 1 a budget is broken, 2 usage or
-      configuration error, 3 a needed measurement is missing (the message gives the command
+      Exit status: 0 within budget (warnings allowed), 1 a budget is broken, 2 usage or \
+      configuration error, 3 a needed measurement is missing (the message gives the command \
       that makes it).
       """)
 
@@ -34,12 +34,16 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "The remote for --sync (default: origin).")
   var remote: String?
 
+  @Flag(inversion: .prefixedNo, help: "Send events to the webhooks of [notify] in budgets.toml.")
+  var notify = true
+
   @OptionGroup var options: ConfigOptions
 
   func run() throws {
     var request = Check.Request()
     request.sync = sync
     request.remote = remote
+    request.notify = notify
     request.commit = commit
     request.images = images
     request.format = format

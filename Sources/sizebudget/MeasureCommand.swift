@@ -7,10 +7,10 @@ struct MeasureCommand: ParsableCommand {
     commandName: "measure",
     abstract: "Measure an image and record it against a commit.",
     discussion: """
-      SOURCE is docker-archive:PATH[:TAG], oci:DIR[:TAG], oci-archive:PATH[:TAG],
-      docker://HOST[:PORT]/REPO:TAG (or @sha256:DIGEST), docker-daemon:REF, or - for a
-      docker-archive on standard input (docker save api | sizebudget measure - --image api).
-      Without SOURCE, the image's source in budgets.toml is measured. From a registry only the
+      SOURCE is docker-archive:PATH[:TAG], oci:DIR[:TAG], oci-archive:PATH[:TAG], \
+      docker://HOST[:PORT]/REPO:TAG (or @sha256:DIGEST), docker-daemon:REF, or - for a \
+      docker-archive on standard input (docker save api | sizebudget measure - --image api). \
+      Without SOURCE, the image's source in budgets.toml is measured. From a registry only the \
       manifest is read unless --paths is given or the budget needs paths.
       """)
 

@@ -6,8 +6,8 @@ struct NotifyCommandLine: ParsableCommand {
     commandName: "notify",
     abstract: "Send the webhook events that are due (or list the outbox).",
     discussion: """
-      check and bisect put events in the outbox and send them at once; what a receiver did not
-      take stays pending and is retried with backoff (10 s doubling up to 6 h, 20 attempts).
+      check and bisect put events in the outbox and send them at once; what a receiver did not \
+      take stays pending and is retried with backoff (10 s doubling up to 6 h, 20 attempts). \
       Run notify from cron or CI to send what is due.
       """)
 

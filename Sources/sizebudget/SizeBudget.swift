@@ -13,7 +13,7 @@ struct SizeBudget: ParsableCommand {
     commandName: "sizebudget",
     abstract: "Size budgets for container images, enforced in git.",
     discussion: """
-      Exit status: 0 within budget, 1 a budget is broken, 2 usage or configuration error,
+      Exit status: 0 within budget, 1 a budget is broken, 2 usage or configuration error, \
       3 a needed measurement is missing.
       """,
     version: SizeBudgetVersion.current,

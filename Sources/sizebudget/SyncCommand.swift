@@ -6,12 +6,12 @@ struct SyncCommand: ParsableCommand {
     commandName: "sync",
     abstract: "Share measurements through git notes: fetch, merge, import, push.",
     discussion: """
-      Every measurement is also a note on its commit under refs/notes/sizebudget. sync fetches
-      the remote's notes, merges them with this clone's (the newer measurement of a commit and
-      image wins), imports what is new into the store, adds what only the store had, and
-      pushes; a push rejected because another runner pushed first is retried after a fresh
-      fetch, with backoff; after --attempts refusals the notes go to an inbox ref of their own
-      (refs/notes/sizebudget-inbox/*), which the next sync folds in. --rebuild then empties
+      Every measurement is also a note on its commit under refs/notes/sizebudget. sync fetches \
+      the remote's notes, merges them with this clone's (the newer measurement of a commit and \
+      image wins), imports what is new into the store, adds what only the store had, and \
+      pushes; a push rejected because another runner pushed first is retried after a fresh \
+      fetch, with backoff; after --attempts refusals the notes go to an inbox ref of their own \
+      (refs/notes/sizebudget-inbox/*), which the next sync folds in. --rebuild empties \
       the store and fills it from the notes alone.
       """)
 

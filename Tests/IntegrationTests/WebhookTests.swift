@@ -202,6 +202,51 @@ import Testing
     #expect((object["sha"] as? String)?.count == 40)
   }
 
+  /// A forge's comment API needs the pull request's number in the URL: it comes from
+  /// the environment when sending, and the outbox keeps only the variable's name.
+  @Test func theURLTakesVariablesFromTheEnvironment() throws {
+    let receiver = try WebhookReceiver()
+    let fixture = try GateFixture(
+      budgets: """
+        [image.api]
+        max = "100 kB"
+
+        [notify]
+        webhook = "http://127.0.0.1:\(receiver.port)/repos/${TEST_REPOSITORY}/issues/${TEST_PR}/comments"
+        """)
+    try fixture.measure(bytes: 150_000)
+    let quiet = try fixture.run(["check", "--no-notify"])
+    #expect(quiet.status == 1)
+    #expect(!quiet.stderr.contains("webhook"), "\(quiet.stderr)")
+    let empty = try outbox(fixture)
+    #expect(empty.contains("The outbox is empty"), "\(empty)")
+    let unset = try fixture.run(["check"], environment: ["TEST_REPOSITORY": "acme/api"])
+    #expect(unset.stderr.contains("needs the environment variable TEST_PR, which is not set"), "\(unset.stderr)")
+    #expect(receiver.received().isEmpty)
+    let sent = try fixture.run(["notify", "--now"], environment: ["TEST_REPOSITORY": "acme/api", "TEST_PR": "42"])
+    #expect(sent.status == 0, "\(sent.stderr)")
+    #expect(receiver.received().map(\.path) == ["/repos/acme/api/issues/42/comments"])
+    var stored = Data()
+    for suffix in ["", "-wal"] {
+      stored += (try? Data(contentsOf: fixture.url.appendingPathComponent(".git/sizebudget.sqlite" + suffix))) ?? Data()
+    }
+    #expect(stored.range(of: Data("issues/${TEST_PR}/comments".utf8)) != nil)
+    #expect(stored.range(of: Data("issues/42".utf8)) == nil)
+
+    let inHost = try GateFixture(
+      budgets: """
+        [image.api]
+        max = "100 kB"
+
+        [notify]
+        webhook = "https://${HOOK_HOST}/hook"
+        """)
+    let refused = try inHost.run(["validate"])
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("budgets.toml:5:11: webhook"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("not in the host"))
+  }
+
   @Test func aMissingSecretKeepsTheEventPendingAndSaysWhichVariable() throws {
     let receiver = try WebhookReceiver(secret: Self.secret)
     let fixture = try fixture(port: receiver.port)

@@ -13,6 +13,8 @@ public final class WebhookReceiver {
     public var type: String?
     public var status: Int
     public var authorization: String?
+    /// The request's path and query.
+    public var path: String?
     public var body: String
   }
 
