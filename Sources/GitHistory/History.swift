@@ -65,8 +65,8 @@ extension Repository {
         return any.target
       }
       throw GitError(
-        "\"\(name)\" is neither a revision here nor a remote-tracking branch (origin/\(name)): git fetch origin \(name)"
-      )
+        "revision \"\(name)\" does not resolve in this repository, nor is there a remote-tracking branch "
+          + "origin/\(name): check the name, or fetch it (git fetch origin \(name))")
     }
   }
 

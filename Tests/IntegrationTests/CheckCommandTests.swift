@@ -121,7 +121,7 @@ import Testing
     try fixture.repo.git(["update-ref", "-d", "refs/remotes/origin/main"])
     let unfetched = try fixture.run(["check"])
     #expect(unfetched.status == 3, "\(unfetched.stdout)\(unfetched.stderr)")
-    #expect(unfetched.stdout.contains("origin/main): git fetch origin main"), "\(unfetched.stdout)")
+    #expect(unfetched.stdout.contains("or fetch it (git fetch origin main)"), "\(unfetched.stdout)")
   }
 
   @Test func aMissingMeasurementExitsThreeWithTheCommand() throws {
