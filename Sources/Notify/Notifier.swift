@@ -63,20 +63,22 @@ public struct Notifier: Sendable {
     // One event is claimed at a time, for as long as one attempt can take: a sender
     // killed mid-send holds it no longer than that.
     let lease = Int64(timeout + connectTimeout + 5)
-    // Ignoring the backoff, each pending event is tried once in this run, not again
-    // and again as soon as it fails.
-    var remaining = ids
+    // Ignoring the backoff, each pending row (event and endpoint) is tried once in
+    // this run, not again and again as soon as it fails.
+    var remaining = ids.map { ids in
+      Set(ids.flatMap { id in endpoints.map { OutboxEntry.key(id: id, endpoint: $0) } })
+    }
     if ignoringBackoff && ids == nil {
-      remaining = Set(((try? store.outbox(limit: 1_000_000)) ?? []).filter { $0.status == .pending }.map(\.id))
+      remaining = Set(((try? store.outbox(limit: 1_000_000)) ?? []).filter { $0.status == .pending }.map(\.key))
     }
     while deadline.map({ Date().timeIntervalSince(started) < $0 }) ?? true {
       let now = Int64(Date().timeIntervalSince1970)
       if let remaining, remaining.isEmpty { break }
       guard
         let due = try? store.claimDue(
-          now: now, lease: lease, limit: 1, ids: remaining, ignoringBackoff: ignoringBackoff), !due.isEmpty
+          now: now, lease: lease, limit: 1, keys: remaining, ignoringBackoff: ignoringBackoff), !due.isEmpty
       else { break }
-      if ignoringBackoff { for entry in due { remaining?.remove(entry.id) } }
+      if ignoringBackoff { for entry in due { remaining?.remove(entry.key) } }
       for entry in due {
         if let deadline, Date().timeIntervalSince(started) >= deadline {
           // Out of time: hand the claim back untouched.

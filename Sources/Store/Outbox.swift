@@ -13,6 +13,10 @@ public struct OutboxEntry: Sendable, Equatable {
   public var lastStatus: Int?
   public var lastError: String?
   public var deliveredAt: Int64?
+
+  /// One row of the outbox: an event goes to each endpoint as a row of its own.
+  public var key: String { Self.key(id: id, endpoint: endpoint) }
+  public static func key(id: String, endpoint: String) -> String { id + "\n" + endpoint }
 }
 
 /// The outbox of webhook events. An event is written here before any attempt to send
@@ -33,7 +37,7 @@ extension MeasurementStore {
 
   /// Claims up to `limit` due entries (pending and due, or sending with an expired
   /// claim) for `lease` seconds, in one write transaction.
-  public func claimDue(now: Int64, lease: Int64, limit: Int, ids: Set<String>? = nil, ignoringBackoff: Bool = false)
+  public func claimDue(now: Int64, lease: Int64, limit: Int, keys: Set<String>? = nil, ignoringBackoff: Bool = false)
     throws(StoreError) -> [OutboxEntry]
   {
     try database.writeTransaction { () throws(StoreError) -> [OutboxEntry] in
@@ -45,10 +49,10 @@ extension MeasurementStore {
         WHERE (status = 'pending' AND (next_attempt_at <= ? OR ? = 1)) OR (status = 'sending' AND claimed_until <= ?)
         ORDER BY created_at, id LIMIT ?\(database.dialect.claimRows)
         """
-      ).query([.integer(now), .bool(ignoringBackoff), .integer(now), .int(ids == nil ? limit : 1_000_000)]) { row in
+      ).query([.integer(now), .bool(ignoringBackoff), .integer(now), .int(keys == nil ? limit : 1_000_000)]) { row in
         due.append(Self.entry(row))
       }
-      if let ids { due = Array(due.filter { ids.contains($0.id) }.prefix(limit)) }
+      if let keys { due = Array(due.filter { keys.contains($0.key) }.prefix(limit)) }
       let claim = try database.prepare(
         "UPDATE outbox SET status = 'sending', claimed_until = ? WHERE id = ? AND endpoint = ?")
       for entry in due { try claim.run([.integer(now + lease), .text(entry.id), .text(entry.endpoint)]) }

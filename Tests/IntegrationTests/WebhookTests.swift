@@ -95,6 +95,36 @@ import Testing
     #expect(receiver.received().allSatisfy { $0.verified == true })
   }
 
+  /// Each endpoint gets every event: one that was down is sent to later on its own.
+  @Test func everyEndpointGetsTheEventEvenWhenOneWasDown() throws {
+    let up = try WebhookReceiver(secret: Self.secret)
+    let downPort = try freePort()
+    let fixture = try GateFixture(
+      budgets: """
+        [image.api]
+        max = "100 kB"
+
+        [notify]
+        webhook = ["http://127.0.0.1:\(up.port)/a", "http://127.0.0.1:\(downPort)/b"]
+        secret_env = "SIZEBUDGET_WEBHOOK_SECRET"
+        """)
+    let result = try overBudget(fixture)
+    #expect(result.stderr.contains("1 of 2 deliveries made"), "\(result.stderr)")
+    let down = try WebhookReceiver(secret: Self.secret, port: downPort)
+    let sent = try fixture.run(["notify", "--now"], environment: environment)
+    #expect(sent.stdout.contains("1 of 1 deliveries made"), "\(sent.stdout)\(sent.stderr)")
+    #expect(up.received().map(\.path) == ["/a"])
+    #expect(down.received().map(\.path) == ["/b"])
+    #expect(up.received().first?.id == down.received().first?.id, "one event, the same webhook-id at both")
+
+    // Both down: notify --now tries each of the two rows once.
+    up.stop()
+    down.stop()
+    _ = try fixture.run(["check"], environment: environment)
+    let none = try fixture.run(["notify", "--now"], environment: environment)
+    #expect(none.stdout.contains("0 of 2 deliveries made"), "\(none.stdout)\(none.stderr)")
+  }
+
   @Test func serverErrorsAreRetriedUntilDelivered() throws {
     let receiver = try WebhookReceiver(secret: Self.secret, failFirst: 2, status: 503)
     let fixture = try fixture(port: receiver.port)
