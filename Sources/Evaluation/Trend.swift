@@ -51,6 +51,33 @@ public struct ImageTrend: Sendable, Encodable {
     self.warn = warn
   }
 
+  enum CodingKeys: String, CodingKey {
+    case image, metric, points, measuredInPeriod, max, warn
+    case start, end, change, percent, minimum, maximum, headroom, budgetHitAt, topGrowth, violations
+  }
+
+  /// The stored figures and what follows from them, so that JSON readers (and the
+  /// `sizebudget.report` webhook) get what the text shows without recomputing it.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(image, forKey: .image)
+    try container.encode(metric, forKey: .metric)
+    try container.encode(points, forKey: .points)
+    try container.encode(measuredInPeriod, forKey: .measuredInPeriod)
+    try container.encodeIfPresent(max, forKey: .max)
+    try container.encodeIfPresent(warn, forKey: .warn)
+    try container.encodeIfPresent(start, forKey: .start)
+    try container.encodeIfPresent(end, forKey: .end)
+    try container.encode(change, forKey: .change)
+    try container.encodeIfPresent(percent.map { ($0 * 100).rounded() / 100 }, forKey: .percent)
+    try container.encodeIfPresent(minimum, forKey: .minimum)
+    try container.encodeIfPresent(maximum, forKey: .maximum)
+    try container.encodeIfPresent(headroom, forKey: .headroom)
+    try container.encodeIfPresent(budgetHitAt, forKey: .budgetHitAt)
+    try container.encode(Array(topGrowth.prefix(10)), forKey: .topGrowth)
+    try container.encode(violations, forKey: .violations)
+  }
+
   public var start: Int64? { points.first?.size }
   public var end: Int64? { points.last?.size }
   public var change: Int64 { (end ?? 0) - (start ?? 0) }

@@ -63,6 +63,12 @@ public enum ReportHTML {
           ]
         })
     }
+    let layers = WeeklyReport.addedLayers(image)
+    if !layers.isEmpty {
+      html += table(
+        "Layers added", ["size", "created by"],
+        layers.map { ["+" + ByteSize.format($0.bytes), shorten($0.createdBy, to: 70)] })
+    }
     if let diff = image.diff {
       let paths = diff.paths.filter { $0.delta > 0 }.prefix(5)
       if !paths.isEmpty {

@@ -32,6 +32,19 @@ public struct WeeklyReport: Sendable, Encodable {
     self.images = images
   }
 
+  /// The layers the period's last image has and its first had not, largest first:
+  /// with the paths, where the growth went.
+  static func addedLayers(_ image: Image, limit: Int = 3) -> [(bytes: Int64, createdBy: String)] {
+    guard let diff = image.diff else { return [] }
+    let compressed = image.trend.metric == "compressed"
+    return diff.layers.filter { $0.kind == .added }
+      .map {
+        (bytes: compressed ? $0.compressedBytes : $0.uncompressedBytes, createdBy: $0.createdBy ?? "(no history)")
+      }
+      .filter { $0.bytes > 0 }
+      .sorted { $0.bytes > $1.bytes }.prefix(limit).map { $0 }
+  }
+
   public var period: String { "\(LogOutput.date(since)) to \(LogOutput.date(until))" }
 
   /// One line: "api grew +12.4 MB (+3%) and is within budget; web is over budget."
@@ -93,6 +106,9 @@ public enum ReportOutput {
           "    \(ByteSize.formatDelta(growth.delta).padding(10)) \(ReportOutput.growthCommit(growth))  \(shorten(growth.subject, to: 50))  (\(growth.author))"
         )
       }
+      for layer in WeeklyReport.addedLayers(image) {
+        out.append("    layer +\(ByteSize.format(layer.bytes)) \(shorten(layer.createdBy, to: 70))")
+      }
       if let diff = image.diff {
         for path in diff.paths.filter({ $0.delta > 0 }).prefix(5) {
           out.append("    path \(path.path) \(ByteSize.formatDelta(path.delta))")
@@ -148,16 +164,50 @@ public enum ReportOutput {
           + "\(trend.end.map(ByteSize.format) ?? "–") | \(WeeklyReport.change(trend)) | \(trend.max.map(ByteSize.format) ?? "–") | "
           + "\(trend.headroom.map(ByteSize.format) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") |")
     }
-    for image in report.images where !image.trend.topGrowth.isEmpty {
-      out.append("")
-      out.append("**\(image.trend.image)**, top growth:")
-      for growth in image.trend.topGrowth.prefix(5) {
+    for image in report.images {
+      let details = markdownDetails(image)
+      guard !details.isEmpty else { continue }
+      out +=
+        ["", "<details><summary><b>\(image.trend.image)</b>: what grew</summary>", ""] + details + ["", "</details>"]
+    }
+    return out.joined(separator: "\n")
+  }
+
+  /// An image's top growth commits, layers and paths, forbidden files and
+  /// violations, as Markdown lists.
+  static func markdownDetails(_ image: WeeklyReport.Image) -> [String] {
+    let trend = image.trend
+    var out: [String] = []
+    if let minimum = trend.minimum, let maximum = trend.maximum {
+      out.append(
+        "Min \(ByteSize.format(minimum)), max \(ByteSize.format(maximum)), \(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")."
+      )
+    }
+    for growth in trend.topGrowth.prefix(5) {
+      out.append(
+        "- \(ByteSize.formatDelta(growth.delta)) `\(growth.commit.prefix(12))` \(CheckMarkdown.escape(growth.subject)) (\(CheckMarkdown.escape(growth.author)))"
+      )
+    }
+    for layer in WeeklyReport.addedLayers(image) {
+      out.append(
+        "- layer +\(ByteSize.format(layer.bytes)): `\(CheckMarkdown.escape(shorten(layer.createdBy, to: 70)))`")
+    }
+    if let diff = image.diff {
+      for path in diff.paths.filter({ $0.delta > 0 }).prefix(5) {
+        out.append("- path `\(CheckMarkdown.escape(path.path))` \(ByteSize.formatDelta(path.delta))")
+      }
+      for change in diff.forbiddenAppeared {
         out.append(
-          "- \(ByteSize.formatDelta(growth.delta)) `\(growth.commit.prefix(12))` \(CheckMarkdown.escape(growth.subject)) (\(CheckMarkdown.escape(growth.author)))"
+          "- ❌ forbidden appeared: `\(change.pattern)` (\(change.filesAfter) files, \(ByteSize.format(change.bytesAfter)))"
         )
       }
     }
-    return out.joined(separator: "\n")
+    if let first = trend.violations.first {
+      out.append(
+        "- ❌ \(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over budget, the first `\(first.commit.prefix(12))` (\(ByteSize.format(first.size)))"
+      )
+    }
+    return out.count > 1 ? out : []
   }
 
   public static func json(_ report: WeeklyReport) -> String { encodeJSON(report) }
