@@ -219,13 +219,19 @@ public enum BisectReport {
           "### 🔎 `\(result.image)`: \(culprit.commit.id.prefix(12)) grew it \(ByteSize.formatDelta(culprit.delta))")
         out.append("")
         out.append(
-          "**\(CheckMarkdown.escape(culprit.commit.subject))** by \(CheckMarkdown.escape(culprit.commit.author)): "
-            + "\(ByteSize.format(culprit.sizeBefore)) → \(ByteSize.format(culprit.sizeAfter)) (\(result.metric)).")
+          "**\(CheckMarkdown.escape(culprit.commit.subject))** by \(CheckMarkdown.escape(culprit.commit.author)), "
+            + "\(LogOutput.date(culprit.commit.time)): "
+            + "\(ByteSize.format(culprit.sizeBefore)) → \(ByteSize.format(culprit.sizeAfter)) (\(result.metric)), "
+            + "against `\(culprit.before.id.prefix(12))`.")
         if !culprit.contextFiles.isEmpty {
           out.append("")
           out.append(
             "Changed in the image's context: "
               + culprit.contextFiles.prefix(10).map { "`\($0)`" }.joined(separator: ", "))
+        }
+        if let diff = culprit.diff, diff.compressed.delta != 0 || diff.uncompressed.delta != 0 {
+          out.append("")
+          out += CheckMarkdown.whatGrew(diff)
         }
       }
     case "nothing":
@@ -238,12 +244,13 @@ public enum BisectReport {
     }
     if !result.steps.isEmpty {
       out.append("")
-      out.append("| commit | author | change | share |")
-      out.append("| --- | --- | ---: | ---: |")
+      out.append("| commit | author | date | change | share |")
+      out.append("| --- | --- | --- | ---: | ---: |")
       for step in result.steps.prefix(10) {
         out.append(
           "| `\(step.commit.id.prefix(12))` \(CheckMarkdown.escape(shorten(step.commit.subject, to: 50))) | "
-            + "\(CheckMarkdown.escape(step.commit.author)) | \(ByteSize.formatDelta(step.delta)) | \(Int((step.share * 100).rounded()))% |"
+            + "\(CheckMarkdown.escape(step.commit.author)) | \(LogOutput.date(step.commit.time)) | "
+            + "\(ByteSize.formatDelta(step.delta)) | \(Int((step.share * 100).rounded()))% |"
         )
       }
     }

@@ -91,20 +91,26 @@ public enum CheckMarkdown {
     }
     if !short, let diff = image.diff, diff.compressed.delta != 0 {
       out.append("")
-      out.append("| what grew | change |")
-      out.append("| --- | ---: |")
-      for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
-        out.append(
-          "| layer \(layer.index): `\(escape(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60)))` | +\(ByteSize.format(layer.compressedBytes)) |"
-        )
-      }
-      for path in diff.paths.prefix(8) {
-        out.append("| `\(path.path)` | \(ByteSize.formatDelta(path.delta)) |")
-      }
+      out += whatGrew(diff)
     }
     out.append("")
     out.append("</details>")
     return out.joined(separator: "\n")
+  }
+
+  /// The layers added and the paths that changed most, as a two-column table (also
+  /// used by the bisect comment for its culprit).
+  static func whatGrew(_ diff: MeasurementDiff) -> [String] {
+    var out = ["| what grew | change |", "| --- | ---: |"]
+    for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
+      out.append(
+        "| layer \(layer.index): `\(escape(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60)))` | +\(ByteSize.format(layer.compressedBytes)) |"
+      )
+    }
+    for path in diff.paths.prefix(8) {
+      out.append("| `\(path.path)` | \(ByteSize.formatDelta(path.delta)) |")
+    }
+    return out
   }
 
   static func emoji(_ status: RuleStatus) -> String {

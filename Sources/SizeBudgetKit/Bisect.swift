@@ -44,7 +44,7 @@ public enum Bisect {
     switch request.format {
     case .json: return (BisectReport.json(report), webhook)
     case .markdown: return (BisectReport.markdown(report), webhook)
-    default: return (BisectReport.text(report, terminal: terminal), webhook)
+    case .text, .github, .junit: return (BisectReport.text(report, terminal: terminal), webhook)
     }
   }
 

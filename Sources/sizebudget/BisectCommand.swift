@@ -43,6 +43,9 @@ struct BisectCommand: ParsableCommand {
 
   func validate() throws {
     guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
+    guard [.text, .json, .markdown].contains(format) else {
+      throw ValidationError("bisect prints text, json or markdown (github and junit are check's formats)")
+    }
   }
 
   func run() throws {

@@ -75,6 +75,19 @@ import Testing
     let again = try bisect(repo, counting: counter)
     #expect(again.stdout.contains("culprit \(culprit.prefix(12))"))
     #expect(builds(counter).isEmpty)
+
+    // The PR comment names the culprit, its author and date, and what grew.
+    let markdown = try bisect(repo, ["--format", "markdown"])
+    #expect(markdown.stdout.hasPrefix("<!-- sizebudget:bisect:app -->"))
+    #expect(markdown.stdout.contains("### 🔎 `app`: \(culprit.prefix(12)) grew it +3 MB"), "\(markdown.stdout)")
+    let date = try repo.git(["show", "-s", "--format=%ad", "--date=short", culprit])
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(markdown.stdout.contains("**commit 13** by "))
+    #expect(markdown.stdout.contains(", \(date): "))
+    #expect(markdown.stdout.contains("| `/app/model.bin` | +3 MB |"))
+    let junit = try bisect(repo, ["--format", "junit"])
+    #expect(junit.status == 2, "\(junit.stderr)")
+    #expect(junit.stderr.contains("bisect prints text, json or markdown"))
   }
 
   @Test func usesPartialMeasurements() throws {
