@@ -90,6 +90,41 @@ import Testing
     #expect(junit.stderr.contains("bisect prints text, json or markdown"))
   }
 
+  /// The result goes out as a signed `sizebudget.bisect` event whose comment is the
+  /// Markdown of `--format markdown`.
+  @Test func theResultGoesToTheWebhook() throws {
+    let repo = try history()
+    let secret = "whsec_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+    let receiver = try WebhookReceiver(secret: secret)
+    let config = repo.url.appendingPathComponent("notify.toml")
+    try """
+    [image.app]
+    context = ["app/"]
+    build = "sh build.sh"
+    max = "2 MB"
+
+    [notify]
+    webhook = "\(receiver.url)"
+    secret_env = "TEST_WEBHOOK_SECRET"
+    on = ["bisect"]
+    """.write(to: config, atomically: true, encoding: .utf8)
+    let result = try CLI.run(
+      ["bisect", "HEAD~24..HEAD", "--image", "app", "--config", config.path], in: repo.url,
+      environment: ["TEST_WEBHOOK_SECRET": secret])
+    #expect(result.status == 0, "\(result.stderr)")
+    let received = receiver.received()
+    try #require(received.count == 1, "\(result.stderr)")
+    #expect(received[0].verified == true)
+    #expect(received[0].type == "sizebudget.bisect")
+    let event = try #require(try JSONSerialization.jsonObject(with: Data(received[0].body.utf8)) as? [String: Any])
+    let data = try #require(event["data"] as? [String: Any])
+    #expect(data["schema"] as? String == "sizebudget.bisect/v1")
+    #expect(data["outcome"] as? String == "culprit")
+    let culprit = try oid(repo, "HEAD~11")
+    #expect(((data["culprit"] as? [String: Any])?["commit"] as? [String: Any])?["id"] as? String == culprit)
+    #expect((data["comment"] as? String)?.hasPrefix("<!-- sizebudget:bisect:app -->") == true)
+  }
+
   @Test func usesPartialMeasurements() throws {
     let repo = try history()
     // Measure every other context commit beforehand.

@@ -125,6 +125,27 @@ import Testing
     #expect(none.stdout.contains("0 of 2 deliveries made"), "\(none.stdout)\(none.stderr)")
   }
 
+  /// `report` with `on = ["report"]`: the weekly summary as a signed event.
+  @Test func theReportGoesOutAsAnEvent() throws {
+    let receiver = try WebhookReceiver(secret: Self.secret)
+    let fixture = try fixture(port: receiver.port, on: "\"report\"")
+    try fixture.measure(bytes: 50_000)
+    try fixture.commit("grow")
+    try fixture.measure(bytes: 70_000)
+    let result = try fixture.run(["report", "--since", "30d"], environment: environment)
+    #expect(result.status == 0, "\(result.stderr)")
+    let received = receiver.received()
+    try #require(received.count == 1, "\(result.stderr)")
+    #expect(received[0].verified == true)
+    #expect(received[0].type == "sizebudget.report")
+    let event = try #require(try JSONSerialization.jsonObject(with: Data(received[0].body.utf8)) as? [String: Any])
+    let data = try #require(event["data"] as? [String: Any])
+    #expect(data["schema"] as? String == "sizebudget.report/v1")
+    let trend = try #require((data["images"] as? [[String: Any]])?.first?["trend"] as? [String: Any])
+    #expect(abs((trend["change"] as? Int ?? 0) - 20_000) < 1_000, "\(trend)")
+    #expect((data["comment"] as? String)?.hasPrefix("<!-- sizebudget:report:main -->") == true)
+  }
+
   @Test func serverErrorsAreRetriedUntilDelivered() throws {
     let receiver = try WebhookReceiver(secret: Self.secret, failFirst: 2, status: 503)
     let fixture = try fixture(port: receiver.port)
