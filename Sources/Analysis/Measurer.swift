@@ -248,9 +248,11 @@ public struct Measurer: Sendable {
     "layer \(layer.index) (\(layer.blobDigest ?? layer.diffID ?? layer.blobName))"
   }
 
+  /// With milliseconds: "the newer measurement wins" must hold for two runners that
+  /// measure the same commit within one second.
   static func now() -> String {
     let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     return formatter.string(from: Date())
   }
 

@@ -139,7 +139,25 @@ public struct NoteDocument: Codable, Equatable, Sendable {
 
   /// Reads a note; a note from a newer sizebudget (another schema) or one that is not
   /// ours is an error naming the commit.
+  /// The `schema` of a note that is a JSON object with one (nil otherwise). A note
+  /// of another `sizebudget.note/` version comes from another sizebudget: it is left
+  /// as it is, never replaced by this one's idea of it.
+  public static func schema(of bytes: [UInt8]) -> String? {
+    struct Header: Decodable { var schema: String }
+    return (try? JSONDecoder().decode(Header.self, from: Data(bytes)))?.schema
+  }
+
+  public static func isOtherVersion(_ schema: String?) -> Bool {
+    guard let schema else { return false }
+    return schema.hasPrefix("sizebudget.note/") && schema != currentSchema
+  }
+
   public static func decode(_ bytes: [UInt8], commit: String) throws(SharingError) -> NoteDocument {
+    if let schema = schema(of: bytes), isOtherVersion(schema) {
+      throw SharingError(
+        "the note of commit \(commit.prefix(12)) has schema \(schema); this sizebudget reads "
+          + "\(currentSchema): the note is left as it is (upgrade sizebudget to read it)")
+    }
     let document: NoteDocument
     do {
       document = try decoder.decode(NoteDocument.self, from: Data(bytes))

@@ -53,6 +53,9 @@ public final class NotesSync {
     /// refusal, then shorter (see `wait(afterRejection:)`), never below `minimumWait`.
     public var maximumWait = 0.5
     public var minimumWait = 0.02
+    /// Per image, the paths budgets.toml caps: notes keep them however deep (as
+    /// `measure` does), so that a clone importing the note can judge those caps.
+    public var keepPaths: [String: Set<String>] = [:]
 
     public init(remote: String?) { self.remote = remote }
   }
@@ -67,7 +70,11 @@ public final class NotesSync {
     guard let annotated = ObjectID(hex: measurement.commit) else { return }
     var document = NoteDocument(commit: commit, images: [:])
     try updateLocalRef { tip throws(SharingError) -> ObjectID? in
-      document = existingNote(annotated, in: tip) ?? NoteDocument(commit: commit, images: [:])
+      let existing = existingNote(annotated, in: tip)
+      if case .otherVersion(let message) = existing {
+        throw SharingError("\(message); the measurement is in the store only")
+      }
+      document = existing.document ?? NoteDocument(commit: commit, images: [:])
       if document.commit == nil { document.commit = NoteDocument(commit: commit, images: [:]).commit }
       document.images[measurement.image] = NoteDocument.trimmed(measurement, keepPaths: keepPaths)
       let content = document.encoded()
@@ -75,7 +82,7 @@ public final class NotesSync {
         try repository.commitNote(content, for: annotated, parent: tip, message: "sizebudget: \(measurement.image)")
       }
     }
-    try markShared([(measurement.commit, document)])
+    try markShared([(annotated, [measurement.image: measurement.measuredAt])])
   }
 
   // MARK: Sync
@@ -85,7 +92,7 @@ public final class NotesSync {
     // What only the store holds goes into the local notes first; the loop below then
     // keeps the time between fetch and push short, because any push by another
     // runner in between means one more round.
-    report.exported = try exportUnshared()
+    report.exported = try exportUnshared(keepPaths: options.keepPaths)
     while let remote = options.remote {
       report.attempts += 1
       let fetched = try transport.fetch(remote: remote, ref: Self.ref, inbox: Self.inbox) {
@@ -180,11 +187,16 @@ public final class NotesSync {
       let our = readNote(commit, ourBlob, warnings: &warnings)
       let their = readNote(commit, theirBlob, warnings: &warnings)
       switch (our, their) {
-      case (let our?, let their?):
+      case (.document(let our), .document(let their)):
         let document = NoteDocument.merge(our, their)
         merged[commit] = try git { () throws(GitError) in try repository.writeBlob(document.encoded()) }
-      case (nil, _?): merged[commit] = theirBlob
-      default: break  // ours is kept: readable, or both unreadable
+      default:
+        // A note of another version wins over ours (a newer sizebudget merged it
+        // knowing both), a readable one over an unreadable one; between two of a
+        // kind the larger blob id, so that every machine keeps the same one.
+        let ourRank = our.rank
+        let theirRank = their.rank
+        if theirRank > ourRank || (theirRank == ourRank && theirBlob.hex > ourBlob.hex) { merged[commit] = theirBlob }
       }
     }
     return try git { () throws(GitError) in
@@ -215,33 +227,46 @@ public final class NotesSync {
       }
       batch.removeAll(keepingCapacity: true)
     }
+    var skippedOtherVersions = false
     for (commit, blob) in changed {
-      guard let document = readNote(commit, blob, warnings: &report.warnings) else { continue }
-      let measurements = document.images.map { image, measurement in
-        var m = measurement
-        m.image = image
-        m.commit = commit.hex
-        return m
-      }
-      batch.append(
-        .init(
-          commit: commit.hex, blob: blob.hex, commitRecord: document.commitRecord(oid: commit.hex),
-          measurements: measurements.sorted { $0.image < $1.image }))
+      let note = readNote(commit, blob, warnings: &report.warnings)
+      if case .otherVersion = note { skippedOtherVersions = true }
+      guard let document = note.document else { continue }
+      batch.append(Self.sharedNote(commit, blob, document))
       if batch.count == 500 { try flush(final: false) }
     }
-    try flush(final: true)
+    // Past a note this version cannot read, the position stays where it was, so that
+    // an upgraded sizebudget imports it on its next sync (without --rebuild).
+    if skippedOtherVersions {
+      try flush(final: false)
+    } else {
+      try flush(final: true)
+    }
     return imported
+  }
+
+  static func sharedNote(_ commit: ObjectID, _ blob: ObjectID, _ document: NoteDocument) -> MeasurementStore.SharedNote
+  {
+    let measurements = document.images.map { image, measurement in
+      var m = measurement
+      m.image = image
+      m.commit = commit.hex
+      return m
+    }
+    return .init(
+      commit: commit.hex, blob: blob.hex, commitRecord: document.commitRecord(oid: commit.hex),
+      measurements: measurements.sorted { $0.image < $1.image })
   }
 
   /// Writes into the notes the store's measurements that the notes lack or hold older.
   /// A few are added note by note; many (a first sync of an old store) in one new tree.
-  func exportUnshared() throws(SharingError) -> Int {
+  func exportUnshared(keepPaths: [String: Set<String>] = [:]) throws(SharingError) -> Int {
     let pending = try storeCall { () throws(StoreError) in try store.unsharedMeasurements() }
     guard !pending.isEmpty else { return 0 }
     var byCommit: [String: [String]] = [:]
     for (commit, image) in pending { byCommit[commit, default: []].append(image) }
     let noteByNote = byCommit.count <= 50
-    var written: [(commit: String, document: NoteDocument)] = []
+    var written: [(commit: ObjectID, measuredAt: [String: String])] = []
     try updateLocalRef { tip throws(SharingError) -> ObjectID? in
       written = []
       var head = tip
@@ -249,7 +274,17 @@ public final class NotesSync {
       if !noteByNote, let tip { entries = try git { () throws(GitError) in try repository.notes(atCommit: tip) } }
       for (commit, images) in byCommit.sorted(by: { $0.key < $1.key }) {
         guard let annotated = ObjectID(hex: commit) else { continue }
-        var document = try exportedNote(annotated, images: images, existing: existingNote(annotated, in: head))
+        let existing = existingNote(annotated, in: head)
+        // Another version's note is left as it is; the measurement stays in the store.
+        if case .otherVersion = existing { continue }
+        guard
+          var (document, exported) = try exportedNote(
+            annotated, images: images, existing: existing.document, keepPaths: keepPaths)
+        else {
+          // The note is newer: nothing to write, and markShared imports it.
+          written.append((annotated, [:]))
+          continue
+        }
         if document.commit == nil {
           let record = try storeCall { () throws(StoreError) in try store.commits([commit])[commit] }
           document.commit = NoteDocument(commit: record, images: [:]).commit
@@ -262,7 +297,7 @@ public final class NotesSync {
         } else {
           entries[annotated] = try git { () throws(GitError) in try repository.writeBlob(content) }
         }
-        written.append((commit, document))
+        written.append((annotated, exported))
       }
       if noteByNote { return head }
       return try git { () throws(GitError) in
@@ -271,35 +306,49 @@ public final class NotesSync {
       }
     }
     try markShared(written)
-    return pending.count
+    return written.reduce(0) { $0 + $1.measuredAt.count }
   }
 
   /// The note of a commit with the store's measurements of `images` put in, where
-  /// they are newer than what the note holds.
-  private func exportedNote(_ commit: ObjectID, images: [String], existing: NoteDocument?) throws(SharingError)
-    -> NoteDocument
-  {
+  /// they are newer than what the note holds; nil when the note is newer in all of
+  /// them (nothing to write: the import takes the note's into the store).
+  private func exportedNote(
+    _ commit: ObjectID, images: [String], existing: NoteDocument?, keepPaths: [String: Set<String>]
+  ) throws(SharingError) -> (NoteDocument, exported: [String: String])? {
     var document = existing ?? NoteDocument(commit: nil, images: [:])
+    var exported: [String: String] = [:]
     for image in images {
       guard
         let local = try storeCall({ () throws(StoreError) in try store.measurement(image: image, commit: commit.hex) })
       else { continue }
-      let candidate = NoteDocument.trimmed(local)
+      let candidate = NoteDocument.trimmed(local, keepPaths: keepPaths[image] ?? [])
       if let current = document.images[image], !NoteDocument.prefers(candidate, over: current) { continue }
       document.images[image] = candidate
+      exported[image] = candidate.measuredAt
     }
-    return document
+    return exported.isEmpty ? nil : (document, exported)
   }
 
-  /// Tells the store which notes now hold which measurements.
-  private func markShared(_ written: [(commit: String, document: NoteDocument)]) throws(SharingError) {
+  /// Tells the store what the notes of these commits now hold, importing whatever
+  /// in them is newer than the store's (a note may carry another machine's newer
+  /// measurement of an image next to ours). Marking them known without that would
+  /// leave the store behind the note for good.
+  private func markShared(_ written: [(commit: ObjectID, measuredAt: [String: String])]) throws(SharingError) {
     guard let tip = repository.referenceTarget(Self.ref) else { return }
-    for (commit, document) in written {
-      guard let annotated = ObjectID(hex: commit), let blob = repository.noteBlob(atCommit: tip, for: annotated)
-      else { continue }
-      try storeCall { () throws(StoreError) in
-        try store.markShared(commit, blob: blob.hex, images: document.images.map { ($0.key, $0.value.measuredAt) })
-      }
+    var notes: [MeasurementStore.SharedNote] = []
+    for (commit, measuredAt) in written {
+      guard let blob = repository.noteBlob(atCommit: tip, for: commit) else { continue }
+      var ignored: [String] = []
+      guard let document = readNote(commit, blob, warnings: &ignored).document else { continue }
+      var note = Self.sharedNote(commit, blob, document)
+      // What this process just wrote is the store's own, unless another writer
+      // replaced it in between (then it is compared like any import).
+      note.fromStore = Set(note.measurements.filter { measuredAt[$0.image] == $0.measuredAt }.map(\.image))
+      notes.append(note)
+    }
+    guard !notes.isEmpty else { return }
+    try storeCall { () throws(StoreError) in
+      try store.importNotes(notes, prefers: { NoteDocument.replaces($0, stored: $1) })
     }
   }
 
@@ -319,22 +368,49 @@ public final class NotesSync {
     throw SharingError("\(Self.ref) kept changing under this process (100 tries): run the command again")
   }
 
-  private func existingNote(_ commit: ObjectID, in tip: ObjectID?) -> NoteDocument? {
-    guard let tip, let blob = repository.noteBlob(atCommit: tip, for: commit) else { return nil }
+  private func existingNote(_ commit: ObjectID, in tip: ObjectID?) -> ReadNote {
+    guard let tip, let blob = repository.noteBlob(atCommit: tip, for: commit) else { return .none }
     var ignored: [String] = []
     return readNote(commit, blob, warnings: &ignored)
   }
 
-  private func readNote(_ commit: ObjectID, _ blob: ObjectID, warnings: inout [String]) -> NoteDocument? {
+  /// A note as read: ours, another version's (kept as it is), or not ours at all
+  /// (may be replaced).
+  enum ReadNote {
+    case none
+    case document(NoteDocument)
+    case otherVersion(String)
+    case unreadable
+
+    var document: NoteDocument? {
+      if case .document(let document) = self { return document }
+      return nil
+    }
+
+    /// Which of two different notes of a commit a merge keeps.
+    var rank: Int {
+      switch self {
+      case .none, .unreadable: 0
+      case .document: 1
+      case .otherVersion: 2
+      }
+    }
+  }
+
+  private func readNote(_ commit: ObjectID, _ blob: ObjectID, warnings: inout [String]) -> ReadNote {
+    let bytes: [UInt8]
     do {
-      let bytes = try repository.blob(blob)
-      return try NoteDocument.decode(bytes, commit: commit.hex)
-    } catch let error as SharingError {
-      warnings.append(error.message)
+      bytes = try repository.blob(blob)
     } catch {
       warnings.append("the note of commit \(commit.hex.prefix(12)) cannot be read: \(error)")
+      return .unreadable
     }
-    return nil
+    do {
+      return .document(try NoteDocument.decode(bytes, commit: commit.hex))
+    } catch {
+      warnings.append(error.message)
+      return NoteDocument.isOtherVersion(NoteDocument.schema(of: bytes)) ? .otherVersion(error.message) : .unreadable
+    }
   }
 
   private func git<T>(_ body: () throws(GitError) -> T) throws(SharingError) -> T {

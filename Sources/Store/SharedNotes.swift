@@ -9,12 +9,19 @@ extension MeasurementStore {
     public var blob: String
     public var commitRecord: CommitRecord?
     public var measurements: [ImageMeasurement]
+    /// Images whose measurement in the note was just written from the store: known
+    /// to be the store's, so not compared again (that would load each in full).
+    public var fromStore: Set<String>
 
-    public init(commit: String, blob: String, commitRecord: CommitRecord?, measurements: [ImageMeasurement]) {
+    public init(
+      commit: String, blob: String, commitRecord: CommitRecord?, measurements: [ImageMeasurement],
+      fromStore: Set<String> = []
+    ) {
       self.commit = commit
       self.blob = blob
       self.commitRecord = commitRecord
       self.measurements = measurements
+      self.fromStore = fromStore
     }
   }
 
@@ -40,7 +47,7 @@ extension MeasurementStore {
       if let importedTip { try setSyncState("imported_tip", importedTip) }
       var written = 0
       for note in notes {
-        for measurement in note.measurements {
+        for measurement in note.measurements where !note.fromStore.contains(measurement.image) {
           let local = try measuredAt(image: measurement.image, commit: measurement.commit)
           var wins = local == nil || local! < measurement.measuredAt
           if let local, local == measurement.measuredAt,

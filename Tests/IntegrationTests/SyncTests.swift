@@ -197,6 +197,70 @@ import Testing
     #expect(try Self.log(b).isEmpty)
   }
 
+  /// A note written by a newer sizebudget is never replaced by this one's idea of
+  /// it: not by a merge, not by a measure, not by the export of sync.
+  @Test func notesOfAnotherVersionAreLeftAsTheyAre() throws {
+    let images = try TemporaryDirectory()
+    let (origin, a) = try Self.origin()
+    let b = try GitRepository(cloning: origin.path)
+    let commit = try a.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    let future = #"{"schema":"sizebudget.note/v2","images":{"future":{"anything":1}}}"#
+    try a.git(["notes", "--ref", "sizebudget", "add", "-m", future, commit])
+    try a.git(["push", "-q", "origin", "refs/notes/sizebudget"])
+
+    // b measures the same commit (its note is v1, locally), then syncs.
+    let measured = try Self.run(
+      ["measure", try Self.image(bytes: 1_000_000, in: images, name: "one"), "--image", "api"], in: b)
+    try #require(measured.status == 0, "\(measured.stderr)")
+    let synced = try Self.run(["sync"], in: b)
+    #expect(synced.status == 0, "\(synced.stderr)")
+    #expect(synced.stdout.contains("has schema sizebudget.note/v2"), "\(synced.stdout)")
+    #expect(synced.stdout.contains("left as it is (upgrade sizebudget"))
+    let atOrigin = try origin.git(["notes", "--ref", "sizebudget", "show", commit])
+    #expect(atOrigin.trimmingCharacters(in: .whitespacesAndNewlines) == future)
+    #expect(try Self.log(b).count == 1, "b's measurement stays in its store")
+
+    // Measuring again does not replace it either: the note write is refused, the store has it.
+    let again = try Self.run(
+      ["measure", try Self.image(bytes: 1_100_000, in: images, name: "two"), "--image", "api"], in: b)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(again.stderr.contains("not in refs/notes/sizebudget"), "\(again.stderr)")
+    #expect(try b.git(["notes", "--ref", "sizebudget", "show", commit]).contains("sizebudget.note/v2"))
+    let resynced = try Self.run(["sync"], in: b)
+    #expect(resynced.status == 0, "\(resynced.stderr)")
+    #expect(try origin.git(["notes", "--ref", "sizebudget", "show", commit]).contains("sizebudget.note/v2"))
+  }
+
+  /// A clone whose note write failed (the ref was locked) measured an older image;
+  /// another clone's newer measurement of the same commit arrives in the notes. The
+  /// store takes the newer one, and sync then has nothing left to export.
+  @Test func theStoreCatchesUpWithANewerNoteAfterAFailedNoteWrite() throws {
+    let images = try TemporaryDirectory()
+    let (origin, c) = try Self.origin()
+    let d = try GitRepository(cloning: origin.path)
+    let lock = d.url.appendingPathComponent(".git/refs/notes/sizebudget.lock")
+    try FileManager.default.createDirectory(
+      at: lock.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data().write(to: lock)
+    let small = try Self.run(
+      ["measure", try Self.image(bytes: 500_000, in: images, name: "small"), "--image", "api"], in: d)
+    try #require(small.status == 0, "\(small.stderr)")
+    #expect(small.stderr.contains("warning: the measurement is stored but not in refs/notes/sizebudget"))
+    try FileManager.default.removeItem(at: lock)
+
+    let big = try Self.run(
+      ["measure", try Self.image(bytes: 900_000, in: images, name: "big"), "--image", "api", "--sync"], in: c)
+    try #require(big.status == 0, "\(big.stderr)")
+    try d.git(["fetch", "-q", "origin", "+refs/notes/sizebudget:refs/notes/sizebudget"])
+    let synced = try Self.run(["sync"], in: d)
+    #expect(synced.status == 0, "\(synced.stderr)")
+    let rows = try Self.log(d)
+    #expect(rows.count == 1)
+    #expect(rows.first.map { $0.compressedBytes > 800_000 } == true, "the newer (big) measurement: \(rows)")
+    let again = try Self.run(["sync"], in: d)
+    #expect(again.stdout.contains("0 exported, nothing to push"), "\(again.stdout)")
+  }
+
   @Test func remotesThatCannotBeReachedAreClearErrors() throws {
     let lonely = try GitRepository()
     try lonely.commit("budgets", files: ["budgets.toml": Self.budgets])
