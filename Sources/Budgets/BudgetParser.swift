@@ -424,7 +424,8 @@ final class BudgetReader {
           + "got \"\(text.value)\"", at: text.position)
       return nil
     }
-    if url.hasPassword {
+    let lowered = text.value.lowercased()
+    if url.hasPassword || lowered.contains("?password=") || lowered.contains("&password=") {
       report(
         "store must not carry a password: set PGPASSWORD in the environment (or use ~/.pgpass) instead",
         at: text.position)

@@ -6,7 +6,12 @@ import Foundation
 /// read. Everything else about notes is libgit2.
 struct GitTransport {
   let gitDirectory: String
-  var timeoutSeconds: Double = 120
+  /// Each fetch or push is stopped after this long (`SIZEBUDGET_GIT_TIMEOUT`
+  /// seconds, default 120): a remote that never answers must not hang a CI job.
+  var timeoutSeconds: Double = {
+    let configured = ProcessInfo.processInfo.environment["SIZEBUDGET_GIT_TIMEOUT"].flatMap(Double.init)
+    return configured.map { max(1, $0) } ?? 120
+  }()
 
   enum PushResult: Equatable {
     case pushed
@@ -15,11 +20,27 @@ struct GitTransport {
     case rejected(String)
   }
 
-  /// Where the remote's notes are fetched to: `refs/notes/sizebudget-remotes/origin`.
-  static func trackingRef(_ remote: String) -> String { "refs/notes/sizebudget-remotes/\(safe(remote))" }
+  /// Where the remote's notes are fetched to: `refs/notes/sizebudget-remotes/origin`
+  /// (a URL without its credentials, so that no token ends up in a ref name).
+  static func trackingRef(_ remote: String) -> String { "refs/notes/sizebudget-remotes/\(safe(shown(remote)))" }
 
   /// Where the remote's inbox refs are fetched to: `…/origin-inbox/NAME`.
-  static func trackingInbox(_ remote: String) -> String { "refs/notes/sizebudget-remotes/\(safe(remote))-inbox" }
+  static func trackingInbox(_ remote: String) -> String {
+    "refs/notes/sizebudget-remotes/\(safe(shown(remote)))-inbox"
+  }
+
+  /// A remote as messages show it: `https://***@host/repo.git` for a URL that carries
+  /// credentials (a user name alone may be a token), without its query.
+  static func shown(_ remote: String) -> String {
+    guard let scheme = remote.range(of: "://") else { return remote }
+    var rest = remote[scheme.upperBound...]
+    if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
+    let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+    if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+      return String(remote[..<scheme.upperBound]) + "***" + String(rest[at...])
+    }
+    return String(remote[..<scheme.upperBound]) + String(rest)
+  }
 
   static func safe(_ name: String) -> String {
     String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
@@ -45,7 +66,8 @@ struct GitTransport {
       result = try git(["fetch", "--quiet", "--no-tags", "--prune", remote, inboxSpec])
     }
     guard result.status == 0 else {
-      throw SharingError("git fetch \(remote) \(ref) failed: \(Self.lastLines(result.stderr))")
+      throw SharingError(
+        "git fetch \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
     }
     let prefix = Self.trackingInbox(remote) + "/"
     fetched.inboxes = listing(prefix + "*").map { String($0.dropFirst(prefix.count)) }.sorted()
@@ -66,15 +88,19 @@ struct GitTransport {
       "rejected", "non-fast-forward", "fetch first", "cannot lock ref", "failed to update ref",
       "failed to lock", "does not exist", "atomic push failed",
     ]
-    if retryable.contains(where: result.stderr.contains) { return .rejected(Self.lastLines(result.stderr)) }
-    throw SharingError("git push \(remote) \(ref) failed: \(Self.lastLines(result.stderr))")
+    if retryable.contains(where: result.stderr.contains) {
+      return .rejected(Self.scrubbed(Self.lastLines(result.stderr), remote))
+    }
+    throw SharingError(
+      "git push \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
   }
 
   /// Pushes the notes to a new ref of their own (creating a ref never races).
   func pushInbox(remote: String, ref: String, to inboxRef: String) throws(SharingError) {
     let result = try git(["push", "--quiet", "--no-verify", remote, "\(ref):\(inboxRef)"])
     guard result.status == 0 else {
-      throw SharingError("git push \(remote) \(inboxRef) failed: \(Self.lastLines(result.stderr))")
+      throw SharingError(
+        "git push \(Self.shown(remote)) \(inboxRef) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
     }
   }
 
@@ -102,7 +128,11 @@ struct GitTransport {
     } catch {
       throw SharingError("cannot run git (\(error)): install git, which sizebudget uses to fetch and push notes")
     }
-    let deadline = DispatchWorkItem { if process.isRunning { process.terminate() } }
+    // The whole process group (Foundation starts the child in a group of its own):
+    // git's ssh or https helper holds the stderr pipe too, and reading it would
+    // otherwise wait for the helper however long it hangs.
+    let pid = process.processIdentifier
+    let deadline = DispatchWorkItem { if process.isRunning { kill(-pid, SIGKILL) } }
     DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds, execute: deadline)
     let output = stderr.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
@@ -111,6 +141,16 @@ struct GitTransport {
       throw SharingError("git \(arguments[0]) took longer than \(Int(timeoutSeconds)) s and was stopped")
     }
     return Result(status: process.terminationStatus, stderr: String(decoding: output, as: UTF8.self))
+  }
+
+  /// git's words about a remote with the remote's credentials taken out, should
+  /// any message repeat them.
+  static func scrubbed(_ text: String, _ remote: String) -> String {
+    guard let scheme = remote.range(of: "://"),
+      let at = remote[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@")
+    else { return text }
+    let credentials = String(remote[scheme.upperBound..<at])
+    return credentials.isEmpty ? text : text.replacingOccurrences(of: credentials, with: "***")
   }
 
   static func lastLines(_ text: String) -> String {

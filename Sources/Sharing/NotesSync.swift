@@ -132,6 +132,9 @@ public final class NotesSync {
     return report
   }
 
+  /// A remote as messages may show it: a URL's credentials hidden.
+  public static func shown(remote: String) -> String { GitTransport.shown(remote) }
+
   /// `HOST-PID-RANDOM`, unique per writer.
   static func inboxName() -> String {
     let host = GitTransport.safe(

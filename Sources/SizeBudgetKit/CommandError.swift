@@ -14,6 +14,9 @@ public enum ExitStatus: Int32, Sendable {
 public struct CommandError: Error, Sendable, CustomStringConvertible {
   public var status: ExitStatus
   public var message: String
+  /// What the command still has to say on standard output, when it got far enough
+  /// (measure --sync: the measurement was made and stored, then sharing failed).
+  public var output: String?
 
   public init(_ status: ExitStatus, _ message: String) {
     self.status = status

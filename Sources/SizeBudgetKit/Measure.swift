@@ -105,19 +105,32 @@ public enum Measure {
     {
       notices.append(warning)
     }
+    let replaced: String? = if case .replaced(let at) = outcome { at } else { nil }
+    let shownStore = store.isShared ? store.path : Workspace.displayPath(storePath)
+    let report =
+      request.json
+      ? MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)
+      : MeasurementReport.text(measurement, storedIn: shownStore, replaced: replaced, terminal: terminal)
+    var shareFailure: CommandError? = nil
     if request.sync {
-      guard let repository else {
+      if let repository {
+        do {
+          notices.append(try Sync.share(repository, store, remote: request.remote))
+        } catch {
+          // The measurement is made and stored: print it, and fail the step, because
+          // on a CI runner that goes away an unshared measurement is lost.
+          shareFailure = error
+          shareFailure?.message = "the measurement is stored here, but sharing it failed: \(error.message)"
+          shareFailure?.output = report
+        }
+      } else {
         throw .usage("--sync needs a git repository: run sizebudget measure in a clone")
       }
-      notices.append(try Sync.share(repository, store, remote: request.remote))
     }
     // Standard error: stdout may be JSON for a pipe.
     for notice in notices { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
-    let replaced: String? = if case .replaced(let at) = outcome { at } else { nil }
-    let shownStore = store.isShared ? store.path : Workspace.displayPath(storePath)
-    return request.json
-      ? MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)
-      : MeasurementReport.text(measurement, storedIn: shownStore, replaced: replaced, terminal: terminal)
+    if let shareFailure { throw shareFailure }
+    return report
   }
 
   /// Whether a budget needs more than a registry manifest gives: paths, waste,

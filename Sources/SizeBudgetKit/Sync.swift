@@ -89,7 +89,7 @@ public enum Sync {
 
   static func describe(_ report: NotesSync.Report, rebuilt: Bool) -> String {
     var parts: [String] = []
-    if let remote = report.remote {
+    if let remote = report.remote.map(NotesSync.shown(remote:)) {
       parts.append(report.fetched ? "fetched \(remote)'s notes" : "\(remote) has no sizebudget notes yet")
     } else {
       parts.append("no remote: local notes only")

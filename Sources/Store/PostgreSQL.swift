@@ -126,20 +126,33 @@ final class PostgresDatabase: SQLDatabase {
     location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
   }
 
-  /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+  /// `postgres://user:secret@host/db?password=x` → `postgres://user:***@host/db?password=***`.
   static func redacted(_ url: String) -> String {
-    guard hasPassword(url), let scheme = url.range(of: "://"),
-      let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex),
-      let colon = url.range(of: ":", range: scheme.upperBound..<at.lowerBound)
-    else { return url }
-    return String(url[..<colon.upperBound]) + "***" + String(url[at.lowerBound...])
+    var text = url
+    if let scheme = text.range(of: "://"),
+      let at = text[scheme.upperBound...].prefix(while: { $0 != "/" && $0 != "?" }).lastIndex(of: "@"),
+      let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
+    {
+      text = String(text[...colon]) + "***" + String(text[at...])
+    }
+    guard let question = text.firstIndex(of: "?") else { return text }
+    let options = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map {
+      option in Self.isPasswordOption(option) ? "password=***" : String(option)
+    }
+    return String(text[...question]) + options.joined(separator: "&")
   }
 
+  /// In the user part (`user:secret@`) or as a `password=` option.
   static func hasPassword(_ url: String) -> Bool {
     guard let scheme = url.range(of: "://") else { return false }
     let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" }
-    guard let at = authority.lastIndex(of: "@") else { return false }
-    return authority[..<at].contains(":")
+    if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") { return true }
+    guard let question = url.firstIndex(of: "?") else { return false }
+    return url[url.index(after: question)...].split(separator: "&").contains(where: isPasswordOption)
+  }
+
+  static func isPasswordOption(_ option: Substring) -> Bool {
+    option.lowercased().hasPrefix("password=")
   }
 }
 

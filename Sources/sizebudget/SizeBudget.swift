@@ -31,6 +31,7 @@ struct SizeBudget: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
     } catch let error as CommandError {
+      if let output = error.output { print(output) }
       // One "error: " per line, so each `file:line:col: message` stands on its own.
       printError(error.message.split(separator: "\n").map { "error: \($0)" }.joined(separator: "\n"))
       Glibc.exit(error.status.rawValue)

@@ -105,15 +105,22 @@ import Testing
     #expect(withPassword.status == 2)
     #expect(withPassword.stderr.contains("PGPASSWORD"))
     #expect(!withPassword.stderr.contains("hunter2"), "the password is never printed")
+    let inQuery = try CLI.run(
+      ["log", "--store", "postgres://ci@127.0.0.1:1/db?sslmode=disable&password=hunter2"], in: repo.url)
+    #expect(inQuery.status == 2)
+    #expect(inQuery.stderr.contains("PGPASSWORD"), "\(inQuery.stderr)")
+    #expect(!inQuery.stderr.contains("hunter2"), "\(inQuery.stderr)")
     let started = Date()
     let dead = try CLI.run(["log", "--store", "postgres://ci@127.0.0.1:1/db"], in: repo.url)
     #expect(dead.status == 2)
     #expect(dead.stderr.contains("cannot connect to the store postgres://ci@127.0.0.1:1/db"), "\(dead.stderr)")
     #expect(Date().timeIntervalSince(started) < 15, "a dead server is an error, not a hang")
-    try repo.commit("bad", files: ["budgets.toml": "[defaults]\nstore = \"postgres://ci:pw@db/x\"\n"])
-    let inFile = try CLI.run(["validate"], in: repo.url)
-    #expect(inFile.status == 2)
-    #expect(inFile.stderr.contains("budgets.toml:2:9: store must not carry a password"), "\(inFile.stderr)")
+    for url in ["postgres://ci:pw@db/x", "postgres://ci@db/x?Password=pw"] {
+      try repo.commit("bad", files: ["budgets.toml": "[defaults]\nstore = \"\(url)\"\n"])
+      let inFile = try CLI.run(["validate"], in: repo.url)
+      #expect(inFile.status == 2)
+      #expect(inFile.stderr.contains("budgets.toml:2:9: store must not carry a password"), "\(inFile.stderr)")
+    }
   }
 
   /// 8 processes × 50 measurements into one database at once, on a fresh database

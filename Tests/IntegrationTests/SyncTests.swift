@@ -273,6 +273,44 @@ import Testing
     let missing = try Self.run(["sync", "--remote", "/nonexistent/origin.git"], in: lonely)
     #expect(missing.status == 2)
     #expect(missing.stderr.contains("git fetch /nonexistent/origin.git"), "\(missing.stderr)")
+
+    // A token in a remote URL is never printed, nor kept in a ref name.
+    let tokenURL = "http://user:s3cretTOKEN@127.0.0.1:9/origin.git"
+    let withToken = try Self.run(["sync", "--remote", tokenURL], in: lonely)
+    #expect(withToken.status == 2)
+    #expect(withToken.stderr.contains("git fetch http://***@127.0.0.1:9/origin.git"), "\(withToken.stderr)")
+    #expect(!(withToken.stdout + withToken.stderr).contains("s3cret"))
+    #expect(!(try lonely.git(["for-each-ref"])).contains("s3cret"))
+
+    // measure --sync that cannot share still prints its measurement, and fails.
+    let images = try TemporaryDirectory()
+    let measured = try Self.run(
+      [
+        "measure", try Self.image(bytes: 10_000, in: images, name: "x"), "--image", "api", "--format", "json", "--sync",
+        "--remote", tokenURL,
+      ], in: lonely)
+    #expect(measured.status == 2)
+    #expect(measured.stdout.contains("\"schema\" : \"sizebudget.measurement/v1\""), "\(measured.stdout)")
+    #expect(measured.stderr.contains("the measurement is stored here, but sharing it failed"), "\(measured.stderr)")
+    #expect(!measured.stderr.contains("s3cret"))
+    #expect(try Self.log(lonely).count == 1)
+  }
+
+  /// A remote that never answers (an ssh command that hangs) is stopped at the time
+  /// limit with its helpers, not waited for.
+  @Test func aHangingRemoteIsStoppedAtTheTimeLimit() throws {
+    let repo = try GitRepository()
+    try repo.commit("budgets", files: ["budgets.toml": Self.budgets])
+    let hang = repo.url.appendingPathComponent("hang-ssh.sh")
+    try "#!/bin/sh\nexec sleep 300\n".write(to: hang, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hang.path)
+    let started = Date()
+    let result = try CLI.run(
+      ["sync", "--remote", "ssh://example.invalid/origin.git"], in: repo.url,
+      environment: ["GIT_SSH": hang.path, "SIZEBUDGET_GIT_TIMEOUT": "3"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("took longer than 3 s and was stopped"), "\(result.stderr)")
+    #expect(Date().timeIntervalSince(started) < 30, "stopped, with its ssh helper, at the time limit")
   }
 }
 
