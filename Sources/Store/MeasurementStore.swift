@@ -252,7 +252,7 @@ public final class MeasurementStore {
     try database.prepare(
       """
       SELECT image, commit_oid, compressed_bytes, uncompressed_bytes, wasted_bytes, measured_at, source
-      FROM measurements \(filter) ORDER BY measured_at DESC, id DESC
+      FROM measurements \(filter) ORDER BY measured_at\(database.dialect.byteOrder) DESC, id DESC
       """
     ).query(image.map { [.text($0)] } ?? []) { row in result.append(summary(row)) }
     return result
@@ -273,7 +273,7 @@ public final class MeasurementStore {
           uncompressedBytes: row.integer(7), fileCount: row.int(8), createdBy: row.text(9)))
     }
     var paths: [PathSize] = []
-    try database.prepare("SELECT path, bytes, files FROM paths WHERE measurement_id = ? ORDER BY path")
+    try database.prepare("SELECT path, bytes, files FROM paths WHERE measurement_id = ? ORDER BY path\(database.dialect.byteOrder)")
       .query([.integer(id)]) { row in
         paths.append(PathSize(path: row.string(0), bytes: row.integer(1), files: row.int(2)))
       }
@@ -289,7 +289,7 @@ public final class MeasurementStore {
     var forbidden: [PatternMatch] = []
     var required: [RequiredPath] = []
     try database.prepare(
-      "SELECT kind, pattern, files, bytes, present, examples FROM pattern_matches WHERE measurement_id = ? ORDER BY kind, position"
+      "SELECT kind, pattern, files, bytes, present, examples FROM pattern_matches WHERE measurement_id = ? ORDER BY kind\(database.dialect.byteOrder), position"
     ).query([.integer(id)]) { row throws(StoreError) in
       if row.string(0) == "forbid" {
         forbidden.append(
@@ -310,7 +310,7 @@ public final class MeasurementStore {
           bytes: row.integer(4), files: row.int(5), layer: row.text(6).flatMap { Int($0) }))
     }
     var categories: [PatternMatch] = []
-    try database.prepare("SELECT name, files, bytes, examples FROM categories WHERE measurement_id = ? ORDER BY name")
+    try database.prepare("SELECT name, files, bytes, examples FROM categories WHERE measurement_id = ? ORDER BY name\(database.dialect.byteOrder)")
       .query([.integer(id)]) { row throws(StoreError) in
         categories.append(
           PatternMatch(

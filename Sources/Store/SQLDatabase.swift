@@ -20,6 +20,11 @@ enum SQLDialect: Sendable {
   /// A `SELECT` that claims the rows it reads until the transaction ends, skipping
   /// rows another transaction claimed.
   var claimRows: String { self == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
+
+  /// After a text column in ORDER BY: byte order on both, so that a PostgreSQL
+  /// database made with a language collation (en_US…) lists paths and names as
+  /// SQLite does.
+  var byteOrder: String { self == .postgres ? " COLLATE \"C\"" : "" }
 }
 
 /// A prepared statement; values bind by position, from 1.

@@ -115,7 +115,7 @@ extension MeasurementStore {
       SELECT m.commit_oid, m.image FROM measurements m
       LEFT JOIN note_images n ON n.commit_oid = m.commit_oid AND n.image = m.image
       WHERE n.measured_at IS NULL OR n.measured_at <> m.measured_at
-      ORDER BY m.commit_oid, m.image
+      ORDER BY m.commit_oid\(database.dialect.byteOrder), m.image\(database.dialect.byteOrder)
       """
     ).query { row in found.append((row.string(0), row.string(1))) }
     return found
