@@ -82,7 +82,8 @@ let package = Package(
     .testTarget(
       name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),
-    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets"]),
+    .testTarget(
+      name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets", "ImageSource", "TestSupport"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),

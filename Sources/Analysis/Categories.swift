@@ -29,6 +29,15 @@ public enum FileCategories {
     Category(id: "coverage-data", include: ["**/.coverage", "**/.coverage.*", "**/htmlcov/"], exclude: []),
     Category(id: "tests", include: ["**/tests/", "**/test/", "**/conftest.py"], exclude: packaged),
     Category(id: "docs", include: ["**/docs/", "**/doc/"], exclude: packaged),
+    // What `COPY . .` brings besides the application: the repository's own build and
+    // CI files and helper scripts. (/etc is left alone: init scripts live there.)
+    Category(
+      id: "repository-files",
+      include: [
+        "**/scripts/", "**/.git/", "**/.github/", "**/.gitlab-ci.yml", "**/Dockerfile", "**/Dockerfile.*",
+        "**/*.Dockerfile", "**/docker-compose*.yml", "**/compose*.yaml", "**/.dockerignore", "**/.gitignore",
+      ],
+      exclude: packaged + ["/etc/**"]),
     Category(id: "headers", include: ["/usr/include/", "/usr/local/include/"], exclude: []),
     Category(
       id: "gpu",

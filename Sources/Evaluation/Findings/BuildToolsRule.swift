@@ -10,6 +10,8 @@ public struct BuildToolsRule: FindingRule {
   static let exact: Set<String> = [
     "make", "build-essential", "cmake", "autoconf", "automake", "libtool", "pkg-config", "pkgconf", "libc-dev-bin",
     "rpcsvc-proto", "musl-dev", "patch", "dpkg-dev",
+    // Alpine's names for the same things.
+    "build-base", "alpine-sdk", "abuild", "fortify-headers", "linux-headers", "libc-dev",
   ]
   static let prefixes = [
     "clang", "llvm", "binutils", "libasan", "libtsan", "liblsan", "libubsan", "libhwasan", "libitm", "libquadmath",
