@@ -31,7 +31,8 @@ test:
 	scripts/fixtures.sh
 	swift build --build-tests $(SWIFT_FLAGS)
 	swift test --skip-build $(SWIFT_FLAGS)
-	python3 $(SHARED)/toml-test/run.py .build/debug/toml-test-decoder --show 20 | tail -n 3
+	python3 $(SHARED)/toml-test/run.py .build/debug/toml-test-decoder --show 20 > .build/toml-test.log; \
+	  status=$$?; tail -n 3 .build/toml-test.log; exit $$status
 
 ## Every benchmark, each figure beside its peer measured in the same run.
 bench:
