@@ -91,7 +91,17 @@ import Testing
     let archive = try measurer.measure(.ociArchive(path: ociArchive.path, tag: "latest"))
     let docker = try measurer.measure(.dockerArchive(path: dockerArchive.path, tag: nil))
     let stream = try measurer.measureStream(FileRange(file: try OpenFile(path: dockerArchive.path)))
-    for other in [archive, docker, stream] {
+    // The older `<id>/layer.tar` form and Docker 25's OCI form of docker save, from a
+    // file and from a stream.
+    var otherForms: [ImageMeasurement] = []
+    for style in [ImageBuilder.DockerArchiveStyle.layerDirectories, .docker25] {
+      let file = directory.url.appendingPathComponent("image.\(style).tar")
+      try Data(try builder.dockerArchive(style: style)).write(to: file)
+      otherForms.append(try measurer.measure(.dockerArchive(path: file.path, tag: nil)))
+      otherForms.append(try measurer.measureStream(FileRange(file: try OpenFile(path: file.path))))
+    }
+    #expect(otherForms.allSatisfy { $0.compressedBytes == docker.compressedBytes })
+    for other in [archive, docker, stream] + otherForms {
       #expect(other.uncompressedBytes == layout.uncompressedBytes)
       #expect(other.paths == layout.paths)
       #expect(other.wastedBytes == layout.wastedBytes)
@@ -102,6 +112,33 @@ import Testing
     #expect(archive.compressedBytes == layout.compressedBytes)
     #expect(!layout.compressedEstimated)
     #expect(docker.compressedEstimated, "the docker-archive stores these layers as they are; gzip ones keep their size")
+  }
+
+  /// A local multi-platform layout: `--platform` picks the manifest, whether the
+  /// index lists the manifests itself or through a nested index (buildah's form).
+  @Test func aLocalMultiPlatformIndexIsFollowedToThePlatform() throws {
+    var amd64 = ImageBuilder([ImageBuilder.Layer([.file("app/amd64.bin", size: 30_000)])])
+    amd64.architecture = "amd64"
+    var arm64 = ImageBuilder([ImageBuilder.Layer([.file("app/arm64.bin", size: 50_000)])])
+    arm64.architecture = "arm64"
+    for nested in [false, true] {
+      let directory = try TemporaryDirectory()
+      try ImageBuilder.writeMultiPlatformOCILayout([amd64, arm64], to: directory.url, nested: nested)
+      var options = try options()
+      let byDefault = try Measurer(options).measure(.ociLayout(directory: directory.url.path, tag: nil))
+      #expect(byDefault.platform == "linux/amd64")
+      #expect(byDefault.paths.contains { $0.path == "/app" && $0.bytes == 30_000 })
+      options.platform = Platform(os: "linux", architecture: "arm64")
+      let arm = try Measurer(options).measure(.ociLayout(directory: directory.url.path, tag: nil))
+      #expect(arm.platform == "linux/arm64")
+      #expect(arm.paths.contains { $0.path == "/app" && $0.bytes == 50_000 }, "nested: \(nested)")
+      options.platform = Platform(os: "linux", architecture: "s390x")
+      #expect {
+        try Measurer(options).measure(.ociLayout(directory: directory.url.path, tag: nil))
+      } throws: { error in
+        "\(error)".contains("linux/amd64") && "\(error)".contains("linux/arm64")
+      }
+    }
   }
 
   @Test func uncompressedSizesAreTheTarStreams() throws {

@@ -60,8 +60,42 @@ public struct ImageBuilder: Sendable {
     return [UInt8](try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
   }
 
+  /// The three forms `docker save` has written: `<hex>.tar` layers; the older
+  /// `<id>/layer.tar` directories; and Docker 25's OCI layout (`index.json`,
+  /// `oci-layout`, `blobs/sha256/`) with manifest.json naming the blobs.
+  public enum DockerArchiveStyle: Sendable { case flat, layerDirectories, docker25 }
+
+  public func dockerArchive(style: DockerArchiveStyle = .flat) throws -> [UInt8] {
+    switch style {
+    case .flat: return try flatDockerArchive()
+    case .layerDirectories:
+      let config = configJSON()
+      let configName = String(SHA256.digest(config).dropFirst(7)) + ".json"
+      var entries: [TarBuilder.Entry] = []
+      var names: [String] = []
+      for (index, layer) in layers.enumerated() {
+        let id = String(SHA256.digest(Array("layer \(index)".utf8) + layer.tar).dropFirst(7))
+        names.append(id + "/layer.tar")
+        entries.append(TarBuilder.Entry(id + "/VERSION", Array("1.0".utf8)))
+        entries.append(TarBuilder.Entry(id + "/json", Array("{\"id\":\"\(id)\"}".utf8)))
+        entries.append(TarBuilder.Entry(id + "/layer.tar", try layer.blob()))
+      }
+      entries.append(TarBuilder.Entry(configName, config))
+      let manifest: [[String: Any]] = [["Config": configName, "RepoTags": ["example/app:latest"], "Layers": names]]
+      entries.append(TarBuilder.Entry("manifest.json", [UInt8](try JSONSerialization.data(withJSONObject: manifest))))
+      return TarBuilder(entries).bytes()
+    case .docker25:
+      var entries = try ociLayoutFiles().map { TarBuilder.Entry($0.0, $0.1) }
+      let configName = "blobs/sha256/" + SHA256.digest(configJSON()).dropFirst(7)
+      let names = try layers.map { "blobs/sha256/" + SHA256.digest(try $0.blob()).dropFirst(7) }
+      let manifest: [[String: Any]] = [["Config": configName, "RepoTags": ["example/app:latest"], "Layers": names]]
+      entries.append(TarBuilder.Entry("manifest.json", [UInt8](try JSONSerialization.data(withJSONObject: manifest))))
+      return TarBuilder(entries).bytes()
+    }
+  }
+
   /// The classic `docker save` layout: `<diffid>.tar` members and manifest.json.
-  public func dockerArchive() throws -> [UInt8] {
+  private func flatDockerArchive() throws -> [UInt8] {
     let config = configJSON()
     let configName = String(SHA256.digest(config).dropFirst(7)) + ".json"
     var entries: [TarBuilder.Entry] = []
@@ -119,6 +153,51 @@ public struct ImageBuilder: Sendable {
       try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
       try Data(bytes).write(to: file)
     }
+  }
+
+  /// An OCI layout of a multi-platform image: one manifest per image, each with its
+  /// `platform`, listed in index.json itself or (`nested`, as `buildah manifest
+  /// push` writes it) in an image index blob that index.json points to.
+  public static func writeMultiPlatformOCILayout(_ images: [ImageBuilder], to directory: URL, nested: Bool = false)
+    throws
+  {
+    func write(_ bytes: [UInt8], _ path: String) throws {
+      let file = directory.appendingPathComponent(path)
+      try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data(bytes).write(to: file)
+    }
+    var descriptors: [[String: Any]] = []
+    for image in images {
+      let files = try image.ociLayoutFiles()
+      for (path, bytes) in files where path.hasPrefix("blobs/") { try write(bytes, path) }
+      guard let index = files.first(where: { $0.0 == "index.json" })?.1,
+        let object = try JSONSerialization.jsonObject(with: Data(index)) as? [String: Any],
+        var manifest = (object["manifests"] as? [[String: Any]])?.first
+      else { continue }
+      manifest["annotations"] = nil
+      manifest["platform"] = ["os": image.os, "architecture": image.architecture]
+      descriptors.append(manifest)
+    }
+    let list: [String: Any] = [
+      "schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": descriptors,
+    ]
+    var top = [UInt8](try JSONSerialization.data(withJSONObject: list, options: [.sortedKeys]))
+    if nested {
+      let digest = SHA256.digest(top)
+      try write(top, "blobs/sha256/" + digest.dropFirst(7))
+      let outer: [String: Any] = [
+        "schemaVersion": 2,
+        "manifests": [
+          [
+            "mediaType": "application/vnd.oci.image.index.v1+json", "digest": digest, "size": top.count,
+            "annotations": ["org.opencontainers.image.ref.name": "latest"],
+          ]
+        ],
+      ]
+      top = [UInt8](try JSONSerialization.data(withJSONObject: outer, options: [.sortedKeys]))
+    }
+    try write(Array("{\"imageLayoutVersion\":\"1.0.0\"}".utf8), "oci-layout")
+    try write(top, "index.json")
   }
 
   public func ociArchive(tag: String = "latest") throws -> [UInt8] {
