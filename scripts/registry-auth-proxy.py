@@ -5,7 +5,11 @@ front of a local docker-registry for the tests: by default the Docker token flow
 that checks USER and PASSWORD by basic auth and hands out a token, and every /v2/
 request requiring `Authorization: Bearer <token>`); with --basic, plain basic auth.
 Blob downloads are answered with a 307 to a second path without authentication, as
-object storage behind a registry would. Prints its port, then serves."""
+object storage behind a registry would. For the error tests, --no-auth lets every
+request through, --fail-first N answers the first N /v2/ requests with --fail-status
+(429 with Retry-After: 1, or a 5xx), --forbidden answers 403 to manifests, and
+--tamper adds a byte to every manifest, so that its digest no longer matches.
+Prints its port, then serves."""
 import argparse, base64, secrets, threading, urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,7 +18,13 @@ ap.add_argument("upstream", type=int)
 ap.add_argument("user")
 ap.add_argument("password")
 ap.add_argument("--basic", action="store_true")
+ap.add_argument("--no-auth", action="store_true")
+ap.add_argument("--fail-first", type=int, default=0)
+ap.add_argument("--fail-status", type=int, default=503)
+ap.add_argument("--forbidden", action="store_true")
+ap.add_argument("--tamper", action="store_true")
 args = ap.parse_args()
+failures = [0]
 tokens = set()
 lock = threading.Lock()
 expected = "Basic " + base64.b64encode(f"{args.user}:{args.password}".encode()).decode()
@@ -41,6 +51,17 @@ class Handler(BaseHTTPRequestHandler):
             if auth:
                 return self.reply(400, b"credentials leaked to storage")
             return self.proxy("/v2/" + self.path[len("/storage/"):], body)
+        if self.path.startswith("/v2/") and self.path != "/v2/":
+            with lock:
+                failing = failures[0] < args.fail_first
+                failures[0] += 1
+            if failing:
+                extra = {"Retry-After": "1"} if args.fail_status == 429 else {}
+                return self.reply(args.fail_status, b'{"errors":[{"code":"TOOMANYREQUESTS"}]}', extra)
+            if args.forbidden and "/manifests/" in self.path:
+                return self.reply(403, b'{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}')
+        if args.no_auth:
+            return self.proxy(self.path, body)
         ok = auth == expected if args.basic else auth.startswith("Bearer ") and auth[7:] in tokens
         if not ok:
             challenge = ('Basic realm="test"' if args.basic else
@@ -61,6 +82,9 @@ class Handler(BaseHTTPRequestHandler):
                 data = response.read() if body else b""
                 headers = {k: v for k, v in response.headers.items() if k.lower() in ("content-type", "docker-content-digest")}
                 headers["Content-Length"] = response.headers.get("Content-Length", str(len(data)))
+                if args.tamper and "/manifests/" in path:
+                    data = data + b" " if body else data
+                    headers["Content-Length"] = str(int(headers["Content-Length"]) + 1)
                 return self.reply(response.status, data, headers, length_set=True)
         except urllib.error.HTTPError as error:
             return self.reply(error.code, error.read())

@@ -164,23 +164,8 @@ import Testing
   @Test(arguments: [false, true])
   func authenticatedRegistries(basic: Bool) throws {
     try #require(Self.filled)
-    let registry = try #require(LocalRegistry.shared)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("scripts/registry-auth-proxy.py").path
-    process.arguments = [script, String(registry.port), "reader", "pa55"] + (basic ? ["--basic"] : [])
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
+    let (port, process) = try Self.proxy(basic ? ["--basic"] : [])
     defer { kill(process.processIdentifier, SIGKILL) }
-    var line = ""
-    while true {
-      let byte = output.fileHandleForReading.readData(ofLength: 1)
-      if byte.isEmpty || byte.first == 10 { break }
-      line.append(Character(Unicode.Scalar(byte.first!)))
-    }
-    let port = try #require(Int(line))
     let source = "docker://127.0.0.1:\(port)/fixture/api:after"
     let (anonymous, _) = try measure(source)
     #expect(anonymous.status == 2)
@@ -200,6 +185,63 @@ import Testing
       "{\"auths\": {\"127.0.0.1:\(port)\": {\"auth\": \"\(Data("reader:pa55".utf8).base64EncodedString())\"}}}")
     let (fromConfig, _) = try measure(source, environment: ["HOME": home.url.path])
     #expect(fromConfig.status == 0, "\(fromConfig.stderr)")
+  }
+
+  /// scripts/registry-auth-proxy.py in front of the registry, with `arguments`; its
+  /// port, and the process to kill.
+  static func proxy(_ arguments: [String]) throws -> (Int, Process) {
+    let registry = try #require(LocalRegistry.shared)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("scripts/registry-auth-proxy.py").path
+    process.arguments = [script, String(registry.port), "reader", "pa55"] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    var line = ""
+    while true {
+      let byte = output.fileHandleForReading.readData(ofLength: 1)
+      if byte.isEmpty || byte.first == 10 { break }
+      line.append(Character(Unicode.Scalar(byte.first!)))
+    }
+    return (try #require(Int(line)), process)
+  }
+
+  /// 429 (with Retry-After) and 5xx are retried; too many, a 403 and a manifest whose
+  /// bytes do not match its digest are clear errors naming the image.
+  @Test func retriesAndRegistryErrors() throws {
+    try #require(Self.filled)
+    func through(_ arguments: [String], _ reference: String = "fixture/api:after") throws -> CLI.Result {
+      let (port, process) = try Self.proxy(["--no-auth"] + arguments)
+      defer { kill(process.processIdentifier, SIGKILL) }
+      return try measure("docker://127.0.0.1:\(port)/\(reference)").0
+    }
+    let unavailable = try through(["--fail-first", "2", "--fail-status", "503"])
+    #expect(unavailable.status == 0, "two 503s, then the answer: \(unavailable.stderr)")
+    let started = Date()
+    let limited = try through(["--fail-first", "2", "--fail-status", "429"])
+    #expect(limited.status == 0, "\(limited.stderr)")
+    #expect(Date().timeIntervalSince(started) >= 2, "Retry-After: 1, twice")
+    let down = try through(["--fail-first", "100", "--fail-status", "502"])
+    #expect(down.status == 2)
+    #expect(down.stderr.contains("HTTP 502"), "\(down.stderr)")
+    #expect(down.stderr.contains("fixture/api"))
+    let forbidden = try through(["--forbidden"])
+    #expect(forbidden.status == 2)
+    #expect(forbidden.stderr.contains("access to fixture/api:after is denied (HTTP 403)"), "\(forbidden.stderr)")
+
+    let host = try #require(LocalRegistry.shared).host
+    let digest = try CLI.run(
+      ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://\(host)/fixture/api:after"],
+      product: "/usr/bin/skopeo"
+    ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let tamperedPin = try through(["--tamper"], "fixture/api@\(digest)")
+    #expect(tamperedPin.status == 2)
+    #expect(tamperedPin.stderr.contains("not the \(digest) asked for"), "\(tamperedPin.stderr)")
+    let tamperedTag = try through(["--tamper"])
+    #expect(tamperedTag.status == 2)
+    #expect(tamperedTag.stderr.contains("does not match the registry's Docker-Content-Digest"), "\(tamperedTag.stderr)")
   }
 
   @Test func noDockerEngineIsAClearMessage() throws {
