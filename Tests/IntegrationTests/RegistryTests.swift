@@ -244,6 +244,49 @@ import Testing
     #expect(tamperedTag.stderr.contains("does not match the registry's Docker-Content-Digest"), "\(tamperedTag.stderr)")
   }
 
+  /// docker-daemon: through a `docker` command line that answers as an engine would
+  /// (a script on PATH: no engine runs here): `docker save` is streamed into the
+  /// measurement and gives what the same archive gives from a file.
+  @Test func anEngineImageIsStreamedFromDockerSave() throws {
+    let directory = try TemporaryDirectory()
+    let archive = directory.url.appendingPathComponent("api.tar")
+    let layer = ImageBuilder.Layer([.file("app/blob", size: 40_000), .file("app/main.py", "print(1)\n")])
+    try Data(try ImageBuilder([layer]).dockerArchive()).write(to: archive)
+    try directory.write(
+      "bin/docker",
+      """
+      #!/bin/sh
+      # A stand-in for the docker CLI with an engine that holds api:latest.
+      if [ "$1 $2" = "image inspect" ]; then
+        [ "$5" = "api:latest" ] && { echo sha256:0123; exit 0; }
+        echo "Error response from daemon: No such image: $5" >&2; exit 1
+      fi
+      if [ "$1" = "save" ]; then
+        [ -n "$FAKE_DOCKER_BREAK" ] && { head -c 3000 "\(archive.path)"; echo "write error" >&2; exit 1; }
+        exec cat "\(archive.path)"
+      fi
+      exit 2
+      """)
+    try FileManager.default.setAttributes(
+      [.posixPermissions: 0o755], ofItemAtPath: directory.url.appendingPathComponent("bin/docker").path)
+    let path =
+      directory.url.appendingPathComponent("bin").path + ":"
+      + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+    let (fromEngine, streamed) = try measure("docker-daemon:api:latest", environment: ["PATH": path])
+    #expect(fromEngine.status == 0, "\(fromEngine.stderr)")
+    let (_, fromFile) = try measure("docker-archive:\(archive.path)")
+    #expect(streamed != nil && streamed == fromFile)
+    let (missing, _) = try measure("docker-daemon:web:latest", environment: ["PATH": path])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("docker-daemon:web:latest: Error response from daemon: No such image"))
+    let (broken, _) = try measure(
+      "docker-daemon:api:latest", environment: ["PATH": path, "FAKE_DOCKER_BREAK": "1"])
+    #expect(broken.status == 2)
+    #expect(
+      broken.stderr.contains("docker-daemon:api:latest") || broken.stderr.contains("docker save api:latest"),
+      "\(broken.stderr)")
+  }
+
   @Test func noDockerEngineIsAClearMessage() throws {
     let (result, _) = try measure("docker-daemon:api:latest")
     #expect(result.status == 2)
