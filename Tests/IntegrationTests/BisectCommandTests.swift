@@ -216,20 +216,20 @@ import Testing
     #expect(!(try repo.git(["branch", "--list", "sizebudget/*"])).contains("sizebudget"))
   }
 
+  /// 1,000 commits, about 5 % touching app/, commit 617 adds 3 MB (max = 2 MB): git
+  /// bisect run with the same build, then sizebudget bisect from an empty store, with
+  /// half the context commits measured, and with all of them (every other commit
+  /// inherits its parent's size, so every commit's size is then known).
   @Test func needsFewerBuildsThanGitBisectRun() throws {
     let directory = try TemporaryDirectory()
     let path = directory.url.appendingPathComponent("repo").path
     let generator = try CLI.run(
-      [Self.root.appendingPathComponent("Benchmarks/gen-bisect-repo.py").path, path, "300", "191"],
+      [Self.root.appendingPathComponent("Benchmarks/gen-bisect-repo.py").path, path, "1000", "617"],
       product: "/usr/bin/python3")
     try #require(generator.status == 0, "\(generator.stderr)")
     let repo = URL(fileURLWithPath: path)
-    let ours = directory.url.appendingPathComponent("ours.txt")
-    let result = try CLI.run(
-      ["bisect", "HEAD~299..HEAD", "--image", "app"], in: repo, environment: ["BUILD_COUNT_FILE": ours.path])
-    #expect(result.status == 0, "\(result.stderr)")
     let theirs = directory.url.appendingPathComponent("theirs.txt")
-    _ = try CLI.run(["bisect", "start", "HEAD", "HEAD~299"], product: "/usr/bin/git", in: repo)
+    _ = try CLI.run(["bisect", "start", "HEAD", "HEAD~999"], product: "/usr/bin/git", in: repo)
     let git = try CLI.run(
       ["bisect", "run", "sh", Self.root.appendingPathComponent("Benchmarks/git-bisect-step.sh").path, "2000000"],
       product: "/usr/bin/git", in: repo, environment: ["BUILD_COUNT_FILE": theirs.path])
@@ -237,9 +237,45 @@ import Testing
       .split(separator: " ").first.map(String.init)
     _ = try CLI.run(["bisect", "reset"], product: "/usr/bin/git", in: repo)
     let culprit = try #require(gitCulprit, "\(git.stdout)")
-    #expect(result.stdout.contains("culprit \(culprit.prefix(12))"), "\(result.stdout)")
-    let ourBuilds = builds(ours).count
     let theirBuilds = builds(theirs).count
-    #expect(ourBuilds * 2 <= theirBuilds, "sizebudget built \(ourBuilds), git bisect run \(theirBuilds)")
+
+    func ours(_ label: String) throws -> Int {
+      let counter = directory.url.appendingPathComponent("ours-\(label).txt")
+      let result = try CLI.run(
+        ["bisect", "HEAD~999..HEAD", "--image", "app"], in: repo, environment: ["BUILD_COUNT_FILE": counter.path])
+      #expect(result.status == 0, "\(label): \(result.stderr)")
+      #expect(result.stdout.contains("culprit \(culprit.prefix(12))"), "\(label): \(result.stdout)")
+      return builds(counter).count
+    }
+    /// Builds and measures every `step`-th commit that touches app/ into a new store.
+    func measureContextCommits(every step: Int) throws {
+      try? FileManager.default.removeItem(at: repo.appendingPathComponent(".git/sizebudget.sqlite"))
+      let script = """
+        set -euo pipefail
+        scratch=$(mktemp -d); i=0
+        for commit in $(git rev-list --reverse HEAD -- app/); do
+          i=$((i + 1)); [ $((i % \(step))) -eq 0 ] || continue
+          git worktree add -q --detach "$scratch/tree" "$commit"
+          (cd "$scratch/tree" && SIZEBUDGET_OUTPUT="$scratch/out" sh build.sh)
+          git worktree remove --force "$scratch/tree"
+          sizebudget measure "oci:$scratch/out" --image app --commit "$commit" >/dev/null
+          rm -rf "$scratch/out"
+        done
+        rm -rf "$scratch"
+        """
+      let pathVariable =
+        CLI.productsDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+      let measured = try CLI.run(
+        ["-c", script], product: "/bin/bash", in: repo, environment: ["PATH": pathVariable])
+      try #require(measured.status == 0, "\(measured.stderr)")
+    }
+
+    let empty = try ours("empty")
+    #expect(empty * 2 <= theirBuilds, "sizebudget built \(empty), git bisect run \(theirBuilds)")
+    try measureContextCommits(every: 2)
+    let half = try ours("half")
+    #expect(half < empty, "half measured: \(half) builds, empty store: \(empty)")
+    try measureContextCommits(every: 1)
+    #expect(try ours("all") == 0)
   }
 }
