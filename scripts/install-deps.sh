@@ -10,7 +10,9 @@ build=(pkg-config libgit2-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev li
 images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry gcc binutils dpkg postgresql)
 case "${1:-build}" in
   build) want=("${build[@]}") ;;
-  test | demo) want=("${build[@]}" "${images[@]}") ;;
+  test) want=("${build[@]}" "${images[@]}") ;;
+  # The demo also renders the weekly email's HTML to a PNG with headless Chromium.
+  demo) want=("${build[@]}" "${images[@]}" chromium) ;;
   bench) want=("${build[@]}" "${images[@]}" hyperfine time) ;;
   *) echo "usage: $0 build|test|demo|bench" >&2; exit 2 ;;
 esac
