@@ -26,6 +26,21 @@ import Testing
     #expect(result.stdout.isEmpty)
   }
 
+  /// Every mistake the parser names, through the command line: `validate` and the
+  /// gate print the same `file:line:col: message` and exit 2.
+  @Test func everyBudgetMistakeExitsTwoWithItsMessage() throws {
+    let repo = try GitRepository()
+    try repo.commit("start")
+    for (input, expected) in BudgetMistakes.all {
+      try repo.directory.write("budgets.toml", input)
+      for command in [["validate"], ["check"]] {
+        let result = try CLI.run(command, in: repo.url)
+        #expect(result.status == 2, "\(command) on \(input)")
+        #expect(result.stderr.hasPrefix("error: \(expected)\n"), "\(command) on \(input): \(result.stderr)")
+      }
+    }
+  }
+
   @Test func invalidTOMLExitsTwoWithLineAndColumn() throws {
     let directory = try TemporaryDirectory()
     try directory.write("budgets.toml", "[image.api\nmax = \"1 GB\"\n")
