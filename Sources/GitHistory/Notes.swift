@@ -126,6 +126,14 @@ extension Repository {
     return [UInt8](UnsafeRawBufferPointer(start: content, count: size))
   }
 
+  /// The id `bytes` have as a blob, without writing it.
+  public static func blobID(of bytes: [UInt8]) -> ObjectID? {
+    var oid = git_oid()
+    let status = bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }
+    guard status == 0 else { return nil }
+    return withUnsafePointer(to: &oid) { ObjectID($0) }
+  }
+
   public func writeBlob(_ bytes: [UInt8]) throws(GitError) -> ObjectID {
     var oid = git_oid()
     let status = bytes.withUnsafeBytes { git_blob_create_from_buffer(&oid, handle, $0.baseAddress, $0.count) }

@@ -32,7 +32,9 @@ public enum Check {
   /// The report to print, the exit status, and what sync and the webhook did (for standard error).
   public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> (String, Int32, String) {
     let context = try Context(config: request.config, store: request.store)
-    let shared = request.sync ? try Sync.share(context.repository, context.store, remote: request.remote) : nil
+    let shared =
+      request.sync
+      ? try Sync.share(context.repository, context.store, remote: request.remote, budgets: context.budgets) : nil
     let commit = try context.workspace.resolveCommit(request.commit, in: context.repository)
     let report = try evaluate(
       commit: commit, images: try selectImages(context.budgets, request.images), context, revision: request.commit)

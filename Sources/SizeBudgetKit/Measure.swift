@@ -115,7 +115,7 @@ public enum Measure {
     if request.sync {
       if let repository {
         do {
-          notices.append(try Sync.share(repository, store, remote: request.remote))
+          notices.append(try Sync.share(repository, store, remote: request.remote, budgets: budgets))
         } catch {
           // The measurement is made and stored: print it, and fail the step, because
           // on a CI runner that goes away an unshared measurement is lost.

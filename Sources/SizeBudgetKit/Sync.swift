@@ -1,4 +1,5 @@
 import Analysis
+import Budgets
 import Foundation
 import GitHistory
 import Sharing
@@ -26,6 +27,9 @@ public enum Sync {
     var options = NotesSync.Options(remote: remote)
     options.push = request.push
     options.attempts = max(1, request.attempts)
+    // A broken or missing budgets.toml must not stop sharing: it only tells which
+    // deep paths the notes keep.
+    options.keepPaths = keepPaths((try? workspace.loadBudgetsIfPresent(override: nil)) ?? nil)
     let sync = NotesSync(repository: repository, store: store)
     do {
       let report = request.rebuild ? try sync.rebuild(options) : try sync.sync(options)
@@ -36,16 +40,23 @@ public enum Sync {
   }
 
   /// For `measure --sync` and `check --sync`: one line saying what was shared.
-  static func share(_ repository: Repository, _ store: MeasurementStore, remote: String?) throws(CommandError)
-    -> String
-  {
+  static func share(
+    _ repository: Repository, _ store: MeasurementStore, remote: String?, budgets: BudgetFile?
+  ) throws(CommandError) -> String {
     try refuseShared(store)
-    let options = NotesSync.Options(remote: try remoteName(remote, repository))
+    var options = NotesSync.Options(remote: try remoteName(remote, repository))
+    options.keepPaths = keepPaths(budgets)
     do {
       return describe(try NotesSync(repository: repository, store: store).sync(options), rebuilt: false)
     } catch {
       throw .usage(error.message)
     }
+  }
+
+  /// Per image, the paths its budget caps (`[image.X.paths]`): notes keep them.
+  static func keepPaths(_ budgets: BudgetFile?) -> [String: Set<String>] {
+    Dictionary(
+      (budgets?.images ?? []).map { ($0.name, Set($0.paths.map(\.path))) }, uniquingKeysWith: { $0.union($1) })
   }
 
   /// Notes share a clone's SQLite store; a PostgreSQL store is shared already.

@@ -273,10 +273,12 @@ public final class MeasurementStore {
           uncompressedBytes: row.integer(7), fileCount: row.int(8), createdBy: row.text(9)))
     }
     var paths: [PathSize] = []
-    try database.prepare("SELECT path, bytes, files FROM paths WHERE measurement_id = ? ORDER BY path\(database.dialect.byteOrder)")
-      .query([.integer(id)]) { row in
-        paths.append(PathSize(path: row.string(0), bytes: row.integer(1), files: row.int(2)))
-      }
+    try database.prepare(
+      "SELECT path, bytes, files FROM paths WHERE measurement_id = ? ORDER BY path\(database.dialect.byteOrder)"
+    )
+    .query([.integer(id)]) { row in
+      paths.append(PathSize(path: row.string(0), bytes: row.integer(1), files: row.int(2)))
+    }
     var wasted: [WastedFile] = []
     try database.prepare(
       "SELECT path, bytes, added_in, hidden_in, reason FROM wasted_files WHERE measurement_id = ? ORDER BY rank"
@@ -310,13 +312,15 @@ public final class MeasurementStore {
           bytes: row.integer(4), files: row.int(5), layer: row.text(6).flatMap { Int($0) }))
     }
     var categories: [PatternMatch] = []
-    try database.prepare("SELECT name, files, bytes, examples FROM categories WHERE measurement_id = ? ORDER BY name\(database.dialect.byteOrder)")
-      .query([.integer(id)]) { row throws(StoreError) in
-        categories.append(
-          PatternMatch(
-            pattern: row.string(0), files: row.int(1), bytes: row.integer(2),
-            examples: try decode([PatternMatch.Example].self, row.string(3))))
-      }
+    try database.prepare(
+      "SELECT name, files, bytes, examples FROM categories WHERE measurement_id = ? ORDER BY name\(database.dialect.byteOrder)"
+    )
+    .query([.integer(id)]) { row throws(StoreError) in
+      categories.append(
+        PatternMatch(
+          pattern: row.string(0), files: row.int(1), bytes: row.integer(2),
+          examples: try decode([PatternMatch.Example].self, row.string(3))))
+    }
     m.packages = packages
     m.categories = categories
     m.layers = layers
