@@ -101,29 +101,7 @@ public enum ReportOutput {
           + "(\(WeeklyReport.change(trend))), min \(trend.minimum.map(ByteSize.format) ?? "-"), max \(trend.maximum.map(ByteSize.format) ?? "-"), "
           + "\(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")")
       out.append("  " + budgetLine(trend))
-      for growth in trend.topGrowth.prefix(5) {
-        out.append(
-          "    \(ByteSize.formatDelta(growth.delta).padding(10)) \(ReportOutput.growthCommit(growth))  \(shorten(growth.subject, to: 50))  (\(growth.author))"
-        )
-      }
-      for layer in WeeklyReport.addedLayers(image) {
-        out.append("    layer +\(ByteSize.format(layer.bytes)) \(shorten(layer.createdBy, to: 70))")
-      }
-      if let diff = image.diff {
-        for path in diff.paths.filter({ $0.delta > 0 }).prefix(5) {
-          out.append("    path \(path.path) \(ByteSize.formatDelta(path.delta))")
-        }
-        for change in diff.forbiddenAppeared {
-          out.append(
-            "    forbidden appeared: \(change.pattern) (\(change.filesAfter) files, \(ByteSize.format(change.bytesAfter)))"
-          )
-        }
-      }
-      if let first = trend.violations.first {
-        out.append(
-          "    \(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over budget, "
-            + "the first \(first.commit.prefix(12)) (\(ByteSize.format(first.size)))")
-      }
+      out += whatGrew(image, .text)
       out.append("")
     }
     return out.joined(separator: "\n")
@@ -146,8 +124,12 @@ public enum ReportOutput {
   /// "26d98d9219d3", or "26d98d9219d3 (one of 20 commits since 0c8e…)" when the
   /// measurements are sparse.
   public static func growthCommit(_ growth: ImageTrend.Growth) -> String {
-    guard growth.gap > 1 else { return String(growth.commit.prefix(12)) }
-    return "\(growth.commit.prefix(12)) (or one of the \(growth.gap - 1) before it, since \(growth.since.prefix(8)))"
+    String(growth.commit.prefix(12)) + growthDoubt(growth)
+  }
+
+  /// " (or one of the 19 before it, since 0c8e…)" when the measurements are sparse.
+  static func growthDoubt(_ growth: ImageTrend.Growth) -> String {
+    growth.gap > 1 ? " (or one of the \(growth.gap - 1) before it, since \(growth.since.prefix(8)))" : ""
   }
 
   public static func markdown(_ report: WeeklyReport) -> String {
@@ -183,31 +165,56 @@ public enum ReportOutput {
         "Min \(ByteSize.format(minimum)), max \(ByteSize.format(maximum)), \(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")."
       )
     }
+    out += whatGrew(image, .markdown)
+    return out.count > 1 ? out : []
+  }
+
+  /// How the lines of `whatGrew` look in a terminal and in a Markdown list.
+  struct LineStyle: Sendable {
+    var bullet: String
+    var alarm: String
+    /// Commit ids, commands, paths and patterns: as they are, or in backticks.
+    var code: @Sendable (String) -> String
+    var escape: @Sendable (String) -> String
+    var deltaWidth: Int
+
+    static let text = LineStyle(bullet: "    ", alarm: "", code: { $0 }, escape: { $0 }, deltaWidth: 10)
+    static let markdown = LineStyle(
+      bullet: "- ", alarm: "❌ ", code: { "`\($0)`" }, escape: { CheckMarkdown.escape($0) }, deltaWidth: 0)
+  }
+
+  /// An image's top growth commits, the layers added, the paths that grew, forbidden
+  /// files that appeared and the violations of the period: one line each.
+  static func whatGrew(_ image: WeeklyReport.Image, _ style: LineStyle) -> [String] {
+    let trend = image.trend
+    var out: [String] = []
     for growth in trend.topGrowth.prefix(5) {
       out.append(
-        "- \(ByteSize.formatDelta(growth.delta)) `\(growth.commit.prefix(12))` \(CheckMarkdown.escape(growth.subject)) (\(CheckMarkdown.escape(growth.author)))"
-      )
+        style.bullet + ByteSize.formatDelta(growth.delta).padding(style.deltaWidth) + " "
+          + style.code(String(growth.commit.prefix(12))) + growthDoubt(growth) + "  "
+          + style.escape(shorten(growth.subject, to: 50))
+          + "  (\(style.escape(growth.author)))")
     }
     for layer in WeeklyReport.addedLayers(image) {
       out.append(
-        "- layer +\(ByteSize.format(layer.bytes)): `\(CheckMarkdown.escape(shorten(layer.createdBy, to: 70)))`")
+        style.bullet + "layer +\(ByteSize.format(layer.bytes)) " + style.code(shorten(layer.createdBy, to: 70)))
     }
-    if let diff = image.diff {
-      for path in diff.paths.filter({ $0.delta > 0 }).prefix(5) {
-        out.append("- path `\(CheckMarkdown.escape(path.path))` \(ByteSize.formatDelta(path.delta))")
-      }
-      for change in diff.forbiddenAppeared {
-        out.append(
-          "- ❌ forbidden appeared: `\(change.pattern)` (\(change.filesAfter) files, \(ByteSize.format(change.bytesAfter)))"
-        )
-      }
+    for path in (image.diff?.paths ?? []).filter({ $0.delta > 0 }).prefix(5) {
+      out.append(style.bullet + "path \(style.code(path.path)) \(ByteSize.formatDelta(path.delta))")
+    }
+    for change in image.diff?.forbiddenAppeared ?? [] {
+      out.append(
+        style.bullet + style.alarm
+          + "forbidden appeared: \(style.code(change.pattern)) (\(change.filesAfter) files, \(ByteSize.format(change.bytesAfter)))"
+      )
     }
     if let first = trend.violations.first {
       out.append(
-        "- ❌ \(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over budget, the first `\(first.commit.prefix(12))` (\(ByteSize.format(first.size)))"
-      )
+        style.bullet + style.alarm
+          + "\(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over budget, "
+          + "the first \(style.code(String(first.commit.prefix(12)))) (\(ByteSize.format(first.size)))")
     }
-    return out.count > 1 ? out : []
+    return out
   }
 
   public static func json(_ report: WeeklyReport) -> String { encodeJSON(report) }
