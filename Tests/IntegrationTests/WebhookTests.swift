@@ -13,19 +13,20 @@ import Testing
   static let secret = "whsec_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
 
   func fixture(port: Int, on: String = "\"violation\", \"bisect\"") throws -> GateFixture {
-    try GateFixture(
-      budgets: """
-        [image.api]
-        max = "100 kB"
+    try notifying(
+      """
+      webhook = "http://127.0.0.1:\(port)/hook"
+      secret_env = "SIZEBUDGET_WEBHOOK_SECRET"
+      on = [\(on)]
 
-        [notify]
-        webhook = "http://127.0.0.1:\(port)/hook"
-        secret_env = "SIZEBUDGET_WEBHOOK_SECRET"
-        on = [\(on)]
+      [notify.headers]
+      Authorization = "Bearer ${TEST_FORGE_TOKEN}"
+      """)
+  }
 
-        [notify.headers]
-        Authorization = "Bearer ${TEST_FORGE_TOKEN}"
-        """)
+  /// A gate fixture whose budgets.toml caps api at 100 kB and has `[notify]` with `settings`.
+  func notifying(_ settings: String) throws -> GateFixture {
+    try GateFixture(budgets: "[image.api]\nmax = \"100 kB\"\n\n[notify]\n" + settings)
   }
 
   let environment = [
@@ -99,15 +100,11 @@ import Testing
   @Test func everyEndpointGetsTheEventEvenWhenOneWasDown() throws {
     let up = try WebhookReceiver(secret: Self.secret)
     let downPort = try freePort()
-    let fixture = try GateFixture(
-      budgets: """
-        [image.api]
-        max = "100 kB"
-
-        [notify]
-        webhook = ["http://127.0.0.1:\(up.port)/a", "http://127.0.0.1:\(downPort)/b"]
-        secret_env = "SIZEBUDGET_WEBHOOK_SECRET"
-        """)
+    let fixture = try notifying(
+      """
+      webhook = ["http://127.0.0.1:\(up.port)/a", "http://127.0.0.1:\(downPort)/b"]
+      secret_env = "SIZEBUDGET_WEBHOOK_SECRET"
+      """)
     let result = try overBudget(fixture)
     #expect(result.stderr.contains("1 of 2 deliveries made"), "\(result.stderr)")
     let down = try WebhookReceiver(secret: Self.secret, port: downPort)
@@ -237,15 +234,11 @@ import Testing
 
   @Test func aBodyTemplateShapesTheRequest() throws {
     let receiver = try WebhookReceiver()
-    let fixture = try GateFixture(
-      budgets: """
-        [image.api]
-        max = "100 kB"
-
-        [notify]
-        webhook = "http://127.0.0.1:\(receiver.port)/hook"
-        body = '{"body": {{comment}}, "sha": {{commit}}}'
-        """)
+    let fixture = try notifying(
+      """
+      webhook = "http://127.0.0.1:\(receiver.port)/hook"
+      body = '{"body": {{comment}}, "sha": {{commit}}}'
+      """)
     _ = try overBudget(fixture)
     let body = try #require(receiver.received().first?.body)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
@@ -257,14 +250,10 @@ import Testing
   /// the environment when sending, and the outbox keeps only the variable's name.
   @Test func theURLTakesVariablesFromTheEnvironment() throws {
     let receiver = try WebhookReceiver()
-    let fixture = try GateFixture(
-      budgets: """
-        [image.api]
-        max = "100 kB"
-
-        [notify]
-        webhook = "http://127.0.0.1:\(receiver.port)/repos/${TEST_REPOSITORY}/issues/${TEST_PR}/comments"
-        """)
+    let fixture = try notifying(
+      """
+      webhook = "http://127.0.0.1:\(receiver.port)/repos/${TEST_REPOSITORY}/issues/${TEST_PR}/comments"
+      """)
     try fixture.measure(bytes: 150_000)
     let quiet = try fixture.run(["check", "--no-notify"])
     #expect(quiet.status == 1)
@@ -284,14 +273,10 @@ import Testing
     #expect(stored.range(of: Data("issues/${TEST_PR}/comments".utf8)) != nil)
     #expect(stored.range(of: Data("issues/42".utf8)) == nil)
 
-    let inHost = try GateFixture(
-      budgets: """
-        [image.api]
-        max = "100 kB"
-
-        [notify]
-        webhook = "https://${HOOK_HOST}/hook"
-        """)
+    let inHost = try notifying(
+      """
+      webhook = "https://${HOOK_HOST}/hook"
+      """)
     let refused = try inHost.run(["validate"])
     #expect(refused.status == 2)
     #expect(refused.stderr.contains("budgets.toml:5:11: webhook"), "\(refused.stderr)")
