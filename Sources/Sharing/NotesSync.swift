@@ -281,13 +281,14 @@ public final class NotesSync {
         // Another version's note is left as it is; the measurement stays in the store.
         if case .otherVersion = existing { continue }
         guard
-          var (document, exported) = try exportedNote(
+          let exportable = try exportedNote(
             annotated, images: images, existing: existing.document, keepPaths: keepPaths)
         else {
           // The note is newer: nothing to write, and markShared imports it.
           written.append((annotated, [:], nil))
           continue
         }
+        var (document, exported) = exportable
         if document.commit == nil {
           let record = try storeCall { () throws(StoreError) in try store.commits([commit])[commit] }
           document.commit = NoteDocument(commit: record, images: [:]).commit
@@ -355,7 +356,7 @@ public final class NotesSync {
       notes.append(note)
     }
     guard !notes.isEmpty else { return }
-    try storeCall { () throws(StoreError) in
+    _ = try storeCall { () throws(StoreError) in
       try store.importNotes(notes, prefers: { NoteDocument.replaces($0, stored: $1) })
     }
   }
