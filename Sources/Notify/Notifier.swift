@@ -41,8 +41,19 @@ public struct Notifier: Sendable {
     }
   }
 
-  public func enqueue(_ event: Event, in store: MeasurementStore, now: Int64) throws(StoreError) {
-    try store.enqueue(id: event.id, endpoints: endpoints, type: event.kind.rawValue, body: event.body, now: now)
+  public func enqueue(_ event: Event, in store: MeasurementStore, now: Int64, environment: [String: String])
+    throws(StoreError)
+  {
+    try store.enqueue(
+      id: event.id, endpoints: queuedEndpoints(environment), type: event.kind.rawValue, body: event.body, now: now)
+  }
+
+  /// The webhook URLs as an event records them: `${NAME}` filled in when the event is
+  /// queued, because it routes the event (the pull request a comment belongs to; a
+  /// retry from a later job must not go to that job's). A variable not set yet is
+  /// left for the sending attempt to fill in (and to name, when it is still unset).
+  func queuedEndpoints(_ environment: [String: String]) -> [String] {
+    endpoints.map { (try? RequestShape.expand($0, environment: environment)) ?? $0 }
   }
 
   public struct Summary: Sendable {
@@ -65,8 +76,9 @@ public struct Notifier: Sendable {
     let lease = Int64(timeout + connectTimeout + 5)
     // Ignoring the backoff, each pending row (event and endpoint) is tried once in
     // this run, not again and again as soon as it fails.
+    let queued = queuedEndpoints(environment)
     var remaining = ids.map { ids in
-      Set(ids.flatMap { id in endpoints.map { OutboxEntry.key(id: id, endpoint: $0) } })
+      Set(ids.flatMap { id in queued.map { OutboxEntry.key(id: id, endpoint: $0) } })
     }
     if ignoringBackoff && ids == nil {
       remaining = Set(((try? store.outbox(limit: 1_000_000)) ?? []).filter { $0.status == .pending }.map(\.key))
@@ -140,8 +152,8 @@ public struct Notifier: Sendable {
   }
 
   /// The URL, body and headers of one attempt; the signature covers this attempt's
-  /// time. `${NAME}` in the URL and the headers is read from the environment now,
-  /// so the outbox and the logs keep only the names.
+  /// time. `${NAME}` in the headers is read from the environment now (secrets are
+  /// never stored); in the URL, only what was not set when the event was queued.
   func prepare(_ entry: OutboxEntry, environment: [String: String], now: Int64) throws(NotifyError)
     -> (url: String, body: String, headers: [String])
   {

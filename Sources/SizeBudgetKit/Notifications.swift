@@ -50,7 +50,7 @@ enum Notifications {
     let now = Int64(Date().timeIntervalSince1970)
     for event in events {
       do {
-        try notifier.enqueue(event, in: store, now: now)
+        try notifier.enqueue(event, in: store, now: now, environment: ProcessInfo.processInfo.environment)
       } catch {
         return "sizebudget: webhook: cannot write the event to the outbox: \(error.message)"
       }

@@ -247,7 +247,7 @@ import Testing
   }
 
   /// A forge's comment API needs the pull request's number in the URL: it comes from
-  /// the environment when sending, and the outbox keeps only the variable's name.
+  /// the environment, when the event is queued (or, unset then, when it is sent).
   @Test func theURLTakesVariablesFromTheEnvironment() throws {
     let receiver = try WebhookReceiver()
     let fixture = try notifying(
@@ -270,8 +270,21 @@ import Testing
     for suffix in ["", "-wal"] {
       stored += (try? Data(contentsOf: fixture.url.appendingPathComponent(".git/sizebudget.sqlite" + suffix))) ?? Data()
     }
-    #expect(stored.range(of: Data("issues/${TEST_PR}/comments".utf8)) != nil)
+    #expect(stored.range(of: Data("issues/${TEST_PR}/comments".utf8)) != nil, "unset when queued: filled in later")
     #expect(stored.range(of: Data("issues/42".utf8)) == nil)
+
+    // Set when the event is queued, the URL is fixed then: a retry from a later job
+    // (another pull request's) still goes where the event belongs.
+    let downPort = try freePort()
+    let routed = try notifying(
+      #"webhook = "http://127.0.0.1:\#(downPort)/repos/${TEST_REPOSITORY}/issues/${TEST_PR}/comments""#)
+    try routed.measure(bytes: 150_000)
+    let queued = try routed.run(["check"], environment: ["TEST_REPOSITORY": "acme/api", "TEST_PR": "12"])
+    #expect(queued.stderr.contains("left in the outbox"), "\(queued.stderr)")
+    let later = try WebhookReceiver(port: downPort)
+    let retried = try routed.run(["notify", "--now"], environment: ["TEST_REPOSITORY": "acme/api", "TEST_PR": "34"])
+    #expect(retried.status == 0, "\(retried.stderr)")
+    #expect(later.received().map(\.path) == ["/repos/acme/api/issues/12/comments"])
 
     let inHost = try notifying(
       """
