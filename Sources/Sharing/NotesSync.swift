@@ -181,12 +181,23 @@ public final class NotesSync {
   {
     var merged = try git { () throws(GitError) in try repository.notes(atCommit: ours) }
     let theirNotes = try git { () throws(GitError) in try repository.notes(atCommit: theirs) }
+    // Three-way: a note only one side changed since the common notes commit is that
+    // side's, whatever it holds. Only notes both sides changed need a decision, so
+    // an older sizebudget never turns a newer version's note back.
+    let base = try git { () throws(GitError) in try repository.mergeBase(ours, theirs) }
+    let baseNotes = try base.map { base throws(SharingError) in
+      try git { () throws(GitError) in try repository.notes(atCommit: base) }
+    } ?? [:]
     for (commit, theirBlob) in theirNotes {
       guard let ourBlob = merged[commit] else {
         merged[commit] = theirBlob
         continue
       }
-      if ourBlob == theirBlob { continue }
+      if ourBlob == theirBlob || theirBlob == baseNotes[commit] { continue }
+      if ourBlob == baseNotes[commit] {
+        merged[commit] = theirBlob
+        continue
+      }
       let our = readNote(commit, ourBlob, warnings: &warnings)
       let their = readNote(commit, theirBlob, warnings: &warnings)
       switch (our, their) {

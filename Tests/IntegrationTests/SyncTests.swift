@@ -229,6 +229,33 @@ import Testing
     let resynced = try Self.run(["sync"], in: b)
     #expect(resynced.status == 0, "\(resynced.stderr)")
     #expect(try origin.git(["notes", "--ref", "sizebudget", "show", commit]).contains("sizebudget.note/v2"))
+
+    // The newer sizebudget changes its note again; b, with a note commit of its own on
+    // top, merges: the changed note is taken, not the one b had, whichever blob id is
+    // larger (the new one is chosen to sort below the old).
+    let old = try origin.git(["rev-parse", "refs/notes/sizebudget:\(commit)"])
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    var newer = ""
+    for attempt in 0..<200 {
+      let candidate = #"{"schema":"sizebudget.note/v2","images":{"future":{"anything":2},"more":{"n":\#(attempt)}}}"#
+      let blob = try a.git(["hash-object", "--stdin"], input: candidate).trimmingCharacters(in: .whitespacesAndNewlines)
+      if blob < old {
+        newer = candidate
+        break
+      }
+    }
+    try #require(!newer.isEmpty)
+    try a.git(["fetch", "-q", "origin", "+refs/notes/sizebudget:refs/notes/sizebudget"])
+    try a.git(["notes", "--ref", "sizebudget", "add", "-f", "-m", newer, commit])
+    try a.git(["push", "-q", "origin", "refs/notes/sizebudget"])
+    try b.commit("next")
+    let next = try Self.run(
+      ["measure", try Self.image(bytes: 1_200_000, in: images, name: "three"), "--image", "api"], in: b)
+    try #require(next.status == 0, "\(next.stderr)")
+    let merged = try Self.run(["sync"], in: b)
+    #expect(merged.status == 0, "\(merged.stderr)")
+    let final = try origin.git(["notes", "--ref", "sizebudget", "show", commit])
+    #expect(final.trimmingCharacters(in: .whitespacesAndNewlines) == newer, "\(final)")
   }
 
   /// A clone whose note write failed (the ref was locked) measured an older image;

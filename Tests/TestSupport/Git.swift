@@ -44,7 +44,9 @@ public final class GitRepository {
   }
 
   @discardableResult
-  public func git(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+  public func git(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil) throws
+    -> String
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["git"] + arguments
@@ -56,7 +58,13 @@ public final class GitRepository {
     let output = Pipe()
     process.standardOutput = output
     process.standardError = Pipe()
+    let stdin = Pipe()
+    if input != nil { process.standardInput = stdin }
     try process.run()
+    if let input {
+      stdin.fileHandleForWriting.write(Data(input.utf8))
+      try stdin.fileHandleForWriting.close()
+    }
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
