@@ -60,9 +60,11 @@ extension Repository {
       guard !name.hasPrefix("refs/"), !name.contains(".."), !name.contains("~"), !name.contains("^") else {
         throw error
       }
-      if let origin = referenceTarget("refs/remotes/origin/\(name)") { return origin }
-      if let any = references(matching: "refs/remotes/*/\(name)").sorted(by: { $0.name < $1.name }).first {
-        return any.target
+      // origin first, then the other configured remotes by name (a glob such as
+      // refs/remotes/*/main would also match origin/release/main).
+      let remotes = ["origin"] + remoteNames().filter { $0 != "origin" }.sorted()
+      for remote in remotes {
+        if let target = referenceTarget("refs/remotes/\(remote)/\(name)") { return target }
       }
       throw GitError(
         "revision \"\(name)\" does not resolve in this repository, nor is there a remote-tracking branch "

@@ -110,6 +110,7 @@ import Testing
   /// CI checkouts and clones of a feature branch have `origin/main` but no `main`.
   @Test func aBaseThatIsOnlyARemoteTrackingBranchIsFound() throws {
     let fixture = try branch(size: 55_000)
+    let main = try fixture.repo.git(["rev-parse", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
     try fixture.repo.git(["update-ref", "refs/remotes/origin/main", "main"])
     try fixture.repo.git(["branch", "-q", "-D", "main"])
     let result = try fixture.run(["check"])
@@ -122,6 +123,14 @@ import Testing
     let unfetched = try fixture.run(["check"])
     #expect(unfetched.status == 3, "\(unfetched.stdout)\(unfetched.stderr)")
     #expect(unfetched.stdout.contains("or fetch it (git fetch origin main)"), "\(unfetched.stdout)")
+
+    // Another remote's main, not origin's release/main (which a glob */main would match).
+    try fixture.repo.git(["remote", "add", "upstream", "/nonexistent/upstream.git"])
+    try fixture.repo.git(["update-ref", "refs/remotes/upstream/main", main])
+    try fixture.repo.git(["update-ref", "refs/remotes/origin/release/main", "HEAD"])
+    let upstream = try fixture.run(["check"])
+    #expect(upstream.status == 0, "\(upstream.stdout)\(upstream.stderr)")
+    #expect(upstream.stdout.contains("base: the merge-base of"), "\(upstream.stdout)")
   }
 
   @Test func aMissingMeasurementExitsThreeWithTheCommand() throws {
