@@ -12,6 +12,8 @@ public enum FileCategories {
   /// Application directories only: package managers' own test and doc folders are
   /// the packages' business.
   static let packaged = ["**/site-packages/**", "**/dist-packages/**", "**/node_modules/**", "/usr/**"]
+  static let testPaths = ["**/tests/", "**/test/", "**/conftest.py"]
+  static let docPaths = ["**/docs/", "**/doc/"]
 
   public static let all: [Category] = [
     Category(id: "pip-cache", include: ["/root/.cache/pip/", "/home/*/.cache/pip/"], exclude: []),
@@ -27,8 +29,10 @@ public enum FileCategories {
     Category(
       id: "tool-caches", include: ["**/.pytest_cache/", "**/.mypy_cache/", "**/.ruff_cache/", "**/.tox/"], exclude: []),
     Category(id: "coverage-data", include: ["**/.coverage", "**/.coverage.*", "**/htmlcov/"], exclude: []),
-    Category(id: "tests", include: ["**/tests/", "**/test/", "**/conftest.py"], exclude: packaged),
-    Category(id: "docs", include: ["**/docs/", "**/doc/"], exclude: packaged),
+    // tests, docs and repository-files add up to one finding: each file in one of them
+    // only (tests first), or the finding would count it twice.
+    Category(id: "tests", include: testPaths, exclude: packaged),
+    Category(id: "docs", include: docPaths, exclude: packaged + testPaths),
     // What `COPY . .` brings besides the application: the repository's own build and
     // CI files and helper scripts. (/etc is left alone: init scripts live there.)
     Category(
@@ -37,7 +41,7 @@ public enum FileCategories {
         "**/scripts/", "**/.git/", "**/.github/", "**/.gitlab-ci.yml", "**/Dockerfile", "**/Dockerfile.*",
         "**/*.Dockerfile", "**/docker-compose*.yml", "**/compose*.yaml", "**/.dockerignore", "**/.gitignore",
       ],
-      exclude: packaged + ["/etc/**"]),
+      exclude: packaged + ["/etc/**"] + testPaths + docPaths),
     Category(id: "headers", include: ["/usr/include/", "/usr/local/include/"], exclude: []),
     Category(
       id: "gpu",

@@ -78,12 +78,15 @@ import Testing
       .file("app/docs/index.md", size: 3_000), .file("app/scripts/release.sh", size: 4_000),
       .file("app/.git/objects/pack/pack-1.pack", size: 50_000), .file("app/Dockerfile", size: 500),
       .file("app/.github/workflows/ci.yml", size: 600), .file("app/docker-compose.yml", size: 700),
+      // In three categories' directories at once: counted once.
+      .file("app/tests/docs/scripts/seed.sh", size: 20_000),
       // Not the application's: the distribution's and the packages' own.
       .file("etc/init.d/scripts/networking", size: 8_000), .file("usr/share/doc/bash/README", size: 9_000),
       .file("opt/venv/lib/python3.11/site-packages/numpy/tests/test_x.py", size: 10_000),
     ])
     let copied = try #require(finding("tests-and-docs", in: Findings.all(in: m)))
-    #expect(copied.saving == 2_000 + 3_000 + 4_000 + 50_000 + 500 + 600 + 700)
+    #expect(copied.saving == 2_000 + 3_000 + 4_000 + 50_000 + 500 + 600 + 700 + 20_000)
+    #expect(copied.items.filter { $0.name == "/app/tests/docs/scripts/seed.sh" }.count == 1)
     #expect(copied.items.map(\.name).first == "/app/.git/objects/pack/pack-1.pack")
     #expect(copied.createdBy == "COPY . /app")
     #expect(copied.fix.contains(".dockerignore"))
