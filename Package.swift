@@ -84,6 +84,7 @@ let package = Package(
     .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets", "ImageSource", "TestSupport"]),
+    .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),

@@ -104,11 +104,11 @@ public enum CheckMarkdown {
     var out = ["| what grew | change |", "| --- | ---: |"]
     for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
       out.append(
-        "| layer \(layer.index): `\(escape(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60)))` | +\(ByteSize.format(layer.compressedBytes)) |"
+        "| layer \(layer.index): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | +\(ByteSize.format(layer.compressedBytes)) |"
       )
     }
     for path in diff.paths.prefix(8) {
-      out.append("| `\(path.path)` | \(ByteSize.formatDelta(path.delta)) |")
+      out.append("| \(code(path.path)) | \(ByteSize.formatDelta(path.delta)) |")
     }
     return out
   }
@@ -124,6 +124,21 @@ public enum CheckMarkdown {
   }
 
   /// Characters that would break a table cell or start markup.
+  /// A code span that holds any text: a fence longer than any run of backticks in it
+  /// (`` a`b ``), with `|` escaped for tables.
+  static func code(_ text: String) -> String {
+    var longest = 0
+    var run = 0
+    for character in text {
+      run = character == "`" ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    let fence = String(repeating: "`", count: longest + 1)
+    let padded = longest > 0 ? " \(text) " : text
+    // Inside a code span `<` is shown as it is (no &lt;); `|` still ends a table cell.
+    return fence + padded.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") + fence
+  }
+
   static func escape(_ text: String) -> String {
     text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
       .replacingOccurrences(of: "\n", with: " ")

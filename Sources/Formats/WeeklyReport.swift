@@ -39,7 +39,10 @@ public struct WeeklyReport: Sendable, Encodable {
     let compressed = image.trend.metric == "compressed"
     return diff.layers.filter { $0.kind == .added }
       .map {
-        (bytes: compressed ? $0.compressedBytes : $0.uncompressedBytes, createdBy: $0.createdBy ?? "(no history)")
+        (
+          bytes: compressed ? $0.compressedBytes : $0.uncompressedBytes,
+          createdBy: $0.createdBy.map(ImageConfig.tidy) ?? "(no history)"
+        )
       }
       .filter { $0.bytes > 0 }
       .sorted { $0.bytes > $1.bytes }.prefix(limit).map { $0 }
@@ -180,7 +183,7 @@ public enum ReportOutput {
 
     static let text = LineStyle(bullet: "    ", alarm: "", code: { $0 }, escape: { $0 }, deltaWidth: 10)
     static let markdown = LineStyle(
-      bullet: "- ", alarm: "❌ ", code: { "`\($0)`" }, escape: { CheckMarkdown.escape($0) }, deltaWidth: 0)
+      bullet: "- ", alarm: "❌ ", code: { CheckMarkdown.code($0) }, escape: { CheckMarkdown.escape($0) }, deltaWidth: 0)
   }
 
   /// An image's top growth commits, the layers added, the paths that grew, forbidden
