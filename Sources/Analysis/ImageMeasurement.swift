@@ -188,3 +188,15 @@ public struct RequiredPath: Sendable, Codable, Equatable {
     self.bytes = bytes
   }
 }
+
+extension ImageMeasurement {
+  /// Whether a `measured_at` is later than another. Both are RFC 3339 UTC; older
+  /// measurements have whole seconds (`…:07Z`), newer ones milliseconds (`…:07.412Z`),
+  /// which as plain strings would sort `…:07Z` after `…:07.412Z`.
+  public static func isLater(_ a: String, than b: String) -> Bool { orderKey(a) > orderKey(b) }
+
+  static func orderKey(_ time: String) -> String {
+    guard time.hasSuffix("Z"), !time.contains(".") else { return time }
+    return time.dropLast() + ".000Z"
+  }
+}

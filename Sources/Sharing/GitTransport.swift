@@ -146,11 +146,16 @@ struct GitTransport {
   /// git's words about a remote with the remote's credentials taken out, should
   /// any message repeat them.
   static func scrubbed(_ text: String, _ remote: String) -> String {
-    guard let scheme = remote.range(of: "://"),
-      let at = remote[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@")
-    else { return text }
-    let credentials = String(remote[scheme.upperBound..<at])
-    return credentials.isEmpty ? text : text.replacingOccurrences(of: credentials, with: "***")
+    guard let scheme = remote.range(of: "://") else { return text }
+    var text = text.replacingOccurrences(of: remote, with: shown(remote))
+    if let query = remote.firstIndex(of: "?") {
+      text = text.replacingOccurrences(of: String(remote[query...]), with: "")
+    }
+    if let at = remote[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@") {
+      let credentials = String(remote[scheme.upperBound..<at])
+      if !credentials.isEmpty { text = text.replacingOccurrences(of: credentials, with: "***") }
+    }
+    return text
   }
 
   static func lastLines(_ text: String) -> String {

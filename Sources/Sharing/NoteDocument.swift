@@ -111,7 +111,9 @@ public struct NoteDocument: Codable, Equatable, Sendable {
   /// wins; in the same second, the one with the greater identity (host, source,
   /// digests, sizes), then the one whose JSON sorts last.
   public static func prefers(_ candidate: ImageMeasurement, over current: ImageMeasurement) -> Bool {
-    if candidate.measuredAt != current.measuredAt { return candidate.measuredAt > current.measuredAt }
+    if candidate.measuredAt != current.measuredAt {
+      return ImageMeasurement.isLater(candidate.measuredAt, than: current.measuredAt)
+    }
     if identity(candidate) != identity(current) {
       return identity(current).lexicographicallyPrecedes(identity(candidate))
     }
@@ -121,7 +123,9 @@ public struct NoteDocument: Codable, Equatable, Sendable {
   /// Whether a note's measurement should replace the store's: as `prefers`, except that
   /// the same measurement (a store keeps it whole, a note trimmed) is left alone.
   public static func replaces(_ note: ImageMeasurement, stored: ImageMeasurement) -> Bool {
-    if note.measuredAt != stored.measuredAt { return note.measuredAt > stored.measuredAt }
+    if note.measuredAt != stored.measuredAt {
+      return ImageMeasurement.isLater(note.measuredAt, than: stored.measuredAt)
+    }
     return identity(stored).lexicographicallyPrecedes(identity(note))
   }
 

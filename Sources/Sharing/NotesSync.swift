@@ -185,9 +185,10 @@ public final class NotesSync {
     // side's, whatever it holds. Only notes both sides changed need a decision, so
     // an older sizebudget never turns a newer version's note back.
     let base = try git { () throws(GitError) in try repository.mergeBase(ours, theirs) }
-    let baseNotes = try base.map { base throws(SharingError) in
-      try git { () throws(GitError) in try repository.notes(atCommit: base) }
-    } ?? [:]
+    let baseNotes =
+      try base.map { base throws(SharingError) in
+        try git { () throws(GitError) in try repository.notes(atCommit: base) }
+      } ?? [:]
     for (commit, theirBlob) in theirNotes {
       guard let ourBlob = merged[commit] else {
         merged[commit] = theirBlob

@@ -49,7 +49,7 @@ extension MeasurementStore {
       for note in notes {
         for measurement in note.measurements where !note.fromStore.contains(measurement.image) {
           let local = try measuredAt(image: measurement.image, commit: measurement.commit)
-          var wins = local == nil || local! < measurement.measuredAt
+          var wins = local.map { ImageMeasurement.isLater(measurement.measuredAt, than: $0) } ?? true
           if let local, local == measurement.measuredAt,
             let stored = try self.measurement(image: measurement.image, commit: measurement.commit)
           {
@@ -86,13 +86,6 @@ extension MeasurementStore {
     try database.prepare(
       "INSERT INTO sync_state VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"
     ).run([.text(name), .text(value)])
-  }
-
-  /// Records that the notes hold this blob for `commit`, with these images.
-  public func markShared(_ commit: String, blob: String, images: [(image: String, measuredAt: String)])
-    throws(StoreError)
-  {
-    try database.writeTransaction { () throws(StoreError) in try recordShared(commit, blob: blob, images: images) }
   }
 
   private func recordShared(_ commit: String, blob: String, images: [(image: String, measuredAt: String)])

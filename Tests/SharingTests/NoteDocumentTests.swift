@@ -62,6 +62,19 @@ import Testing
     #expect(left.images["api"] == b)
   }
 
+  /// Measurements made before measured_at had milliseconds compare by time with the
+  /// newer ones, not as strings ("…:07Z" would sort after "…:07.412Z").
+  @Test func wholeSecondsAndMillisecondsCompareByTime() {
+    let older = Self.measurement(at: "2026-11-25T12:00:07Z")
+    let newer = Self.measurement(at: "2026-11-25T12:00:07.412Z", host: "ci-2")
+    #expect(NoteDocument.prefers(newer, over: older))
+    #expect(!NoteDocument.prefers(older, over: newer))
+    #expect(NoteDocument.replaces(newer, stored: older))
+    #expect(!NoteDocument.replaces(older, stored: newer))
+    let later = Self.measurement(at: "2026-11-25T12:00:08Z")
+    #expect(NoteDocument.prefers(later, over: newer))
+  }
+
   @Test func notesKeepTheirSizeBounded() {
     var big = Self.measurement(at: "2026-11-25T10:00:00Z")
     big.paths = (0..<2000).map { PathSize(path: "/usr/lib/deep/a\($0)/b", bytes: Int64($0), files: 1) }
