@@ -14,6 +14,12 @@ public enum FileCategories {
   static let packaged = ["**/site-packages/**", "**/dist-packages/**", "**/node_modules/**", "/usr/**"]
   static let testPaths = ["**/tests/", "**/test/", "**/conftest.py"]
   static let docPaths = ["**/docs/", "**/doc/"]
+  /// Bytecode, tool caches and coverage data are their own categories' (and the
+  /// bytecode finding's), wherever they are.
+  static let bytecode = ["**/__pycache__/", "**/*.pyc"]
+  static let toolCaches = ["**/.pytest_cache/", "**/.mypy_cache/", "**/.ruff_cache/", "**/.tox/"]
+  static let coverageData = ["**/.coverage", "**/.coverage.*", "**/htmlcov/"]
+  static let generated = bytecode + toolCaches + coverageData
 
   public static let all: [Category] = [
     Category(id: "pip-cache", include: ["/root/.cache/pip/", "/home/*/.cache/pip/"], exclude: []),
@@ -25,14 +31,13 @@ public enum FileCategories {
       exclude: []),
     Category(id: "apk-cache", include: ["/var/cache/apk/"], exclude: []),
     // The distribution compiles its own Python's bytecode at install time, on purpose.
-    Category(id: "pycache", include: ["**/__pycache__/", "**/*.pyc"], exclude: ["/usr/**"]),
-    Category(
-      id: "tool-caches", include: ["**/.pytest_cache/", "**/.mypy_cache/", "**/.ruff_cache/", "**/.tox/"], exclude: []),
-    Category(id: "coverage-data", include: ["**/.coverage", "**/.coverage.*", "**/htmlcov/"], exclude: []),
+    Category(id: "pycache", include: bytecode, exclude: ["/usr/**"]),
+    Category(id: "tool-caches", include: toolCaches, exclude: []),
+    Category(id: "coverage-data", include: coverageData, exclude: []),
     // tests, docs and repository-files add up to one finding: each file in one of them
     // only (tests first), or the finding would count it twice.
-    Category(id: "tests", include: testPaths, exclude: packaged),
-    Category(id: "docs", include: docPaths, exclude: packaged + testPaths),
+    Category(id: "tests", include: testPaths, exclude: packaged + generated),
+    Category(id: "docs", include: docPaths, exclude: packaged + testPaths + generated),
     // What `COPY . .` brings besides the application: the repository's own build and
     // CI files and helper scripts. (/etc is left alone: init scripts live there.)
     Category(
@@ -41,7 +46,7 @@ public enum FileCategories {
         "**/scripts/", "**/.git/", "**/.github/", "**/.gitlab-ci.yml", "**/Dockerfile", "**/Dockerfile.*",
         "**/*.Dockerfile", "**/docker-compose*.yml", "**/compose*.yaml", "**/.dockerignore", "**/.gitignore",
       ],
-      exclude: packaged + ["/etc/**"] + testPaths + docPaths),
+      exclude: packaged + ["/etc/**"] + testPaths + docPaths + generated),
     Category(id: "headers", include: ["/usr/include/", "/usr/local/include/"], exclude: []),
     Category(
       id: "gpu",

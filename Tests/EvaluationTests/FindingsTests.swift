@@ -80,6 +80,9 @@ import Testing
       .file("app/.github/workflows/ci.yml", size: 600), .file("app/docker-compose.yml", size: 700),
       // In three categories' directories at once: counted once.
       .file("app/tests/docs/scripts/seed.sh", size: 20_000),
+      // The bytecode finding's, not this one's.
+      .file("app/tests/__pycache__/test_main.cpython-311.pyc", size: 30_000),
+      .file("app/tests/.pytest_cache/v/cache/lastfailed", size: 40_000),
       // Not the application's: the distribution's and the packages' own.
       .file("etc/init.d/scripts/networking", size: 8_000), .file("usr/share/doc/bash/README", size: 9_000),
       .file("opt/venv/lib/python3.11/site-packages/numpy/tests/test_x.py", size: 10_000),
@@ -87,6 +90,8 @@ import Testing
     let copied = try #require(finding("tests-and-docs", in: Findings.all(in: m)))
     #expect(copied.saving == 2_000 + 3_000 + 4_000 + 50_000 + 500 + 600 + 700 + 20_000)
     #expect(copied.items.filter { $0.name == "/app/tests/docs/scripts/seed.sh" }.count == 1)
+    let bytecode = try #require(finding("bytecode", in: Findings.all(in: m)), "\(Findings.all(in: m).map(\.rule))")
+    #expect(bytecode.saving == 70_000)
     #expect(copied.items.map(\.name).first == "/app/.git/objects/pack/pack-1.pack")
     #expect(copied.createdBy == "COPY . /app")
     #expect(copied.fix.contains(".dockerignore"))
