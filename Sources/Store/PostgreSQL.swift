@@ -51,18 +51,6 @@ final class PostgresDatabase: SQLDatabase {
     PostgresStatement(sql: Self.numberPlaceholders(sql), database: self)
   }
 
-  func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-    try execute("BEGIN")
-    do {
-      let result = try body()
-      try execute("COMMIT")
-      return result
-    } catch {
-      try? execute("ROLLBACK")
-      throw error
-    }
-  }
-
   func lock(_ key: String) throws(StoreError) {
     try prepare("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))").run([.text(key)])
   }

@@ -7,11 +7,26 @@ protocol SQLDatabase: AnyObject {
   var dialect: SQLDialect { get }
   func execute(_ sql: String) throws(StoreError)
   func prepare(_ sql: String) throws(StoreError) -> any SQLStatement
-  /// Runs `body` in a write transaction: all of it is committed, or none.
-  func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T
   /// Inside a write transaction, waits until no other transaction holds `key`.
   /// (SQLite's write transactions already exclude each other.)
   func lock(_ key: String) throws(StoreError)
+}
+
+extension SQLDatabase {
+  /// Runs `body` in a write transaction: all of it is committed, or none. SQLite
+  /// takes its write lock at the start (`BEGIN IMMEDIATE`), so two writers never
+  /// both read and then fail to upgrade; PostgreSQL locks rows as it goes.
+  func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    try execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+  }
 }
 
 enum SQLDialect: Sendable {

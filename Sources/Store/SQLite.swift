@@ -59,19 +59,6 @@ final class SQLiteDatabase: SQLDatabase {
 
   func lock(_ key: String) {}
 
-  /// Runs `body` in a write transaction: all of it is committed, or none.
-  func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-    try execute("BEGIN IMMEDIATE")
-    do {
-      let result = try body()
-      try execute("COMMIT")
-      return result
-    } catch {
-      try? execute("ROLLBACK")
-      throw error
-    }
-  }
-
   var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 }
 
