@@ -36,8 +36,7 @@ struct BisectCommand: ParsableCommand {
   @Option(help: "Output: text, json or markdown.")
   var format: Check.Format = .text
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   @OptionGroup var options: ConfigOptions
 
@@ -55,7 +54,7 @@ struct BisectCommand: ParsableCommand {
     request.jobs = jobs
     request.format = format
     request.config = options.config
-    request.store = store
+    request.store = stored.store
     let progress: Bisect.Progress? =
       isatty(2) == 1 ? { @Sendable line in printError("sizebudget: " + line) } : nil
     let (output, webhook) = try Bisect.run(request, terminal: .forDescriptor(1), progress: progress)

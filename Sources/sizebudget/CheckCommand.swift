@@ -25,8 +25,7 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "Output: text, json, markdown, github (annotations and job summary) or junit.")
   var format: Check.Format = .text
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   @Flag(help: "First share measurements through git notes (sizebudget sync): judge against the team's.")
   var sync = false
@@ -48,7 +47,7 @@ struct CheckCommand: ParsableCommand {
     request.images = images
     request.format = format
     request.config = options.config
-    request.store = store
+    request.store = stored.store
     let (output, status, webhook) = try Check.run(request, terminal: .forDescriptor(1))
     print(output)
     if !webhook.isEmpty { printError(webhook) }

@@ -22,14 +22,13 @@ struct DiffCommand: ParsableCommand {
   @Option(help: "Output: text or json.")
   var format: MeasureCommand.OutputFormat = .text
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   func run() throws {
     var request = Diff.Request(old: old, new: new, image: image)
     request.json = format == .json
     request.paths = paths
-    request.store = store
+    request.store = stored.store
     print(try Diff.run(request, terminal: .forDescriptor(1)))
   }
 }

@@ -16,8 +16,7 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: "Output: text, markdown or json.")
   var format: String = "text"
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   func validate() throws {
     guard ["text", "markdown", "json"].contains(format) else {
@@ -26,7 +25,9 @@ struct ExplainCommand: ParsableCommand {
   }
 
   func run() throws {
-    print(try Explain.run(revision: revision, image: image, format: format, store: store, terminal: .forDescriptor(1)))
+    print(
+      try Explain.run(
+        revision: revision, image: image, format: format, store: stored.store, terminal: .forDescriptor(1)))
   }
 }
 
@@ -50,13 +51,12 @@ struct PackagesCommand: ParsableCommand {
   @Option(help: "Output: text or json.")
   var format: MeasureCommand.OutputFormat = .text
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   func run() throws {
     print(
       try Explain.packages(
-        revision: revision, image: image, limit: all ? nil : max(1, limit), json: format == .json, store: store,
+        revision: revision, image: image, limit: all ? nil : max(1, limit), json: format == .json, store: stored.store,
         terminal: .forDescriptor(1)))
   }
 }

@@ -23,8 +23,7 @@ struct LogCommand: ParsableCommand {
   @Option(help: "Output: text or json.")
   var format: MeasureCommand.OutputFormat = .text
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   @OptionGroup var options: ConfigOptions
 
@@ -34,7 +33,7 @@ struct LogCommand: ParsableCommand {
     request.images = images
     request.firstParent = firstParent
     request.json = format == .json
-    request.store = store
+    request.store = stored.store
     request.config = options.config
     let terminal = TerminalStyle.forDescriptor(1)
     print(try Log.run(request, terminal: terminal, sparklines: isatty(1) == 1))

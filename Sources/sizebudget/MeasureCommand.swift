@@ -29,8 +29,7 @@ struct MeasureCommand: ParsableCommand {
   @Option(help: "How deep per-path sizes are recorded (default: path_depth in budgets.toml, else 4).")
   var pathDepth: Int?
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   @Option(help: "Output format: text or json.")
   var format: OutputFormat = .text
@@ -65,7 +64,7 @@ struct MeasureCommand: ParsableCommand {
     request.source = source
     request.commit = commit
     request.platform = platform
-    request.store = store
+    request.store = stored.store
     request.config = options.config
     request.json = format == .json
     request.pathDepth = pathDepth

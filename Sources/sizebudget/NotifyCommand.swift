@@ -17,12 +17,11 @@ struct NotifyCommandLine: ParsableCommand {
   @Flag(help: "Send every pending event now, ignoring the backoff.")
   var now = false
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   @OptionGroup var options: ConfigOptions
 
   func run() throws {
-    print(try NotifyCommand.run(list: list, now: now, config: options.config, store: store))
+    print(try NotifyCommand.run(list: list, now: now, config: options.config, store: stored.store))
   }
 }

@@ -34,8 +34,7 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Write the email to this .eml file instead of sending it.")
   var output: String?
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   @OptionGroup var options: ConfigOptions
 
@@ -52,7 +51,7 @@ struct ReportCommand: ParsableCommand {
     request.sendmail = sendmail
     request.output = output
     request.config = options.config
-    request.store = store
+    request.store = stored.store
     let (text, notes) = try Report.run(request, terminal: .forDescriptor(1))
     print(text)
     if !notes.isEmpty { printError(notes) }

@@ -56,6 +56,12 @@ func printError(_ message: String) {
 }
 
 /// Options every command that reads budgets.toml shares.
+/// `--store`, for every command that reads or writes measurements.
+struct StoreOption: ParsableArguments {
+  @Option(name: .long, help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
+  var store: String?
+}
+
 struct ConfigOptions: ParsableArguments {
   @Option(name: .long, help: "The budgets file (default: budgets.toml at the repository root).")
   var config: String?

@@ -27,8 +27,7 @@ struct SyncCommand: ParsableCommand {
   @Option(help: "Push attempts before the notes go to an inbox ref of their own.")
   var attempts = 20
 
-  @Option(help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
+  @OptionGroup var stored: StoreOption
 
   func run() throws {
     var request = Sync.Request()
@@ -36,7 +35,7 @@ struct SyncCommand: ParsableCommand {
     request.push = !noPush
     request.rebuild = rebuild
     request.attempts = attempts
-    request.store = store
+    request.store = stored.store
     print(try Sync.run(request))
   }
 }
