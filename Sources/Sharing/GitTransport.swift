@@ -10,7 +10,9 @@ struct GitTransport {
   /// seconds, default 120): a remote that never answers must not hang a CI job.
   var timeoutSeconds: Double = {
     let configured = ProcessInfo.processInfo.environment["SIZEBUDGET_GIT_TIMEOUT"].flatMap(Double.init)
-    return configured.map { max(1, $0) } ?? 120
+    // Anything but a finite number of seconds (nan, inf, words) means the default.
+    guard let configured, configured.isFinite else { return 120 }
+    return max(1, configured)
   }()
 
   enum PushResult: Equatable {
