@@ -17,8 +17,6 @@ public enum Bisect {
     public var threshold: String?
     public var jobs = 1
     public var format: Check.Format = .text
-    public var config: String?
-    public var store: String?
 
     public init(range: String, image: String) {
       self.range = range
@@ -30,16 +28,16 @@ public enum Bisect {
   public typealias Progress = @Sendable (String) -> Void
 
   /// The report, and what the webhook did (for standard error).
-  public static func run(_ request: Request, terminal: TerminalStyle, progress: Progress? = nil) throws(CommandError)
-    -> (String, String)
-  {
-    let (report, context) = try bisect(request, progress: progress)
+  public static func run(
+    _ request: Request, in context: CommandContext, terminal: TerminalStyle, progress: Progress? = nil
+  ) throws(CommandError) -> (String, String) {
+    let report = try bisect(request, context, progress: progress)
     var webhook = ""
-    if let settings = context.budgets.notify {
+    if let settings = try context.budgets().notify {
       let notifier = Notifications.notifier(settings)
       let events = Notifications.forBisect(
-        report, notifier: notifier, repository: Notifications.repositoryName(context.repository))
-      webhook = Notifications.deliver(events, notifier: notifier, store: context.store)
+        report, notifier: notifier, repository: Notifications.repositoryName(try context.repository()))
+      webhook = Notifications.deliver(events, notifier: notifier, store: try context.store())
     }
     switch request.format {
     case .json: return (BisectReport.json(report), webhook)
@@ -48,11 +46,12 @@ public enum Bisect {
     }
   }
 
-  static func bisect(_ request: Request, progress: Progress?) throws(CommandError) -> (BisectResult, Check.Context) {
+  static func bisect(_ request: Request, _ context: CommandContext, progress: Progress?) throws(CommandError)
+    -> BisectResult
+  {
     let started = Date()
-    let context = try Check.Context(config: request.config, store: request.store)
-    let budget = try Check.selectImages(context.budgets, [request.image])[0]
-    let repository = context.repository
+    let budget = try Check.selectImages(try context.budgets(), [request.image])[0]
+    let repository = try context.repository()
     let (good, tip) = try endpoints(request.range, budget: budget, repository)
     let line = try firstParentLine(from: tip, to: good, repository)
     guard !line.isEmpty else {
@@ -65,7 +64,8 @@ public enum Bisect {
       }
     }
     let candidates = line.filter { changes[$0]!.touches }
-    let storePath = try context.workspace.storePath(override: request.store)
+    // The builder writes into the very store the search reads (one context for both).
+    let storePath = try context.storePath()
     let command = request.run ?? budget.build
     let builder = command.map {
       Builder(
@@ -104,7 +104,7 @@ public enum Bisect {
     }
     let result = try session.result(
       search, line: line, candidates: candidates, changes: changes, good: good, tip: tip, baseSize: baseSize)
-    return (result, context)
+    return result
   }
 
   /// `A..B`: from the merge-base of A and B to B. A single revision: from its

@@ -11,14 +11,14 @@ extension Bisect {
   struct Session {
     let request: Request
     let budget: ImageBudget
-    let context: Check.Context
+    let context: CommandContext
     let builder: Builder?
     let progress: Progress?
     let started: Date
     private(set) var builds: [BisectResult.Build] = []
 
     init(
-      request: Request, budget: ImageBudget, context: Check.Context, builder: Builder?, progress: Progress?,
+      request: Request, budget: ImageBudget, context: CommandContext, builder: Builder?, progress: Progress?,
       started: Date
     ) {
       self.request = request
@@ -29,12 +29,10 @@ extension Bisect {
       self.started = started
     }
 
-    var store: MeasurementStore { context.store }
-
     func size(of measurement: ImageMeasurement) -> Int64 { measurement.bytes(for: budget.metric.rawValue) }
 
     func knownSize(_ id: ObjectID) throws(CommandError) -> Int64? {
-      try Check.load(store, budget.name, id.hex).map(size)
+      try context.measurement(budget.name, at: id.hex).map(size)
     }
 
     mutating func buildAndSize(_ id: ObjectID, remaining: Int) throws(CommandError) -> Int64? {
@@ -45,6 +43,7 @@ extension Bisect {
     /// touch the context has the size of the candidate before it.
     func seed(_ search: inout BisectSearch, line: [ObjectID], candidates: [ObjectID]) throws(CommandError) {
       let sizes: [String: Int64]
+      let store = try context.store()
       do {
         sizes = Dictionary(
           try store.summaries(commits: line.map(\.hex), image: budget.name).map {
@@ -109,7 +108,7 @@ extension Bisect {
     }
 
     func commit(_ id: ObjectID) -> BisectResult.Commit {
-      let info = try? context.repository.commit(id)
+      let info = try? context.repository().commit(id)
       return BisectResult.Commit(
         id: id.hex, subject: info?.subject ?? "", author: info.map { "\($0.authorName) <\($0.authorEmail)>" } ?? "",
         time: info?.time ?? 0)
@@ -127,8 +126,8 @@ extension Bisect {
         outcome = "culprit"
         let id = candidates[index]
         let beforeID = previous.map { candidates[$0] } ?? good
-        let after = try Check.load(store, budget.name, id.hex)
-        let before = try Check.load(store, budget.name, beforeID.hex)
+        let after = try context.measurement(budget.name, at: id.hex)
+        let before = try context.measurement(budget.name, at: beforeID.hex)
         let sizeAfter = after.map(size) ?? 0
         let sizeBefore = before.map(size) ?? baseSize ?? previous.flatMap { search.size(at: $0) } ?? 0
         culprit = BisectResult.Culprit(

@@ -17,8 +17,6 @@ public enum Check {
     public var commit: String?
     public var images: [String] = []
     public var format: Format = .text
-    public var config: String?
-    public var store: String?
     /// First share measurements through git notes (fetch the team's, push ours).
     public var sync = false
     public var remote: String?
@@ -30,14 +28,16 @@ public enum Check {
   }
 
   /// The report to print, the exit status, and what sync and the webhook did (for standard error).
-  public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> (String, Int32, String) {
-    let context = try Context(config: request.config, store: request.store)
-    let shared =
-      request.sync
-      ? try Sync.share(context.repository, context.store, remote: request.remote, budgets: context.budgets) : nil
-    let commit = try context.workspace.resolveCommit(request.commit, in: context.repository)
+  public static func run(_ request: Request, in context: CommandContext, terminal: TerminalStyle) throws(CommandError)
+    -> (String, Int32, String)
+  {
+    let budgets = try context.budgets()
+    let repository = try context.repository()
+    let store = try context.store()
+    let shared = request.sync ? try Sync.share(repository, store, remote: request.remote, budgets: budgets) : nil
+    let commit = try context.workspace.resolveCommit(request.commit, in: repository)
     let report = try evaluate(
-      commit: commit, images: try selectImages(context.budgets, request.images), context, revision: request.commit)
+      commit: commit, images: try selectImages(budgets, request.images), context, revision: request.commit)
     let output: String
     switch request.format {
     case .text: output = CheckText.render(report, terminal: terminal)
@@ -49,41 +49,27 @@ public enum Check {
       try appendStepSummary(CheckMarkdown.render(report))
     }
     var webhook = ""
-    if request.notify, let settings = context.budgets.notify {
+    if request.notify, let settings = budgets.notify {
       let notifier = Notifications.notifier(settings)
       let events = Notifications.forCheck(
-        report, notifier: notifier, repository: Notifications.repositoryName(context.repository))
-      webhook = Notifications.deliver(events, notifier: notifier, store: context.store)
+        report, notifier: notifier, repository: Notifications.repositoryName(repository))
+      webhook = Notifications.deliver(events, notifier: notifier, store: store)
     }
     return (
       output, report.exitCode, [shared, webhook.isEmpty ? nil : webhook].compactMap { $0 }.joined(separator: "\n")
     )
   }
 
-  /// What every evaluation needs, opened once (the pre-push hook evaluates several commits).
-  struct Context {
-    let workspace: Workspace
-    let budgets: BudgetFile
-    let repository: Repository
-    let store: MeasurementStore
-
-    init(config: String?, store: String?) throws(CommandError) {
-      workspace = Workspace.discover()
-      budgets = try workspace.loadBudgets(override: config)
-      repository = try workspace.openRepository()
-      self.store = try openStore(workspace, store, budgets: budgets)
-    }
-  }
-
-  static func evaluate(commit commitHex: String, images selected: [ImageBudget], _ context: Context, revision: String?)
-    throws(CommandError) -> CheckReport
-  {
+  static func evaluate(
+    commit commitHex: String, images selected: [ImageBudget], _ context: CommandContext, revision: String?
+  ) throws(CommandError) -> CheckReport {
     let commit = ObjectID(hex: commitHex)!
-    let finder = BaseFinder(repository: context.repository, store: context.store)
+    let repository = try context.repository()
+    let finder = BaseFinder(repository: repository, store: try context.store())
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []
     for budget in selected {
-      guard let measurement = try load(context.store, budget.name, commitHex) else {
+      guard let measurement = try context.measurement(budget.name, at: commitHex) else {
         missing.append(measureCommand(budget, commit: commitHex, rev: revision))
         continue
       }
@@ -109,8 +95,8 @@ public enum Check {
             firstCommit: firstCommit, baseMissing: baseMissing)))
     }
     return CheckReport(
-      commit: commitHex, commitSubject: try? context.repository.commit(commit).subject,
-      branch: context.repository.currentBranch(), budgetsPath: context.budgets.path, images: evaluations,
+      commit: commitHex, commitSubject: try? repository.commit(commit).subject,
+      branch: repository.currentBranch(), budgetsPath: try context.budgets().path, images: evaluations,
       missing: missing)
   }
 
@@ -130,27 +116,6 @@ public enum Check {
       selected.append(image)
     }
     return selected
-  }
-
-  static func openStore(_ workspace: Workspace, _ override: String?, budgets: BudgetFile? = nil) throws(CommandError)
-    -> MeasurementStore
-  {
-    let path = try workspace.storePath(override: override, budgets: budgets)
-    do {
-      return try MeasurementStore(path: path)
-    } catch {
-      throw .usage(error.message)
-    }
-  }
-
-  static func load(_ store: MeasurementStore, _ image: String, _ commit: String) throws(CommandError)
-    -> ImageMeasurement?
-  {
-    do {
-      return try store.measurement(image: image, commit: commit)
-    } catch {
-      throw .usage(error.message)
-    }
   }
 
   /// The exact command that would make the missing measurement.

@@ -12,7 +12,6 @@ public enum Diff {
     public var image: String
     public var json = false
     public var paths = 20
-    public var store: String?
 
     public init(old: String, new: String, image: String) {
       self.old = old
@@ -21,16 +20,15 @@ public enum Diff {
     }
   }
 
-  public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> String {
-    let workspace = Workspace.discover()
-    let repository = try? workspace.openRepository()
-    let oldCommit = try workspace.resolveCommit(request.old, in: repository)
-    let newCommit = try workspace.resolveCommit(request.new, in: repository)
-    let store = try Check.openStore(workspace, request.store)
-    guard let old = try Check.load(store, request.image, oldCommit) else {
+  public static func run(_ request: Request, in context: CommandContext, terminal: TerminalStyle) throws(CommandError)
+    -> String
+  {
+    let oldCommit = try context.resolveCommit(request.old)
+    let newCommit = try context.resolveCommit(request.new)
+    guard let old = try context.measurement(request.image, at: oldCommit) else {
       throw CommandError(.missingMeasurement, missing(request.image, request.old, oldCommit))
     }
-    guard let new = try Check.load(store, request.image, newCommit) else {
+    guard let new = try context.measurement(request.image, at: newCommit) else {
       throw CommandError(.missingMeasurement, missing(request.image, request.new, newCommit))
     }
     let diff = MeasurementDiff.between(old, new, pathLimit: request.paths)
@@ -44,7 +42,7 @@ public enum Diff {
       }
       return encodeJSON(Document(image: request.image, old: oldCommit, new: newCommit, diff: diff))
     }
-    let records = (try? store.commits([oldCommit, newCommit])) ?? [:]
+    let records = (try? context.store().commits([oldCommit, newCommit])) ?? [:]
     return DiffText.render(
       diff, image: request.image,
       old: .init(label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject),

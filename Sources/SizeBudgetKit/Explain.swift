@@ -7,9 +7,9 @@ import GitHistory
 /// read from the stored measurement, so no image is needed.
 public enum Explain {
   public static func run(
-    revision: String?, image: String, format: String, store: String?, terminal: TerminalStyle
+    revision: String?, image: String, format: String, in context: CommandContext, terminal: TerminalStyle
   ) throws(CommandError) -> String {
-    let measurement = try load(revision: revision, image: image, store: store)
+    let measurement = try load(revision: revision, image: image, context)
     let findings = Findings.all(in: measurement)
     switch format {
     case "json": return ExplainReport.json(measurement, findings: findings)
@@ -19,11 +19,9 @@ public enum Explain {
   }
 
   public static func packages(
-    revision: String?, image: String, limit: Int?, json: Bool, store: String?, terminal: TerminalStyle
-  )
-    throws(CommandError) -> String
-  {
-    let measurement = try load(revision: revision, image: image, store: store)
+    revision: String?, image: String, limit: Int?, json: Bool, in context: CommandContext, terminal: TerminalStyle
+  ) throws(CommandError) -> String {
+    let measurement = try load(revision: revision, image: image, context)
     if json {
       struct Document: Encodable {
         let schema = "sizebudget.packages/v1"
@@ -36,11 +34,11 @@ public enum Explain {
     return ExplainReport.packages(measurement, limit: limit, terminal: terminal)
   }
 
-  static func load(revision: String?, image: String, store: String?) throws(CommandError) -> ImageMeasurement {
-    let workspace = Workspace.discover()
-    let repository = try? workspace.openRepository()
-    let commit = try workspace.resolveCommit(revision, in: repository)
-    guard let measurement = try Check.load(try Check.openStore(workspace, store), image, commit) else {
+  static func load(revision: String?, image: String, _ context: CommandContext) throws(CommandError)
+    -> ImageMeasurement
+  {
+    let commit = try context.resolveCommit(revision)
+    guard let measurement = try context.measurement(image, at: commit) else {
       throw CommandError(
         .missingMeasurement,
         "\(image) has no measurement at \(revision ?? "HEAD") (\(commit.prefix(12))): make one with "

@@ -23,33 +23,34 @@ public enum Hook {
     var remoteOID: String
   }
 
-  public static func prePush(remote: String?, input: String, terminal: TerminalStyle) throws(CommandError)
-    -> (String, Int32)
+  public static func prePush(remote: String?, input: String, in context: CommandContext, terminal: TerminalStyle)
+    throws(CommandError) -> (String, Int32)
   {
     if let skip = ProcessInfo.processInfo.environment["SIZEBUDGET_SKIP"], !skip.isEmpty, skip != "0" {
       return ("sizebudget: SIZEBUDGET_SKIP is set: sizes not checked", 0)
     }
-    let workspace = Workspace.discover()
-    guard FileManager.default.fileExists(atPath: workspace.budgetsPath(override: nil)) else {
+    guard FileManager.default.fileExists(atPath: context.budgetsPath) else {
       return ("sizebudget: no budgets.toml: nothing to check", 0)
     }
     let refs = try parse(input)
-    let context = try Check.Context(config: nil, store: nil)
+    let budgets = try context.budgets()
+    let repository = try context.repository()
     var pushed: [String] = []
     for ref in refs where ref.localOID != zero {
-      pushed += try commits(of: ref, remote: remote, context.repository)
+      pushed += try commits(of: ref, remote: remote, repository)
     }
     guard !pushed.isEmpty else { return ("", 0) }
     let measured: [String: Set<String>]
+    let store = try context.store()
     do {
-      measured = Dictionary(grouping: try context.store.summaries(commits: pushed), by: \.image)
+      measured = Dictionary(grouping: try store.summaries(commits: pushed), by: \.image)
         .mapValues { Set($0.map(\.commit)) }
     } catch {
       throw .usage(error.message)
     }
     // Per image, the newest pushed commit that has a measurement is what gets judged.
     var reports: [CheckReport] = []
-    for budget in context.budgets.images {
+    for budget in budgets.images {
       guard let commits = measured[budget.name], let newest = pushed.first(where: commits.contains) else { continue }
       reports.append(try Check.evaluate(commit: newest, images: [budget], context, revision: newest))
     }
@@ -127,8 +128,8 @@ public enum Hook {
 
     """
 
-  public static func install(force: Bool) throws(CommandError) -> String {
-    let repository = try Workspace.discover().openRepository()
+  public static func install(force: Bool, in context: CommandContext) throws(CommandError) -> String {
+    let repository = try context.repository()
     guard let directory = repository.hooksDirectory else {
       throw .usage("cannot find the hooks directory of this repository")
     }

@@ -13,17 +13,16 @@ public enum Log {
     public var images: [String] = []
     public var firstParent = false
     public var json = false
-    public var store: String?
-    public var config: String?
 
     public init() {}
   }
 
-  public static func run(_ request: Request, terminal: TerminalStyle, sparklines: Bool) throws(CommandError) -> String {
-    let workspace = Workspace.discover()
-    let budgets = try workspace.loadBudgetsIfPresent(override: request.config)
-    let repository = try workspace.openRepository()
-    let store = try Check.openStore(workspace, request.store)
+  public static func run(_ request: Request, in context: CommandContext, terminal: TerminalStyle, sparklines: Bool)
+    throws(CommandError) -> String
+  {
+    let budgets = try context.budgetsIfPresent()
+    let repository = try context.repository()
+    let store = try context.store()
     let range: RevisionRange
     do {
       range = try repository.resolveRange(request.range)

@@ -13,8 +13,6 @@ public enum Measure {
     public var image: String
     public var commit: String?
     public var platform: String?
-    public var store: String?
-    public var config: String?
     public var json = false
     public var pathDepth: Int?
     public var verify = true
@@ -31,17 +29,15 @@ public enum Measure {
     public init(image: String) { self.image = image }
   }
 
-  public static func run(_ request: Request, terminal: TerminalStyle, progress: Measurer.Progress? = nil)
-    throws(CommandError) -> String
-  {
-    let workspace = Workspace.discover()
-    let budgets = try workspace.loadBudgetsIfPresent(override: request.config)
+  public static func run(
+    _ request: Request, in context: CommandContext, terminal: TerminalStyle, progress: Measurer.Progress? = nil
+  ) throws(CommandError) -> String {
+    let budgets = try context.budgetsIfPresent()
     let budget = budgets?.image(named: request.image)
-    let reference = try sourceReference(request, budget: budget, workspace: workspace)
-    let repository = try? workspace.openRepository()
-    let commit = try workspace.resolveCommit(request.commit, in: repository)
+    let reference = try sourceReference(request, budget: budget, workspace: context.workspace)
+    let repository = context.repositoryIfAny
+    let commit = try context.resolveCommit(request.commit)
     let commitRecord = repository.flatMap { try? $0.commit(ObjectID(hex: commit)!) }.map(CommitRecord.init)
-    let storePath = try workspace.storePath(override: request.store, budgets: budgets)
 
     var options = Measurer.Options(image: request.image, commit: commit)
     if let platform = request.platform {
@@ -68,12 +64,7 @@ public enum Measure {
       options.expansionLimit.ratio = value
     }
 
-    let store: MeasurementStore
-    do {
-      store = try MeasurementStore(path: storePath)
-    } catch {
-      throw .usage(error.message)
-    }
+    let store = try context.store()
     let measurement: ImageMeasurement
     do {
       if let image = try Measurer(options).open(reference) {
@@ -106,7 +97,7 @@ public enum Measure {
       notices.append(warning)
     }
     let replaced: String? = if case .replaced(let at) = outcome { at } else { nil }
-    let shownStore = store.isShared ? store.path : Workspace.displayPath(storePath)
+    let shownStore = store.isShared ? store.path : Workspace.displayPath(try context.storePath())
     let report =
       request.json
       ? MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)

@@ -82,11 +82,10 @@ enum Notifications {
 
 /// `sizebudget notify`: send what is pending, or list the outbox.
 public enum NotifyCommand {
-  public static func run(list: Bool, now: Bool, config: String?, store: String?) throws(CommandError) -> String {
-    let workspace = Workspace.discover()
-    let measurements = try Check.openStore(workspace, store)
+  public static func run(list: Bool, now: Bool, in context: CommandContext) throws(CommandError) -> String {
+    let measurements = try context.store()
     if list { return try outbox(measurements) }
-    let budgets = try workspace.loadBudgets(override: config)
+    let budgets = try context.budgets()
     guard let settings = budgets.notify else {
       throw .usage("\(budgets.path) has no [notify] section: there is nowhere to send events")
     }

@@ -21,8 +21,6 @@ public enum Report {
     public var email = false
     public var sendmail = false
     public var output: String?
-    public var config: String?
-    public var store: String?
 
     public init() {}
   }
@@ -30,20 +28,22 @@ public enum Report {
   /// How far back the walk looks for the size a period started with.
   static let walkLimit = 100_000
 
-  public static func run(_ request: Request, terminal: TerminalStyle) throws(CommandError) -> (String, String) {
-    let context = try Check.Context(config: request.config, store: request.store)
+  public static func run(_ request: Request, in context: CommandContext, terminal: TerminalStyle)
+    throws(CommandError) -> (String, String)
+  {
     let report = try build(request, context)
+    let budgets = try context.budgets()
     var notes: [String] = []
     if request.email || request.sendmail || request.output?.hasSuffix(".eml") == true {
-      notes.append(try mail(report, request, context.budgets))
+      notes.append(try mail(report, request, budgets))
     }
-    if let settings = context.budgets.notify {
+    if let settings = budgets.notify {
       let notifier = Notifications.notifier(settings)
       if notifier.wants(.report) {
         let data = EventData.make(
           document: ReportOutput.json(report), repository: report.repository, comment: ReportOutput.markdown(report))
         notes.append(
-          Notifications.deliver([Event(kind: .report, data: data)], notifier: notifier, store: context.store))
+          Notifications.deliver([Event(kind: .report, data: data)], notifier: notifier, store: try context.store()))
       }
     }
     let output: String
@@ -56,27 +56,30 @@ public enum Report {
     return (output, notes.filter { !$0.isEmpty }.joined(separator: "\n"))
   }
 
-  static func build(_ request: Request, _ context: Check.Context) throws(CommandError) -> WeeklyReport {
+  static func build(_ request: Request, _ context: CommandContext) throws(CommandError) -> WeeklyReport {
+    let budgets = try context.budgets()
+    let repository = try context.repository()
+    let store = try context.store()
     let now = Int64(Date().timeIntervalSince1970)
     let since = try parseTime(request.since, now: now, option: "--since")
     let until =
       try request.until.map { text throws(CommandError) in try parseTime(text, now: now, option: "--until") } ?? now
     guard since < until else { throw .usage("--since must be before --until") }
-    let branch = request.branch ?? context.budgets.defaults.base
-    let images = try Check.selectImages(context.budgets, request.images)
+    let branch = request.branch ?? budgets.defaults.base
+    let images = try Check.selectImages(budgets, request.images)
     let tip: ObjectID
-    do { tip = try context.repository.resolveBranch(branch) } catch { throw .usage(error.message) }
+    do { tip = try repository.resolveBranch(branch) } catch { throw .usage(error.message) }
     var sizes: [String: [String: (Int64, Int64)]] = [:]
     var records: [String: CommitRecord] = [:]
     do {
       for image in images {
         sizes[image.name] = Dictionary(
-          try context.store.summaries(image: image.name).map {
+          try store.summaries(image: image.name).map {
             ($0.commit, ($0.compressedBytes, $0.uncompressedBytes))
           },
           uniquingKeysWith: { first, _ in first })
       }
-      records = try context.store.commits(sizes.values.flatMap(\.keys))
+      records = try store.commits(sizes.values.flatMap(\.keys))
     } catch {
       throw .usage(error.message)
     }
@@ -87,14 +90,14 @@ public enum Report {
     var walked = 0
     var lastIndex: [String: Int] = [:]
     do {
-      try HistoryIndex(context.repository).walk(
+      try HistoryIndex(repository).walk(
         RevisionRange(include: [tip], exclude: [], text: branch), firstParent: true
       ) { id in
         walked += 1
         let hex = id.hex
         for image in images where !started.contains(image.name) {
           guard let size = sizes[image.name]?[hex] else { continue }
-          let record = records[hex] ?? (try? context.repository.commit(id)).map(CommitRecord.init)
+          let record = records[hex] ?? (try? repository.commit(id)).map(CommitRecord.init)
           let time = record?.time ?? 0
           guard time <= until else { continue }
           let point = ImageTrend.Point(
@@ -124,15 +127,15 @@ public enum Report {
         max: image.max?.value.bytes, warn: image.warn?.value.bytes)
       var diff: MeasurementDiff? = nil
       if let first = found.first, let last = found.last, first.commit != last.commit,
-        let old = try Check.load(context.store, image.name, first.commit),
-        let new = try Check.load(context.store, image.name, last.commit)
+        let old = try context.measurement(image.name, at: first.commit),
+        let new = try context.measurement(image.name, at: last.commit)
       {
         diff = MeasurementDiff.between(old, new, pathLimit: 10)
       }
       result.append(WeeklyReport.Image(trend: trend, diff: diff))
     }
     return WeeklyReport(
-      repository: Notifications.repositoryName(context.repository), branch: branch, since: since, until: until,
+      repository: Notifications.repositoryName(repository), branch: branch, since: since, until: until,
       images: result)
   }
 

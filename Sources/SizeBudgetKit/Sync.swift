@@ -12,16 +12,14 @@ public enum Sync {
     public var remote: String?
     public var push = true
     public var rebuild = false
-    public var store: String?
     public var attempts = 20
 
     public init() {}
   }
 
-  public static func run(_ request: Request) throws(CommandError) -> String {
-    let workspace = Workspace.discover()
-    let repository = try workspace.openRepository()
-    let store = try Check.openStore(workspace, request.store)
+  public static func run(_ request: Request, in context: CommandContext) throws(CommandError) -> String {
+    let repository = try context.repository()
+    let store = try context.store()
     try refuseShared(store)
     let remote = try remoteName(request.remote, repository)
     var options = NotesSync.Options(remote: remote)
@@ -29,7 +27,7 @@ public enum Sync {
     options.attempts = max(1, request.attempts)
     // A broken or missing budgets.toml must not stop sharing: it only tells which
     // deep paths the notes keep.
-    options.keepPaths = keepPaths((try? workspace.loadBudgetsIfPresent(override: nil)) ?? nil)
+    options.keepPaths = keepPaths((try? context.budgetsIfPresent()) ?? nil)
     let sync = NotesSync(repository: repository, store: store)
     do {
       let report = request.rebuild ? try sync.rebuild(options) : try sync.sync(options)

@@ -3,8 +3,8 @@ import Formats
 
 /// `sizebudget validate`: check budgets.toml and show what it says.
 public enum Validate {
-  public static func run(config: String?, terminal: TerminalStyle) throws(CommandError) -> String {
-    let budgets = try Workspace.discover().loadBudgets(override: config)
+  public static func run(in context: CommandContext, terminal: TerminalStyle) throws(CommandError) -> String {
+    let budgets = try context.budgets()
     return BudgetSummary.render(budgets, terminal: terminal)
   }
 }

@@ -36,9 +36,7 @@ struct BisectCommand: ParsableCommand {
   @Option(help: "Output: text, json or markdown.")
   var format: Check.Format = .text
 
-  @OptionGroup var stored: StoreOption
-
-  @OptionGroup var options: ConfigOptions
+  @OptionGroup var options: ContextOptions
 
   func validate() throws {
     guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
@@ -53,11 +51,10 @@ struct BisectCommand: ParsableCommand {
     request.threshold = threshold
     request.jobs = jobs
     request.format = format
-    request.config = options.config
-    request.store = stored.store
     let progress: Bisect.Progress? =
       isatty(2) == 1 ? { @Sendable line in printError("sizebudget: " + line) } : nil
-    let (output, webhook) = try Bisect.run(request, terminal: .forDescriptor(1), progress: progress)
+    let (output, webhook) = try Bisect.run(
+      request, in: options.context(), terminal: .forDescriptor(1), progress: progress)
     print(output)
     if !webhook.isEmpty { printError(webhook) }
   }

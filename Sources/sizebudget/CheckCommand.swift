@@ -25,8 +25,6 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "Output: text, json, markdown, github (annotations and job summary) or junit.")
   var format: Check.Format = .text
 
-  @OptionGroup var stored: StoreOption
-
   @Flag(help: "First share measurements through git notes (sizebudget sync): judge against the team's.")
   var sync = false
 
@@ -36,7 +34,7 @@ struct CheckCommand: ParsableCommand {
   @Flag(inversion: .prefixedNo, help: "Send events to the webhooks of [notify] in budgets.toml.")
   var notify = true
 
-  @OptionGroup var options: ConfigOptions
+  @OptionGroup var options: ContextOptions
 
   func run() throws {
     var request = Check.Request()
@@ -46,9 +44,7 @@ struct CheckCommand: ParsableCommand {
     request.commit = commit
     request.images = images
     request.format = format
-    request.config = options.config
-    request.store = stored.store
-    let (output, status, webhook) = try Check.run(request, terminal: .forDescriptor(1))
+    let (output, status, webhook) = try Check.run(request, in: options.context(), terminal: .forDescriptor(1))
     print(output)
     if !webhook.isEmpty { printError(webhook) }
     if status != 0 { throw ExitCode(status) }

@@ -22,13 +22,12 @@ struct DiffCommand: ParsableCommand {
   @Option(help: "Output: text or json.")
   var format: MeasureCommand.OutputFormat = .text
 
-  @OptionGroup var stored: StoreOption
+  @OptionGroup var options: ContextOptions
 
   func run() throws {
     var request = Diff.Request(old: old, new: new, image: image)
     request.json = format == .json
     request.paths = paths
-    request.store = stored.store
-    print(try Diff.run(request, terminal: .forDescriptor(1)))
+    print(try Diff.run(request, in: options.context(), terminal: .forDescriptor(1)))
   }
 }

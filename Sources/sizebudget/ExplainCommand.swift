@@ -16,7 +16,7 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: "Output: text, markdown or json.")
   var format: String = "text"
 
-  @OptionGroup var stored: StoreOption
+  @OptionGroup var options: ContextOptions
 
   func validate() throws {
     guard ["text", "markdown", "json"].contains(format) else {
@@ -27,7 +27,7 @@ struct ExplainCommand: ParsableCommand {
   func run() throws {
     print(
       try Explain.run(
-        revision: revision, image: image, format: format, store: stored.store, terminal: .forDescriptor(1)))
+        revision: revision, image: image, format: format, in: options.context(), terminal: .forDescriptor(1)))
   }
 }
 
@@ -51,12 +51,13 @@ struct PackagesCommand: ParsableCommand {
   @Option(help: "Output: text or json.")
   var format: MeasureCommand.OutputFormat = .text
 
-  @OptionGroup var stored: StoreOption
+  @OptionGroup var options: ContextOptions
 
   func run() throws {
     print(
       try Explain.packages(
-        revision: revision, image: image, limit: all ? nil : max(1, limit), json: format == .json, store: stored.store,
+        revision: revision, image: image, limit: all ? nil : max(1, limit), json: format == .json,
+        in: options.context(),
         terminal: .forDescriptor(1)))
   }
 }

@@ -19,7 +19,9 @@ struct HookCommand: ParsableCommand {
     @Flag(help: "Replace an existing pre-push hook that is not sizebudget's.")
     var force = false
 
-    func run() throws { print(try Hook.install(force: force)) }
+    @OptionGroup var options: ContextOptions
+
+    func run() throws { print(try Hook.install(force: force, in: options.context())) }
   }
 
   struct PrePush: ParsableCommand {
@@ -33,6 +35,8 @@ struct HookCommand: ParsableCommand {
     @Argument(help: "The remote's URL, as git passes it.")
     var url: String?
 
+    @OptionGroup var options: ContextOptions
+
     func run() throws {
       var input: [UInt8] = []
       var chunk = [UInt8](repeating: 0, count: 4096)
@@ -42,7 +46,8 @@ struct HookCommand: ParsableCommand {
         input += chunk[0..<count]
       }
       let (output, status) = try Hook.prePush(
-        remote: remote, input: String(decoding: input, as: UTF8.self), terminal: .forDescriptor(2))
+        remote: remote, input: String(decoding: input, as: UTF8.self), in: options.context(),
+        terminal: .forDescriptor(2))
       // git shows a hook's standard error to the person pushing.
       if !output.isEmpty { printError(output) }
       if status != 0 { throw ExitCode(status) }

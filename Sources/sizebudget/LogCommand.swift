@@ -23,9 +23,7 @@ struct LogCommand: ParsableCommand {
   @Option(help: "Output: text or json.")
   var format: MeasureCommand.OutputFormat = .text
 
-  @OptionGroup var stored: StoreOption
-
-  @OptionGroup var options: ConfigOptions
+  @OptionGroup var options: ContextOptions
 
   func run() throws {
     var request = Log.Request()
@@ -33,9 +31,7 @@ struct LogCommand: ParsableCommand {
     request.images = images
     request.firstParent = firstParent
     request.json = format == .json
-    request.store = stored.store
-    request.config = options.config
     let terminal = TerminalStyle.forDescriptor(1)
-    print(try Log.run(request, terminal: terminal, sparklines: isatty(1) == 1))
+    print(try Log.run(request, in: options.context(), terminal: terminal, sparklines: isatty(1) == 1))
   }
 }

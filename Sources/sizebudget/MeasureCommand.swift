@@ -29,8 +29,6 @@ struct MeasureCommand: ParsableCommand {
   @Option(help: "How deep per-path sizes are recorded (default: path_depth in budgets.toml, else 4).")
   var pathDepth: Int?
 
-  @OptionGroup var stored: StoreOption
-
   @Option(help: "Output format: text or json.")
   var format: OutputFormat = .text
 
@@ -55,7 +53,7 @@ struct MeasureCommand: ParsableCommand {
   @Option(help: "The remote for --sync (default: origin).")
   var remote: String?
 
-  @OptionGroup var options: ConfigOptions
+  @OptionGroup var options: ContextOptions
 
   enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
@@ -64,8 +62,6 @@ struct MeasureCommand: ParsableCommand {
     request.source = source
     request.commit = commit
     request.platform = platform
-    request.store = stored.store
-    request.config = options.config
     request.json = format == .json
     request.pathDepth = pathDepth
     request.verify = !noVerify
@@ -75,6 +71,8 @@ struct MeasureCommand: ParsableCommand {
     request.packages = !noPackages
     request.sync = sync
     request.remote = remote
-    print(try Measure.run(request, terminal: .forDescriptor(1), progress: ProgressLine.forStandardError()))
+    print(
+      try Measure.run(
+        request, in: options.context(), terminal: .forDescriptor(1), progress: ProgressLine.forStandardError()))
   }
 }

@@ -17,11 +17,9 @@ struct NotifyCommandLine: ParsableCommand {
   @Flag(help: "Send every pending event now, ignoring the backoff.")
   var now = false
 
-  @OptionGroup var stored: StoreOption
-
-  @OptionGroup var options: ConfigOptions
+  @OptionGroup var options: ContextOptions
 
   func run() throws {
-    print(try NotifyCommand.run(list: list, now: now, config: options.config, store: stored.store))
+    print(try NotifyCommand.run(list: list, now: now, in: options.context()))
   }
 }

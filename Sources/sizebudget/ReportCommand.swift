@@ -34,9 +34,7 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Write the email to this .eml file instead of sending it.")
   var output: String?
 
-  @OptionGroup var stored: StoreOption
-
-  @OptionGroup var options: ConfigOptions
+  @OptionGroup var options: ContextOptions
 
   enum ReportFormat: String, ExpressibleByArgument { case text, markdown, html, json }
 
@@ -50,9 +48,7 @@ struct ReportCommand: ParsableCommand {
     request.email = email
     request.sendmail = sendmail
     request.output = output
-    request.config = options.config
-    request.store = stored.store
-    let (text, notes) = try Report.run(request, terminal: .forDescriptor(1))
+    let (text, notes) = try Report.run(request, in: options.context(), terminal: .forDescriptor(1))
     print(text)
     if !notes.isEmpty { printError(notes) }
   }

@@ -54,15 +54,3 @@ func printError(_ message: String) {
   let line = message.hasSuffix("\n") ? message : message + "\n"
   _ = line.withCString { write(2, $0, strlen($0)) }
 }
-
-/// Options every command that reads budgets.toml shares.
-/// `--store`, for every command that reads or writes measurements.
-struct StoreOption: ParsableArguments {
-  @Option(name: .long, help: "The store (default: $SIZEBUDGET_STORE, else .git/sizebudget.sqlite).")
-  var store: String?
-}
-
-struct ConfigOptions: ParsableArguments {
-  @Option(name: .long, help: "The budgets file (default: budgets.toml at the repository root).")
-  var config: String?
-}

@@ -27,7 +27,7 @@ struct SyncCommand: ParsableCommand {
   @Option(help: "Push attempts before the notes go to an inbox ref of their own.")
   var attempts = 20
 
-  @OptionGroup var stored: StoreOption
+  @OptionGroup var options: ContextOptions
 
   func run() throws {
     var request = Sync.Request()
@@ -35,7 +35,6 @@ struct SyncCommand: ParsableCommand {
     request.push = !noPush
     request.rebuild = rebuild
     request.attempts = attempts
-    request.store = stored.store
-    print(try Sync.run(request))
+    print(try Sync.run(request, in: options.context()))
   }
 }

@@ -7,9 +7,9 @@ struct ValidateCommand: ParsableCommand {
     commandName: "validate",
     abstract: "Check budgets.toml and print the budgets it sets.")
 
-  @OptionGroup var options: ConfigOptions
+  @OptionGroup var options: ContextOptions
 
   func run() throws {
-    print(try Validate.run(config: options.config, terminal: .forDescriptor(1)))
+    print(try Validate.run(in: options.context(), terminal: .forDescriptor(1)))
   }
 }

@@ -1,0 +1,19 @@
+import ArgumentParser
+import SizeBudgetKit
+
+/// `--config` and `--store`, which every command takes: they resolve the one
+/// `CommandContext` of the run, so every command reads the same budgets and store.
+struct ContextOptions: ParsableArguments {
+  @Option(name: .long, help: "The budgets file (default: budgets.toml at the repository root).")
+  var config: String?
+
+  @Option(
+    name: .long,
+    help:
+      "The store (default: $SIZEBUDGET_STORE, else store in [defaults] of the budgets, else .git/sizebudget.sqlite)."
+  )
+  var store: String?
+
+  /// The context of this run; its parts are opened when the command first needs them.
+  func context() -> CommandContext { CommandContext(.init(config: config, store: store)) }
+}
