@@ -23,15 +23,17 @@ public struct BisectResult: Sendable, Encodable {
     public var commit: Commit
     /// The last known good commit before it (a candidate, or the base).
     public var before: Commit
-    public var sizeBefore: Int64
+    /// nil when the size before it is not known (the base was never measured and
+    /// the rule did not need it): shown as unknown, never as 0 B.
+    public var sizeBefore: Int64?
     public var sizeAfter: Int64
-    public var delta: Int64 { sizeAfter - sizeBefore }
+    public var delta: Int64? { sizeBefore.map { sizeAfter - $0 } }
     /// Its changed files inside the image's context.
     public var contextFiles: [String]
     public var diff: MeasurementDiff?
 
     public init(
-      commit: Commit, before: Commit, sizeBefore: Int64, sizeAfter: Int64, contextFiles: [String],
+      commit: Commit, before: Commit, sizeBefore: Int64?, sizeAfter: Int64, contextFiles: [String],
       diff: MeasurementDiff?
     ) {
       self.commit = commit
@@ -180,8 +182,7 @@ public enum BisectReport {
         + "  \"\(culprit.commit.subject)\"")
     out.append("  author   \(culprit.commit.author), \(LogOutput.date(culprit.commit.time))")
     out.append(
-      "  size     \(ByteSize.format(culprit.sizeBefore)) → \(ByteSize.format(culprit.sizeAfter)) "
-        + "(\(ByteSize.formatDelta(culprit.delta))) \(result.metric), against \(culprit.before.id.prefix(12))")
+      "  size     \(sizeChange(culprit)) \(result.metric), against \(culprit.before.id.prefix(12))")
     if !culprit.contextFiles.isEmpty {
       out.append(
         "  context  " + culprit.contextFiles.prefix(8).joined(separator: ", ")
@@ -210,18 +211,27 @@ public enum BisectReport {
 
   public static func json(_ result: BisectResult) -> String { encodeJSON(result) }
 
+  /// "1.2 MB → 4.2 MB (+3 MB)", or "? → 4.2 MB" when the size before is not known.
+  static func sizeChange(_ culprit: BisectResult.Culprit) -> String {
+    guard let before = culprit.sizeBefore, let delta = culprit.delta else {
+      return "? → \(ByteSize.format(culprit.sizeAfter)) (the size before it is not measured)"
+    }
+    return "\(ByteSize.format(before)) → \(ByteSize.format(culprit.sizeAfter)) (\(ByteSize.formatDelta(delta)))"
+  }
+
   public static func markdown(_ result: BisectResult) -> String {
     var out = ["<!-- sizebudget:bisect:\(result.image) -->", ""]
     switch result.outcome {
     case "culprit":
       if let culprit = result.culprit {
         out.append(
-          "### 🔎 `\(result.image)`: \(culprit.commit.id.prefix(12)) grew it \(ByteSize.formatDelta(culprit.delta))")
+          "### 🔎 `\(result.image)`: \(culprit.commit.id.prefix(12)) grew it"
+            + (culprit.delta.map { " \(ByteSize.formatDelta($0))" } ?? ""))
         out.append("")
         out.append(
           "**\(CheckMarkdown.escape(culprit.commit.subject))** by \(CheckMarkdown.escape(culprit.commit.author)), "
             + "\(LogOutput.date(culprit.commit.time)): "
-            + "\(ByteSize.format(culprit.sizeBefore)) → \(ByteSize.format(culprit.sizeAfter)) (\(result.metric)), "
+            + "\(sizeChange(culprit)) (\(result.metric)), "
             + "against `\(culprit.before.id.prefix(12))`.")
         if !culprit.contextFiles.isEmpty {
           out.append("")

@@ -102,6 +102,11 @@ public enum Bisect {
         if let size { search.record(index, size: size) } else { search.skip(index) }
       }
     }
+    // A culprit right after the base, whose size nobody needed so far: build the base
+    // too, so the report says how much the culprit added, not "0 B →".
+    if case .culprit(_, previous: nil) = search.outcome, baseSize == nil, builder != nil {
+      baseSize = try session.buildAndSize(good, remaining: 0)
+    }
     let result = try session.result(
       search, line: line, candidates: candidates, changes: changes, good: good, tip: tip, baseSize: baseSize)
     return result

@@ -16,6 +16,10 @@ extension Bisect {
     let progress: Progress?
     let started: Date
     private(set) var builds: [BisectResult.Build] = []
+    /// Per candidate whose size came from another commit's measurement (a later
+    /// commit outside the context, which has the same image), that commit: the
+    /// culprit's what-grew diff is read from there.
+    private(set) var sizeSources: [Int: ObjectID] = [:]
 
     init(
       request: Request, budget: ImageBudget, context: CommandContext, builder: Builder?, progress: Progress?,
@@ -41,7 +45,7 @@ extension Bisect {
 
     /// Sizes the store already has along the line: a measured commit that does not
     /// touch the context has the size of the candidate before it.
-    func seed(_ search: inout BisectSearch, line: [ObjectID], candidates: [ObjectID]) throws(CommandError) {
+    mutating func seed(_ search: inout BisectSearch, line: [ObjectID], candidates: [ObjectID]) throws(CommandError) {
       let sizes: [String: Int64]
       let store = try context.store()
       do {
@@ -58,6 +62,7 @@ extension Bisect {
         if let position = positions[id] { latest = position }
         if let size = sizes[id.hex], let latest, search.candidates[latest].state == .unknown {
           search.record(latest, size: size)
+          sizeSources[latest] = id
         }
       }
     }
@@ -126,10 +131,12 @@ extension Bisect {
         outcome = "culprit"
         let id = candidates[index]
         let beforeID = previous.map { candidates[$0] } ?? good
-        let after = try context.measurement(budget.name, at: id.hex)
-        let before = try context.measurement(budget.name, at: beforeID.hex)
-        let sizeAfter = after.map(size) ?? 0
-        let sizeBefore = before.map(size) ?? baseSize ?? previous.flatMap { search.size(at: $0) } ?? 0
+        // The sizes the search judged by; the measurements they came from give the diff.
+        let after = try context.measurement(budget.name, at: source(of: index, candidates).hex)
+        let before = try context.measurement(
+          budget.name, at: previous.map { source(of: $0, candidates) }?.hex ?? good.hex)
+        let sizeAfter = search.size(at: index) ?? after.map(size) ?? 0
+        let sizeBefore = previous.flatMap { search.size(at: $0) } ?? baseSize ?? before.map(size)
         culprit = BisectResult.Culprit(
           commit: commit(id), before: commit(beforeID), sizeBefore: sizeBefore, sizeAfter: sizeAfter,
           contextFiles: changes[id]?.paths ?? [],
@@ -153,6 +160,9 @@ extension Bisect {
         suspects: suspects, steps: BisectResult.steps(points, total: total), commitsInRange: line.count,
         candidates: candidates.count, builds: builds, seconds: Date().timeIntervalSince(started))
     }
+
+    /// The commit whose measurement gave a candidate its size.
+    func source(of index: Int, _ candidates: [ObjectID]) -> ObjectID { sizeSources[index] ?? candidates[index] }
 
     func ruleDescription(_ baseSize: Int64?) -> String {
       let against = baseSize.map { " over the base's \(ByteSize.format($0))" } ?? ""

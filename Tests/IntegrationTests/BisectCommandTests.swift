@@ -144,6 +144,37 @@ import Testing
     #expect(builds(counter).count <= 1)
   }
 
+  /// The culprit's size known only from a later commit outside the context (it
+  /// inherits the culprit's size): before/after come from the search's sizes, and
+  /// what grew is the diff of the measurements those sizes came from (issue 13, item 4).
+  @Test func aCulpritSizedFromALaterCommitShowsItsSizesAndWhatGrew() throws {
+    let repo = try history()
+    let scratch = try TemporaryDirectory()
+    // HEAD~12 is commit 12 (context, before the culprit), HEAD~10 is commit 14 (docs only).
+    for commit in try ["HEAD~12", "HEAD~10"].map({ try oid(repo, $0) }) {
+      let output = scratch.url.appendingPathComponent(commit)
+      try repo.git(["checkout", "-q", commit])
+      _ = try CLI.run(["-c", "SIZEBUDGET_OUTPUT=\(output.path) sh build.sh"], product: "/bin/sh", in: repo.url)
+      let measured = try CLI.run(["measure", "oci:\(output.path)", "--image", "app", "--commit", commit], in: repo.url)
+      #expect(measured.status == 0, "\(measured.stderr)")
+    }
+    try repo.git(["checkout", "-q", "main"])
+    let counter = repo.url.appendingPathComponent("builds.txt")
+    let result = try bisect(repo, ["--format", "json"], counting: counter)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(builds(counter).isEmpty, "the store knew every size needed")
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let culprit = try #require(document["culprit"] as? [String: Any], "\(result.stdout)")
+    #expect((culprit["commit"] as? [String: Any])?["id"] as? String == (try oid(repo, "HEAD~11")))
+    let before = try #require(culprit["size_before"] as? Int)
+    let after = try #require(culprit["size_after"] as? Int)
+    #expect(before > 0 && before < 100_000, "\(before)")
+    #expect(after > 3_000_000, "\(after)")
+    let diff = try #require(culprit["diff"] as? [String: Any], "the what-grew diff is missing")
+    #expect(String(describing: diff).contains("/app/model.bin"), "\(diff)")
+    let text = try bisect(repo)
+    #expect(text.stdout.contains("+3 MB      /app/model.bin"), "\(text.stdout)")
+  }
   @Test func skippedCommitsCanHideTheCulprit() throws {
     let repo = try history(culprit: 14, extra: [12: ["SKIP_BUILD": "1"], 14: ["SKIP_BUILD": ""]])
     let result = try bisect(repo)
