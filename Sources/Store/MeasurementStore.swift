@@ -220,6 +220,12 @@ public final class MeasurementStore {
 
   /// The measurement of `image` at `commit` (a full oid), if there is one.
   public func measurement(image: String, commit: String) throws(StoreError) -> ImageMeasurement? {
+    // The headline and its details in one snapshot: a concurrent re-measure replaces
+    // the rows (new id), which a second snapshot would find without layers.
+    try database.readTransaction { () throws(StoreError) in try readMeasurement(image: image, commit: commit) }
+  }
+
+  private func readMeasurement(image: String, commit: String) throws(StoreError) -> ImageMeasurement? {
     var found: (Int64, ImageMeasurement)? = nil
     try database.prepare(
       """

@@ -51,6 +51,8 @@ final class PostgresDatabase: SQLDatabase {
     PostgresStatement(sql: Self.numberPlaceholders(sql), database: self)
   }
 
+  var inTransaction: Bool { PQtransactionStatus(connection) != PQTRANS_IDLE }
+
   func lock(_ key: String) throws(StoreError) {
     try prepare("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))").run([.text(key)])
   }

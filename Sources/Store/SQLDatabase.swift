@@ -10,6 +10,9 @@ protocol SQLDatabase: AnyObject {
   /// Inside a write transaction, waits until no other transaction holds `key`.
   /// (SQLite's write transactions already exclude each other.)
   func lock(_ key: String) throws(StoreError)
+  /// Whether a transaction is open on this connection (reads inside a write
+  /// transaction already see one state).
+  var inTransaction: Bool { get }
 }
 
 extension SQLDatabase {
@@ -18,6 +21,27 @@ extension SQLDatabase {
   /// both read and then fail to upgrade; PostgreSQL locks rows as it goes.
   func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
     try execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+  }
+}
+
+extension SQLDatabase {
+  /// Runs `body`'s reads against one state of the database, so that a reader never
+  /// sees a measurement's totals from one write and its layers from another (or
+  /// none, after a concurrent replace). SQLite: a deferred transaction holds one
+  /// WAL snapshot from its first read; PostgreSQL: REPEATABLE READ holds one
+  /// snapshot for the transaction (READ COMMITTED, the default, takes one per
+  /// statement). Inside a transaction already open, `body` just runs.
+  func readTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    if inTransaction { return try body() }
+    try execute(dialect == .sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     do {
       let result = try body()
       try execute("COMMIT")

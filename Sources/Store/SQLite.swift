@@ -59,6 +59,8 @@ final class SQLiteDatabase: SQLDatabase {
 
   func lock(_ key: String) {}
 
+  var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
   var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 }
 
