@@ -6,7 +6,9 @@ import PackageDescription
 // for the commands and `sizebudget` is a thin argument-parsing front end over it.
 let package = Package(
   name: "sizebudget",
-  platforms: [.macOS(.v13)],
+  // Linux only, so no `platforms`: the C libraries come from Debian's -dev packages
+  // and the code calls Glibc; nothing is built or tested on macOS (the macOS 13
+  // claim it made was never checked).
   products: [
     .executable(name: "sizebudget", targets: ["sizebudget"]),
     .executable(name: "toml-test-decoder", targets: ["toml-test-decoder"]),
@@ -41,8 +43,10 @@ let package = Package(
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery"]),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
     .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets"]),
+    // Test hooks (SIZEBUDGET_TEST_PAUSE_AT), apart from the code they stop.
+    .target(name: "TestHooks"),
     // SQLite or PostgreSQL, migrations, one transaction per measurement.
-    .target(name: "Store", dependencies: ["Analysis", "CSQLite", "CLibPQ"]),
+    .target(name: "Store", dependencies: ["Analysis", "CSQLite", "CLibPQ", "TestHooks"]),
     // Measurements shared through git notes: the note format, merge, sync with retries.
     .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.

@@ -1,6 +1,7 @@
 import Analysis
 import CSQLite
 import Foundation
+import TestHooks
 
 /// Measurements in a SQL database: by default a SQLite file per clone
 /// (`.git/sizebudget.sqlite`, WAL mode, shared safely by several processes), or one
@@ -402,18 +403,4 @@ public struct MeasurementSummary: Sendable, Equatable {
   public var source: String
 
   public func bytes(for metric: String) -> Int64 { metric == "uncompressed" ? uncompressedBytes : compressedBytes }
-}
-
-/// Lets a test stop a process at a chosen point (to kill it mid-write): when
-/// `SIZEBUDGET_TEST_PAUSE_AT` names the point, the process writes its pid to the file
-/// `SIZEBUDGET_TEST_PAUSE_FILE` and sleeps. Unset, it costs one environment lookup.
-enum FaultInjection {
-  static func pauseIfAsked(_ point: String) {
-    let environment = ProcessInfo.processInfo.environment
-    guard environment["SIZEBUDGET_TEST_PAUSE_AT"] == point, let file = environment["SIZEBUDGET_TEST_PAUSE_FILE"] else {
-      return
-    }
-    try? String(ProcessInfo.processInfo.processIdentifier).write(toFile: file, atomically: true, encoding: .utf8)
-    sleep(120)
-  }
 }
