@@ -53,26 +53,30 @@ public struct Measurer: Sendable {
   public init(_ options: Options) { self.options = options }
 
   public func measure(_ reference: ImageReference, progress: Progress? = nil) throws -> ImageMeasurement {
-    if case .daemon(let name) = reference { return try DockerDaemon.measure(name, with: self, progress: progress) }
-    guard let image = try open(reference) else {
-      return try measureStream(DescriptorStream(descriptor: 0, name: "standard input"), progress: progress)
+    let opened = try open(reference)
+    if case .registry = reference, !options.readRegistryLayers, case .image(let image) = opened {
+      return manifestOnly(image.description)
     }
-    if case .registry = reference, !options.readRegistryLayers { return manifestOnly(image.description) }
-    return try measure(image, progress: progress)
+    return try measure(opened, progress: progress)
   }
 
-  /// Reads the manifests and config of an image on disk; nil for standard input,
-  /// which can only be read front to back.
-  public func open(_ reference: ImageReference) throws(ImageSourceError) -> OpenedImage? {
-    switch reference {
-    case .dockerArchive(let path, let tag): try DockerArchive.open(path: path, tag: tag, platform: options.platform)
-    case .ociLayout(let directory, let tag):
-      try OCILayout.openDirectory(directory, tag: tag, platform: options.platform)
-    case .ociArchive(let path, let tag): try OCILayout.openArchive(path, tag: tag, platform: options.platform)
-    case .registry(let reference):
-      try Registry.open(
-        reference, platform: options.platform, insecure: options.insecureRegistry, environment: options.environment)
-    case .standardInput, .daemon: nil
+  /// Opens the reference through its transport (ImageSource does all of them).
+  public func open(_ reference: ImageReference) throws(ImageSourceError) -> OpenedSource {
+    var sourceOptions = ImageSources.Options(platform: options.platform)
+    sourceOptions.insecureRegistry = options.insecureRegistry
+    sourceOptions.environment = options.environment
+    return try ImageSources.open(reference, sourceOptions)
+  }
+
+  /// An opened image: its layers in parallel, or a stream front to back.
+  public func measure(_ opened: OpenedSource, progress: Progress? = nil) throws -> ImageMeasurement {
+    switch opened {
+    case .image(let image): return try measure(image, progress: progress)
+    case .stream(let archive):
+      var measurement = try measureStream(archive.stream, name: archive.name, progress: progress)
+      try archive.finish()
+      if let source = archive.source { measurement.source = source }
+      return measurement
     }
   }
 
@@ -138,14 +142,16 @@ public struct Measurer: Sendable {
 
   /// A docker-archive read front to back (standard input): layers are scanned as
   /// they pass, one at a time.
-  public func measureStream(_ stream: ByteStream, progress: Progress? = nil) throws -> ImageMeasurement {
+  public func measureStream(_ stream: ByteStream, name: String = "standard input", progress: Progress? = nil) throws
+    -> ImageMeasurement
+  {
     let scanOptions = LayerScanner.Options(
       verify: options.verify, estimate: options.estimateCompressed, expansionLimit: options.expansionLimit,
       inspect: options.packages)
     var count = 0
     var bytes: Int64 = 0
     let (description, scans) = try StreamingDockerArchive.read(
-      stream, name: "standard input", tag: nil, platform: options.platform
+      stream, name: name, tag: nil, platform: options.platform
     ) { member, content in
       let anonymous = LayerDescriptor(
         index: count, mediaType: nil, blobDigest: nil, declaredSize: nil, diffID: nil, createdBy: nil,
@@ -160,7 +166,7 @@ public struct Measurer: Sendable {
     for (layer, scan) in zip(description.layers, scans) {
       if let expected = layer.diffID, let actual = scan.tarDigest, expected != actual {
         throw ImageSourceError(
-          "standard input: \(Self.describe(layer)): diff_id mismatch: the config names \(expected) but the layer hashes to \(actual); the layer is corrupt"
+          "\(name): \(Self.describe(layer)): diff_id mismatch: the config names \(expected) but the layer hashes to \(actual); the layer is corrupt"
         )
       }
     }

@@ -67,17 +67,19 @@ public enum Measure {
     let store = try context.store()
     let measurement: ImageMeasurement
     do {
-      if let image = try Measurer(options).open(reference) {
+      let opened = try Measurer(options).open(reference)
+      if case .image(let image) = opened {
         if case .registry = reference, !options.readRegistryLayers {
           measurement = Measurer(options).manifestOnly(image.description)
         } else {
+          // Estimates made before for the same layers are reused, not redone.
           if options.estimateCompressed {
             options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
           }
           measurement = try Measurer(options).measure(image, progress: progress)
         }
       } else {
-        measurement = try Measurer(options).measure(reference, progress: progress)
+        measurement = try Measurer(options).measure(opened, progress: progress)
       }
     } catch {
       throw .usage("cannot measure \(request.image) from \(reference): \(error)")

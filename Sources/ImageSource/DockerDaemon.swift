@@ -1,13 +1,12 @@
 import ArchiveIO
 import Foundation
-import ImageSource
 
 /// `docker-daemon:REF`: an image in a Docker engine, through the `docker` command line
 /// (`docker image inspect`, then `docker save` streamed into the measurement: no
 /// temporary file).
 enum DockerDaemon {
-  static func measure(_ name: String, with measurer: Measurer, progress: Measurer.Progress?) throws -> ImageMeasurement
-  {
+  /// Starts `docker save`; its output is a docker-archive read front to back.
+  static func open(_ name: String) throws(ImageSourceError) -> ArchiveStream {
     let inspect = try run(["image", "inspect", "--format", "{{.Id}}", name])
     guard inspect.status == 0 else {
       let text = inspect.error.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -25,19 +24,23 @@ enum DockerDaemon {
     let errors = Pipe()
     save.standardOutput = output
     save.standardError = errors
-    try save.run()
-    let stream = DescriptorStream(descriptor: output.fileHandleForReading.fileDescriptor, name: "docker save \(name)")
-    var measurement = try measurer.measureStream(stream, progress: progress)
-    save.waitUntilExit()
-    guard save.terminationStatus == 0 else {
-      let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      throw ImageSourceError("docker-daemon:\(name): docker save failed: \(text)")
+    do {
+      try save.run()
+    } catch {
+      throw ImageSourceError("docker-daemon:\(name): cannot run docker save: \(error.localizedDescription)")
     }
-    measurement.source = "docker-daemon:\(name)"
-    return measurement
+    let stream = DescriptorStream(descriptor: output.fileHandleForReading.fileDescriptor, name: "docker save \(name)")
+    return ArchiveStream(stream: stream, name: "docker save \(name)", source: "docker-daemon:\(name)") {
+      () throws(ImageSourceError) in
+      save.waitUntilExit()
+      guard save.terminationStatus == 0 else {
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        throw ImageSourceError("docker-daemon:\(name): docker save failed: \(text)")
+      }
+    }
   }
 
-  static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+  static func run(_ arguments: [String]) throws(ImageSourceError) -> (status: Int32, output: String, error: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["docker"] + arguments
