@@ -65,7 +65,8 @@ public enum Check {
   ) throws(CommandError) -> CheckReport {
     let commit = ObjectID(hex: commitHex)!
     let repository = try context.repository()
-    let finder = BaseFinder(repository: repository, store: try context.store())
+    let finder = BaseFinder(
+      history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: try context.store()))
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []
     for budget in selected {
@@ -78,16 +79,18 @@ public enum Check {
       var base: BaseMeasurement? = nil
       var firstCommit = false
       var baseMissing: String? = nil
-      switch try finder.base(for: budget, at: commit) {
+      let lookup: BaseFinder.Lookup
+      do { lookup = try finder.base(for: budget, at: commitHex) } catch { throw .usage(error.message) }
+      switch lookup {
       case .found(let found): base = found
       case .firstCommit: firstCommit = true
       case .missing(let reason, let start):
         baseMissing = reason
         if budget.maxGrowth != nil, let start {
-          missing.append(measureCommand(budget, commit: start.hex, rev: start.short))
+          missing.append(measureCommand(budget, commit: start, rev: String(start.prefix(12))))
         }
       }
-      let justifications = finder.justifications(from: base?.commit, to: commit)
+      let justifications = finder.justifications(from: base?.commit, to: commitHex)
       evaluations.append(
         Evaluator.evaluate(
           RuleContext(

@@ -1,0 +1,65 @@
+import Analysis
+import Budgets
+
+/// Finds what growth is measured against: the nearest measured commit on the
+/// first-parent line from the merge-base of the commit and the budget's base branch.
+public struct BaseFinder {
+  /// How far back along the first-parent line to look for a measurement.
+  public static let searchLimit = 10_000
+
+  let history: any CommitHistory
+  let store: any MeasurementSource
+
+  public init(history: any CommitHistory, store: any MeasurementSource) {
+    self.history = history
+    self.store = store
+  }
+
+  public enum Lookup {
+    case found(BaseMeasurement)
+    /// No measured commit; `start` is where one would be needed.
+    case missing(reason: String, start: String?)
+    /// The commit is the first of the base branch: nothing came before it.
+    case firstCommit
+  }
+
+  public func base(for budget: ImageBudget, at commit: String) throws(LookupError) -> Lookup {
+    let baseTip: String
+    do {
+      baseTip = try history.branchTip(budget.base)
+    } catch {
+      return .missing(reason: "base \(error.message), or set base in budgets.toml", start: nil)
+    }
+    guard let mergeBase = try history.mergeBase(commit, baseTip) else {
+      return .missing(reason: "\(short(commit)) and \(budget.base) share no history", start: nil)
+    }
+    // On the base branch itself the merge-base is the commit: compare with what came before.
+    let onBase = mergeBase == commit
+    guard let start = onBase ? try history.firstParent(commit) : mergeBase else { return .firstCommit }
+    var current: String? = start
+    var steps = 0
+    while let id = current, steps < Self.searchLimit {
+      if try store.hasMeasurement(image: budget.name, commit: id),
+        let measurement = try store.measurement(image: budget.name, commit: id)
+      {
+        let back = steps == 0 ? "" : ", \(steps) commit\(steps == 1 ? "" : "s") further back"
+        let how =
+          onBase
+          ? "the nearest measured first parent of \(short(commit)) on \(budget.base)\(back)"
+          : "the merge-base of \(short(commit)) and \(budget.base)\(back)"
+        return .found(BaseMeasurement(commit: id, subject: history.subject(id), measurement: measurement, how: how))
+      }
+      current = try history.firstParent(id)
+      steps += 1
+    }
+    return .missing(
+      reason: "no measurement of \(budget.name) on \(budget.base) at or before \(short(start))", start: start)
+  }
+
+  /// `Size-Budget:` trailers of the commits after the base up to the commit.
+  public func justifications(from base: String?, to commit: String) -> [Justification] {
+    history.sizeBudgetReasons(after: base, upTo: commit, limit: Self.searchLimit)
+  }
+
+  private func short(_ commit: String) -> String { String(commit.prefix(12)) }
+}

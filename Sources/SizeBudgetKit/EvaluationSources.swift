@@ -1,0 +1,64 @@
+import Analysis
+import Evaluation
+import GitHistory
+import Store
+
+/// GitHistory's repository as the history Evaluation reads.
+struct RepositoryHistory: CommitHistory {
+  let repository: Repository
+
+  func branchTip(_ name: String) throws(LookupError) -> String {
+    try git { () throws(GitError) in try repository.resolveBranch(name).hex }
+  }
+
+  func mergeBase(_ a: String, _ b: String) throws(LookupError) -> String? {
+    let (a, b) = try (id(a), id(b))
+    return try git { () throws(GitError) in try repository.mergeBase(a, b)?.hex }
+  }
+
+  func firstParent(_ commit: String) throws(LookupError) -> String? {
+    let commit = try id(commit)
+    return try git { () throws(GitError) in try repository.firstParent(commit)?.hex }
+  }
+
+  func subject(_ commit: String) -> String? {
+    ObjectID(hex: commit).flatMap { try? repository.commit($0).subject }
+  }
+
+  func sizeBudgetReasons(after base: String?, upTo commit: String, limit: Int) -> [Justification] {
+    guard let tip = ObjectID(hex: commit) else { return [] }
+    let range = RevisionRange(include: [tip], exclude: base.flatMap { ObjectID(hex: $0) }.map { [$0] } ?? [], text: "")
+    var found: [Justification] = []
+    var visited = 0
+    try? repository.walk(range) { id in
+      visited += 1
+      if let info = try? repository.commit(id) {
+        found += info.sizeBudgetReasons.map { Justification(commit: id.hex, reason: $0) }
+      }
+      return visited < limit
+    }
+    return found
+  }
+
+  private func id(_ hex: String) throws(LookupError) -> ObjectID {
+    guard let id = ObjectID(hex: hex) else { throw LookupError("\"\(hex)\" is not a commit id") }
+    return id
+  }
+
+  private func git<T>(_ body: () throws(GitError) -> T) throws(LookupError) -> T {
+    do { return try body() } catch { throw LookupError(error.message) }
+  }
+}
+
+/// The store as the measurements Evaluation reads.
+struct StoreMeasurements: MeasurementSource {
+  let store: MeasurementStore
+
+  func hasMeasurement(image: String, commit: String) throws(LookupError) -> Bool {
+    do { return try store.hasMeasurement(image: image, commit: commit) } catch { throw LookupError(error.message) }
+  }
+
+  func measurement(image: String, commit: String) throws(LookupError) -> ImageMeasurement? {
+    do { return try store.measurement(image: image, commit: commit) } catch { throw LookupError(error.message) }
+  }
+}
