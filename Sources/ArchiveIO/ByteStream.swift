@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import SystemCalls
 
 /// A source of bytes read front to back: a file range, standard input, a
 /// decompressor. Streams are used by one thread at a time.
@@ -155,9 +151,8 @@ public final class DescriptorStream: ByteStream {
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     while true {
-      let got = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+      let got = Descriptors.read(descriptor, into: buffer)
       if got >= 0 { return got }
-      if errno == EINTR { continue }
       throw ArchiveError("cannot read \(name): \(String(cString: strerror(errno)))")
     }
   }

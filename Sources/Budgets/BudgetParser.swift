@@ -1,3 +1,4 @@
+import Endpoints
 import TOML
 
 /// budgets.toml → `BudgetFile`. Reads the whole file and reports every problem at
@@ -396,13 +397,20 @@ final class BudgetReader {
   }
 
   private func webhookURL(_ url: Located<String>, allowInsecure: Bool) -> Bool {
-    guard let parsed = SimpleURL(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
+    guard let parsed = Endpoint(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
       report("webhook \"\(url.value)\" must be an http:// or https:// URL", at: url.position)
       return false
     }
     if parsed.authority.contains("$") {
       report(
         "webhook \"\(url.value)\": ${NAME} from the environment may stand in the path and query, not in the host",
+        at: url.position)
+      return false
+    }
+    if let secret = SecretNames.variables(in: url.value).first(where: SecretNames.looksSecret) {
+      report(
+        "webhook \"\(url.value)\": ${\(secret)} looks like a secret, and a URL is stored in the outbox and shown "
+          + "by notify --list; pass it in a header instead: headers = { Authorization = \"Bearer ${\(secret)}\" }",
         at: url.position)
       return false
     }
@@ -418,7 +426,7 @@ final class BudgetReader {
   /// The shared store: a `postgres://` URL without a password (PGPASSWORD holds it).
   private func storeURL(_ entry: TOMLTable.Entry) -> String? {
     guard let text = string(entry, example: "\"postgres://ci@db.internal/sizebudget\"") else { return nil }
-    guard let url = SimpleURL(text.value), url.scheme == "postgres" || url.scheme == "postgresql" else {
+    guard let url = Endpoint(text.value), url.scheme == "postgres" || url.scheme == "postgresql" else {
       report(
         "store must be a postgres://[USER@]HOST[:PORT]/DATABASE URL (a SQLite store is per clone and needs no setting), "
           + "got \"\(text.value)\"", at: text.position)
@@ -436,11 +444,11 @@ final class BudgetReader {
 
   private func smtpURL(_ entry: TOMLTable.Entry) -> String? {
     guard let text = string(entry, example: "\"smtp://localhost:25\"") else { return nil }
-    guard let url = SimpleURL(text.value), url.scheme == "smtp" || url.scheme == "smtps" else {
+    guard let url = Endpoint(text.value), url.scheme == "smtp" || url.scheme == "smtps" else {
       report("smtp must be an smtp://HOST[:PORT] or smtps://HOST[:PORT] URL, got \"\(text.value)\"", at: text.position)
       return nil
     }
-    if url.hasUserInfo {
+    if url.userInfo != nil {
       report(
         "smtp must not carry a user or password: name their environment variables with user_env and password_env",
         at: text.position)

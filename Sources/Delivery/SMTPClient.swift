@@ -1,4 +1,5 @@
 import CCurl
+import Endpoints
 
 /// Sends a message by SMTP through libcurl: `smtp://host:port` upgrades with STARTTLS
 /// when the server offers it, `smtps://` is TLS from the start; AUTH (PLAIN or LOGIN,
@@ -31,7 +32,7 @@ public enum SMTPClient {
       return length
     }
     try withExtendedLifetime(source) { () throws(DeliveryError) in
-      try curl.perform("sending mail through \(HTTPClient.redacted(url))")
+      try curl.perform("sending mail through \(Endpoint.redacted(url))")
     }
   }
 

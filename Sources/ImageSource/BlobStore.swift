@@ -1,10 +1,5 @@
 import ArchiveIO
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import SystemCalls
 
 /// Named files of an image on disk: the members of a tar (docker-archive,
 /// oci-archive) or the files of a directory (OCI layout). Immutable once built, so

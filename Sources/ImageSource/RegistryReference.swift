@@ -1,3 +1,5 @@
+import Endpoints
+
 /// `docker://HOST[:PORT]/REPO[:TAG]` or `…@sha256:DIGEST`.
 public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
   public var host: String
@@ -44,8 +46,5 @@ public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Loopback registries may be plain HTTP.
-  public var isLoopback: Bool {
-    let name = host.split(separator: ":").first.map(String.init) ?? host
-    return name == "localhost" || name.hasPrefix("127.") || host.hasPrefix("[::1]")
-  }
+  public var isLoopback: Bool { Endpoint("docker://\(host)")?.isLoopback == true }
 }

@@ -1,3 +1,4 @@
+import Endpoints
 import Foundation
 
 /// Fetching and pushing the notes ref through the `git` command, not libgit2: git
@@ -24,25 +25,18 @@ struct GitTransport {
 
   /// Where the remote's notes are fetched to: `refs/notes/sizebudget-remotes/origin`
   /// (a URL without its credentials, so that no token ends up in a ref name).
-  static func trackingRef(_ remote: String) -> String { "refs/notes/sizebudget-remotes/\(safe(shown(remote)))" }
+  static func trackingRef(_ remote: String) -> String {
+    "refs/notes/sizebudget-remotes/\(safe(Endpoint.withoutQuery(remote)))"
+  }
 
   /// Where the remote's inbox refs are fetched to: `…/origin-inbox/NAME`.
   static func trackingInbox(_ remote: String) -> String {
-    "refs/notes/sizebudget-remotes/\(safe(shown(remote)))-inbox"
+    "refs/notes/sizebudget-remotes/\(safe(Endpoint.withoutQuery(remote)))-inbox"
   }
 
-  /// A remote as messages show it: `https://***@host/repo.git` for a URL that carries
-  /// credentials (a user name alone may be a token), without its query.
-  static func shown(_ remote: String) -> String {
-    guard let scheme = remote.range(of: "://") else { return remote }
-    var rest = remote[scheme.upperBound...]
-    if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
-    let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-    if let at = rest[..<authorityEnd].lastIndex(of: "@") {
-      return String(remote[..<scheme.upperBound]) + "***" + String(rest[at...])
-    }
-    return String(remote[..<scheme.upperBound]) + String(rest)
-  }
+  /// A remote as messages show it: `https://***@host/repo.git?a=***` for a URL that
+  /// carries credentials (a user name alone may be a token) or a query.
+  static func shown(_ remote: String) -> String { Endpoint.redacted(remote) }
 
   static func safe(_ name: String) -> String {
     String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
@@ -147,18 +141,7 @@ struct GitTransport {
 
   /// git's words about a remote with the remote's credentials taken out, should
   /// any message repeat them.
-  static func scrubbed(_ text: String, _ remote: String) -> String {
-    guard let scheme = remote.range(of: "://") else { return text }
-    var text = text.replacingOccurrences(of: remote, with: shown(remote))
-    if let query = remote.firstIndex(of: "?") {
-      text = text.replacingOccurrences(of: String(remote[query...]), with: "")
-    }
-    if let at = remote[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@") {
-      let credentials = String(remote[scheme.upperBound..<at])
-      if !credentials.isEmpty { text = text.replacingOccurrences(of: credentials, with: "***") }
-    }
-    return text
-  }
+  static func scrubbed(_ text: String, _ remote: String) -> String { Endpoint.scrubbed(text, of: remote) }
 
   static func lastLines(_ text: String) -> String {
     text.split(separator: "\n").suffix(3).joined(separator: " / ")

@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Delivery
+import Endpoints
 import Evaluation
 import Formats
 import Foundation
@@ -188,7 +189,7 @@ public enum Report {
       throw .usage("cannot send the report: \(error.message)")
     }
     return
-      "sizebudget: sent \"\(report.subject)\" to \(settings.to.joined(separator: ", ")) through \(HTTPClient.redacted(smtp))"
+      "sizebudget: sent \"\(report.subject)\" to \(settings.to.joined(separator: ", ")) through \(Endpoint.redacted(smtp))"
   }
 
   static func sendmail(_ message: String) throws(CommandError) -> String {

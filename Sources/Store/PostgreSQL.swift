@@ -1,4 +1,5 @@
 import CLibPQ
+import Endpoints
 import Foundation
 
 /// The store on a PostgreSQL server, through libpq, PostgreSQL's own client library:
@@ -17,7 +18,7 @@ final class PostgresDatabase: SQLDatabase {
   /// `url` is `postgres://[user@]host[:port]/database[?options]`. A password in the
   /// URL is refused: it would end up in shell history, CI logs and budgets.toml.
   init(url: String) throws(StoreError) {
-    path = Self.redacted(url)
+    path = Endpoint.redacted(url)
     if Self.hasPassword(url) {
       throw StoreError(
         "\(path): the store URL holds a password; remove it and set PGPASSWORD (or use ~/.pgpass) instead")
@@ -112,22 +113,6 @@ final class PostgresDatabase: SQLDatabase {
 
   static func isURL(_ location: String) -> Bool {
     location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
-  }
-
-  /// `postgres://user:secret@host/db?password=x` → `postgres://user:***@host/db?password=***`.
-  static func redacted(_ url: String) -> String {
-    var text = url
-    if let scheme = text.range(of: "://"),
-      let at = text[scheme.upperBound...].prefix(while: { $0 != "/" && $0 != "?" }).lastIndex(of: "@"),
-      let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
-    {
-      text = String(text[...colon]) + "***" + String(text[at...])
-    }
-    guard let question = text.firstIndex(of: "?") else { return text }
-    let options = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map {
-      option in Self.isPasswordOption(option) ? "password=***" : String(option)
-    }
-    return String(text[...question]) + options.joined(separator: "&")
   }
 
   /// In the user part (`user:secret@`) or as a `password=` option.
