@@ -9,7 +9,11 @@ private let curlInitialised: Bool = {
 /// Why a transfer did not complete: the receiver could not be reached, timed out, or
 /// TLS failed. Whether to retry is decided by the caller.
 public struct DeliveryError: Error, Sendable, CustomStringConvertible {
-  public enum Kind: Sendable { case refused, timeout, tls, other }
+  public enum Kind: Sendable {
+    case refused, timeout, tls, other
+    /// TLS was required (credentials to send) and the server does not offer it.
+    case tlsRequired
+  }
   public var kind: Kind
   public var message: String
 
@@ -88,6 +92,7 @@ final class CurlHandle {
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .refused
         case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_USE_SSL_FAILED: .tlsRequired
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
           CURLE_SSL_CACERT_BADFILE:
           .tls
