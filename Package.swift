@@ -68,7 +68,7 @@ let package = Package(
     .executableTarget(
       name: "sizebudget",
       dependencies: [
-        "SizeBudgetKit", "SystemCalls",
+        "SizeBudgetKit", "SystemCalls", "Budgets",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

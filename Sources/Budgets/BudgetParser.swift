@@ -35,7 +35,8 @@ final class BudgetReader {
   static let topKeys = ["defaults", "image", "notify", "report"]
   static let defaultKeys = ["metric", "base", "max_growth", "path_depth", "store"]
   static let imageKeys = [
-    "owner", "source", "context", "build", "metric", "base", "path_depth", "max", "warn", "max_growth", "max_layer",
+    "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
+    "max_layer",
     "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny",
   ]
   static let findingRules = FindingNames.all
@@ -108,6 +109,7 @@ final class BudgetReader {
       case "source": image.source = source(entry)?.value
       case "context": image.context = relativePaths(entry).map(\.value)
       case "build": image.build = string(entry)?.value
+      case "build_timeout": image.buildTimeout = seconds(entry)
       case "metric": if let metric = metric(entry) { image.metric = metric }
       case "base": if let base = string(entry) { image.base = base.value }
       case "path_depth": if let depth = pathDepth(entry) { image.pathDepth = depth }
@@ -245,6 +247,16 @@ final class BudgetReader {
       return nil
     }
     return metric
+  }
+
+  private func seconds(_ entry: TOMLTable.Entry) -> Located<Double>? {
+    guard let text = string(entry, example: "\"45m\""), let seconds = Seconds.parse(text.value) else {
+      if case .string(let text) = entry.node.value {
+        report("\(entry.key) must be \(Seconds.help), got \"\(text)\"", at: entry.node.position)
+      }
+      return nil
+    }
+    return Located(seconds, at: text.position)
   }
 
   private func pathDepth(_ entry: TOMLTable.Entry) -> Int? {

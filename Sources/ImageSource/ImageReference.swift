@@ -76,6 +76,12 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
 /// An image that cannot be read: which file, what is wrong, what to do. Exit status 2.
 public struct ImageSourceError: Error, Sendable, CustomStringConvertible {
   public var message: String
-  public init(_ message: String) { self.message = message }
+  /// The host that could not be reached (refused, timed out, 5xx after retries): a
+  /// transient failure, not a wrong reference.
+  public var unreachable: String? = nil
+  public init(_ message: String, unreachable: String? = nil) {
+    self.message = message
+    self.unreachable = unreachable
+  }
   public var description: String { message }
 }

@@ -38,7 +38,8 @@ final class RegistryClient: @unchecked Sendable {
           Thread.sleep(forTimeInterval: 0.5 * Double(attempt))
           continue
         }
-        throw ImageSourceError("\(reference): \(error.message)")
+        throw ImageSourceError(
+          "\(reference): \(error.message)", unreachable: error.isTransient ? "the registry \(reference.host)" : nil)
       }
       switch response.status {
       case 200..<300:
@@ -139,7 +140,11 @@ final class RegistryClient: @unchecked Sendable {
           : "\(reference): a blob the manifest names is not in \(reference.repository) (HTTP 404)")
     default:
       let text = String(decoding: response.bodyPrefix.prefix(200), as: UTF8.self)
-      return ImageSourceError("\(reference): HTTP \(response.status) for \(path): \(text)")
+      // 429 and 5xx were already retried: the registry is overloaded or down, not wrong.
+      let busy = response.status == 429 || (500..<600).contains(response.status)
+      return ImageSourceError(
+        "\(reference): HTTP \(response.status) for \(path): \(text)",
+        unreachable: busy ? "the registry \(reference.host)" : nil)
     }
   }
 

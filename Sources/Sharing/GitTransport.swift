@@ -63,7 +63,8 @@ struct GitTransport {
     }
     guard result.status == 0 else {
       throw SharingError(
-        "git fetch \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
+        "git fetch \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))",
+        unreachable: Self.unreachable(result.stderr, remote))
     }
     let prefix = Self.trackingInbox(remote) + "/"
     fetched.inboxes = listing(prefix + "*").map { String($0.dropFirst(prefix.count)) }.sorted()
@@ -88,7 +89,8 @@ struct GitTransport {
       return .rejected(Self.scrubbed(Self.lastLines(result.stderr), remote))
     }
     throw SharingError(
-      "git push \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
+      "git push \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))",
+      unreachable: Self.unreachable(result.stderr, remote))
   }
 
   /// Pushes the notes to a new ref of their own (creating a ref never races).
@@ -96,8 +98,23 @@ struct GitTransport {
     let result = try git(["push", "--quiet", "--no-verify", remote, "\(ref):\(inboxRef)"])
     guard result.status == 0 else {
       throw SharingError(
-        "git push \(Self.shown(remote)) \(inboxRef) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
+        "git push \(Self.shown(remote)) \(inboxRef) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))",
+        unreachable: Self.unreachable(result.stderr, remote))
     }
+  }
+
+  /// git's words (LC_ALL=C) for a remote host that is down, unknown or not answering:
+  /// "the remote <name>" when retrying may succeed, nil for a remote that does not
+  /// exist or refuses (a path that is not a repository, a denied push, bad credentials).
+  static func unreachable(_ stderr: String, _ remote: String) -> String? {
+    let transient = [
+      "Could not resolve host", "Connection refused", "Connection timed out", "Operation timed out",
+      "Failed to connect", "Connection reset", "Network is unreachable", "No route to host",
+      "The remote end hung up unexpectedly", "early EOF", "Temporary failure in name resolution",
+      "HTTP 502", "HTTP 503", "HTTP 504", "error: 502", "error: 503", "error: 504",
+    ]
+    guard transient.contains(where: stderr.contains) else { return nil }
+    return "the remote \(shown(remote))"
   }
 
   struct Result {
@@ -134,7 +151,9 @@ struct GitTransport {
     process.waitUntilExit()
     deadline.cancel()
     if process.terminationReason == .uncaughtSignal {
-      throw SharingError("git \(arguments[0]) took longer than \(Int(timeoutSeconds)) s and was stopped")
+      throw SharingError(
+        "git \(arguments[0]) took longer than \(Int(timeoutSeconds)) s and was stopped",
+        unreachable: "a git remote (\(arguments[0]))")
     }
     return Result(status: process.terminationStatus, stderr: String(decoding: output, as: UTF8.self))
   }

@@ -101,6 +101,12 @@ extension Bisect {
             .init(
               commit: id.hex, status: "failed", size: nil, seconds: seconds, lastLines: lines + ["(exit \(status))"]))
           sizes.append(nil)
+        case .success(.timedOut(let limit, let lines)):
+          builds.append(
+            .init(
+              commit: id.hex, status: "timed out", size: nil, seconds: seconds,
+              lastLines: lines + ["(stopped after \(Int(limit)) s: the build timeout)"]))
+          sizes.append(nil)
         case .failure(let error):
           throw error
         }

@@ -186,7 +186,7 @@ public enum Report {
     do {
       try SMTPClient.send(rendered, from: from, to: settings.to, url: smtp, user: user, password: password)
     } catch {
-      throw .usage("cannot send the report: \(error.message)")
+      throw .sending(error, through: Endpoint.redacted(smtp))
     }
     return
       "sizebudget: sent \"\(report.subject)\" to \(settings.to.joined(separator: ", ")) through \(Endpoint.redacted(smtp))"

@@ -33,7 +33,8 @@ final class PostgresDatabase: SQLDatabase {
       let message = Self.message(connection)
       PQfinish(connection)
       throw StoreError(
-        "cannot connect to the store \(path): \(message) (check the URL, that the server runs, and PGPASSWORD)")
+        "cannot connect to the store \(path): \(message) (check the URL, that the server runs, and PGPASSWORD)",
+        unreachable: Self.isUnreachable(message) ? "the store \(path)" : nil)
     }
     self.connection = connection
     // Notices (e.g. "relation already exists, skipping") are not for the user.
@@ -113,6 +114,22 @@ final class PostgresDatabase: SQLDatabase {
 
   static func isURL(_ location: String) -> Bool {
     location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+  }
+
+  /// libpq's words for a server that is down, starting, overloaded or not answering,
+  /// as against a wrong password, user or database (which retrying cannot fix).
+  static func isUnreachable(_ message: String) -> Bool {
+    let lowered = message.lowercased()
+    let configuration = [
+      "authentication failed", "does not exist", "pg_hba.conf", "no password supplied", "permission denied",
+    ]
+    if configuration.contains(where: lowered.contains) { return false }
+    let transient = [
+      "connection refused", "timeout expired", "timed out", "could not translate host name", "no route to host",
+      "network is unreachable", "server closed the connection", "the database system is starting up",
+      "the database system is shutting down", "too many clients", "no such file or directory", "connection reset",
+    ]
+    return transient.contains(where: lowered.contains)
   }
 
   /// In the user part (`user:secret@`) or as a `password=` option.

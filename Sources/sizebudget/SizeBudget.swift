@@ -9,7 +9,8 @@ struct SizeBudget: ParsableCommand {
     abstract: "Size budgets for container images, enforced in git.",
     discussion: """
       Exit status: 0 within budget, 1 a budget is broken, 2 usage or configuration error, \
-      3 a needed measurement is missing.
+      3 a needed measurement is missing, 4 a registry, store, git remote or SMTP server \
+      could not be reached (retrying may succeed).
       """,
     version: SizeBudgetVersion.current,
     subcommands: [
