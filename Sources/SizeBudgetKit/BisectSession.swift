@@ -85,6 +85,7 @@ extension Bisect {
         let outcome = Result { () throws(CommandError) in try builder.build(ids[index]) }
         slots.set(index, outcome, seconds: Date().timeIntervalSince(start))
       }
+      ActiveWorktrees.shared.parkWhenStopping()
       var sizes: [Int64?] = []
       for (index, id) in ids.enumerated() {
         let (outcome, seconds) = slots.get(index)

@@ -155,6 +155,13 @@ final class ActiveWorktrees: @unchecked Sendable {
     if lock.withLock({ stopping }) { throw .usage("interrupted") }
   }
 
+  /// The signal's handler ends the process (128 + the signal) once the worktrees are
+  /// gone; the thread that ran the builds must not end it first with another status.
+  func parkWhenStopping() {
+    guard lock.withLock({ stopping }) else { return }
+    while true { sleep(60) }
+  }
+
   /// Installs the handlers once. A signal stops every build's group (SIGTERM, then
   /// SIGKILL), waits (at most 30 s) for the build threads to remove their worktrees,
   /// and exits with 128 + the signal's number, as shells report it. (libdispatch
