@@ -80,6 +80,7 @@ extension Bisect {
         "building \(ids.map(\.short).joined(separator: ", ")) (at most \(remaining) more build\(remaining == 1 ? "" : "s")), \(elapsed) s"
       )
       let slots = ResultBox(count: ids.count)
+      // Each build opens its own Repository: a libgit2 handle is never used by two threads.
       DispatchQueue.concurrentPerform(iterations: ids.count) { index in
         let start = Date()
         let outcome = Result { () throws(CommandError) in try builder.build(ids[index]) }
