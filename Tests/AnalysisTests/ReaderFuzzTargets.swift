@@ -59,7 +59,9 @@ enum ReaderFuzzTarget: String, CaseIterable, Sendable {
     case .ociArchive:
       let store = try MemoryBlobStore(tar: bytes)
       _ = try? OCILayout.open(store, reference: "oci-archive:fuzz", tag: "latest", platform: nil)
-      _ = try OCILayout.open(store, reference: "oci-archive:fuzz", tag: nil, platform: Platform(parsing: "linux/arm64"))
+      _ = try? OCILayout.open(
+        store, reference: "oci-archive:fuzz", tag: nil, platform: Platform(parsing: "linux/arm64"))
+      _ = try OCILayout.open(store, reference: "oci-archive:fuzz", tag: nil, platform: nil)
     case .imageJSON: try Self.decodeImageJSON(bytes)
     case .elf:
       let header = Array(bytes.prefix(64))
