@@ -41,12 +41,16 @@ bench:
 	swift build $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 	Benchmarks/run.sh
 
-## Coverage-guided fuzzing of the TOML parser (libFuzzer), FUZZ_SECONDS long; then
-## the seeded mutation fuzzer of `make test`, ITERATIONS times.
+## Coverage-guided fuzzing (libFuzzer) of the TOML parser and of every reader of
+## untrusted bytes (tar, gzip, zstd, image manifests and configs, ELF, package
+## databases), FUZZ_SECONDS long per target (FUZZ_TARGETS picks readers); then the
+## seeded mutation fuzzers of `make test`, ITERATIONS (TOML) and READER_ITERATIONS times.
 fuzz:
 	scripts/fuzz-toml.sh $${FUZZ_SECONDS:-300}
+	scripts/fuzz-readers.sh $${FUZZ_SECONDS:-300} $${FUZZ_TARGETS:-}
 	swift build --build-tests $(SWIFT_FLAGS)
 	TOML_FUZZ_ITERATIONS=$${ITERATIONS:-1000000} swift test --skip-build --filter FuzzTests
+	READER_FUZZ_ITERATIONS=$${READER_ITERATIONS:-20000} swift test --skip-build --filter ReaderFuzzTests
 
 format:
 	swift format -i -r Sources Tests Benchmarks

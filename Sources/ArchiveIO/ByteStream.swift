@@ -25,7 +25,7 @@ extension ByteStream {
     while remaining > 0 {
       let want = Int(min(Int64(buffer.count), remaining))
       let got = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
-      if got == 0 { throw ArchiveError("unexpected end of data: \(remaining) bytes missing") }
+      if got == 0 { throw ArchiveError.endOfData("unexpected end of data: \(remaining) bytes missing") }
       remaining -= Int64(got)
     }
   }
@@ -35,7 +35,7 @@ extension ByteStream {
     var filled = 0
     while filled < buffer.count {
       let got = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-      if got == 0 { throw ArchiveError("unexpected end of data: \(buffer.count - filled) bytes missing") }
+      if got == 0 { throw ArchiveError.endOfData("unexpected end of data: \(buffer.count - filled) bytes missing") }
       filled += got
     }
   }
@@ -125,7 +125,7 @@ public final class FileRange: ByteStream {
     guard want > 0 else { return 0 }
     let got = try file.read(at: start + position, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
     if got == 0 {
-      throw ArchiveError("\(file.path) ends \(remaining) bytes early: the file is truncated")
+      throw ArchiveError.endOfData("\(file.path) ends \(remaining) bytes early: the file is truncated")
     }
     position += Int64(got)
     return got
@@ -133,7 +133,7 @@ public final class FileRange: ByteStream {
 
   public func skip(_ count: Int64) throws {
     guard count <= remaining else {
-      throw ArchiveError("unexpected end of data: skipping \(count) bytes with only \(remaining) left")
+      throw ArchiveError.endOfData("unexpected end of data: skipping \(count) bytes with only \(remaining) left")
     }
     position += count
   }
@@ -178,7 +178,9 @@ public final class MemoryStream: ByteStream {
   }
 
   public func skip(_ count: Int64) throws {
-    guard count <= Int64(bytes.count - position) else { throw ArchiveError("unexpected end of data") }
+    guard count >= 0, count <= Int64(bytes.count - position) else {
+      throw ArchiveError.endOfData("unexpected end of data")
+    }
     position += Int(count)
   }
 }

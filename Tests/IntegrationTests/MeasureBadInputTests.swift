@@ -145,6 +145,16 @@ import Testing
       mentions: ["api.tar", "layer 0", "absurd size"])
   }
 
+  /// Issue 13 item 10: a PAX record whose length is shorter than its own text once
+  /// trapped (exit 132); now exit 2 with the layer named.
+  @Test func aPAXHeaderWithABadRecordLength() throws {
+    let layer = ImageBuilder.Layer(
+      [TarBuilder.Entry("pax", Array("1 x".utf8), type: UInt8(ascii: "x")), .file("app/x", "x")], compression: .none)
+    try expectRefusal(
+      { try "docker-archive:" + write(ImageBuilder([layer]).dockerArchive(), "api.tar", in: $0) },
+      mentions: ["api.tar", "layer 0", "PAX extended header is malformed"])
+  }
+
   @Test func aPathTraversalName() throws {
     let layer = ImageBuilder.Layer([.file("../../etc/cron.d/evil", "* * * * * root sh\n")])
     try expectRefusal(
