@@ -16,7 +16,7 @@ struct SizeBudget: ParsableCommand {
       Exit status: 0 within budget, 1 a budget is broken, 2 usage or configuration error, \
       3 a needed measurement is missing.
       """,
-    version: SizeBudgetVersion.current,
+    version: SizeBudgetVersion.description,
     subcommands: [
       MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
       ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, HookCommand.self,
