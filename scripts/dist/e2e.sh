@@ -21,7 +21,7 @@ ldd "$sb" >/tmp/ldd
 if grep -q 'not found' /tmp/ldd; then cat /tmp/ldd; fail "ldd: a library is not found"; fi
 
 rm -rf /tmp/e2e && mkdir -p /tmp/e2e && cd /tmp/e2e
-git init -q --bare remote.git
+git init -q --bare -b main remote.git
 git init -q -b main work && cd work
 git remote add origin ../remote.git
 cat >budgets.toml <<TOML

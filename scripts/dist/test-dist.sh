@@ -82,10 +82,17 @@ deb_in() {
   fi
 }
 
-checksum
-archive_in bookworm
-archive_in trixie
-deb_in bookworm
-scripts/dist/test-image.sh
-scripts/dist/test-integrations.sh
-log "passed"
+# test-dist.sh [STEP…]: all steps by default, or only those named.
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(checksum archive-bookworm archive-trixie deb-bookworm image integrations)
+for step in "${steps[@]}"; do
+  case $step in
+    checksum) checksum ;;
+    archive-*) archive_in "${step#archive-}" ;;
+    deb-*) deb_in "${step#deb-}" ;;
+    image) log "image"; scripts/dist/test-image.sh ;;
+    integrations) log "integrations"; scripts/dist/test-integrations.sh ;;
+    *) echo "unknown step $step" >&2; exit 2 ;;
+  esac
+done
+log "passed: ${steps[*]}"
