@@ -26,6 +26,8 @@ if [ "$("${B[@]}" inspect --format '{{index .OCIv1.Config.Labels "tar"}}' "$base
     --created-by "ADD bookworm-minbase-slim.tar / # debootstrap --variant=minbase, slimmed" "$c"
   "${B[@]}" commit --rm -q "$c" "$base" >/dev/null
 fi
+# The build context is dist/: only the .deb goes in.
+printf '*\n!sizebudget_%s_amd64.deb\n' "$version" >dist/.containerignore
 "${B[@]}" bud --isolation chroot --pull-never --layers -q --build-arg "VERSION=$version" -f Containerfile \
   -t "$tag" dist >/dev/null
 rm -f dist/sizebudget-image.docker.tar dist/sizebudget-image.oci.tar
