@@ -76,7 +76,9 @@ deb_in() {
     { tail -20 "$work/apt.log" >&2; exit 1; }
   chroot "$root" /bin/sh /work/e2e.sh /usr/bin/sizebudget /work/api.docker.tar
   chroot "$root" sh -c 'test -f /usr/share/man/man1/sizebudget.1.gz && test -f /usr/share/bash-completion/completions/sizebudget'
-  chroot "$root" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq sizebudget' >/dev/null
+  # (apt warns that it cannot log without /dev/pts: harmless here)
+  chroot "$root" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq sizebudget' >"$work/apt.log" 2>&1 ||
+    { tail -20 "$work/apt.log" >&2; exit 1; }
   if chroot "$root" sh -c 'test -e /usr/bin/sizebudget || dpkg -s sizebudget 2>/dev/null | grep -q "Status: install ok"'; then
     echo "apt remove left sizebudget behind" >&2; exit 1
   fi
