@@ -6,7 +6,7 @@ SWIFT_FLAGS ?=
 RELEASE_FLAGS = -c release --static-swift-stdlib
 export SIZEBUDGET_SHARED := $(SHARED)
 
-.PHONY: all build release demo test bench fuzz format clean
+.PHONY: all build release demo test bench fuzz format clean dist deb image test-dist
 
 all: build
 
@@ -34,6 +34,28 @@ test:
 	python3 $(SHARED)/toml-test/run.py .build/debug/toml-test-decoder --show 20 > .build/toml-test.log; \
 	  status=$$?; tail -n 3 .build/toml-test.log; exit $$status
 
+## The release archive dist/sizebudget-VERSION-linux-x86_64.tar.gz (+ .sha256, SBOM):
+## the binary, its libraries under lib/, completions, man page, licences.
+dist:
+	scripts/install-deps.sh dist
+	scripts/dist/dist.sh
+
+## dist/sizebudget_VERSION_amd64.deb, Depends from dpkg-shlibdeps.
+deb: dist
+	scripts/dist/deb.sh
+
+## The sizebudget container image (Containerfile), with buildah from a local Debian 12 base.
+image: deb
+	scripts/install-deps.sh test
+	scripts/fixtures.sh
+	scripts/dist/image.sh
+
+## The three on clean Debian 12/13 roots, the image against its own budget, and the
+## CI integrations through their validators (root; the roots are cached).
+test-dist: image
+	scripts/install-deps.sh test-dist
+	scripts/dist/test-dist.sh
+
 ## Every benchmark, each figure beside its peer measured in the same run.
 bench:
 	scripts/install-deps.sh bench
@@ -56,4 +78,4 @@ format:
 	swift format -i -r Sources Tests Benchmarks
 
 clean:
-	rm -rf .build
+	rm -rf .build dist

@@ -12,7 +12,7 @@ struct SizeBudget: ParsableCommand {
       3 a needed measurement is missing, 4 a registry, store, git remote or SMTP server \
       could not be reached (retrying may succeed).
       """,
-    version: SizeBudgetVersion.current,
+    version: SizeBudgetVersion.description,
     subcommands: [
       MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
       ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, HookCommand.self,
