@@ -51,6 +51,8 @@ let package = Package(
     .target(name: "Delivery", dependencies: ["CCurl"]),
     // Webhook events: the outbox, Standard Webhooks signatures, retries.
     .target(name: "Notify", dependencies: ["Budgets", "Store", "Delivery", "CCrypto"]),
+    // Pull-request comments and commit statuses on GitHub, GitLab and Gitea, through the outbox.
+    .target(name: "Forge", dependencies: ["Budgets", "Store", "Delivery", "ArchiveIO"]),
     // Terminal tables, human sizes, colour rules, the outputs people read.
     .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation"]),
     // What the commands do, as library calls the CLI front end makes.
@@ -58,7 +60,7 @@ let package = Package(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery", "Sharing",
+        "Delivery", "Sharing", "Forge",
       ]),
     .executableTarget(
       name: "sizebudget",
@@ -86,6 +88,7 @@ let package = Package(
       name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets", "ImageSource", "TestSupport"]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"]),
+    .testTarget(name: "ForgeTests", dependencies: ["Forge", "Budgets", "Store", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),
     // Drives the real binaries with real files, repositories, images and servers.
