@@ -1,0 +1,173 @@
+import Budgets
+import Evaluation
+import Forge
+import Formats
+import Foundation
+import Store
+
+/// The built-in forge delivery for commands: a check report becomes one job per forge
+/// (the sticky comment and the commit status), written to the outbox and sent at once
+/// within a bounded time; what a forge did not take stays for `sizebudget notify`.
+enum ForgeComments {
+  /// What `check` (or `comment --from`) knows of a report.
+  struct Report {
+    var commit: String
+    var marker: String
+    var summary: String
+    var state: ForgeJob.State
+    /// The comment under a forge's limit, linking the full report when shortened.
+    var comment: (_ limit: Int, _ fullReport: String?) -> String
+  }
+
+  static func report(_ report: CheckReport) -> Report {
+    Report(
+      commit: report.commit, marker: CheckMarkdown.marker(report), summary: CheckMarkdown.statusLine(report),
+      state: state(report.status),
+      comment: { limit, link in CheckMarkdown.render(report, limit: limit, fullReport: link) })
+  }
+
+  static func state(_ status: RuleStatus) -> ForgeJob.State {
+    switch status {
+    case .fail: .failure
+    case .unknown: .error
+    case .pass, .warn, .justified: .success
+    }
+  }
+
+  /// The jobs for this CI run, and a line for each forge that gets none (a fork's
+  /// read-only token, a forge not configured enough).
+  static func jobs(_ report: Report, settings: [ForgeSettings], environment: [String: String]) -> (
+    [ForgeJob], [String]
+  ) {
+    var jobs: [ForgeJob] = []
+    var lines: [String] = []
+    let configured = !settings.isEmpty
+    for result in ForgeEnvironment.targets(settings, environment: environment) {
+      let target: ForgeTarget
+      switch result {
+      case .failure(let failure):
+        lines.append("sizebudget: forge: \(failure.message)")
+        continue
+      case .success(let found): target = found
+      }
+      if let readOnly = target.readOnly {
+        lines.append("sizebudget: \(target.forge.name): \(readOnly)")
+        continue
+      }
+      // Found by itself in a CI job that gave it no token: not asked for, so say so once.
+      if !configured && (environment[target.tokenEnv] ?? "").isEmpty {
+        lines.append(
+          "sizebudget: \(target.forge.name): \(target.tokenEnv) is not set: no pull request comment or status "
+            + "(docs/ci.md; SIZEBUDGET_FORGE=none silences this)")
+        continue
+      }
+      let fullReport = target.settings.reportURL.map { expand($0, environment) } ?? target.jobURL
+      let wantsComment =
+        target.settings.comment && (target.pullRequest != nil || environment["SIZEBUDGET_FIND_PULL_REQUEST"] == "1")
+      jobs.append(
+        ForgeJob(
+          forge: target.forge, api: target.api, repository: target.repository, pullRequest: target.pullRequest,
+          commit: target.commit ?? report.commit, tokenEnv: target.tokenEnv, marker: report.marker,
+          comment: wantsComment ? report.comment(target.forge.commentLimit, fullReport) : nil,
+          status: target.settings.status
+            ? ForgeJob.Status(
+              state: report.state, description: report.summary, targetURL: target.jobURL,
+              context: target.settings.context) : nil))
+    }
+    return (jobs.filter { $0.comment != nil || $0.status != nil }, lines)
+  }
+
+  /// Enqueues and sends; returns lines for standard error.
+  static func deliver(_ jobs: [ForgeJob], store: MeasurementStore, environment: [String: String]) -> [String] {
+    guard !jobs.isEmpty else { return [] }
+    let delivery = self.delivery(environment)
+    let now = Int64(Date().timeIntervalSince1970)
+    for job in jobs {
+      do {
+        try delivery.enqueue(job, in: store, now: now)
+      } catch {
+        return ["sizebudget: forge: cannot write to the outbox: \(error.message)"]
+      }
+    }
+    let summary = delivery.sendDue(
+      store, environment: environment, deadline: Notifications.inlineDeadline, only: Set(jobs.map(\.id)))
+    return describe(summary, total: jobs.count)
+  }
+
+  static func delivery(_ environment: [String: String]) -> ForgeDelivery {
+    var delivery = ForgeDelivery()
+    if let text = environment["SIZEBUDGET_WEBHOOK_TIMEOUT"], let seconds = Double(text), seconds > 0 {
+      delivery.timeout = seconds
+      delivery.connectTimeout = min(delivery.connectTimeout, seconds)
+    }
+    return delivery
+  }
+
+  static func describe(_ summary: ForgeDelivery.Summary, total: Int) -> [String] {
+    var lines = summary.lines.map { "sizebudget: \($0)" }
+    let pending = total - summary.delivered - summary.failed
+    if pending > 0 { lines.append("  \(pending) left in the outbox: `sizebudget notify` sends them") }
+    return lines
+  }
+
+  /// `${NAME}` from the environment (a report URL); an unset variable stays as written.
+  static func expand(_ text: String, _ environment: [String: String]) -> String {
+    var out = text
+    for (name, value) in environment where out.contains("${\(name)}") {
+      out = out.replacingOccurrences(of: "${\(name)}", with: value)
+    }
+    return out
+  }
+}
+
+/// `sizebudget comment --from report.json`: the fork pattern's privileged half posts a
+/// report the untrusted job saved, with no checkout of its code and no store of its own
+/// but a temporary one for the outbox.
+public enum CommentCommand {
+  public static func run(from path: String, config: String?, store: String?) throws(CommandError) -> (String, Int32) {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .usage("cannot read \(path): save it with `sizebudget check --format json > \(path)`")
+    }
+    guard let document = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+      document["schema"] as? String == "sizebudget.check/v1", let commit = document["commit"] as? String,
+      let comment = document["comment"] as? String, let marker = document["marker"] as? String,
+      let summary = document["summary"] as? String, let status = document["status"] as? String
+    else {
+      throw .usage(
+        "\(path) is not a report of `sizebudget check --format json` (schema sizebudget.check/v1 with comment, "
+          + "marker and summary; made by sizebudget 0.x or later)")
+    }
+    let report = ForgeComments.Report(
+      commit: commit, marker: marker, summary: summary,
+      state: ForgeComments.state(RuleStatus(rawValue: status) ?? .unknown), comment: { _, _ in comment })
+    var environment = ProcessInfo.processInfo.environment
+    // The pull request of a `workflow_run` from a fork is found by its head commit.
+    environment["SIZEBUDGET_FIND_PULL_REQUEST"] = "1"
+    let workspace = Workspace.discover()
+    let settings = try workspace.loadBudgetsIfPresent(override: config)?.notify?.forges ?? []
+    let (jobs, lines) = ForgeComments.jobs(report, settings: settings, environment: environment)
+    guard !jobs.isEmpty else {
+      throw .usage(
+        (lines + [
+          "sizebudget comment: no forge to post to: run it in GitHub, GitLab or Gitea CI, or add [notify.github] (or gitlab, gitea) to budgets.toml"
+        ])
+        .joined(separator: "\n"))
+    }
+    let measurements = try openOutbox(store)
+    let out = lines + ForgeComments.deliver(jobs, store: measurements, environment: environment)
+    let failed = out.contains {
+      $0.contains("not retried") || $0.contains("gave up") || $0.contains("left in the outbox")
+    }
+    return (out.joined(separator: "\n"), failed ? 1 : 0)
+  }
+
+  /// The store's outbox when there is a store (a repository, --store, SIZEBUDGET_STORE);
+  /// else a temporary one: the privileged job has no checkout, and retries happen now.
+  static func openOutbox(_ store: String?) throws(CommandError) -> MeasurementStore {
+    let workspace = Workspace.discover()
+    let path =
+      (try? workspace.storePath(override: store))
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent("sizebudget-comment-\(getpid()).sqlite").path
+    return try Check.openStore(workspace, path)
+  }
+}
