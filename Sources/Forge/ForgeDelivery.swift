@@ -13,6 +13,7 @@ public struct ForgeDelivery: Sendable {
 
   public func enqueue(_ job: ForgeJob, in store: MeasurementStore, now: Int64) throws(StoreError) {
     try store.enqueue(id: job.id, endpoints: [job.endpoint], type: ForgeJob.outboxType, body: job.body, now: now)
+    try store.requeueFailed(id: job.id, now: now)
   }
 
   public struct Summary: Sendable {

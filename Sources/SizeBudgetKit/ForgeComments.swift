@@ -91,7 +91,15 @@ enum ForgeComments {
     }
     let summary = delivery.sendDue(
       store, environment: environment, deadline: Notifications.inlineDeadline, only: Set(jobs.map(\.id)))
-    return describe(summary, total: jobs.count)
+    // The same report queued again (a re-run job) is one event: delivered before, not again.
+    let ids = Set(jobs.map(\.id))
+    let entries = ((try? store.outbox(limit: 1_000)) ?? []).filter { ids.contains($0.id) }
+    let pending = entries.filter { $0.status == .pending || $0.status == .sending }.count
+    let before = entries.filter { $0.status == .delivered && $0.attempts > 0 }.count - summary.delivered
+    var lines = summary.lines.map { "sizebudget: \($0)" }
+    if before > 0 { lines.append("sizebudget: forge: this report was delivered before; nothing to do") }
+    if pending > 0 { lines.append("  \(pending) left in the outbox: `sizebudget notify` sends them") }
+    return lines
   }
 
   static func delivery(_ environment: [String: String]) -> ForgeDelivery {

@@ -35,6 +35,16 @@ extension MeasurementStore {
     }
   }
 
+  /// An event queued again after it failed for good (a job re-run once its token was
+  /// fixed) is tried afresh; a delivered or pending one is left as it is.
+  public func requeueFailed(id: String, now: Int64) throws(StoreError) {
+    try database.writeTransaction { () throws(StoreError) in
+      try database.prepare(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_until = 0 WHERE id = ? AND status = 'failed'"
+      ).run([.integer(now), .text(id)])
+    }
+  }
+
   /// Claims up to `limit` due entries (pending and due, or sending with an expired
   /// claim) for `lease` seconds, in one write transaction. `forge`: only the forge
   /// deliveries (endpoints `forge:…`, true) or only the webhooks (false).
