@@ -59,18 +59,27 @@ public struct ForgeDelivery: Sendable {
   ) {
     let now = Int64(Date().timeIntervalSince1970)
     let attempt = entry.attempts + 1
-    let what = entry.endpoint.dropFirst(ForgeJob.endpointPrefix.count)
+    var what = String(entry.endpoint.dropFirst(ForgeJob.endpointPrefix.count))
     guard let job = ForgeJob.decode(entry.body) else {
       try? store.finish(entry, status: .failed, httpStatus: nil, error: "unreadable job", nextAttemptAt: now, now: now)
       summary.failed += 1
       summary.lines.append("\(what): the outbox entry is not a forge job; not retried")
       return
     }
+    what = "\(job.forge.name) \(job.repository) " + (job.pullRequest.map { "!\($0)" } ?? "@\(job.commit.prefix(12))")
+    // A newer report for the same pull request was queued: this one must not overwrite it.
+    if let newer = newerReport(than: entry, in: store) {
+      try? store.finish(
+        entry, status: .delivered, httpStatus: nil, error: "superseded by \(newer)", nextAttemptAt: now, now: now)
+      summary.delivered += 1
+      summary.lines.append("\(what): superseded by the newer report \(newer), not sent")
+      return
+    }
     let done: String
     do throws(ForgeFailure) {
       done = try deliver(job, environment: environment)
     } catch {
-      failed(error, entry: entry, what: String(what), attempt: attempt, store: store, summary: &summary)
+      failed(error, entry: entry, what: what, attempt: attempt, store: store, summary: &summary)
       return
     }
     try? store.finish(entry, status: .delivered, httpStatus: nil, error: nil, nextAttemptAt: now, now: now)
@@ -98,6 +107,14 @@ public struct ForgeDelivery: Sendable {
       summary.failed += 1
       summary.lines.append("\(what): \(message); not retried")
     }
+  }
+
+  /// The id of a report queued later for the same pull request (or commit), if any.
+  func newerReport(than entry: OutboxEntry, in store: MeasurementStore) -> String? {
+    let entries = (try? store.outbox(limit: 1_000)) ?? []
+    return entries.first {
+      $0.endpoint == entry.endpoint && $0.createdAt > entry.createdAt && $0.status != .failed
+    }?.id
   }
 
   /// One job: the pull request (found by its head commit when not known), the sticky

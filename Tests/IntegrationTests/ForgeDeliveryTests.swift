@@ -196,6 +196,24 @@ import Testing
     #expect(list.contains("delivered") && !list.contains("pending"), "\(list)")
   }
 
+  @Test func anOlderReportLeftPendingNeverOverwritesANewerOne() throws {
+    let forge = try forge(
+      "gitlab",
+      extra: ["faults": [["method": "POST", "path": "/notes", "status": 503]], "comments": [String: Any]()])
+    let fixture = try fixture(forge)
+    let first = try check(fixture, bytes: 150_000)
+    #expect(first.stderr.contains("HTTP 503") && first.stderr.contains("will retry"), "\(first.stderr)")
+    Thread.sleep(forTimeInterval: 1.1)  // the outbox orders by the second
+    let second = try check(fixture, bytes: 90_000)
+    #expect(second.stderr.contains("comment created on !7"), "\(second.stderr)")
+    let later = try fixture.run(["notify", "--now"], environment: environment)
+    #expect(later.stdout.contains("superseded by the newer report"), "\(later.stdout)")
+    let mine = ours(try forge.state())
+    #expect(mine.count == 1)
+    #expect(mine.first?.body.contains("### ✅ Within budget") == true)
+    #expect(mine.first?.body.contains(String(try head(fixture).prefix(12))) == true)
+  }
+
   @Test func aStatusTheForgeRejectsWith422FailsAtOnce() throws {
     let forge = try forge("github", extra: ["commits": [String(repeating: "b", count: 40)]])
     let fixture = try fixture(forge)
