@@ -58,7 +58,8 @@ public enum ForgeEnvironment {
         settings.api
         ?? (forge == .github
           ? env["GITHUB_API_URL"] ?? "https://api.github.com"
-          : env["GITEA_API_URL"] ?? server.map { "\($0)/api/v1" } ?? "")
+          : env["GITEA_API_URL"] ?? env["GITHUB_API_URL"].flatMap { $0.hasSuffix("/api/v1") ? $0 : nil }
+            ?? server.map { "\($0)/api/v1" } ?? "")
       target.repository = settings.repository ?? env["GITHUB_REPOSITORY"] ?? ""
       target.tokenEnv =
         settings.tokenEnv ?? (forge == .gitea && env["GITEA_TOKEN"] != nil ? "GITEA_TOKEN" : "GITHUB_TOKEN")

@@ -61,7 +61,7 @@ public struct ForgeJob: Sendable, Codable, Equatable {
 
   /// The event id: the same job queued twice (a re-run of the same CI job) is one event.
   public var id: String {
-    "fg_" + SHA256.digest(Array(body.utf8)).prefix(26)
+    "fg_" + SHA256.digest(Array(body.utf8)).replacingOccurrences(of: "sha256:", with: "").prefix(26)
   }
 
   public var body: String {
