@@ -305,6 +305,25 @@ import Testing
     #expect((try forgeWithPull.state().comments["7"] ?? []).filter { $0.user == "github-actions[bot]" }.count == 1)
   }
 
+  /// The outbox's forge rows on the PostgreSQL store: retried and delivered as on
+  /// SQLite, and never taken by the webhook sender.
+  @Test func aPostgreSQLStoreKeepsTheForgeOutboxToo() throws {
+    let store = try LocalPostgres.shared.get().createDatabase()
+    let forge = try forge("gitea", extra: ["faults": [["method": "POST", "path": "/statuses/", "status": 500]]])
+    let fixture = try fixture(
+      forge, extra: "\n[notify]\nwebhook = \"http://127.0.0.1:9/hook\"\non = [\"check\"]\n")
+    let environment = self.environment.merging(["SIZEBUDGET_STORE": store]) { $1 }
+    try fixture.measure(bytes: 90_000, environment: environment)
+    let first = try fixture.run(["check"], environment: environment)
+    #expect(first.stderr.contains("HTTP 500") && first.stderr.contains("will retry"), "\(first.stderr)")
+    let later = try fixture.run(["notify", "--now"], environment: environment)
+    #expect(later.stdout.contains("comment on !7 already up to date, status success"), "\(later.stdout)")
+    let list = try fixture.run(["notify", "--list"], environment: environment).stdout
+    #expect(list.contains("forge") && list.contains("delivered"), "\(list)")
+    let state = try forge.state()
+    #expect(ours(state).count == 1 && state.statuses.count == 1)
+  }
+
   @Test func gitLabIsFoundFromItsCIVariablesWithNoConfiguration() throws {
     let forge = try forge("gitlab")
     let fixture = try GateFixture(budgets: "[image.api]\nmax = \"100 kB\"\n")
