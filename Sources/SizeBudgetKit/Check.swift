@@ -60,7 +60,7 @@ public enum Check {
       let environment = ProcessInfo.processInfo.environment
       let (jobs, lines) = ForgeComments.jobs(
         ForgeComments.report(report), settings: context.budgets.notify?.forges ?? [], environment: environment)
-      let forge = lines + ForgeComments.deliver(jobs, store: context.store, environment: environment)
+      let forge = lines + ForgeComments.deliver(jobs, store: context.store, environment: environment).lines
       webhook = ([webhook].filter { !$0.isEmpty } + forge).joined(separator: "\n")
     }
     return (

@@ -36,9 +36,11 @@ enum ForgeComments {
 
   /// The jobs for this CI run, and a line for each forge that gets none (a fork's
   /// read-only token, a forge not configured enough).
-  static func jobs(_ report: Report, settings: [ForgeSettings], environment: [String: String]) -> (
-    [ForgeJob], [String]
-  ) {
+  /// `findPullRequest`: comment even when the pull request is not known yet (it is
+  /// found by its head commit when delivering: the fork pattern's workflow_run).
+  static func jobs(
+    _ report: Report, settings: [ForgeSettings], environment: [String: String], findPullRequest: Bool = false
+  ) -> ([ForgeJob], [String]) {
     var jobs: [ForgeJob] = []
     var lines: [String] = []
     let configured = !settings.isEmpty
@@ -62,8 +64,7 @@ enum ForgeComments {
         continue
       }
       let fullReport = target.settings.reportURL.map { expand($0, environment) } ?? target.jobURL
-      let wantsComment =
-        target.settings.comment && (target.pullRequest != nil || environment["SIZEBUDGET_FIND_PULL_REQUEST"] == "1")
+      let wantsComment = target.settings.comment && (target.pullRequest != nil || findPullRequest)
       jobs.append(
         ForgeJob(
           forge: target.forge, api: target.api, repository: target.repository, pullRequest: target.pullRequest,
@@ -77,16 +78,22 @@ enum ForgeComments {
     return (jobs.filter { $0.comment != nil || $0.status != nil }, lines)
   }
 
-  /// Enqueues and sends; returns lines for standard error.
-  static func deliver(_ jobs: [ForgeJob], store: MeasurementStore, environment: [String: String]) -> [String] {
-    guard !jobs.isEmpty else { return [] }
+  /// Lines for standard error, and whether every job is delivered (none failed or pending).
+  struct Outcome {
+    var lines: [String]
+    var complete: Bool
+  }
+
+  /// Enqueues and sends.
+  static func deliver(_ jobs: [ForgeJob], store: MeasurementStore, environment: [String: String]) -> Outcome {
+    guard !jobs.isEmpty else { return Outcome(lines: [], complete: true) }
     let delivery = self.delivery(environment)
     let now = Int64(Date().timeIntervalSince1970)
     for job in jobs {
       do {
         try delivery.enqueue(job, in: store, now: now)
       } catch {
-        return ["sizebudget: forge: cannot write to the outbox: \(error.message)"]
+        return Outcome(lines: ["sizebudget: forge: cannot write to the outbox: \(error.message)"], complete: false)
       }
     }
     let summary = delivery.sendDue(
@@ -99,7 +106,7 @@ enum ForgeComments {
     var lines = summary.lines.map { "sizebudget: \($0)" }
     if before > 0 { lines.append("sizebudget: forge: this report was delivered before; nothing to do") }
     if pending > 0 { lines.append("  \(pending) left in the outbox: `sizebudget notify` sends them") }
-    return lines
+    return Outcome(lines: lines, complete: pending == 0 && summary.failed == 0)
   }
 
   static func delivery(_ environment: [String: String]) -> ForgeDelivery {
@@ -125,57 +132,5 @@ enum ForgeComments {
       out = out.replacingOccurrences(of: "${\(name)}", with: value)
     }
     return out
-  }
-}
-
-/// `sizebudget comment --from report.json`: the fork pattern's privileged half posts a
-/// report the untrusted job saved, with no checkout of its code and no store of its own
-/// but a temporary one for the outbox.
-public enum CommentCommand {
-  public static func run(from path: String, config: String?, store: String?) throws(CommandError) -> (String, Int32) {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .usage("cannot read \(path): save it with `sizebudget check --format json > \(path)`")
-    }
-    guard let document = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-      document["schema"] as? String == "sizebudget.check/v1", let commit = document["commit"] as? String,
-      let comment = document["comment"] as? String, let marker = document["marker"] as? String,
-      let summary = document["summary"] as? String, let status = document["status"] as? String
-    else {
-      throw .usage(
-        "\(path) is not a report of `sizebudget check --format json` (schema sizebudget.check/v1 with comment, "
-          + "marker and summary; made by sizebudget 0.x or later)")
-    }
-    let report = ForgeComments.Report(
-      commit: commit, marker: marker, summary: summary,
-      state: ForgeComments.state(RuleStatus(rawValue: status) ?? .unknown), comment: { _, _ in comment })
-    var environment = ProcessInfo.processInfo.environment
-    // The pull request of a `workflow_run` from a fork is found by its head commit.
-    environment["SIZEBUDGET_FIND_PULL_REQUEST"] = "1"
-    let workspace = Workspace.discover()
-    let settings = try workspace.loadBudgetsIfPresent(override: config)?.notify?.forges ?? []
-    let (jobs, lines) = ForgeComments.jobs(report, settings: settings, environment: environment)
-    guard !jobs.isEmpty else {
-      throw .usage(
-        (lines + [
-          "sizebudget comment: no forge to post to: run it in GitHub, GitLab or Gitea CI, or add [notify.github] (or gitlab, gitea) to budgets.toml"
-        ])
-        .joined(separator: "\n"))
-    }
-    let measurements = try openOutbox(store)
-    let out = lines + ForgeComments.deliver(jobs, store: measurements, environment: environment)
-    let failed = out.contains {
-      $0.contains("not retried") || $0.contains("gave up") || $0.contains("left in the outbox")
-    }
-    return (out.joined(separator: "\n"), failed ? 1 : 0)
-  }
-
-  /// The store's outbox when there is a store (a repository, --store, SIZEBUDGET_STORE);
-  /// else a temporary one: the privileged job has no checkout, and retries happen now.
-  static func openOutbox(_ store: String?) throws(CommandError) -> MeasurementStore {
-    let workspace = Workspace.discover()
-    let path =
-      (try? workspace.storePath(override: store))
-      ?? FileManager.default.temporaryDirectory.appendingPathComponent("sizebudget-comment-\(getpid()).sqlite").path
-    return try Check.openStore(workspace, path)
   }
 }

@@ -303,6 +303,11 @@ import Testing
     let again = try CLI.run(["comment", "--from", "report.json"], in: privileged.url, environment: environment)
     #expect(again.status == 0)
     #expect((try forgeWithPull.state().comments["7"] ?? []).filter { $0.user == "github-actions[bot]" }.count == 1)
+    // A report edited by the untrusted job to aim at another bot's comment is refused.
+    let tampered = report.stdout.replacingOccurrences(of: Self.marker, with: "<!-- coverage-bot -->")
+    try Data(tampered.utf8).write(to: privileged.url.appendingPathComponent("tampered.json"))
+    let refused = try CLI.run(["comment", "--from", "tampered.json"], in: privileged.url, environment: environment)
+    #expect(refused.status == 2 && refused.stderr.contains("does not write"), "\(refused.stderr)")
   }
 
   /// The outbox's forge rows on the PostgreSQL store: retried and delivered as on
