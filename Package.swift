@@ -56,6 +56,8 @@ let package = Package(
     .target(name: "Delivery", dependencies: ["CCurl", "Endpoints", "SystemCalls"]),
     // Webhook events: the outbox, Standard Webhooks signatures, retries.
     .target(name: "Notify", dependencies: ["Budgets", "Store", "Delivery", "CCrypto", "Endpoints"]),
+    // Pull-request comments and commit statuses on GitHub, GitLab and Gitea, through the outbox.
+    .target(name: "Forge", dependencies: ["Budgets", "Store", "Delivery", "ArchiveIO", "Endpoints"]),
     // Terminal tables, human sizes, colour rules, the outputs people read.
     .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation", "SystemCalls"]),
     // What the commands do, as library calls the CLI front end makes.
@@ -63,7 +65,7 @@ let package = Package(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery", "Sharing", "Endpoints", "SystemCalls",
+        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge",
       ]),
     .executableTarget(
       name: "sizebudget",
@@ -89,8 +91,9 @@ let package = Package(
     .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets", "ImageSource", "TestSupport"]),
-    .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+    .testTarget(name: "FormatsTests", dependencies: ["Formats", "Analysis", "Budgets", "Evaluation"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Endpoints", "SystemCalls", "TestSupport"]),
+    .testTarget(name: "ForgeTests", dependencies: ["Forge", "Budgets", "Store", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),
     // Drives the real binaries with real files, repositories, images and servers.

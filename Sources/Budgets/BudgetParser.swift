@@ -40,7 +40,12 @@ final class BudgetReader {
     "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny",
   ]
   static let findingRules = FindingNames.all
-  static let notifyKeys = ["webhook", "secret_env", "on", "headers", "body", "allow_insecure"]
+  static let notifyKeys = [
+    "webhook", "secret_env", "on", "headers", "body", "allow_insecure", "github", "gitlab", "gitea",
+  ]
+  static let forgeKeys = [
+    "token_env", "api", "repository", "comment", "status", "context", "report_url", "allow_insecure",
+  ]
   static let reportKeys = ["to", "from", "smtp", "user_env", "password_env"]
   /// Keys people reach for to write a secret inline; they get a pointed message.
   static let secretKeys = ["secret", "token", "password", "api_key", "key", "user", "username"]
@@ -148,16 +153,77 @@ final class BudgetReader {
       case "headers": notify.headers = headers(entry)
       case "body": notify.body = string(entry)?.value
       case "allow_insecure": break
+      case "github", "gitlab", "gitea":
+        if let forge = self.table(entry, "[notify.\(entry.key)]") {
+          notify.forges.append(readForge(ForgeSettings.Kind(rawValue: entry.key)!, forge))
+        }
       case _ where Self.secretKeys.contains(entry.key): secretInFile(entry, instead: "secret_env")
       default: unknownKey(entry, in: "[notify]", known: Self.notifyKeys)
       }
     }
-    if notify.webhooks.isEmpty && table["webhook"] == nil {
+    if notify.webhooks.isEmpty && table["webhook"] == nil && notify.forges.isEmpty {
       report(
-        "[notify] needs a webhook = \"https://…\" to post to",
+        "[notify] needs a webhook = \"https://…\" to post to, or a [notify.github], [notify.gitlab] or "
+          + "[notify.gitea] table",
         at: table.entries.first?.keyPosition ?? .init(line: 1, column: 1))
     }
     return notify
+  }
+
+  private func readForge(_ kind: ForgeSettings.Kind, _ table: TOMLTable) -> ForgeSettings {
+    var forge = ForgeSettings(kind: kind)
+    let section = "[notify.\(kind.rawValue)]"
+    for entry in table.entries where entry.key == "allow_insecure" { forge.allowInsecure = boolean(entry) ?? false }
+    for entry in table.entries {
+      switch entry.key {
+      case "token_env": forge.tokenEnv = environmentName(entry)
+      case "api":
+        if let url = string(entry, example: "\"https://github.example.com/api/v3\""),
+          forgeURL(url, allowInsecure: forge.allowInsecure, section: section)
+        {
+          forge.api = url.value.hasSuffix("/") ? String(url.value.dropLast()) : url.value
+        }
+      case "repository":
+        if let name = string(entry, example: "\"owner/name\"") {
+          if name.value.isEmpty || name.value.hasPrefix("/") || name.value.hasSuffix("/") || name.value.contains(" ") {
+            report(
+              "repository must be \"owner/name\" (GitLab: \"group/project\" or the project id), got \"\(name.value)\"",
+              at: name.position)
+          } else {
+            forge.repository = name.value
+          }
+        }
+      case "comment": forge.comment = boolean(entry) ?? true
+      case "status": forge.status = boolean(entry) ?? true
+      case "context": if let context = string(entry, example: "\"sizebudget\"") { forge.context = context.value }
+      case "report_url":
+        forge.reportURL = string(entry, example: "\"https://ci.example.com/${CI_JOB_ID}/report.html\"")?.value
+      case "allow_insecure": break
+      case _ where Self.secretKeys.contains(entry.key): secretInFile(entry, instead: "token_env")
+      default: unknownKey(entry, in: section, known: Self.forgeKeys)
+      }
+    }
+    return forge
+  }
+
+  private func forgeURL(_ url: Located<String>, allowInsecure: Bool, section: String) -> Bool {
+    guard let parsed = SimpleURL(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
+      report("api \"\(url.value)\" in \(section) must be an https:// URL", at: url.position)
+      return false
+    }
+    if parsed.hasUserInfo {
+      report(
+        "api \"\(url.value)\" in \(section) must not hold credentials: name the token's variable with token_env",
+        at: url.position)
+      return false
+    }
+    if parsed.scheme == "http" && !parsed.isLoopback && !allowInsecure {
+      report(
+        "api \"\(url.value)\" uses plain http:// to a host that is not loopback: use https://, "
+          + "or set allow_insecure = true in \(section) if you accept that", at: url.position)
+      return false
+    }
+    return true
   }
 
   private func readReport(_ table: TOMLTable) -> ReportSettings {

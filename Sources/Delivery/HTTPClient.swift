@@ -175,3 +175,27 @@ public final class Download: @unchecked Sendable {
     )
   }
 }
+
+extension HTTPClient {
+  /// Any method (GET, POST, PATCH, PUT, DELETE) with an optional JSON body, keeping
+  /// at most `limit` bytes of the answer: the forges' REST APIs.
+  public static func request(
+    _ method: String, _ url: String, body: [UInt8]? = nil, headers: [String], limit: Int = 8 << 20,
+    connectTimeout: Double = 3, timeout: Double = 10
+  ) throws(DeliveryError) -> HTTPResponse {
+    let curl = try CurlHandle(url: url, connectTimeout: connectTimeout, totalTimeout: timeout)
+    curl.receivedLimit = limit
+    curl.set(CURLOPT_CUSTOMREQUEST, method)
+    curl.setList(CURLOPT_HTTPHEADER, headers + ["Expect:"])
+    let payload = body ?? []
+    let status = payload.withUnsafeBytes { bytes -> Result<Void, DeliveryError> in
+      if body != nil {
+        sb_curl_setopt_pointer(curl.handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+        curl.set(CURLOPT_POSTFIELDSIZE_LARGE, bytes.count)
+      }
+      return Result { () throws(DeliveryError) in try curl.perform("\(method) \(redacted(url))") }
+    }
+    try status.get()
+    return HTTPResponse(status: curl.responseCode, bodyPrefix: curl.received, headers: parse(curl.responseHeaders))
+  }
+}

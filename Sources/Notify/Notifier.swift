@@ -82,14 +82,18 @@ public struct Notifier: Sendable {
       Set(ids.flatMap { id in queued.map { OutboxEntry.key(id: id, endpoint: $0) } })
     }
     if ignoringBackoff && ids == nil {
-      remaining = Set(((try? store.outbox(limit: 1_000_000)) ?? []).filter { $0.status == .pending }.map(\.key))
+      remaining = Set(
+        ((try? store.outbox(limit: 1_000_000)) ?? []).filter {
+          $0.status == .pending && !$0.endpoint.hasPrefix("forge:")
+        }.map(\.key))
     }
     while deadline.map({ Date().timeIntervalSince(started) < $0 }) ?? true {
       let now = Int64(Date().timeIntervalSince1970)
       if let remaining, remaining.isEmpty { break }
       guard
         let due = try? store.claimDue(
-          now: now, lease: lease, limit: 1, keys: remaining, ignoringBackoff: ignoringBackoff), !due.isEmpty
+          now: now, lease: lease, limit: 1, keys: remaining, ignoringBackoff: ignoringBackoff, forge: false),
+        !due.isEmpty
       else { break }
       if ignoringBackoff { for entry in due { remaining?.remove(entry.key) } }
       for entry in due {

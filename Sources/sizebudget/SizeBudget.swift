@@ -15,7 +15,7 @@ struct SizeBudget: ParsableCommand {
     version: SizeBudgetVersion.description,
     subcommands: [
       MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
-      ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, HookCommand.self,
+      ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self, HookCommand.self,
       ValidateCommand.self, SyncCommand.self,
     ]
   )
