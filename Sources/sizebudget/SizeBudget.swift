@@ -20,7 +20,7 @@ struct SizeBudget: ParsableCommand {
     subcommands: [
       MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
       ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, HookCommand.self,
-      ValidateCommand.self, SyncCommand.self,
+      ValidateCommand.self, SyncCommand.self, SiteCommand.self,
     ]
   )
 
