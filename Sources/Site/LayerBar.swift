@@ -32,7 +32,7 @@ enum LayerBar {
     for layer in measurement.layers {
       let command = HTML.escape(String((layer.createdBy ?? "").prefix(300)))
       rows +=
-        "<tr><td><span class=\"swatch layer-\(layer.index % 8)\" style=\"background:currentColor\"></span>\(layer.index)</td>"
+        "<tr><td><span class=\"swatch layer-\(layer.index % 8)\"></span>\(layer.index)</td>"
         + "<td class=\"num\" title=\"\(HTML.exact(layer.compressedBytes)) bytes\">\(ByteSize.format(layer.compressedBytes))"
         + "\(layer.compressedEstimated ? " (estimate)" : "")</td>"
         + "<td class=\"num\" title=\"\(HTML.exact(layer.uncompressedBytes)) bytes\">\(ByteSize.format(layer.uncompressedBytes))</td>"

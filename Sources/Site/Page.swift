@@ -71,6 +71,12 @@ enum Page {
     .chart .selection { fill: var(--accent); opacity: .15; }
     .legend { display: flex; flex-wrap: wrap; gap: .3rem 1rem; font-size: .9em; color: var(--muted); margin: .2rem 0; }
     .legend i { display: inline-block; width: 1.4rem; height: 0; border-top: 2px solid; vertical-align: middle; margin-right: .3rem; }
+    .key-primary { border-color: var(--accent) !important; } .key-secondary { border-color: var(--second) !important; border-top-style: dashed !important; }
+    .key-max { border-color: var(--fail) !important; } .key-warn { border-color: var(--warn) !important; border-top-style: dashed !important; }
+    .key-forecast { border-color: var(--fail) !important; border-top-style: dotted !important; }
+    .swatch.layer-0 { background: #8ec5ff; } .swatch.layer-1 { background: #ffb86b; } .swatch.layer-2 { background: #9be3a8; }
+    .swatch.layer-3 { background: #c79bff; } .swatch.layer-4 { background: #f7d774; } .swatch.layer-5 { background: #ff8c8c; }
+    .swatch.layer-6 { background: #7fd6cf; } .swatch.layer-7 { background: #b8c4cf; }
     .controls { display: flex; flex-wrap: wrap; gap: .4rem; margin: .4rem 0; align-items: center; }
     button { font: inherit; padding: .2rem .7rem; border: 1px solid var(--line); border-radius: 6px;
       background: var(--panel); color: var(--fg); cursor: pointer; }

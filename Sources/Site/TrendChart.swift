@@ -137,15 +137,15 @@ enum TrendChart {
   static func legend(_ image: SiteImage, forecast: Forecast?) -> String {
     let other = image.metric == "uncompressed" ? "compressed" : "uncompressed"
     var items = [
-      "<span><i style=\"border-color:var(--accent)\"></i>\(image.metric) (budgeted)</span>",
-      "<span><i style=\"border-color:var(--second);border-top-style:dashed\"></i>\(other)</span>",
+      "<span><i class=\"key-primary\"></i>\(image.metric) (budgeted)</span>",
+      "<span><i class=\"key-secondary\"></i>\(other)</span>",
     ]
-    if image.max != nil { items.append("<span><i style=\"border-color:var(--fail)\"></i>max</span>") }
+    if image.max != nil { items.append("<span><i class=\"key-max\"></i>max</span>") }
     if image.warn != nil {
-      items.append("<span><i style=\"border-color:var(--warn);border-top-style:dashed\"></i>warn</span>")
+      items.append("<span><i class=\"key-warn\"></i>warn</span>")
     }
     if forecast != nil {
-      items.append("<span><i style=\"border-color:var(--fail);border-top-style:dotted\"></i>forecast</span>")
+      items.append("<span><i class=\"key-forecast\"></i>forecast</span>")
     }
     return "<div class=\"legend\">\(items.joined())</div>"
   }

@@ -142,11 +142,12 @@ public enum SiteBuild {
       let report = try Check.evaluate(commit: commit, images: measured, context, revision: commit)
       for budget in measured {
         let point = positions[budget.name]![commit]!
-        guard let measurement = try Check.load(context.store, budget.name, commit) else { continue }
-        let evaluation = report.images.first { $0.image == budget.name }
+        // The evaluation loaded the measurement already: reused, not read again.
+        guard let evaluation = report.images.first(where: { $0.image == budget.name }) else { continue }
+        let measurement = evaluation.measurement
         let single = CheckReport(
           commit: commit, commitSubject: report.commitSubject, branch: report.branch,
-          budgetsPath: report.budgetsPath, images: evaluation.map { [$0] } ?? [], missing: [])
+          budgetsPath: report.budgetsPath, images: [evaluation], missing: [])
         var diffPrevious: String? = nil
         let before = previous[budget.name]
         if let (old, oldMeasurement) = before {
@@ -157,7 +158,7 @@ public enum SiteBuild {
         }
         var baseLabel: String? = nil
         var diffBase: String? = nil
-        if let base = evaluation?.base, base.commit != before?.0.commit, base.commit != commit {
+        if let base = evaluation.base, base.commit != before?.0.commit, base.commit != commit {
           baseLabel = "\(base.commit.prefix(12)) (\(base.how))"
           diffBase = DiffText.render(
             MeasurementDiff.between(base.measurement, measurement, pathLimit: 20), image: budget.name,
@@ -167,7 +168,7 @@ public enum SiteBuild {
         sections.append(
           SiteCommitSection(
             image: budget.name, point: point, previous: before?.0, diffPrevious: diffPrevious, baseLabel: baseLabel,
-            diffBase: diffBase, status: evaluation?.status, verdict: CheckText.render(single, terminal: .plain)))
+            diffBase: diffBase, status: evaluation.status, verdict: CheckText.render(single, terminal: .plain)))
         previous[budget.name] = (point, measurement)
       }
       do { try writer.writeCommit(sections) } catch {

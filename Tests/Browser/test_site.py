@@ -267,7 +267,7 @@ class SmallHistory(SiteCase):
         self.assertTrue(package.is_displayed())
         self.assertFalse(self.driver.find_element(By.ID, "tm-path").is_displayed())
         shown = sum(b for _, b in self.tiles(package.find_element(By.ID, "tm-package-0")))
-        listed = json.loads(run(SB, "packages", "--image", "api", "--all", "--format", "json", cwd=self.repo))
+        listed = json.loads(run(SB, "packages", self.measured[-1], "--image", "api", "--all", "--format", "json", cwd=self.repo))
         self.assertEqual(shown, sum(p["bytes"] for p in listed["packages"]))
         # ... which is the final filesystem's total, the by-path view's root.
         self.assertEqual(shown, int(self.driver.find_element(By.ID, "tm-path").get_attribute("data-total")))
