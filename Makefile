@@ -6,7 +6,7 @@ SWIFT_FLAGS ?=
 RELEASE_FLAGS = -c release --static-swift-stdlib
 export SIZEBUDGET_SHARED := $(SHARED)
 
-.PHONY: all build release demo test bench fuzz format clean dist deb image test-dist
+.PHONY: all build release demo test test-browser bench fuzz format clean dist deb image test-dist
 
 all: build
 
@@ -33,6 +33,14 @@ test:
 	swift test --skip-build $(SWIFT_FLAGS)
 	python3 $(SHARED)/toml-test/run.py .build/debug/toml-test-decoder --show 20 > .build/toml-test.log; \
 	  status=$$?; tail -n 3 .build/toml-test.log; exit $$status
+	python3 Tests/Browser/test_site.py
+
+## The dashboard's browser tests alone (headless Chromium): screenshots in .build/site-screenshots.
+test-browser:
+	scripts/install-deps.sh test
+	scripts/fixtures.sh
+	swift build $(SWIFT_FLAGS)
+	python3 Tests/Browser/test_site.py
 
 ## The release archive dist/sizebudget-VERSION-linux-x86_64.tar.gz (+ .sha256, SBOM):
 ## the binary, its libraries under lib/, completions, man page, licences.

@@ -60,12 +60,14 @@ let package = Package(
     .target(name: "Forge", dependencies: ["Budgets", "Store", "Delivery", "ArchiveIO", "Endpoints"]),
     // Terminal tables, human sizes, colour rules, the outputs people read.
     .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation", "SystemCalls"]),
+    // The static dashboard: pages, SVG charts and treemaps, its stylesheet and script.
+    .target(name: "Site", dependencies: ["Budgets", "Analysis", "Evaluation"]),
     // What the commands do, as library calls the CLI front end makes.
     .target(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge",
+        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site",
       ]),
     .executableTarget(
       name: "sizebudget",

@@ -13,7 +13,8 @@ images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-reg
 dist=(patchelf dpkg-dev binutils)
 case "${1:-build}" in
   build) want=("${build[@]}") ;;
-  test) want=("${build[@]}" "${images[@]}") ;;
+  # The dashboard's browser tests drive Debian's Chromium through its chromedriver.
+  test) want=("${build[@]}" "${images[@]}" chromium chromium-driver) ;;
   # The demo also renders the weekly email's HTML to a PNG with headless Chromium.
   demo) want=("${build[@]}" "${images[@]}" chromium) ;;
   bench) want=("${build[@]}" "${images[@]}" hyperfine time) ;;
@@ -22,8 +23,8 @@ case "${1:-build}" in
   *) echo "usage: $0 build|test|demo|bench|dist|test-dist" >&2; exit 2 ;;
 esac
 # The webhook tests verify signatures with the reference Standard Webhooks library;
-# the report tests receive mail with aiosmtpd.
-for module in standardwebhooks aiosmtpd; do
+# the report tests receive mail with aiosmtpd; the site's browser tests use selenium.
+for module in standardwebhooks aiosmtpd selenium; do
   if [ "${1:-build}" != build ] && ! python3 -c "import $module" 2>/dev/null; then
     python3 -m pip install -q "$module" 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
   fi

@@ -15,8 +15,8 @@ struct SizeBudget: ParsableCommand {
     version: SizeBudgetVersion.description,
     subcommands: [
       MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
-      ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self, HookCommand.self,
-      ValidateCommand.self, SyncCommand.self,
+      ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self,
+      HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self,
     ]
   )
 
