@@ -49,7 +49,7 @@ let package = Package(
     // SQLite or PostgreSQL, migrations, one transaction per measurement.
     .target(name: "Store", dependencies: ["Analysis", "CSQLite", "CLibPQ", "Endpoints"]),
     // Measurements shared through git notes: the note format, merge, sync with retries.
-    .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis", "Endpoints"]),
+    .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis", "Endpoints", "SystemCalls"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.
     .target(name: "Evaluation", dependencies: ["Budgets", "Analysis"]),
     // HTTP(S) and SMTP through libcurl: certificate checks on, bounded time.

@@ -21,6 +21,9 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
   public var isTransient: Bool { kind == .refused || kind == .timeout || kind == .dropped }
   public var kind: Kind
   public var message: String
+  /// Whether a connection was made before the failure (a timeout after it is a
+  /// server that stopped answering, not one that cannot be reached).
+  public var connected = false
 
   public init(_ kind: Kind, _ message: String) {
     self.kind = kind
@@ -104,7 +107,11 @@ final class CurlHandle {
           .tls
         default: .other
         }
-      throw DeliveryError(kind, "\(what): \(text)")
+      var error = DeliveryError(kind, "\(what): \(text)")
+      var connections = 0
+      sb_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connections)
+      error.connected = connections > 0
+      throw error
     }
   }
 

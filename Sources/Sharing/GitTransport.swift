@@ -1,5 +1,6 @@
 import Endpoints
 import Foundation
+import SystemCalls
 
 /// Fetching and pushing the notes ref through the `git` command, not libgit2: git
 /// brings the user's and the CI runner's own way of reaching the remote (credential
@@ -125,37 +126,29 @@ struct GitTransport {
   /// Runs git with no terminal prompts (a CI job must fail, not wait for a password)
   /// and a time limit.
   private func git(_ arguments: [String]) throws(SharingError) -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "--git-dir=\(gitDirectory)"] + arguments
     var environment = ProcessInfo.processInfo.environment
     environment["GIT_TERMINAL_PROMPT"] = "0"
     environment["LC_ALL"] = "C"  // the messages matched above are git's English ones
-    process.environment = environment
-    let stderr = Pipe()
-    process.standardError = stderr
-    process.standardOutput = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
+    let child: GroupedChild
     do {
-      try process.run()
+      child = try GroupedChild(
+        ["/usr/bin/env", "git", "--git-dir=\(gitDirectory)"] + arguments, environment: environment,
+        directory: FileManager.default.currentDirectoryPath)
     } catch {
       throw SharingError("cannot run git (\(error)): install git, which sizebudget uses to fetch and push notes")
     }
-    // The whole process group (Foundation starts the child in a group of its own):
-    // git's ssh or https helper holds the stderr pipe too, and reading it would
-    // otherwise wait for the helper however long it hangs.
-    let pid = process.processIdentifier
-    let deadline = DispatchWorkItem { if process.isRunning { kill(-pid, SIGKILL) } }
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds, execute: deadline)
-    let output = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    deadline.cancel()
-    if process.terminationReason == .uncaughtSignal {
+    // In a process group of its own, stopped whole at the time limit: git's ssh or
+    // https helper holds the output pipe too, and would otherwise be waited for
+    // however long it hangs. (git's standard output, which --quiet keeps empty,
+    // shares the pipe with its errors.)
+    var output: [UInt8] = []
+    let ending = child.wait(timeout: timeoutSeconds) { chunk in output = Array((output + chunk).suffix(65536)) }
+    if ending == .timedOut {
       throw SharingError(
         "git \(arguments[0]) took longer than \(Int(timeoutSeconds)) s and was stopped",
         unreachable: "a git remote (\(arguments[0]))")
     }
-    return Result(status: process.terminationStatus, stderr: String(decoding: output, as: UTF8.self))
+    return Result(status: ending.shellStatus, stderr: String(decoding: output, as: UTF8.self))
   }
 
   /// git's words about a remote with the remote's credentials taken out, should

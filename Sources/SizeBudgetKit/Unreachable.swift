@@ -24,9 +24,11 @@ extension CommandError {
   }
 
   /// SMTP: a server that is down or does not answer is transient; a refused login or
-  /// a server without the TLS the credentials need is configuration.
+  /// a server without the TLS the credentials need is configuration. A server that
+  /// connected and then stopped answering is too: aiosmtpd, for one, answers a wrong
+  /// password by going quiet until the client times out.
   static func sending(_ error: DeliveryError, through smtp: String) -> CommandError {
-    error.isTransient
+    error.isTransient && !(error.kind == .timeout && error.connected)
       ? .unreachable("the SMTP server \(smtp)", "cannot send the report: \(error.message)")
       : .usage("cannot send the report: \(error.message)")
   }
