@@ -123,6 +123,7 @@ public struct BudgetFile: Sendable {
 public enum FindingNames {
   public static let all = [
     "build-tools", "pip-cache", "apt-cache", "apt-lists", "npm-cache", "apk-cache", "dev-dependencies",
-    "tests-and-docs", "bytecode", "unstripped", "waste", "gpu-libraries", "headers",
+    "tests-and-docs", "bytecode", "unstripped", "waste", "gpu-libraries", "headers", "package-managers",
+    "duplicate-content", "debug-symbols", "docs-and-locales", "model-weights",
   ]
 }
