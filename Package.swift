@@ -29,6 +29,8 @@ let package = Package(
 
     // A hand-written TOML 1.0 parser with positions; no dependencies.
     .target(name: "TOML"),
+    // Dockerfiles: instructions with lines, stages, ARG expansion; which line made a layer.
+    .target(name: "Dockerfile"),
     // budgets.toml → typed model, sizes, globs, validation with positions.
     .target(name: "Budgets", dependencies: ["TOML"]),
     // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
@@ -85,6 +87,7 @@ let package = Package(
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets", "ImageSource", "TestSupport"]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+    .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile", "ImageSource", "TestSupport"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),
