@@ -44,6 +44,10 @@ public struct ImageBudget: Sendable {
   public var context: [String] = []
   /// How bisect builds a commit that has no measurement.
   public var build: String? = nil
+  /// The Dockerfile that builds the image, relative to the repository root, and the
+  /// stage built (`--target`; nil: the last): layers are named by its lines.
+  public var dockerfile: Located<String>? = nil
+  public var target: Located<String>? = nil
   /// How long one bisect build may run before its process group is killed.
   public var buildTimeout: Located<Double>? = nil
   public var metric: Metric
