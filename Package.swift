@@ -34,6 +34,8 @@ let package = Package(
     .target(name: "Endpoints", dependencies: ["SystemCalls"]),
     // A hand-written TOML 1.0 parser with positions; no dependencies.
     .target(name: "TOML"),
+    // Dockerfiles: instructions with lines, stages, ARG expansion; which line made a layer.
+    .target(name: "Dockerfile"),
     // budgets.toml → typed model, sizes, globs, validation with positions.
     .target(name: "Budgets", dependencies: ["TOML", "Endpoints"]),
     // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
@@ -94,6 +96,7 @@ let package = Package(
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets", "ImageSource", "TestSupport"]),
     .testTarget(name: "FormatsTests", dependencies: ["Formats", "Analysis", "Budgets", "Evaluation"]),
+    .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile", "ImageSource", "TestSupport"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Endpoints", "SystemCalls", "TestSupport"]),
     .testTarget(name: "ForgeTests", dependencies: ["Forge", "Budgets", "Store", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),

@@ -44,6 +44,10 @@ public struct ImageBudget: Sendable {
   public var context: [String] = []
   /// How bisect builds a commit that has no measurement.
   public var build: String? = nil
+  /// The Dockerfile that builds the image, relative to the repository root, and the
+  /// stage built (`--target`; nil: the last): layers are named by its lines.
+  public var dockerfile: Located<String>? = nil
+  public var target: Located<String>? = nil
   /// How long one bisect build may run before its process group is killed.
   public var buildTimeout: Located<Double>? = nil
   public var metric: Metric
@@ -152,6 +156,7 @@ public struct BudgetFile: Sendable {
 public enum FindingNames {
   public static let all = [
     "build-tools", "pip-cache", "apt-cache", "apt-lists", "npm-cache", "apk-cache", "dev-dependencies",
-    "tests-and-docs", "bytecode", "unstripped", "waste", "gpu-libraries", "headers",
+    "tests-and-docs", "bytecode", "unstripped", "waste", "gpu-libraries", "headers", "package-managers",
+    "duplicate-content", "debug-symbols", "docs-and-locales", "model-weights",
   ]
 }

@@ -37,7 +37,7 @@ final class BudgetReader {
   static let imageKeys = [
     "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
     "max_layer",
-    "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny",
+    "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny", "dockerfile", "target",
   ]
   static let findingRules = FindingNames.all
   static let notifyKeys = [
@@ -114,6 +114,8 @@ final class BudgetReader {
       case "source": image.source = source(entry)?.value
       case "context": image.context = relativePaths(entry).map(\.value)
       case "build": image.build = string(entry)?.value
+      case "dockerfile": image.dockerfile = dockerfilePath(entry)
+      case "target": image.target = stageName(entry)
       case "build_timeout": image.buildTimeout = seconds(entry)
       case "metric": if let metric = metric(entry) { image.metric = metric }
       case "base": if let base = string(entry) { image.base = base.value }
@@ -378,6 +380,35 @@ final class BudgetReader {
       }
       return true
     }
+  }
+
+  /// `dockerfile = "docker/api.Dockerfile"`: a file in the repository, so that every
+  /// commit's Dockerfile can be read beside its measurement.
+  private func dockerfilePath(_ entry: TOMLTable.Entry) -> Located<String>? {
+    guard let path = string(entry, example: "\"docker/api.Dockerfile\"") else { return nil }
+    let parts = path.value.split(separator: "/")
+    guard !path.value.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty, !path.value.hasSuffix("/") else {
+      report(
+        "dockerfile \"\(path.value)\" must be a file's path relative to the repository root, like \"docker/api.Dockerfile\"",
+        at: path.position)
+      return nil
+    }
+    return path
+  }
+
+  /// `target = "runtime"`: a stage name as `docker build --target` takes it.
+  private func stageName(_ entry: TOMLTable.Entry) -> Located<String>? {
+    guard let name = string(entry, example: "\"runtime\"") else { return nil }
+    let valid =
+      name.value.first.map { $0.isLetter } == true
+      && name.value.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+    guard valid else {
+      report(
+        "target \"\(name.value)\" is not a stage name: a stage is named by FROM … AS NAME (letters, digits, -, _, .)",
+        at: name.position)
+      return nil
+    }
+    return name
   }
 
   private func absolutePaths(_ entry: TOMLTable.Entry) -> [Located<String>] {

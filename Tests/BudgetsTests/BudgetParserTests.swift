@@ -83,6 +83,15 @@ import Testing
     }
   }
 
+  @Test func dockerfileAndTargetKeepTheirPositions() throws {
+    let budgets = try BudgetParser.parse("[image.api]\ndockerfile = \"docker/api.Dockerfile\"\ntarget = \"runtime\"\n")
+    let image = try #require(budgets.images.first)
+    #expect(image.dockerfile?.value == "docker/api.Dockerfile")
+    #expect(image.dockerfile?.position.line == 2)
+    #expect(image.target?.value == "runtime")
+    #expect(image.target?.position.line == 3)
+  }
+
   @Test func buildTimeoutIsADurationWithItsPosition() throws {
     let budgets = try BudgetParser.parse("[image.api]\nbuild = \"make\"\nbuild_timeout = \"1.5h\"\n")
     let timeout = try #require(budgets.images.first?.buildTimeout)

@@ -4,6 +4,14 @@
 public enum BudgetMistakes {
   public static let all: [(String, String)] = [
     (
+      "[image.api]\ndockerfile = \"../api.Dockerfile\"",
+      "budgets.toml:2:14: dockerfile \"../api.Dockerfile\" must be a file's path relative to the repository root, like \"docker/api.Dockerfile\""
+    ),
+    (
+      "[image.api]\ntarget = \"run time\"",
+      "budgets.toml:2:10: target \"run time\" is not a stage name: a stage is named by FROM … AS NAME (letters, digits, -, _, .)"
+    ),
+    (
       "[image.api]\nmax_grwth = \"+5%\"",
       "budgets.toml:2:1: unknown key \"max_grwth\" in [image.api]: did you mean \"max_growth\"?"
     ),
