@@ -6,7 +6,7 @@ SWIFT_FLAGS ?=
 RELEASE_FLAGS = -c release --static-swift-stdlib
 export SIZEBUDGET_SHARED := $(SHARED)
 
-.PHONY: all build release demo test bench fuzz format clean
+.PHONY: all build release demo test bench bench-big fuzz format clean
 
 all: build
 
@@ -40,6 +40,14 @@ bench:
 	scripts/fixtures.sh
 	swift build $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 	Benchmarks/run.sh
+	Benchmarks/big.sh
+
+## Only the big-image section (issue 16): a 4 GB ML image built once from real wheels.
+bench-big:
+	scripts/install-deps.sh bench
+	scripts/fixtures.sh
+	swift build $(RELEASE_FLAGS) $(SWIFT_FLAGS)
+	Benchmarks/big.sh
 
 ## Coverage-guided fuzzing of the TOML parser (libFuzzer), FUZZ_SECONDS long; then
 ## the seeded mutation fuzzer of `make test`, ITERATIONS times.
