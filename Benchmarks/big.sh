@@ -68,15 +68,15 @@ section "compressed-size estimate vs the gzip blobs of the OCI layout (same laye
 $M --format json "docker-archive:$IMG/big.docker.tar" >"$TMP/measure.json"
 python3 - "$TMP/measure.json" "$IMG/layers.txt" <<'PY'
 import json, sys
-m = json.load(open(sys.argv[1]))
+m = json.load(open(sys.argv[1]))["measurement"]
 real = {}
 for line in open(sys.argv[2]).readlines()[1:]:
     f = line.split(); real[f[4]] = int(f[1])
 te = tr = 0
 for l in m["layers"]:
-    r = real.get(l["diffID"])
+    r = real.get(l["diff_id"])
     if r is None: continue
-    e = l["compressedBytes"]; te += e; tr += r
-    print(f"  layer {l['index']}: tar {l['uncompressedBytes']:>11} gzip {r:>11} estimate {e:>11} error {100*(e/r-1):+6.2f}%")
+    e = l["compressed_bytes"]; te += e; tr += r
+    print(f"  layer {l['index']}: tar {l['uncompressed_bytes']:>11} gzip {r:>11} estimate {e:>11} error {100*(e/r-1):+6.2f}%")
 print(f"  image: gzip {tr} estimate {te} error {100*(te/tr-1):+.2f}%")
 PY
