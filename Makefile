@@ -6,7 +6,7 @@ SWIFT_FLAGS ?=
 RELEASE_FLAGS = -c release --static-swift-stdlib
 export SIZEBUDGET_SHARED := $(SHARED)
 
-.PHONY: all build release demo test test-browser bench fuzz format clean dist deb image test-dist
+.PHONY: all build release demo test test-browser bench bench-big fuzz format clean dist deb image test-dist
 
 all: build
 
@@ -70,6 +70,14 @@ bench:
 	scripts/fixtures.sh
 	swift build $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 	Benchmarks/run.sh
+	Benchmarks/big.sh
+
+## Only the big-image section (issue 16): a 4 GB ML image built once from real wheels.
+bench-big:
+	scripts/install-deps.sh bench
+	scripts/fixtures.sh
+	swift build $(RELEASE_FLAGS) $(SWIFT_FLAGS)
+	Benchmarks/big.sh
 
 ## Coverage-guided fuzzing (libFuzzer) of the TOML parser and of every reader of
 ## untrusted bytes (tar, gzip, zstd, image manifests and configs, ELF, package

@@ -40,10 +40,12 @@ let package = Package(
     .target(name: "Budgets", dependencies: ["TOML", "Endpoints"]),
     // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
     .target(name: "CGit2Startup"),
+    // gzip inflate through ISA-L's igzip (Debian libisal-dev), behind an opaque C API.
+    .target(name: "CInflate", linkerSettings: [.linkedLibrary("isal")]),
     // libgit2: open, resolve, walk, merge-base, changed paths, commit-graph index.
     .target(name: "GitHistory", dependencies: ["CGit2", "CGit2Startup", "SystemCalls"]),
-    // Bytes in: files, standard input, tar members, gzip and zstd, SHA-256.
-    .target(name: "ArchiveIO", dependencies: ["CZlib", "CZstd", "CCrypto", "SystemCalls"]),
+    // Bytes in: files, standard input, tar members, gzip (ISA-L) and zstd, SHA-256.
+    .target(name: "ArchiveIO", dependencies: ["CZlib", "CInflate", "CZstd", "CCrypto", "SystemCalls"]),
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "SystemCalls"]),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.

@@ -2,7 +2,7 @@
 # install-deps.sh build|test|demo|bench — installs the Debian packages a make target
 # needs, only those missing. Needs root (or sudo). Safe to run again.
 set -euo pipefail
-build=(pkg-config libgit2-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev libssl-dev libcurl4-openssl-dev git python3)
+build=(pkg-config libgit2-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev libssl-dev libcurl4-openssl-dev libisal-dev git python3)
 # Real images are built with buildah/skopeo/umoci (no Docker engine), served by
 # Debian's docker-registry; hyperfine times the benchmarks. gcc and binutils make
 # and strip the unstripped-library fixture; dpkg-query counts package sizes; the
@@ -17,7 +17,7 @@ case "${1:-build}" in
   test) want=("${build[@]}" "${images[@]}" chromium chromium-driver) ;;
   # The demo also renders the weekly email's HTML to a PNG with headless Chromium.
   demo) want=("${build[@]}" "${images[@]}" chromium) ;;
-  bench) want=("${build[@]}" "${images[@]}" hyperfine time) ;;
+  bench) want=("${build[@]}" "${images[@]}" hyperfine time isal zstd umoci) ;;
   dist) want=("${build[@]}" "${dist[@]}") ;;
   test-dist) want=("${build[@]}" "${images[@]}" "${dist[@]}") ;;
   *) echo "usage: $0 build|test|demo|bench|dist|test-dist" >&2; exit 2 ;;

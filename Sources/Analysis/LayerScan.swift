@@ -93,7 +93,10 @@ enum LayerScanner {
 
   private static func scanCompressed(_ raw: ByteStream, options: Options, into scan: inout LayerScan) throws {
     let blob = HashingStream(raw)
-    let tar = HashingStream(try decompressing(blob, scan.compression, limit: options.expansionLimit))
+    // Reading, hashing and inflating the blob on one core; hashing and parsing the tar
+    // on the other (a single big layer would otherwise leave the second core idle).
+    let tar = HashingStream(
+      PipelinedStream(try decompressing(blob, scan.compression, limit: options.expansionLimit)))
     try readEntries(
       tar, inspecting: options.inspect, capturing: options.inspect, hashing: options.contentHashes, into: &scan)
     scan.tarDigest = try tar.finish()
