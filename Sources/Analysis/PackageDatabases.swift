@@ -19,7 +19,8 @@ enum DebianStatus {
         guard let colon = line.firstIndex(of: ":") else { continue }
         fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
       }
-      guard let name = fields["Package"], fields["Status"]?.hasSuffix("installed") == true,
+      // An empty `Package:` names nothing (found by `make fuzz`).
+      guard let name = fields["Package"], !name.isEmpty, fields["Status"]?.hasSuffix("installed") == true,
         fields["Status"]?.contains("not-installed") == false
       else { return nil }
       return Package(name: name, version: fields["Version"], architecture: fields["Architecture"])
