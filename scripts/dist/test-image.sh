@@ -38,6 +38,6 @@ fi
 # throwaway clone (measure writes a git note on HEAD; this repository's notes stay).
 git clone -q --no-hardlinks . "$tmp/self"
 cp budgets.toml "$tmp/self/budgets.toml"
-image=$PWD/dist/sizebudget-image.docker.tar
-(cd "$tmp/self" && "$OLDPWD/$sb" measure "docker-archive:$image" --image sizebudget --store "$tmp/store.sqlite")
+image=$PWD/dist/sizebudget-image.oci.tar
+(cd "$tmp/self" && "$OLDPWD/$sb" measure "oci-archive:$image" --image sizebudget --store "$tmp/store.sqlite")
 (cd "$tmp/self" && "$OLDPWD/$sb" check --image sizebudget --store "$tmp/store.sqlite")
