@@ -27,7 +27,9 @@ git init -q --bare "$WORK/origin.git"
 cd "$DEMO"
 git init -q -b main
 git remote add origin "$WORK/origin.git"
-cp "$ROOT/budgets.toml" budgets.toml
+# The repository's budgets without [image.sizebudget] (sizebudget's own image, gated
+# by make test-dist): the demo is about the api image.
+awk '/^\[/ { skip = ($0 ~ /^\[image\.sizebudget[].]/) } !skip' "$ROOT/budgets.toml" > budgets.toml
 printf 'fastapi==0.115.12\nuvicorn==0.34.2\n' > requirements.txt
 printf 'FROM python:3.11-slim AS build\nRUN pip install --no-cache-dir -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=build /opt/venv /opt/venv\n' > docker/api.Dockerfile
 echo 'app = "inventory-api"' > api/main.py

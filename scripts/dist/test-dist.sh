@@ -87,6 +87,11 @@ deb_in() {
 # test-dist.sh [STEP…]: all steps by default, or only those named.
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(checksum archive-bookworm archive-trixie deb-bookworm image integrations)
+# Both roots at once when not cached yet (debootstrap waits on the network more than
+# on the CPU).
+scripts/dist/rootfs.sh bookworm >/dev/null & first=$!
+scripts/dist/rootfs.sh trixie >/dev/null || exit 1
+wait "$first" || exit 1
 for step in "${steps[@]}"; do
   case $step in
     checksum) checksum ;;
