@@ -138,5 +138,14 @@ say "What fills the single-stage image, and what could go: explain, on the \"bef
 show "sizebudget packages HEAD~1 --image api --limit 8"
 sizebudget packages HEAD~1 --image api --limit 8
 run sizebudget explain HEAD~1 --image api
+say "See it: a static size dashboard, from the store and the history alone"
+cd "$WORK/history"
+run sizebudget site --output "$WORK/site-history" --since 90d
+cd "$DEMO"
+show "sizebudget site --output $WORK/site-api --branch feature/tests-in-image     # the real images: treemaps, findings"
+sizebudget site --output "$WORK/site-api" --branch feature/tests-in-image
+for site in "$WORK/site-history" "$WORK/site-api"; do
+  echo "  open file://$site/index.html   ($(du -sk "$site" | cut -f1) kB, $(find "$site" -type f | wc -l) files)"
+done
 echo
 echo "The demo repository stays in $DEMO (its store: .git/sizebudget.sqlite)."

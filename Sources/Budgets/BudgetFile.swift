@@ -44,6 +44,8 @@ public struct ImageBudget: Sendable {
   public var context: [String] = []
   /// How bisect builds a commit that has no measurement.
   public var build: String? = nil
+  /// How long one bisect build may run before its process group is killed.
+  public var buildTimeout: Located<Double>? = nil
   public var metric: Metric
   public var base: String
   public var pathDepth: Int

@@ -1,3 +1,4 @@
+import Endpoints
 import TOML
 
 /// budgets.toml → `BudgetFile`. Reads the whole file and reports every problem at
@@ -34,7 +35,8 @@ final class BudgetReader {
   static let topKeys = ["defaults", "image", "notify", "report"]
   static let defaultKeys = ["metric", "base", "max_growth", "path_depth", "store"]
   static let imageKeys = [
-    "owner", "source", "context", "build", "metric", "base", "path_depth", "max", "warn", "max_growth", "max_layer",
+    "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
+    "max_layer",
     "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny",
   ]
   static let findingRules = FindingNames.all
@@ -112,6 +114,7 @@ final class BudgetReader {
       case "source": image.source = source(entry)?.value
       case "context": image.context = relativePaths(entry).map(\.value)
       case "build": image.build = string(entry)?.value
+      case "build_timeout": image.buildTimeout = seconds(entry)
       case "metric": if let metric = metric(entry) { image.metric = metric }
       case "base": if let base = string(entry) { image.base = base.value }
       case "path_depth": if let depth = pathDepth(entry) { image.pathDepth = depth }
@@ -312,6 +315,16 @@ final class BudgetReader {
     return metric
   }
 
+  private func seconds(_ entry: TOMLTable.Entry) -> Located<Double>? {
+    guard let text = string(entry, example: "\"45m\""), let seconds = Seconds.parse(text.value) else {
+      if case .string(let text) = entry.node.value {
+        report("\(entry.key) must be \(Seconds.help), got \"\(text)\"", at: entry.node.position)
+      }
+      return nil
+    }
+    return Located(seconds, at: text.position)
+  }
+
   private func pathDepth(_ entry: TOMLTable.Entry) -> Int? {
     guard case .integer(let depth) = entry.node.value, (1...32).contains(depth) else {
       report("path_depth must be an integer from 1 to 32, got \(describe(entry.node.value))", at: entry.node.position)
@@ -462,13 +475,20 @@ final class BudgetReader {
   }
 
   private func webhookURL(_ url: Located<String>, allowInsecure: Bool) -> Bool {
-    guard let parsed = SimpleURL(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
+    guard let parsed = Endpoint(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
       report("webhook \"\(url.value)\" must be an http:// or https:// URL", at: url.position)
       return false
     }
     if parsed.authority.contains("$") {
       report(
         "webhook \"\(url.value)\": ${NAME} from the environment may stand in the path and query, not in the host",
+        at: url.position)
+      return false
+    }
+    if let secret = SecretNames.variables(in: url.value).first(where: SecretNames.looksSecret) {
+      report(
+        "webhook \"\(url.value)\": ${\(secret)} looks like a secret, and a URL is stored in the outbox and shown "
+          + "by notify --list; pass it in a header instead: headers = { Authorization = \"Bearer ${\(secret)}\" }",
         at: url.position)
       return false
     }
@@ -484,7 +504,7 @@ final class BudgetReader {
   /// The shared store: a `postgres://` URL without a password (PGPASSWORD holds it).
   private func storeURL(_ entry: TOMLTable.Entry) -> String? {
     guard let text = string(entry, example: "\"postgres://ci@db.internal/sizebudget\"") else { return nil }
-    guard let url = SimpleURL(text.value), url.scheme == "postgres" || url.scheme == "postgresql" else {
+    guard let url = Endpoint(text.value), url.scheme == "postgres" || url.scheme == "postgresql" else {
       report(
         "store must be a postgres://[USER@]HOST[:PORT]/DATABASE URL (a SQLite store is per clone and needs no setting), "
           + "got \"\(text.value)\"", at: text.position)
@@ -502,11 +522,11 @@ final class BudgetReader {
 
   private func smtpURL(_ entry: TOMLTable.Entry) -> String? {
     guard let text = string(entry, example: "\"smtp://localhost:25\"") else { return nil }
-    guard let url = SimpleURL(text.value), url.scheme == "smtp" || url.scheme == "smtps" else {
+    guard let url = Endpoint(text.value), url.scheme == "smtp" || url.scheme == "smtps" else {
       report("smtp must be an smtp://HOST[:PORT] or smtps://HOST[:PORT] URL, got \"\(text.value)\"", at: text.position)
       return nil
     }
-    if url.hasUserInfo {
+    if url.userInfo != nil {
       report(
         "smtp must not carry a user or password: name their environment variables with user_env and password_env",
         at: text.position)

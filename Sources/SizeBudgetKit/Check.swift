@@ -147,7 +147,7 @@ public enum Check {
     do {
       return try MeasurementStore(path: path)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
   }
 

@@ -1,4 +1,5 @@
 import Budgets
+import Endpoints
 import Evaluation
 import Formats
 import Foundation
@@ -124,7 +125,8 @@ public enum NotifyCommand {
         ? "next " + LogOutput.date(entry.nextAttemptAt) + " " + time(entry.nextAttemptAt)
         : entry.lastStatus.map { "HTTP \($0)" } ?? ""
       table.add([
-        entry.id, entry.type.replacingOccurrences(of: "sizebudget.", with: ""), shorten(entry.endpoint, to: 40),
+        entry.id, entry.type.replacingOccurrences(of: "sizebudget.", with: ""),
+        shorten(Endpoint.redacted(entry.endpoint), to: 40),
         entry.status.rawValue, String(entry.attempts),
         when + (entry.lastError.map { "  \(shorten($0, to: 50))" } ?? ""),
       ])
