@@ -24,6 +24,9 @@ struct ForgeClient {
   let token: String
   var timeout: Double = 10
   var connectTimeout: Double = 3
+  /// When this attempt must be over: a job makes several calls, and the outbox's
+  /// claim (and a command's time for sending) must outlast all of them.
+  var ends: Date = .distantFuture
 
   struct Answer {
     var status: Int
@@ -35,10 +38,13 @@ struct ForgeClient {
   func call(_ method: String, _ url: String, body: [UInt8]? = nil, what: String, allow: Set<Int> = [])
     throws(ForgeFailure) -> Answer
   {
+    let left = ends.timeIntervalSinceNow
+    guard left > 0.2 else { throw .retry("out of time before it could \(what)", status: nil, after: nil) }
     let response: HTTPResponse
     do {
       response = try HTTPClient.request(
-        method, url, body: body, headers: api.headers(token: token), connectTimeout: connectTimeout, timeout: timeout)
+        method, url, body: body, headers: api.headers(token: token), connectTimeout: min(connectTimeout, left),
+        timeout: min(timeout, left))
     } catch {
       throw .retry(clean("cannot \(what): \(error.message)"), status: nil, after: nil)
     }

@@ -11,6 +11,9 @@ public struct ForgeDelivery: Sendable {
 
   public init() {}
 
+  /// The longest one attempt (all of a job's calls) may take.
+  var attemptBudget: Double { 4 * (timeout + connectTimeout) }
+
   public func enqueue(_ job: ForgeJob, in store: MeasurementStore, now: Int64) throws(StoreError) {
     try store.enqueue(id: job.id, endpoints: [job.endpoint], type: ForgeJob.outboxType, body: job.body, now: now)
     try store.requeueFailed(id: job.id, now: now)
@@ -32,7 +35,7 @@ public struct ForgeDelivery: Sendable {
   ) -> Summary {
     var summary = Summary()
     let started = Date()
-    let lease = Int64(4 * (timeout + connectTimeout) + 30)
+    let lease = Int64(attemptBudget + 30)
     var remaining: Set<String>? = nil
     if ids != nil || ignoringBackoff {
       remaining = Set(
@@ -49,13 +52,15 @@ public struct ForgeDelivery: Sendable {
         let entry = due.first
       else { break }
       remaining?.remove(entry.key)
-      send(entry, store: store, environment: environment, summary: &summary)
+      let ends = min(
+        Date().addingTimeInterval(attemptBudget), deadline.map { started.addingTimeInterval($0) } ?? .distantFuture)
+      send(entry, store: store, environment: environment, ends: ends, summary: &summary)
     }
     return summary
   }
 
   private func send(
-    _ entry: OutboxEntry, store: MeasurementStore, environment: [String: String], summary: inout Summary
+    _ entry: OutboxEntry, store: MeasurementStore, environment: [String: String], ends: Date, summary: inout Summary
   ) {
     let now = Int64(Date().timeIntervalSince1970)
     let attempt = entry.attempts + 1
@@ -77,7 +82,7 @@ public struct ForgeDelivery: Sendable {
     }
     let done: String
     do throws(ForgeFailure) {
-      done = try deliver(job, environment: environment)
+      done = try deliver(job, environment: environment, ends: ends)
     } catch {
       failed(error, entry: entry, what: what, attempt: attempt, store: store, summary: &summary)
       return
@@ -119,11 +124,14 @@ public struct ForgeDelivery: Sendable {
 
   /// One job: the pull request (found by its head commit when not known), the sticky
   /// comment, then the commit status. Every step is idempotent, so a retry redoes it all.
-  public func deliver(_ job: ForgeJob, environment: [String: String]) throws(ForgeFailure) -> String {
+  public func deliver(_ job: ForgeJob, environment: [String: String], ends: Date = .distantFuture)
+    throws(ForgeFailure) -> String
+  {
     guard let token = environment[job.tokenEnv], !token.isEmpty else {
       throw .retry("the token is missing: set the environment variable \(job.tokenEnv)", status: nil, after: nil)
     }
-    let client = ForgeClient(api: ForgeAPI(job: job), token: token, timeout: timeout, connectTimeout: connectTimeout)
+    let client = ForgeClient(
+      api: ForgeAPI(job: job), token: token, timeout: timeout, connectTimeout: connectTimeout, ends: ends)
     var done: [String] = []
     if let comment = job.comment {
       let number: Int

@@ -310,6 +310,38 @@ import Testing
     #expect(refused.status == 2 && refused.stderr.contains("does not write"), "\(refused.stderr)")
   }
 
+  /// GitLab and Gitea: `comment --from` with `[notify.X]` in the privileged job's
+  /// budgets.toml and no pull request named finds it by its head commit.
+  @Test(arguments: ["gitlab", "gitea"]) func commentFromASavedReportOnGitLabAndGitea(kind: String) throws {
+    let fixture = try GateFixture(budgets: "[image.api]\nmax = \"100 kB\"\n")
+    try fixture.measure(bytes: 90_000)
+    let report = try fixture.run(["check", "--format", "json"])
+    let sha = try head(fixture)
+    let forge = try forge(
+      kind,
+      extra: ["pulls": [["number": 3, "head": String(repeating: "c", count: 40)], ["number": 7, "head": sha]]])
+    let privileged = try TemporaryDirectory()
+    try Data(report.stdout.utf8).write(to: privileged.url.appendingPathComponent("report.json"))
+    try Data(
+      """
+      [notify.\(kind)]
+      api = "\(forge.api)"
+      repository = "acme/shop"
+      token_env = "FORGE_TEST_TOKEN"
+      """.utf8
+    ).write(to: privileged.url.appendingPathComponent("budgets.toml"))
+    let posted = try CLI.run(
+      ["comment", "--from", "report.json"], in: privileged.url,
+      environment: [
+        "FORGE_TEST_TOKEN": token, "SIZEBUDGET_STORE": privileged.url.appendingPathComponent("o.sqlite").path,
+      ])
+    #expect(posted.status == 0, "\(posted.stderr)")
+    #expect(posted.stderr.contains("comment updated on !7"), "\(posted.stderr)")
+    let state = try forge.state()
+    #expect(ours(state).count == 1 && ours(state).first?.body.contains("### ✅ Within budget") == true)
+    #expect(state.statuses.map(\.sha) == [sha])
+  }
+
   /// The outbox's forge rows on the PostgreSQL store: retried and delivered as on
   /// SQLite, and never taken by the webhook sender.
   @Test func aPostgreSQLStoreKeepsTheForgeOutboxToo() throws {
