@@ -141,10 +141,10 @@ public enum ImagePage {
     guard !findings.isEmpty else { return "<h2>Findings</h2><p>sizebudget explain finds nothing to remove.</p>" }
     var rows = ""
     for finding in findings {
-      let items = finding.items.prefix(5).map { "\(HTML.escape($0.name)) (\(ByteSize.format($0.bytes)))" }
+      let items = finding.items.prefix(3).map { "\(HTML.escape($0.name)) (\(ByteSize.format($0.bytes)))" }
         .joined(separator: ", ")
       rows +=
-        "<tr><td>\(Page.statusBadge(finding.severity.rawValue == "high" ? "fail" : finding.severity.rawValue == "medium" ? "warn" : "skip"))"
+        "<tr><td><span class=\"badge severity-\(finding.severity.rawValue)\">\(finding.severity.rawValue)</span>"
         + " \(HTML.escape(finding.title))<br><span class=\"muted\">\(items)</span></td>"
         + "<td class=\"num\" title=\"\(HTML.exact(finding.saving)) bytes\">\(ByteSize.format(finding.saving))</td>"
         + "<td>\(HTML.escape(finding.fix))</td></tr>\n"

@@ -78,8 +78,11 @@ enum TrendChart {
           + "\(ByteSize.format(Int64(bytes)))</text>")
     }
     svg.append("</g><g class=\"axis\" id=\"trend-xaxis\">")
+    // Short histories would repeat a tick: one label per distinct commit.
+    var ticked: Set<Int> = []
     for step in 0...4 where !points.isEmpty {
       let index = Int((Double(points.count - 1) * Double(step) / 4).rounded())
+      guard ticked.insert(index).inserted else { continue }
       let anchor = step == 0 ? "start" : step == 4 ? "end" : "middle"
       svg.append(
         "<text x=\"\(HTML.number(x(Double(index))))\" y=\"\(height - 10)\" text-anchor=\"\(anchor)\">"

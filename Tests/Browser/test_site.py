@@ -206,22 +206,27 @@ class SmallHistory(SiteCase):
         self.assert_clean()
 
     def tiles(self, view):
-        return [(float(r.get_attribute("width")) * float(r.get_attribute("height")), int(r.get_attribute("data-bytes")))
-                for r in view.find_elements(By.XPATH, "./*[local-name()='rect']")]
+        """(area, bytes) of each tile of a treemap view, read from the SVG geometry."""
+        return self.driver.execute_script(
+            "return Array.from(arguments[0].children).filter(e => e.tagName === 'rect').map(r => "
+            "[r.width.baseVal.value * r.height.baseVal.value, +r.getAttribute('data-bytes')])", view)
 
     def test_treemap_areas_are_proportional_to_bytes(self):
         self.open(os.path.join(self.out, "images/api.html"))
         checked = 0
         for svg in self.driver.find_elements(By.CSS_SELECTOR, "svg.treemap"):
-            _, _, width, height = map(float, svg.get_attribute("viewBox").split())
+            _, _, width, height = self.driver.execute_script(
+                "const b = arguments[0].viewBox.baseVal; return [b.x, b.y, b.width, b.height]", svg)
             for view in svg.find_elements(By.CSS_SELECTOR, "g.tm-view"):
                 tiles = self.tiles(view)
                 self.assertTrue(tiles)
                 total = sum(b for _, b in tiles)
-                self.assertEqual(total, int(view.get_attribute("data-bytes")), view.get_attribute("id"))
+                name = view.get_attribute("id")
+                self.assertEqual(total, int(view.get_attribute("data-bytes")), name)
+                self.assertAlmostEqual(sum(a for a, _ in tiles), width * height, delta=width * height * 1e-6)
                 for area, bytes_ in tiles:
                     expected = bytes_ / total * width * height
-                    self.assertLess(abs(area - expected), expected * 0.01, view.get_attribute("id"))
+                    self.assertLess(abs(area - expected), expected * 0.01, name)
                     checked += 1
         self.assertGreater(checked, 50)
 
