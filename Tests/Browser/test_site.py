@@ -73,7 +73,7 @@ def large_history(work, commits=10_000):
     repo = os.path.join(work, "large")
     run(sys.executable, os.path.join(ROOT, "Benchmarks/gen-history.py"), repo, str(commits), cwd=work)
     with open(os.path.join(repo, "budgets.toml"), "w") as f:
-        f.write('[image.app]\nmax = "200 MB"\nwarn = "190 MB"\n')
+        f.write('[image.app]\nmax = "450 MB"\nwarn = "420 MB"\n')
     store = os.path.join(repo, ".git/sizebudget.sqlite")
     # Any command that opens the store creates its schema.
     subprocess.run([SB, "log", "--image", "app"], cwd=repo, capture_output=True)
@@ -326,6 +326,15 @@ class LargeHistory(SiteCase):
         self.assert_clean()
         self.driver.back()
         self.shoot("site-image-10000", 1280)
+
+    def test_commit_pages_give_checks_verdict(self):
+        """The site's verdict is `sizebudget check`'s, word for word (same base, same rules)."""
+        import html, re
+        for oid in (self.oids[1], self.oids[len(self.oids) // 2], self.oids[-1]):
+            page = open(os.path.join(self.out, "commits", oid + ".html")).read()
+            verdict = html.unescape(re.search(r'<pre class="verdict">(.*?)</pre>', page, re.S).group(1))
+            check = subprocess.run([SB, "check", "--commit", oid], cwd=self.repo, capture_output=True, text=True)
+            self.assertEqual(verdict.strip(), check.stdout.strip())
 
     def test_drag_zooms_into_a_range(self):
         self.open(os.path.join(self.out, "images/app.html"))
