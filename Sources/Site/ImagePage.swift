@@ -10,6 +10,11 @@ public enum ImagePage {
     let forecast = TrendChart.forecast(image)
     var body = "<p><a href=\"../index.html\">All images</a></p>\n<h1>\(HTML.escape(image.name))</h1>\n"
     body += cards(image)
+    if image.points.isEmpty {
+      body +=
+        "<p id=\"no-measurement\">No measured commit of \(HTML.escape(image.name)) on this branch in the period: "
+        + "measure it with <code>sizebudget measure --image \(HTML.escape(image.name))</code>, or widen <code>--since</code>.</p>\n"
+    }
     body += "<h2>Trend</h2>\n"
     body += TrendChart.legend(image, forecast: forecast)
     body += """
