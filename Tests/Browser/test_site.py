@@ -279,11 +279,22 @@ class SmallHistory(SiteCase):
 
     def test_screenshots(self):
         latest = self.measured[-1]
+        self.assertTrue(latest)
         for page, name in [("index.html", "site-index"), ("images/api.html", "site-image"),
                            (f"commits/{self.measured[1]}.html", "site-commit")]:
             for width in (1280, 390):
                 self.open(os.path.join(self.out, page))
                 self.shoot(name, width)
+        # Dark mode, as a system set to dark shows it.
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                    {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        try:
+            self.open(os.path.join(self.out, "images/api.html"))
+            background = self.driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+            self.assertEqual(background, "rgb(13, 17, 23)")
+            self.shoot("site-image-dark", 1280)
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
         self.assertTrue(os.path.exists(os.path.join(SHOTS, "site-image-390.png")))
         del latest
 
