@@ -157,7 +157,7 @@ public enum ImagePage {
     let total = findings.map(\.saving).reduce(0, +)
     return """
       <h2>Findings</h2>
-      <p>What <code>sizebudget explain</code> finds: up to \(ByteSize.format(total)) uncompressed could go (savings may overlap).</p>
+      <p>\(total > 0 ? "What <code>sizebudget explain</code> finds: up to \(ByteSize.format(total)) uncompressed could go (savings may overlap)." : "<code>sizebudget explain</code> finds nothing to remove; worth knowing:")</p>
       <div class="scroll"><table id="findings"><thead><tr><th>Finding</th><th class="num">Saves</th><th>Fix</th></tr></thead>
       <tbody>\(rows)</tbody></table></div>
 

@@ -109,7 +109,11 @@ enum Page {
     .severity-low, .severity-info { background: var(--muted); }
     @media (max-width: 600px) {
       /* Charts keep a legible size and scroll sideways rather than shrink their text away. */
-      .scroll > svg.chart, .scroll > svg.treemap { min-width: 640px; }
+      .scroll > svg.chart { min-width: 640px; } .scroll > svg.treemap { min-width: 760px; }
+      /* Findings read as cards: finding, saving and fix one under the other. */
+      #findings thead { display: none; } #findings tr, #findings td { display: block; border: 0; padding: .15rem 0; }
+      #findings tr { border-bottom: 1px solid var(--line); padding: .4rem 0; } #findings td.num { text-align: left; }
+      #findings td.num::before { content: "saves "; color: var(--muted); }
       td code.command { display: block; min-width: 14rem; }
       main { padding: .6rem; } th, td { padding: .2rem .35rem; } .hide-narrow { display: none; }
       h1 { font-size: 1.25rem; }

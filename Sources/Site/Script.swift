@@ -131,7 +131,7 @@ enum Script {
         const href = "../commits/";
         for (const i of idx) {
           const a = el("a", { href: href + data.commits[i] + ".html", "aria-label": data.commits[i].slice(0, 12) });
-          a.append(el("circle", { class: "point", "data-i": i, "data-commit": data.commits[i], cx: X(i), cy: Y(p[i]), r: 4 }));
+          a.append(el("circle", { class: "point", "data-i": i, "data-commit": data.commits[i], cx: X(i), cy: Y(p[i]), r: idx.length > 150 ? 2.5 : 4 }));
           group.append(a);
         }
         chart.dataset.drawn = idx.length;

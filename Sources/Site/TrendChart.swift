@@ -111,13 +111,15 @@ enum TrendChart {
         "<line class=\"forecast\" id=\"trend-forecast\" x1=\"\(HTML.number(x(Double(points.count - 1))))\" "
           + "y1=\"\(HTML.number(y(Double(last))))\" x2=\"\(HTML.number(x(end)))\" y2=\"\(HTML.number(y(bytes)))\"/>")
     }
-    svg.append("<g id=\"trend-points\">")
+    // Dense charts get smaller dots, so neighbours stay apart.
+    let radius = drawn.count > 150 ? "2.5" : "4"
+    svg.append("<g id=\"trend-points\" data-r=\"\(radius)\">")
     for index in drawn {
       let point = points[index]
       svg.append(
         "<a href=\"\(HTML.commitHref(point.commit, prefix: prefix))\" aria-label=\"\(point.commit.prefix(12))\">"
           + "<circle class=\"point\" data-i=\"\(index)\" data-commit=\"\(point.commit)\" "
-          + "cx=\"\(HTML.number(x(Double(index))))\" cy=\"\(HTML.number(y(Double(primary[index]))))\" r=\"4\">"
+          + "cx=\"\(HTML.number(x(Double(index))))\" cy=\"\(HTML.number(y(Double(primary[index]))))\" r=\"\(radius)\">"
           + "<title>\(HTML.escape(tooltip(points, index, metric: image.metric)))</title></circle></a>")
     }
     svg.append(
