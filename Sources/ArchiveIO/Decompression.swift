@@ -30,11 +30,14 @@ public struct ExpansionLimit: Sendable {
   }
 
   func check(output: Int64, input: Int64) throws {
-    if output > allowance && output > input * ratio {
+    // A ratio as large as SIZEBUDGET_MAX_EXPANSION allows must not overflow.
+    let (bound, overflow) = input.multipliedReportingOverflow(by: ratio)
+    if output > allowance && !overflow && output > bound {
+      let raised = ratio.multipliedReportingOverflow(by: 10)
       throw ArchiveError(
         "expands to more than \(ratio) times its compressed size (\(output) bytes from \(input)): "
           + "a decompression bomb or a corrupt stream (if the layer is genuine, raise the limit with "
-          + "SIZEBUDGET_MAX_EXPANSION=\(ratio * 10))")
+          + "SIZEBUDGET_MAX_EXPANSION=\(raised.overflow ? Int64.max : raised.partialValue))")
     }
   }
 }

@@ -44,6 +44,8 @@ public struct ImageBudget: Sendable {
   public var context: [String] = []
   /// How bisect builds a commit that has no measurement.
   public var build: String? = nil
+  /// How long one bisect build may run before its process group is killed.
+  public var buildTimeout: Located<Double>? = nil
   public var metric: Metric
   public var base: String
   public var pathDepth: Int
@@ -90,8 +92,35 @@ public struct NotifySettings: Sendable {
   /// A body template for receivers that want their own shape (`{"body": {{comment}}}`).
   public var body: String? = nil
   public var allowInsecure: Bool = false
+  /// `[notify.github]`, `[notify.gitlab]`, `[notify.gitea]`: the built-in forge delivery.
+  public var forges: [ForgeSettings] = []
 
   public init() {}
+}
+
+/// `[notify.github]` and its kin: a sticky pull-request comment and a commit status,
+/// posted through the forge's REST API. Every key is optional: what is not set is
+/// read from the CI environment (docs/ci.md).
+public struct ForgeSettings: Sendable, Equatable {
+  public enum Kind: String, Sendable, CaseIterable { case github, gitlab, gitea }
+  public var kind: Kind
+  /// The environment variable that holds the token (never the token itself).
+  public var tokenEnv: String? = nil
+  /// The REST API's base URL, for GitHub Enterprise and self-hosted GitLab and Gitea.
+  public var api: String? = nil
+  /// `owner/name` (GitLab: the project's path or numeric id).
+  public var repository: String? = nil
+  /// Post the comment and the commit status (each can be turned off).
+  public var comment = true
+  public var status = true
+  /// The commit status's name (its `context`), which branch protection requires.
+  public var context = "sizebudget"
+  /// Where the full report is (a CI artifact); `${NAME}` from the environment. Linked
+  /// from a comment that had to be shortened.
+  public var reportURL: String? = nil
+  public var allowInsecure = false
+
+  public init(kind: Kind) { self.kind = kind }
 }
 
 /// `[report]`: the weekly email.

@@ -1,3 +1,4 @@
+import Endpoints
 import Foundation
 
 /// Fetching and pushing the notes ref through the `git` command, not libgit2: git
@@ -24,25 +25,18 @@ struct GitTransport {
 
   /// Where the remote's notes are fetched to: `refs/notes/sizebudget-remotes/origin`
   /// (a URL without its credentials, so that no token ends up in a ref name).
-  static func trackingRef(_ remote: String) -> String { "refs/notes/sizebudget-remotes/\(safe(shown(remote)))" }
+  static func trackingRef(_ remote: String) -> String {
+    "refs/notes/sizebudget-remotes/\(safe(Endpoint.withoutQuery(remote)))"
+  }
 
   /// Where the remote's inbox refs are fetched to: `…/origin-inbox/NAME`.
   static func trackingInbox(_ remote: String) -> String {
-    "refs/notes/sizebudget-remotes/\(safe(shown(remote)))-inbox"
+    "refs/notes/sizebudget-remotes/\(safe(Endpoint.withoutQuery(remote)))-inbox"
   }
 
-  /// A remote as messages show it: `https://***@host/repo.git` for a URL that carries
-  /// credentials (a user name alone may be a token), without its query.
-  static func shown(_ remote: String) -> String {
-    guard let scheme = remote.range(of: "://") else { return remote }
-    var rest = remote[scheme.upperBound...]
-    if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
-    let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-    if let at = rest[..<authorityEnd].lastIndex(of: "@") {
-      return String(remote[..<scheme.upperBound]) + "***" + String(rest[at...])
-    }
-    return String(remote[..<scheme.upperBound]) + String(rest)
-  }
+  /// A remote as messages show it: `https://***@host/repo.git?a=***` for a URL that
+  /// carries credentials (a user name alone may be a token) or a query.
+  static func shown(_ remote: String) -> String { Endpoint.redacted(remote) }
 
   static func safe(_ name: String) -> String {
     String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
@@ -69,7 +63,8 @@ struct GitTransport {
     }
     guard result.status == 0 else {
       throw SharingError(
-        "git fetch \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
+        "git fetch \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))",
+        unreachable: Self.unreachable(result.stderr, remote))
     }
     let prefix = Self.trackingInbox(remote) + "/"
     fetched.inboxes = listing(prefix + "*").map { String($0.dropFirst(prefix.count)) }.sorted()
@@ -94,7 +89,8 @@ struct GitTransport {
       return .rejected(Self.scrubbed(Self.lastLines(result.stderr), remote))
     }
     throw SharingError(
-      "git push \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
+      "git push \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))",
+      unreachable: Self.unreachable(result.stderr, remote))
   }
 
   /// Pushes the notes to a new ref of their own (creating a ref never races).
@@ -102,8 +98,23 @@ struct GitTransport {
     let result = try git(["push", "--quiet", "--no-verify", remote, "\(ref):\(inboxRef)"])
     guard result.status == 0 else {
       throw SharingError(
-        "git push \(Self.shown(remote)) \(inboxRef) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
+        "git push \(Self.shown(remote)) \(inboxRef) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))",
+        unreachable: Self.unreachable(result.stderr, remote))
     }
+  }
+
+  /// git's words (LC_ALL=C) for a remote host that is down, unknown or not answering:
+  /// "the remote <name>" when retrying may succeed, nil for a remote that does not
+  /// exist or refuses (a path that is not a repository, a denied push, bad credentials).
+  static func unreachable(_ stderr: String, _ remote: String) -> String? {
+    let transient = [
+      "Could not resolve host", "Connection refused", "Connection timed out", "Operation timed out",
+      "Failed to connect", "Connection reset", "Network is unreachable", "No route to host",
+      "The remote end hung up unexpectedly", "early EOF", "Temporary failure in name resolution",
+      "HTTP 502", "HTTP 503", "HTTP 504", "error: 502", "error: 503", "error: 504",
+    ]
+    guard transient.contains(where: stderr.contains) else { return nil }
+    return "the remote \(shown(remote))"
   }
 
   struct Result {
@@ -140,25 +151,16 @@ struct GitTransport {
     process.waitUntilExit()
     deadline.cancel()
     if process.terminationReason == .uncaughtSignal {
-      throw SharingError("git \(arguments[0]) took longer than \(Int(timeoutSeconds)) s and was stopped")
+      throw SharingError(
+        "git \(arguments[0]) took longer than \(Int(timeoutSeconds)) s and was stopped",
+        unreachable: "a git remote (\(arguments[0]))")
     }
     return Result(status: process.terminationStatus, stderr: String(decoding: output, as: UTF8.self))
   }
 
   /// git's words about a remote with the remote's credentials taken out, should
   /// any message repeat them.
-  static func scrubbed(_ text: String, _ remote: String) -> String {
-    guard let scheme = remote.range(of: "://") else { return text }
-    var text = text.replacingOccurrences(of: remote, with: shown(remote))
-    if let query = remote.firstIndex(of: "?") {
-      text = text.replacingOccurrences(of: String(remote[query...]), with: "")
-    }
-    if let at = remote[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@") {
-      let credentials = String(remote[scheme.upperBound..<at])
-      if !credentials.isEmpty { text = text.replacingOccurrences(of: credentials, with: "***") }
-    }
-    return text
-  }
+  static func scrubbed(_ text: String, _ remote: String) -> String { Endpoint.scrubbed(text, of: remote) }
 
   static func lastLines(_ text: String) -> String {
     text.split(separator: "\n").suffix(3).joined(separator: " / ")

@@ -49,11 +49,19 @@ public enum Check {
       try appendStepSummary(CheckMarkdown.render(report))
     }
     var webhook = ""
-    if request.notify, let settings = context.budgets.notify {
+    if request.notify, let settings = context.budgets.notify, !settings.webhooks.isEmpty {
       let notifier = Notifications.notifier(settings)
       let events = Notifications.forCheck(
         report, notifier: notifier, repository: Notifications.repositoryName(context.repository))
       webhook = Notifications.deliver(events, notifier: notifier, store: context.store)
+    }
+    if request.notify {
+      // The pull request's sticky comment and the commit status, on the forge this CI runs for.
+      let environment = ProcessInfo.processInfo.environment
+      let (jobs, lines) = ForgeComments.jobs(
+        ForgeComments.report(report), settings: context.budgets.notify?.forges ?? [], environment: environment)
+      let forge = lines + ForgeComments.deliver(jobs, store: context.store, environment: environment).lines
+      webhook = ([webhook].filter { !$0.isEmpty } + forge).joined(separator: "\n")
     }
     return (
       output, report.exitCode, [shared, webhook.isEmpty ? nil : webhook].compactMap { $0 }.joined(separator: "\n")
@@ -141,7 +149,7 @@ public enum Check {
     do {
       return try MeasurementStore(path: path)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
   }
 

@@ -72,7 +72,7 @@ public enum Measure {
     do {
       store = try MeasurementStore(path: storePath)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     let measurement: ImageMeasurement
     do {
@@ -89,7 +89,7 @@ public enum Measure {
         measurement = try Measurer(options).measure(reference, progress: progress)
       }
     } catch {
-      throw .usage("cannot measure \(request.image) from \(reference): \(error)")
+      throw .measuring("\(request.image) from \(reference)", error)
     }
     let outcome: MeasurementStore.SaveOutcome
     do {
