@@ -207,11 +207,11 @@ final class BudgetReader {
   }
 
   private func forgeURL(_ url: Located<String>, allowInsecure: Bool, section: String) -> Bool {
-    guard let parsed = SimpleURL(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
+    guard let parsed = Endpoint(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
       report("api \"\(url.value)\" in \(section) must be an https:// URL", at: url.position)
       return false
     }
-    if parsed.hasUserInfo {
+    if parsed.userInfo != nil {
       report(
         "api \"\(url.value)\" in \(section) must not hold credentials: name the token's variable with token_env",
         at: url.position)

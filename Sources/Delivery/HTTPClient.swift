@@ -193,7 +193,7 @@ extension HTTPClient {
         sb_curl_setopt_pointer(curl.handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
         curl.set(CURLOPT_POSTFIELDSIZE_LARGE, bytes.count)
       }
-      return Result { () throws(DeliveryError) in try curl.perform("\(method) \(redacted(url))") }
+      return Result { () throws(DeliveryError) in try curl.perform("\(method) \(Endpoint.redacted(url))") }
     }
     try status.get()
     return HTTPResponse(status: curl.responseCode, bodyPrefix: curl.received, headers: parse(curl.responseHeaders))
