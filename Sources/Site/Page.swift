@@ -113,6 +113,7 @@ enum Page {
       /* Findings read as cards: finding, saving and fix one under the other. */
       #findings thead { display: none; } #findings tr, #findings td { display: block; border: 0; padding: .15rem 0; }
       #findings tr { border-bottom: 1px solid var(--line); padding: .4rem 0; } #findings td.num { text-align: left; }
+      #findings { width: 100%; table-layout: fixed; } #findings td { overflow-wrap: anywhere; }
       #findings td.num::before { content: "saves "; color: var(--muted); }
       td code.command { display: block; min-width: 14rem; }
       main { padding: .6rem; } th, td { padding: .2rem .35rem; } .hide-narrow { display: none; }

@@ -83,7 +83,8 @@ enum TrendChart {
     for step in 0...4 where !points.isEmpty {
       let index = Int((Double(points.count - 1) * Double(step) / 4).rounded())
       guard ticked.insert(index).inserted else { continue }
-      let anchor = step == 0 ? "start" : step == 4 ? "end" : "middle"
+      // The ends anchor inwards so their dates are never clipped.
+      let anchor = index == 0 ? "start" : index == points.count - 1 ? "end" : "middle"
       svg.append(
         "<text x=\"\(HTML.number(x(Double(index))))\" y=\"\(height - 10)\" text-anchor=\"\(anchor)\">"
           + "\(HTML.day(points[index].time))</text>")
