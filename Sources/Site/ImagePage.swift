@@ -10,6 +10,11 @@ public enum ImagePage {
     let forecast = TrendChart.forecast(image)
     var body = "<p><a href=\"../index.html\">All images</a></p>\n<h1>\(HTML.escape(image.name))</h1>\n"
     body += cards(image)
+    if image.points.isEmpty {
+      body +=
+        "<p id=\"no-measurement\">No measured commit of \(HTML.escape(image.name)) on this branch in the period: "
+        + "measure it with <code>sizebudget measure --image \(HTML.escape(image.name))</code>, or widen <code>--since</code>.</p>\n"
+    }
     body += "<h2>Trend</h2>\n"
     body += TrendChart.legend(image, forecast: forecast)
     body += """
@@ -141,10 +146,10 @@ public enum ImagePage {
     guard !findings.isEmpty else { return "<h2>Findings</h2><p>sizebudget explain finds nothing to remove.</p>" }
     var rows = ""
     for finding in findings {
-      let items = finding.items.prefix(5).map { "\(HTML.escape($0.name)) (\(ByteSize.format($0.bytes)))" }
+      let items = finding.items.prefix(3).map { "\(HTML.escape($0.name)) (\(ByteSize.format($0.bytes)))" }
         .joined(separator: ", ")
       rows +=
-        "<tr><td>\(Page.statusBadge(finding.severity.rawValue == "high" ? "fail" : finding.severity.rawValue == "medium" ? "warn" : "skip"))"
+        "<tr><td><span class=\"badge severity-\(finding.severity.rawValue)\">\(finding.severity.rawValue)</span>"
         + " \(HTML.escape(finding.title))<br><span class=\"muted\">\(items)</span></td>"
         + "<td class=\"num\" title=\"\(HTML.exact(finding.saving)) bytes\">\(ByteSize.format(finding.saving))</td>"
         + "<td>\(HTML.escape(finding.fix))</td></tr>\n"
@@ -152,7 +157,7 @@ public enum ImagePage {
     let total = findings.map(\.saving).reduce(0, +)
     return """
       <h2>Findings</h2>
-      <p>What <code>sizebudget explain</code> finds: up to \(ByteSize.format(total)) uncompressed could go (savings may overlap).</p>
+      <p>\(total > 0 ? "What <code>sizebudget explain</code> finds: up to \(ByteSize.format(total)) uncompressed could go (savings may overlap)." : "<code>sizebudget explain</code> finds nothing to remove; worth knowing:")</p>
       <div class="scroll"><table id="findings"><thead><tr><th>Finding</th><th class="num">Saves</th><th>Fix</th></tr></thead>
       <tbody>\(rows)</tbody></table></div>
 

@@ -22,7 +22,7 @@ public enum IndexPage {
         <tr><td><a href="\(HTML.imageFile(image.name))">\(HTML.escape(image.name))</a></td>
         <td>\(Page.statusBadge(status))</td>
         <td class="num" title="\(image.current.map(HTML.exact) ?? "") bytes">\(image.current.map(ByteSize.format) ?? "–")</td>
-        <td class="num">\(image.max.map(ByteSize.format) ?? "–")</td>
+        <td class="num hide-narrow">\(image.max.map(ByteSize.format) ?? "–")</td>
         <td class="num">\(image.headroom.map(ByteSize.format) ?? "–")</td>
         <td class="hide-narrow">\(HTML.escape(image.owner ?? ""))</td>
         <td class="hide-narrow">\(sparkline(image))</td>
@@ -34,7 +34,7 @@ public enum IndexPage {
       <h1>Image sizes: \(HTML.escape(repository))</h1>
       <p class="muted">Branch \(HTML.escape(branch)), measured commits along its first-parent history. Built \(HTML.date(generated)) UTC.</p>
       <div class="scroll"><table id="images">
-      <thead><tr><th>Image</th><th>Status</th><th class="num">Size</th><th class="num">Budget</th><th class="num">Headroom</th>
+      <thead><tr><th>Image</th><th>Status</th><th class="num">Size</th><th class="num hide-narrow">Budget</th><th class="num">Headroom</th>
       <th class="hide-narrow">Owner</th><th class="hide-narrow">Trend</th><th>Last change</th></tr></thead>
       <tbody>
       \(rows)</tbody></table></div>

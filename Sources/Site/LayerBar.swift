@@ -36,7 +36,7 @@ enum LayerBar {
         + "<td class=\"num\" title=\"\(HTML.exact(layer.compressedBytes)) bytes\">\(ByteSize.format(layer.compressedBytes))"
         + "\(layer.compressedEstimated ? " (estimate)" : "")</td>"
         + "<td class=\"num\" title=\"\(HTML.exact(layer.uncompressedBytes)) bytes\">\(ByteSize.format(layer.uncompressedBytes))</td>"
-        + "<td class=\"num hide-narrow\">\(layer.fileCount)</td><td><code>\(command)</code></td></tr>\n"
+        + "<td class=\"num hide-narrow\">\(layer.fileCount)</td><td><code class=\"command\">\(command)</code></td></tr>\n"
     }
     return
       "<div class=\"scroll\"><table><thead><tr><th>Layer</th><th class=\"num\">Compressed</th><th class=\"num\">Uncompressed</th>"

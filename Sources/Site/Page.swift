@@ -105,7 +105,17 @@ enum Page {
       pointer-events: none; box-shadow: 0 2px 8px rgba(0,0,0,.25); white-space: pre-line; }
     .spark { display: inline-block; vertical-align: middle; }
     .spark polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; }
+    .severity-high { background: var(--fail); } .severity-medium { background: var(--warn); }
+    .severity-low, .severity-info { background: var(--muted); }
     @media (max-width: 600px) {
+      /* Charts keep a legible size and scroll sideways rather than shrink their text away. */
+      .scroll > svg.chart { min-width: 640px; } .scroll > svg.treemap { min-width: 760px; }
+      /* Findings read as cards: finding, saving and fix one under the other. */
+      #findings thead { display: none; } #findings tr, #findings td { display: block; border: 0; padding: .15rem 0; }
+      #findings tr { border-bottom: 1px solid var(--line); padding: .4rem 0; } #findings td.num { text-align: left; }
+      #findings { width: 100%; table-layout: fixed; } #findings td { overflow-wrap: anywhere; }
+      #findings td.num::before { content: "saves "; color: var(--muted); }
+      td code.command { display: block; min-width: 14rem; }
       main { padding: .6rem; } th, td { padding: .2rem .35rem; } .hide-narrow { display: none; }
       h1 { font-size: 1.25rem; }
     }

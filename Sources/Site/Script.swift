@@ -119,7 +119,7 @@ enum Script {
         for (let k = 0; k <= 4; k++) {
           const i = Math.round(from + (to - from) * k / 4);
           xaxis.append(el("text", { x: X(i), y: +chart.getAttribute("viewBox").split(" ")[3] - 10,
-            "text-anchor": k === 0 ? "start" : k === 4 ? "end" : "middle" }, new Date(data.times[i] * 1000).toISOString().slice(0, 10)));
+            "text-anchor": i === from ? "start" : i === to ? "end" : "middle" }, new Date(data.times[i] * 1000).toISOString().slice(0, 10)));
         }
         for (const [kind, v] of [["max", data.max], ["warn", data.warn]]) {
           const line = document.getElementById("trend-" + kind); if (line) { line.setAttribute("y1", Y(v)); line.setAttribute("y2", Y(v)); }
@@ -131,7 +131,7 @@ enum Script {
         const href = "../commits/";
         for (const i of idx) {
           const a = el("a", { href: href + data.commits[i] + ".html", "aria-label": data.commits[i].slice(0, 12) });
-          a.append(el("circle", { class: "point", "data-i": i, "data-commit": data.commits[i], cx: X(i), cy: Y(p[i]), r: 4 }));
+          a.append(el("circle", { class: "point", "data-i": i, "data-commit": data.commits[i], cx: X(i), cy: Y(p[i]), r: idx.length > 150 ? 2.5 : 4 }));
           group.append(a);
         }
         chart.dataset.drawn = idx.length;

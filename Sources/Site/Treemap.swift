@@ -37,9 +37,9 @@ enum Treemap {
     visit(root, nodeID: "\(id)-0", parent: nil)
     return """
       <div class="breadcrumb" id="\(id)-crumbs" aria-label="Treemap position"><span>\(HTML.escape(root.label))</span></div>
-      <svg class="treemap" id="\(id)" viewBox="0 0 \(Int(width)) \(Int(height))" role="group" data-total="\(root.bytes)" aria-label="\(HTML.escape(caption))">
+      <div class="scroll"><svg class="treemap" id="\(id)" viewBox="0 0 \(Int(width)) \(Int(height))" role="group" data-total="\(root.bytes)" aria-label="\(HTML.escape(caption))">
       \(views.joined(separator: "\n"))
-      </svg>
+      </svg></div>
       """
   }
 

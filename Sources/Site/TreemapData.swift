@@ -37,7 +37,14 @@ struct TreeNode {
       result.addRemainder("(other files in \(path))", category: result.category)
       return result
     }
-    return node(rootRow.path).grouped()
+    var root = node(rootRow.path)
+    // Measured without per-directory rows: one tile, so the view is never empty.
+    if root.children.isEmpty {
+      root.children = [
+        TreeNode(label: "/", detail: "/ (no directories recorded)", bytes: root.bytes, category: "other")
+      ]
+    }
+    return root.grouped()
   }
 
   static func byPackage(_ measurement: ImageMeasurement, total: Int64) -> TreeNode {

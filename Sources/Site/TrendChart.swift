@@ -78,9 +78,13 @@ enum TrendChart {
           + "\(ByteSize.format(Int64(bytes)))</text>")
     }
     svg.append("</g><g class=\"axis\" id=\"trend-xaxis\">")
+    // Short histories would repeat a tick: one label per distinct commit.
+    var ticked: Set<Int> = []
     for step in 0...4 where !points.isEmpty {
       let index = Int((Double(points.count - 1) * Double(step) / 4).rounded())
-      let anchor = step == 0 ? "start" : step == 4 ? "end" : "middle"
+      guard ticked.insert(index).inserted else { continue }
+      // The ends anchor inwards so their dates are never clipped.
+      let anchor = index == 0 ? "start" : index == points.count - 1 ? "end" : "middle"
       svg.append(
         "<text x=\"\(HTML.number(x(Double(index))))\" y=\"\(height - 10)\" text-anchor=\"\(anchor)\">"
           + "\(HTML.day(points[index].time))</text>")
@@ -108,13 +112,15 @@ enum TrendChart {
         "<line class=\"forecast\" id=\"trend-forecast\" x1=\"\(HTML.number(x(Double(points.count - 1))))\" "
           + "y1=\"\(HTML.number(y(Double(last))))\" x2=\"\(HTML.number(x(end)))\" y2=\"\(HTML.number(y(bytes)))\"/>")
     }
-    svg.append("<g id=\"trend-points\">")
+    // Dense charts get smaller dots, so neighbours stay apart.
+    let radius = drawn.count > 150 ? "2.5" : "4"
+    svg.append("<g id=\"trend-points\" data-r=\"\(radius)\">")
     for index in drawn {
       let point = points[index]
       svg.append(
         "<a href=\"\(HTML.commitHref(point.commit, prefix: prefix))\" aria-label=\"\(point.commit.prefix(12))\">"
           + "<circle class=\"point\" data-i=\"\(index)\" data-commit=\"\(point.commit)\" "
-          + "cx=\"\(HTML.number(x(Double(index))))\" cy=\"\(HTML.number(y(Double(primary[index]))))\" r=\"4\">"
+          + "cx=\"\(HTML.number(x(Double(index))))\" cy=\"\(HTML.number(y(Double(primary[index]))))\" r=\"\(radius)\">"
           + "<title>\(HTML.escape(tooltip(points, index, metric: image.metric)))</title></circle></a>")
     }
     svg.append(

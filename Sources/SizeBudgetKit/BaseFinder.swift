@@ -12,6 +12,11 @@ struct BaseFinder {
 
   let repository: Repository
   let store: MeasurementStore
+  /// Commits the caller knows are on the first-parent line of every budget's base
+  /// branch (the site walks that line): their merge-base with the base is themselves,
+  /// and libgit2's merge-base walk from the tip, once per commit, would make a long
+  /// history quadratic.
+  var onBase: Set<String> = []
 
   enum Lookup {
     case found(BaseMeasurement)
@@ -28,7 +33,11 @@ struct BaseFinder {
     } catch {
       return .missing(reason: "base \(error.message), or set base in budgets.toml", start: nil)
     }
-    guard let mergeBase = try gitCall({ () throws(GitError) in try repository.mergeBase(commit, baseTip) }) else {
+    let knownOnBase = onBase.contains(commit.hex)
+    guard
+      let mergeBase = knownOnBase
+        ? commit : try gitCall({ () throws(GitError) in try repository.mergeBase(commit, baseTip) })
+    else {
       return .missing(reason: "\(commit.short) and \(budget.base) share no history", start: nil)
     }
     // On the base branch itself the merge-base is the commit: compare with what came before.

@@ -83,11 +83,13 @@ public enum Check {
     }
   }
 
-  static func evaluate(commit commitHex: String, images selected: [ImageBudget], _ context: Context, revision: String?)
-    throws(CommandError) -> CheckReport
-  {
+  static func evaluate(
+    commit commitHex: String, images selected: [ImageBudget], _ context: Context, revision: String?,
+    onBase: Set<String> = []
+  ) throws(CommandError) -> CheckReport {
     let commit = ObjectID(hex: commitHex)!
-    let finder = BaseFinder(repository: context.repository, store: context.store)
+    var finder = BaseFinder(repository: context.repository, store: context.store)
+    finder.onBase = onBase
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []
     for budget in selected {

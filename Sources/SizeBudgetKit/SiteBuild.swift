@@ -59,6 +59,8 @@ public enum SiteBuild {
     var points: [String: [SitePoint]] = [:]
     /// Measured commits oldest first (any image).
     var order: [String] = []
+    /// The branch's tip: every commit above is on its first-parent line.
+    var tip: ObjectID?
   }
 
   /// The branch's first-parent line, newest first, back to `since`: every commit with
@@ -80,6 +82,7 @@ public enum SiteBuild {
       throw .usage(error.message)
     }
     var history = History()
+    history.tip = tip
     var walked = 0
     do {
       try HistoryIndex(context.repository).walk(
@@ -126,6 +129,16 @@ public enum SiteBuild {
       warn: budget.warn?.value.bytes, points: points, latest: latest, status: status, findings: findings)
   }
 
+  /// The commit, when the branch the site walks is the base of every image measured
+  /// there: it is then on the base's first-parent line, and its own merge-base.
+  static func onBase(_ commit: String, _ history: History, _ budgets: [ImageBudget], _ context: Check.Context)
+    -> Set<String>
+  {
+    guard let tip = history.tip else { return [] }
+    let sameBase = budgets.allSatisfy { (try? context.repository.resolveBranch($0.base)) == tip }
+    return sameBase ? [commit] : []
+  }
+
   /// One page per measured commit; measurements are loaded one commit at a time and the
   /// previous one kept, so memory stays flat on long histories.
   static func writeCommits(
@@ -139,7 +152,8 @@ public enum SiteBuild {
     for commit in history.order {
       var sections: [SiteCommitSection] = []
       let measured = budgets.filter { positions[$0.name]?[commit] != nil }
-      let report = try Check.evaluate(commit: commit, images: measured, context, revision: commit)
+      let report = try Check.evaluate(
+        commit: commit, images: measured, context, revision: commit, onBase: onBase(commit, history, measured, context))
       for budget in measured {
         let point = positions[budget.name]![commit]!
         // The evaluation loaded the measurement already: reused, not read again.

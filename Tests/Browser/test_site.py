@@ -73,7 +73,7 @@ def large_history(work, commits=10_000):
     repo = os.path.join(work, "large")
     run(sys.executable, os.path.join(ROOT, "Benchmarks/gen-history.py"), repo, str(commits), cwd=work)
     with open(os.path.join(repo, "budgets.toml"), "w") as f:
-        f.write('[image.app]\nmax = "200 MB"\nwarn = "190 MB"\n')
+        f.write('[image.app]\nmax = "450 MB"\nwarn = "420 MB"\n')
     store = os.path.join(repo, ".git/sizebudget.sqlite")
     # Any command that opens the store creates its schema.
     subprocess.run([SB, "log", "--image", "app"], cwd=repo, capture_output=True)
@@ -206,22 +206,27 @@ class SmallHistory(SiteCase):
         self.assert_clean()
 
     def tiles(self, view):
-        return [(float(r.get_attribute("width")) * float(r.get_attribute("height")), int(r.get_attribute("data-bytes")))
-                for r in view.find_elements(By.XPATH, "./*[local-name()='rect']")]
+        """(area, bytes) of each tile of a treemap view, read from the SVG geometry."""
+        return self.driver.execute_script(
+            "return Array.from(arguments[0].children).filter(e => e.tagName === 'rect').map(r => "
+            "[r.width.baseVal.value * r.height.baseVal.value, +r.getAttribute('data-bytes')])", view)
 
     def test_treemap_areas_are_proportional_to_bytes(self):
         self.open(os.path.join(self.out, "images/api.html"))
         checked = 0
         for svg in self.driver.find_elements(By.CSS_SELECTOR, "svg.treemap"):
-            _, _, width, height = map(float, svg.get_attribute("viewBox").split())
+            _, _, width, height = self.driver.execute_script(
+                "const b = arguments[0].viewBox.baseVal; return [b.x, b.y, b.width, b.height]", svg)
             for view in svg.find_elements(By.CSS_SELECTOR, "g.tm-view"):
                 tiles = self.tiles(view)
                 self.assertTrue(tiles)
                 total = sum(b for _, b in tiles)
-                self.assertEqual(total, int(view.get_attribute("data-bytes")), view.get_attribute("id"))
+                name = view.get_attribute("id")
+                self.assertEqual(total, int(view.get_attribute("data-bytes")), name)
+                self.assertAlmostEqual(sum(a for a, _ in tiles), width * height, delta=width * height * 1e-4)  # coordinates have 3 decimals
                 for area, bytes_ in tiles:
                     expected = bytes_ / total * width * height
-                    self.assertLess(abs(area - expected), expected * 0.01, view.get_attribute("id"))
+                    self.assertLess(abs(area - expected), expected * 0.01, name)
                     checked += 1
         self.assertGreater(checked, 50)
 
@@ -274,11 +279,22 @@ class SmallHistory(SiteCase):
 
     def test_screenshots(self):
         latest = self.measured[-1]
+        self.assertTrue(latest)
         for page, name in [("index.html", "site-index"), ("images/api.html", "site-image"),
                            (f"commits/{self.measured[1]}.html", "site-commit")]:
             for width in (1280, 390):
                 self.open(os.path.join(self.out, page))
                 self.shoot(name, width)
+        # Dark mode, as a system set to dark shows it.
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                    {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        try:
+            self.open(os.path.join(self.out, "images/api.html"))
+            background = self.driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+            self.assertEqual(background, "rgb(13, 17, 23)")
+            self.shoot("site-image-dark", 1280)
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
         self.assertTrue(os.path.exists(os.path.join(SHOTS, "site-image-390.png")))
         del latest
 
@@ -321,6 +337,16 @@ class LargeHistory(SiteCase):
         self.assert_clean()
         self.driver.back()
         self.shoot("site-image-10000", 1280)
+
+    def test_commit_pages_give_checks_verdict(self):
+        """The site's verdict is `sizebudget check`'s, word for word (same base, same rules)."""
+        import html, re
+        for oid in (self.oids[1], self.oids[len(self.oids) // 2], self.oids[-1]):
+            with open(os.path.join(self.out, "commits", oid + ".html")) as f:
+                page = f.read()
+            verdict = html.unescape(re.search(r'<pre class="verdict">(.*?)</pre>', page, re.S).group(1))
+            check = subprocess.run([SB, "check", "--commit", oid], cwd=self.repo, capture_output=True, text=True)
+            self.assertEqual(verdict.strip(), check.stdout.strip())
 
     def test_drag_zooms_into_a_range(self):
         self.open(os.path.join(self.out, "images/app.html"))
