@@ -29,45 +29,58 @@ let package = Package(
     // PostgreSQL's own client library, for fleets that share one database.
     .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
+    // The operating system's calls (the C library, process groups, signals, sockets),
+    // in one place so that a port to another OS changes one module.
+    .target(name: "SystemCalls"),
+    // URLs judged in one place: loopback hosts, credentials, redaction for messages.
+    .target(name: "Endpoints", dependencies: ["SystemCalls"]),
     // A hand-written TOML 1.0 parser with positions; no dependencies.
     .target(name: "TOML"),
+    // Dockerfiles: instructions with lines, stages, ARG expansion; which line made a layer.
+    .target(name: "Dockerfile"),
     // budgets.toml → typed model, sizes, globs, validation with positions.
-    .target(name: "Budgets", dependencies: ["TOML"]),
+    .target(name: "Budgets", dependencies: ["TOML", "Endpoints"]),
     // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
     .target(name: "CGit2Startup"),
+    // gzip inflate through ISA-L's igzip (Debian libisal-dev), behind an opaque C API.
+    .target(name: "CInflate", linkerSettings: [.linkedLibrary("isal")]),
     // libgit2: open, resolve, walk, merge-base, changed paths, commit-graph index.
-    .target(name: "GitHistory", dependencies: ["CGit2", "CGit2Startup"]),
-    // Bytes in: files, standard input, tar members, gzip and zstd, SHA-256.
-    .target(name: "ArchiveIO", dependencies: ["CZlib", "CZstd", "CCrypto"]),
+    .target(name: "GitHistory", dependencies: ["CGit2", "CGit2Startup", "SystemCalls"]),
+    // Bytes in: files, standard input, tar members, gzip (ISA-L) and zstd, SHA-256.
+    .target(name: "ArchiveIO", dependencies: ["CZlib", "CInflate", "CZstd", "CCrypto", "SystemCalls"]),
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
-    .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery"]),
+    .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "SystemCalls"]),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
     .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets"]),
     // Test hooks (SIZEBUDGET_TEST_PAUSE_AT), apart from the code they stop.
     .target(name: "TestHooks"),
     // SQLite or PostgreSQL, migrations, one transaction per measurement.
-    .target(name: "Store", dependencies: ["Analysis", "CSQLite", "CLibPQ", "TestHooks"]),
+    .target(name: "Store", dependencies: ["Analysis", "CSQLite", "CLibPQ", "TestHooks", "Endpoints"]),
     // Measurements shared through git notes: the note format, merge, sync with retries.
-    .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis"]),
+    .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis", "Endpoints", "SystemCalls"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.
     .target(name: "Evaluation", dependencies: ["Budgets", "Analysis"]),
     // HTTP(S) and SMTP through libcurl: certificate checks on, bounded time.
-    .target(name: "Delivery", dependencies: ["CCurl"]),
+    .target(name: "Delivery", dependencies: ["CCurl", "Endpoints", "SystemCalls"]),
     // Webhook events: the outbox, Standard Webhooks signatures, retries.
-    .target(name: "Notify", dependencies: ["Budgets", "Store", "Delivery", "CCrypto"]),
+    .target(name: "Notify", dependencies: ["Budgets", "Store", "Delivery", "CCrypto", "Endpoints"]),
+    // Pull-request comments and commit statuses on GitHub, GitLab and Gitea, through the outbox.
+    .target(name: "Forge", dependencies: ["Budgets", "Store", "Delivery", "ArchiveIO", "Endpoints"]),
     // Terminal tables, human sizes, colour rules, the outputs people read.
-    .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation"]),
+    .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation", "SystemCalls"]),
+    // The static dashboard: pages, SVG charts and treemaps, its stylesheet and script.
+    .target(name: "Site", dependencies: ["Budgets", "Analysis", "Evaluation"]),
     // What the commands do, as library calls the CLI front end makes.
     .target(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery", "Sharing",
+        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site",
       ]),
     .executableTarget(
       name: "sizebudget",
       dependencies: [
-        "SizeBudgetKit",
+        "SizeBudgetKit", "SystemCalls", "Budgets",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -88,8 +101,10 @@ let package = Package(
     .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets", "ImageSource", "TestSupport"]),
-    .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
-    .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"]),
+    .testTarget(name: "FormatsTests", dependencies: ["Formats", "Analysis", "Budgets", "Evaluation"]),
+    .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile", "ImageSource", "TestSupport"]),
+    .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Endpoints", "SystemCalls", "TestSupport"]),
+    .testTarget(name: "ForgeTests", dependencies: ["Forge", "Budgets", "Store", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),
     // Drives the real binaries with real files, repositories, images and servers.

@@ -27,7 +27,9 @@ git init -q --bare "$WORK/origin.git"
 cd "$DEMO"
 git init -q -b main
 git remote add origin "$WORK/origin.git"
-cp "$ROOT/budgets.toml" budgets.toml
+# The repository's budgets without [image.sizebudget] (sizebudget's own image, gated
+# by make test-dist): the demo is about the api image.
+awk '/^\[/ { skip = ($0 ~ /^\[image\.sizebudget[].]/) } !skip' "$ROOT/budgets.toml" > budgets.toml
 printf 'fastapi==0.115.12\nuvicorn==0.34.2\n' > requirements.txt
 printf 'FROM python:3.11-slim AS build\nRUN pip install --no-cache-dir -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=build /opt/venv /opt/venv\n' > docker/api.Dockerfile
 echo 'app = "inventory-api"' > api/main.py
@@ -138,5 +140,14 @@ say "What fills the single-stage image, and what could go: explain, on the \"bef
 show "sizebudget packages HEAD~1 --image api --limit 8"
 sizebudget packages HEAD~1 --image api --limit 8
 run sizebudget explain HEAD~1 --image api
+say "See it: a static size dashboard, from the store and the history alone"
+cd "$WORK/history"
+run sizebudget site --output "$WORK/site-history" --since 90d
+cd "$DEMO"
+show "sizebudget site --output $WORK/site-api --branch feature/tests-in-image     # the real images: treemaps, findings"
+sizebudget site --output "$WORK/site-api" --branch feature/tests-in-image
+for site in "$WORK/site-history" "$WORK/site-api"; do
+  echo "  open file://$site/index.html   ($(du -sk "$site" | cut -f1) kB, $(find "$site" -type f | wc -l) files)"
+done
 echo
 echo "The demo repository stays in $DEMO (its store: .git/sizebudget.sqlite)."

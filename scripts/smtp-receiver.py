@@ -2,7 +2,8 @@
 """smtp-receiver.py DIR [--user U --password P] — a real SMTP server (aiosmtpd) on
 127.0.0.1 for the report tests and the demo: each message is written to DIR/N.eml
 with its envelope in DIR/N.json. With --user, AUTH is required (PLAIN or LOGIN,
-without TLS on loopback). Prints its port, then serves until killed."""
+without TLS on loopback), and every AUTH attempt's user name is appended to
+DIR/auth-attempts (so a test can tell that no credentials were sent). Prints its port, then serves until killed."""
 import argparse, asyncio, json, os, socket, threading
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -29,6 +30,8 @@ class Handler:
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):
+    with lock, open(os.path.join(args.dir, "auth-attempts"), "a") as f:
+        f.write(auth_data.login.decode(errors="replace") + "\n")
     ok = auth_data.login.decode() == args.user and auth_data.password.decode() == args.password
     return AuthResult(success=ok)
 

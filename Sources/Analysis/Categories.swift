@@ -7,6 +7,8 @@ public enum FileCategories {
     public var id: String
     var include: [String]
     var exclude: [String]
+    /// Files smaller than this are not counted (model weights: only the big ones).
+    var minimumFileSize: Int64 = 0
   }
 
   /// Application directories only: package managers' own test and doc folders are
@@ -54,21 +56,49 @@ public enum FileCategories {
         "**/nvidia/", "**/cuda/", "**/libcuda*", "**/libcudnn*", "**/libcublas*", "**/libcufft*", "**/libnccl*",
         "**/libnvrtc*", "**/libcusparse*",
       ], exclude: []),
+    debugSymbols, locales, manPages, systemDocs, modelWeights,
   ]
+
+  /// Debug symbols as files, and what Debian's slim images leave out on purpose
+  /// (dpkg path-exclude): locales, man pages, documentation. The copyright files stay:
+  /// licences must ship with the binaries, and so does the C.UTF-8 locale.
+  static let debugSymbols = Category(
+    id: "debug-symbols", include: ["/usr/lib/debug/", "**/*.debug", "**/*.dSYM/"], exclude: [])
+  static let locales = Category(
+    id: "locales", include: ["/usr/share/locale/", "/usr/lib/locale/", "/usr/share/i18n/"],
+    exclude: ["/usr/lib/locale/C.utf8/", "/usr/lib/locale/C.UTF-8/", "/usr/share/locale/locale.alias"])
+  static let manPages = Category(
+    id: "man-pages", include: ["/usr/share/man/", "/usr/local/share/man/", "/usr/share/info/"], exclude: [])
+  static let systemDocs = Category(
+    id: "system-docs", include: ["/usr/share/doc/", "/usr/local/share/doc/", "/usr/share/gtk-doc/"],
+    exclude: ["/usr/share/doc/*/copyright", "/usr/local/share/doc/*/copyright"])
+
+  /// Model weights and datasets: big, nearly incompressible (floats and already
+  /// compressed columns), and needed by the service only once loaded. Only files of
+  /// 10 MB or more count: a small lookup table belongs with the code.
+  static let modelWeights = Category(
+    id: "model-weights",
+    include: [
+      "**/*.safetensors", "**/*.pt", "**/*.pth", "**/*.ckpt", "**/*.onnx", "**/*.gguf", "**/*.ggml", "**/*.h5",
+      "**/*.keras", "**/*.tflite", "**/*.npy", "**/*.npz", "**/*.joblib", "**/*.parquet", "**/*.arrow",
+      "**/*.feather", "**/*.tfrecord", "**/pytorch_model*.bin", "**/.cache/huggingface/", "**/.cache/torch/",
+    ],
+    exclude: [], minimumFileSize: 10_000_000)
 
   /// For each category, the matching files of the final filesystem.
   static func measure(_ tree: FilesystemTree) -> [PatternMatch] {
-    let compiled = all.map { category in
+    let categories = all + ToolCategories.all
+    let compiled = categories.map { category in
       (
         category.id, category.include.compactMap { try? PathPattern($0) },
-        category.exclude.compactMap { try? PathPattern($0) }
+        category.exclude.compactMap { try? PathPattern($0) }, category.minimumFileSize
       )
     }
-    var results = all.map { PatternMatch(pattern: $0.id, files: 0, bytes: 0, examples: []) }
+    var results = categories.map { PatternMatch(pattern: $0.id, files: 0, bytes: 0, examples: []) }
     tree.forEachFile { path, node in
       let components = path.split(separator: "/", omittingEmptySubsequences: true)
       for (index, category) in compiled.enumerated()
-      where category.1.contains(where: { $0.matches(components: components) })
+      where node.size >= category.3 && category.1.contains(where: { $0.matches(components: components) })
         && !category.2.contains(where: { $0.matches(components: components) })
       {
         results[index].files += 1

@@ -147,13 +147,17 @@ public struct PatternMatch: Sendable, Codable, Equatable {
     public var path: String
     public var bytes: Int64
     public var layer: Int
+    /// For `duplicate-content`: the path that holds the same bytes and stays. Optional,
+    /// so stored examples and notes from before it decode unchanged.
+    public var sameAs: String? = nil
 
     public init(
-      path: String, bytes: Int64, layer: Int
+      path: String, bytes: Int64, layer: Int, sameAs: String? = nil
     ) {
       self.path = path
       self.bytes = bytes
       self.layer = layer
+      self.sameAs = sameAs
     }
   }
   public var pattern: String

@@ -33,6 +33,9 @@ struct LayerScan: Sendable {
   var captured: [String: [UInt8]] = [:]
   /// ELF files with symbols or debug sections: the bytes `strip` would save, by path.
   var strippable: [String: Int64] = [:]
+  /// SHA-256 of regular files of `DuplicateContent.minimumFileSize` or more, by path,
+  /// taken while their bytes pass for the ELF check (so only when inspecting).
+  var contentDigests: [String: String] = [:]
 
   var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .file || $1.kind == .link ? 1 : 0) } }
 
@@ -69,6 +72,8 @@ enum LayerScanner {
     var expansionLimit = ExpansionLimit.standard
     /// Keep package databases and inspect ELF files.
     var inspect = true
+    /// Hash big files' contents while inspecting (duplicate content).
+    var contentHashes = true
   }
 
   static func scan(_ raw: ByteStream, layer: LayerDescriptor, storedSize: Int64?, options: Options) throws
@@ -88,8 +93,12 @@ enum LayerScanner {
 
   private static func scanCompressed(_ raw: ByteStream, options: Options, into scan: inout LayerScan) throws {
     let blob = HashingStream(raw)
-    let tar = HashingStream(try decompressing(blob, scan.compression, limit: options.expansionLimit))
-    try readEntries(tar, inspecting: options.inspect, capturing: options.inspect, into: &scan)
+    // Reading, hashing and inflating the blob on one core; hashing and parsing the tar
+    // on the other (a single big layer would otherwise leave the second core idle).
+    let tar = HashingStream(
+      PipelinedStream(try decompressing(blob, scan.compression, limit: options.expansionLimit)))
+    try readEntries(
+      tar, inspecting: options.inspect, capturing: options.inspect, hashing: options.contentHashes, into: &scan)
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count
     scan.blobDigest = try blob.finish()
@@ -102,14 +111,15 @@ enum LayerScanner {
     guard options.verify || options.estimate else {
       // Headers only: contents are seeked over, as fast as the file system allows
       // (package databases are still read; ELF files are not inspected).
-      try readEntries(raw, inspecting: false, capturing: options.inspect, into: &scan)
+      try readEntries(raw, inspecting: false, capturing: options.inspect, hashing: false, into: &scan)
       scan.tarBytes = storedSize ?? 0
       scan.storedBytes = storedSize ?? 0
       return
     }
     let estimator = options.estimate ? CompressedSizeEstimator() : nil
     let tar = HashingStream(raw, observer: estimator.map { estimator in { estimator.consume($0) } })
-    try readEntries(tar, inspecting: options.inspect, capturing: options.inspect, into: &scan)
+    try readEntries(
+      tar, inspecting: options.inspect, capturing: options.inspect, hashing: options.contentHashes, into: &scan)
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count
     scan.storedBytes = tar.count
@@ -119,9 +129,9 @@ enum LayerScanner {
 
   /// Reads the entries; package databases are kept whole, and when the contents pass
   /// by anyway (`inspecting`), ELF files are checked for what a strip would save.
-  private static func readEntries(_ stream: ByteStream, inspecting: Bool, capturing: Bool, into scan: inout LayerScan)
-    throws
-  {
+  private static func readEntries(
+    _ stream: ByteStream, inspecting: Bool, capturing: Bool, hashing: Bool, into scan: inout LayerScan
+  ) throws {
     let reader = TarReader(stream)
     while let tar = try reader.next() {
       guard let entry = LayerScan.entry(from: tar) else { continue }
@@ -130,7 +140,10 @@ enum LayerScanner {
       if capturing && PackageDatabases.wants(entry.path) && entry.size <= PackageDatabases.sizeLimit {
         scan.captured[entry.path] = try reader.contentStream().readAll(limit: Int(PackageDatabases.sizeLimit))
       } else if inspecting && entry.size >= 1024 {
-        let content = reader.contentStream()
+        // Big files are hashed on the way (duplicate content); the rest is drained below.
+        let hasher =
+          hashing && entry.size >= DuplicateContent.minimumFileSize ? HashingStream(reader.contentStream()) : nil
+        let content = hasher ?? reader.contentStream()
         var header = [UInt8](repeating: 0, count: 64)
         var got = 0
         while got < 64 {
@@ -146,6 +159,7 @@ enum LayerScanner {
         {
           scan.strippable[entry.path] = bytes
         }
+        if let hasher { scan.contentDigests[entry.path] = try hasher.finish() }
       }
     }
   }

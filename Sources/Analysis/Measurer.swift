@@ -33,6 +33,9 @@ public struct Measurer: Sendable {
     /// Attribute files to packages and look for removable files (`explain`); off only
     /// to measure what that costs.
     public var packages = true
+    /// Hash files of 256 KiB or more while reading (the duplicate-content finding);
+    /// off only to measure what that costs.
+    public var contentHashes = true
     /// The environment registry credentials come from.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     public var toolVersion = "unknown"
@@ -122,8 +125,9 @@ public struct Measurer: Sendable {
         let layer = layers[index]
         let known = layer.diffID.flatMap { options.knownEstimates[$0] } != nil
         let scanOptions = LayerScanner.Options(
-          verify: options.verify, estimate: options.estimateCompressed && !known, expansionLimit: options.expansionLimit
-        )
+          verify: options.verify, estimate: options.estimateCompressed && !known,
+          expansionLimit: options.expansionLimit,
+          contentHashes: options.contentHashes)
         results.set(index) {
           do {
             return try LayerScanner.scan(
@@ -147,7 +151,7 @@ public struct Measurer: Sendable {
   {
     let scanOptions = LayerScanner.Options(
       verify: options.verify, estimate: options.estimateCompressed, expansionLimit: options.expansionLimit,
-      inspect: options.packages)
+      inspect: options.packages, contentHashes: options.contentHashes)
     var count = 0
     var bytes: Int64 = 0
     let (description, scans) = try StreamingDockerArchive.read(
@@ -213,7 +217,11 @@ public struct Measurer: Sendable {
       return (bytes, node.layer)
     }
     measurement.packages = packages
-    measurement.categories = FileCategories.measure(tree) + Self.unstripped(tree, scans, skipping: distributionFiles)
+    measurement.categories =
+      FileCategories.measure(tree) + Self.unstripped(tree, scans, skipping: distributionFiles)
+      + DuplicateContent.category(
+        tree, digests: { path, node in node.layer < scans.count ? scans[node.layer].contentDigests[path] : nil },
+        distribution: distributionFiles)
     return measurement
   }
 

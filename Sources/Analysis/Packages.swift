@@ -101,24 +101,10 @@ enum PackageAttribution {
     }
     // Alpine: one block per package; F: a directory, R: a file in it.
     if let installed = captured("/lib/apk/db/installed") {
-      for block in String(decoding: installed.bytes, as: UTF8.self).components(separatedBy: "\n\n") {
-        var name = ""
-        var version: String? = nil
-        var directory = ""
-        var files: [String] = []
-        for line in block.split(separator: "\n") where line.count > 2 {
-          let value = String(line.dropFirst(2))
-          switch line.prefix(2) {
-          case "P:": name = value
-          case "V:": version = value
-          case "F:": directory = value
-          case "R:": files.append("/" + directory + "/" + value)
-          default: break
-          }
-        }
-        guard !name.isEmpty else { continue }
-        owners.append(Owner(ecosystem: "apk", name: name, version: version, location: nil, layer: installed.layer))
-        for file in files { ownShipped(file, owners.count - 1) }
+      for package in AlpineInstalled.packages(installed.bytes) {
+        owners.append(
+          Owner(ecosystem: "apk", name: package.name, version: package.version, location: nil, layer: installed.layer))
+        for file in package.files { ownShipped(file, owners.count - 1) }
       }
     }
     // Python: every dist-info's RECORD lists its files relative to site-packages.
@@ -144,12 +130,11 @@ enum PackageAttribution {
       let scoped = FilesystemTree.base(of: parent).hasPrefix("@")
       let container = scoped ? FilesystemTree.parent(of: parent) : parent
       guard FilesystemTree.base(of: container) == "node_modules" else { return }
-      let object = (try? JSONSerialization.jsonObject(with: Data(manifest.bytes))) as? [String: Any]
-      let name = object?["name"] as? String ?? FilesystemTree.base(of: directory)
+      let fields = NpmManifest.nameAndVersion(manifest.bytes)
       owners.append(
         Owner(
-          ecosystem: "npm", name: name, version: object?["version"] as? String, location: container,
-          layer: manifest.layer))
+          ecosystem: "npm", name: fields.name ?? FilesystemTree.base(of: directory), version: fields.version,
+          location: container, layer: manifest.layer))
       npmRoots.append((directory, owners.count - 1))
     }
     npmRoots.sort { $0.directory.count > $1.directory.count }  // the deepest package first
@@ -186,67 +171,6 @@ enum PackageAttribution {
         layer: $0.value.layer)
     }
     return (result.sorted { ($0.bytes, $1.key) > ($1.bytes, $0.key) }, distributionFiles)
-  }
-}
-
-/// `/var/lib/dpkg/status`: the packages whose status is "install ok installed".
-enum DebianStatus {
-  struct Package {
-    var name: String
-    var version: String?
-    var architecture: String?
-  }
-
-  static func installed(_ bytes: [UInt8]) -> [Package] {
-    String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n\n").compactMap { stanza in
-      var fields: [String: String] = [:]
-      for line in stanza.split(separator: "\n") where !line.hasPrefix(" ") {
-        guard let colon = line.firstIndex(of: ":") else { continue }
-        fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-      }
-      guard let name = fields["Package"], fields["Status"]?.hasSuffix("installed") == true,
-        fields["Status"]?.contains("not-installed") == false
-      else { return nil }
-      return Package(name: name, version: fields["Version"], architecture: fields["Architecture"])
-    }
-  }
-}
-
-/// `*.dist-info`: name and version, and the files of RECORD.
-enum PythonDistribution {
-  /// From METADATA's Name and Version when present, else from the directory name.
-  static func nameAndVersion(distInfo: String, metadata: [UInt8]?) -> (String, String?) {
-    if let metadata {
-      var name: String? = nil
-      var version: String? = nil
-      for line in String(decoding: metadata, as: UTF8.self).split(
-        omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-      {
-        if line.isEmpty { break }  // the headers end at the first blank line
-        if line.hasPrefix("Name: ") { name = String(line.dropFirst(6)) }
-        if line.hasPrefix("Version: ") { version = String(line.dropFirst(9)) }
-      }
-      if let name { return (name.lowercased().replacingOccurrences(of: "_", with: "-"), version) }
-    }
-    let stem = distInfo.dropLast(".dist-info".count)
-    guard let dash = stem.firstIndex(of: "-") else { return (String(stem).lowercased(), nil) }
-    return (
-      String(stem[..<dash]).lowercased().replacingOccurrences(of: "_", with: "-"),
-      String(stem[stem.index(after: dash)...])
-    )
-  }
-
-  /// The first column of RECORD (CSV, with CR LF line ends as pip writes it, which
-  /// Swift sees as one Character: hence `isNewline`; a quoted path may hold commas).
-  static func recordPaths(_ bytes: [UInt8]) -> [String] {
-    String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
-      if line.hasPrefix("\"") {
-        let rest = line.dropFirst()
-        guard let end = rest.firstIndex(of: "\"") else { return nil }
-        return String(rest[..<end])
-      }
-      return line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
-    }.filter { !$0.isEmpty }
   }
 }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import SystemCalls
 
 /// A source of bytes read front to back: a file range, standard input, a
 /// decompressor. Streams are used by one thread at a time.
@@ -29,7 +25,7 @@ extension ByteStream {
     while remaining > 0 {
       let want = Int(min(Int64(buffer.count), remaining))
       let got = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
-      if got == 0 { throw ArchiveError("unexpected end of data: \(remaining) bytes missing") }
+      if got == 0 { throw ArchiveError.endOfData("unexpected end of data: \(remaining) bytes missing") }
       remaining -= Int64(got)
     }
   }
@@ -39,7 +35,7 @@ extension ByteStream {
     var filled = 0
     while filled < buffer.count {
       let got = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-      if got == 0 { throw ArchiveError("unexpected end of data: \(buffer.count - filled) bytes missing") }
+      if got == 0 { throw ArchiveError.endOfData("unexpected end of data: \(buffer.count - filled) bytes missing") }
       filled += got
     }
   }
@@ -129,7 +125,7 @@ public final class FileRange: ByteStream {
     guard want > 0 else { return 0 }
     let got = try file.read(at: start + position, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
     if got == 0 {
-      throw ArchiveError("\(file.path) ends \(remaining) bytes early: the file is truncated")
+      throw ArchiveError.endOfData("\(file.path) ends \(remaining) bytes early: the file is truncated")
     }
     position += Int64(got)
     return got
@@ -137,7 +133,7 @@ public final class FileRange: ByteStream {
 
   public func skip(_ count: Int64) throws {
     guard count <= remaining else {
-      throw ArchiveError("unexpected end of data: skipping \(count) bytes with only \(remaining) left")
+      throw ArchiveError.endOfData("unexpected end of data: skipping \(count) bytes with only \(remaining) left")
     }
     position += count
   }
@@ -155,9 +151,8 @@ public final class DescriptorStream: ByteStream {
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     while true {
-      let got = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+      let got = Descriptors.read(descriptor, into: buffer)
       if got >= 0 { return got }
-      if errno == EINTR { continue }
       throw ArchiveError("cannot read \(name): \(String(cString: strerror(errno)))")
     }
   }
@@ -183,7 +178,9 @@ public final class MemoryStream: ByteStream {
   }
 
   public func skip(_ count: Int64) throws {
-    guard count <= Int64(bytes.count - position) else { throw ArchiveError("unexpected end of data") }
+    guard count >= 0, count <= Int64(bytes.count - position) else {
+      throw ArchiveError.endOfData("unexpected end of data")
+    }
     position += Int(count)
   }
 }

@@ -1,28 +1,41 @@
 import CZlib
+import Dispatch
 
 /// Estimates what a layer stored uncompressed (as in `docker save`) will weigh once a
 /// registry holds it gzip-compressed, without compressing all of it.
 ///
-/// The first 4 MiB are compressed whole (small layers are then exact). Beyond them,
-/// each 256 KiB chunk contributes one 64 KiB window (which quarter is chosen by a hash
-/// of the chunk's index, so periodic content cannot line up with the sampling); the
-/// windows are deflated as one stream and the result scaled to the rest of the layer.
-/// Every part of the layer is represented, so a layer that mixes text with
-/// already-compressed files is not at the mercy of which chunks happen to be picked.
+/// The first 4 MiB are compressed whole (small layers are then exact). Beyond them, the
+/// layer is cut into chunks and each chunk contributes one 64 KiB window (which one is
+/// chosen by a hash of the chunk's index, so periodic content cannot line up with the
+/// sampling); each stratum's windows are deflated as one stream and the result scaled to
+/// that stratum's bytes. Every part of the layer is represented, so a layer that mixes
+/// text with already-compressed files is not at the mercy of which chunks are picked.
+///
+/// The sampling error depends on how many windows are drawn, not on what fraction of the
+/// layer they are, so the chunks grow with the layer (`strata`): one byte in 4 for the
+/// first 256 MiB, one in 16 up to 1 GiB, one in 64 beyond. Each stratum draws at least
+/// 768 windows once it is full. Deflating (zlib level 3, about 30 MB/s of CPU on these
+/// binaries) is what costs, about 30 times SHA-256 per byte, so it runs on a queue of
+/// its own: the thread that hashes and parses the layer only copies windows out.
 /// Nothing needs to know the layer's size in advance (standard input does not).
 public final class CompressedSizeEstimator {
   static let head: Int64 = 4 << 20
-  static let chunk = 256 * 1024
   static let window = 64 * 1024
+  /// (where a stratum ends, counted after the head; its chunk size)
+  static let strata: [(end: Int64, chunk: Int)] = [(256 << 20, 256 << 10), (1 << 30, 1 << 20), (.max, 4 << 20)]
   /// zlib level 3 lands closest to the gzip that buildah, skopeo and docker push write
   /// (level 1 overestimates by about 4 %, level 6 underestimates by about 4 %).
   static let level: Int32 = 3
+  /// Windows copied out but not yet deflated; bounds the memory to 4 × 64 KiB.
+  static let windowsInFlight = 4
 
-  private let whole = Deflater(level: level)
-  private let sampled = Deflater(level: level)
+  private let worker = DeflateWorker(strata: strata.count)
+  private let inFlight = DispatchSemaphore(value: windowsInFlight)
+  private var filling: [UInt8] = []
+  /// Bytes consumed so far.
   private var position: Int64 = 0
 
-  public init() {}
+  public init() { filling.reserveCapacity(Self.window) }
 
   /// Feeds the next bytes of the layer, in order.
   public func consume(_ bytes: UnsafeRawBufferPointer) {
@@ -31,18 +44,22 @@ public final class CompressedSizeEstimator {
       let take: Int
       if position < Self.head {
         take = min(bytes.count - offset, Int(Self.head - position))
-        whole.compress(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
+        filling.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
+        if position + Int64(take) == Self.head { hand(to: nil) }
       } else {
-        let chunkIndex = position / Int64(Self.chunk)
-        let inChunk = Int(position % Int64(Self.chunk))
-        let windowStart = Int(Self.mix(UInt64(chunkIndex)) % 4) * Self.window
+        let (stratum, start) = Self.stratum(at: position - Self.head)
+        let chunk = Self.strata[stratum].chunk
+        let index = (position - Self.head - start) / Int64(chunk)
+        let inChunk = Int((position - Self.head - start) % Int64(chunk))
+        let windowStart = Int(Self.mix(UInt64(index)) % UInt64(chunk / Self.window)) * Self.window
         if inChunk < windowStart {
           take = min(bytes.count - offset, windowStart - inChunk)
         } else if inChunk < windowStart + Self.window {
           take = min(bytes.count - offset, windowStart + Self.window - inChunk)
-          sampled.compress(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
+          filling.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
+          if inChunk + take == windowStart + Self.window { hand(to: stratum) }
         } else {
-          take = min(bytes.count - offset, Self.chunk - inChunk)
+          take = min(bytes.count - offset, chunk - inChunk)
         }
       }
       offset += take
@@ -50,14 +67,42 @@ public final class CompressedSizeEstimator {
     }
   }
 
+  /// The stratum that holds `offset` (counted after the head) and where it starts.
+  private static func stratum(at offset: Int64) -> (Int, Int64) {
+    var start: Int64 = 0
+    for (index, stratum) in strata.enumerated() {
+      if offset < stratum.end { return (index, start) }
+      start = stratum.end
+    }
+    return (strata.count - 1, start)
+  }
+
+  /// Passes the filled buffer to the deflate queue (the head's when `stratum` is nil),
+  /// waiting while the queue is behind.
+  private func hand(to stratum: Int?) {
+    let bytes = filling
+    filling = []
+    filling.reserveCapacity(Self.window)
+    inFlight.wait()
+    worker.queue.async { [worker, inFlight] in
+      worker.compress(bytes, stratum: stratum)
+      inFlight.signal()
+    }
+  }
+
   /// The estimated gzip size of everything consumed. Call once, at the end.
   public func estimate() -> Int64 {
+    if !filling.isEmpty { hand(to: position <= Self.head ? nil : Self.stratum(at: position - Self.head - 1).0) }
+    let (head, samples) = worker.queue.sync { worker.finish() }
     let gzipFraming: Int64 = 18
-    var total = whole.finish() + gzipFraming
-    let rest = position - Self.head
-    if rest > 0 {
-      let out = sampled.finish()
-      if sampled.input > 0 { total += Int64((Double(out) * Double(rest) / Double(sampled.input)).rounded()) }
+    var total = head + gzipFraming
+    var start: Int64 = 0
+    for (stratum, sample) in zip(Self.strata, samples) {
+      let bytes = min(stratum.end, max(0, position - Self.head)) - start
+      if bytes > 0 && sample.input > 0 {
+        total += Int64((Double(sample.output) * Double(bytes) / Double(sample.input)).rounded())
+      }
+      start = stratum.end
     }
     return total
   }
@@ -67,6 +112,25 @@ public final class CompressedSizeEstimator {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
+  }
+}
+
+/// The deflate streams of an estimate (the head's, one per stratum), used only on
+/// `queue` (hence unchecked Sendable).
+private final class DeflateWorker: @unchecked Sendable {
+  let queue = DispatchQueue(label: "sizebudget.estimate")
+  private let head = Deflater(level: CompressedSizeEstimator.level)
+  private let strata: [Deflater]
+
+  init(strata count: Int) { strata = (0..<count).map { _ in Deflater(level: CompressedSizeEstimator.level) } }
+
+  func compress(_ bytes: [UInt8], stratum: Int?) {
+    bytes.withUnsafeBytes { (stratum.map { strata[$0] } ?? head).compress($0) }
+  }
+
+  /// The head's compressed size, and each stratum's bytes in and out.
+  func finish() -> (Int64, [(input: Int64, output: Int64)]) {
+    (head.finish(), strata.map { ($0.input, $0.input > 0 ? $0.finish() : 0) })
   }
 }
 

@@ -1,4 +1,4 @@
-import CZlib
+import CInflate
 import CZstd
 
 /// How a layer's bytes are stored, told by their first bytes (media types lie more
@@ -30,96 +30,98 @@ public struct ExpansionLimit: Sendable {
   }
 
   func check(output: Int64, input: Int64) throws {
-    if output > allowance && output > input * ratio {
+    // A ratio as large as SIZEBUDGET_MAX_EXPANSION allows must not overflow.
+    let (bound, overflow) = input.multipliedReportingOverflow(by: ratio)
+    if output > allowance && !overflow && output > bound {
+      let raised = ratio.multipliedReportingOverflow(by: 10)
       throw ArchiveError(
         "expands to more than \(ratio) times its compressed size (\(output) bytes from \(input)): "
           + "a decompression bomb or a corrupt stream (if the layer is genuine, raise the limit with "
-          + "SIZEBUDGET_MAX_EXPANSION=\(ratio * 10))")
+          + "SIZEBUDGET_MAX_EXPANSION=\(raised.overflow ? Int64.max : raised.partialValue))")
     }
   }
 }
 
 /// A gzip stream (several members allowed, as pigz and some registries write them)
-/// decompressed as it is read.
+/// decompressed as it is read, by ISA-L's igzip: inflate is the floor of reading a
+/// gzip layer, and igzip does it 3-4 times faster than zlib on x86-64 (issue 16).
 public final class GzipStream: ByteStream {
   private let base: ByteStream
-  private var stream = z_stream()
+  private let inflater: OpaquePointer
   private let input: UnsafeMutableRawBufferPointer
+  /// The unread part of `input`.
+  private var pending: UnsafeRawBufferPointer
   private var finished = false
   private let limit: ExpansionLimit
   public private(set) var compressedBytes: Int64 = 0
   public private(set) var uncompressedBytes: Int64 = 0
 
   public init(_ base: ByteStream, limit: ExpansionLimit = .standard) throws {
+    guard let inflater = sizebudget_inflater_new() else { throw ArchiveError("cannot start gzip decompression") }
     self.base = base
     self.limit = limit
+    self.inflater = inflater
     input = .allocate(byteCount: streamChunkSize, alignment: 16)
-    // 15 window bits + 16: gzip framing only.
-    guard czlib_inflate_init(&stream, 15 + 16) == Z_OK else {
-      input.deallocate()
-      throw ArchiveError("cannot start gzip decompression")
-    }
+    pending = UnsafeRawBufferPointer(start: input.baseAddress, count: 0)
   }
 
   deinit {
-    inflateEnd(&stream)
+    sizebudget_inflater_free(inflater)
     input.deallocate()
   }
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     guard !finished, buffer.count > 0 else { return 0 }
-    stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-    stream.avail_out = UInt32(buffer.count)
-    while stream.avail_out > 0 {
-      if stream.avail_in == 0 {
-        let got = try base.read(into: input)
-        if got == 0 {
-          if produced(buffer) > 0 { break }
+    var next: UnsafeMutablePointer<UInt8>? = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var room = buffer.count
+    while room > 0 {
+      if pending.isEmpty {
+        guard try refill() else {
+          if room < buffer.count { break }
           throw ArchiveError("the gzip stream is truncated: it ends before its last block")
         }
-        compressedBytes += Int64(got)
-        stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
-        stream.avail_in = UInt32(got)
       }
-      let status = inflate(&stream, Z_NO_FLUSH)
-      if status == Z_STREAM_END {
+      var from: UnsafePointer<UInt8>? = pending.baseAddress!.assumingMemoryBound(to: UInt8.self)
+      var available = pending.count
+      let status = sizebudget_inflate(inflater, &from, &available, &next, &room)
+      pending = UnsafeRawBufferPointer(start: from, count: available)
+      if status < 0 {
+        throw ArchiveError("the gzip stream is corrupt (\(String(cString: sizebudget_inflate_error(status))))")
+      }
+      if status == 1 {
         if try !startNextMember() {
           finished = true
           break
         }
-      } else if status != Z_OK && status != Z_BUF_ERROR {
-        let detail = stream.msg.map { String(cString: $0) } ?? "error \(status)"
-        throw ArchiveError("the gzip stream is corrupt (\(detail))")
       }
     }
-    let count = produced(buffer)
+    let count = buffer.count - room
     uncompressedBytes += Int64(count)
     try limit.check(output: uncompressedBytes, input: compressedBytes)
     return count
   }
 
-  private func produced(_ buffer: UnsafeMutableRawBufferPointer) -> Int { buffer.count - Int(stream.avail_out) }
+  /// Reads the next compressed bytes; false at the end of the base stream.
+  private func refill() throws -> Bool {
+    let got = try base.read(into: input)
+    compressedBytes += Int64(got)
+    pending = UnsafeRawBufferPointer(start: input.baseAddress, count: got)
+    return got > 0
+  }
 
   /// After one member ends, another may follow; trailing zero bytes are tolerated.
   private func startNextMember() throws -> Bool {
     while true {
-      if stream.avail_in == 0 {
-        let got = try base.read(into: input)
-        if got == 0 { return false }
-        compressedBytes += Int64(got)
-        stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
-        stream.avail_in = UInt32(got)
-      }
-      if stream.next_in.pointee == 0 {
+      if pending.isEmpty, try !refill() { return false }
+      if pending[0] == 0 {
         // Padding after the last member: only zeros may follow.
-        while stream.avail_in > 0 {
-          if stream.next_in.pointee != 0 { throw ArchiveError("unexpected bytes after the end of the gzip stream") }
-          stream.next_in += 1
-          stream.avail_in -= 1
+        guard pending.allSatisfy({ $0 == 0 }) else {
+          throw ArchiveError("unexpected bytes after the end of the gzip stream")
         }
+        pending = UnsafeRawBufferPointer(start: pending.baseAddress! + pending.count, count: 0)
         continue
       }
-      inflateReset(&stream)
+      sizebudget_inflater_next_member(inflater)
       return true
     }
   }

@@ -27,13 +27,15 @@ public enum ELFSections {
       }
       return value
     }
-    let sectionOffset = Int64(is64 ? read(header, 0x28, 8) : read(header, 0x20, 4))
+    // Every figure comes from the file: an offset past Int64, or a table past the
+    // file's end, makes it malformed (nil), never an overflow.
+    guard let sectionOffset = Int64(exactly: is64 ? read(header, 0x28, 8) : read(header, 0x20, 4)) else { return nil }
     let entrySize = Int(is64 ? read(header, 0x3A, 2) : read(header, 0x2E, 2))
     let count = Int(is64 ? read(header, 0x3C, 2) : read(header, 0x30, 2))
     let namesIndex = Int(is64 ? read(header, 0x3E, 2) : read(header, 0x32, 2))
-    let tableSize = Int64(entrySize * count)
-    guard sectionOffset >= Int64(header.count), count > 0, entrySize >= (is64 ? 64 : 40),
-      sectionOffset + tableSize <= size, tableSize <= 1 << 20
+    let tableSize = Int64(entrySize * count)  // both below 2^16
+    guard sectionOffset >= Int64(header.count), count > 0, entrySize >= (is64 ? 64 : 40), tableSize <= 1 << 20,
+      tableSize <= size, sectionOffset <= size - tableSize
     else { return nil }
     try rest.discard(sectionOffset - Int64(header.count))
     var table = [UInt8](repeating: 0, count: Int(tableSize))
@@ -43,10 +45,15 @@ public enum ELFSections {
       let base = index * entrySize
       let type = read(table, base + 4, 4)
       let flags = is64 ? read(table, base + 8, 8) : read(table, base + 8, 4)
-      let sectionSize = Int64(is64 ? read(table, base + 32, 8) : read(table, base + 20, 4))
       let allocated = flags & 0x2 != 0
       // PROGBITS (debug info), SYMTAB, STRTAB
-      if !allocated && (type == 1 || type == 2 || type == 3) { strippable += sectionSize }
+      guard !allocated && (type == 1 || type == 2 || type == 3) else { continue }
+      // A section larger than the file, or sections that add up past it, are lies.
+      guard let sectionSize = Int64(exactly: is64 ? read(table, base + 32, 8) : read(table, base + 20, 4)),
+        sectionSize <= size
+      else { return nil }
+      strippable += sectionSize
+      guard strippable <= size else { return nil }
     }
     // A stripped file keeps a few non-loaded bytes (.comment, .gnu_debuglink): not
     // worth a finding.

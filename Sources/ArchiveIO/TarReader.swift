@@ -87,7 +87,7 @@ public final class TarReader {
     let want = Int(min(Int64(buffer.count), contentRemaining))
     guard want > 0 else { return 0 }
     let got = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
-    if got == 0 { throw ArchiveError("the archive ends inside an entry's content: it is truncated") }
+    if got == 0 { throw ArchiveError.endOfData("the archive ends inside an entry's content: it is truncated") }
     contentRemaining -= Int64(got)
     pendingSkip -= Int64(got)
     return got
@@ -100,9 +100,11 @@ public final class TarReader {
     guard pendingSkip > 0 else { return }
     do {
       try stream.skip(pendingSkip)
-    } catch {
-      throw ArchiveError("the archive ends inside an entry's content: it is truncated")
+    } catch let error as ArchiveError where error.isEndOfData {
+      throw ArchiveError.endOfData("the archive ends inside an entry's content: it is truncated")
     }
+    // Any other error (a corrupt stream, the expansion limit) is passed on as it is:
+    // its message says what to do, which "truncated" would hide.
     pendingSkip = 0
     contentRemaining = 0
   }
@@ -118,7 +120,7 @@ public final class TarReader {
       }
     }
     if filled == 0 { return false }
-    if filled < Self.block { throw ArchiveError("the archive ends inside a header: it is truncated") }
+    if filled < Self.block { throw ArchiveError.endOfData("the archive ends inside a header: it is truncated") }
     if header.allSatisfy({ $0 == 0 }) { return false }
     try verifyChecksum()
     return true
@@ -165,8 +167,19 @@ public final class TarReader {
     return prefix.isEmpty ? name : prefix + "/" + name
   }
 
-  /// Strips `./` and `/`; refuses names that climb out of the root.
+  /// Longer than any path Linux can open (PATH_MAX): corruption or a crafted layer.
+  public static let maxNameBytes = 4096
+  /// Deeper than any real tree; bounds the recursion of whoever walks the tree.
+  public static let maxNameDepth = 512
+
+  /// Strips `./` and `/`; refuses names that climb out of the root, and names longer
+  /// or deeper than any real file system holds.
   private func normalized(_ name: String) throws -> String {
+    guard name.utf8.count <= Self.maxNameBytes else {
+      throw ArchiveError(
+        "an entry's name is \(name.utf8.count) bytes long, more than any Linux path (\(Self.maxNameBytes)): the archive is corrupt or crafted"
+      )
+    }
     var parts: [Substring] = []
     for part in name.split(separator: "/", omittingEmptySubsequences: true) {
       if part == "." { continue }
@@ -175,6 +188,11 @@ public final class TarReader {
           "entry \"\(name)\" climbs out of the archive's root with '..': refusing a path-traversal name")
       }
       parts.append(part)
+    }
+    guard parts.count <= Self.maxNameDepth else {
+      throw ArchiveError(
+        "entry \"\(name.prefix(80))…\" is \(parts.count) directories deep, more than \(Self.maxNameDepth): the archive is corrupt or crafted"
+      )
     }
     return parts.joined(separator: "/")
   }
@@ -237,12 +255,18 @@ enum PAXRecords {
     var records: [String: String] = [:]
     var index = 0
     while index < bytes.count {
-      guard let space = bytes[index...].firstIndex(of: UInt8(ascii: " ")),
-        let length = Int(String(decoding: bytes[index..<space], as: UTF8.self)), length > 0,
-        index + length <= bytes.count
+      if bytes[index...].allSatisfy({ $0 == 0 }) { break }
+      // The length counts the whole record: its digits, the space, `key=value` and the
+      // newline. Checked before any slice is taken, since a crafted length would trap.
+      guard let space = bytes[index...].firstIndex(of: UInt8(ascii: " ")), space > index, space - index <= 18,
+        bytes[index..<space].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+        let length = Int(String(decoding: bytes[index..<space], as: UTF8.self)),
+        length >= space - index + 2, length <= bytes.count - index,
+        bytes[index + length - 1] == UInt8(ascii: "\n")
       else {
-        if bytes[index...].allSatisfy({ $0 == 0 }) { break }
-        throw ArchiveError("a PAX extended header is malformed")
+        throw ArchiveError(
+          "a PAX extended header is malformed at byte \(index) (each record is \"LENGTH key=value\\n\"): the archive is corrupt"
+        )
       }
       let record = bytes[(space + 1)..<(index + length - 1)]
       if let equals = record.firstIndex(of: UInt8(ascii: "=")) {

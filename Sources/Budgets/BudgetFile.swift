@@ -44,6 +44,12 @@ public struct ImageBudget: Sendable {
   public var context: [String] = []
   /// How bisect builds a commit that has no measurement.
   public var build: String? = nil
+  /// The Dockerfile that builds the image, relative to the repository root, and the
+  /// stage built (`--target`; nil: the last): layers are named by its lines.
+  public var dockerfile: Located<String>? = nil
+  public var target: Located<String>? = nil
+  /// How long one bisect build may run before its process group is killed.
+  public var buildTimeout: Located<Double>? = nil
   public var metric: Metric
   public var base: String
   public var pathDepth: Int
@@ -90,8 +96,35 @@ public struct NotifySettings: Sendable {
   /// A body template for receivers that want their own shape (`{"body": {{comment}}}`).
   public var body: String? = nil
   public var allowInsecure: Bool = false
+  /// `[notify.github]`, `[notify.gitlab]`, `[notify.gitea]`: the built-in forge delivery.
+  public var forges: [ForgeSettings] = []
 
   public init() {}
+}
+
+/// `[notify.github]` and its kin: a sticky pull-request comment and a commit status,
+/// posted through the forge's REST API. Every key is optional: what is not set is
+/// read from the CI environment (docs/ci.md).
+public struct ForgeSettings: Sendable, Equatable {
+  public enum Kind: String, Sendable, CaseIterable { case github, gitlab, gitea }
+  public var kind: Kind
+  /// The environment variable that holds the token (never the token itself).
+  public var tokenEnv: String? = nil
+  /// The REST API's base URL, for GitHub Enterprise and self-hosted GitLab and Gitea.
+  public var api: String? = nil
+  /// `owner/name` (GitLab: the project's path or numeric id).
+  public var repository: String? = nil
+  /// Post the comment and the commit status (each can be turned off).
+  public var comment = true
+  public var status = true
+  /// The commit status's name (its `context`), which branch protection requires.
+  public var context = "sizebudget"
+  /// Where the full report is (a CI artifact); `${NAME}` from the environment. Linked
+  /// from a comment that had to be shortened.
+  public var reportURL: String? = nil
+  public var allowInsecure = false
+
+  public init(kind: Kind) { self.kind = kind }
 }
 
 /// `[report]`: the weekly email.
@@ -123,6 +156,7 @@ public struct BudgetFile: Sendable {
 public enum FindingNames {
   public static let all = [
     "build-tools", "pip-cache", "apt-cache", "apt-lists", "npm-cache", "apk-cache", "dev-dependencies",
-    "tests-and-docs", "bytecode", "unstripped", "waste", "gpu-libraries", "headers",
+    "tests-and-docs", "bytecode", "unstripped", "waste", "gpu-libraries", "headers", "package-managers",
+    "duplicate-content", "debug-symbols", "docs-and-locales", "model-weights",
   ]
 }

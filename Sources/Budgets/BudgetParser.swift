@@ -1,3 +1,4 @@
+import Endpoints
 import TOML
 
 /// budgets.toml → `BudgetFile`. Reads the whole file and reports every problem at
@@ -34,11 +35,17 @@ final class BudgetReader {
   static let topKeys = ["defaults", "image", "notify", "report"]
   static let defaultKeys = ["metric", "base", "max_growth", "path_depth", "store"]
   static let imageKeys = [
-    "owner", "source", "context", "build", "metric", "base", "path_depth", "max", "warn", "max_growth", "max_layer",
-    "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny",
+    "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
+    "max_layer",
+    "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny", "dockerfile", "target",
   ]
   static let findingRules = FindingNames.all
-  static let notifyKeys = ["webhook", "secret_env", "on", "headers", "body", "allow_insecure"]
+  static let notifyKeys = [
+    "webhook", "secret_env", "on", "headers", "body", "allow_insecure", "github", "gitlab", "gitea",
+  ]
+  static let forgeKeys = [
+    "token_env", "api", "repository", "comment", "status", "context", "report_url", "allow_insecure",
+  ]
   static let reportKeys = ["to", "from", "smtp", "user_env", "password_env"]
   /// Keys people reach for to write a secret inline; they get a pointed message.
   static let secretKeys = ["secret", "token", "password", "api_key", "key", "user", "username"]
@@ -107,6 +114,9 @@ final class BudgetReader {
       case "source": image.source = source(entry)?.value
       case "context": image.context = relativePaths(entry).map(\.value)
       case "build": image.build = string(entry)?.value
+      case "dockerfile": image.dockerfile = dockerfilePath(entry)
+      case "target": image.target = stageName(entry)
+      case "build_timeout": image.buildTimeout = seconds(entry)
       case "metric": if let metric = metric(entry) { image.metric = metric }
       case "base": if let base = string(entry) { image.base = base.value }
       case "path_depth": if let depth = pathDepth(entry) { image.pathDepth = depth }
@@ -145,16 +155,77 @@ final class BudgetReader {
       case "headers": notify.headers = headers(entry)
       case "body": notify.body = string(entry)?.value
       case "allow_insecure": break
+      case "github", "gitlab", "gitea":
+        if let forge = self.table(entry, "[notify.\(entry.key)]") {
+          notify.forges.append(readForge(ForgeSettings.Kind(rawValue: entry.key)!, forge))
+        }
       case _ where Self.secretKeys.contains(entry.key): secretInFile(entry, instead: "secret_env")
       default: unknownKey(entry, in: "[notify]", known: Self.notifyKeys)
       }
     }
-    if notify.webhooks.isEmpty && table["webhook"] == nil {
+    if notify.webhooks.isEmpty && table["webhook"] == nil && notify.forges.isEmpty {
       report(
-        "[notify] needs a webhook = \"https://…\" to post to",
+        "[notify] needs a webhook = \"https://…\" to post to, or a [notify.github], [notify.gitlab] or "
+          + "[notify.gitea] table",
         at: table.entries.first?.keyPosition ?? .init(line: 1, column: 1))
     }
     return notify
+  }
+
+  private func readForge(_ kind: ForgeSettings.Kind, _ table: TOMLTable) -> ForgeSettings {
+    var forge = ForgeSettings(kind: kind)
+    let section = "[notify.\(kind.rawValue)]"
+    for entry in table.entries where entry.key == "allow_insecure" { forge.allowInsecure = boolean(entry) ?? false }
+    for entry in table.entries {
+      switch entry.key {
+      case "token_env": forge.tokenEnv = environmentName(entry)
+      case "api":
+        if let url = string(entry, example: "\"https://github.example.com/api/v3\""),
+          forgeURL(url, allowInsecure: forge.allowInsecure, section: section)
+        {
+          forge.api = url.value.hasSuffix("/") ? String(url.value.dropLast()) : url.value
+        }
+      case "repository":
+        if let name = string(entry, example: "\"owner/name\"") {
+          if name.value.isEmpty || name.value.hasPrefix("/") || name.value.hasSuffix("/") || name.value.contains(" ") {
+            report(
+              "repository must be \"owner/name\" (GitLab: \"group/project\" or the project id), got \"\(name.value)\"",
+              at: name.position)
+          } else {
+            forge.repository = name.value
+          }
+        }
+      case "comment": forge.comment = boolean(entry) ?? true
+      case "status": forge.status = boolean(entry) ?? true
+      case "context": if let context = string(entry, example: "\"sizebudget\"") { forge.context = context.value }
+      case "report_url":
+        forge.reportURL = string(entry, example: "\"https://ci.example.com/${CI_JOB_ID}/report.html\"")?.value
+      case "allow_insecure": break
+      case _ where Self.secretKeys.contains(entry.key): secretInFile(entry, instead: "token_env")
+      default: unknownKey(entry, in: section, known: Self.forgeKeys)
+      }
+    }
+    return forge
+  }
+
+  private func forgeURL(_ url: Located<String>, allowInsecure: Bool, section: String) -> Bool {
+    guard let parsed = Endpoint(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
+      report("api \"\(url.value)\" in \(section) must be an https:// URL", at: url.position)
+      return false
+    }
+    if parsed.userInfo != nil {
+      report(
+        "api \"\(url.value)\" in \(section) must not hold credentials: name the token's variable with token_env",
+        at: url.position)
+      return false
+    }
+    if parsed.scheme == "http" && !parsed.isLoopback && !allowInsecure {
+      report(
+        "api \"\(url.value)\" uses plain http:// to a host that is not loopback: use https://, "
+          + "or set allow_insecure = true in \(section) if you accept that", at: url.position)
+      return false
+    }
+    return true
   }
 
   private func readReport(_ table: TOMLTable) -> ReportSettings {
@@ -246,6 +317,16 @@ final class BudgetReader {
     return metric
   }
 
+  private func seconds(_ entry: TOMLTable.Entry) -> Located<Double>? {
+    guard let text = string(entry, example: "\"45m\""), let seconds = Seconds.parse(text.value) else {
+      if case .string(let text) = entry.node.value {
+        report("\(entry.key) must be \(Seconds.help), got \"\(text)\"", at: entry.node.position)
+      }
+      return nil
+    }
+    return Located(seconds, at: text.position)
+  }
+
   private func pathDepth(_ entry: TOMLTable.Entry) -> Int? {
     guard case .integer(let depth) = entry.node.value, (1...32).contains(depth) else {
       report("path_depth must be an integer from 1 to 32, got \(describe(entry.node.value))", at: entry.node.position)
@@ -299,6 +380,35 @@ final class BudgetReader {
       }
       return true
     }
+  }
+
+  /// `dockerfile = "docker/api.Dockerfile"`: a file in the repository, so that every
+  /// commit's Dockerfile can be read beside its measurement.
+  private func dockerfilePath(_ entry: TOMLTable.Entry) -> Located<String>? {
+    guard let path = string(entry, example: "\"docker/api.Dockerfile\"") else { return nil }
+    let parts = path.value.split(separator: "/")
+    guard !path.value.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty, !path.value.hasSuffix("/") else {
+      report(
+        "dockerfile \"\(path.value)\" must be a file's path relative to the repository root, like \"docker/api.Dockerfile\"",
+        at: path.position)
+      return nil
+    }
+    return path
+  }
+
+  /// `target = "runtime"`: a stage name as `docker build --target` takes it.
+  private func stageName(_ entry: TOMLTable.Entry) -> Located<String>? {
+    guard let name = string(entry, example: "\"runtime\"") else { return nil }
+    let valid =
+      name.value.first.map { $0.isLetter } == true
+      && name.value.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+    guard valid else {
+      report(
+        "target \"\(name.value)\" is not a stage name: a stage is named by FROM … AS NAME (letters, digits, -, _, .)",
+        at: name.position)
+      return nil
+    }
+    return name
   }
 
   private func absolutePaths(_ entry: TOMLTable.Entry) -> [Located<String>] {
@@ -396,13 +506,20 @@ final class BudgetReader {
   }
 
   private func webhookURL(_ url: Located<String>, allowInsecure: Bool) -> Bool {
-    guard let parsed = SimpleURL(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
+    guard let parsed = Endpoint(url.value), parsed.scheme == "https" || parsed.scheme == "http" else {
       report("webhook \"\(url.value)\" must be an http:// or https:// URL", at: url.position)
       return false
     }
     if parsed.authority.contains("$") {
       report(
         "webhook \"\(url.value)\": ${NAME} from the environment may stand in the path and query, not in the host",
+        at: url.position)
+      return false
+    }
+    if let secret = SecretNames.variables(in: url.value).first(where: SecretNames.looksSecret) {
+      report(
+        "webhook \"\(url.value)\": ${\(secret)} looks like a secret, and a URL is stored in the outbox and shown "
+          + "by notify --list; pass it in a header instead: headers = { Authorization = \"Bearer ${\(secret)}\" }",
         at: url.position)
       return false
     }
@@ -418,7 +535,7 @@ final class BudgetReader {
   /// The shared store: a `postgres://` URL without a password (PGPASSWORD holds it).
   private func storeURL(_ entry: TOMLTable.Entry) -> String? {
     guard let text = string(entry, example: "\"postgres://ci@db.internal/sizebudget\"") else { return nil }
-    guard let url = SimpleURL(text.value), url.scheme == "postgres" || url.scheme == "postgresql" else {
+    guard let url = Endpoint(text.value), url.scheme == "postgres" || url.scheme == "postgresql" else {
       report(
         "store must be a postgres://[USER@]HOST[:PORT]/DATABASE URL (a SQLite store is per clone and needs no setting), "
           + "got \"\(text.value)\"", at: text.position)
@@ -436,11 +553,11 @@ final class BudgetReader {
 
   private func smtpURL(_ entry: TOMLTable.Entry) -> String? {
     guard let text = string(entry, example: "\"smtp://localhost:25\"") else { return nil }
-    guard let url = SimpleURL(text.value), url.scheme == "smtp" || url.scheme == "smtps" else {
+    guard let url = Endpoint(text.value), url.scheme == "smtp" || url.scheme == "smtps" else {
       report("smtp must be an smtp://HOST[:PORT] or smtps://HOST[:PORT] URL, got \"\(text.value)\"", at: text.position)
       return nil
     }
-    if url.hasUserInfo {
+    if url.userInfo != nil {
       report(
         "smtp must not carry a user or password: name their environment variables with user_env and password_env",
         at: text.position)

@@ -9,9 +9,21 @@ private let curlInitialised: Bool = {
 /// Why a transfer did not complete: the receiver could not be reached, timed out, or
 /// TLS failed. Whether to retry is decided by the caller.
 public struct DeliveryError: Error, Sendable, CustomStringConvertible {
-  public enum Kind: Sendable { case refused, timeout, tls, other }
+  public enum Kind: Sendable {
+    case refused, timeout, tls, other
+    /// TLS was required (credentials to send) and the server does not offer it.
+    case tlsRequired
+    /// The connection broke off mid-transfer (reset, nothing received).
+    case dropped
+  }
+
+  /// The far end could not be reached or went away: retrying may succeed.
+  public var isTransient: Bool { kind == .refused || kind == .timeout || kind == .dropped }
   public var kind: Kind
   public var message: String
+  /// Whether a connection was made before the failure (a timeout after it is a
+  /// server that stopped answering, not one that cannot be reached).
+  public var connected = false
 
   public init(_ kind: Kind, _ message: String) {
     self.kind = kind
@@ -88,12 +100,18 @@ final class CurlHandle {
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .refused
         case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_USE_SSL_FAILED: .tlsRequired
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE: .dropped
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
           CURLE_SSL_CACERT_BADFILE:
           .tls
         default: .other
         }
-      throw DeliveryError(kind, "\(what): \(text)")
+      var error = DeliveryError(kind, "\(what): \(text)")
+      var connections = 0
+      sb_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connections)
+      error.connected = connections > 0
+      throw error
     }
   }
 

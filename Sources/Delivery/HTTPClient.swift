@@ -1,5 +1,7 @@
 import CCurl
+import Endpoints
 import Foundation
+import SystemCalls
 
 /// What a receiver answered.
 public struct HTTPResponse: Sendable {
@@ -34,7 +36,7 @@ public enum HTTPClient {
     let status = body.withUnsafeBytes { bytes -> Result<Void, DeliveryError> in
       sb_curl_setopt_pointer(curl.handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
       curl.set(CURLOPT_POSTFIELDSIZE_LARGE, bytes.count)
-      return Result { () throws(DeliveryError) in try curl.perform("POST \(redacted(url))") }
+      return Result { () throws(DeliveryError) in try curl.perform("POST \(Endpoint.redacted(url))") }
     }
     try status.get()
     var parsed: [String: String] = [:]
@@ -45,15 +47,6 @@ public enum HTTPClient {
     return HTTPResponse(status: curl.responseCode, bodyPrefix: curl.received, headers: parsed)
   }
 
-  /// The URL without credentials or query (tokens hide there), for messages.
-  public static func redacted(_ url: String) -> String {
-    var text = Substring(url)
-    if let query = text.firstIndex(of: "?") { text = text[..<query] }
-    if let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@") {
-      text = text[..<scheme.upperBound] + text[text.index(after: at)...]
-    }
-    return String(text)
-  }
 }
 
 extension Substring {
@@ -75,7 +68,7 @@ extension HTTPClient {
     let curl = try CurlHandle(url: url, connectTimeout: connectTimeout, totalTimeout: timeout)
     curl.receivedLimit = limit
     curl.setList(CURLOPT_HTTPHEADER, headers)
-    try curl.perform("GET \(redacted(url))")
+    try curl.perform("GET \(Endpoint.redacted(url))")
     return HTTPResponse(status: curl.responseCode, bodyPrefix: curl.received, headers: parse(curl.responseHeaders))
   }
 
@@ -161,7 +154,7 @@ public final class Download: @unchecked Sendable {
       var written = 0
       while written < length {
         // A socket, so that a reader gone away is EPIPE, not a SIGPIPE that ends the process.
-        let result = send(sink.descriptor, data + written, length - written, Int32(MSG_NOSIGNAL))
+        let result = Descriptors.sendWithoutSignal(sink.descriptor, data + written, length - written)
         if result < 0 {
           if errno == EINTR { continue }
           sink.failed = true  // the reader went away
@@ -173,12 +166,36 @@ public final class Download: @unchecked Sendable {
     }
     var error: DeliveryError? = nil
     do {
-      try curl.perform("GET \(HTTPClient.redacted(url))")
+      try curl.perform("GET \(Endpoint.redacted(url))")
     } catch let failure {
       if !sink.failed { error = failure }
     }
     return Outcome(
       status: curl.responseCode, headers: HTTPClient.parse(curl.responseHeaders), error: error, errorBody: curl.received
     )
+  }
+}
+
+extension HTTPClient {
+  /// Any method (GET, POST, PATCH, PUT, DELETE) with an optional JSON body, keeping
+  /// at most `limit` bytes of the answer: the forges' REST APIs.
+  public static func request(
+    _ method: String, _ url: String, body: [UInt8]? = nil, headers: [String], limit: Int = 8 << 20,
+    connectTimeout: Double = 3, timeout: Double = 10
+  ) throws(DeliveryError) -> HTTPResponse {
+    let curl = try CurlHandle(url: url, connectTimeout: connectTimeout, totalTimeout: timeout)
+    curl.receivedLimit = limit
+    curl.set(CURLOPT_CUSTOMREQUEST, method)
+    curl.setList(CURLOPT_HTTPHEADER, headers + ["Expect:"])
+    let payload = body ?? []
+    let status = payload.withUnsafeBytes { bytes -> Result<Void, DeliveryError> in
+      if body != nil {
+        sb_curl_setopt_pointer(curl.handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+        curl.set(CURLOPT_POSTFIELDSIZE_LARGE, bytes.count)
+      }
+      return Result { () throws(DeliveryError) in try curl.perform("\(method) \(Endpoint.redacted(url))") }
+    }
+    try status.get()
+    return HTTPResponse(status: curl.responseCode, bodyPrefix: curl.received, headers: parse(curl.responseHeaders))
   }
 }

@@ -1,15 +1,19 @@
 import CCurl
+import Endpoints
 
 /// Sends a message by SMTP through libcurl: `smtp://host:port` upgrades with STARTTLS
 /// when the server offers it, `smtps://` is TLS from the start; AUTH (PLAIN or LOGIN,
 /// whichever the server offers) when a user is given. Certificates are always checked.
+/// With a user, STARTTLS is required (a server, or a machine in the middle, that
+/// drops it would otherwise get the password in clear), except to a loopback host.
 public enum SMTPClient {
   public static func send(
     _ message: String, from: String, to: [String], url: String, user: String?, password: String?,
     timeout: Double = 30
   ) throws(DeliveryError) {
     let curl = try CurlHandle(url: url, connectTimeout: 10, totalTimeout: timeout)
-    curl.set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
+    let tls = tlsPolicy(url: url, sendsCredentials: user != nil)
+    curl.set(CURLOPT_USE_SSL, Int(tls == .required ? CURLUSESSL_ALL.rawValue : CURLUSESSL_TRY.rawValue))
     curl.set(CURLOPT_MAIL_FROM, "<\(MIMEMessage.headerSafe(from))>")
     curl.setList(CURLOPT_MAIL_RCPT, to.map { "<\(MIMEMessage.headerSafe($0))>" })
     if let user {
@@ -30,9 +34,26 @@ public enum SMTPClient {
       }
       return length
     }
-    try withExtendedLifetime(source) { () throws(DeliveryError) in
-      try curl.perform("sending mail through \(HTTPClient.redacted(url))")
+    do {
+      try withExtendedLifetime(source) { () throws(DeliveryError) in
+        try curl.perform("sending mail through \(Endpoint.redacted(url))")
+      }
+    } catch let error where error.kind == .tlsRequired && tls == .required {
+      throw DeliveryError(
+        .tlsRequired,
+        "\(Endpoint.redacted(url)) does not offer STARTTLS, and the password is only sent encrypted: "
+          + "use the server's TLS port (smtps://HOST:465), or a server that offers STARTTLS")
     }
+  }
+
+  public enum TLSPolicy: Sendable { case required, opportunistic }
+
+  /// Credentials travel only inside TLS, except to a loopback host (by its parsed
+  /// address, never by a prefix of its name).
+  public static func tlsPolicy(url: String, sendsCredentials: Bool) -> TLSPolicy {
+    guard sendsCredentials else { return .opportunistic }
+    if Endpoint(url)?.isLoopback == true { return .opportunistic }
+    return .required
   }
 
   final class UploadSource {

@@ -9,6 +9,11 @@ public struct BaseFinder {
 
   let history: any CommitHistory
   let store: any MeasurementSource
+  /// Commits the caller knows are on the first-parent line of every budget's base
+  /// branch (the site walks that line): their merge-base with the base is themselves,
+  /// and a merge-base walk from the tip, once per commit, would make a long history
+  /// quadratic.
+  public var onBase: Set<String> = []
 
   public init(history: any CommitHistory, store: any MeasurementSource) {
     self.history = history
@@ -30,12 +35,13 @@ public struct BaseFinder {
     } catch {
       return .missing(reason: "base \(error.message), or set base in budgets.toml", start: nil)
     }
-    guard let mergeBase = try history.mergeBase(commit, baseTip) else {
+    let knownOnBase = onBase.contains(commit)
+    guard let mergeBase = knownOnBase ? commit : try history.mergeBase(commit, baseTip) else {
       return .missing(reason: "\(short(commit)) and \(budget.base) share no history", start: nil)
     }
     // On the base branch itself the merge-base is the commit: compare with what came before.
-    let onBase = mergeBase == commit
-    guard let start = onBase ? try history.firstParent(commit) : mergeBase else { return .firstCommit }
+    let isOnBase = mergeBase == commit
+    guard let start = isOnBase ? try history.firstParent(commit) : mergeBase else { return .firstCommit }
     var current: String? = start
     var steps = 0
     while let id = current, steps < Self.searchLimit {
@@ -44,7 +50,7 @@ public struct BaseFinder {
       {
         let back = steps == 0 ? "" : ", \(steps) commit\(steps == 1 ? "" : "s") further back"
         let how =
-          onBase
+          isOnBase
           ? "the nearest measured first parent of \(short(commit)) on \(budget.base)\(back)"
           : "the merge-base of \(short(commit)) and \(budget.base)\(back)"
         return .found(BaseMeasurement(commit: id, subject: history.subject(id), measurement: measurement, how: how))

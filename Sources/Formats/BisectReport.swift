@@ -153,10 +153,10 @@ public enum BisectReport {
       out.append("")
       out.append(whoGrewIt(result).render(terminal))
     }
-    let failed = result.builds.filter { $0.status == "failed" }
+    let failed = result.builds.filter { $0.status == "failed" || $0.status == "timed out" }
     for build in failed {
       out.append("")
-      out.append(terminal.apply(.warning, "build of \(build.commit.prefix(12)) failed; its last lines:"))
+      out.append(terminal.apply(.warning, "build of \(build.commit.prefix(12)) \(build.status); its last lines:"))
       out.append(contentsOf: build.lastLines.map { "  | \($0)" })
     }
     if !result.builds.isEmpty {

@@ -12,6 +12,11 @@ public enum CheckJSON {
     var exitCode: Int32
     var images: [Image]
     var missing: [MissingMeasurement]
+    /// The commit status's line, the comment's marker and the comment itself: what
+    /// `sizebudget comment --from` posts without the repository or the store.
+    var summary: String
+    var marker: String
+    var comment: String
   }
 
   struct Image: Encodable {
@@ -45,7 +50,8 @@ public enum CheckJSON {
       Document(
         commit: report.commit, commitSubject: report.commitSubject, branch: report.branch,
         status: report.status.rawValue, exitCode: report.exitCode, images: report.images.map(image),
-        missing: report.missing))
+        missing: report.missing, summary: CheckMarkdown.statusLine(report), marker: CheckMarkdown.marker(report),
+        comment: CheckMarkdown.render(report)))
   }
 
   static func image(_ evaluation: ImageEvaluation) -> Image {

@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Evaluation
+import Foundation
 import ImageSource
 
 /// `check --format markdown`: a pull-request comment a reviewer understands in five
@@ -16,18 +17,22 @@ public enum CheckMarkdown {
     return "<!-- sizebudget:\(names.joined(separator: ",")) -->"
   }
 
-  public static func render(_ report: CheckReport) -> String {
+  /// The comment, under `limit` characters (GitHub's by default; GitLab allows
+  /// 1,000,000): details folded first, then dropped. A shortened comment links to
+  /// `fullReport` (the CI artifact or job) when there is one.
+  public static func render(_ report: CheckReport, limit: Int = characterLimit, fullReport: String? = nil) -> String {
     for detail in [Detail.full, .short, .none] {
-      let text = render(report, detail: detail)
-      if text.count < characterLimit { return text }
+      let text = render(report, detail: detail, fullReport: fullReport)
+      if text.count < limit { return text }
     }
-    let text = render(report, detail: .none)
-    return String(text.prefix(characterLimit - 200)) + "\n\n…(truncated to fit a comment)\n"
+    let text = render(report, detail: .none, fullReport: fullReport)
+    let link = fullReport.map { " — [the full report](\($0))" } ?? ""
+    return String(text.prefix(max(0, limit - 300))) + "\n\n…(truncated to fit a comment\(link))\n"
   }
 
   enum Detail { case full, short, none }
 
-  static func render(_ report: CheckReport, detail: Detail) -> String {
+  static func render(_ report: CheckReport, detail: Detail, fullReport: String? = nil) -> String {
     var out = [marker(report), "", verdict(report), "", table(report)]
     for missing in report.missing {
       out.append("")
@@ -39,6 +44,10 @@ public enum CheckMarkdown {
         out.append("")
         out.append(details(image, short: detail == .short))
       }
+    }
+    if detail != .full, let fullReport {
+      out.append("")
+      out.append("Details were shortened to fit a comment: [the full report](\(fullReport)).")
     }
     out.append("")
     out.append("<sub>sizebudget \(report.commit.prefix(12)) · sizes in decimal units (1 MB = 10⁶ bytes)</sub>")
@@ -58,15 +67,46 @@ public enum CheckMarkdown {
     return "### ✅ Within budget"
   }
 
+  /// Per image as hand-made size reports read: the base's size, this size, the change
+  /// and its percentage, then the budget and the verdict.
   static func table(_ report: CheckReport) -> String {
-    var rows = ["| image | size | budget | headroom | vs base | status |", "| --- | ---: | ---: | ---: | ---: | --- |"]
+    var rows = [
+      "| image | base | this | change | % | budget | status |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for image in report.images {
+      let baseSize = image.baseDelta.map { image.size - $0 }
       rows.append(
-        "| `\(image.image)` | \(ByteSize.format(image.size)) | \(image.budget.max.map { "\($0.value)" } ?? "–") | "
-          + "\(image.headroom.map(ByteSize.format) ?? "–") | \(image.baseDelta.map(ByteSize.formatDelta) ?? "–") | "
-          + "\(emoji(image.status)) \(CheckText.describe(image.status)) |")
+        "| `\(image.image)` | \(baseSize.map(ByteSize.format) ?? "–") | \(ByteSize.format(image.size)) | "
+          + "\(image.baseDelta.map(ByteSize.formatDelta) ?? "–") | \(percent(image.baseDelta, of: baseSize)) | "
+          + "\(image.budget.max.map { "\($0.value)" } ?? "–") | \(emoji(image.status)) \(CheckText.describe(image.status)) |"
+      )
     }
     return rows.joined(separator: "\n")
+  }
+
+  /// `+4.2 %`, `−0.3 %`, `0 %`; `–` with no base, `new` from nothing.
+  static func percent(_ delta: Int64?, of base: Int64?) -> String {
+    guard let delta, let base else { return "–" }
+    guard base > 0 else { return delta == 0 ? "0 %" : "new" }
+    let value = Double(delta) / Double(base) * 100
+    if delta == 0 { return "0 %" }
+    let rounded = (abs(value) * 10).rounded() / 10
+    return (delta > 0 ? "+" : "−") + (rounded < 0.1 ? "<0.1" : String(format: "%.1f", rounded)) + " %"
+  }
+
+  /// The commit status's one line (at most 140 characters): the verdict and each
+  /// image's size against its budget.
+  public static func statusLine(_ report: CheckReport) -> String {
+    let broken = report.images.filter { $0.status == .fail }
+    let head =
+      !broken.isEmpty
+      ? "Over budget" : !report.missing.isEmpty ? "A measurement is missing" : "Within budget"
+    let images = report.images.map { image in
+      "\(image.image) \(ByteSize.format(image.size))" + (image.budget.max.map { " of \($0.value)" } ?? "")
+        + (image.baseDelta.map { " (\(ByteSize.formatDelta($0)))" } ?? "")
+    }
+    let line = images.isEmpty ? head : head + ": " + images.joined(separator: ", ")
+    return line.count <= 140 ? line : String(line.prefix(139)) + "…"
   }
 
   static func details(_ image: ImageEvaluation, short: Bool) -> String {

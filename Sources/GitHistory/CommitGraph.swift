@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import SystemCalls
 
 /// A commit-graph file (git's format, version 1), memory-mapped: every commit's id,
 /// parents, generation number and time in flat arrays, so walking 200,000 commits

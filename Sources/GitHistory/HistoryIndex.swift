@@ -1,10 +1,5 @@
 import CGit2
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import SystemCalls
 
 /// Fast history walks for `log`, `bisect` and reports: a commit-graph of the
 /// repository (git's own format, written by libgit2) kept in

@@ -1,8 +1,5 @@
 import CGit2
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import SystemCalls
 
 /// A temporary linked worktree of one commit, for building it (bisect). It holds a
 /// branch of its own (`sizebudget/bisect-…`) because libgit2 checks worktrees out from

@@ -1,10 +1,5 @@
 import ArchiveIO
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import SystemCalls
 
 /// Named files of an image on disk: the members of a tar (docker-archive,
 /// oci-archive) or the files of a directory (OCI layout). Immutable once built, so
@@ -52,13 +47,25 @@ public struct TarBlobStore: BlobStore {
     let range = FileRange(file: file)
     let reader = TarReader(range)
     var members: [String: (Int64, Int64)] = [:]
+    var links: [String: String?] = [:]
     do {
       while let entry = try reader.next() {
-        guard entry.kind == .file else { continue }
-        members[entry.name] = (range.length - range.remaining, entry.size)
+        switch entry.kind {
+        case .file: members[entry.name] = (range.length - range.remaining, entry.size)
+        // Older `docker save` writes a repeated layer once and links the later
+        // `<id>/layer.tar` to it: a link is the member it points to.
+        case .symlink: links[entry.name] = MemberPath.symlinkTarget(entry.linkName, from: entry.name)
+        case .hardlink: links[entry.name] = MemberPath.normalize(entry.linkName)
+        default: continue
+        }
       }
     } catch {
       throw ImageSourceError("\(path) is not a readable tar archive: \(error)")
+    }
+    for (name, target) in links where members[name] == nil {
+      if let resolved = MemberPath.follow(target, links: links), let member = members[resolved] {
+        members[name] = member
+      }
     }
     let fileSize = file.size
     if let (name, member) = members.first(where: { $0.value.0 + $0.value.1 > fileSize }) {
@@ -78,8 +85,43 @@ public struct TarBlobStore: BlobStore {
 
   public var memberNames: [String] { Array(members.keys) }
 
-  private func normalize(_ name: String) -> String {
+  private func normalize(_ name: String) -> String { MemberPath.normalize(name) }
+}
+
+/// Names of archive members as manifests write them (`./x.tar`, `id/layer.tar`),
+/// and the links between members.
+enum MemberPath {
+  /// `./a//b` → `a/b`, as TarReader names entries.
+  static func normalize(_ name: String) -> String {
     name.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+  }
+
+  /// A symlink's target relative to its own directory, as a member name; nil when
+  /// it leaves the archive.
+  static func symlinkTarget(_ target: String, from link: String) -> String? {
+    if target.hasPrefix("/") { return normalize(target) }
+    var parts = link.split(separator: "/").dropLast().map(String.init)
+    for part in target.split(separator: "/") {
+      if part == "." { continue }
+      if part == ".." {
+        guard !parts.isEmpty else { return nil }
+        parts.removeLast()
+      } else {
+        parts.append(String(part))
+      }
+    }
+    return parts.joined(separator: "/")
+  }
+
+  /// Follows links from `name` (at most 16, so a cycle ends) to a name that is not a link.
+  static func follow(_ name: String?, links: [String: String?]) -> String? {
+    var current = name
+    for _ in 0..<16 {
+      guard let name = current else { return nil }
+      guard let next = links[name] else { return name }
+      current = next
+    }
+    return nil
   }
 }
 

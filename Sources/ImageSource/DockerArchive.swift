@@ -80,11 +80,20 @@ public enum DockerArchive {
     -> ManifestEntry
   {
     if let tag {
-      let matches = entries.filter { entry in
-        (entry.repoTags ?? []).contains { $0 == tag || $0.hasSuffix(":" + tag) || $0.hasSuffix("/" + tag) }
-      }
+      // The full tag (`team/app:1.0`) wins; a shorter form (`app:1.0`, `latest`) must
+      // name one image only, never silently the first of several.
+      let exact = entries.filter { ($0.repoTags ?? []).contains(tag) }
+      if exact.count == 1 { return exact[0] }
+      let matches =
+        exact.isEmpty ? entries.filter { entry in (entry.repoTags ?? []).contains { answers($0, to: tag) } } : exact
       guard let match = matches.first else {
         throw ImageSourceError("\(archive) has no image tagged \"\(tag)\"; it has: \(allTags(entries))")
+      }
+      guard matches.count == 1 else {
+        let named = matches.flatMap { ($0.repoTags ?? []).filter { answers($0, to: tag) } }
+        throw ImageSourceError(
+          "\(archive): the tag \"\(tag)\" is ambiguous, \(matches.count) images match (\(named.joined(separator: ", "))): name one in full, as docker-archive:\(archive):\(named.first ?? tag)"
+        )
       }
       return match
     }
@@ -97,6 +106,11 @@ public enum DockerArchive {
     return first
   }
 
+  /// `team/app:latest` answers to `team/app:latest`, `app:latest` and `latest`.
+  private static func answers(_ repoTag: String, to tag: String) -> Bool {
+    repoTag == tag || repoTag.hasSuffix(":" + tag) || repoTag.hasSuffix("/" + tag)
+  }
+
   private static func allTags(_ entries: [ManifestEntry]) -> String {
     let tags = entries.flatMap { $0.repoTags ?? [] }
     return tags.isEmpty ? "(none)" : tags.joined(separator: ", ")
@@ -105,6 +119,8 @@ public enum DockerArchive {
   /// `blobs/sha256/<hex>` and `<hex>.json`/`<hex>.tar` carry their own digest.
   static func digestNamed(by name: String) -> String? {
     let last = name.split(separator: "/").last.map(String.init) ?? name
+    // go-containerregistry names the config file by its digest, `sha256:<hex>`.
+    if last.hasPrefix("sha256:"), last.count == 71, last.dropFirst(7).allSatisfy(\.isHexDigit) { return last }
     var hexPart = Substring(last)
     for suffix in [".json", ".tar"] where hexPart.hasSuffix(suffix) { hexPart = hexPart.dropLast(suffix.count) }
     guard hexPart.count == 64, hexPart.allSatisfy({ $0.isHexDigit }) else { return nil }

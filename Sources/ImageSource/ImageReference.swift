@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Where an image comes from, in skopeo's transport syntax.
 public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
   /// `docker-archive:PATH[:TAG]`, the tarball of `docker save`.
@@ -53,13 +59,23 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  /// `path:tag`, where a path may itself hold colons only before its last slash.
+  /// `path:tag`. A tag may hold a repository path and a colon (`x.tar:team/app:1.0`)
+  /// and a path may hold colons too, so the split is at the colon after the longest
+  /// prefix that exists on disk; when none does (a mistyped path), a path may hold
+  /// colons only before its last slash.
   private static func splitTag(_ rest: String) -> (String, String?) {
+    if exists(rest) { return (rest, nil) }
+    for colon in rest.indices.reversed() where rest[colon] == ":" {
+      let tag = rest[rest.index(after: colon)...]
+      if !tag.isEmpty && exists(String(rest[..<colon])) { return (String(rest[..<colon]), String(tag)) }
+    }
     guard let colon = rest.lastIndex(of: ":") else { return (rest, nil) }
     let tag = rest[rest.index(after: colon)...]
     if tag.isEmpty || tag.contains("/") { return (rest, nil) }
     return (String(rest[..<colon]), String(tag))
   }
+
+  private static func exists(_ path: String) -> Bool { !path.isEmpty && access(path, F_OK) == 0 }
 
   public var description: String {
     switch self {
@@ -76,6 +92,12 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
 /// An image that cannot be read: which file, what is wrong, what to do. Exit status 2.
 public struct ImageSourceError: Error, Sendable, CustomStringConvertible {
   public var message: String
-  public init(_ message: String) { self.message = message }
+  /// The host that could not be reached (refused, timed out, 5xx after retries): a
+  /// transient failure, not a wrong reference.
+  public var unreachable: String? = nil
+  public init(_ message: String, unreachable: String? = nil) {
+    self.message = message
+    self.unreachable = unreachable
+  }
   public var description: String { message }
 }

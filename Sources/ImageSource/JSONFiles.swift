@@ -7,14 +7,30 @@ func decodeJSON<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], _ what: String) 
     return try JSONDecoder().decode(type, from: Data(bytes))
   } catch let DecodingError.dataCorrupted(context) {
     throw ImageSourceError("\(what) is not valid JSON: \(context.debugDescription)")
-  } catch let DecodingError.keyNotFound(key, _) {
-    throw ImageSourceError("\(what) has no \"\(key.stringValue)\"")
+  } catch let DecodingError.keyNotFound(key, context) {
+    let place = context.codingPath.isEmpty ? "" : " at \(jsonPath(context.codingPath))"
+    throw ImageSourceError("\(what) has no \"\(key.stringValue)\"\(place)")
   } catch let DecodingError.typeMismatch(_, context) {
-    let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-    throw ImageSourceError("\(what) has a value of the wrong type at \(path.isEmpty ? "the top" : path)")
+    throw ImageSourceError("\(what) has a value of the wrong type at \(jsonPath(context.codingPath))")
+  } catch let DecodingError.valueNotFound(_, context) {
+    throw ImageSourceError("\(what) has null at \(jsonPath(context.codingPath)), where a value is needed")
   } catch {
-    throw ImageSourceError("\(what) cannot be read: \(error)")
+    throw ImageSourceError("\(what) cannot be read as an image's JSON")
   }
+}
+
+/// `[0].Config`, as a person finds it in the file; "the top" for the whole document.
+private func jsonPath(_ path: [any CodingKey]) -> String {
+  guard !path.isEmpty else { return "the top" }
+  var text = ""
+  for key in path {
+    if let index = key.intValue {
+      text += "[\(index)]"
+    } else {
+      text += (text.isEmpty ? "" : ".") + key.stringValue
+    }
+  }
+  return text
 }
 
 /// `sha256:<64 hex>` → `blobs/sha256/<hex>`; anything else is refused, so a digest can

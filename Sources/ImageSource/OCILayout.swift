@@ -128,6 +128,7 @@ public enum OCILayout {
       return match
     }
     let tags = Set(candidates.compactMap { $0.annotations?[refName] })
+    if tags.count <= 1, let fallback = withoutPlatform(candidates) { return fallback }
     if tags.count > 1 {
       throw ImageSourceError(
         "\(name) holds several images: name one, as oci:PATH:TAG (tags: \(tags.sorted().joined(separator: ", ")))")
@@ -146,12 +147,21 @@ public enum OCILayout {
     guard isIndex else { return (descriptor, manifest) }
     let wanted = platform ?? .linuxAMD64
     let entries = manifest.manifests ?? []
-    guard let match = entries.first(where: { $0.platform.map { wanted.accepts($0.value) } ?? false }) else {
+    guard
+      let match = entries.first(where: { $0.platform.map { wanted.accepts($0.value) } ?? false })
+        ?? withoutPlatform(entries)
+    else {
       throw ImageSourceError(
         "\(store.displayName): the image index has no \(wanted) image; it has: \(platforms(entries)). Choose one with --platform"
       )
     }
     return try resolve(match, store: store, platform: platform, depth: depth + 1)
+  }
+
+  /// When no entry names a platform that fits, one that names none is a candidate
+  /// (as containers/image takes it); its config's platform is checked once read.
+  private static func withoutPlatform(_ entries: [Descriptor]) -> Descriptor? {
+    entries.first { $0.platform == nil }
   }
 
   private static func platforms(_ entries: [Descriptor]) -> String {

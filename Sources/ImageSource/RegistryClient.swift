@@ -1,6 +1,8 @@
 import ArchiveIO
 import Delivery
+import Endpoints
 import Foundation
+import SystemCalls
 
 /// Talks to a registry's Distribution API v2: anonymous, basic, or the bearer-token
 /// dance of `WWW-Authenticate`, with retries on 429 and 5xx. Plain HTTP only for a
@@ -36,7 +38,8 @@ final class RegistryClient: @unchecked Sendable {
           Thread.sleep(forTimeInterval: 0.5 * Double(attempt))
           continue
         }
-        throw ImageSourceError("\(reference): \(error.message)")
+        throw ImageSourceError(
+          "\(reference): \(error.message)", unreachable: error.isTransient ? "the registry \(reference.host)" : nil)
       }
       switch response.status {
       case 200..<300:
@@ -70,7 +73,7 @@ final class RegistryClient: @unchecked Sendable {
       do {
         response = try HTTPClient.get(url, headers: headers, limit: limit)
       } catch {
-        throw ImageSourceError("\(reference): following a redirect to \(HTTPClient.redacted(url)): \(error.message)")
+        throw ImageSourceError("\(reference): following a redirect to \(Endpoint.redacted(url)): \(error.message)")
       }
       if !(300..<400).contains(response.status) {
         guard (200..<300).contains(response.status) else { throw problem(response, path: url) }
@@ -98,14 +101,14 @@ final class RegistryClient: @unchecked Sendable {
       do {
         answer = try HTTPClient.get(url, headers: headers, limit: 1 << 20)
       } catch {
-        throw ImageSourceError("\(reference): cannot get a token from \(HTTPClient.redacted(realm)): \(error.message)")
+        throw ImageSourceError("\(reference): cannot get a token from \(Endpoint.redacted(realm)): \(error.message)")
       }
       guard answer.status == 200,
         let object = try? JSONSerialization.jsonObject(with: Data(answer.bodyPrefix)) as? [String: Any],
         let token = (object["token"] as? String) ?? (object["access_token"] as? String)
       else {
         throw ImageSourceError(
-          "\(reference): the token service \(HTTPClient.redacted(realm)) refused (HTTP \(answer.status))"
+          "\(reference): the token service \(Endpoint.redacted(realm)) refused (HTTP \(answer.status))"
             + (credentials == nil
               ? ": set SIZEBUDGET_REGISTRY_USER and SIZEBUDGET_REGISTRY_PASSWORD, or docker login"
               : ": check the credentials"))
@@ -137,7 +140,11 @@ final class RegistryClient: @unchecked Sendable {
           : "\(reference): a blob the manifest names is not in \(reference.repository) (HTTP 404)")
     default:
       let text = String(decoding: response.bodyPrefix.prefix(200), as: UTF8.self)
-      return ImageSourceError("\(reference): HTTP \(response.status) for \(path): \(text)")
+      // 429 and 5xx were already retried: the registry is overloaded or down, not wrong.
+      let busy = response.status == 429 || (500..<600).contains(response.status)
+      return ImageSourceError(
+        "\(reference): HTTP \(response.status) for \(path): \(text)",
+        unreachable: busy ? "the registry \(reference.host)" : nil)
     }
   }
 
@@ -215,21 +222,19 @@ final class RegistryBlobStream: ByteStream {
 
   private func start(_ url: String, authorized: Bool) throws {
     if descriptor >= 0 { close(descriptor) }
-    var pair: [Int32] = [0, 0]
-    guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else {
+    guard let pair = Descriptors.socketPair() else {
       throw ArchiveError("cannot make a socket pair to stream the blob")
     }
-    descriptor = pair[0]
+    descriptor = pair.0
     var headers: [String] = []
     if authorized, let authorization = client.currentAuthorization { headers.append("Authorization: \(authorization)") }
-    download = Download(url, headers: headers, descriptor: pair[1])
+    download = Download(url, headers: headers, descriptor: pair.1)
   }
 
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     while true {
-      let got = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+      let got = Descriptors.read(descriptor, into: buffer)
       if got > 0 { return got }
-      if got < 0 && errno == EINTR { continue }
       guard got == 0, let download else {
         throw ArchiveError("cannot read the blob stream: \(String(cString: strerror(errno)))")
       }

@@ -1,3 +1,5 @@
+import Endpoints
+
 /// `docker://HOST[:PORT]/REPO[:TAG]` or `…@sha256:DIGEST`.
 public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
   public var host: String
@@ -9,6 +11,7 @@ public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
   public init(parsing text: String) throws(ImageSourceError) {
     var rest = Substring(text)
     if rest.hasPrefix("//") { rest = rest.dropFirst(2) }
+    try Self.refuseCredentials(rest)
     guard let slash = rest.firstIndex(of: "/") else {
       throw ImageSourceError("docker://\(text) names no repository: write docker://HOST[:PORT]/REPO:TAG")
     }
@@ -39,13 +42,28 @@ public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
     self.reference = reference
   }
 
+  /// `user:secret@host/…` would be taken as a host name and end up in the
+  /// measurement's source, the store and the git notes. `@` belongs only before a
+  /// digest; anything else with one is refused without repeating what came before it.
+  static func refuseCredentials(_ text: Substring) throws(ImageSourceError) {
+    var rest = text
+    while let at = rest.firstIndex(of: "@") {
+      let after = rest[rest.index(after: at)...]
+      guard after.hasPrefix("sha256:") else {
+        let shown = text[text.index(after: text.lastIndex(of: "@")!)...]
+        throw ImageSourceError(
+          "docker://***@\(shown): a reference must not carry a user or password (they would be stored with every "
+            + "measurement); set SIZEBUDGET_REGISTRY_USER and SIZEBUDGET_REGISTRY_PASSWORD in the environment, "
+            + "or docker login (~/.docker/config.json)")
+      }
+      rest = after
+    }
+  }
+
   public var description: String {
     "docker://\(host)/\(repository)" + (isDigest ? "@\(reference)" : ":\(reference)")
   }
 
   /// Loopback registries may be plain HTTP.
-  public var isLoopback: Bool {
-    let name = host.split(separator: ":").first.map(String.init) ?? host
-    return name == "localhost" || name.hasPrefix("127.") || host.hasPrefix("[::1]")
-  }
+  public var isLoopback: Bool { Endpoint("docker://\(host)")?.isLoopback == true }
 }

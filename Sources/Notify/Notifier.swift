@@ -1,5 +1,6 @@
 import Budgets
 import Delivery
+import Endpoints
 import Foundation
 import Store
 
@@ -81,14 +82,18 @@ public struct Notifier: Sendable {
       Set(ids.flatMap { id in queued.map { OutboxEntry.key(id: id, endpoint: $0) } })
     }
     if ignoringBackoff && ids == nil {
-      remaining = Set(((try? store.outbox(limit: 1_000_000)) ?? []).filter { $0.status == .pending }.map(\.key))
+      remaining = Set(
+        ((try? store.outbox(limit: 1_000_000)) ?? []).filter {
+          $0.status == .pending && !$0.endpoint.hasPrefix("forge:")
+        }.map(\.key))
     }
     while deadline.map({ Date().timeIntervalSince(started) < $0 }) ?? true {
       let now = Int64(Date().timeIntervalSince1970)
       if let remaining, remaining.isEmpty { break }
       guard
         let due = try? store.claimDue(
-          now: now, lease: lease, limit: 1, keys: remaining, ignoringBackoff: ignoringBackoff), !due.isEmpty
+          now: now, lease: lease, limit: 1, keys: remaining, ignoringBackoff: ignoringBackoff, forge: false),
+        !due.isEmpty
       else { break }
       if ignoringBackoff { for entry in due { remaining?.remove(entry.key) } }
       for entry in due {
@@ -117,7 +122,7 @@ public struct Notifier: Sendable {
         entry, status: last ? .failed : .pending, httpStatus: status, error: message, nextAttemptAt: next, now: now)
       if last { summary.failed += 1 } else { summary.retrying += 1 }
       summary.problems.append(
-        "\(entry.id) to \(HTTPClient.redacted(entry.endpoint)): \(message)"
+        "\(entry.id) to \(Endpoint.redacted(entry.endpoint)): \(message)"
           + (last ? "; gave up after \(attempt) attempts" : "; will retry in \(Int(Double(next - now))) s"))
     }
     let request: (url: String, body: String, headers: [String])
@@ -144,7 +149,7 @@ public struct Notifier: Sendable {
         try? store.finish(
           entry, status: .failed, httpStatus: response.status, error: message, nextAttemptAt: now, now: now)
         summary.failed += 1
-        summary.problems.append("\(entry.id) to \(HTTPClient.redacted(entry.endpoint)): \(message); not retried")
+        summary.problems.append("\(entry.id) to \(Endpoint.redacted(entry.endpoint)): \(message); not retried")
       }
     } catch {
       retry(error.message)
@@ -157,7 +162,7 @@ public struct Notifier: Sendable {
   func prepare(_ entry: OutboxEntry, environment: [String: String], now: Int64) throws(NotifyError)
     -> (url: String, body: String, headers: [String])
   {
-    guard entry.endpoint.hasPrefix("https://") || allowInsecure || Self.isLoopback(entry.endpoint) else {
+    guard entry.endpoint.hasPrefix("https://") || allowInsecure || Endpoint(entry.endpoint)?.isLoopback == true else {
       throw NotifyError("plain http:// to a host that is not loopback needs allow_insecure = true")
     }
     let body = try RequestShape.body(template: bodyTemplate, event: entry.body)
@@ -183,8 +188,4 @@ public struct Notifier: Sendable {
     return base * Double.random(in: 0.8...1.2)
   }
 
-  static func isLoopback(_ url: String) -> Bool {
-    for prefix in ["http://127.", "http://localhost", "http://[::1]"] where url.hasPrefix(prefix) { return true }
-    return false
-  }
 }

@@ -1,4 +1,6 @@
+import Endpoints
 import Foundation
+import SystemCalls
 
 /// Fetching and pushing the notes ref through the `git` command, not libgit2: git
 /// brings the user's and the CI runner's own way of reaching the remote (credential
@@ -24,25 +26,18 @@ struct GitTransport {
 
   /// Where the remote's notes are fetched to: `refs/notes/sizebudget-remotes/origin`
   /// (a URL without its credentials, so that no token ends up in a ref name).
-  static func trackingRef(_ remote: String) -> String { "refs/notes/sizebudget-remotes/\(safe(shown(remote)))" }
+  static func trackingRef(_ remote: String) -> String {
+    "refs/notes/sizebudget-remotes/\(safe(Endpoint.withoutQuery(remote)))"
+  }
 
   /// Where the remote's inbox refs are fetched to: `…/origin-inbox/NAME`.
   static func trackingInbox(_ remote: String) -> String {
-    "refs/notes/sizebudget-remotes/\(safe(shown(remote)))-inbox"
+    "refs/notes/sizebudget-remotes/\(safe(Endpoint.withoutQuery(remote)))-inbox"
   }
 
-  /// A remote as messages show it: `https://***@host/repo.git` for a URL that carries
-  /// credentials (a user name alone may be a token), without its query.
-  static func shown(_ remote: String) -> String {
-    guard let scheme = remote.range(of: "://") else { return remote }
-    var rest = remote[scheme.upperBound...]
-    if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
-    let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-    if let at = rest[..<authorityEnd].lastIndex(of: "@") {
-      return String(remote[..<scheme.upperBound]) + "***" + String(rest[at...])
-    }
-    return String(remote[..<scheme.upperBound]) + String(rest)
-  }
+  /// A remote as messages show it: `https://***@host/repo.git?a=***` for a URL that
+  /// carries credentials (a user name alone may be a token) or a query.
+  static func shown(_ remote: String) -> String { Endpoint.redacted(remote) }
 
   static func safe(_ name: String) -> String {
     String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
@@ -69,7 +64,8 @@ struct GitTransport {
     }
     guard result.status == 0 else {
       throw SharingError(
-        "git fetch \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
+        "git fetch \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))",
+        unreachable: Self.unreachable(result.stderr, remote))
     }
     let prefix = Self.trackingInbox(remote) + "/"
     fetched.inboxes = listing(prefix + "*").map { String($0.dropFirst(prefix.count)) }.sorted()
@@ -94,7 +90,8 @@ struct GitTransport {
       return .rejected(Self.scrubbed(Self.lastLines(result.stderr), remote))
     }
     throw SharingError(
-      "git push \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
+      "git push \(Self.shown(remote)) \(ref) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))",
+      unreachable: Self.unreachable(result.stderr, remote))
   }
 
   /// Pushes the notes to a new ref of their own (creating a ref never races).
@@ -102,8 +99,23 @@ struct GitTransport {
     let result = try git(["push", "--quiet", "--no-verify", remote, "\(ref):\(inboxRef)"])
     guard result.status == 0 else {
       throw SharingError(
-        "git push \(Self.shown(remote)) \(inboxRef) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))")
+        "git push \(Self.shown(remote)) \(inboxRef) failed: \(Self.scrubbed(Self.lastLines(result.stderr), remote))",
+        unreachable: Self.unreachable(result.stderr, remote))
     }
+  }
+
+  /// git's words (LC_ALL=C) for a remote host that is down, unknown or not answering:
+  /// "the remote <name>" when retrying may succeed, nil for a remote that does not
+  /// exist or refuses (a path that is not a repository, a denied push, bad credentials).
+  static func unreachable(_ stderr: String, _ remote: String) -> String? {
+    let transient = [
+      "Could not resolve host", "Connection refused", "Connection timed out", "Operation timed out",
+      "Failed to connect", "Connection reset", "Network is unreachable", "No route to host",
+      "The remote end hung up unexpectedly", "early EOF", "Temporary failure in name resolution",
+      "HTTP 502", "HTTP 503", "HTTP 504", "error: 502", "error: 503", "error: 504",
+    ]
+    guard transient.contains(where: stderr.contains) else { return nil }
+    return "the remote \(shown(remote))"
   }
 
   struct Result {
@@ -114,51 +126,34 @@ struct GitTransport {
   /// Runs git with no terminal prompts (a CI job must fail, not wait for a password)
   /// and a time limit.
   private func git(_ arguments: [String]) throws(SharingError) -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "--git-dir=\(gitDirectory)"] + arguments
     var environment = ProcessInfo.processInfo.environment
     environment["GIT_TERMINAL_PROMPT"] = "0"
     environment["LC_ALL"] = "C"  // the messages matched above are git's English ones
-    process.environment = environment
-    let stderr = Pipe()
-    process.standardError = stderr
-    process.standardOutput = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
+    let child: GroupedChild
     do {
-      try process.run()
+      child = try GroupedChild(
+        ["/usr/bin/env", "git", "--git-dir=\(gitDirectory)"] + arguments, environment: environment,
+        directory: FileManager.default.currentDirectoryPath)
     } catch {
       throw SharingError("cannot run git (\(error)): install git, which sizebudget uses to fetch and push notes")
     }
-    // The whole process group (Foundation starts the child in a group of its own):
-    // git's ssh or https helper holds the stderr pipe too, and reading it would
-    // otherwise wait for the helper however long it hangs.
-    let pid = process.processIdentifier
-    let deadline = DispatchWorkItem { if process.isRunning { kill(-pid, SIGKILL) } }
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds, execute: deadline)
-    let output = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    deadline.cancel()
-    if process.terminationReason == .uncaughtSignal {
-      throw SharingError("git \(arguments[0]) took longer than \(Int(timeoutSeconds)) s and was stopped")
+    // In a process group of its own, stopped whole at the time limit: git's ssh or
+    // https helper holds the output pipe too, and would otherwise be waited for
+    // however long it hangs. (git's standard output, which --quiet keeps empty,
+    // shares the pipe with its errors.)
+    var output: [UInt8] = []
+    let ending = child.wait(timeout: timeoutSeconds) { chunk in output = Array((output + chunk).suffix(65536)) }
+    if ending == .timedOut {
+      throw SharingError(
+        "git \(arguments[0]) took longer than \(Int(timeoutSeconds)) s and was stopped",
+        unreachable: "a git remote (\(arguments[0]))")
     }
-    return Result(status: process.terminationStatus, stderr: String(decoding: output, as: UTF8.self))
+    return Result(status: ending.shellStatus, stderr: String(decoding: output, as: UTF8.self))
   }
 
   /// git's words about a remote with the remote's credentials taken out, should
   /// any message repeat them.
-  static func scrubbed(_ text: String, _ remote: String) -> String {
-    guard let scheme = remote.range(of: "://") else { return text }
-    var text = text.replacingOccurrences(of: remote, with: shown(remote))
-    if let query = remote.firstIndex(of: "?") {
-      text = text.replacingOccurrences(of: String(remote[query...]), with: "")
-    }
-    if let at = remote[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@") {
-      let credentials = String(remote[scheme.upperBound..<at])
-      if !credentials.isEmpty { text = text.replacingOccurrences(of: credentials, with: "***") }
-    }
-    return text
-  }
+  static func scrubbed(_ text: String, _ remote: String) -> String { Endpoint.scrubbed(text, of: remote) }
 
   static func lastLines(_ text: String) -> String {
     text.split(separator: "\n").suffix(3).joined(separator: " / ")

@@ -214,6 +214,12 @@ public struct NoteDocument: Codable, Equatable, Sendable {
 /// A sharing problem, in words a user can act on.
 public struct SharingError: Error, Sendable, CustomStringConvertible {
   public var message: String
-  public init(_ message: String) { self.message = message }
+  /// The remote that could not be reached (network down, host unknown, timed out):
+  /// a transient failure, unlike a remote that does not exist or refuses the push.
+  public var unreachable: String? = nil
+  public init(_ message: String, unreachable: String? = nil) {
+    self.message = message
+    self.unreachable = unreachable
+  }
   public var description: String { message }
 }

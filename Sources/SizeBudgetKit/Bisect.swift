@@ -16,6 +16,8 @@ public enum Bisect {
     public var run: String?
     public var threshold: String?
     public var jobs = 1
+    /// Seconds one build may run (overrides `build_timeout`); nil: the budget's, or none.
+    public var timeout: Double?
     public var format: Check.Format = .text
 
     public init(range: String, image: String) {
@@ -71,7 +73,7 @@ public enum Bisect {
       Builder(
         budget: budget, command: $0, storePath: storePath,
         repositoryPath: repository.workDirectory ?? FileManager.default.currentDirectoryPath,
-        pathDepth: budget.pathDepth)
+        pathDepth: budget.pathDepth, timeout: request.timeout ?? budget.buildTimeout?.value)
     }
     var session = Session(
       request: request, budget: budget, context: context, builder: builder, progress: progress, started: started)

@@ -84,11 +84,13 @@ extension Bisect {
         "building \(ids.map(\.short).joined(separator: ", ")) (at most \(remaining) more build\(remaining == 1 ? "" : "s")), \(elapsed) s"
       )
       let slots = ResultBox(count: ids.count)
+      // Each build opens its own Repository: a libgit2 handle is never used by two threads.
       DispatchQueue.concurrentPerform(iterations: ids.count) { index in
         let start = Date()
         let outcome = Result { () throws(CommandError) in try builder.build(ids[index]) }
         slots.set(index, outcome, seconds: Date().timeIntervalSince(start))
       }
+      ActiveWorktrees.shared.parkWhenStopping()
       var sizes: [Int64?] = []
       for (index, id) in ids.enumerated() {
         let (outcome, seconds) = slots.get(index)
@@ -104,6 +106,12 @@ extension Bisect {
           builds.append(
             .init(
               commit: id.hex, status: "failed", size: nil, seconds: seconds, lastLines: lines + ["(exit \(status))"]))
+          sizes.append(nil)
+        case .success(.timedOut(let limit, let lines)):
+          builds.append(
+            .init(
+              commit: id.hex, status: "timed out", size: nil, seconds: seconds,
+              lastLines: lines + ["(stopped after \(Int(limit)) s: the build timeout)"]))
           sizes.append(nil)
         case .failure(let error):
           throw error

@@ -4,6 +4,7 @@ import Foundation
 import GitHistory
 import ImageSource
 import Store
+import SystemCalls
 
 /// Builds one commit's image for bisect: a temporary worktree (libgit2), the image's
 /// build command in it, the result measured into the store, everything removed
@@ -14,6 +15,8 @@ struct Builder: Sendable {
     /// The command exited 125: "this commit cannot be built", as in `git bisect run`.
     case skipped
     case failed(status: Int32, lastLines: [String])
+    /// Still running after the build timeout: its process group was killed.
+    case timedOut(seconds: Double, lastLines: [String])
   }
 
   let budget: ImageBudget
@@ -21,8 +24,11 @@ struct Builder: Sendable {
   let storePath: String
   let repositoryPath: String
   let pathDepth: Int
+  /// Seconds one build may take (`--timeout`, else `build_timeout`); nil: no limit.
+  let timeout: Double?
 
   func build(_ commit: ObjectID) throws(CommandError) -> Outcome {
+    try ActiveWorktrees.shared.refuseWhenStopping()
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
       "sizebudget-build-\(commit.short)-\(UUID().uuidString.prefix(8))")
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -37,12 +43,17 @@ struct Builder: Sendable {
     } catch {
       throw .usage("cannot check out \(commit.short) to build it: \(error.message)")
     }
+    // Removed on this thread, with this thread's repository handle: libgit2 handles
+    // are not shared between threads (a signal waits for this instead).
     ActiveWorktrees.shared.add(worktree)
     defer {
       worktree.remove()
       ActiveWorktrees.shared.remove(worktree)
     }
-    let (status, lastLines) = try run(commit: commit, in: worktreePath, output: output.path)
+    let (ending, lastLines) = try run(commit: commit, in: worktreePath, output: output.path)
+    try ActiveWorktrees.shared.refuseWhenStopping()
+    if ending == .timedOut, let timeout { return .timedOut(seconds: timeout, lastLines: lastLines) }
+    let status = ending.shellStatus
     if status == 125 { return .skipped }
     guard status == 0 else { return .failed(status: status, lastLines: lastLines) }
     guard FileManager.default.fileExists(atPath: output.path) else {
@@ -52,45 +63,36 @@ struct Builder: Sendable {
     return .measured(try measure(output, commit: commit, repository: repository))
   }
 
-  /// `/bin/sh -c COMMAND` in the worktree; returns its status and last 20 lines.
-  private func run(commit: ObjectID, in directory: String, output: String) throws(CommandError) -> (Int32, [String]) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+  /// `/bin/sh -c COMMAND` in the worktree, in a process group of its own (so that
+  /// make, docker build and their children are stopped with it); returns how it
+  /// ended and its last 20 lines.
+  private func run(commit: ObjectID, in directory: String, output: String) throws(CommandError)
+    -> (GroupedChild.Ending, [String])
+  {
     var environment = ProcessInfo.processInfo.environment
     environment["SIZEBUDGET_COMMIT"] = commit.hex
     environment["SIZEBUDGET_IMAGE"] = budget.name
     environment["SIZEBUDGET_OUTPUT"] = output
-    process.environment = environment
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
+    let child: GroupedChild
     do {
-      try process.run()
+      child = try GroupedChild(["/bin/sh", "-c", command], environment: environment, directory: directory)
     } catch {
-      throw .usage("cannot run the build command `\(command)`: \(error.localizedDescription)")
+      throw .usage("cannot run the build command `\(command)`: \(error.description)")
     }
-    ActiveWorktrees.shared.add(process)
-    defer { ActiveWorktrees.shared.remove(process) }
+    ActiveWorktrees.shared.add(child)
+    defer { ActiveWorktrees.shared.remove(child) }
     // Keep only the tail: a build log can be long.
     var tail: [Substring] = []
-    var partial = Data()
-    while true {
-      let chunk = pipe.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      partial.append(chunk)
+    var partial: [UInt8] = []
+    let ending = child.wait(timeout: timeout) { chunk in
+      partial += chunk
       var lines = String(decoding: partial, as: UTF8.self).split(
         omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-      partial = Data(lines.removeLast().utf8)
+      partial = Array(lines.removeLast().utf8)
       tail = Array((tail + lines).suffix(20))
     }
     if !partial.isEmpty { tail = Array((tail + [Substring(String(decoding: partial, as: UTF8.self))]).suffix(20)) }
-    process.waitUntilExit()
-    let status =
-      process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-    return (status, tail.map(String.init))
+    return (ending, tail.map(String.init))
   }
 
   /// The build's output is an OCI layout (a directory) or a docker-archive or
@@ -127,34 +129,57 @@ struct Builder: Sendable {
 }
 
 /// The worktrees being built in and the builds running there, so that Ctrl-C
-/// (SIGINT), SIGTERM or SIGHUP stops the builds and removes the worktrees before the
-/// process ends.
+/// (SIGINT), SIGTERM or SIGHUP stops every build's process group and lets each build
+/// thread remove its worktree before the process ends.
 final class ActiveWorktrees: @unchecked Sendable {
   static let shared = ActiveWorktrees()
   private let lock = NSLock()
-  private var worktrees: [ObjectIdentifier: TemporaryWorktree] = [:]
-  private var builds: [ObjectIdentifier: Process] = [:]
+  private var worktrees: Set<ObjectIdentifier> = []
+  private var builds: [ObjectIdentifier: GroupedChild] = [:]
   private var sources: [DispatchSourceSignal] = []
+  private var stopping = false
 
-  func add(_ worktree: TemporaryWorktree) { lock.withLock { worktrees[ObjectIdentifier(worktree)] = worktree } }
-  func remove(_ worktree: TemporaryWorktree) { lock.withLock { worktrees[ObjectIdentifier(worktree)] = nil } }
-  func add(_ build: Process) { lock.withLock { builds[ObjectIdentifier(build)] = build } }
-  func remove(_ build: Process) { lock.withLock { builds[ObjectIdentifier(build)] = nil } }
+  func add(_ worktree: TemporaryWorktree) { lock.withLock { _ = worktrees.insert(ObjectIdentifier(worktree)) } }
+  func remove(_ worktree: TemporaryWorktree) { lock.withLock { _ = worktrees.remove(ObjectIdentifier(worktree)) } }
+  func add(_ build: GroupedChild) {
+    lock.withLock {
+      builds[ObjectIdentifier(build)] = build
+      // A build started as the signal arrived is stopped like the others.
+      if stopping { build.signalGroup(SIGKILL) }
+    }
+  }
+  func remove(_ build: GroupedChild) { lock.withLock { builds[ObjectIdentifier(build)] = nil } }
 
-  /// Installs the handlers once; a signal stops every build, removes every active
-  /// worktree and exits with 128 + the signal's number, as shells report it.
-  /// (libdispatch catches the signals itself: they are not ignored, so the builds
-  /// it starts still die on Ctrl-C.)
+  /// Once a signal has arrived, no build starts and none is measured.
+  func refuseWhenStopping() throws(CommandError) {
+    if lock.withLock({ stopping }) { throw .usage("interrupted") }
+  }
+
+  /// The signal's handler ends the process (128 + the signal) once the worktrees are
+  /// gone; the thread that ran the builds must not end it first with another status.
+  func parkWhenStopping() {
+    guard lock.withLock({ stopping }) else { return }
+    while true { sleep(60) }
+  }
+
+  /// Installs the handlers once. A signal stops every build's group (SIGTERM, then
+  /// SIGKILL), waits (at most 30 s) for the build threads to remove their worktrees,
+  /// and exits with 128 + the signal's number, as shells report it. (libdispatch
+  /// catches the signals itself; the builds have default handlers and their own
+  /// process groups, so a terminal's Ctrl-C reaches them only through here.)
   func cleanUpOnSignals() {
     lock.withLock {
       guard sources.isEmpty else { return }
-      for number in [SIGINT, SIGTERM, SIGHUP] {
+      for number in StopSignals.all {
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { [weak self] in
-          self?.lock.withLock {
-            self?.builds.values.forEach { $0.terminate() }
-            self?.worktrees.values.forEach { $0.remove() }
+        source.setEventHandler { [self] in
+          let running = lock.withLock {
+            stopping = true
+            return Array(builds.values)
           }
+          DispatchQueue.concurrentPerform(iterations: running.count) { running[$0].stopGroup() }
+          let deadline = Monotonic.now() + 30
+          while Monotonic.now() < deadline && lock.withLock({ !worktrees.isEmpty }) { usleep(20_000) }
           exit(128 + number)
         }
         source.resume()

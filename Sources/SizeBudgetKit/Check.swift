@@ -49,11 +49,19 @@ public enum Check {
       try appendStepSummary(CheckMarkdown.render(report))
     }
     var webhook = ""
-    if request.notify, let settings = budgets.notify {
+    if request.notify, let settings = budgets.notify, !settings.webhooks.isEmpty {
       let notifier = Notifications.notifier(settings)
       let events = Notifications.forCheck(
         report, notifier: notifier, repository: Notifications.repositoryName(repository))
       webhook = Notifications.deliver(events, notifier: notifier, store: store)
+    }
+    if request.notify {
+      // The pull request's sticky comment and the commit status, on the forge this CI runs for.
+      let environment = ProcessInfo.processInfo.environment
+      let (jobs, lines) = ForgeComments.jobs(
+        ForgeComments.report(report), settings: budgets.notify?.forges ?? [], environment: environment)
+      let forge = lines + ForgeComments.deliver(jobs, store: store, environment: environment).lines
+      webhook = ([webhook].filter { !$0.isEmpty } + forge).joined(separator: "\n")
     }
     return (
       output, report.exitCode, [shared, webhook.isEmpty ? nil : webhook].compactMap { $0 }.joined(separator: "\n")
@@ -61,12 +69,14 @@ public enum Check {
   }
 
   static func evaluate(
-    commit commitHex: String, images selected: [ImageBudget], _ context: CommandContext, revision: String?
+    commit commitHex: String, images selected: [ImageBudget], _ context: CommandContext, revision: String?,
+    onBase: Set<String> = []
   ) throws(CommandError) -> CheckReport {
     let commit = ObjectID(hex: commitHex)!
     let repository = try context.repository()
-    let finder = BaseFinder(
+    var finder = BaseFinder(
       history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: try context.store()))
+    finder.onBase = Set(onBase)
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []
     for budget in selected {

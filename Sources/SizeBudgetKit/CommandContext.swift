@@ -73,7 +73,7 @@ public final class CommandContext {
       do throws(StoreError) {
         return try MeasurementStore(path: path)
       } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
     }
   }

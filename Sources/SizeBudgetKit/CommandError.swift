@@ -8,6 +8,9 @@ public enum ExitStatus: Int32, Sendable {
   case usage = 2
   /// A needed measurement is missing.
   case missingMeasurement = 3
+  /// A registry, the store's database server, a git remote or an SMTP server could
+  /// not be reached: retrying may succeed (a broken configuration stays 2).
+  case unreachable = 4
 }
 
 /// A failure that ends a command: what happened and what to do, and the exit status.
@@ -24,6 +27,11 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
   }
 
   public static func usage(_ message: String) -> CommandError { CommandError(.usage, message) }
+
+  /// Exit 4: "could not reach WHAT: DETAIL; retrying may succeed".
+  public static func unreachable(_ what: String, _ detail: String) -> CommandError {
+    CommandError(.unreachable, "could not reach \(what): \(detail); retrying may succeed")
+  }
 
   public var description: String { message }
 }

@@ -113,20 +113,44 @@ public enum Hook {
 
   // MARK: Installing
 
-  /// The script `hook install` writes; the same as the repository's hooks/pre-push.
-  public static let script = """
+  /// The script `hook install` writes, with `installed=''` filled in by `script(installedAt:)`;
+  /// the repository's hooks/pre-push is this template.
+  public static let template = """
     #!/bin/sh
     # sizebudget pre-push hook (installed by `sizebudget hook install`).
     # Refuses a push whose measured commits break budgets.toml.
     # To push anyway: git push --no-verify, or SIZEBUDGET_SKIP=1 git push.
+    # The sizebudget that installed this hook, used when none is on PATH
+    # (an unpacked release archive, a CI tool cache).
+    installed=''
     sizebudget=${SIZEBUDGET_BIN:-sizebudget}
     if ! command -v "$sizebudget" >/dev/null 2>&1; then
-      echo "sizebudget: not found on PATH; sizes not checked" >&2
-      exit 0
+      if [ -n "$installed" ] && [ -x "$installed" ]; then
+        sizebudget=$installed
+      else
+        echo "sizebudget: not found on PATH; sizes not checked" >&2
+        exit 0
+      fi
     fi
     exec "$sizebudget" hook pre-push "$@"
 
     """
+
+  /// The hook for a sizebudget at `executable` (an absolute path): PATH and
+  /// SIZEBUDGET_BIN still come first, so an upgrade on PATH is what runs.
+  public static func script(installedAt executable: String?) -> String {
+    guard let executable else { return template }
+    // Single-quoted for sh: a quote inside the path closes, escapes and reopens.
+    let quoted = "'" + executable.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    return template.replacingOccurrences(of: "installed=''", with: "installed=\(quoted)")
+  }
+
+  /// The absolute path of the running binary (symbolic links resolved), or nil when
+  /// the system does not say.
+  static var runningExecutable: String? {
+    guard let path = Bundle.main.executablePath, path.hasPrefix("/") else { return nil }
+    return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+  }
 
   public static func install(force: Bool, in context: CommandContext) throws(CommandError) -> String {
     let repository = try context.repository()
@@ -135,10 +159,13 @@ public enum Hook {
     }
     let path = directory + "pre-push"
     let fileManager = FileManager.default
+    let script = script(installedAt: runningExecutable)
     if let existing = fileManager.contents(atPath: path) {
       let text = String(decoding: existing, as: UTF8.self)
       if text == script { return "sizebudget: the pre-push hook is already installed at \(path)" }
-      if !force && !text.contains("sizebudget hook pre-push") {
+      // Earlier versions' hooks carry the same first comment line.
+      let ours = text.contains("sizebudget hook pre-push") || text.contains("# sizebudget pre-push hook")
+      if !force && !ours {
         throw .usage(
           "\(path) exists and is not sizebudget's: keep it and add the line `sizebudget hook pre-push \"$@\" || exit 1` "
             + "to it, or replace it with sizebudget hook install --force")

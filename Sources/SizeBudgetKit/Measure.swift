@@ -22,6 +22,8 @@ public enum Measure {
     public var insecureRegistry = false
     /// Attribute packages and find removable files (default on).
     public var packages = true
+    /// Hash big files for the duplicate-content finding (default on).
+    public var contentHashes = true
     /// Share through git notes after measuring: the remote (nil: the default one).
     public var sync = false
     public var remote: String?
@@ -55,6 +57,7 @@ public enum Measure {
     options.estimateCompressed = request.estimate
     options.insecureRegistry = request.insecureRegistry
     options.packages = request.packages
+    options.contentHashes = request.contentHashes
     options.readRegistryLayers = request.paths || (budget.map(needsLayers) ?? false)
     options.toolVersion = SizeBudgetVersion.current
     if let ratio = ProcessInfo.processInfo.environment["SIZEBUDGET_MAX_EXPANSION"] {
@@ -82,7 +85,7 @@ public enum Measure {
         measurement = try Measurer(options).measure(opened, progress: progress)
       }
     } catch {
-      throw .usage("cannot measure \(request.image) from \(reference): \(error)")
+      throw .measuring("\(request.image) from \(reference)", error)
     }
     let outcome: MeasurementStore.SaveOutcome
     do {

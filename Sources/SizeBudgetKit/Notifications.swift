@@ -1,4 +1,5 @@
 import Budgets
+import Endpoints
 import Evaluation
 import Formats
 import Foundation
@@ -85,16 +86,28 @@ public enum NotifyCommand {
   public static func run(list: Bool, now: Bool, in context: CommandContext) throws(CommandError) -> String {
     let measurements = try context.store()
     if list { return try outbox(measurements) }
-    let budgets = try context.budgets()
-    guard let settings = budgets.notify else {
-      throw .usage("\(budgets.path) has no [notify] section: there is nowhere to send events")
+    let environment = ProcessInfo.processInfo.environment
+    // Forge deliveries need no [notify]: what they need is in the outbox entry.
+    let forge = ForgeComments.delivery(environment).sendDue(
+      measurements, environment: environment, ignoringBackoff: now)
+    let forgeAttempted = forge.delivered + forge.retrying + forge.failed
+    let budgets = try context.budgetsIfPresent()
+    guard let settings = budgets?.notify, !settings.webhooks.isEmpty else {
+      if forgeAttempted > 0 { return ForgeComments.describe(forge, total: forgeAttempted).joined(separator: "\n") }
+      throw .usage(
+        "\(budgets?.path ?? "budgets.toml") has no webhook in [notify] and no forge delivery is due: there is nothing to send"
+      )
     }
     let notifier = Notifications.notifier(settings)
-    let summary = notifier.sendDue(
-      measurements, environment: ProcessInfo.processInfo.environment, ignoringBackoff: now)
+    let summary = notifier.sendDue(measurements, environment: environment, ignoringBackoff: now)
     let attempted = summary.delivered + summary.retrying + summary.failed
-    guard attempted > 0 else { return "sizebudget: nothing is due in the outbox (notify --list shows it)" }
-    return Notifications.describe(summary, total: attempted)
+    let forgeLines = forgeAttempted > 0 ? ForgeComments.describe(forge, total: forgeAttempted) : []
+    guard attempted > 0 else {
+      return
+        (forgeLines + (forgeLines.isEmpty ? ["sizebudget: nothing is due in the outbox (notify --list shows it)"] : []))
+        .joined(separator: "\n")
+    }
+    return ([Notifications.describe(summary, total: attempted)] + forgeLines).joined(separator: "\n")
   }
 
   static func outbox(_ store: MeasurementStore) throws(CommandError) -> String {
@@ -111,7 +124,8 @@ public enum NotifyCommand {
         ? "next " + LogOutput.date(entry.nextAttemptAt) + " " + time(entry.nextAttemptAt)
         : entry.lastStatus.map { "HTTP \($0)" } ?? ""
       table.add([
-        entry.id, entry.type.replacingOccurrences(of: "sizebudget.", with: ""), shorten(entry.endpoint, to: 40),
+        entry.id, entry.type.replacingOccurrences(of: "sizebudget.", with: ""),
+        shorten(Endpoint.redacted(entry.endpoint), to: 40),
         entry.status.rawValue, String(entry.attempts),
         when + (entry.lastError.map { "  \(shorten($0, to: 50))" } ?? ""),
       ])

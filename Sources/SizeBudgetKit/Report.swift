@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Delivery
+import Endpoints
 import Evaluation
 import Formats
 import Foundation
@@ -188,10 +189,10 @@ public enum Report {
     do {
       try SMTPClient.send(rendered, from: from, to: settings.to, url: smtp, user: user, password: password)
     } catch {
-      throw .usage("cannot send the report: \(error.message)")
+      throw .sending(error, through: Endpoint.redacted(smtp))
     }
     return
-      "sizebudget: sent \"\(report.subject)\" to \(settings.to.joined(separator: ", ")) through \(HTTPClient.redacted(smtp))"
+      "sizebudget: sent \"\(report.subject)\" to \(settings.to.joined(separator: ", ")) through \(Endpoint.redacted(smtp))"
   }
 
   static func sendmail(_ message: String) throws(CommandError) -> String {

@@ -33,7 +33,7 @@ public enum Sync {
       let report = request.rebuild ? try sync.rebuild(options) : try sync.sync(options)
       return describe(report, rebuilt: request.rebuild)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
   }
 
@@ -47,7 +47,7 @@ public enum Sync {
     do {
       return describe(try NotesSync(repository: repository, store: store).sync(options), rebuilt: false)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
   }
 

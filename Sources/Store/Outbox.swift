@@ -35,18 +35,35 @@ extension MeasurementStore {
     }
   }
 
+  /// An event queued again after it failed for good (a job re-run once its token was
+  /// fixed) is tried afresh; a delivered or pending one is left as it is.
+  public func requeueFailed(id: String, now: Int64) throws(StoreError) {
+    try database.writeTransaction { () throws(StoreError) in
+      try database.prepare(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_until = 0 WHERE id = ? AND status = 'failed'"
+      ).run([.integer(now), .text(id)])
+    }
+  }
+
   /// Claims up to `limit` due entries (pending and due, or sending with an expired
-  /// claim) for `lease` seconds, in one write transaction.
-  public func claimDue(now: Int64, lease: Int64, limit: Int, keys: Set<String>? = nil, ignoringBackoff: Bool = false)
-    throws(StoreError) -> [OutboxEntry]
-  {
-    try database.writeTransaction { () throws(StoreError) -> [OutboxEntry] in
+  /// claim) for `lease` seconds, in one write transaction. `forge`: only the forge
+  /// deliveries (endpoints `forge:…`, true) or only the webhooks (false).
+  public func claimDue(
+    now: Int64, lease: Int64, limit: Int, keys: Set<String>? = nil, ignoringBackoff: Bool = false, forge: Bool? = nil
+  ) throws(StoreError) -> [OutboxEntry] {
+    let kind =
+      switch forge {
+      case true?: " AND endpoint LIKE 'forge:%'"
+      case false?: " AND endpoint NOT LIKE 'forge:%'"
+      case nil: ""
+      }
+    return try database.writeTransaction { () throws(StoreError) -> [OutboxEntry] in
       var due: [OutboxEntry] = []
       try database.prepare(
         """
         SELECT id, endpoint, type, body, created_at, status, attempts, next_attempt_at, last_status, last_error,
           delivered_at FROM outbox
-        WHERE (status = 'pending' AND (next_attempt_at <= ? OR ? = 1)) OR (status = 'sending' AND claimed_until <= ?)
+        WHERE ((status = 'pending' AND (next_attempt_at <= ? OR ? = 1)) OR (status = 'sending' AND claimed_until <= ?))\(kind)
         ORDER BY created_at, id LIMIT ?\(database.dialect.claimRows)
         """
       ).query([.integer(now), .bool(ignoringBackoff), .integer(now), .int(keys == nil ? limit : 1_000_000)]) { row in

@@ -1,4 +1,5 @@
 import CLibPQ
+import Endpoints
 import Foundation
 
 /// The store on a PostgreSQL server, through libpq, PostgreSQL's own client library:
@@ -17,7 +18,7 @@ final class PostgresDatabase: SQLDatabase {
   /// `url` is `postgres://[user@]host[:port]/database[?options]`. A password in the
   /// URL is refused: it would end up in shell history, CI logs and budgets.toml.
   init(url: String) throws(StoreError) {
-    path = Self.redacted(url)
+    path = Endpoint.redacted(url)
     if Self.hasPassword(url) {
       throw StoreError(
         "\(path): the store URL holds a password; remove it and set PGPASSWORD (or use ~/.pgpass) instead")
@@ -32,7 +33,8 @@ final class PostgresDatabase: SQLDatabase {
       let message = Self.message(connection)
       PQfinish(connection)
       throw StoreError(
-        "cannot connect to the store \(path): \(message) (check the URL, that the server runs, and PGPASSWORD)")
+        "cannot connect to the store \(path): \(message) (check the URL, that the server runs, and PGPASSWORD)",
+        unreachable: Self.isUnreachable(message) ? "the store \(path)" : nil)
     }
     self.connection = connection
     // Notices (e.g. "relation already exists, skipping") are not for the user.
@@ -116,20 +118,20 @@ final class PostgresDatabase: SQLDatabase {
     location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
   }
 
-  /// `postgres://user:secret@host/db?password=x` → `postgres://user:***@host/db?password=***`.
-  static func redacted(_ url: String) -> String {
-    var text = url
-    if let scheme = text.range(of: "://"),
-      let at = text[scheme.upperBound...].prefix(while: { $0 != "/" && $0 != "?" }).lastIndex(of: "@"),
-      let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
-    {
-      text = String(text[...colon]) + "***" + String(text[at...])
-    }
-    guard let question = text.firstIndex(of: "?") else { return text }
-    let options = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map {
-      option in Self.isPasswordOption(option) ? "password=***" : String(option)
-    }
-    return String(text[...question]) + options.joined(separator: "&")
+  /// libpq's words for a server that is down, starting, overloaded or not answering,
+  /// as against a wrong password, user or database (which retrying cannot fix).
+  static func isUnreachable(_ message: String) -> Bool {
+    let lowered = message.lowercased()
+    let configuration = [
+      "authentication failed", "does not exist", "pg_hba.conf", "no password supplied", "permission denied",
+    ]
+    if configuration.contains(where: lowered.contains) { return false }
+    let transient = [
+      "connection refused", "timeout expired", "timed out", "could not translate host name", "no route to host",
+      "network is unreachable", "server closed the connection", "the database system is starting up",
+      "the database system is shutting down", "too many clients", "no such file or directory", "connection reset",
+    ]
+    return transient.contains(where: lowered.contains)
   }
 
   /// In the user part (`user:secret@`) or as a `password=` option.

@@ -3,7 +3,13 @@ import CSQLite
 /// A store problem: the file, what went wrong, what to do.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
   public var message: String
-  public init(_ message: String) { self.message = message }
+  /// The database server that could not be reached (down, refused, timed out): a
+  /// transient failure, not a wrong setting.
+  public var unreachable: String? = nil
+  public init(_ message: String, unreachable: String? = nil) {
+    self.message = message
+    self.unreachable = unreachable
+  }
   public var description: String { message }
 }
 

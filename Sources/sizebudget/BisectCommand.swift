@@ -1,10 +1,8 @@
 import ArgumentParser
+import Budgets
 import Formats
 import SizeBudgetKit
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import SystemCalls
 
 struct BisectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -33,6 +31,9 @@ struct BisectCommand: ParsableCommand {
   @Option(help: "Build up to N commits at once.")
   var jobs = 1
 
+  @Option(help: "Stop a build (its whole process group) after this long: 90s, 45m, 2h (default: build_timeout).")
+  var timeout: String?
+
   @Option(help: "Output: text, json or markdown.")
   var format: Check.Format = .text
 
@@ -40,6 +41,9 @@ struct BisectCommand: ParsableCommand {
 
   func validate() throws {
     guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
+    if let timeout, Seconds.parse(timeout) == nil {
+      throw ValidationError("--timeout must be \(Seconds.help), got \"\(timeout)\"")
+    }
     guard [.text, .json, .markdown].contains(format) else {
       throw ValidationError("bisect prints text, json or markdown (github and junit are check's formats)")
     }
@@ -50,6 +54,7 @@ struct BisectCommand: ParsableCommand {
     request.run = buildCommand
     request.threshold = threshold
     request.jobs = jobs
+    request.timeout = timeout.flatMap(Seconds.parse)
     request.format = format
     let progress: Bisect.Progress? =
       isatty(2) == 1 ? { @Sendable line in printError("sizebudget: " + line) } : nil

@@ -1,10 +1,7 @@
 import ArgumentParser
 import Formats
 import SizeBudgetKit
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import SystemCalls
 
 struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -31,7 +28,9 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "The remote for --sync (default: origin).")
   var remote: String?
 
-  @Flag(inversion: .prefixedNo, help: "Send events to the webhooks of [notify] in budgets.toml.")
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Send events to the webhooks of [notify], and the pull request's comment and status to its forge.")
   var notify = true
 
   @OptionGroup var options: ContextOptions

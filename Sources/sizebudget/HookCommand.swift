@@ -1,10 +1,7 @@
 import ArgumentParser
 import Formats
 import SizeBudgetKit
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import SystemCalls
 
 struct HookCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -47,6 +47,10 @@ struct MeasureCommand: ParsableCommand {
   @Flag(help: ArgumentHelp("Skip package attribution and the explain findings (to time them).", visibility: .hidden))
   var noPackages = false
 
+  @Flag(
+    help: ArgumentHelp("Skip hashing big files for the duplicate-content finding (to time it).", visibility: .hidden))
+  var noContentHashes = false
+
   @Flag(help: "Then share measurements through git notes: fetch, merge, push (sizebudget sync).")
   var sync = false
 
@@ -69,6 +73,7 @@ struct MeasureCommand: ParsableCommand {
     request.paths = paths
     request.insecureRegistry = insecureRegistry
     request.packages = !noPackages
+    request.contentHashes = !noContentHashes
     request.sync = sync
     request.remote = remote
     print(

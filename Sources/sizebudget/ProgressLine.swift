@@ -1,20 +1,17 @@
 import Formats
 import SizeBudgetKit
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import SystemCalls
 
 /// A one-line progress report on standard error, only when it is a terminal.
 enum ProgressLine {
   static func forStandardError() -> (@Sendable (Int, Int, Int64) -> Void)? {
-    guard isatty(2) == 1 else { return nil }
+    guard Descriptors.isTerminal(2) else { return nil }
     return { done, total, bytes in
       let of = total > 0 ? "/\(total)" : ""
       let line =
         "\r\u{1B}[2Kmeasuring: \(done)\(of) layers, \(ByteSizeText.format(bytes)) read"
         + (done == total ? "\r\u{1B}[2K" : "")
-      _ = line.withCString { write(2, $0, strlen($0)) }
+      Array(line.utf8).withUnsafeBytes { Descriptors.writeAll(2, $0) }
     }
   }
 }

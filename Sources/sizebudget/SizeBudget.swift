@@ -1,11 +1,6 @@
 import ArgumentParser
 import SizeBudgetKit
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import SystemCalls
 
 @main
 struct SizeBudget: ParsableCommand {
@@ -14,13 +9,14 @@ struct SizeBudget: ParsableCommand {
     abstract: "Size budgets for container images, enforced in git.",
     discussion: """
       Exit status: 0 within budget, 1 a budget is broken, 2 usage or configuration error, \
-      3 a needed measurement is missing.
+      3 a needed measurement is missing, 4 a registry, store, git remote or SMTP server \
+      could not be reached (retrying may succeed).
       """,
-    version: SizeBudgetVersion.current,
+    version: SizeBudgetVersion.description,
     subcommands: [
       MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
-      ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, HookCommand.self,
-      ValidateCommand.self, SyncCommand.self,
+      ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self,
+      HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self,
     ]
   )
 
@@ -34,23 +30,20 @@ struct SizeBudget: ParsableCommand {
       if let output = error.output { print(output) }
       // One "error: " per line, so each `file:line:col: message` stands on its own.
       printError(error.message.split(separator: "\n").map { "error: \($0)" }.joined(separator: "\n"))
-      Glibc.exit(error.status.rawValue)
+      ThisProcess.exit(error.status.rawValue)
     } catch let error as ExitCode {
       // A command that printed its report and ends with a status (check: 1 or 3).
-      Glibc.exit(error.rawValue)
+      ThisProcess.exit(error.rawValue)
     } catch {
       let code = exitCode(for: error)
       if code == .success {
         print(fullMessage(for: error))
-        Glibc.exit(0)
+        ThisProcess.exit(0)
       }
       printError(fullMessage(for: error))
-      Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+      ThisProcess.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
     }
   }
 }
 
-func printError(_ message: String) {
-  let line = message.hasSuffix("\n") ? message : message + "\n"
-  _ = line.withCString { write(2, $0, strlen($0)) }
-}
+func printError(_ message: String) { Descriptors.printError(message) }

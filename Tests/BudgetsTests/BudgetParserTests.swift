@@ -83,6 +83,26 @@ import Testing
     }
   }
 
+  @Test func dockerfileAndTargetKeepTheirPositions() throws {
+    let budgets = try BudgetParser.parse("[image.api]\ndockerfile = \"docker/api.Dockerfile\"\ntarget = \"runtime\"\n")
+    let image = try #require(budgets.images.first)
+    #expect(image.dockerfile?.value == "docker/api.Dockerfile")
+    #expect(image.dockerfile?.position.line == 2)
+    #expect(image.target?.value == "runtime")
+    #expect(image.target?.position.line == 3)
+  }
+
+  @Test func buildTimeoutIsADurationWithItsPosition() throws {
+    let budgets = try BudgetParser.parse("[image.api]\nbuild = \"make\"\nbuild_timeout = \"1.5h\"\n")
+    let timeout = try #require(budgets.images.first?.buildTimeout)
+    #expect(timeout.value == 5400)
+    #expect(timeout.position.line == 3)
+    #expect(Seconds.parse("90s") == 90 && Seconds.parse("45 m") == 2700 && Seconds.parse("2H") == 7200)
+    for bad in ["", "s", "10", "-5m", "1e3s", "8d", "nan s", "inf h", "5 minutes"] {
+      #expect(Seconds.parse(bad) == nil, "\(bad)")
+    }
+  }
+
   @Test func reportsEveryProblemAtOnceInFileOrder() {
     let input = """
       [image.api]

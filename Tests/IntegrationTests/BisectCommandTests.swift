@@ -247,6 +247,105 @@ import Testing
     #expect(!(try repo.git(["branch", "--list", "sizebudget/*"])).contains("sizebudget"))
   }
 
+  /// A build script whose shell starts a child shell that starts a sleeping
+  /// grandchild; each writes its pid into $PID_DIR, so the test can tell whether any
+  /// of them outlived the build.
+  static let spawningBuild = """
+    mkdir -p "$PID_DIR"
+    echo $$ > "$PID_DIR/shell-$SIZEBUDGET_COMMIT"
+    sh -c 'echo $$ > "$PID_DIR/child-$SIZEBUDGET_COMMIT"; sleep 300 & echo $! > "$PID_DIR/grandchild-$SIZEBUDGET_COMMIT"; wait'
+    """
+
+  func pids(in directory: URL) -> [Int32] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    return names.compactMap { name in
+      (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+        .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+  }
+
+  /// Alive and not a zombie waiting for a parent (reparented ones are reaped by init).
+  func alive(_ pid: Int32) -> Bool {
+    guard kill(pid, 0) == 0 else { return false }
+    let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+    return !(stat.split(separator: ")").last?.hasPrefix(" Z") ?? false)
+  }
+
+  func survivors(_ pids: [Int32]) -> [Int32] {
+    var waited = 0
+    while waited < 50 && pids.contains(where: alive) {
+      usleep(100_000)
+      waited += 1
+    }
+    return pids.filter(alive)
+  }
+
+  @Test func aSignalStopsEveryProcessOfEveryBuild() throws {
+    let repo = try history()
+    let script = repo.url.appendingPathComponent("slow.sh").path
+    try repo.directory.write("slow.sh", Self.spawningBuild)
+    try repo.directory.write(
+      "budgets.toml", "[image.app]\ncontext = [\"app/\"]\nbuild = \"sh \(script)\"\nmax = \"2 MB\"\n")
+    let pidDirectory = repo.url.appendingPathComponent("pids")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
+    process.arguments = ["bisect", "HEAD~24..HEAD", "--image", "app", "--jobs", "3"]
+    process.currentDirectoryURL = repo.url
+    var environment = ProcessInfo.processInfo.environment
+    environment["PID_DIR"] = pidDirectory.path
+    process.environment = environment
+    process.standardOutput = Pipe()
+    process.standardError = Pipe()
+    try process.run()
+    var waited = 0
+    // The search builds two or three candidates at once here, three processes each.
+    while waited < 300 && pids(in: pidDirectory).count < 6 {
+      usleep(100_000)
+      waited += 1
+    }
+    usleep(500_000)
+    let started = pids(in: pidDirectory)
+    #expect(started.count >= 6 && started.count % 3 == 0, "builds at once (--jobs 3): \(started)")
+    #expect(started.allSatisfy(alive))
+    kill(process.processIdentifier, SIGTERM)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 143)
+    #expect(survivors(started).isEmpty, "left running: \(survivors(started))")
+    #expect((try repo.git(["worktree", "list"])).split(separator: "\n").count == 1)
+    #expect(!(try repo.git(["branch", "--list", "sizebudget/*"])).contains("sizebudget"))
+  }
+
+  @Test func aBuildOverItsTimeoutIsStoppedWithItsChildren() throws {
+    let repo = try history(count: 8, culprit: nil)
+    let script = repo.url.appendingPathComponent("slow.sh").path
+    try repo.directory.write("slow.sh", Self.spawningBuild)
+    try repo.directory.write(
+      "budgets.toml",
+      "[image.app]\ncontext = [\"app/\"]\nbuild = \"sh \(script)\"\nbuild_timeout = \"2s\"\nmax = \"2 MB\"\n")
+    let pidDirectory = repo.url.appendingPathComponent("pids")
+    let started = Date()
+    let result = try CLI.run(
+      ["bisect", "HEAD~8..HEAD", "--image", "app"], in: repo.url, environment: ["PID_DIR": pidDirectory.path],
+      timeout: 120)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("timed out; its last lines:"), "\(result.stdout)")
+    #expect(result.stdout.contains("(stopped after 2 s: the build timeout)"), "\(result.stdout)")
+    #expect(Date().timeIntervalSince(started) < 90)
+    let spawned = pids(in: pidDirectory)
+    #expect(spawned.count >= 3)
+    #expect(survivors(spawned).isEmpty, "left running: \(survivors(spawned))")
+
+    // --timeout overrides build_timeout, and is checked like it.
+    let bad = try CLI.run(["bisect", "HEAD~8..HEAD", "--image", "app", "--timeout", "soon"], in: repo.url)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("--timeout must be a duration such as"), "\(bad.stderr)")
+    let overridden = try CLI.run(
+      ["bisect", "HEAD~8..HEAD", "--image", "app", "--timeout", "1s"], in: repo.url,
+      environment: ["PID_DIR": pidDirectory.path], timeout: 120)
+    #expect(overridden.stdout.contains("(stopped after 1 s: the build timeout)"), "\(overridden.stdout)")
+    #expect(survivors(pids(in: pidDirectory)).isEmpty)
+  }
+
   /// 1,000 commits, about 5 % touching app/, commit 617 adds 3 MB (max = 2 MB): git
   /// bisect run with the same build, then sizebudget bisect from an empty store, with
   /// half the context commits measured, and with all of them (every other commit

@@ -17,9 +17,10 @@ final class GateFixture {
   /// Writes an image whose single uncompressed layer holds `bytes` in /app/blob plus
   /// `files`, and measures it at HEAD (or `commit`).
   @discardableResult
-  func measure(bytes: Int, files: [TarBuilder.Entry] = [], image: String = "api", commit: String? = nil) throws
-    -> CLI.Result
-  {
+  func measure(
+    bytes: Int, files: [TarBuilder.Entry] = [], image: String = "api", commit: String? = nil,
+    environment: [String: String] = [:]
+  ) throws -> CLI.Result {
     images += 1
     let layer = ImageBuilder.Layer(
       [.file("app/blob", size: max(0, bytes - 2048))] + files, createdBy: "COPY blob /app/ #\(images)",
@@ -28,7 +29,7 @@ final class GateFixture {
     try ImageBuilder([layer]).writeOCILayout(to: directory)
     var arguments = ["measure", "oci:build/image\(images).oci", "--image", image]
     if let commit { arguments += ["--commit", commit] }
-    let result = try CLI.run(arguments, in: repo.url)
+    let result = try CLI.run(arguments, in: repo.url, environment: environment)
     precondition(result.status == 0, "measure failed: \(result.stderr)")
     return result
   }

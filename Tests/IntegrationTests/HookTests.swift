@@ -82,10 +82,25 @@ import Testing
     let committed = try String(
       contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("hooks/pre-push"), encoding: .utf8)
-    #expect(installed == committed, "hooks/pre-push and the script hook install writes must be the same")
+    // The installed hook is the committed one with the installing binary's path filled in.
+    let binary = CLI.productsDirectory.appendingPathComponent("sizebudget").resolvingSymlinksInPath().path
+    #expect(installed == committed.replacingOccurrences(of: "installed=''", with: "installed='\(binary)'"))
     let attributes = try FileManager.default.attributesOfItem(
       atPath: fixture.url.appendingPathComponent("githooks/pre-push").path)
     #expect((attributes[.posixPermissions] as? Int ?? 0) & 0o111 != 0)
+  }
+
+  /// A sizebudget run from where it was unpacked (not on PATH) installs a hook that
+  /// still finds it: the push over budget is refused, not waved through.
+  @Test func aHookInstalledByABinaryNotOnPATHStillFindsIt() throws {
+    let (fixture, remote) = try setUp()
+    defer { withExtendedLifetime(remote) {} }
+    try fixture.measure(bytes: 150_000)
+    let env = ["PATH": "/usr/bin:/bin"]
+    let refused = try CLI.run(["push", "origin", "main"], product: "/usr/bin/git", in: fixture.url, environment: env)
+    #expect(refused.status != 0, "\(refused.stderr)")
+    #expect(refused.stderr.contains("push refused: a budget is broken"), "\(refused.stderr)")
+    #expect(!refused.stderr.contains("not found on PATH"))
   }
 
   @Test func malformedInputIsAUsageError() throws {

@@ -39,6 +39,25 @@ import Testing
     return file.path
   }
 
+  /// Credentials in a registry reference would land in the measurement's source, the
+  /// store and the notes: refused before any connection, without repeating them.
+  @Test func credentialsInADockerReferenceAreRefused() throws {
+    for reference in [
+      "docker://robot:hunter2@127.0.0.1:9/app:1", "docker://robot@127.0.0.1:9/app:1",
+      "docker://robot:hun/ter2@127.0.0.1:9/app:1",
+    ] {
+      let repo = try GitRepository()
+      try repo.commit("first")
+      let result = try CLI.run(["measure", reference, "--image", "app"], in: repo.url)
+      #expect(result.status == 2, "\(reference): \(result.stderr)")
+      #expect(result.stderr.contains("must not carry a user or password"), "\(result.stderr)")
+      #expect(result.stderr.contains("SIZEBUDGET_REGISTRY_USER"), "\(result.stderr)")
+      #expect(
+        !result.stderr.contains("hunter2") && !result.stderr.contains("ter2@") && !result.stderr.contains("robot"))
+    }
+    try expectRefusal({ _ in "docker://u:p@127.0.0.1:9/app:1" }, mentions: ["docker://***@127.0.0.1:9/app:1"])
+  }
+
   @Test func aMissingFile() throws {
     try expectRefusal({ _ in "docker-archive:/nonexistent/api.tar" }, mentions: ["cannot open /nonexistent/api.tar"])
   }
@@ -124,6 +143,16 @@ import Testing
     try expectRefusal(
       { try "docker-archive:" + write(ImageBuilder([layer]).dockerArchive(), "api.tar", in: $0) },
       mentions: ["api.tar", "layer 0", "absurd size"])
+  }
+
+  /// Issue 13 item 10: a PAX record whose length is shorter than its own text once
+  /// trapped (exit 132); now exit 2 with the layer named.
+  @Test func aPAXHeaderWithABadRecordLength() throws {
+    let layer = ImageBuilder.Layer(
+      [TarBuilder.Entry("pax", Array("1 x".utf8), type: UInt8(ascii: "x")), .file("app/x", "x")], compression: .none)
+    try expectRefusal(
+      { try "docker-archive:" + write(ImageBuilder([layer]).dockerArchive(), "api.tar", in: $0) },
+      mentions: ["api.tar", "layer 0", "PAX extended header is malformed"])
   }
 
   @Test func aPathTraversalName() throws {

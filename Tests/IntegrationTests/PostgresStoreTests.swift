@@ -87,7 +87,9 @@ import Testing
     try ImageBuilder([layer]).writeOCILayout(to: repo.url.appendingPathComponent("image.oci"))
     let measured = try CLI.run(["measure", "oci:image.oci", "--image", "api"], in: repo.url)
     #expect(measured.status == 0, "\(measured.stderr)")
-    #expect(measured.stdout.contains(url), "the report names the store")
+    // Named with its user information redacted, as every URL is shown.
+    #expect(
+      measured.stdout.contains(url.replacingOccurrences(of: "sizebudget@", with: "***@")), "the report names the store")
     #expect(!FileManager.default.fileExists(atPath: repo.url.appendingPathComponent(".git/sizebudget.sqlite").path))
     #expect(try Self.server().query(url, "SELECT image FROM measurements") == "api")
     // No notes: the database is the shared record; sync says so.
@@ -111,9 +113,19 @@ import Testing
     #expect(inQuery.stderr.contains("PGPASSWORD"), "\(inQuery.stderr)")
     #expect(!inQuery.stderr.contains("hunter2"), "\(inQuery.stderr)")
     let started = Date()
+    // A server that is down is transient (4); a database that does not exist is not.
     let dead = try CLI.run(["log", "--store", "postgres://ci@127.0.0.1:1/db"], in: repo.url)
-    #expect(dead.status == 2)
-    #expect(dead.stderr.contains("cannot connect to the store postgres://ci@127.0.0.1:1/db"), "\(dead.stderr)")
+    #expect(dead.status == 4)
+    #expect(dead.stderr.contains("could not reach the store postgres://***@127.0.0.1:1/db"), "\(dead.stderr)")
+    #expect(dead.stderr.contains("retrying may succeed"), "\(dead.stderr)")
+    for command in [["check"], ["measure", "oci:/nonexistent", "--image", "api"], ["sync"]] {
+      let down = try CLI.run(command + ["--store", "postgres://ci@127.0.0.1:1/db"], in: repo.url)
+      #expect(down.status == 4, "\(command): \(down.stderr)")
+    }
+    let noDatabase = try CLI.run(["log", "--store", try Self.server().createDatabase() + "_missing"], in: repo.url)
+    #expect(noDatabase.status == 2, "\(noDatabase.stderr)")
+    #expect(noDatabase.stderr.contains("does not exist"), "\(noDatabase.stderr)")
+    #expect(dead.stderr.contains("cannot connect to the store postgres://***@127.0.0.1:1/db"), "\(dead.stderr)")
     #expect(Date().timeIntervalSince(started) < 15, "a dead server is an error, not a hang")
     for url in ["postgres://ci:pw@db/x", "postgres://ci@db/x?Password=pw"] {
       try repo.commit("bad", files: ["budgets.toml": "[defaults]\nstore = \"\(url)\"\n"])

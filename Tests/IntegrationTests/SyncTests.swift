@@ -297,14 +297,20 @@ import Testing
     let named = try Self.run(["sync", "--remote", "upstream"], in: lonely)
     #expect(named.status == 2)
     #expect(named.stderr.contains("no remote \"upstream\""))
+    // A remote path that is not a repository is configuration (2): retrying cannot fix it.
     let missing = try Self.run(["sync", "--remote", "/nonexistent/origin.git"], in: lonely)
     #expect(missing.status == 2)
+    #expect(!missing.stderr.contains("retrying may succeed"), "\(missing.stderr)")
     #expect(missing.stderr.contains("git fetch /nonexistent/origin.git"), "\(missing.stderr)")
 
-    // A token in a remote URL is never printed, nor kept in a ref name.
+    // A token in a remote URL is never printed, nor kept in a ref name. Nothing
+    // listens on port 9: the remote cannot be reached, which is transient (4).
     let tokenURL = "http://user:s3cretTOKEN@127.0.0.1:9/origin.git"
     let withToken = try Self.run(["sync", "--remote", tokenURL], in: lonely)
-    #expect(withToken.status == 2)
+    #expect(withToken.status == 4)
+    #expect(
+      withToken.stderr.contains("could not reach the remote http://***@127.0.0.1:9/origin.git"), "\(withToken.stderr)")
+    #expect(withToken.stderr.contains("retrying may succeed"), "\(withToken.stderr)")
     #expect(withToken.stderr.contains("git fetch http://***@127.0.0.1:9/origin.git"), "\(withToken.stderr)")
     #expect(!(withToken.stdout + withToken.stderr).contains("s3cret"))
     #expect(!(try lonely.git(["for-each-ref"])).contains("s3cret"))
@@ -316,7 +322,7 @@ import Testing
         "measure", try Self.image(bytes: 10_000, in: images, name: "x"), "--image", "api", "--format", "json", "--sync",
         "--remote", tokenURL,
       ], in: lonely)
-    #expect(measured.status == 2)
+    #expect(measured.status == 4)
     #expect(measured.stdout.contains("\"schema\" : \"sizebudget.measurement/v1\""), "\(measured.stdout)")
     #expect(measured.stderr.contains("the measurement is stored here, but sharing it failed"), "\(measured.stderr)")
     #expect(!measured.stderr.contains("s3cret"))
@@ -335,7 +341,7 @@ import Testing
     let result = try CLI.run(
       ["sync", "--remote", "ssh://example.invalid/origin.git"], in: repo.url,
       environment: ["GIT_SSH": hang.path, "SIZEBUDGET_GIT_TIMEOUT": "3"])
-    #expect(result.status == 2)
+    #expect(result.status == 4)
     #expect(result.stderr.contains("took longer than 3 s and was stopped"), "\(result.stderr)")
     #expect(Date().timeIntervalSince(started) < 30, "stopped, with its ssh helper, at the time limit")
   }

@@ -296,6 +296,36 @@ import Testing
     #expect(refused.stderr.contains("not in the host"))
   }
 
+  /// A secret put in a URL's query would be stored in the outbox and listed: refused
+  /// when budgets.toml is validated, with the header to use instead.
+  @Test func aSecretLookingVariableInTheURLIsRefused() throws {
+    for name in ["SLACK_TOKEN", "API_KEY", "HOOK_SECRET", "GHTOKEN", "DB_PASSWORD"] {
+      let fixture = try notifying("webhook = \"https://hooks.example.com/x?key=${\(name)}\"")
+      let refused = try fixture.run(["validate"])
+      #expect(refused.status == 2, "\(name): \(refused.stderr)")
+      #expect(refused.stderr.contains("budgets.toml:5:11: webhook"), "\(refused.stderr)")
+      #expect(refused.stderr.contains("${\(name)} looks like a secret"), "\(refused.stderr)")
+      #expect(refused.stderr.contains("header"), "\(refused.stderr)")
+    }
+    let allowed = try notifying("webhook = \"https://hooks.example.com/repos/${TEST_REPOSITORY}/issues/${PR_NUMBER}\"")
+    #expect(try allowed.run(["validate"]).status == 0)
+  }
+
+  /// The outbox keeps the URL as queued; `notify --list` and delivery errors never show
+  /// its query values or user information.
+  @Test func theOutboxListingRedactsQueryAndUserInfo() throws {
+    let port = try freePort()
+    let fixture = try notifying(
+      #"webhook = "http://hookuser@127.0.0.1:\#(port)/hook?channel=${TEST_CHANNEL}&plain""#)
+    try fixture.measure(bytes: 150_000)
+    let check = try fixture.run(["check"], environment: ["TEST_CHANNEL": "private-room-17"])
+    #expect(check.status == 1)
+    #expect(!check.stderr.contains("private-room-17") && !check.stderr.contains("hookuser"), "\(check.stderr)")
+    let listed = try fixture.run(["notify", "--list"]).stdout
+    #expect(listed.contains("http://***@127.0.0.1"), "\(listed)")
+    #expect(!listed.contains("private-room-17") && !listed.contains("hookuser"), "\(listed)")
+  }
+
   @Test func aMissingSecretKeepsTheEventPendingAndSaysWhichVariable() throws {
     let receiver = try WebhookReceiver(secret: Self.secret)
     let fixture = try fixture(port: receiver.port)

@@ -4,6 +4,14 @@
 public enum BudgetMistakes {
   public static let all: [(String, String)] = [
     (
+      "[image.api]\ndockerfile = \"../api.Dockerfile\"",
+      "budgets.toml:2:14: dockerfile \"../api.Dockerfile\" must be a file's path relative to the repository root, like \"docker/api.Dockerfile\""
+    ),
+    (
+      "[image.api]\ntarget = \"run time\"",
+      "budgets.toml:2:10: target \"run time\" is not a stage name: a stage is named by FROM … AS NAME (letters, digits, -, _, .)"
+    ),
+    (
       "[image.api]\nmax_grwth = \"+5%\"",
       "budgets.toml:2:1: unknown key \"max_grwth\" in [image.api]: did you mean \"max_growth\"?"
     ),
@@ -102,6 +110,18 @@ public enum BudgetMistakes {
       "budgets.toml:2:8: smtp must be an smtp://HOST[:PORT] or smtps://HOST[:PORT] URL, got \"mail.example.com:25\""
     ),
     ("[defaults]\npath_depth = 0", "budgets.toml:2:14: path_depth must be an integer from 1 to 32, got the integer 0"),
+    (
+      "[image.api]\nbuild_timeout = \"10 minutes\"",
+      "budgets.toml:2:17: build_timeout must be a duration such as \"90s\", \"45m\" or \"2h\" (1 s to 7 days), got \"10 minutes\""
+    ),
+    (
+      "[image.api]\nbuild_timeout = \"0s\"",
+      "budgets.toml:2:17: build_timeout must be a duration such as \"90s\", \"45m\" or \"2h\" (1 s to 7 days), got \"0s\""
+    ),
+    (
+      "[image.api]\nbuild_timeout = 600",
+      "budgets.toml:2:17: build_timeout must be a string like \"45m\", got the integer 600"
+    ),
     (
       "[image.api]\nmax = \"1 GB\"\nmax = \"2 GB\"",
       "budgets.toml:3:1: duplicate key 'max': it is already a string value (at 2:1)"

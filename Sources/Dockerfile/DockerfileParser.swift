@@ -1,0 +1,151 @@
+/// Dockerfile text → `Dockerfile`. Follows the reference's rules: a parser directive
+/// (`# escape=`) only on the first lines, comments only at the start of a line (also
+/// between continuation lines), the escape character at a line's end continues it,
+/// and `<<WORD` in RUN/COPY/ADD starts a heredoc that ends at a line of WORD alone.
+public enum DockerfileParser {
+  public static func parse(_ text: String) throws(DockerfileError) -> Dockerfile {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+    }
+    let escape = escapeCharacter(lines)
+    var instructions: [Dockerfile.Instruction] = []
+    var index = 0
+    while index < lines.count {
+      let start = index
+      let first = lines[index].trimmingLeadingSpace()
+      index += 1
+      if first.isEmpty || first.hasPrefix("#") { continue }
+      var logical = first
+      // Continuation: the escape character last (trailing blanks allowed); comment and
+      // empty lines inside are skipped.
+      while let trimmed = Optional(logical.trimmingTrailingSpace()), trimmed.last == escape {
+        logical = String(trimmed.dropLast())
+        while index < lines.count {
+          let next = lines[index].trimmingLeadingSpace()
+          if next.isEmpty || next.hasPrefix("#") { index += 1 } else { break }
+        }
+        guard index < lines.count else { break }
+        logical += lines[index]
+        index += 1
+      }
+      var instruction = try split(logical, line: start + 1)
+      if ["RUN", "COPY", "ADD"].contains(instruction.keyword) {
+        for heredoc in heredocs(in: instruction.arguments) {
+          var body: [String] = []
+          while true {
+            guard index < lines.count else {
+              throw DockerfileError(
+                line: start + 1, message: "the heredoc <<\(heredoc.word) is not closed by a line \"\(heredoc.word)\"")
+            }
+            var line = lines[index]
+            index += 1
+            if heredoc.stripTabs { line = String(line.drop { $0 == "\t" }) }
+            if line == heredoc.word { break }
+            body.append(line)
+          }
+          instruction.arguments += "\n" + body.joined(separator: "\n") + "\n" + heredoc.word
+        }
+      }
+      instruction.endLine = index
+      instructions.append(instruction)
+    }
+    return try stages(instructions)
+  }
+
+  /// `# escape=`` ` `` on the first lines switches the escape character to a backtick.
+  static func escapeCharacter(_ lines: [String]) -> Character {
+    for line in lines {
+      let trimmed = line.trimmingLeadingSpace()
+      guard trimmed.hasPrefix("#") else { break }
+      let directive = trimmed.dropFirst().filter { $0 != " " && $0 != "\t" }.lowercased()
+      if directive == "escape=`" { return "`" }
+      if !directive.contains("=") { break }
+    }
+    return "\\"
+  }
+
+  static func split(_ logical: String, line: Int) throws(DockerfileError) -> Dockerfile.Instruction {
+    let keyword = String(logical.prefix { !$0.isWhitespace })
+    guard keyword.allSatisfy({ $0.isLetter }) else {
+      throw DockerfileError(line: line, message: "\"\(keyword)\" is not a Dockerfile instruction")
+    }
+    var rest = Substring(logical.dropFirst(keyword.count)).drop { $0.isWhitespace }
+    var flags: [String] = []
+    while rest.hasPrefix("--") {
+      let flag = rest.prefix { !$0.isWhitespace }
+      flags.append(String(flag))
+      rest = rest.dropFirst(flag.count).drop { $0.isWhitespace }
+    }
+    return Dockerfile.Instruction(
+      keyword: keyword.uppercased(), flags: flags, arguments: String(rest).trimmingTrailingSpace(), line: line,
+      endLine: line)
+  }
+
+  struct Heredoc {
+    var word: String
+    var stripTabs: Bool
+  }
+
+  /// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`, in order; not `<<<` (a here-string).
+  static func heredocs(in arguments: String) -> [Heredoc] {
+    var found: [Heredoc] = []
+    var rest = Substring(arguments)
+    while let range = rest.firstRange(of: "<<") {
+      var after = rest[range.upperBound...]
+      rest = after
+      if after.hasPrefix("<") { continue }
+      let stripTabs = after.hasPrefix("-")
+      if stripTabs { after = after.dropFirst() }
+      var quote: Character? = nil
+      if let first = after.first, first == "\"" || first == "'" {
+        quote = first
+        after = after.dropFirst()
+      }
+      let word = after.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+      guard !word.isEmpty else { continue }
+      if let quote, after.dropFirst(word.count).first != quote { continue }
+      found.append(Heredoc(word: String(word), stripTabs: stripTabs))
+      rest = after.dropFirst(word.count)
+    }
+    return found
+  }
+
+  static func stages(_ instructions: [Dockerfile.Instruction]) throws(DockerfileError) -> Dockerfile {
+    var globals: [String: String] = [:]
+    var stages: [Dockerfile.Stage] = []
+    for instruction in instructions {
+      if instruction.keyword == "FROM" {
+        let words = instruction.arguments.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard let image = words.first else {
+          throw DockerfileError(line: instruction.line, message: "FROM names no image")
+        }
+        var name: String? = nil
+        if words.count >= 3, words[1].lowercased() == "as" { name = words[2].lowercased() }
+        stages.append(
+          Dockerfile.Stage(
+            index: stages.count, name: name, base: Expansion.expand(image, globals), from: instruction,
+            instructions: []))
+      } else if stages.isEmpty {
+        guard instruction.keyword == "ARG" else {
+          throw DockerfileError(
+            line: instruction.line,
+            message: "\(instruction.keyword) before the first FROM (only ARG may come before FROM)")
+        }
+        for (name, value) in Expansion.declarations(instruction.arguments) { globals[name] = value ?? "" }
+      } else {
+        stages[stages.count - 1].instructions.append(instruction)
+      }
+    }
+    guard !stages.isEmpty else { throw DockerfileError(line: 1, message: "no FROM: this is not a Dockerfile") }
+    return Dockerfile(globalArguments: globals, stages: stages)
+  }
+}
+
+extension String {
+  func trimmingLeadingSpace() -> String { String(drop { $0 == " " || $0 == "\t" }) }
+  func trimmingTrailingSpace() -> String {
+    var result = Substring(self)
+    while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
+    return String(result)
+  }
+}

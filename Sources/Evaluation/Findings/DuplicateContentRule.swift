@@ -1,0 +1,27 @@
+import Analysis
+
+/// The same bytes under two paths: two virtual environments, a library vendored next
+/// to the wheel that ships it, a model copied twice.
+public struct DuplicateContentRule: FindingRule {
+  public let name = "duplicate-content"
+  public init() {}
+
+  public func findings(in measurement: ImageMeasurement) -> [Finding] {
+    guard let copies = measurement.categories.first(where: { $0.pattern == name }), copies.bytes >= 1_000_000 else {
+      return []
+    }
+    let (layer, createdBy) = Findings.layer(of: copies.examples.map { ($0.layer, $0.bytes) }, in: measurement)
+    return [
+      Finding(
+        rule: name,
+        title: "The same bytes under two paths (\(copies.files) redundant cop\(copies.files == 1 ? "y" : "ies"))",
+        severity: .of(copies.bytes), bytes: copies.bytes, saving: copies.bytes, layer: layer, createdBy: createdBy,
+        fix:
+          "Keep one copy: install into one virtual environment, use the library from the wheel that ships it (or a "
+          + "symlink), and COPY a directory once.",
+        items: copies.examples.prefix(8).map { copy in
+          Finding.Item(name: copy.sameAs.map { "\(copy.path) = \($0)" } ?? copy.path, bytes: copy.bytes)
+        })
+    ]
+  }
+}

@@ -1,0 +1,85 @@
+/// Reading and writing file descriptors the way every caller needs: retried on EINTR,
+/// whole buffers, and errors as text.
+public enum Descriptors {
+  /// `strerror(errno)` as a String, for messages.
+  public static func lastErrorText() -> String { String(cString: strerror(errno)) }
+
+  /// Writes the whole buffer (write(2) may write less); false when the descriptor
+  /// refused (a closed pipe, a full disk).
+  @discardableResult
+  public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    var written = 0
+    while written < bytes.count {
+      let result = write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+      if result < 0 {
+        if errno == EINTR { continue }
+        return false
+      }
+      written += result
+    }
+    return true
+  }
+
+  /// A line of text on standard error, written at once (no buffering to lose on exit).
+  public static func printError(_ text: String) {
+    var line = Array(text.utf8)
+    if line.last != UInt8(ascii: "\n") { line.append(UInt8(ascii: "\n")) }
+    line.withUnsafeBytes { writeAll(2, $0) }
+  }
+
+  /// read(2) retried on EINTR: the byte count, 0 at the end, -1 on an error (errno set).
+  public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    while true {
+      #if canImport(Glibc)
+        let got = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+      #else
+        let got = Darwin.read(descriptor, buffer.baseAddress, buffer.count)
+      #endif
+      if got < 0 && errno == EINTR { continue }
+      return got
+    }
+  }
+
+  public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
+  /// Sends on a socket without SIGPIPE when the reader has gone (EPIPE instead):
+  /// Linux has a per-call flag; Darwin would need SO_NOSIGPIPE on the socket.
+  public static func sendWithoutSignal(_ socket: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    #if os(Linux)
+      return send(socket, bytes, count, Int32(MSG_NOSIGNAL))
+    #else
+      var one: Int32 = 1
+      _ = setsockopt(socket, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+      return send(socket, bytes, count, 0)
+    #endif
+  }
+
+  /// A connected pair of Unix stream sockets (a pipe whose writer can avoid SIGPIPE).
+  public static func socketPair() -> (Int32, Int32)? {
+    var pair: [Int32] = [0, 0]
+    #if os(Linux)
+      let type = Int32(SOCK_STREAM.rawValue)
+    #else
+      let type = SOCK_STREAM
+    #endif
+    guard socketpair(AF_UNIX, type, 0, &pair) == 0 else { return nil }
+    return (pair[0], pair[1])
+  }
+}
+
+/// The process itself: its id, its environment, how it ends.
+public enum ThisProcess {
+  public static var id: Int32 { getpid() }
+
+  /// One environment variable, nil when unset.
+  public static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+
+  /// Ends the process now with `status` (exit(3): flushes stdio, runs atexit handlers).
+  public static func exit(_ status: Int32) -> Never {
+    #if canImport(Glibc)
+      Glibc.exit(status)
+    #else
+      Darwin.exit(status)
+    #endif
+  }
+}

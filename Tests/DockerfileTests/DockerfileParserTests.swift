@@ -1,0 +1,94 @@
+import Testing
+
+@testable import Dockerfile
+
+/// The parser on the Dockerfile reference's rules: continuation lines, comments
+/// between them, heredocs, the escape directive, ARG expansion in FROM, stages.
+@Suite struct DockerfileParserTests {
+  @Test func continuationLinesJoinAsTheBuilderJoinsThem() throws {
+    let file = try DockerfileParser.parse(
+      """
+      # syntax=docker/dockerfile:1
+      FROM debian:bookworm-slim
+
+      RUN apt-get update \\
+       && apt-get install -y --no-install-recommends python3 \\
+      # a comment between continuation lines is dropped
+
+       && rm -rf /var/lib/apt/lists/*
+      COPY --chown=app:app --from=build /opt/venv /opt/venv
+      """)
+    let stage = try #require(file.stages.first)
+    #expect(stage.base == "debian:bookworm-slim")
+    let run = stage.instructions[0]
+    #expect(run.keyword == "RUN")
+    #expect(run.line == 4)
+    #expect(run.endLine == 8)
+    #expect(
+      run.arguments
+        == "apt-get update  && apt-get install -y --no-install-recommends python3  && rm -rf /var/lib/apt/lists/*")
+    let copy = stage.instructions[1]
+    #expect(copy.line == 9)
+    #expect(copy.flags == ["--chown=app:app", "--from=build"])
+    #expect(copy.arguments == "/opt/venv /opt/venv")
+  }
+
+  @Test func heredocsBelongToTheirInstruction() throws {
+    let file = try DockerfileParser.parse(
+      """
+      FROM alpine
+      RUN <<EOF
+      apk add --no-cache curl
+      rm -rf /tmp/*
+      EOF
+      COPY <<-"CONF" /etc/app.conf
+      \tkey = value
+      \tCONF
+      WORKDIR /srv
+      """)
+    let instructions = try #require(file.stages.first).instructions
+    #expect(instructions.map(\.keyword) == ["RUN", "COPY", "WORKDIR"])
+    #expect(instructions.map(\.line) == [2, 6, 9])
+    #expect(instructions[0].endLine == 5)
+    #expect(instructions[0].arguments == "<<EOF\napk add --no-cache curl\nrm -rf /tmp/*\nEOF")
+    #expect(instructions[1].arguments.hasPrefix("<<-\"CONF\" /etc/app.conf\n"))
+  }
+
+  @Test func anUnclosedHeredocIsAnErrorWithItsLine() {
+    #expect(throws: DockerfileError(line: 2, message: "the heredoc <<EOF is not closed by a line \"EOF\"")) {
+      try DockerfileParser.parse("FROM alpine\nRUN <<EOF\necho hi\n")
+    }
+  }
+
+  @Test func theEscapeDirectiveSwitchesToABacktick() throws {
+    let file = try DockerfileParser.parse("# escape=`\nFROM mcr.microsoft.com/windows\nRUN dir `\n  C:\\\\\n")
+    #expect(file.stages[0].instructions[0].arguments == "dir   C:\\\\")
+  }
+
+  @Test func stagesArgumentsAndTargets() throws {
+    let file = try DockerfileParser.parse(
+      """
+      ARG PY=3.12
+      ARG VARIANT
+      FROM python:${PY}-slim${VARIANT:+-}${VARIANT} AS Build
+      RUN pip wheel .
+      FROM python:$PY-slim
+      COPY --from=build /wheels /wheels
+      """)
+    #expect(file.globalArguments == ["PY": "3.12", "VARIANT": ""])
+    #expect(file.stages.map(\.name) == ["build", nil])
+    #expect(file.stages.map(\.base) == ["python:3.12-slim", "python:3.12-slim"])
+    #expect(file.stage(target: nil)?.index == 1)
+    #expect(file.stage(target: "BUILD")?.index == 0)
+    #expect(file.stage(target: "missing") == nil)
+  }
+
+  @Test func notADockerfile() {
+    #expect(throws: DockerfileError(line: 1, message: "RUN before the first FROM (only ARG may come before FROM)")) {
+      try DockerfileParser.parse("RUN true\n")
+    }
+    #expect(throws: DockerfileError(line: 1, message: "no FROM: this is not a Dockerfile")) {
+      try DockerfileParser.parse("# nothing\n")
+    }
+  }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# dist.sh — the relocatable release archive, dist/sizebudget-VERSION-linux-x86_64.tar.gz
+# and its .sha256: bin/sizebudget, the shared libraries it needs under lib/, shell
+# completions, the man page, the README, licence texts and an SBOM (CycloneDX JSON).
+#
+# Why a bundle and not one static file: the Swift runtime is linked statically
+# (--static-swift-stdlib), but libcurl's and libpq's static archives pull in GnuTLS,
+# Kerberos, LDAP, SASL, nghttp2, libidn2, libpsl, brotli… with no pkg-config --static
+# that links cleanly on Debian, and a static glibc cannot load NSS for user and host
+# lookups. So every library ldd lists, except glibc's own (present on every
+# glibc system and tied to its dynamic loader), is copied to lib/ and found through an
+# RPATH of $ORIGIN/../lib. It is DT_RPATH, not RUNPATH, on purpose: DT_RPATH also
+# applies to the bundled libraries' own dependencies (libgit2 → libssh2 → …), which
+# RUNPATH would leave to the system. The list comes from ldd, so a library the build
+# starts to use (ISA-L, say) is bundled, licensed and listed in the SBOM with no edit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# Libraries never bundled: glibc and its dynamic loader (one line per library family).
+system_libs='^(linux-vdso|ld-linux-x86-64|libc|libm|libdl|libpthread|librt|libresolv|libutil|libanl|libnsl)\.so'
+version=$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/SizeBudgetKit/Version.swift)
+name="sizebudget-$version-linux-x86_64"
+out=dist; stage="$out/$name"
+binary=.build/release/sizebudget
+
+swift build -c release --static-swift-stdlib --product sizebudget
+rm -rf "$stage" "$out/$name.tar.gz" "$out/$name.tar.gz.sha256"
+mkdir -p "$stage"/{bin,lib} "$stage/share/doc/sizebudget/licenses" "$stage/share/man/man1" \
+  "$stage/share/bash-completion/completions" "$stage/share/zsh/site-functions" \
+  "$stage/share/fish/vendor_completions.d"
+cp "$binary" "$stage/bin/sizebudget"
+strip --strip-unneeded "$stage/bin/sizebudget"
+patchelf --force-rpath --set-rpath '$ORIGIN/../lib' "$stage/bin/sizebudget"
+
+# The Debian package of a file; with merged /usr, dpkg may know it under /lib or /usr/lib.
+owner() {
+  { dpkg -S "$1" || dpkg -S "${1#/usr}" || dpkg -S "/usr$1"; } 2>/dev/null | head -1 | cut -d: -f1
+}
+
+# Libraries: "soname path" for each non-glibc library the binary loads.
+: >"$stage/lib/.list"
+ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}' | grep -Ev "$system_libs" |
+  while read -r soname path; do
+    cp -L "$path" "$stage/lib/$soname"
+    chmod 644 "$stage/lib/$soname"
+    strip --strip-unneeded "$stage/lib/$soname"
+    real=$(readlink -f "$path")
+    package=$(owner "$real")
+    [ -n "$package" ] || { echo "dist: no Debian package owns $real" >&2; exit 1; }
+    echo "$soname $package $(dpkg-query -W -f='${Version}' "$package")" >>"$stage/lib/.list"
+  done
+sort -o "$stage/lib/.list" "$stage/lib/.list"
+
+# Licence texts: each bundled package's Debian copyright file, the Swift runtime's and
+# swift-argument-parser's (both linked in statically).
+licenses="$stage/share/doc/sizebudget/licenses"
+for package in $(awk '{print $2}' "$stage/lib/.list" | sort -u); do
+  cp "/usr/share/doc/$package/copyright" "$licenses/$package.copyright"
+done
+swift_root=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")
+cp "$swift_root/share/swift/LICENSE.txt" "$licenses/swift-runtime.LICENSE.txt"
+cp .build/checkouts/swift-argument-parser/LICENSE.txt "$licenses/swift-argument-parser.LICENSE.txt"
+cp README.md "$stage/share/doc/sizebudget/README.md"
+
+# Completions and the man page come from the binary's own command tree.
+"$stage/bin/sizebudget" --generate-completion-script bash >"$stage/share/bash-completion/completions/sizebudget"
+"$stage/bin/sizebudget" --generate-completion-script zsh >"$stage/share/zsh/site-functions/_sizebudget"
+"$stage/bin/sizebudget" --generate-completion-script fish >"$stage/share/fish/vendor_completions.d/sizebudget.fish"
+scripts/dist/manual.sh "$stage/share/man/man1"
+
+python3 scripts/dist/sbom.py "$stage" "$version" >"$stage/share/doc/sizebudget/sbom.cdx.json"
+rm "$stage/lib/.list"
+
+# Reproducible-ish: fixed owner and order, the commit's time as every file's time.
+stamp=$(git log -1 --format=%ct 2>/dev/null || date +%s)
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$stamp" -C "$out" -cf - "$name" |
+  gzip -n -9 >"$out/$name.tar.gz"
+(cd "$out" && sha256sum "$name.tar.gz" >"$name.tar.gz.sha256")
+cp "$stage/share/doc/sizebudget/sbom.cdx.json" "$out/$name.sbom.cdx.json"
+echo "$out/$name.tar.gz $(stat -c %s "$out/$name.tar.gz") bytes"
