@@ -10,7 +10,7 @@ build=(pkg-config libgit2-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev li
 images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry gcc binutils dpkg postgresql)
 # Packaging: patchelf sets the archive's RPATH, dpkg-dev has dpkg-shlibdeps; the
 # release proofs unpack Debian roots made by debootstrap.
-dist=(patchelf dpkg-dev binutils)
+dist=(patchelf dpkg-dev binutils python3)
 case "${1:-build}" in
   build) want=("${build[@]}") ;;
   # The dashboard's browser tests drive Debian's Chromium through its chromedriver.
