@@ -45,9 +45,12 @@ public final class PipelinedStream: ByteStream {
 /// What the two threads share, under a lock: chunks read ahead, the end, an error.
 private final class PipelineState: @unchecked Sendable {
   private let base: ByteStream
-  private let lock = DispatchSemaphore(value: 1)
+  // Every semaphore starts at 0 and is signalled up to its count: libdispatch traps when
+  // a semaphore is freed below the value it was created with, which is what a reader
+  // that stops early (an error, a corrupt layer) leaves behind.
+  private let lock = DispatchSemaphore(value: 0)
   private let filled = DispatchSemaphore(value: 0)
-  private let free: DispatchSemaphore
+  private let free = DispatchSemaphore(value: 0)
   private var chunks: [[UInt8]] = []
   private var head = 0
   /// nil while running; then .success at the end or the base stream's error.
@@ -56,7 +59,8 @@ private final class PipelineState: @unchecked Sendable {
 
   init(base: ByteStream, depth: Int) {
     self.base = base
-    free = DispatchSemaphore(value: depth)
+    lock.signal()
+    for _ in 0..<max(depth, 1) { free.signal() }
   }
 
   func produce() {
