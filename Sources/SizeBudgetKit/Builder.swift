@@ -37,15 +37,20 @@ struct Builder: Sendable {
     let output = scratch.appendingPathComponent("output")
     let repository: Repository
     let worktree: TemporaryWorktree
+    // A signal that arrives while the worktree is being made waits for it to be
+    // registered (and so removed), rather than exiting with it left behind.
+    ActiveWorktrees.shared.beginCheckout()
     do {
       repository = try Repository(discovering: repositoryPath)
       worktree = try TemporaryWorktree(repository, commit: commit, path: worktreePath)
     } catch {
+      ActiveWorktrees.shared.endCheckout()
       throw .usage("cannot check out \(commit.short) to build it: \(error.message)")
     }
     // Removed on this thread, with this thread's repository handle: libgit2 handles
     // are not shared between threads (a signal waits for this instead).
     ActiveWorktrees.shared.add(worktree)
+    ActiveWorktrees.shared.endCheckout()
     defer {
       worktree.remove()
       ActiveWorktrees.shared.remove(worktree)
@@ -138,7 +143,11 @@ final class ActiveWorktrees: @unchecked Sendable {
   private var builds: [ObjectIdentifier: GroupedChild] = [:]
   private var sources: [DispatchSourceSignal] = []
   private var stopping = false
+  /// Worktrees being made, not yet registered.
+  private var checkingOut = 0
 
+  func beginCheckout() { lock.withLock { checkingOut += 1 } }
+  func endCheckout() { lock.withLock { checkingOut -= 1 } }
   func add(_ worktree: TemporaryWorktree) { lock.withLock { _ = worktrees.insert(ObjectIdentifier(worktree)) } }
   func remove(_ worktree: TemporaryWorktree) { lock.withLock { _ = worktrees.remove(ObjectIdentifier(worktree)) } }
   func add(_ build: GroupedChild) {
@@ -179,7 +188,9 @@ final class ActiveWorktrees: @unchecked Sendable {
           }
           DispatchQueue.concurrentPerform(iterations: running.count) { running[$0].stopGroup() }
           let deadline = Monotonic.now() + 30
-          while Monotonic.now() < deadline && lock.withLock({ !worktrees.isEmpty }) { usleep(20_000) }
+          while Monotonic.now() < deadline && lock.withLock({ !worktrees.isEmpty || checkingOut > 0 }) {
+            usleep(20_000)
+          }
           exit(128 + number)
         }
         source.resume()
