@@ -69,7 +69,7 @@ let package = Package(
     // Terminal tables, human sizes, colour rules, the outputs people read.
     .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation", "SystemCalls"]),
     // The static dashboard: pages, SVG charts and treemaps, its stylesheet and script.
-    .target(name: "Site", dependencies: ["Budgets", "Analysis", "Evaluation"]),
+    .target(name: "Site", dependencies: ["Budgets", "Analysis", "Evaluation", "Formats"]),
     // What the commands do, as library calls the CLI front end makes.
     .target(
       name: "SizeBudgetKit",

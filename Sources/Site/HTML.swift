@@ -1,22 +1,10 @@
+import Formats
 import Foundation
 
 /// Escaping and small helpers every page shares.
 enum HTML {
-  static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for character in text {
-      switch character {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.append(character)
-      }
-    }
-    return out
-  }
+  /// The same escaping as every HTML output of sizebudget (the weekly email's).
+  static func escape(_ text: String) -> String { ReportHTML.escape(text) }
 
   /// Exact bytes with thousands separators: the hover text promises exact figures.
   static func exact(_ bytes: Int64) -> String {
