@@ -20,19 +20,9 @@ extension SQLDatabase {
   /// takes its write lock at the start (`BEGIN IMMEDIATE`), so two writers never
   /// both read and then fail to upgrade; PostgreSQL locks rows as it goes.
   func writeTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-    try execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
-    do {
-      let result = try body()
-      try execute("COMMIT")
-      return result
-    } catch {
-      try? execute("ROLLBACK")
-      throw error
-    }
+    try transaction(begin: dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN", body)
   }
-}
 
-extension SQLDatabase {
   /// Runs `body`'s reads against one state of the database, so that a reader never
   /// sees a measurement's totals from one write and its layers from another (or
   /// none, after a concurrent replace). SQLite: a deferred transaction holds one
@@ -41,7 +31,13 @@ extension SQLDatabase {
   /// statement). Inside a transaction already open, `body` just runs.
   func readTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
     if inTransaction { return try body() }
-    try execute(dialect == .sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    return try transaction(
+      begin: dialect == .sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+  }
+
+  /// `begin`, then `body`, committed whole or rolled back.
+  private func transaction<T>(begin: String, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    try execute(begin)
     do {
       let result = try body()
       try execute("COMMIT")
