@@ -75,7 +75,7 @@ let package = Package(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site",
+        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site", "Dockerfile",
       ]),
     .executableTarget(
       name: "sizebudget",

@@ -14,6 +14,8 @@ public struct ImageEvaluation: Sendable {
   public var justifications: [Justification]
   /// What changed against the base, when there is one.
   public var diff: MeasurementDiff?
+  /// The Dockerfile line of each layer, when `[image.X] dockerfile` names one.
+  public var sources: LayerSources? = nil
 
   public var size: Int64 { measurement.bytes(for: metric.rawValue) }
   public var status: RuleStatus { results.map(\.status).max() ?? .pass }

@@ -26,7 +26,8 @@ public struct ForbidRule: BudgetRule {
         rule: "forbid", subject: match.pattern, status: .fail, actual: match.bytes,
         message: "\(match.files) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
           + "match forbidden \"\(match.pattern)\"",
-        budgetLine: pattern.position.line, details: shown + more)
+        budgetLine: pattern.position.line, details: shown + more,
+        layer: Findings.layer(of: match.examples.map { (Optional($0.layer), $0.bytes) }, in: context.measurement).0)
     }
   }
 }

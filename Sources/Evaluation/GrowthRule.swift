@@ -45,14 +45,20 @@ public struct GrowthRule: BudgetRule {
           rule: "max_growth", status: .justified, actual: delta, limit: allowance,
           message: "grew \(ByteSize.formatDelta(delta)) \(against), over \(growth.value) by \(overBy), "
             + "justified by Size-Budget: \(context.justifications.map(\.reason).joined(separator: "; "))",
-          budgetLine: growth.position.line, details: reasons)
+          budgetLine: growth.position.line, details: reasons, layer: largestAddedLayer(base, context))
       ]
     }
     return [
       RuleResult(
         rule: "max_growth", status: .fail, actual: delta, limit: allowance,
         message: "grew \(ByteSize.formatDelta(delta)) \(against), over \(growth.value) by \(overBy)",
-        budgetLine: growth.position.line)
+        budgetLine: growth.position.line, layer: largestAddedLayer(base, context))
     ]
+  }
+
+  /// The biggest layer the base does not have: where a reviewer looks first.
+  func largestAddedLayer(_ base: BaseMeasurement, _ context: RuleContext) -> Int? {
+    MeasurementDiff.layerChanges(base.measurement, context.measurement).filter { $0.kind == .added }
+      .max { $0.compressedBytes < $1.compressedBytes }?.index
   }
 }

@@ -79,7 +79,7 @@ public struct FindingsRule: BudgetRule {
         rule: "finding", subject: finding.rule, status: denied.contains(finding.rule) ? .fail : .warn,
         actual: finding.saving,
         message: "\(finding.title): \(ByteSize.format(finding.bytes)) (sizebudget explain tells how to remove it)",
-        budgetLine: line, details: [finding.fix])
+        budgetLine: line, details: [finding.fix], layer: finding.layer)
     }
   }
 }

@@ -34,10 +34,14 @@ public struct RuleResult: Sendable, Codable, Equatable {
   public var budgetLine: Int?
   /// Supporting lines: offending files, layers.
   public var details: [String]
+  /// The layer the result is about (the one over `max_layer`, the one that put most
+  /// of a finding's or a forbidden pattern's bytes there, the largest added since the
+  /// base), so outputs can point at its Dockerfile line.
+  public var layer: Int?
 
   public init(
     rule: String, subject: String? = nil, status: RuleStatus, actual: Int64? = nil, limit: Int64? = nil,
-    message: String, budgetLine: Int? = nil, details: [String] = []
+    message: String, budgetLine: Int? = nil, details: [String] = [], layer: Int? = nil
   ) {
     self.rule = rule
     self.subject = subject
@@ -47,6 +51,7 @@ public struct RuleResult: Sendable, Codable, Equatable {
     self.message = message
     self.budgetLine = budgetLine
     self.details = details
+    self.layer = layer
   }
 }
 

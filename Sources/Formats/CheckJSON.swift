@@ -35,6 +35,7 @@ public enum CheckJSON {
     var results: [RuleResult]
     var justifications: [Justification]
     var diff: MeasurementDiff?
+    var sources: LayerSources?
   }
 
   struct Base: Encodable {
@@ -65,6 +66,7 @@ public enum CheckJSON {
         Base(
           commit: $0.commit, subject: $0.subject, size: $0.measurement.bytes(for: evaluation.metric.rawValue),
           delta: evaluation.baseDelta ?? 0, how: $0.how)
-      }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff)
+      }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff,
+      sources: evaluation.sources)
   }
 }

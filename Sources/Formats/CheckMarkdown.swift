@@ -121,7 +121,8 @@ public enum CheckMarkdown {
       out.append("")
     }
     for result in broken {
-      out.append("- \(emoji(result.status)) **\(result.rule)** \(escape(result.message))")
+      let at = CheckLocations.dockerfileLine(of: result, in: image).map { " at `\($0.file):\($0.line)`" } ?? ""
+      out.append("- \(emoji(result.status)) **\(result.rule)** \(escape(result.message))\(at)")
       if !short {
         for line in result.details.prefix(10) { out.append("  - `\(line)`") }
       }
@@ -131,7 +132,7 @@ public enum CheckMarkdown {
     }
     if !short, let diff = image.diff, diff.compressed.delta != 0 {
       out.append("")
-      out += whatGrew(diff)
+      out += whatGrew(diff, sources: image.sources)
     }
     out.append("")
     out.append("</details>")
@@ -140,11 +141,11 @@ public enum CheckMarkdown {
 
   /// The layers added and the paths that changed most, as a two-column table (also
   /// used by the bisect comment for its culprit).
-  static func whatGrew(_ diff: MeasurementDiff) -> [String] {
+  static func whatGrew(_ diff: MeasurementDiff, sources: LayerSources? = nil) -> [String] {
     var out = ["| what grew | change |", "| --- | ---: |"]
     for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
       out.append(
-        "| layer \(layer.index): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | +\(ByteSize.format(layer.compressedBytes)) |"
+        "| \(escape(CheckLocations.layer(layer.index, sources))): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | +\(ByteSize.format(layer.compressedBytes)) |"
       )
     }
     for path in diff.paths.prefix(8) {

@@ -7,7 +7,10 @@ import ImageSource
 /// hand-written analysis: a verdict, the breakdown by component, the removable bytes
 /// by severity, and the fixes in order of saving.
 public enum ExplainReport {
-  public static func text(_ m: ImageMeasurement, findings: [Finding], terminal: TerminalStyle) -> String {
+  /// `sources`: the Dockerfile line of each layer, named next to it.
+  public static func text(
+    _ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil, terminal: TerminalStyle
+  ) -> String {
     var out: [String] = []
     let removable = findings.reduce(0) { $0 + $1.saving }
     let onDisk = m.uncompressedBytes
@@ -41,7 +44,9 @@ public enum ExplainReport {
         if let layer = finding.layer {
           out.append(
             terminal.apply(
-              .dim, "   from layer \(layer): \(shorten(finding.createdBy.map(ImageConfig.tidy) ?? "-", to: 90))"))
+              .dim,
+              "   from \(CheckLocations.layer(layer, sources)): "
+                + shorten(finding.createdBy.map(ImageConfig.tidy) ?? "-", to: 90)))
         }
         for item in finding.items.prefix(4) {
           out.append(terminal.apply(.dim, "   \(ByteSize.format(item.bytes).padding(9)) \(shorten(item.name, to: 90))"))
@@ -86,7 +91,7 @@ public enum ExplainReport {
     return table
   }
 
-  public static func markdown(_ m: ImageMeasurement, findings: [Finding]) -> String {
+  public static func markdown(_ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil) -> String {
     let removable = findings.reduce(0) { $0 + $1.saving }
     var out = [
       "<!-- sizebudget:explain:\(m.image) -->", "",
@@ -94,18 +99,19 @@ public enum ExplainReport {
       "",
     ]
     if !findings.isEmpty {
-      out.append("| severity | finding | saving | fix |")
-      out.append("| --- | --- | ---: | --- |")
+      out.append("| severity | finding | saving | layer | fix |")
+      out.append("| --- | --- | ---: | --- | --- |")
       for finding in findings {
+        let layer = finding.layer.map { CheckLocations.layer($0, sources) } ?? ""
         out.append(
-          "| \(finding.severity.rawValue) | \(CheckMarkdown.escape(finding.title)) | \(ByteSize.format(finding.saving)) | \(CheckMarkdown.escape(finding.fix)) |"
+          "| \(finding.severity.rawValue) | \(CheckMarkdown.escape(finding.title)) | \(ByteSize.format(finding.saving)) | \(CheckMarkdown.escape(layer)) | \(CheckMarkdown.escape(finding.fix)) |"
         )
       }
     }
     return out.joined(separator: "\n")
   }
 
-  public static func json(_ m: ImageMeasurement, findings: [Finding]) -> String {
+  public static func json(_ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil) -> String {
     struct Document: Encodable {
       let schema = "sizebudget.explain/v1"
       var image: String
@@ -115,11 +121,14 @@ public enum ExplainReport {
       var removableBytes: Int64
       var findings: [Finding]
       var packages: [PackageSize]
+      /// The Dockerfile line of each layer (`[image.X] dockerfile`).
+      var sources: LayerSources?
     }
     return encodeJSON(
       Document(
         image: m.image, commit: m.commit, compressedBytes: m.compressedBytes, uncompressedBytes: m.uncompressedBytes,
-        removableBytes: findings.reduce(0) { $0 + $1.saving }, findings: findings, packages: m.packages))
+        removableBytes: findings.reduce(0) { $0 + $1.saving }, findings: findings, packages: m.packages,
+        sources: sources))
   }
 
   /// `sizebudget packages`: every package, largest first, with the layer that added it.

@@ -33,6 +33,9 @@ public enum Bisect {
   public static func run(
     _ request: Request, in context: CommandContext, terminal: TerminalStyle, progress: Progress? = nil
   ) throws(CommandError) -> (String, String) {
+    if request.format == .sarif {
+      throw .usage("bisect has no sarif output (a culprit is a commit, not a file's line): use text, json or markdown")
+    }
     let report = try bisect(request, context, progress: progress)
     var webhook = ""
     if let settings = try context.budgets().notify {
@@ -44,7 +47,7 @@ public enum Bisect {
     switch request.format {
     case .json: return (BisectReport.json(report), webhook)
     case .markdown: return (BisectReport.markdown(report), webhook)
-    case .text, .github, .junit: return (BisectReport.text(report, terminal: terminal), webhook)
+    case .text, .github, .junit, .sarif: return (BisectReport.text(report, terminal: terminal), webhook)
     }
   }
 

@@ -10,7 +10,7 @@ import Store
 /// `sizebudget check`: the CI gate.
 public enum Check {
   public enum Format: String, Sendable, CaseIterable {
-    case text, json, markdown, github, junit
+    case text, json, markdown, github, junit, sarif
   }
 
   public struct Request: Sendable {
@@ -44,6 +44,7 @@ public enum Check {
     case .json: output = CheckJSON.render(report)
     case .markdown: output = CheckMarkdown.render(report)
     case .junit: output = CheckJUnit.render(report)
+    case .sarif: output = CheckSARIF.render(report)
     case .github:
       output = GitHubActions.render(report)
       try appendStepSummary(CheckMarkdown.render(report))
@@ -101,11 +102,12 @@ public enum Check {
         }
       }
       let justifications = finder.justifications(from: base?.commit, to: commitHex)
-      evaluations.append(
-        Evaluator.evaluate(
-          RuleContext(
-            budget: budget, measurement: measurement, base: base, justifications: justifications,
-            firstCommit: firstCommit, baseMissing: baseMissing)))
+      var evaluation = Evaluator.evaluate(
+        RuleContext(
+          budget: budget, measurement: measurement, base: base, justifications: justifications,
+          firstCommit: firstCommit, baseMissing: baseMissing))
+      evaluation.sources = DockerfileSources.of(measurement, budget: budget, repository: repository)
+      evaluations.append(evaluation)
     }
     return CheckReport(
       commit: commitHex, commitSubject: try? repository.commit(commit).subject,

@@ -39,14 +39,24 @@ public enum Diff {
         var old: String
         var new: String
         var diff: MeasurementDiff
+        /// The Dockerfile line of each side's layers, when the image names one.
+        var oldSources: LayerSources?
+        var newSources: LayerSources?
       }
-      return encodeJSON(Document(image: request.image, old: oldCommit, new: newCommit, diff: diff))
+      return encodeJSON(
+        Document(
+          image: request.image, old: oldCommit, new: newCommit, diff: diff,
+          oldSources: try Explain.layerSources(old, context), newSources: try Explain.layerSources(new, context)))
     }
     let records = (try? context.store().commits([oldCommit, newCommit])) ?? [:]
     return DiffText.render(
       diff, image: request.image,
-      old: .init(label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject),
-      new: .init(label: request.new, commit: newCommit, subject: records[newCommit]?.subject), terminal: terminal)
+      old: .init(
+        label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject,
+        sources: try Explain.layerSources(old, context)),
+      new: .init(
+        label: request.new, commit: newCommit, subject: records[newCommit]?.subject,
+        sources: try Explain.layerSources(new, context)), terminal: terminal)
   }
 
   static func missing(_ image: String, _ revision: String, _ commit: String) -> String {

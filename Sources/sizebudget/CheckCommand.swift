@@ -19,7 +19,7 @@ struct CheckCommand: ParsableCommand {
   @Option(name: .customLong("image"), help: "Only this image (repeatable; default: every budgeted image).")
   var images: [String] = []
 
-  @Option(help: "Output: text, json, markdown, github (annotations and job summary) or junit.")
+  @Option(help: "Output: text, json, markdown, github (annotations and job summary), junit or sarif (code scanning).")
   var format: Check.Format = .text
 
   @Flag(help: "First share measurements through git notes (sizebudget sync): judge against the team's.")
