@@ -18,12 +18,20 @@ public enum Metric: String, Sendable, CaseIterable {
   case compressed, uncompressed
 }
 
+/// What `max_growth` judges: the whole image's growth (`total`, the default, so that
+/// nothing grows unseen), or only the image's own layers (`own`: a base image
+/// rebuilt upstream is reported, not failed).
+public enum GrowthOf: String, Sendable, CaseIterable {
+  case own, total
+}
+
 /// `[defaults]`: what every image inherits unless it says otherwise.
 public struct Defaults: Sendable {
   public var metric: Metric = .compressed
   /// What growth is measured against: the merge-base of HEAD with this revision.
   public var base: String = "main"
   public var maxGrowth: Located<Growth>? = nil
+  public var growthOf: GrowthOf = .total
   /// How deep per-path sizes are recorded (`/usr/local/lib/python3.12` is depth 4).
   public var pathDepth: Int = 4
   /// A shared PostgreSQL store (`postgres://…`) for every clone, instead of each
@@ -56,6 +64,10 @@ public struct ImageBudget: Sendable {
   public var max: Located<ByteSize>? = nil
   public var warn: Located<ByteSize>? = nil
   public var maxGrowth: Located<Growth>? = nil
+  public var growthOf: GrowthOf = .total
+  /// `base_image = "python:3.11-slim"`: the image built FROM, read by manifest at
+  /// measure time when the builder left no base annotations.
+  public var baseImage: Located<String>? = nil
   public var maxLayer: Located<ByteSize>? = nil
   public var maxWasted: Located<ByteSize>? = nil
   public var forbid: [Located<PathPattern>] = []
@@ -77,6 +89,7 @@ public struct ImageBudget: Sendable {
     self.base = defaults.base
     self.pathDepth = defaults.pathDepth
     self.maxGrowth = defaults.maxGrowth
+    self.growthOf = defaults.growthOf
   }
 }
 

@@ -26,15 +26,17 @@ public struct GrowthRule: BudgetRule {
       ]
     }
     let baseSize = base.measurement.bytes(for: context.metric.rawValue)
-    let delta = context.size - baseSize
+    let split = GrowthSplit.between(base.measurement, context.measurement, metric: context.metric)
+    let judged = Self.judged(context, split: split, total: context.size - baseSize)
+    let delta = judged.delta
     let allowance = growth.value.allowance(over: baseSize)
-    let against = "against \(base.commit.prefix(12))"
+    let against = "\(judged.label)against \(base.commit.prefix(12))"
     if delta <= allowance {
       return [
         RuleResult(
           rule: "max_growth", status: .pass, actual: delta, limit: allowance,
-          message: "grew \(ByteSize.formatDelta(delta)) \(against), within \(growth.value)",
-          budgetLine: growth.position.line)
+          message: "grew \(ByteSize.formatDelta(delta)) \(against), within \(growth.value)\(judged.suffix)",
+          budgetLine: growth.position.line, details: judged.details)
       ]
     }
     let overBy = ByteSize.format(delta - allowance)
@@ -43,17 +45,34 @@ public struct GrowthRule: BudgetRule {
       return [
         RuleResult(
           rule: "max_growth", status: .justified, actual: delta, limit: allowance,
-          message: "grew \(ByteSize.formatDelta(delta)) \(against), over \(growth.value) by \(overBy), "
+          message: "grew \(ByteSize.formatDelta(delta)) \(against), over \(growth.value) by \(overBy)\(judged.suffix), "
             + "justified by Size-Budget: \(context.justifications.map(\.reason).joined(separator: "; "))",
-          budgetLine: growth.position.line, details: reasons, layer: largestAddedLayer(base, context))
+          budgetLine: growth.position.line, details: judged.details + reasons,
+          layer: largestAddedLayer(base, context))
       ]
     }
     return [
       RuleResult(
         rule: "max_growth", status: .fail, actual: delta, limit: allowance,
-        message: "grew \(ByteSize.formatDelta(delta)) \(against), over \(growth.value) by \(overBy)",
-        budgetLine: growth.position.line, layer: largestAddedLayer(base, context))
+        message: "grew \(ByteSize.formatDelta(delta)) \(against), over \(growth.value) by \(overBy)\(judged.suffix)",
+        budgetLine: growth.position.line, details: judged.details, layer: largestAddedLayer(base, context))
     ]
+  }
+
+  /// The growth `growth_of` asks to judge, what to add to the message, and the split
+  /// as detail lines. `own` without a known split is judged on the total, and says so.
+  static func judged(_ context: RuleContext, split: GrowthSplit?, total: Int64)
+    -> (delta: Int64, label: String, suffix: String, details: [String])
+  {
+    let details = split.map { [$0.baseLine, $0.summary].compactMap { $0 } } ?? []
+    guard context.budget.growthOf == .own else { return (total, "", "", details) }
+    guard let split else {
+      return (
+        total, "", " (growth_of = \"own\", but the base image's layers are not known: the total is judged)", details
+      )
+    }
+    let rebuilt = split.baseLine.map { "; \($0), not counted (growth_of = \"own\")" } ?? ""
+    return (split.ownDelta, "in own layers ", rebuilt, details)
   }
 
   /// The biggest layer the base does not have: where a reviewer looks first.

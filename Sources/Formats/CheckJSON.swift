@@ -36,6 +36,9 @@ public enum CheckJSON {
     var justifications: [Justification]
     var diff: MeasurementDiff?
     var sources: LayerSources?
+    /// Growth against the base split into base image and own layers.
+    var growthSplit: GrowthSplit?
+    var growthOf: String
   }
 
   struct Base: Encodable {
@@ -67,6 +70,7 @@ public enum CheckJSON {
           commit: $0.commit, subject: $0.subject, size: $0.measurement.bytes(for: evaluation.metric.rawValue),
           delta: evaluation.baseDelta ?? 0, how: $0.how)
       }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff,
-      sources: evaluation.sources)
+      sources: evaluation.sources, growthSplit: evaluation.growthSplit,
+      growthOf: evaluation.budget.growthOf.rawValue)
   }
 }

@@ -8,6 +8,10 @@ public enum GitHubActions {
   public static func render(_ report: CheckReport) -> String {
     var lines: [String] = []
     for image in report.images {
+      // A base image rebuilt upstream is said even when no rule fails because of it.
+      if let rebuilt = image.growthSplit?.baseLine {
+        lines.append("::notice title=\(property("sizebudget: \(image.image) base image"))::\(data(rebuilt))")
+      }
       for result in image.results {
         let command: String
         switch result.status {

@@ -76,14 +76,16 @@ public final class MeasurementStore {
       """
       INSERT INTO measurements (image, commit_oid, source, platform, manifest_digest, config_digest,
         compressed_bytes, compressed_estimated, uncompressed_bytes, wasted_bytes, file_count, path_depth,
-        tool_version, measured_at, host, layers_read)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        tool_version, measured_at, host, layers_read, base_name, base_digest, base_layers, base_how)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
       """
     ).query([
       .text(m.image), .text(m.commit), .text(m.source), .text(m.platform), .optional(m.manifestDigest),
       .optional(m.configDigest), .integer(m.compressedBytes), .bool(m.compressedEstimated),
       .integer(m.uncompressedBytes), .integer(m.wastedBytes), .int(m.fileCount), .int(m.pathDepth),
       .text(m.toolVersion), .text(m.measuredAt), .text(m.host), .bool(m.layersRead),
+      .optional(m.baseImage?.name), .optional(m.baseImage?.digest), m.baseImage.map { .int($0.layers) } ?? .null,
+      .optional(m.baseImage?.how),
     ]) { row in id = row.integer(0) }
     return id
   }
@@ -232,7 +234,7 @@ public final class MeasurementStore {
       """
       SELECT id, image, commit_oid, source, platform, manifest_digest, config_digest, compressed_bytes,
         compressed_estimated, uncompressed_bytes, wasted_bytes, file_count, path_depth, tool_version,
-        measured_at, host, layers_read
+        measured_at, host, layers_read, base_name, base_digest, base_layers, base_how
       FROM measurements WHERE image = ? AND commit_oid = ?
       """
     ).query([.text(image), .text(commit)]) { row in
@@ -244,6 +246,9 @@ public final class MeasurementStore {
           fileCount: row.int(11), pathDepth: row.int(12), toolVersion: row.string(13), measuredAt: row.string(14),
           host: row.string(15), layers: [], paths: [], wasted: [], forbidden: [], required: [])
       measurement.layersRead = row.bool(16)
+      if let how = row.text(20) {
+        measurement.baseImage = BaseImage(name: row.text(17), digest: row.text(18), layers: row.int(19), how: how)
+      }
       found = (row.integer(0), measurement)
     }
     guard let (id, headline) = found else { return nil }

@@ -152,6 +152,14 @@ enum Migrations {
       value TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    // 7: the base image a measurement was built from and how many of its first
+    // layers are the base's (growth split into base image and own layers).
+    """
+    ALTER TABLE measurements ADD COLUMN base_name TEXT;
+    ALTER TABLE measurements ADD COLUMN base_digest TEXT;
+    ALTER TABLE measurements ADD COLUMN base_layers INTEGER;
+    ALTER TABLE measurements ADD COLUMN base_how TEXT;
+    """,
   ]
 
   /// Brings the schema up to date. On SQLite, `PRAGMA user_version` mirrors the

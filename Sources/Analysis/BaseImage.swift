@@ -1,0 +1,55 @@
+import ImageSource
+
+/// The image a measured image was built `FROM`, and how many of its layers (the
+/// first ones) are that base's, so that growth can be split into what the base
+/// brought and what the image's own instructions added.
+public struct BaseImage: Sendable, Codable, Equatable {
+  /// `localhost/fixture/python:3.11-slim`, `python:3.11-slim`.
+  public var name: String?
+  /// The base's manifest digest, when known.
+  public var digest: String?
+  /// Layers `0..<layers` are the base image's.
+  public var layers: Int
+  /// How the split was found: `annotations` (the builder's OCI annotations and its
+  /// history), `base_image` (budgets.toml's reference, read by manifest) or
+  /// `common prefix` (the layers shared with the measurement growth is compared to).
+  public var how: String
+
+  public init(name: String?, digest: String?, layers: Int, how: String) {
+    self.name = name
+    self.digest = digest
+    self.layers = layers
+    self.how = how
+  }
+
+  public static let nameAnnotation = "org.opencontainers.image.base.name"
+  public static let digestAnnotation = "org.opencontainers.image.base.digest"
+
+  /// From `org.opencontainers.image.base.name`/`.base.digest`, which buildah and ko
+  /// set. The annotations name the base but do not count its layers: buildah's
+  /// history does, where the first entry of the image's own build has the comment
+  /// `FROM <base name>` (the base's entries before it are the base's). Without that
+  /// entry the count is unknown and nothing is claimed.
+  public static func fromAnnotations(_ description: ImageDescription) -> BaseImage? {
+    guard let name = description.annotations[nameAnnotation], !name.isEmpty else { return nil }
+    let history = description.config.history ?? []
+    guard let start = history.lastIndex(where: { $0.comment == "FROM \(name)" }) else { return nil }
+    let layers = history[..<start].filter { $0.emptyLayer != true }.count
+    guard layers <= description.layers.count else { return nil }
+    return BaseImage(name: name, digest: description.annotations[digestAnnotation], layers: layers, how: "annotations")
+  }
+
+  /// From the base image itself (budgets.toml's `base_image`, read by manifest): the
+  /// number of leading layers the two share by diff id (or blob digest). All of the
+  /// base's layers must be there, else the image was not built from this base.
+  public static func fromBase(_ base: ImageDescription, name: String, of layers: [LayerMeasurement]) -> BaseImage? {
+    guard base.layers.count <= layers.count else { return nil }
+    for (mine, theirs) in zip(layers, base.layers) {
+      let same =
+        (mine.diffID != nil && mine.diffID == theirs.diffID)
+        || (mine.digest != nil && mine.digest == theirs.blobDigest)
+      guard same else { return nil }
+    }
+    return BaseImage(name: name, digest: base.manifestDigest, layers: base.layers.count, how: "base_image")
+  }
+}
