@@ -65,6 +65,9 @@ public struct ImageBudget: Sendable {
   public var warn: Located<ByteSize>? = nil
   public var maxGrowth: Located<Growth>? = nil
   public var growthOf: GrowthOf = .total
+  /// `tolerance = "50 kB"`: growth up to this much is taken as build noise, like the
+  /// spread observed between two measurements of one commit.
+  public var tolerance: Located<ByteSize>? = nil
   /// `base_image = "python:3.11-slim"`: the image built FROM, read by manifest at
   /// measure time when the builder left no base annotations.
   public var baseImage: Located<String>? = nil

@@ -38,7 +38,7 @@ final class BudgetReader {
     "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
     "max_layer",
     "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny", "dockerfile", "target",
-    "growth_of", "base_image",
+    "growth_of", "base_image", "tolerance",
   ]
   static let findingRules = FindingNames.all
   static let notifyKeys = [
@@ -126,6 +126,7 @@ final class BudgetReader {
       case "warn": image.warn = size(entry)
       case "max_growth": image.maxGrowth = growth(entry)
       case "growth_of": if let growthOf = growthOf(entry) { image.growthOf = growthOf }
+      case "tolerance": image.tolerance = size(entry)
       case "base_image": image.baseImage = string(entry, example: "\"python:3.11-slim\"")
       case "max_layer": image.maxLayer = size(entry)
       case "max_wasted": image.maxWasted = size(entry)

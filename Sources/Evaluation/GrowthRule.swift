@@ -40,6 +40,16 @@ public struct GrowthRule: BudgetRule {
       ]
     }
     let overBy = ByteSize.format(delta - allowance)
+    if let noise = Self.noise(covering: delta, context) {
+      // Not a failure, not silent either: a warning that says why.
+      return [
+        RuleResult(
+          rule: "max_growth", status: .warn, actual: delta, limit: allowance,
+          message: "grew \(ByteSize.formatDelta(delta)) \(against), over \(growth.value) by \(overBy) "
+            + "but within noise (\(noise))\(judged.suffix)",
+          budgetLine: growth.position.line, details: judged.details)
+      ]
+    }
     if !context.justifications.isEmpty {
       let reasons = context.justifications.map { "\($0.commit.prefix(12)): \($0.reason)" }
       return [
@@ -73,6 +83,19 @@ public struct GrowthRule: BudgetRule {
     }
     let rebuilt = split.baseLine.map { "; \($0), not counted (growth_of = \"own\")" } ?? ""
     return (split.ownDelta, "in own layers ", rebuilt, details)
+  }
+
+  /// What makes `delta` noise, if anything: the image's observed spread between two
+  /// measurements of one commit (`±30 kB observed at abc1234`), else the budget's
+  /// `tolerance`. A change no bigger than the noise says nothing about the commit.
+  static func noise(covering delta: Int64, _ context: RuleContext) -> String? {
+    if let observed = context.noise, delta <= observed.bytes {
+      return "±\(ByteSize.format(observed.bytes)) observed at \(observed.commit.prefix(12))"
+    }
+    if let tolerance = context.budget.tolerance, delta <= tolerance.value.bytes {
+      return "tolerance \(tolerance.value) at budgets.toml:\(tolerance.position.line)"
+    }
+    return nil
   }
 
   /// The biggest layer the base does not have: where a reviewer looks first.

@@ -54,7 +54,28 @@ public enum ExplainReport {
         out.append("   fix: \(finding.fix)")
       }
     }
+    out += nondeterministic(m, sources: sources, terminal: terminal)
     return out.joined(separator: "\n")
+  }
+
+  /// The layers whose digest changed between two measurements of this commit though
+  /// the same instruction made them: what makes the build's size noisy.
+  static func nondeterministic(_ m: ImageMeasurement, sources: LayerSources?, terminal: TerminalStyle) -> [String] {
+    guard let noise = m.noise else { return [] }
+    var out = [
+      "",
+      terminal.apply(.bold, "Measured more than once")
+        + ": sizes \(ByteSize.format(noise.compressedBytes)) apart compressed"
+        + (noise.uncompressedBytes.map { ", \(ByteSize.format($0)) uncompressed" } ?? ""),
+    ]
+    if noise.layers.isEmpty { return out + ["No layer changed its digest: the difference is compression only."] }
+    out.append("Nondeterministic layers (same instruction, a different digest each build):")
+    for index in noise.layers {
+      let command = m.layers.first { $0.index == index }?.createdBy.map(ImageConfig.tidy) ?? "-"
+      out.append("   \(CheckLocations.layer(index, sources)): \(shorten(command, to: 90))")
+    }
+    out.append("   fix: pin what varies (SOURCE_DATE_EPOCH, --no-compile or sorted file lists, fixed versions)")
+    return out
   }
 
   /// `high 236 MB (5 findings), low 5.47 kB (1 finding)`.
@@ -123,12 +144,14 @@ public enum ExplainReport {
       var packages: [PackageSize]
       /// The Dockerfile line of each layer (`[image.X] dockerfile`).
       var sources: LayerSources?
+      /// The spread between measurements of this commit and its nondeterministic layers.
+      var noise: MeasurementNoise?
     }
     return encodeJSON(
       Document(
         image: m.image, commit: m.commit, compressedBytes: m.compressedBytes, uncompressedBytes: m.uncompressedBytes,
         removableBytes: findings.reduce(0) { $0 + $1.saving }, findings: findings, packages: m.packages,
-        sources: sources))
+        sources: sources, noise: m.noise))
   }
 
   /// `sizebudget packages`: every package, largest first, with the layer that added it.

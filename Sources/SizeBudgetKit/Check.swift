@@ -102,10 +102,11 @@ public enum Check {
         }
       }
       let justifications = finder.justifications(from: base?.commit, to: commitHex)
-      var evaluation = Evaluator.evaluate(
-        RuleContext(
-          budget: budget, measurement: measurement, base: base, justifications: justifications,
-          firstCommit: firstCommit, baseMissing: baseMissing))
+      var ruleContext = RuleContext(
+        budget: budget, measurement: measurement, base: base, justifications: justifications,
+        firstCommit: firstCommit, baseMissing: baseMissing)
+      ruleContext.noise = try? context.store().largestNoise(image: budget.name, metric: budget.metric.rawValue)
+      var evaluation = Evaluator.evaluate(ruleContext)
       evaluation.sources = DockerfileSources.of(measurement, budget: budget, repository: repository)
       evaluations.append(evaluation)
     }

@@ -160,6 +160,12 @@ enum Migrations {
     ALTER TABLE measurements ADD COLUMN base_layers INTEGER;
     ALTER TABLE measurements ADD COLUMN base_how TEXT;
     """,
+    // 8: the spread between measurements of one commit (nondeterministic builds).
+    """
+    ALTER TABLE measurements ADD COLUMN noise_compressed INTEGER;
+    ALTER TABLE measurements ADD COLUMN noise_uncompressed INTEGER;
+    ALTER TABLE measurements ADD COLUMN noise_layers TEXT;
+    """,
   ]
 
   /// Brings the schema up to date. On SQLite, `PRAGMA user_version` mirrors the
