@@ -150,9 +150,11 @@ import Testing
     // The pull request comment (the Markdown check report) names the line of the layer.
     let comment = try CLI.run(["check", "--format", "markdown", "--no-notify"], in: repo.url)
     #expect(comment.status == 1, "\(comment.stderr)")
-    #expect(comment.stdout.contains("layer 2 is 10.3 MB, over max_layer 10 MB at `\(Self.dockerfile):15`"))
-    #expect(comment.stdout.contains("layer 0 is"))
-    #expect(!comment.stdout.contains("layer 0 is 30.2 MB, over max_layer 10 MB at"), "an unmatched layer got a line")
+    #expect(comment.stdout.contains("layer 2 is 10.3 MB compressed, over max_layer 10 MB at `\(Self.dockerfile):15`"))
+    #expect(comment.stdout.contains("layer 0 is 30.2 MB compressed, over max_layer 10 MB"))
+    #expect(
+      !comment.stdout.contains("layer 0 is 30.2 MB compressed, over max_layer 10 MB at"),
+      "an unmatched layer got a line")
   }
 
   @Test func aDockerfileMissingFromTheCommitIsSaidNotGuessed() throws {
