@@ -58,6 +58,8 @@ let package = Package(
     .target(name: "Store", dependencies: ["Analysis", "CSQLite", "CLibPQ", "TestHooks", "Endpoints"]),
     // Measurements shared through git notes: the note format, merge, sync with retries.
     .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis", "Endpoints", "SystemCalls"]),
+    // What a push will do to an image, before it is built: from git and the store.
+    .target(name: "Prediction", dependencies: ["Analysis", "Budgets", "Dockerfile", "GitHistory", "Store"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.
     .target(name: "Evaluation", dependencies: ["Budgets", "Analysis"]),
     // HTTP(S) and SMTP through libcurl: certificate checks on, bounded time.
@@ -67,7 +69,9 @@ let package = Package(
     // Pull-request comments and commit statuses on GitHub, GitLab and Gitea, through the outbox.
     .target(name: "Forge", dependencies: ["Budgets", "Store", "Delivery", "ArchiveIO", "Endpoints"]),
     // Terminal tables, human sizes, colour rules, the outputs people read.
-    .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation", "SystemCalls"]),
+    .target(
+      name: "Formats",
+      dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation", "SystemCalls", "Prediction"]),
     // The static dashboard: pages, SVG charts and treemaps, its stylesheet and script.
     .target(name: "Site", dependencies: ["Budgets", "Analysis", "Evaluation", "Formats"]),
     // What the commands do, as library calls the CLI front end makes.
@@ -75,7 +79,7 @@ let package = Package(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site",
+        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site", "Prediction",
       ]),
     .executableTarget(
       name: "sizebudget",
@@ -106,6 +110,7 @@ let package = Package(
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Endpoints", "SystemCalls", "TestSupport"]),
     .testTarget(name: "ForgeTests", dependencies: ["Forge", "Budgets", "Store", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
+    .testTarget(name: "PredictionTests", dependencies: ["Prediction", "Dockerfile", "GitHistory", "TestSupport"]),
     .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),
     // Drives the real binaries with real files, repositories, images and servers.
     .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder", "TestSupport"]),

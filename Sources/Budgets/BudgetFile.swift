@@ -138,6 +138,22 @@ public struct ReportSettings: Sendable {
   public init() {}
 }
 
+/// `[hook]`: what the pre-push hook does with pushed commits that have no measurement.
+public struct HookSettings: Sendable {
+  /// `refuse`: a push whose predicted size breaks `max` or a growth rule by more than
+  /// the prediction's uncertainty is refused; `warn` (the default): predicted breaks
+  /// are printed and the push goes on; `off`: only measured commits are judged.
+  public enum PredictMode: String, Sendable, CaseIterable {
+    case refuse, warn, off
+  }
+
+  public var predict: PredictMode = .warn
+  /// Where budgets.toml sets it, for messages.
+  public var predictLine: Int? = nil
+
+  public init() {}
+}
+
 /// budgets.toml, understood.
 public struct BudgetFile: Sendable {
   public var path: String
@@ -146,6 +162,7 @@ public struct BudgetFile: Sendable {
   public var images: [ImageBudget] = []
   public var notify: NotifySettings? = nil
   public var report: ReportSettings? = nil
+  public var hook = HookSettings()
 
   public init(path: String) { self.path = path }
 

@@ -32,7 +32,8 @@ final class BudgetReader {
 
   init(file: String) { self.file = file }
 
-  static let topKeys = ["defaults", "image", "notify", "report"]
+  static let topKeys = ["defaults", "image", "notify", "report", "hook"]
+  static let hookKeys = ["predict"]
   static let defaultKeys = ["metric", "base", "max_growth", "path_depth", "store"]
   static let imageKeys = [
     "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
@@ -64,6 +65,8 @@ final class BudgetReader {
         if let table = table(entry, "[notify]") { budgets.notify = readNotify(table) }
       case "report":
         if let table = table(entry, "[report]") { budgets.report = readReport(table) }
+      case "hook":
+        if let table = table(entry, "[hook]") { budgets.hook = readHook(table) }
       default: unknownKey(entry, in: "the top level", known: Self.topKeys)
       }
     }
@@ -240,6 +243,27 @@ final class BudgetReader {
       case _ where Self.secretKeys.contains(entry.key):
         secretInFile(entry, instead: entry.key.hasPrefix("user") ? "user_env" : "password_env")
       default: unknownKey(entry, in: "[report]", known: Self.reportKeys)
+      }
+    }
+    return settings
+  }
+
+  private func readHook(_ table: TOMLTable) -> HookSettings {
+    var settings = HookSettings()
+    for entry in table.entries {
+      switch entry.key {
+      case "predict":
+        guard let text = string(entry, example: "\"warn\"") else { continue }
+        guard let mode = HookSettings.PredictMode(rawValue: text.value) else {
+          let modes = HookSettings.PredictMode.allCases.map(\.rawValue)
+          let hint = Suggestion.closest(to: text.value, among: modes).map { "did you mean \"\($0)\"? " } ?? ""
+          report(
+            "predict \"\(text.value)\" is unknown: \(hint)use \"refuse\", \"warn\" or \"off\"", at: text.position)
+          continue
+        }
+        settings.predict = mode
+        settings.predictLine = text.position.line
+      default: unknownKey(entry, in: "[hook]", known: Self.hookKeys)
       }
     }
     return settings

@@ -92,6 +92,14 @@ import Testing
     #expect(image.target?.position.line == 3)
   }
 
+  @Test func hookPredictDefaultsToWarnAndKeepsItsLine() throws {
+    #expect(try BudgetParser.parse("[image.api]\n").hook.predict == .warn)
+    let budgets = try BudgetParser.parse("[image.api]\n\n[hook]\npredict = \"refuse\"\n")
+    #expect(budgets.hook.predict == .refuse)
+    #expect(budgets.hook.predictLine == 4)
+    #expect(try BudgetParser.parse("[hook]\npredict = \"off\"\n").hook.predict == .off)
+  }
+
   @Test func buildTimeoutIsADurationWithItsPosition() throws {
     let budgets = try BudgetParser.parse("[image.api]\nbuild = \"make\"\nbuild_timeout = \"1.5h\"\n")
     let timeout = try #require(budgets.images.first?.buildTimeout)
