@@ -61,7 +61,7 @@ let package = Package(
     // What a push will do to an image, before it is built: from git and the store.
     .target(name: "Prediction", dependencies: ["Analysis", "Budgets", "Dockerfile", "GitHistory", "Store"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.
-    .target(name: "Evaluation", dependencies: ["Budgets", "Analysis"]),
+    .target(name: "Evaluation", dependencies: ["Budgets", "Analysis", "Prediction"]),
     // HTTP(S) and SMTP through libcurl: certificate checks on, bounded time.
     .target(name: "Delivery", dependencies: ["CCurl", "Endpoints", "SystemCalls"]),
     // Webhook events: the outbox, Standard Webhooks signatures, retries.
