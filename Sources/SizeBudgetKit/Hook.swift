@@ -36,10 +36,92 @@ public enum Hook {
     let budgets = try context.budgets()
     let repository = try context.repository()
     var pushed: [String] = []
+    var tips: [String] = []
     for ref in refs where ref.localOID != zero {
-      pushed += try commits(of: ref, remote: remote, repository)
+      let commits = try commits(of: ref, remote: remote, repository)
+      pushed += commits
+      if !commits.isEmpty && !tips.contains(ref.localOID) { tips.append(ref.localOID) }
     }
     guard !pushed.isEmpty else { return ("", 0) }
+    if budgets.hook.predict == .off {
+      return try judgeMeasured(pushed, budgets: budgets, context: context, terminal: terminal)
+    }
+    // Each pushed tip: its measurement when it has one, else the prediction from its
+    // nearest measured ancestor (a measured commit of the push, when there is one).
+    var measured: [CheckReport] = []
+    var predicted: [PredictedEvaluation] = []
+    var judged = false
+    for tip in tips {
+      let report = try Predict.judge(commit: tip, images: budgets.images, context)
+      judged = judged || !report.measured.isEmpty || !report.predicted.isEmpty
+      if !report.measured.isEmpty {
+        measured.append(
+          CheckReport(
+            commit: tip, commitSubject: report.commitSubject, branch: repository.currentBranch(),
+            budgetsPath: budgets.path, images: report.measured, missing: []))
+      }
+      // A prediction with nothing in it (a push of docs only) has nothing to say.
+      predicted += report.predicted.filter { !$0.prediction.contributions.isEmpty }
+    }
+    guard judged else {
+      return (
+        "sizebudget: none of the \(pushed.count) pushed commits is measured, nor an ancestor to predict from: "
+          + "nothing to check", 0
+      )
+    }
+    return verdict(
+      pushed: pushed.count, measured: measured, predicted: predicted, mode: budgets.hook.predict, terminal: terminal)
+  }
+
+  /// The hook's words and status: a measured break refuses; a predicted one refuses
+  /// in refuse mode when it holds beyond the prediction's uncertainty, else warns.
+  static func verdict(
+    pushed: Int, measured: [CheckReport], predicted: [PredictedEvaluation], mode: HookSettings.PredictMode,
+    terminal: TerminalStyle
+  ) -> (String, Int32) {
+    var sections: [String] = []
+    let broken = measured.filter(\.isBroken)
+    sections += broken.map { CheckText.render($0, terminal: terminal) }
+    let predictedBroken = predicted.filter { $0.status == .fail }
+    sections += predictedBroken.map { PredictText.section($0, terminal: terminal).joined(separator: "\n") }
+    let noun = "\(pushed) pushed commit\(pushed == 1 ? "" : "s")"
+    if !broken.isEmpty {
+      return (
+        (sections + [terminal.apply(.bad, "sizebudget: push refused: a budget is broken.") + " " + bypass])
+          .joined(separator: "\n\n"), 1
+      )
+    }
+    if mode == .refuse && predictedBroken.contains(where: { !$0.certainBreaks.isEmpty }) {
+      let line =
+        terminal.apply(
+          .bad, "sizebudget: push refused: predicted to break a budget by more than the prediction's uncertainty")
+        + " (no image was built; measure the commit to judge it exactly). " + bypass
+      return ((sections + [line]).joined(separator: "\n\n"), 1)
+    }
+    if !predictedBroken.isEmpty {
+      let line =
+        terminal.apply(.warning, "sizebudget: warning: the push is predicted to break a budget")
+        + " (no image was built); pushing anyway. [hook] predict = \"refuse\" in budgets.toml refuses such pushes."
+      return ((sections + [line]).joined(separator: "\n\n"), 0)
+    }
+    var lines: [String] = []
+    let images = measured.flatMap(\.images)
+    if !images.isEmpty {
+      let summary = images.map { "\($0.image) \(ByteSize.format($0.size)) \(CheckText.describe($0.status))" }
+      lines.append("sizebudget: \(noun) checked: " + summary.joined(separator: ", "))
+    }
+    lines += predicted.map {
+      "sizebudget: \($0.evaluation.image) predicted \(ByteSize.format($0.size)) "
+        + "(\(ByteSize.formatDelta($0.delta)) ± \(ByteSize.format($0.uncertainty))): \(CheckText.describe($0.status))"
+    }
+    return (lines.joined(separator: "\n"), 0)
+  }
+
+  /// `[hook] predict = "off"`: per image, the newest pushed commit that has a
+  /// measurement is judged; the rest go through unjudged.
+  static func judgeMeasured(_ pushed: [String], budgets: BudgetFile, context: CommandContext, terminal: TerminalStyle)
+    throws(CommandError) -> (String, Int32)
+  {
     let measured: [String: Set<String>]
     let store = try context.store()
     do {
@@ -48,7 +130,6 @@ public enum Hook {
     } catch {
       throw .usage(error.message)
     }
-    // Per image, the newest pushed commit that has a measurement is what gets judged.
     var reports: [CheckReport] = []
     for budget in budgets.images {
       guard let commits = measured[budget.name], let newest = pushed.first(where: commits.contains) else { continue }
@@ -57,20 +138,7 @@ public enum Hook {
     guard !reports.isEmpty else {
       return ("sizebudget: none of the \(pushed.count) pushed commits is measured: nothing to check", 0)
     }
-    let broken = reports.filter(\.isBroken)
-    guard broken.isEmpty else {
-      let details = broken.map { CheckText.render($0, terminal: terminal) }.joined(separator: "\n\n")
-      return (
-        details + "\n\n" + terminal.apply(.bad, "sizebudget: push refused: a budget is broken.") + " " + bypass, 1
-      )
-    }
-    let summary = reports.flatMap(\.images).map {
-      "\($0.image) \(ByteSize.format($0.size)) \(CheckText.describe($0.status))"
-    }
-    return (
-      "sizebudget: \(pushed.count) pushed commit\(pushed.count == 1 ? "" : "s") checked: "
-        + summary.joined(separator: ", "), 0
-    )
+    return verdict(pushed: pushed.count, measured: reports, predicted: [], mode: .off, terminal: terminal)
   }
 
   static func parse(_ input: String) throws(CommandError) -> [PushedRef] {
