@@ -96,6 +96,15 @@ cd "$DEMO"
 say "Sizes along history"
 run sizebudget log --image api
 
+say "Before any build: a 30 MB model committed under api/ is predicted, and the push refused"
+printf '\n[hook]\npredict = "refuse"   # refuse what is predicted over budget beyond its uncertainty\n' >> budgets.toml
+head -c 30000000 /dev/urandom > api/model.bin
+git add api/model.bin && commit -m "api: bundle the ranking model"
+run sizebudget predict --image api
+show "git push origin feature/tests-in-image     # no image was built for this commit"
+git push -q origin feature/tests-in-image 2>&1 | tail -n 12 | sed 's/^/  /'
+git reset -q --hard HEAD~1
+
 say "Which commit grew it? A generated history of 300 commits (15 touch app/), each built for real"
 python3 "$ROOT/Benchmarks/gen-bisect-repo.py" "$WORK/history" 300 211 10 2>/dev/null
 cd "$WORK/history"

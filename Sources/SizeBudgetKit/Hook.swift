@@ -186,7 +186,7 @@ public enum Hook {
   public static let template = """
     #!/bin/sh
     # sizebudget pre-push hook (installed by `sizebudget hook install`).
-    # Refuses a push whose measured commits break budgets.toml.
+    # Refuses a push whose measured (or, with [hook] predict = "refuse", predicted) commits break budgets.toml.
     # To push anyway: git push --no-verify, or SIZEBUDGET_SKIP=1 git push.
     # The sizebudget that installed this hook, used when none is on PATH
     # (an unpacked release archive, a CI tool cache).
