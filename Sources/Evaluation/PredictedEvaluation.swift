@@ -20,7 +20,9 @@ public struct PredictedEvaluation: Sendable {
   /// The `max` or growth failures that stay failures with the uncertainty taken off:
   /// what `[hook] predict = "refuse"` refuses.
   public var certainBreaks: [RuleResult] {
-    evaluation.results.filter { result in
+    // A Dockerfile change it cannot price may move the size either way.
+    guard !prediction.dockerfileChanged else { return [] }
+    return evaluation.results.filter { result in
       guard result.status == .fail, let actual = result.actual, let limit = result.limit else { return false }
       return (result.rule == "max" || result.rule == "max_growth") && actual - limit > uncertainty
     }

@@ -68,6 +68,9 @@ public struct ImagePrediction: Sendable {
   /// What the prediction leaves out, said once each ("files copied only by stage
   /// build are not counted").
   public var notes: [String]
+  /// The Dockerfile changed in ways the prediction does not price (stages, COPY or
+  /// RUN lines other than package installs): the prediction may be far off.
+  public var dockerfileChanged = false
 
   public var tipIsMeasured: Bool { measured.commit == tip }
 

@@ -74,6 +74,12 @@ public final class Predictor {
       let before = try dockerStage(budget, at: ancestor)
       oldPackages.formUnion(before?.installs ?? [])
       newPackages.formUnion(stage?.installs ?? [])
+      if before?.shape != stage?.shape {
+        prediction.dockerfileChanged = true
+        prediction.notes.append(
+          "\(dockerfile) changed beyond its apt/apk package lists (stages, COPY or RUN lines): what that does to "
+            + "the image is not predicted, so no push is refused on this prediction; measure the commit to judge it")
+      }
     }
     let prices = PackagePrices(measured: measured, sightings: try sightings(oldPackages.union(newPackages)))
     prediction.contributions += prices.contributions(old: oldPackages, new: newPackages)
@@ -110,7 +116,7 @@ public final class Predictor {
   /// The built stage's copies and system package installs, read from the Dockerfile
   /// at `commit`; nil when the budget names no Dockerfile.
   func dockerStage(_ budget: ImageBudget, at commit: ObjectID) throws(PredictionError)
-    -> (copies: [ContextCopy], installs: Set<DeclaredPackage>)?
+    -> (copies: [ContextCopy], installs: Set<DeclaredPackage>, shape: [String])?
   {
     guard let path = budget.dockerfile?.value else { return nil }
     let text: String
@@ -139,7 +145,14 @@ public final class Predictor {
     let installs = stage.runCommands.reduce(into: Set<DeclaredPackage>()) {
       $0.formUnion(SystemInstalls.packages(in: $1.arguments))
     }
-    return (stage.contextCopies(globalArguments: dockerfile.globalArguments), installs)
+    // Everything but the package words of install lines: what, changed, the prediction cannot price.
+    let shape =
+      dockerfile.stages.map { "FROM \($0.base) \($0.name ?? "")" }
+      + stage.instructions.map { instruction in
+        let installs = SystemInstalls.packages(in: instruction.arguments)
+        return installs.isEmpty ? "\(instruction.keyword) \(instruction.flags) \(instruction.arguments)" : "RUN install"
+      }
+    return (stage.contextCopies(globalArguments: dockerfile.globalArguments), installs, shape)
   }
 
   func declared(_ path: String, _ blob: ObjectID?) throws(PredictionError) -> Set<DeclaredPackage> {

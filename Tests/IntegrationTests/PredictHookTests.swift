@@ -103,6 +103,23 @@ import Testing
     #expect(warned.stderr.contains("+3 MB app/model.bin"), "\(warned.stderr)")
   }
 
+  /// A Dockerfile restructured beyond its package lines may move the size either
+  /// way: the prediction says so and refuses nothing on its own.
+  @Test func aDockerfileChangeItCannotPriceOnlyWarns() throws {
+    let project = try Project(headroom: 2_000_000, mode: "refuse")
+    try project.addRandomFile("app/model.bin", bytes: 3_000_000)
+    try project.repo.commit(
+      "model, multi-stage",
+      files: [
+        "Dockerfile": "FROM python:3.12-slim AS build\nRUN pip wheel -r requirements.txt\nFROM python:3.12-slim\n"
+          + "COPY app/ /app\n"
+      ])
+    let pushed = try project.push()
+    #expect(pushed.status == 0, "\(pushed.stderr)")
+    #expect(pushed.stderr.contains("warning: the push is predicted to break a budget"), "\(pushed.stderr)")
+    #expect(pushed.stderr.contains("Dockerfile changed beyond its apt/apk package lists"), "\(pushed.stderr)")
+  }
+
   @Test func aFileWithinTheHeadroomGoesThroughWithItsPrediction() throws {
     let project = try Project(headroom: 2_000_000, mode: "refuse")
     try project.addRandomFile("app/small.bin", bytes: 500_000)
