@@ -1,3 +1,4 @@
+import Budgets
 import Dockerfile
 import Foundation
 
@@ -12,6 +13,8 @@ struct ContextFiles {
   let copies: [ContextCopy]?
   /// `docker/api.Dockerfile`, for messages.
   let dockerfilePath: String?
+  /// The build context's `.dockerignore` rules, in order (the last that matches wins).
+  var ignore: [DockerIgnore.Rule] = []
 
   /// Where a file goes: nil when the image does not take it.
   struct Placement {
@@ -30,6 +33,7 @@ struct ContextFiles {
       let under = context.first { Self.isUnder(path, $0) }
       return Placement(source: under.map { "in context \($0)" } ?? "in the repository", imagePath: nil)
     }
+    if DockerIgnore.excludes(path, ignore) { return nil }
     // The last copy that takes the file wins: it overwrites what earlier ones put there.
     for copy in copies.reversed() {
       for source in copy.sources {
@@ -83,5 +87,47 @@ struct ContextFiles {
   static func isUnder(_ path: String, _ contextPath: String) -> Bool {
     let trimmed = normalized(contextPath)
     return trimmed.isEmpty || path == trimmed || path.hasPrefix(trimmed + "/")
+  }
+}
+
+/// `.dockerignore` at the build context's root: what the builder never sends, so no
+/// COPY takes it. A pattern is anchored at the root, `*` and `?` stay within a
+/// segment, `**` spans segments, `!` re-includes, and a matched directory excludes
+/// everything under it.
+enum DockerIgnore {
+  struct Rule: Sendable {
+    var pattern: String
+    var exception: Bool
+  }
+
+  static func rules(_ text: String) -> [Rule] {
+    text.split(whereSeparator: \.isNewline).compactMap { raw in
+      var line = raw.trimmingCharacters(in: .whitespaces)
+      guard !line.isEmpty, !line.hasPrefix("#") else { return nil }
+      let exception = line.hasPrefix("!")
+      if exception { line.removeFirst() }
+      let pattern = ContextFiles.normalized(line)
+      return pattern.isEmpty ? nil : Rule(pattern: pattern, exception: exception)
+    }
+  }
+
+  static func excludes(_ path: String, _ rules: [Rule]) -> Bool {
+    var excluded = false
+    for rule in rules where matches(rule.pattern, path) { excluded = !rule.exception }
+    return excluded
+  }
+
+  /// The pattern matches the path or one of its parent directories.
+  static func matches(_ pattern: String, _ path: String) -> Bool {
+    let components = path.split(separator: "/").map(String.init)
+    for count in 1...max(1, components.count) {
+      let prefix = components.prefix(count).joined(separator: "/")
+      if pattern.contains("**") {
+        if (try? PathPattern("/" + pattern))?.matches("/" + prefix) == true { return true }
+      } else if fnmatch(pattern, prefix, FNM_PATHNAME) == 0 {
+        return true
+      }
+    }
+    return false
   }
 }

@@ -54,8 +54,9 @@ public final class Predictor {
       throw PredictionError(error.message)
     }
     let stage = try dockerStage(budget, at: tipID)
-    let files = ContextFiles(
+    var files = ContextFiles(
       context: budget.context, copies: stage?.copies, dockerfilePath: budget.dockerfile?.value)
+    if stage != nil { files.ignore = DockerIgnore.rules(try text(at: ".dockerignore", in: tipID) ?? "") }
     var oldPackages: Set<DeclaredPackage> = []
     var newPackages: Set<DeclaredPackage> = []
     var notCopied = 0
@@ -153,6 +154,18 @@ public final class Predictor {
         return installs.isEmpty ? "\(instruction.keyword) \(instruction.flags) \(instruction.arguments)" : "RUN install"
       }
     return (stage.contextCopies(globalArguments: dockerfile.globalArguments), installs, shape)
+  }
+
+  /// A small file's text at a commit, or nil when there is none.
+  func text(at path: String, in commit: ObjectID) throws(PredictionError) -> String? {
+    do {
+      guard let blob = try repository.blob(at: path, in: commit),
+        let bytes = try repository.blobBytes(blob, limit: Self.readLimit)
+      else { return nil }
+      return String(decoding: bytes, as: UTF8.self)
+    } catch {
+      throw PredictionError("cannot read \(path) at \(commit.short): \(error)")
+    }
   }
 
   func declared(_ path: String, _ blob: ObjectID?) throws(PredictionError) -> Set<DeclaredPackage> {

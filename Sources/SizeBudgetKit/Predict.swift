@@ -37,8 +37,7 @@ public enum Predict {
     let repository = try context.repository()
     let store = try context.store()
     let predictor = Predictor(repository: repository, store: store)
-    var finder = BaseFinder(history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: store))
-    finder.onBase = []
+    let finder = BaseFinder(history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: store))
     var entries: [PredictReport.Entry] = []
     for budget in images {
       let prediction: ImagePrediction?

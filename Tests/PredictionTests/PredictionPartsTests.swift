@@ -75,6 +75,18 @@ import Testing
     #expect(ContextFiles.landing(of: "app/x", source: "app/", copy: withArg[0]) == "/opt/api/x")
   }
 
+  @Test func dockerignoreKeepsFilesFromEveryCopy() throws {
+    var files = ContextFiles(context: [], copies: try copy("COPY . /srv"), dockerfilePath: "Dockerfile")
+    files.ignore = DockerIgnore.rules("# comment\n.git\n*.tar\nbuild/\n**/*.pyc\ndocs/*.md\n!docs/keep.md\n")
+    #expect(files.place("app/main.py")?.imagePath == "/srv/app/main.py")
+    #expect(files.place("image.tar") == nil)
+    #expect(files.place("sub/image.tar") != nil)  // anchored at the root, as the builder has it
+    #expect(files.place("build/out/x.bin") == nil)
+    #expect(files.place("app/__pycache__/m.pyc") == nil)
+    #expect(files.place("docs/a.md") == nil)
+    #expect(files.place("docs/keep.md") != nil)
+  }
+
   @Test func contextLimitsWhatCountsWithoutADockerfile() {
     let files = ContextFiles(context: ["api/", "docker/api.Dockerfile"], copies: nil, dockerfilePath: nil)
     #expect(files.place("api/main.py")?.source == "in context api/")
