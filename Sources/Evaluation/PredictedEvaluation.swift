@@ -15,7 +15,7 @@ public struct PredictedEvaluation: Sendable {
   public var metric: Metric { evaluation.metric }
   public var delta: Int64 { prediction.delta(for: metric) }
   public var size: Int64 { evaluation.size }
-  public var status: RuleStatus { evaluation.status }
+  public var status: ImageStatus { evaluation.status }
 
   /// The `max` or growth failures that stay failures with the uncertainty taken off:
   /// what `[hook] predict = "refuse"` refuses.

@@ -15,12 +15,12 @@ public enum PredictMarkdown {
       case .measured(let e):
         lines.append(
           "| \(e.image) | \(ByteSize.format(e.size)) (measured) | \(e.baseDelta.map(ByteSize.formatDelta) ?? "–") "
-            + "| \(CheckMarkdown.emoji(e.status)) \(CheckText.describe(e.status)) |")
+            + "| \(CheckMarkdown.emoji(e.status)) \(e.verdict.headline) |")
       case .predicted(let p):
         lines.append(
           "| \(p.evaluation.image) | \(ByteSize.format(p.size)) (predicted) | "
             + "\(ByteSize.formatDelta(p.delta)) ± \(ByteSize.format(p.uncertainty)) | "
-            + "\(CheckMarkdown.emoji(p.status)) \(CheckText.describe(p.status)) (predicted) |")
+            + "\(CheckMarkdown.emoji(p.status)) \(p.evaluation.verdict.headline) (predicted) |")
       case .unmeasured(let image, _):
         lines.append("| \(image) | – | – | no measured ancestor |")
       }

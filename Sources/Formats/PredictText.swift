@@ -13,7 +13,7 @@ public enum PredictText {
       case .measured(let evaluation):
         lines.append(
           "\(evaluation.image): measured at this commit, \(ByteSize.format(evaluation.size)): "
-            + CheckText.describe(evaluation.status))
+            + evaluation.verdict.headline)
         lines += evaluation.results.map { "  \(CheckText.symbol($0.status)) \($0.message)" }
       case .predicted(let predicted):
         lines += section(predicted, terminal: terminal)
@@ -36,7 +36,7 @@ public enum PredictText {
         "\(predicted.evaluation.image): predicted \(ByteSize.format(predicted.size)) \(metric) "
           + "(\(ByteSize.formatDelta(predicted.delta)) ± \(ByteSize.format(predicted.uncertainty)) from "
           + "\(prediction.measured.commit.prefix(12)), measured, \(back)): "
-          + "\(CheckText.describe(predicted.status)) (predicted, no image built)")
+          + "\(predicted.evaluation.verdict.headline) (predicted, no image built)")
     ]
     lines += predicted.evaluation.results.map { "  \(CheckText.symbol($0.status)) \($0.message)" }
     if !prediction.contributions.isEmpty {

@@ -86,13 +86,14 @@ public struct ImagePrediction: Sendable {
   /// The measurement the tip is predicted to have: the ancestor's, with the totals
   /// moved by the delta, path sizes moved where a copied file lands, and added files
   /// matched against the budget's forbid patterns. Layers, waste and packages stay
-  /// the ancestor's: the prediction says nothing about them.
+  /// the ancestor's: the prediction says nothing about them. Whether the compressed
+  /// size is an estimate stays the ancestor's too: the prediction's own uncertainty
+  /// is stated apart, and growth rules compare like with like.
   public func predictedMeasurement(budget: ImageBudget) -> ImageMeasurement {
     var predicted = measured
     predicted.commit = tip
     predicted.compressedBytes += delta(for: .compressed)
     predicted.uncompressedBytes += delta(for: .uncompressed)
-    predicted.compressedEstimated = true
     predicted.source = "predicted from \(measured.commit.prefix(12))"
     for contribution in contributions where contribution.kind == .file {
       guard let path = contribution.imagePath else { continue }

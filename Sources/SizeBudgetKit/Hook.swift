@@ -107,12 +107,12 @@ public enum Hook {
     var lines: [String] = []
     let images = measured.flatMap(\.images)
     if !images.isEmpty {
-      let summary = images.map { "\($0.image) \(ByteSize.format($0.size)) \(CheckText.describe($0.status))" }
+      let summary = images.map { "\($0.image) \(ByteSize.format($0.size)) \($0.verdict.headline)" }
       lines.append("sizebudget: \(noun) checked: " + summary.joined(separator: ", "))
     }
     lines += predicted.map {
       "sizebudget: \($0.evaluation.image) predicted \(ByteSize.format($0.size)) "
-        + "(\(ByteSize.formatDelta($0.delta)) ± \(ByteSize.format($0.uncertainty))): \(CheckText.describe($0.status))"
+        + "(\(ByteSize.formatDelta($0.delta)) ± \(ByteSize.format($0.uncertainty))): \($0.evaluation.verdict.headline)"
     }
     return (lines.joined(separator: "\n"), 0)
   }

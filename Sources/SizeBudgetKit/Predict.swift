@@ -38,6 +38,7 @@ public enum Predict {
     let store = try context.store()
     let predictor = Predictor(repository: repository, store: store)
     let finder = BaseFinder(history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: store))
+    let budgetedImages = Set(try context.budgets().images.map(\.name))
     var entries: [PredictReport.Entry] = []
     for budget in images {
       let prediction: ImagePrediction?
@@ -63,11 +64,17 @@ public enum Predict {
       } catch {
         throw .usage(error.message)
       }
+      let justifications: [Justification]
+      do {
+        justifications = try finder.justifications(
+          from: base?.commit, to: commit, image: budget.name, budgetedImages: budgetedImages)
+      } catch {
+        throw .usage(error.message)
+      }
       entries.append(
         .predicted(
           PredictedEvaluation.judge(
-            prediction, budget: budget, base: base,
-            justifications: finder.justifications(from: base?.commit, to: commit), firstCommit: firstCommit,
+            prediction, budget: budget, base: base, justifications: justifications, firstCommit: firstCommit,
             baseMissing: baseMissing)))
     }
     return PredictReport(

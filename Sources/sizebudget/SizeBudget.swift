@@ -16,7 +16,8 @@ struct SizeBudget: ParsableCommand {
     subcommands: [
       MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
       ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self,
-      HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self, PredictCommand.self,
+      HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self, ForgetCommand.self,
+      PredictCommand.self,
     ]
   )
 

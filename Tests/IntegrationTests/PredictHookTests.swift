@@ -56,6 +56,8 @@ import Testing
         .writeOCILayout(to: directory)
       var arguments = ["measure", "oci:build/image\(images).oci", "--image", image, "--format", "json"]
       if let commit { arguments += ["--commit", commit] }
+      // Another team's image, measured here but budgeted elsewhere.
+      if image != "api" { arguments.append("--new-image") }
       let result = try run(arguments)
       precondition(result.status == 0, result.stderr)
       let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
