@@ -38,14 +38,15 @@ def predict(cwd, image, commit):
                                     capture_output=True, text=True).stdout)
     entry = out["images"][0]
     contributions = entry.get("contributions", [])
+    flagged = any("changed beyond" in note for note in entry.get("notes", []))
     return (sum(c["compressed_bytes"] for c in contributions), sum(c["uncompressed_bytes"] for c in contributions),
-            entry.get("uncertainty", 0), [c for c in contributions if c["kind"] == "unknown-package"])
+            entry.get("uncertainty", 0), [c for c in contributions if c["kind"] == "unknown-package"], flagged)
 
 
 def case(name, cwd, image, commit, source, before):
-    pc, pu, unc, unknown = predict(cwd, image, commit)
+    pc, pu, unc, unknown, flagged = predict(cwd, image, commit)
     mc, mu = measure(cwd, source, image, commit)
-    rows.append((name, pc, mc - before[0], unc, pu, mu - before[1], len(unknown)))
+    rows.append((name, pc, mc - before[0], unc, pu, mu - before[1], len(unknown), flagged))
     return mc, mu
 
 
@@ -104,10 +105,13 @@ for n, commit in enumerate(commits[1:], 1):
 git(gen, "checkout", "-q", "main")
 
 print(f"  {'case':28s} {'compressed: predicted':>22s} {'measured':>10s} {'± stated':>9s} {'error':>9s}   "
-      f"{'uncompressed: predicted':>23s} {'measured':>10s} {'error':>9s}  unknown pkgs")
+      f"{'uncompressed: predicted':>23s} {'measured':>10s} {'error':>9s}  unknown  flagged")
 errors = []
-for name, pc, mc, unc, pu, mu, unknown in rows:
-    print(f"  {name:28s} {pc:>22,d} {mc:>10,d} {unc:>9,d} {pc - mc:>+9,d}   {pu:>23,d} {mu:>10,d} {pu - mu:>+9,d}  {unknown}")
-    errors.append((name, abs(pc - mc), unc))
-within = sum(1 for _, e, u in errors if e <= max(u, 1024))
-print(f"  {within} of {len(errors)} compressed predictions within their stated uncertainty (or 1 kB)")
+for name, pc, mc, unc, pu, mu, unknown, flagged in rows:
+    print(f"  {name:28s} {pc:>22,d} {mc:>10,d} {unc:>9,d} {pc - mc:>+9,d}   {pu:>23,d} {mu:>10,d} {pu - mu:>+9,d}"
+          f"  {unknown:7d}  {'Dockerfile not predicted' if flagged else ''}")
+    errors.append((name, abs(pc - mc), unc, flagged))
+within = sum(1 for _, e, u, f in errors if not f and e <= max(u, 1024))
+print(f"  {within} of {sum(1 for e in errors if not e[3])} unflagged compressed predictions within their stated "
+      f"uncertainty (or 1 kB: a tar's 10 kB record padding and gzip framing); "
+      f"{sum(1 for e in errors if e[3])} flagged as not predicted (the Dockerfile's structure changed)")
