@@ -66,6 +66,9 @@ public struct PredictReport: Sendable {
     case predicted(PredictedEvaluation)
     /// No ancestor within reach is measured: nothing to predict from.
     case unmeasured(image: String, command: MissingMeasurement)
+    /// The push cannot be predicted (a Dockerfile that does not parse, a missing
+    /// stage): the hook says so and goes on; `predict` exits 2.
+    case unpredictable(image: String, reason: String)
   }
 
   public var commit: String
@@ -81,13 +84,18 @@ public struct PredictReport: Sendable {
   public var predicted: [PredictedEvaluation] {
     entries.compactMap { if case .predicted(let p) = $0 { p } else { nil } }
   }
+  public var unpredictable: [(image: String, reason: String)] {
+    entries.compactMap { if case .unpredictable(let image, let reason) = $0 { (image, reason) } else { nil } }
+  }
   public var measured: [ImageEvaluation] {
     entries.compactMap { if case .measured(let e) = $0 { e } else { nil } }
   }
 
-  /// 1 when a measured image breaks a budget or a predicted one breaks max or growth
-  /// by more than its uncertainty; 3 when an image has nothing to predict from; else 0.
+  /// 2 when an image cannot be predicted (its Dockerfile is broken); 1 when a measured
+  /// image breaks a budget or a predicted one breaks max or growth by more than its
+  /// uncertainty; 3 when an image has nothing to predict from; else 0.
   public var exitCode: Int32 {
+    if entries.contains(where: { if case .unpredictable = $0 { true } else { false } }) { return 2 }
     if measured.contains(where: { $0.status == .fail }) || predicted.contains(where: { !$0.certainBreaks.isEmpty }) {
       return 1
     }

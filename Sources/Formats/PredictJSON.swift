@@ -51,6 +51,10 @@ public enum PredictJSON {
         size: p.size, delta: p.delta, uncertainty: p.uncertainty, from: p.prediction.measured.commit,
         stepsBack: p.prediction.stepsBack, refusable: !p.certainBreaks.isEmpty, results: p.evaluation.results,
         contributions: p.prediction.contributions, notes: p.prediction.notes, command: nil)
+    case .unpredictable(let image, let reason):
+      return Image(
+        image: image, kind: "unpredictable", metric: nil, status: "error", size: nil, delta: nil, uncertainty: nil,
+        from: nil, stepsBack: nil, refusable: nil, results: [], contributions: [], notes: [reason], command: nil)
     case .unmeasured(let image, let missing):
       return Image(
         image: image, kind: "unmeasured", metric: nil, status: nil, size: nil, delta: nil, uncertainty: nil,

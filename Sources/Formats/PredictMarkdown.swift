@@ -21,6 +21,8 @@ public enum PredictMarkdown {
           "| \(p.evaluation.image) | \(ByteSize.format(p.size)) (predicted) | "
             + "\(ByteSize.formatDelta(p.delta)) ± \(ByteSize.format(p.uncertainty)) | "
             + "\(CheckMarkdown.emoji(p.status)) \(p.evaluation.verdict.headline) (predicted) |")
+      case .unpredictable(let image, let reason):
+        lines.append("| \(image) | – | – | cannot be predicted: \(CheckMarkdown.escape(reason)) |")
       case .unmeasured(let image, _):
         lines.append("| \(image) | – | – | no measured ancestor |")
       }

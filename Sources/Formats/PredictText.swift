@@ -17,6 +17,8 @@ public enum PredictText {
         lines += evaluation.results.map { "  \(CheckText.symbol($0.status)) \($0.message)" }
       case .predicted(let predicted):
         lines += section(predicted, terminal: terminal)
+      case .unpredictable(let image, let reason):
+        lines.append("\(image): cannot be predicted: \(reason)")
       case .unmeasured(let image, let missing):
         lines.append(
           "\(image): no measured ancestor to predict from: measure one (\(missing.command))")

@@ -51,9 +51,10 @@ public enum Hook {
     var measured: [CheckReport] = []
     var predicted: [PredictedEvaluation] = []
     var judged = false
+    var unpredictable: [String] = []
     for tip in tips {
       let report = try Predict.judge(commit: tip, images: budgets.images, context)
-      judged = judged || !report.measured.isEmpty || !report.predicted.isEmpty
+      judged = judged || !report.measured.isEmpty || !report.predicted.isEmpty || !report.unpredictable.isEmpty
       if !report.measured.isEmpty {
         measured.append(
           CheckReport(
@@ -62,6 +63,7 @@ public enum Hook {
       }
       // A prediction with nothing in it (a push of docs only) has nothing to say.
       predicted += report.predicted.filter { !$0.prediction.contributions.isEmpty }
+      unpredictable += report.unpredictable.map { "sizebudget: \($0.image) cannot be predicted: \($0.reason)" }
     }
     guard judged else {
       return (
@@ -69,8 +71,10 @@ public enum Hook {
           + "nothing to check", 0
       )
     }
-    return verdict(
+    let (output, status) = verdict(
       pushed: pushed.count, measured: measured, predicted: predicted, mode: budgets.hook.predict, terminal: terminal)
+    // What cannot be predicted is said, and does not stop the push on its own.
+    return ((unpredictable + [output]).filter { !$0.isEmpty }.joined(separator: "\n"), status)
   }
 
   /// The hook's words and status: a measured break refuses; a predicted one refuses

@@ -42,7 +42,10 @@ public enum Predict {
     var entries: [PredictReport.Entry] = []
     for budget in images {
       let prediction: ImagePrediction?
-      do { prediction = try predictor.predict(budget, at: commit) } catch { throw .usage(error.message) }
+      do { prediction = try predictor.predict(budget, at: commit) } catch {
+        entries.append(.unpredictable(image: budget.name, reason: error.message))
+        continue
+      }
       guard let prediction else {
         entries.append(.unmeasured(image: budget.name, command: Check.measureCommand(budget, commit: commit, rev: nil)))
         continue

@@ -122,6 +122,21 @@ import Testing
     #expect(pushed.stderr.contains("Dockerfile changed beyond its apt/apk package lists"), "\(pushed.stderr)")
   }
 
+  /// A Dockerfile that does not parse: predict names the file and line and exits 2;
+  /// the hook says it cannot predict and lets the push go.
+  @Test func aBrokenDockerfileIsNamedAndDoesNotStopThePush() throws {
+    let project = try Project(headroom: 2_000_000, mode: "refuse")
+    try project.repo.commit(
+      "broken", files: ["Dockerfile": "FROM python:3.12-slim\nRUN <<EOF\necho never closed\n", "app/x.py": "x = 1\n"])
+    let predicted = try project.run(["predict"])
+    #expect(predicted.status == 2, "\(predicted.stdout)\(predicted.stderr)")
+    #expect(predicted.stdout.contains("api: cannot be predicted: Dockerfile:2 at "), "\(predicted.stdout)")
+    #expect(predicted.stdout.contains("heredoc <<EOF is not closed"), "\(predicted.stdout)")
+    let pushed = try project.push()
+    #expect(pushed.status == 0, "\(pushed.stderr)")
+    #expect(pushed.stderr.contains("sizebudget: api cannot be predicted: Dockerfile:2"), "\(pushed.stderr)")
+  }
+
   @Test func aFileWithinTheHeadroomGoesThroughWithItsPrediction() throws {
     let project = try Project(headroom: 2_000_000, mode: "refuse")
     try project.addRandomFile("app/small.bin", bytes: 500_000)
