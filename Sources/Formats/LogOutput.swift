@@ -15,6 +15,9 @@ public struct LogRow: Sendable {
   /// The image's judgement at this commit (`Judgement`, as `check` gives it); nil for
   /// an image budgets.toml does not budget, or a row older than `log` judges.
   public var verdict: Verdict?
+  /// `log --predicted`: the change predicted from the previous measured first parent,
+  /// before this commit was built, and its ± uncertainty.
+  public var predicted: (change: Int64, uncertainty: Int64)?
 
   public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
     self.commit = commit
@@ -32,6 +35,8 @@ public struct LogHistory: Sendable {
   public var budgets: BudgetFile?
   /// Rows of budgeted images left unjudged (older than the newest `Log.judgedRows`).
   public var unjudged: Int
+  /// Whether rows carry `predicted` (`log --predicted`).
+  public var showPredicted = false
 
   public init(range: String, walked: Int, rows: [LogRow], budgets: BudgetFile?, unjudged: Int = 0) {
     self.range = range
@@ -71,20 +76,23 @@ public enum LogOutput {
       return
         "No measurements on \(history.range) (\(history.walked) commits walked): record one with sizebudget measure"
     }
-    var table = TextTable([
-      .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right), .init("status"),
-      .init("subject"),
-    ])
+    var table = TextTable(
+      [
+        .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right),
+      ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [.init("status"), .init("subject")])
     let deltas = history.deltas()
     for (row, delta) in zip(history.rows, deltas) {
       let status = row.verdict?.headline ?? ""
-      table.add([
-        TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)), TextTable.Cell(row.image),
-        TextTable.Cell(ByteSize.format(history.size(row))),
-        TextTable.Cell(delta.map(ByteSize.formatDelta) ?? "", (delta ?? 0) > 0 ? .warning : .plain),
-        TextTable.Cell(status, style(row.verdict?.status)),
-        TextTable.Cell(shorten(row.subject, to: 60)),
-      ])
+      table.add(
+        [
+          TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)),
+          TextTable.Cell(row.image),
+          TextTable.Cell(ByteSize.format(history.size(row))),
+          TextTable.Cell(delta.map(ByteSize.formatDelta) ?? "", (delta ?? 0) > 0 ? .warning : .plain),
+        ] + (history.showPredicted ? [TextTable.Cell(predictedText(row))] : []) + [
+          TextTable.Cell(status, style(row.verdict?.status)),
+          TextTable.Cell(shorten(row.subject, to: 60)),
+        ])
     }
     var out = [table.render(terminal), ""]
     for image in history.images {
@@ -104,6 +112,12 @@ public enum LogOutput {
           + "sizebudget check --commit REV judges one")
     }
     return out.joined(separator: "\n")
+  }
+
+  /// `+3 MB ± 300 kB`, or empty where nothing was predicted.
+  static func predictedText(_ row: LogRow) -> String {
+    guard let predicted = row.predicted else { return "" }
+    return "\(ByteSize.formatDelta(predicted.change)) ± \(ByteSize.format(predicted.uncertainty))"
   }
 
   static func style(_ status: ImageStatus?) -> Style {
@@ -140,6 +154,9 @@ public enum LogOutput {
       /// The judgement's status, as `check` gives it; null when the row is not judged.
       var status: String?
       var headline: String?
+      /// `log --predicted`: the change predicted before the build, and its ± uncertainty.
+      var predictedChange: Int64?
+      var predictedUncertainty: Int64?
     }
     struct Document: Encodable {
       let schema = "sizebudget.log/v1"
@@ -156,7 +173,8 @@ public enum LogOutput {
             commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
             compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
             size: history.size(row), change: delta, status: row.verdict?.status.rawValue,
-            headline: row.verdict?.headline)
+            headline: row.verdict?.headline, predictedChange: row.predicted?.change,
+            predictedUncertainty: row.predicted?.uncertainty)
         }))
   }
 

@@ -36,9 +36,18 @@ public final class Predictor {
 
   /// The prediction for `budget`'s image at `tip`, or nil when no ancestor within
   /// `searchLimit` first parents is measured (there is nothing to predict from).
-  public func predict(_ budget: ImageBudget, at tip: String) throws(PredictionError) -> ImagePrediction? {
+  /// `fromParent` leaves the tip's own measurement out (`log --predicted` sets it, to
+  /// set a prediction beside the measurement).
+  public func predict(_ budget: ImageBudget, at tip: String, fromParent: Bool = false) throws(PredictionError)
+    -> ImagePrediction?
+  {
     guard let tipID = ObjectID(hex: tip) else { throw PredictionError("\"\(tip)\" is not a commit id") }
-    guard let (ancestor, steps) = try nearestMeasured(budget.name, from: tipID) else { return nil }
+    var start: ObjectID? = tipID
+    if fromParent {
+      do { start = try repository.firstParent(tipID) } catch { throw PredictionError(error.message) }
+    }
+    guard let start, let (ancestor, stepsFromStart) = try nearestMeasured(budget.name, from: start) else { return nil }
+    let steps = stepsFromStart + (fromParent ? 1 : 0)
     let measured: ImageMeasurement
     do {
       guard let found = try store.measurement(image: budget.name, commit: ancestor.hex) else { return nil }

@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Prediction
 import Store
 
 /// `sizebudget log [RANGE]`: sizes along history, one row per measured commit.
@@ -17,6 +18,8 @@ public enum Log {
     public var images: [String] = []
     public var firstParent = false
     public var json = false
+    /// Set each judged row's predicted change beside its measured one.
+    public var predicted = false
 
     public init() {}
   }
@@ -65,7 +68,8 @@ public enum Log {
     }
     let records = (try? store.commits(Set(rows.map(\.commit)))) ?? [:]
     let unjudged = try judge(&rows, budgets: budgets, context)
-    let history = LogHistory(
+    if request.predicted, let budgets { try predict(&rows, budgets: budgets, context) }
+    var history = LogHistory(
       range: request.range, walked: walked,
       rows: rows.map { row in
         var row = row
@@ -80,7 +84,22 @@ public enum Log {
         }
         return row
       }, budgets: budgets, unjudged: unjudged)
+    history.showPredicted = request.predicted
     return request.json ? LogOutput.json(history) : LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+  }
+
+  /// The newest `judgedRows` rows of budgeted images: what would have been predicted
+  /// for the commit, from the nearest measured commit before it, had it not been
+  /// built (a row that cannot be predicted stays blank).
+  static func predict(_ rows: inout [LogRow], budgets: BudgetFile, _ context: CommandContext) throws(CommandError) {
+    let predictor = Predictor(repository: try context.repository(), store: try context.store())
+    var done = 0
+    for index in rows.indices where done < judgedRows {
+      guard let budget = budgets.image(named: rows[index].image) else { continue }
+      done += 1
+      guard let prediction = try? predictor.predict(budget, at: rows[index].commit, fromParent: true) else { continue }
+      rows[index].predicted = (prediction.delta(for: budget.metric), prediction.uncertainty(for: budget.metric))
+    }
   }
 
   /// Gives the newest `judgedRows` rows of budgeted images `check`'s verdict (one

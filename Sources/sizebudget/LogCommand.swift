@@ -16,6 +16,9 @@ struct LogCommand: ParsableCommand {
   @Flag(help: "Follow only the first parent of merges.")
   var firstParent = false
 
+  @Flag(help: "Beside each measured change, the change predicted for that commit before it was built.")
+  var predicted = false
+
   @Option(help: "Output: text or json.")
   var format: MeasureCommand.OutputFormat = .text
 
@@ -27,6 +30,7 @@ struct LogCommand: ParsableCommand {
     request.images = images.images
     request.firstParent = firstParent
     request.json = format == .json
+    request.predicted = predicted
     let terminal = TerminalStyle.forDescriptor(1)
     print(try Log.run(request, in: options.context(), terminal: terminal, sparklines: isatty(1) == 1))
   }

@@ -137,6 +137,25 @@ import Testing
     #expect(pushed.stderr.contains("sizebudget: api cannot be predicted: Dockerfile:2"), "\(pushed.stderr)")
   }
 
+  /// `log --predicted` sets what would have been predicted beside what was measured.
+  @Test func logShowsPredictedBesideMeasured() throws {
+    let project = try Project(headroom: 50_000_000, mode: "warn")
+    try project.addRandomFile("app/model.bin", bytes: 3_000_000)
+    let commit = try project.repo.commit("add the model")
+    try project.measure(image: "api", [.file("app/blob", size: 2_000_000), .file("app/model.bin", size: 3_000_000)])
+    let result = try project.run(["log", "--predicted", "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+    let rows = json["rows"] as! [[String: Any]]
+    let newest = try #require(rows.first { $0["commit"] as? String == commit })
+    let predicted = (newest["predicted_change"] as? NSNumber)?.int64Value ?? 0
+    #expect(predicted > 3_000_000 && predicted < 3_010_000, "\(newest)")
+    #expect(rows.last?["predicted_change"] == nil, "the first measurement has nothing before it: \(rows)")
+    let text = try project.run(["log", "--predicted"])
+    #expect(text.stdout.contains("predicted"), "\(text.stdout)")
+    #expect(text.stdout.contains("+3 MB ± 300 kB"), "\(text.stdout)")
+  }
+
   @Test func aFileWithinTheHeadroomGoesThroughWithItsPrediction() throws {
     let project = try Project(headroom: 2_000_000, mode: "refuse")
     try project.addRandomFile("app/small.bin", bytes: 500_000)
