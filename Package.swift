@@ -110,7 +110,9 @@ let package = Package(
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Endpoints", "SystemCalls", "TestSupport"]),
     .testTarget(name: "ForgeTests", dependencies: ["Forge", "Budgets", "Store", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
-    .testTarget(name: "PredictionTests", dependencies: ["Prediction", "Dockerfile", "GitHistory", "TestSupport"]),
+    .testTarget(
+      name: "PredictionTests",
+      dependencies: ["Prediction", "Dockerfile", "GitHistory", "Store", "Analysis", "TestSupport"]),
     .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),
     // Drives the real binaries with real files, repositories, images and servers.
     .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder", "TestSupport"]),

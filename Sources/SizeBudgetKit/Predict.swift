@@ -41,6 +41,16 @@ public enum Predict {
     let budgetedImages = Set(try context.budgets().images.map(\.name))
     var entries: [PredictReport.Entry] = []
     for budget in images {
+      // A measured commit is judged by its measurement, as check judges it.
+      let measured: Bool
+      do { measured = try store.hasMeasurement(image: budget.name, commit: commit) } catch {
+        throw .usage(error.message)
+      }
+      if measured {
+        let report = try Check.evaluate(commit: commit, images: [budget], context, revision: commit)
+        if let evaluation = report.images.first { entries.append(.measured(evaluation)) }
+        continue
+      }
       let prediction: ImagePrediction?
       do { prediction = try predictor.predict(budget, at: commit) } catch {
         entries.append(.unpredictable(image: budget.name, reason: error.message))

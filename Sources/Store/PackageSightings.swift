@@ -14,6 +14,21 @@ public struct PackageSighting: Sendable, Equatable {
   /// The whole image's compressed and uncompressed totals, for its compression ratio.
   public var imageCompressedBytes: Int64
   public var imageUncompressedBytes: Int64
+
+  public init(
+    image: String, commit: String, ecosystem: String, name: String, version: String?, bytes: Int64,
+    measuredAt: String, imageCompressedBytes: Int64, imageUncompressedBytes: Int64
+  ) {
+    self.image = image
+    self.commit = commit
+    self.ecosystem = ecosystem
+    self.name = name
+    self.version = version
+    self.bytes = bytes
+    self.measuredAt = measuredAt
+    self.imageCompressedBytes = imageCompressedBytes
+    self.imageUncompressedBytes = imageUncompressedBytes
+  }
 }
 
 extension MeasurementStore {
