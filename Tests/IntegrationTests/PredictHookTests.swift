@@ -156,6 +156,29 @@ import Testing
     #expect(text.stdout.contains("+3 MB ± 300 kB"), "\(text.stdout)")
   }
 
+  /// The path caps where changed files land and forbid patterns against added files
+  /// are judged too, at the files' places in the image (by the COPY line).
+  @Test func pathCapsAndForbidPatternsAreJudgedWhereFilesLand() throws {
+    let project = try Project(headroom: 50_000_000, mode: "warn")
+    var budgets = try String(contentsOf: project.repo.url.appendingPathComponent("budgets.toml"), encoding: .utf8)
+    budgets = budgets.replacingOccurrences(
+      of: "dockerfile = \"Dockerfile\"\n",
+      with:
+        "dockerfile = \"Dockerfile\"\nforbid = [\"**/*.bin\", \"/etc/**\"]\n\n[image.api.paths]\n\"/app\" = \"4 MB\"\n"
+        + "\"/usr\" = \"1 MB\"\n")
+    try project.repo.directory.write("budgets.toml", budgets)
+    try project.addRandomFile("app/model.bin", bytes: 3_000_000)
+    try project.repo.commit("add the model")
+    let result = try project.run(["predict"])
+    #expect(result.stdout.contains("✗ predicted: /app holds"), "\(result.stdout)")
+    #expect(result.stdout.contains("over its cap 4 MB"), "\(result.stdout)")
+    #expect(result.stdout.contains("predicted: 1 file (3 MB) match forbidden \"**/*.bin\""), "\(result.stdout)")
+    // Caps and patterns the push does not touch are not judged by a prediction.
+    #expect(!result.stdout.contains("/usr holds") && !result.stdout.contains("/etc/**"), "\(result.stdout)")
+    let json = try project.run(["predict", "--format", "json"])
+    #expect(json.stdout.contains("\"image_path\" : \"/app/model.bin\""), "\(json.stdout)")
+  }
+
   @Test func aFileWithinTheHeadroomGoesThroughWithItsPrediction() throws {
     let project = try Project(headroom: 2_000_000, mode: "refuse")
     try project.addRandomFile("app/small.bin", bytes: 500_000)
