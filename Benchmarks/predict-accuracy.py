@@ -38,7 +38,7 @@ def predict(cwd, image, commit):
                                     capture_output=True, text=True).stdout)
     entry = out["images"][0]
     contributions = entry.get("contributions", [])
-    flagged = any("changed beyond" in note for note in entry.get("notes", []))
+    flagged = any("may be far off" in note for note in entry.get("notes", []))
     return (sum(c["compressed_bytes"] for c in contributions), sum(c["uncompressed_bytes"] for c in contributions),
             entry.get("uncertainty", 0), [c for c in contributions if c["kind"] == "unknown-package"], flagged)
 

@@ -54,7 +54,7 @@ public enum PredictText {
     switch c.kind {
     case .unknownPackage:
       return "unknown  \(c.subject) (\(c.source))"
-    case .file, .package:
+    case .file, .package, .layer:
       let how = metric == .compressed ? "; \(c.compressedHow)" : ""
       return "\(ByteSize.formatDelta(c.bytes(for: metric))) \(c.subject) (\(c.source)\(how))"
     }

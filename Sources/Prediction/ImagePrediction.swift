@@ -12,6 +12,8 @@ public struct Contribution: Sendable, Codable, Equatable {
     case package
     /// A dependency line for a package no measurement has seen: listed, not priced.
     case unknownPackage = "unknown-package"
+    /// A Dockerfile instruction removed: the layer it made in the measured ancestor goes.
+    case layer
   }
 
   public var kind: Kind

@@ -82,14 +82,20 @@ public final class Predictor {
     }
     if let dockerfile = budget.dockerfile?.value, changes.contains(where: { $0.path == dockerfile }) {
       let before = try dockerStage(budget, at: ancestor)
-      oldPackages.formUnion(before?.installs ?? [])
-      newPackages.formUnion(stage?.installs ?? [])
-      if before?.shape != stage?.shape {
-        prediction.dockerfileChanged = true
-        prediction.notes.append(
-          "\(dockerfile) changed beyond its apt/apk package lists (stages, COPY or RUN lines): what that does to "
-            + "the image is not predicted, so no push is refused on this prediction; measure the commit to judge it")
+      var removedInstalls: Set<DeclaredPackage> = []
+      if let before, let stage {
+        let change = InstructionChanges(old: before, new: stage, measured: measured, path: dockerfile)
+        prediction.contributions += change.removedLayers
+        removedInstalls = change.installsOfRemovedLayers
+        if !change.unpriced.isEmpty {
+          prediction.dockerfileChanged = true
+          prediction.notes.append(
+            "\(dockerfile) changed in ways not priced (\(change.unpriced.joined(separator: "; "))): the prediction "
+              + "may be far off, so no push is refused on it; measure the commit to judge it")
+        }
       }
+      oldPackages.formUnion((before?.installs ?? []).subtracting(removedInstalls))
+      newPackages.formUnion(stage?.installs ?? [])
     }
     let prices = PackagePrices(measured: measured, sightings: try sightings(oldPackages.union(newPackages)))
     prediction.contributions += prices.contributions(old: oldPackages, new: newPackages)
@@ -126,7 +132,7 @@ public final class Predictor {
   /// The built stage's copies and system package installs, read from the Dockerfile
   /// at `commit`; nil when the budget names no Dockerfile.
   func dockerStage(_ budget: ImageBudget, at commit: ObjectID) throws(PredictionError)
-    -> (copies: [ContextCopy], installs: Set<DeclaredPackage>, shape: [String])?
+    -> DockerStage?
   {
     guard let path = budget.dockerfile?.value else { return nil }
     let text: String
@@ -155,14 +161,9 @@ public final class Predictor {
     let installs = stage.runCommands.reduce(into: Set<DeclaredPackage>()) {
       $0.formUnion(SystemInstalls.packages(in: $1.arguments))
     }
-    // Everything but the package words of install lines: what, changed, the prediction cannot price.
-    let shape =
-      dockerfile.stages.map { "FROM \($0.base) \($0.name ?? "")" }
-      + stage.instructions.map { instruction in
-        let installs = SystemInstalls.packages(in: instruction.arguments)
-        return installs.isEmpty ? "\(instruction.keyword) \(instruction.flags) \(instruction.arguments)" : "RUN install"
-      }
-    return (stage.contextCopies(globalArguments: dockerfile.globalArguments), installs, shape)
+    return DockerStage(
+      dockerfile: dockerfile, stage: stage, copies: stage.contextCopies(globalArguments: dockerfile.globalArguments),
+      installs: installs)
   }
 
   /// A small file's text at a commit, or nil when there is none.

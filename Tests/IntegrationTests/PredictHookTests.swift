@@ -119,7 +119,30 @@ import Testing
     let pushed = try project.push()
     #expect(pushed.status == 0, "\(pushed.stderr)")
     #expect(pushed.stderr.contains("warning: the push is predicted to break a budget"), "\(pushed.stderr)")
-    #expect(pushed.stderr.contains("Dockerfile changed beyond its apt/apk package lists"), "\(pushed.stderr)")
+    #expect(
+      pushed.stderr.contains(
+        "Dockerfile changed in ways not priced (Dockerfile line 2 COPY requirements.txt /tmp/ removed"),
+      "\(pushed.stderr)")
+  }
+
+  /// An instruction removed from the Dockerfile takes away the layer it made in the
+  /// measured ancestor (matched by the layer's history), with the bytes measured.
+  @Test func aRemovedInstructionTakesItsMeasuredLayerAway() throws {
+    let project = try Project(headroom: 2_000_000, mode: "refuse")
+    try project.repo.commit(
+      "no app in the image",
+      files: [
+        "Dockerfile": "FROM python:3.12-slim\nCOPY requirements.txt /tmp/\nRUN pip install -r /tmp/requirements.txt\n"
+      ])
+    let result = try project.run(["predict", "--format", "json"])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+    let image = (json["images"] as! [[String: Any]])[0]
+    let layer = try #require((image["contributions"] as! [[String: Any]]).first { $0["kind"] as? String == "layer" })
+    #expect(layer["subject"] as? String == "COPY app/ /app", "\(layer)")
+    #expect((layer["uncompressed_bytes"] as? NSNumber)?.int64Value ?? 0 < -2_000_000, "\(layer)")
+    #expect((layer["source"] as? String)?.hasPrefix("removed from Dockerfile (was line 4); layer 0 of") == true)
+    #expect((image["notes"] as! [String]).allSatisfy { !$0.contains("not priced") }, "\(image)")
   }
 
   /// A Dockerfile that does not parse: predict names the file and line and exits 2;
