@@ -114,9 +114,15 @@ public enum Hook {
       let summary = images.map { "\($0.image) \(ByteSize.format($0.size)) \($0.verdict.headline)" }
       lines.append("sizebudget: \(noun) checked: " + summary.joined(separator: ", "))
     }
-    lines += predicted.map {
-      "sizebudget: \($0.evaluation.image) predicted \(ByteSize.format($0.size)) "
-        + "(\(ByteSize.formatDelta($0.delta)) ± \(ByteSize.format($0.uncertainty))): \($0.evaluation.verdict.headline)"
+    lines += predicted.map { predicted in
+      // What the figure leaves out is said even when it passes.
+      let unknown = predicted.prediction.unknownPackages.map(\.subject)
+      let caveats =
+        (unknown.isEmpty ? [] : ["not priced (never measured): " + unknown.joined(separator: ", ")])
+        + (predicted.prediction.dockerfileChanged ? ["Dockerfile changes not priced"] : [])
+      return "sizebudget: \(predicted.evaluation.image) predicted \(ByteSize.format(predicted.size)) "
+        + "(\(ByteSize.formatDelta(predicted.delta)) ± \(ByteSize.format(predicted.uncertainty))): "
+        + predicted.evaluation.verdict.headline + caveats.map { "; \($0)" }.joined()
     }
     return (lines.joined(separator: "\n"), 0)
   }

@@ -268,5 +268,6 @@ import Testing
     let hook = try project.push()
     #expect(hook.status == 0, "\(hook.stderr)")
     #expect(hook.stderr.contains("sizebudget: api predicted"), "\(hook.stderr)")
+    #expect(hook.stderr.contains("; not priced (never measured): nonesuch 0.1"), "\(hook.stderr)")
   }
 }
