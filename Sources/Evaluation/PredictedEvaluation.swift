@@ -17,14 +17,24 @@ public struct PredictedEvaluation: Sendable {
   public var size: Int64 { evaluation.size }
   public var status: ImageStatus { evaluation.status }
 
-  /// The `max` or growth failures that stay failures with the uncertainty taken off:
-  /// what `[hook] predict = "refuse"` refuses.
+  /// The `max` or growth failures that stay failures with the uncertainty taken off
+  /// (and, for growth against an estimated size, the estimate's error too): what
+  /// `[hook] predict = "refuse"` refuses.
   public var certainBreaks: [RuleResult] {
     // A Dockerfile change it cannot price may move the size either way.
     guard !prediction.dockerfileChanged else { return [] }
+    // Growth against an estimated base may also be off by the estimate's error.
+    var estimateError: Int64 = 0
+    if let base = evaluation.base,
+      case .estimated(let bound, _) = Comparability.between(
+        evaluation.measurement, base: base.measurement, metric: metric)
+    {
+      estimateError = bound
+    }
     return evaluation.results.filter { result in
       guard result.status == .fail, let actual = result.actual, let limit = result.limit else { return false }
-      return (result.rule == "max" || result.rule == "max_growth") && actual - limit > uncertainty
+      if result.rule == "max" { return actual - limit > uncertainty }
+      return result.rule == "max_growth" && actual - limit > uncertainty + estimateError
     }
   }
 
