@@ -14,6 +14,9 @@ public struct ImageEvaluation: Sendable {
   public var justifications: [Justification]
   /// What changed against the base, when there is one.
   public var diff: MeasurementDiff?
+  /// Set when the commit has no measurement of its own and is judged with an
+  /// ancestor's (`measurement.commit`), nothing in context having changed since.
+  public var inherited: Inheritance?
 
   public var size: Int64 { measurement.bytes(for: metric.rawValue) }
   /// The one judgement of this image (`Judgement.judge`).
@@ -47,11 +50,15 @@ public struct MissingMeasurement: Sendable, Codable, Equatable {
   public var image: String
   public var commit: String
   public var command: String
+  /// Why the nearest measured ancestor's measurement does not stand in: "api/main.py
+  /// changed since abc1234 (measured)".
+  public var reason: String?
 
-  public init(image: String, commit: String, command: String) {
+  public init(image: String, commit: String, command: String, reason: String? = nil) {
     self.image = image
     self.commit = commit
     self.command = command
+    self.reason = reason
   }
 }
 

@@ -14,6 +14,9 @@ public protocol CommitHistory {
   /// `Size-Budget:` reasons of the commits after `base` (exclusive) up to `commit`,
   /// looking at no more than `limit` commits.
   func sizeBudgetReasons(after base: String?, upTo commit: String, limit: Int) -> [Justification]
+  /// The paths that differ between two commits' trees and lie inside `context`
+  /// (repository paths: a directory with a trailing `/`, or a file; empty: everything).
+  func contextChanges(from ancestor: String, to commit: String, context: [String]) throws(LookupError) -> [String]
 }
 
 /// What evaluation reads of the store.

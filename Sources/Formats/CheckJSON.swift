@@ -41,6 +41,8 @@ public enum CheckJSON {
     var results: [RuleResult]
     var justifications: [Justification]
     var diff: MeasurementDiff?
+    /// Set when judged with an ancestor's measurement (nothing in context changed since).
+    var inherited: Inheritance?
   }
 
   struct Base: Encodable {
@@ -74,6 +76,7 @@ public enum CheckJSON {
         Base(
           commit: $0.commit, subject: $0.subject, size: $0.measurement.bytes(for: evaluation.metric.rawValue),
           delta: evaluation.baseDelta ?? 0, how: $0.how)
-      }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff)
+      }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff,
+      inherited: evaluation.inherited)
   }
 }

@@ -37,7 +37,8 @@ public enum CheckMarkdown {
     for missing in report.missing {
       out.append("")
       out.append(
-        "❔ **\(missing.image)** has no measurement at `\(missing.commit.prefix(12))`: run `\(missing.command)`")
+        "❔ **\(missing.image)** has no measurement at `\(missing.commit.prefix(12))`"
+          + (missing.reason.map { " (\(escape($0)))" } ?? "") + ": run `\(missing.command)`")
     }
     if detail != .none {
       for image in report.images where image.status != .pass || detail == .full {
@@ -110,6 +111,10 @@ public enum CheckMarkdown {
       broken.isEmpty
       ? "all \(image.results.count) rules pass" : "\(broken.count) rule\(broken.count == 1 ? "" : "s") to look at"
     var out = ["<details><summary><b>\(image.image)</b>: \(summary)</summary>", ""]
+    if let inherited = image.inherited {
+      out.append("Judged with the measurement of `\(inherited.commit.prefix(12))`: nothing in context changed since.")
+      out.append("")
+    }
     if let base = image.base {
       out.append(
         "Compared with `\(base.commit.prefix(12))`\(base.subject.map { " (\(escape($0)))" } ?? ""), \(base.how).")

@@ -18,7 +18,8 @@ public enum CheckText {
       out.append("")
       out.append(
         terminal.apply(.warning, "? \(missing.image)")
-          + ": no measurement at \(missing.commit.prefix(12)); make it with:\n    \(missing.command)")
+          + ": no measurement at \(missing.commit.prefix(12))"
+          + (missing.reason.map { " (\($0))" } ?? "") + "; make it with:\n    \(missing.command)")
     }
     return out.joined(separator: "\n")
   }
@@ -43,6 +44,7 @@ public enum CheckText {
       figures += ", \(ByteSize.formatDelta(delta)) against \(base.commit.prefix(12))"
     }
     out.append(figures)
+    if let inherited = image.inherited { out.append(terminal.apply(.dim, "  \(inherited.message)")) }
     if let base = image.base {
       out.append(terminal.apply(.dim, "  base: \(base.how)" + (base.subject.map { " — \"\($0)\"" } ?? "")))
     }

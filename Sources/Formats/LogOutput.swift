@@ -15,6 +15,8 @@ public struct LogRow: Sendable {
   /// The image's judgement at this commit (`Judgement`, as `check` gives it); nil for
   /// an image budgets.toml does not budget, or a row older than `log` judges.
   public var verdict: Verdict?
+  /// Set for a commit with no measurement of its own, judged with an ancestor's.
+  public var inherited: Inheritance?
 
   public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
     self.commit = commit
@@ -51,12 +53,17 @@ public struct LogHistory: Sendable {
     metric(row.image) == .uncompressed ? row.uncompressedBytes : row.compressedBytes
   }
 
-  /// The change from the previous (older) measured commit of the same image.
+  /// Rows of the image's own measurements (not those inheriting one).
+  var measuredRows: [LogRow] { rows.filter { $0.inherited == nil } }
+
+  /// The change from the previous (older) measured commit of the same image (none for
+  /// a row that inherits its measurement).
   func deltas() -> [Int64?] {
     var result = [Int64?](repeating: nil, count: rows.count)
     var lastSeen: [String: Int64] = [:]
     for index in rows.indices.reversed() {
       let row = rows[index]
+      guard row.inherited == nil else { continue }
       let size = size(row)
       if let previous = lastSeen[row.image] { result[index] = size - previous }
       lastSeen[row.image] = size
@@ -77,7 +84,8 @@ public enum LogOutput {
     ])
     let deltas = history.deltas()
     for (row, delta) in zip(history.rows, deltas) {
-      let status = row.verdict?.headline ?? ""
+      let status =
+        (row.verdict?.headline ?? "") + (row.inherited.map { " (\($0.message))" } ?? "")
       table.add([
         TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)), TextTable.Cell(row.image),
         TextTable.Cell(ByteSize.format(history.size(row))),
@@ -88,16 +96,18 @@ public enum LogOutput {
     }
     var out = [table.render(terminal), ""]
     for image in history.images {
-      let sizes = history.rows.filter { $0.image == image }.map(history.size).reversed()
+      let sizes = history.measuredRows.filter { $0.image == image }.map(history.size).reversed()
       guard let first = sizes.first, let last = sizes.last else { continue }
       let line = sparklines ? " " + sparkline(Array(sizes)) : ""
       out.append(
         "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) (\(ByteSize.formatDelta(last - first))) "
           + "over \(sizes.count) measured commit\(sizes.count == 1 ? "" : "s")")
     }
+    let measured = history.measuredRows.count
+    let inherited = history.rows.count - measured
     out.append(
-      "\(history.rows.count) measurement\(history.rows.count == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
-    )
+      "\(measured) measurement\(measured == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
+        + (inherited > 0 ? "; \(inherited) row\(inherited == 1 ? "" : "s") inherit an ancestor's measurement" : ""))
     if history.unjudged > 0 {
       out.append(
         "the \(history.unjudged) older row\(history.unjudged == 1 ? " is" : "s are") not judged (no status): "
@@ -140,6 +150,7 @@ public enum LogOutput {
       /// The judgement's status, as `check` gives it; null when the row is not judged.
       var status: String?
       var headline: String?
+      var inherited: Inheritance?
     }
     struct Document: Encodable {
       let schema = "sizebudget.log/v1"
@@ -156,7 +167,7 @@ public enum LogOutput {
             commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
             compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
             size: history.size(row), change: delta, status: row.verdict?.status.rawValue,
-            headline: row.verdict?.headline)
+            headline: row.verdict?.headline, inherited: row.inherited)
         }))
   }
 

@@ -137,6 +137,35 @@ extension Repository {
     try changedFiles(id).map(\.path)
   }
 
+  /// Paths that differ between the trees of two commits (a rename counts as its old
+  /// and new path): what everything from `old` to `new` changed, in one tree diff.
+  public func changedPaths(from old: ObjectID, to new: ObjectID) throws(GitError) -> [String] {
+    let oldCommit = try lookup(old)
+    defer { git_commit_free(oldCommit) }
+    let newCommit = try lookup(new)
+    defer { git_commit_free(newCommit) }
+    var oldTree: OpaquePointer?
+    guard git_commit_tree(&oldTree, oldCommit) == 0 else { throw GitError.last("cannot read the tree of \(old.short)") }
+    defer { git_tree_free(oldTree) }
+    var newTree: OpaquePointer?
+    guard git_commit_tree(&newTree, newCommit) == 0 else { throw GitError.last("cannot read the tree of \(new.short)") }
+    defer { git_tree_free(newTree) }
+    var diff: OpaquePointer?
+    guard git_diff_tree_to_tree(&diff, handle, oldTree, newTree, nil) == 0, let diff else {
+      throw GitError.last("cannot diff \(old.short) against \(new.short)")
+    }
+    defer { git_diff_free(diff) }
+    var paths: [String] = []
+    for index in 0..<git_diff_num_deltas(diff) {
+      let delta = git_diff_get_delta(diff, index)!.pointee
+      let new = delta.new_file.path.map { String(cString: $0) }
+      let old = delta.old_file.path.map { String(cString: $0) }
+      if let new { paths.append(new) }
+      if let old, old != new { paths.append(old) }
+    }
+    return paths
+  }
+
   /// One changed file with the sizes of its blob before and after (0 when absent).
   struct ChangedFile {
     var path: String

@@ -92,6 +92,12 @@ extension Repository {
     return ContextChange(paths: paths, addedBytes: added)
   }
 
+  /// The paths changed from `old` to `new` that are inside `context` (empty: the
+  /// whole repository).
+  public func contextChanges(from old: ObjectID, to new: ObjectID, context: [String]) throws(GitError) -> [String] {
+    try changedPaths(from: old, to: new).filter { Self.inContext($0, context) }
+  }
+
   static func inContext(_ path: String, _ context: [String]) -> Bool {
     if context.isEmpty { return true }
     return context.contains { entry in

@@ -40,6 +40,13 @@ struct RepositoryHistory: CommitHistory {
     return found
   }
 
+  func contextChanges(from ancestor: String, to commit: String, context: [String]) throws(LookupError) -> [String] {
+    let (ancestor, commit) = try (id(ancestor), id(commit))
+    return try git { () throws(GitError) in
+      try repository.contextChanges(from: ancestor, to: commit, context: context)
+    }
+  }
+
   private func id(_ hex: String) throws(LookupError) -> ObjectID {
     guard let id = ObjectID(hex: hex) else { throw LookupError("\"\(hex)\" is not a commit id") }
     return id

@@ -48,11 +48,16 @@ public enum Hook {
     } catch {
       throw .usage(error.message)
     }
-    // Per image, the newest pushed commit that has a measurement is what gets judged.
+    // Per image, the newest pushed commit that is measured or inherits a measurement
+    // (nothing in context changed since a measured ancestor) is what gets judged.
+    let inheritance = try Check.inheritanceFinder(context)
     var reports: [CheckReport] = []
+    var accounts: [String] = []
     for budget in budgets.images {
-      guard let commits = measured[budget.name], let newest = pushed.first(where: commits.contains) else { continue }
-      reports.append(try Check.evaluate(commit: newest, images: [budget], context, revision: newest))
+      let coverage = try cover(pushed, budget, measured: measured[budget.name] ?? [], inheritance)
+      guard let judged = coverage.judged else { continue }
+      reports.append(try Check.evaluate(commit: judged, images: [budget], context, revision: judged))
+      accounts.append((budgets.images.count > 1 ? "\(budget.name): " : "") + coverage.account)
     }
     guard !reports.isEmpty else {
       return ("sizebudget: none of the \(pushed.count) pushed commits is measured: nothing to check", 0)
@@ -68,9 +73,60 @@ public enum Hook {
       "\($0.image) \(ByteSize.format($0.size)) \($0.verdict.headline)"
     }
     return (
-      "sizebudget: \(pushed.count) pushed commit\(pushed.count == 1 ? "" : "s") checked: "
+      "sizebudget: \(pushed.count) pushed commit\(pushed.count == 1 ? "" : "s") checked: \(accounts.joined(separator: "; ")); "
         + summary.joined(separator: ", "), 0
     )
+  }
+
+  /// How many pushed commits classified per image, newest first; past it the account
+  /// says how many were not looked at (each costs a walk and a tree diff).
+  static let coverageLimit = 100
+
+  /// Which pushed commits have the image's measurement, which inherit one, and the
+  /// newest of them, the one judged.
+  struct Coverage {
+    var judged: String?
+    var measured = 0
+    var inherited: [String: Int] = [:]
+    var unmeasured = 0
+    var unclassified = 0
+
+    /// "1 measured, 2 inherit abc1234's measurement".
+    var account: String {
+      var parts: [String] = []
+      if measured > 0 { parts.append("\(measured) measured") }
+      for (commit, count) in inherited.sorted(by: { $0.key < $1.key }) {
+        parts.append("\(count) inherit\(count == 1 ? "s" : "") \(commit.prefix(12))'s measurement")
+      }
+      if unmeasured > 0 { parts.append("\(unmeasured) not measured") }
+      if unclassified > 0 { parts.append("\(unclassified) not looked at") }
+      return parts.joined(separator: ", ")
+    }
+  }
+
+  static func cover(
+    _ pushed: [String], _ budget: ImageBudget, measured: Set<String>, _ inheritance: InheritanceFinder
+  ) throws(CommandError) -> Coverage {
+    var coverage = Coverage()
+    for (index, commit) in pushed.enumerated() {
+      guard index < coverageLimit else {
+        coverage.unclassified = pushed.count - index
+        break
+      }
+      if measured.contains(commit) {
+        coverage.measured += 1
+      } else {
+        let lookup: InheritanceFinder.Lookup
+        do { lookup = try inheritance.lookup(budget, at: commit) } catch { throw .usage(error.message) }
+        guard case .inherits(let found, _) = lookup else {
+          coverage.unmeasured += 1
+          continue
+        }
+        coverage.inherited[found.commit, default: 0] += 1
+      }
+      if coverage.judged == nil { coverage.judged = commit }
+    }
+    return coverage
   }
 
   static func parse(_ input: String) throws(CommandError) -> [PushedRef] {

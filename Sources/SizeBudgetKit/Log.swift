@@ -11,6 +11,9 @@ public enum Log {
   /// How many rows, newest first, `log` judges as `check` would (each needs the whole
   /// measurement and a base lookup; a 20,000-row history shows sizes for the rest).
   public static let judgedRows = 200
+  /// How many of the newest walked commits may get a row inheriting an ancestor's
+  /// measurement (each costs a first-parent walk and a tree diff).
+  public static let inheritWindow = 50
 
   public struct Request: Sendable {
     public var range = "HEAD"
@@ -45,10 +48,12 @@ public enum Log {
     }
     var rows: [LogRow] = []
     var walked = 0
+    var newest: [String] = []
     do {
       try HistoryIndex(repository).walk(range, firstParent: request.firstParent) { id in
         walked += 1
         let hex = id.hex
+        if newest.count < inheritWindow { newest.append(hex) }
         if let summaries = byCommit[hex] {
           for summary in summaries.sorted(by: { $0.image < $1.image }) {
             rows.append(
@@ -62,6 +67,7 @@ public enum Log {
     } catch {
       throw .usage("\(error)")
     }
+    rows = try addInherited(to: rows, newest: newest, budgets: budgets, images: imageFilter, context)
     let records = (try? store.commits(Set(rows.map(\.commit)))) ?? [:]
     let unjudged = try judge(&rows, budgets: budgets, context)
     let history = LogHistory(
@@ -80,6 +86,41 @@ public enum Log {
         return row
       }, budgets: budgets, unjudged: unjudged)
     return request.json ? LogOutput.json(history) : LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+  }
+
+  /// Rows for the newest commits that have no measurement of a budgeted image but
+  /// inherit one (nothing in its context changed since a measured ancestor), as
+  /// `check` judges them; only commits newer than the image's newest measured row.
+  static func addInherited(
+    to rows: [LogRow], newest: [String], budgets: BudgetFile?, images filter: Set<String>, _ context: CommandContext
+  ) throws(CommandError) -> [LogRow] {
+    guard let budgets else { return rows }
+    let inheritance = try Check.inheritanceFinder(context)
+    let position = Dictionary(newest.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    var added: [LogRow] = []
+    for budget in budgets.images where filter.isEmpty || filter.contains(budget.name) {
+      guard let firstRow = rows.first(where: { $0.image == budget.name }), let end = position[firstRow.commit]
+      else { continue }
+      for commit in newest.prefix(end) {
+        let lookup: InheritanceFinder.Lookup
+        do { lookup = try inheritance.lookup(budget, at: commit) } catch { throw .usage(error.message) }
+        guard case .inherits(let found, let measurement) = lookup else { continue }
+        var row = LogRow(
+          commit: commit, image: budget.name, compressedBytes: measurement.compressedBytes,
+          uncompressedBytes: measurement.uncompressedBytes)
+        row.inherited = found
+        added.append(row)
+      }
+    }
+    guard !added.isEmpty else { return rows }
+    // Newest first, as walked: the added rows all lie in the window.
+    let all = added + rows
+    return all.indices.sorted { a, b in
+      let (pa, pb) = (position[all[a].commit] ?? Int.max, position[all[b].commit] ?? Int.max)
+      if pa != pb { return pa < pb }
+      if all[a].commit == all[b].commit { return all[a].image < all[b].image }
+      return a < b
+    }.map { all[$0] }
   }
 
   /// Gives the newest `judgedRows` rows of budgeted images `check`'s verdict (one
