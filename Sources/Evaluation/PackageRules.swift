@@ -75,11 +75,34 @@ public struct FindingsRule: BudgetRule {
     return Findings.all(in: context.measurement).filter { $0.severity != .info || denied.contains($0.rule) }.map {
       finding in
       let line = context.budget.deny.first { $0.value == finding.rule }?.position.line
+      let compressed = finding.compressedSaving(in: context.measurement)
       return RuleResult(
         rule: "finding", subject: finding.rule, status: denied.contains(finding.rule) ? .fail : .warn,
-        actual: finding.saving,
-        message: "\(finding.title): \(ByteSize.format(finding.bytes)) (sizebudget explain tells how to remove it)",
+        actual: context.metric == .compressed ? compressed : finding.saving,
+        message: "\(finding.title): \(Self.saving(finding, compressed: compressed, metric: context.metric)) "
+          + "(sizebudget explain tells how to remove it)",
         budgetLine: line, details: [finding.fix])
     }
+  }
+
+  /// The saving in the budget's metric; a compressed budget also gets the
+  /// uncompressed figure the finding measured (both matter: pull time and disk).
+  static func saving(_ finding: Finding, compressed: Int64, metric: Metric) -> String {
+    guard finding.saving > 0 else { return "\(ByteSize.format(finding.bytes)) uncompressed" }
+    let uncompressed = "saves \(ByteSize.format(finding.saving)) uncompressed"
+    return metric == .compressed ? "\(uncompressed), ≈ \(ByteSize.format(compressed)) compressed" : uncompressed
+  }
+}
+
+extension Finding {
+  /// What removing it saves once compressed: an estimate (≈), at the compression
+  /// ratio of the layer that holds most of it, or of the whole image.
+  public func compressedSaving(in measurement: ImageMeasurement) -> Int64 {
+    let layer = self.layer.flatMap { index in measurement.layers.first { $0.index == index } }
+    let (compressed, uncompressed) =
+      layer.map { ($0.compressedBytes, $0.uncompressedBytes) }
+      ?? (measurement.compressedBytes, measurement.uncompressedBytes)
+    guard uncompressed > 0 else { return saving }
+    return Int64((Double(saving) * Double(compressed) / Double(uncompressed)).rounded())
   }
 }

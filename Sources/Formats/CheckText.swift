@@ -76,7 +76,7 @@ public enum CheckText {
 
   /// The layers added and the paths that grew most since the base.
   static func whatGrew(_ diff: MeasurementDiff, since base: String, terminal: TerminalStyle) -> [String] {
-    var out = ["  what grew since \(base.prefix(12)):"]
+    var out = ["  what grew since \(base.prefix(12)) (layers compressed, paths uncompressed):"]
     let added = diff.layers.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
     for layer in added.prefix(5) {
       out.append(
@@ -90,7 +90,7 @@ public enum CheckText {
           + ByteSize.format(removed.reduce(0) { $0 + $1.compressedBytes }) + " compressed)")
     }
     for path in diff.paths.filter({ $0.delta > 0 }).prefix(8) {
-      out.append("    \(ByteSize.formatDelta(path.delta).padding(10)) \(path.path)")
+      out.append("    \(ByteSize.formatDelta(path.delta).padding(10)) uncompressed  \(path.path)")
     }
     return out
   }

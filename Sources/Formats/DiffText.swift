@@ -115,7 +115,7 @@ public enum DiffText {
 
   static func packages(_ diff: MeasurementDiff, limit: Int = 20) -> TextTable {
     var table = TextTable([
-      .init("packages that changed"), .init("version"), .init("before", .right), .init("after", .right),
+      .init("packages that changed (uncompressed)"), .init("version"), .init("before", .right), .init("after", .right),
       .init("change", .right),
     ])
     for change in diff.packages.prefix(limit) {
@@ -137,7 +137,8 @@ public enum DiffText {
 
   static func paths(_ diff: MeasurementDiff, terminal: TerminalStyle) -> TextTable {
     var table = TextTable([
-      .init("paths that changed most"), .init("before", .right), .init("after", .right), .init("change", .right),
+      .init("paths that changed most (uncompressed)"), .init("before", .right), .init("after", .right),
+      .init("change", .right),
       .init(""),
     ])
     let largest = diff.paths.map { abs($0.delta) }.max() ?? 1

@@ -13,13 +13,14 @@ public enum ExplainReport {
     let onDisk = m.uncompressedBytes
     out.append(
       terminal.apply(.bold, "\(m.image) at \(m.commit.prefix(12))")
-        + ": \(ByteSize.format(m.compressedBytes)) to pull, "
-        + "\(ByteSize.format(onDisk)) on disk")
+        + ": \(ByteSize.format(m.compressedBytes)) compressed, "
+        + "\(ByteSize.format(onDisk)) uncompressed")
     if removable > 0 {
       let share = onDisk > 0 ? Int((Double(removable) / Double(onDisk) * 100).rounded()) : 0
       let places = findings.filter { $0.saving > 0 }.count
       out.append(
-        terminal.apply(.warning, "About \(ByteSize.format(removable)) (\(share)% of what is on disk) can go")
+        terminal.apply(
+          .warning, "About \(ByteSize.format(removable)) uncompressed (\(share)% of the uncompressed size) can go")
           + ", in \(places) place\(places == 1 ? "" : "s"); the biggest: \(findings.first?.title ?? "")."
       )
       out.append("By severity: " + bySeverity(findings))
@@ -37,7 +38,9 @@ public enum ExplainReport {
         let style: Style = finding.severity == .high ? .bad : finding.severity == .info ? .dim : .warning
         out.append(
           "\(index + 1). " + terminal.apply(style, "[\(finding.severity.rawValue)]") + " \(finding.title): "
-            + (finding.saving > 0 ? "saves \(ByteSize.format(finding.saving))" : "\(ByteSize.format(finding.bytes))"))
+            + (finding.saving > 0
+              ? "saves \(ByteSize.format(finding.saving)) uncompressed"
+              : "\(ByteSize.format(finding.bytes)) uncompressed"))
         if let layer = finding.layer {
           out.append(
             terminal.apply(
@@ -75,7 +78,7 @@ public enum ExplainReport {
         }
       groups[group, default: []].append(package)
     }
-    var table = TextTable([.init("component"), .init("size", .right), .init("largest")])
+    var table = TextTable([.init("component"), .init("uncompressed", .right), .init("largest")])
     for (group, packages) in groups.sorted(by: {
       $0.value.reduce(0) { $0 + $1.bytes } > $1.value.reduce(0) { $0 + $1.bytes }
     }) {

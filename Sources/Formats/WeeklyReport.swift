@@ -214,10 +214,11 @@ public enum ReportOutput {
     }
     for layer in WeeklyReport.addedLayers(image) {
       out.append(
-        style.bullet + "layer +\(ByteSize.format(layer.bytes)) " + style.code(shorten(layer.createdBy, to: 70)))
+        style.bullet + "layer +\(ByteSize.format(layer.bytes)) \(trend.metric) "
+          + style.code(shorten(layer.createdBy, to: 70)))
     }
     for path in (image.diff?.paths ?? []).filter({ $0.delta > 0 }).prefix(5) {
-      out.append(style.bullet + "path \(style.code(path.path)) \(ByteSize.formatDelta(path.delta))")
+      out.append(style.bullet + "path \(style.code(path.path)) \(ByteSize.formatDelta(path.delta)) uncompressed")
     }
     for change in image.diff?.forbiddenAppeared ?? [] {
       out.append(
