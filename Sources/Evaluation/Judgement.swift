@@ -117,7 +117,7 @@ public enum Judgement {
     var order: [String] = []
     var counts: [String: Int] = [:]
     for result in results {
-      let name = result.rule == "finding" ? (result.subject.map { "finding \($0)" } ?? "finding") : result.rule
+      let name = result.rule
       if counts[name] == nil { order.append(name) }
       counts[name, default: 0] += 1
     }
