@@ -31,6 +31,8 @@ public enum CheckJSON {
     /// The rules behind the status, counted ("forbid ×2").
     var statusRules: [String]
     var size: Int64
+    /// True when `size` is an estimate (the compressed size of a docker-archive).
+    var sizeEstimated: Bool
     var compressedBytes: Int64
     var compressedEstimated: Bool
     var uncompressedBytes: Int64
@@ -49,6 +51,7 @@ public enum CheckJSON {
     var commit: String
     var subject: String?
     var size: Int64
+    var sizeEstimated: Bool
     var delta: Int64
     var how: String
   }
@@ -69,13 +72,14 @@ public enum CheckJSON {
     return Image(
       image: evaluation.image, owner: evaluation.owner, metric: evaluation.metric.rawValue,
       status: verdict.status.rawValue, headline: verdict.headline, statusRules: verdict.rules, size: evaluation.size,
+      sizeEstimated: evaluation.sizeIsEstimate,
       compressedBytes: m.compressedBytes,
       compressedEstimated: m.compressedEstimated, uncompressedBytes: m.uncompressedBytes,
       max: evaluation.budget.max?.value.bytes, warn: evaluation.budget.warn?.value.bytes, headroom: evaluation.headroom,
       base: evaluation.base.map {
         Base(
           commit: $0.commit, subject: $0.subject, size: $0.measurement.bytes(for: evaluation.metric.rawValue),
-          delta: evaluation.baseDelta ?? 0, how: $0.how)
+          sizeEstimated: evaluation.baseIsEstimate, delta: evaluation.baseDelta ?? 0, how: $0.how)
       }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff,
       inherited: evaluation.inherited)
   }

@@ -51,7 +51,10 @@ public enum CheckMarkdown {
       out.append("Details were shortened to fit a comment: [the full report](\(fullReport)).")
     }
     out.append("")
-    out.append("<sub>sizebudget \(report.commit.prefix(12)) · sizes in decimal units (1 MB = 10⁶ bytes)</sub>")
+    let estimates = report.images.contains { $0.sizeIsEstimate || $0.baseIsEstimate }
+    out.append(
+      "<sub>sizebudget \(report.commit.prefix(12)) · sizes in decimal units (1 MB = 10⁶ bytes)"
+        + (estimates ? " · \(ByteSizeText.estimateNote)" : "") + "</sub>")
     return out.joined(separator: "\n")
   }
 
@@ -74,9 +77,12 @@ public enum CheckMarkdown {
     ]
     for image in report.images {
       let baseSize = image.baseDelta.map { image.size - $0 }
+      let deltaEstimated = image.sizeIsEstimate || image.baseIsEstimate
       rows.append(
-        "| `\(image.image)` | \(baseSize.map(ByteSize.format) ?? "–") | \(ByteSize.format(image.size)) | "
-          + "\(image.baseDelta.map(ByteSize.formatDelta) ?? "–") | \(percent(image.baseDelta, of: baseSize)) | "
+        "| `\(image.image)` | \(baseSize.map { ByteSizeText.format($0, estimated: image.baseIsEstimate) } ?? "–") | "
+          + "\(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate)) | "
+          + "\(image.baseDelta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "–") | "
+          + "\(percent(image.baseDelta, of: baseSize)) | "
           + "\(image.budget.max.map { "\($0.value)" } ?? "–") | \(emoji(image.status)) \(escape(image.verdict.headline)) |"
       )
     }
@@ -98,8 +104,11 @@ public enum CheckMarkdown {
   public static func statusLine(_ report: CheckReport) -> String {
     let head = capitalized(report.status.label)
     let images = report.images.map { image in
-      "\(image.image) \(ByteSize.format(image.size))" + (image.budget.max.map { " of \($0.value)" } ?? "")
-        + (image.baseDelta.map { " (\(ByteSize.formatDelta($0)))" } ?? "")
+      "\(image.image) \(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate))"
+        + (image.budget.max.map { " of \($0.value)" } ?? "")
+        + (image.baseDelta.map {
+          " (\(ByteSizeText.formatDelta($0, estimated: image.sizeIsEstimate || image.baseIsEstimate)))"
+        } ?? "")
     }
     let line = images.isEmpty ? head : head + ": " + images.joined(separator: ", ")
     return line.count <= 140 ? line : String(line.prefix(139)) + "…"

@@ -36,15 +36,20 @@ public enum CheckText {
     let mark = symbol(image.status)
     let owner = image.owner.map { "  owner \($0)" } ?? ""
     out.append(terminal.apply(style(image.status), "\(mark) \(image.image)") + "  \(image.verdict.headline)\(owner)")
-    var figures = "  \(image.metric.rawValue) \(ByteSize.format(image.size))"
+    var figures = "  \(image.metric.rawValue) \(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate))"
     if let max = image.budget.max {
-      figures += ", max \(max.value), headroom \(ByteSize.format(image.headroom ?? 0))"
+      figures +=
+        ", max \(max.value), headroom \(ByteSizeText.format(image.headroom ?? 0, estimated: image.sizeIsEstimate))"
     }
     if let base = image.base, let delta = image.baseDelta {
-      figures += ", \(ByteSize.formatDelta(delta)) against \(base.commit.prefix(12))"
+      let estimated = image.sizeIsEstimate || image.baseIsEstimate
+      figures += ", \(ByteSizeText.formatDelta(delta, estimated: estimated)) against \(base.commit.prefix(12))"
     }
     out.append(figures)
     if let inherited = image.inherited { out.append(terminal.apply(.dim, "  \(inherited.message)")) }
+    if image.sizeIsEstimate || image.baseIsEstimate {
+      out.append(terminal.apply(.dim, "  " + ByteSizeText.estimateNote))
+    }
     if let base = image.base {
       out.append(terminal.apply(.dim, "  base: \(base.how)" + (base.subject.map { " — \"\($0)\"" } ?? "")))
     }

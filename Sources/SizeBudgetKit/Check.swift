@@ -81,6 +81,7 @@ public enum Check {
     let inheritance = try inheritanceFinder(context)
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []
+    let budgetedImages = Set(try context.budgets().images.map(\.name))
     for budget in selected {
       var measurement: ImageMeasurement
       var inherited: Inheritance? = nil
@@ -117,7 +118,13 @@ public enum Check {
           missing.append(measureCommand(budget, commit: start, rev: String(start.prefix(12))))
         }
       }
-      let justifications = finder.justifications(from: base?.commit, to: commitHex)
+      let justifications: [Justification]
+      do {
+        justifications = try finder.justifications(
+          from: base?.commit, to: commitHex, image: budget.name, budgetedImages: budgetedImages)
+      } catch {
+        throw .usage(error.message)
+      }
       var evaluation = Evaluator.evaluate(
         RuleContext(
           budget: budget, measurement: measurement, base: base, justifications: justifications,

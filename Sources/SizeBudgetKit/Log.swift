@@ -36,6 +36,7 @@ public enum Log {
     } catch {
       throw .usage(error.message)
     }
+    try context.requireKnown(request.images)
     let imageFilter = Set(request.images)
     // Every measurement's headline, by commit: one query, then the walk only looks up.
     var byCommit: [String: [MeasurementSummary]] = [:]

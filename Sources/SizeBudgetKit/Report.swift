@@ -98,8 +98,10 @@ public enum Report {
         let hex = id.hex
         for image in images where !started.contains(image.name) {
           guard let size = sizes[image.name]?[hex] else { continue }
-          let record = records[hex] ?? (try? repository.commit(id)).map(CommitRecord.init)
-          let time = record?.time ?? 0
+          let info = try? repository.commit(id)
+          let record = records[hex] ?? info.map(CommitRecord.init)
+          // Committer time: a rebased commit's old author date would end the period early.
+          let time = info?.committerTime ?? record?.time ?? 0
           guard time <= until else { continue }
           let point = ImageTrend.Point(
             commit: hex, subject: record?.subject ?? "", author: record?.authorName ?? "", time: time,

@@ -133,6 +133,41 @@ import Testing
     #expect(parsed.parts.count == 2)
   }
 
+  /// Issue 13 item 5: periods go by committer time. A rebased commit keeps its old
+  /// author date; by author time it would end the period early and hide the commits
+  /// before it.
+  @Test func periodsUseCommitterTimeNotAuthorTime() throws {
+    let repo = try GitRepository()
+    let now = Int(Date().timeIntervalSince1970)
+    let day = 86_400
+    try ImageBuilder([ImageBuilder.Layer([.file("app/a.bin", size: 10_000)])])
+      .writeOCILayout(to: repo.url.appendingPathComponent("build/app.oci"))
+    try "[image.app]\nmax = \"2 MB\"\n".write(
+      to: repo.url.appendingPathComponent("budgets.toml"), atomically: true, encoding: .utf8)
+    try repo.git(["add", "budgets.toml"])
+    var commits: [String] = []
+    // (author date, committer date): the middle one was rebased onto main two days ago.
+    for (author, committer) in [
+      (now - 3 * day, now - 3 * day), (now - 40 * day, now - 2 * day), (now - day, now - day),
+    ] {
+      try repo.git(
+        ["commit", "-q", "--allow-empty", "-m", "c\(commits.count)"],
+        environment: ["GIT_AUTHOR_DATE": "@\(author) +0000", "GIT_COMMITTER_DATE": "@\(committer) +0000"])
+      let id = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+      commits.append(id)
+      let measured = try CLI.run(["measure", "oci:build/app.oci", "--image", "app", "--commit", id], in: repo.url)
+      try #require(measured.status == 0, "\(measured.stderr)")
+    }
+    let json = try CLI.run(["report", "--since", "7d", "--format", "json"], in: repo.url)
+    #expect(json.status == 0, "\(json.stderr)")
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let trend = try #require((document["images"] as? [[String: Any]])?.first?["trend"] as? [String: Any])
+    let points = try #require(trend["points"] as? [[String: Any]])
+    #expect(points.compactMap { $0["commit"] as? String } == commits, "\(points)")
+    #expect(trend["measured_in_period"] as? Int == 3, "\(trend)")
+    #expect(points[1]["time"] as? Int == now - 2 * day)
+  }
+
   @Test func badPeriodsAreUsageErrors() throws {
     let (directory, repo) = try history()
     defer { withExtendedLifetime(directory) {} }
