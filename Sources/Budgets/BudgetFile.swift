@@ -69,6 +69,10 @@ public struct ImageBudget: Sendable {
   public var forbidPackages: [Located<String>] = []
   /// `explain` findings that fail `check` instead of warning (`build-tools`, `pip-cache`).
   public var deny: [Located<String>] = []
+  /// What the team has acknowledged: `finding:NAME` for a whole finding, or a path
+  /// pattern for the files it names (in findings and forbid matches). Acknowledged
+  /// results are shown as such and do not break the budget.
+  public var allow: [Located<Allowance>] = []
 
   public init(name: String, position: TOMLPosition, defaults: Defaults) {
     self.name = name
@@ -150,6 +154,21 @@ public struct BudgetFile: Sendable {
   public init(path: String) { self.path = path }
 
   public func image(named name: String) -> ImageBudget? { images.first { $0.name == name } }
+}
+
+/// One entry of `allow`.
+public enum Allowance: Sendable, Equatable {
+  /// `finding:unstripped`: every result of that finding.
+  case finding(String)
+  /// `/opt/venv/**/*.so`: the files matching it.
+  case path(PathPattern)
+
+  public var text: String {
+    switch self {
+    case .finding(let name): "finding:\(name)"
+    case .path(let pattern): pattern.text
+    }
+  }
 }
 
 /// The rules of `sizebudget explain`, by the names `deny` uses.

@@ -37,10 +37,19 @@ public struct ForbidRule: BudgetRule {
             + "followed: measure again)",
           budgetLine: pattern.position.line, details: shown + more)
       }
+      let files = AcknowledgedFiles(
+        match.examples.map { ($0.path, $0.bytes) }, total: match.files, budget: context.budget)
+      let found = "\(match.files) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
+      if files.all {
+        return RuleResult(
+          rule: "forbid", subject: match.pattern, status: .acknowledged, actual: match.bytes,
+          message: found + "match forbidden \"\(match.pattern)\", all acknowledged by allow \(files.named)",
+          budgetLine: pattern.position.line, details: shown + more)
+      }
       return RuleResult(
         rule: "forbid", subject: match.pattern, status: .fail, actual: match.bytes,
-        message: "\(match.files) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
-          + "match forbidden \"\(match.pattern)\"",
+        message: found + "match forbidden \"\(match.pattern)\""
+          + (files.count > 0 ? "; \(files.count) of them acknowledged by allow \(files.named)" : ""),
         budgetLine: pattern.position.line, details: shown + more)
     }
   }

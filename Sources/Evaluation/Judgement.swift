@@ -95,6 +95,12 @@ public enum Judgement {
     if !warnings.isEmpty { return Verdict(status: .warn, rules: counted(warnings)) }
     let justified = results.filter { $0.status == .justified }
     if !justified.isEmpty { return Verdict(status: .justified, rules: counted(justified)) }
+    let acknowledged = results.filter { $0.status == .acknowledged }
+    if !acknowledged.isEmpty {
+      let rules = counted(acknowledged)
+      return Verdict(
+        status: .pass, rules: rules, headline: "within budget, acknowledged: \(rules.joined(separator: ", "))")
+    }
     return Verdict(status: .pass)
   }
 

@@ -66,7 +66,8 @@ public struct PackageRules: BudgetRule {
   }
 }
 
-/// `explain`'s findings in `check`: warnings, or failures for the rules `deny` names.
+/// `explain`'s findings in `check`: warnings, or failures for the rules `deny` names;
+/// acknowledged when `allow` names the finding or covers all its files.
 public struct FindingsRule: BudgetRule {
   public init() {}
 
@@ -74,14 +75,31 @@ public struct FindingsRule: BudgetRule {
     let denied = Set(context.budget.deny.map(\.value))
     return Findings.all(in: context.measurement).filter { $0.severity != .info || denied.contains($0.rule) }.map {
       finding in
-      let line = context.budget.deny.first { $0.value == finding.rule }?.position.line
+      var line = context.budget.deny.first { $0.value == finding.rule }?.position.line
       let compressed = finding.compressedSaving(in: context.measurement)
+      var status: RuleStatus = denied.contains(finding.rule) ? .fail : .warn
+      var message =
+        "\(finding.title): \(Self.saving(finding, compressed: compressed, metric: context.metric)) "
+        + "(sizebudget explain tells how to remove it)"
+      let files = AcknowledgedFiles(
+        finding.items.map { ($0.name, $0.bytes) }, total: finding.items.count, budget: context.budget)
+      let coversAll = files.all && files.bytes >= finding.bytes
+      if let allowance = context.budget.allowance(forFinding: finding.rule) {
+        status = .acknowledged
+        line = allowance.position.line
+        message = "acknowledged by allow \"\(allowance.value.text)\": " + message
+      } else if coversAll {
+        status = .acknowledged
+        line = context.budget.allowance(forPath: finding.items[0].name)?.position.line
+        message = "acknowledged by allow \(files.named) (all its files): " + message
+      } else if files.count > 0 {
+        message +=
+          "; \(files.count) of its largest files (\(ByteSize.format(files.bytes))) acknowledged by allow \(files.named)"
+      }
       return RuleResult(
-        rule: "finding", subject: finding.rule, status: denied.contains(finding.rule) ? .fail : .warn,
-        actual: context.metric == .compressed ? compressed : finding.saving,
-        message: "\(finding.title): \(Self.saving(finding, compressed: compressed, metric: context.metric)) "
-          + "(sizebudget explain tells how to remove it)",
-        budgetLine: line, details: [finding.fix])
+        rule: "finding", subject: finding.rule, status: status,
+        actual: context.metric == .compressed ? compressed : finding.saving, message: message, budgetLine: line,
+        details: [finding.fix])
     }
   }
 

@@ -4,16 +4,19 @@ import Foundation
 
 /// The verdict of one rule on one image.
 public enum RuleStatus: String, Sendable, Codable, Comparable {
-  case pass, justified, warn, unknown, fail
+  /// `acknowledged`: broken or warned of, but `allow` in budgets.toml acknowledges
+  /// it; shown as such, never breaking the budget.
+  case pass, acknowledged, justified, warn, unknown, fail
 
   /// How much a status weighs when statuses are combined: the worst wins.
   var severity: Int {
     switch self {
     case .pass: 0
-    case .justified: 1
-    case .warn: 2
-    case .unknown: 3
-    case .fail: 4
+    case .acknowledged: 1
+    case .justified: 2
+    case .warn: 3
+    case .unknown: 4
+    case .fail: 5
     }
   }
 

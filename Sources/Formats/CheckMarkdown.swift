@@ -175,6 +175,7 @@ public enum CheckMarkdown {
   static func emoji(_ status: RuleStatus) -> String {
     switch status {
     case .pass: "✅"
+    case .acknowledged: "☑️"
     case .justified: "📝"
     case .warn: "⚠️"
     case .unknown: "❔"

@@ -103,6 +103,7 @@ public enum CheckText {
   static func symbol(_ status: RuleStatus) -> String {
     switch status {
     case .pass: "✓"
+    case .acknowledged: "~"
     case .justified: "≈"
     case .warn: "!"
     case .unknown: "?"
@@ -131,6 +132,7 @@ public enum CheckText {
   static func style(_ status: RuleStatus) -> Style {
     switch status {
     case .pass: .good
+    case .acknowledged: .dim
     case .justified, .warn, .unknown: .warning
     case .fail: .bad
     }
