@@ -77,7 +77,11 @@ final class BudgetReader {
     for entry in table.entries {
       switch entry.key {
       case "metric": if let metric = metric(entry) { defaults.metric = metric }
-      case "base": if let base = string(entry) { defaults.base = base.value }
+      case "base":
+        if let base = string(entry) {
+          defaults.base = base.value
+          defaults.basePosition = base.position
+        }
       case "max_growth": defaults.maxGrowth = growth(entry)
       case "path_depth": if let depth = pathDepth(entry) { defaults.pathDepth = depth }
       case "store": defaults.store = storeURL(entry)
@@ -111,14 +115,22 @@ final class BudgetReader {
     for entry in table.entries {
       switch entry.key {
       case "owner": image.owner = string(entry)?.value
-      case "source": image.source = source(entry)?.value
+      case "source":
+        if let source = source(entry) {
+          image.source = source.value
+          image.sourcePosition = source.position
+        }
       case "context": image.context = relativePaths(entry).map(\.value)
       case "build": image.build = string(entry)?.value
       case "dockerfile": image.dockerfile = dockerfilePath(entry)
       case "target": image.target = stageName(entry)
       case "build_timeout": image.buildTimeout = seconds(entry)
       case "metric": if let metric = metric(entry) { image.metric = metric }
-      case "base": if let base = string(entry) { image.base = base.value }
+      case "base":
+        if let base = string(entry) {
+          image.base = base.value
+          image.basePosition = base.position
+        }
       case "path_depth": if let depth = pathDepth(entry) { image.pathDepth = depth }
       case "max": image.max = size(entry)
       case "warn": image.warn = size(entry)

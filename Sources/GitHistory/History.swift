@@ -75,6 +75,31 @@ extension Repository {
     }
   }
 
+  /// Names that `resolveBranch` accepts as branches: local branches, and
+  /// remote-tracking ones without their remote (`origin/main` → `main`), for "did you
+  /// mean" when a name does not resolve.
+  public func branchNames() -> [String] {
+    var iterator: OpaquePointer?
+    guard git_branch_iterator_new(&iterator, handle, GIT_BRANCH_ALL) == 0, let iterator else { return [] }
+    defer { git_branch_iterator_free(iterator) }
+    var names: Set<String> = []
+    var reference: OpaquePointer?
+    var type = GIT_BRANCH_LOCAL
+    while git_branch_next(&reference, &type, iterator) == 0, let current = reference {
+      defer { git_reference_free(current) }
+      var name: UnsafePointer<CChar>?
+      guard git_branch_name(&name, current) == 0, let name else { continue }
+      let text = String(cString: name)
+      if type == GIT_BRANCH_REMOTE, let slash = text.firstIndex(of: "/") {
+        let short = String(text[text.index(after: slash)...])
+        if short != "HEAD" { names.insert(short) }
+      } else {
+        names.insert(text)
+      }
+    }
+    return names.sorted()
+  }
+
   /// The commits of a range, newest first: topological order (parents after all their
   /// children), or only the first-parent line. `visit` returns false to stop.
   public func walk(_ range: RevisionRange, firstParent: Bool = false, _ visit: (ObjectID) throws -> Bool) throws {

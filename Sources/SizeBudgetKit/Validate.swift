@@ -1,15 +1,68 @@
 import Analysis
 import Budgets
 import Formats
+import Foundation
+import ImageSource
 
 /// `sizebudget validate`: check budgets.toml and show what it says, then what the
 /// latest measurements say about it.
 public enum Validate {
   public static func run(in context: CommandContext, terminal: TerminalStyle) throws(CommandError) -> String {
     let budgets = try context.budgets()
-    let notes = forbidNotes(budgets, context)
+    let (errors, baseNotes) = baseProblems(budgets, context)
+    guard errors.isEmpty else { throw .usage(errors.joined(separator: "\n")) }
+    let notes = baseNotes + sourceNotes(budgets) + forbidNotes(budgets, context)
     return BudgetSummary.render(budgets, terminal: terminal)
       + (notes.isEmpty ? "" : "\n\n" + terminal.apply(.warning, "notes:") + "\n" + notes.joined(separator: "\n"))
+  }
+
+  /// Each `base` must name a branch here or on a remote (as `check` resolves it): a
+  /// written one that does not is an error with "did you mean"; the default `main`
+  /// that does not is a note. Nothing to say outside a repository.
+  static func baseProblems(_ budgets: BudgetFile, _ context: CommandContext) -> (errors: [String], notes: [String]) {
+    guard let repository = context.repositoryIfAny else { return ([], []) }
+    var errors: [String] = []
+    var notes: [String] = []
+    var seen: Set<String> = []
+    for image in budgets.images {
+      let key = image.basePosition.map { "\($0)" } ?? "default"
+      guard seen.insert(key).inserted, (try? repository.resolveBranch(image.base)) == nil else { continue }
+      let branches = repository.branchNames()
+      let hint = Suggestion.closest(to: image.base, among: branches).map { "did you mean \"\($0)\"? " } ?? ""
+      let known =
+        branches.isEmpty ? "there are no branches yet" : "branches: \(branches.prefix(10).joined(separator: ", "))"
+      if let position = image.basePosition {
+        errors.append(
+          "\(budgets.path):\(position): base \"\(image.base)\" is neither a branch here nor a remote-tracking branch: "
+            + "\(hint)\(known) (or fetch it: git fetch origin \(image.base))")
+      } else {
+        notes.append(
+          "  \(budgets.path): base is \"\(image.base)\" by default, which is not a branch here: \(hint)"
+            + "set base in [defaults] (\(known))")
+      }
+    }
+    return (errors, notes)
+  }
+
+  /// A local `source` (docker-archive, oci, oci-archive) whose path does not exist,
+  /// relative to budgets.toml's directory: it may be built later, so a note.
+  static func sourceNotes(_ budgets: BudgetFile) -> [String] {
+    let directory = URL(fileURLWithPath: budgets.path).deletingLastPathComponent()
+    return budgets.images.compactMap { image in
+      guard let source = image.source, let reference = try? ImageReference(parsing: source) else { return nil }
+      let path: String
+      switch reference {
+      case .dockerArchive(let file, _), .ociArchive(let file, _): path = file
+      case .ociLayout(let layout, _): path = layout
+      default: return nil
+      }
+      let absolute = path.hasPrefix("/") ? path : directory.appendingPathComponent(path).path
+      guard !FileManager.default.fileExists(atPath: absolute) else { return nil }
+      let at = image.sourcePosition.map { ":\($0)" } ?? ""
+      let build = image.build.map { "build it first (\($0))" } ?? "build it first"
+      return
+        "  \(budgets.path)\(at): source \"\(source)\" of \(image.name): \(path) does not exist: \(build), or fix the path"
+    }
   }
 
   /// Forbid patterns that, in an image's latest measurement, match only symbolic
