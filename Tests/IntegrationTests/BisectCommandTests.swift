@@ -63,7 +63,7 @@ import Testing
     #expect(result.stdout.contains("culprit \(culprit.prefix(12))"))
     #expect(result.stdout.contains("\"commit 13\""))
     #expect(result.stdout.contains("context  app/model.bin"))
-    #expect(result.stdout.contains("+3 MB      /app/model.bin"))
+    #expect(result.stdout.contains("+3 MB      uncompressed  /app/model.bin"))
     let built = builds(counter)
     #expect(built.count == 2, "\(built)")
     for commit in built {
@@ -84,7 +84,7 @@ import Testing
       .trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(markdown.stdout.contains("**commit 13** by "))
     #expect(markdown.stdout.contains(", \(date): "))
-    #expect(markdown.stdout.contains("| `/app/model.bin` | +3 MB |"))
+    #expect(markdown.stdout.contains("| `/app/model.bin` | +3 MB uncompressed |"))
     let junit = try bisect(repo, ["--format", "junit"])
     #expect(junit.status == 2, "\(junit.stderr)")
     #expect(junit.stderr.contains("bisect prints text, json or markdown"))
@@ -173,7 +173,7 @@ import Testing
     let diff = try #require(culprit["diff"] as? [String: Any], "the what-grew diff is missing")
     #expect(String(describing: diff).contains("/app/model.bin"), "\(diff)")
     let text = try bisect(repo)
-    #expect(text.stdout.contains("+3 MB      /app/model.bin"), "\(text.stdout)")
+    #expect(text.stdout.contains("+3 MB      uncompressed  /app/model.bin"), "\(text.stdout)")
   }
   @Test func skippedCommitsCanHideTheCulprit() throws {
     let repo = try history(culprit: 14, extra: [12: ["SKIP_BUILD": "1"], 14: ["SKIP_BUILD": ""]])
