@@ -139,11 +139,14 @@ public enum Log {
       if byCommit[rows[index].commit] == nil { order.append(rows[index].commit) }
       byCommit[rows[index].commit, default: []].append(index)
     }
+    let lines = try baseLines(Set(budgets.images.map(\.base)), reaching: Set(order), context)
     for commit in order {
       let indices = byCommit[commit]!
       let images = indices.compactMap { budgets.image(named: rows[$0].image) }
+      // On every image's base line the commit is its own merge-base: no walk from the tip.
+      let onBase: Set<String> = images.allSatisfy { lines[$0.base]?.contains(commit) == true } ? [commit] : []
       do {
-        let report = try Check.evaluate(commit: commit, images: images, context, revision: commit)
+        let report = try Check.evaluate(commit: commit, images: images, context, revision: commit, onBase: onBase)
         for index in indices {
           rows[index].verdict = report.images.first { $0.image == rows[index].image }?.verdict
         }
@@ -152,5 +155,29 @@ public enum Log {
       }
     }
     return budgeted.count - judged.count
+  }
+
+  /// Per base branch, the commits of its first-parent line down to the oldest of
+  /// `commits` found there (at most `BaseFinder.searchLimit` steps): judging a row on
+  /// that line then needs no merge-base walk from the branch tip.
+  static func baseLines(_ bases: Set<String>, reaching commits: Set<String>, _ context: CommandContext)
+    throws(CommandError) -> [String: Set<String>]
+  {
+    let repository = try context.repository()
+    var lines: [String: Set<String>] = [:]
+    for base in bases {
+      guard let tip = try? repository.resolveBranch(base) else { continue }
+      var line: Set<String> = []
+      var found = 0
+      try? HistoryIndex(repository).walk(
+        RevisionRange(include: [tip], exclude: [], text: base), firstParent: true
+      ) { id in
+        line.insert(id.hex)
+        if commits.contains(id.hex) { found += 1 }
+        return found < commits.count && line.count < BaseFinder.searchLimit
+      }
+      lines[base] = line
+    }
+    return lines
   }
 }
