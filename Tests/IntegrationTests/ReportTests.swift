@@ -91,6 +91,8 @@ import Testing
       #expect(part.text.contains("3 MB"))
       #expect(part.text.contains("2 MB"))
       #expect(part.text.contains("/app/model.bin"))
+      // check's one judgement at the period's last measurement.
+      #expect(part.text.contains("over budget: max"), "\(part.text)")
     }
   }
 
