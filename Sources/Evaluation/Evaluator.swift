@@ -110,6 +110,11 @@ public struct CheckReport: Sendable {
     let count = all.filter { $0.verdict.status == worst }.count
     let lead =
       worst.exitCode == 0 ? worst.label : "\(count) of \(all.count) images \(worst.label)"
-    return lead + " (" + notPassing.map { "\($0.image): \($0.verdict.headline)" }.joined(separator: "; ") + ")"
+    // An image of the worst status is named with its rules alone: "(api: forbid ×2)".
+    let parts = notPassing.map { image, verdict in
+      verdict.status == worst && !verdict.rules.isEmpty
+        ? "\(image): \(verdict.rules.joined(separator: ", "))" : "\(image): \(verdict.headline)"
+    }
+    return lead + " (" + parts.joined(separator: "; ") + ")"
   }
 }

@@ -68,6 +68,19 @@ import Testing
     #expect(report.headline == "missing: no measurement at aaaaaaaaaaaa")
   }
 
+  @Test func severalImagesNameEachOneNotWithinBudget() throws {
+    let budget = try #require(try BudgetParser.parse("[image.api]\nmax = \"100 MB\"").image(named: "api"))
+    let over = Evaluator.evaluate(
+      RuleContext(budget: budget, measurement: RuleTests.measurement(120_000_000), base: nil, justifications: []))
+    let commit = String(repeating: "a", count: 40)
+    let report = CheckReport(
+      commit: commit, commitSubject: nil, branch: nil, budgetsPath: "budgets.toml", images: [over],
+      missing: [MissingMeasurement(image: "web", commit: commit, command: "measure")])
+    #expect(report.status == .fail)
+    #expect(report.exitCode == 1)
+    #expect(report.headline == "1 of 2 images over budget (api: max; web: missing: no measurement at aaaaaaaaaaaa)")
+  }
+
   @Test func passingMaxLayerAndWarnAreResultsNotSilence() throws {
     let budget = try #require(
       try BudgetParser.parse("[image.api]\nmax = \"100 MB\"\nwarn = \"80 MB\"\nmax_layer = \"60 MB\"").image(
