@@ -17,13 +17,13 @@ public struct GrowthRule: BudgetRule {
             budgetLine: growth.position.line)
         ]
       }
-      return [
-        RuleResult(
-          rule: "max_growth", status: .unknown, limit: nil,
-          message:
-            "no measured base to compare with (\(context.baseMissing ?? "base \(context.budget.base)")): growth cannot be judged",
-          budgetLine: growth.position.line)
-      ]
+      var result = RuleResult(
+        rule: "max_growth", status: .unknown, limit: nil,
+        message:
+          "no measured base to compare with (\(context.baseMissing ?? "base \(context.budget.base)")): growth cannot be judged",
+        budgetLine: growth.position.line)
+      result.lacksMeasurement = true
+      return [result]
     }
     let comparability = Comparability.between(context.measurement, base: base.measurement, metric: context.metric)
     if case .unknown(let reason) = comparability {

@@ -88,7 +88,7 @@ public enum Judgement {
     let broken = results.filter { $0.status == .fail }
     if !broken.isEmpty { return Verdict(status: .fail, rules: counted(broken)) }
     let unknown = results.filter { $0.status == .unknown }
-    let baseless = unknown.filter(\.lacksBase)
+    let baseless = unknown.filter(\.lacksMeasurement)
     if !baseless.isEmpty { return Verdict(status: .missing, rules: counted(baseless)) }
     if !unknown.isEmpty { return Verdict(status: .stale, rules: counted(unknown)) }
     let warnings = results.filter { $0.status == .warn }
@@ -129,10 +129,4 @@ public enum Judgement {
     }
     return order.map { counts[$0]! > 1 ? "\($0) ×\(counts[$0]!)" : $0 }
   }
-}
-
-extension RuleResult {
-  /// A growth rule that found no measured base to compare with: a measurement is
-  /// missing (not this one being stale).
-  var lacksBase: Bool { rule == "max_growth" && status == .unknown }
 }

@@ -38,6 +38,9 @@ public struct RuleResult: Sendable, Codable, Equatable {
   public var budgetLine: Int?
   /// Supporting lines: offending files, layers.
   public var details: [String]
+  /// For a rule that cannot be judged because a measurement it compares with does not
+  /// exist (growth without a measured base): the image is then `missing`, not `stale`.
+  public var lacksMeasurement: Bool = false
 
   public init(
     rule: String, subject: String? = nil, status: RuleStatus, actual: Int64? = nil, limit: Int64? = nil,

@@ -27,10 +27,14 @@ import Testing
   }
 
   @Test func growthWithoutABaseIsMissingAndARuleTheMeasurementCannotAnswerIsStale() {
-    let missing = Judgement.judge([Self.result("max", .pass), Self.result("max_growth", .unknown)])
+    var baseless = Self.result("max_growth", .unknown)
+    baseless.lacksMeasurement = true
+    let missing = Judgement.judge([Self.result("max", .pass), baseless])
     #expect(missing.status == .missing)
     #expect(missing.headline == "missing: max_growth has no measured base")
     #expect(missing.status.exitCode == 3)
+    // Growth against a base that cannot answer (read from a manifest alone) is stale.
+    #expect(Judgement.judge([Self.result("max_growth", .unknown)]).status == .stale)
     let stale = Judgement.judge([Self.result("forbid", .unknown), Self.result("warn", .warn)])
     #expect(stale.status == .stale)
     #expect(stale.headline.hasPrefix("stale: forbid"))
