@@ -110,7 +110,12 @@ public enum Hook {
     var coverage = Coverage()
     for (index, commit) in pushed.enumerated() {
       guard index < coverageLimit else {
-        coverage.unclassified = pushed.count - index
+        // Past the limit only measurements are counted (a set lookup each).
+        let rest = pushed[index...]
+        let measuredRest = rest.filter(measured.contains)
+        coverage.measured += measuredRest.count
+        coverage.unclassified = rest.count - measuredRest.count
+        if coverage.judged == nil { coverage.judged = measuredRest.first }
         break
       }
       if measured.contains(commit) {

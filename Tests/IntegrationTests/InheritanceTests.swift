@@ -94,4 +94,23 @@ import Testing
         "3 pushed commits checked: 1 measured, 2 inherit \(measured.prefix(12))'s measurement; api"),
       "\(push.stderr)")
   }
+
+  @Test func aLongPushIsStillJudgedByItsNewestMeasurementPastTheClassifiedCommits() throws {
+    let fixture = try GateFixture(budgets: "[image.api]\nmax = \"100 kB\"\n")
+    try fixture.measure(bytes: 150_000)
+    // Each commit changes the (whole-repository) context: none inherits, and the
+    // measured one lies past the 100 commits the hook classifies.
+    for index in 0..<101 { try fixture.commit("step \(index)", files: ["api/step.py": "step = \(index)\n"]) }
+    let remote = try TemporaryDirectory()
+    try fixture.repo.git(["init", "-q", "--bare", remote.url.path])
+    try fixture.repo.git(["remote", "add", "origin", remote.url.path])
+    #expect(try fixture.run(["hook", "install"]).status == 0)
+    var environment = ProcessInfo.processInfo.environment
+    environment["PATH"] = CLI.productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+    let push = try CLI.run(
+      ["push", "origin", "main"], product: "/usr/bin/git", in: fixture.url, environment: environment)
+    #expect(push.status != 0, "\(push.stderr)")
+    #expect(push.stderr.contains("push refused"), "\(push.stderr)")
+    #expect(push.stderr.contains("over budget: max"), "\(push.stderr)")
+  }
 }
