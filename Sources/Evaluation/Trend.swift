@@ -120,9 +120,13 @@ public struct ImageTrend: Sendable, Encodable {
   }
 
   /// When the budget is hit if the trend goes on (seconds since 1970), nil when the
-  /// image is not growing, has no `max`, or is over it already.
+  /// image is not growing, has no `max`, is over it already, or would reach it only
+  /// after the year 9999 (a near-zero slope: no date to show, and none that fits).
   public var budgetHitAt: Int64? {
     guard let slope = slopePerDay, slope > 0, let headroom, headroom > 0, let last = points.last else { return nil }
-    return last.time + Int64(Double(headroom) / slope * 86_400)
+    let seconds = Double(headroom) / slope * 86_400
+    let latest = 253_402_300_799.0  // 9999-12-31T23:59:59Z
+    guard seconds.isFinite, Double(last.time) + seconds <= latest else { return nil }
+    return last.time + Int64(seconds)
   }
 }

@@ -114,6 +114,26 @@ import Testing
     #expect(growth.message.contains("--paths"), "\(growth.message)")
   }
 
+  /// Issue 13 item 9: a trend that grows a byte in a thousand days never reaches a far
+  /// budget in any date there is: no forecast, and no trap.
+  @Test func aNearZeroTrendSlopeHasNoForecastAndDoesNotTrap() {
+    let trend = ImageTrend(
+      image: "api", metric: "compressed",
+      points: [
+        .init(commit: "a", subject: "", author: "", time: 0, size: 100),
+        .init(commit: "b", subject: "", author: "", time: 86_400 * 1000, size: 101),
+      ], measuredInPeriod: 2, max: Int64.max / 2, warn: nil)
+    #expect(trend.slopePerDay ?? 0 > 0)
+    #expect(trend.budgetHitAt == nil)
+    let near = ImageTrend(
+      image: "api", metric: "compressed",
+      points: [
+        .init(commit: "a", subject: "", author: "", time: 0, size: 100),
+        .init(commit: "b", subject: "", author: "", time: 86_400, size: 200),
+      ], measuredInPeriod: 2, max: 300, warn: nil)
+    #expect(near.budgetHitAt.map { abs($0 - 2 * 86_400) <= 1 } == true, "\(String(describing: near.budgetHitAt))")
+  }
+
   @Test func aSizeBudgetTrailerJustifiesGrowthButNeverMax() throws {
     let toml = "[image.api]\nmax = \"100 B\"\nmax_growth = \"+1 B\""
     let justified = try evaluate(
