@@ -10,14 +10,19 @@ public struct ImageTrend: Sendable, Encodable {
     public var size: Int64
     /// First-parent commits since the previous point (1: its direct parent was measured).
     public var gap: Int
+    /// The size is an estimate (the compressed size of a docker-archive).
+    public var estimated: Bool
 
-    public init(commit: String, subject: String, author: String, time: Int64, size: Int64, gap: Int = 1) {
+    public init(
+      commit: String, subject: String, author: String, time: Int64, size: Int64, gap: Int = 1, estimated: Bool = false
+    ) {
       self.commit = commit
       self.subject = subject
       self.author = author
       self.time = time
       self.size = size
       self.gap = gap
+      self.estimated = estimated
     }
   }
 
@@ -78,6 +83,8 @@ public struct ImageTrend: Sendable, Encodable {
     try container.encode(violations, forKey: .violations)
   }
 
+  public var startEstimated: Bool { points.first?.estimated ?? false }
+  public var endEstimated: Bool { points.last?.estimated ?? false }
   public var start: Int64? { points.first?.size }
   public var end: Int64? { points.last?.size }
   public var change: Int64 { (end ?? 0) - (start ?? 0) }

@@ -11,6 +11,8 @@ public struct LogRow: Sendable {
   public var subject: String = ""
   public var author: String = ""
   public var time: Int64 = 0
+  /// The compressed size is an estimate (a docker-archive's).
+  public var compressedEstimated = false
 
   public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
     self.commit = commit
@@ -42,6 +44,21 @@ public struct LogHistory: Sendable {
 
   func size(_ row: LogRow) -> Int64 {
     metric(row.image) == .uncompressed ? row.uncompressedBytes : row.compressedBytes
+  }
+
+  /// Whether the size shown is an estimate ("≈").
+  func isEstimate(_ row: LogRow) -> Bool { metric(row.image) == .compressed && row.compressedEstimated }
+
+  /// Whether each change involves an estimate, on either side (as `deltas()` pairs them).
+  func deltaEstimates() -> [Bool] {
+    var result = [Bool](repeating: false, count: rows.count)
+    var lastSeen: [String: Bool] = [:]
+    for index in rows.indices.reversed() {
+      let estimate = isEstimate(rows[index])
+      if let previous = lastSeen[rows[index].image] { result[index] = estimate || previous }
+      lastSeen[rows[index].image] = estimate
+    }
+    return result
   }
 
   /// Within budget, over warn, over max (only `max` and `warn`: the rest needs the
@@ -79,12 +96,15 @@ public enum LogOutput {
       .init("subject"),
     ])
     let deltas = history.deltas()
-    for (row, delta) in zip(history.rows, deltas) {
+    let deltaEstimates = history.deltaEstimates()
+    for ((row, delta), deltaEstimated) in zip(zip(history.rows, deltas), deltaEstimates) {
       let status = history.status(row)
       table.add([
         TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)), TextTable.Cell(row.image),
-        TextTable.Cell(ByteSize.format(history.size(row))),
-        TextTable.Cell(delta.map(ByteSize.formatDelta) ?? "", (delta ?? 0) > 0 ? .warning : .plain),
+        TextTable.Cell(ByteSizeText.format(history.size(row), estimated: history.isEstimate(row))),
+        TextTable.Cell(
+          delta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "",
+          (delta ?? 0) > 0 ? .warning : .plain),
         TextTable.Cell(status, status == "over max" ? .bad : status == "over warn" ? .warning : .good),
         TextTable.Cell(shorten(row.subject, to: 60)),
       ])
@@ -98,6 +118,7 @@ public enum LogOutput {
         "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) (\(ByteSize.formatDelta(last - first))) "
           + "over \(sizes.count) measured commit\(sizes.count == 1 ? "" : "s")")
     }
+    if history.rows.contains(where: history.isEstimate) { out.append(ByteSizeText.estimateNote) }
     out.append(
       "\(history.rows.count) measurement\(history.rows.count == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
     )
@@ -126,6 +147,7 @@ public enum LogOutput {
       var compressedBytes: Int64
       var uncompressedBytes: Int64
       var size: Int64
+      var sizeEstimated: Bool
       var change: Int64?
       var status: String
     }
@@ -143,7 +165,7 @@ public enum LogOutput {
           Row(
             commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
             compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
-            size: history.size(row), change: delta, status: history.status(row))
+            size: history.size(row), sizeEstimated: history.isEstimate(row), change: delta, status: history.status(row))
         }))
   }
 

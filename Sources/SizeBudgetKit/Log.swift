@@ -47,10 +47,11 @@ public enum Log {
         let hex = id.hex
         if let summaries = byCommit[hex] {
           for summary in summaries.sorted(by: { $0.image < $1.image }) {
-            rows.append(
-              LogRow(
-                commit: hex, image: summary.image, compressedBytes: summary.compressedBytes,
-                uncompressedBytes: summary.uncompressedBytes))
+            var row = LogRow(
+              commit: hex, image: summary.image, compressedBytes: summary.compressedBytes,
+              uncompressedBytes: summary.uncompressedBytes)
+            row.compressedEstimated = summary.compressedEstimated
+            rows.append(row)
           }
         }
         return true

@@ -70,14 +70,12 @@ public enum Report {
     let images = try Check.selectImages(budgets, request.images)
     let tip: ObjectID
     do { tip = try repository.resolveBranch(branch) } catch { throw .usage(error.message) }
-    var sizes: [String: [String: (Int64, Int64)]] = [:]
+    var sizes: [String: [String: MeasurementSummary]] = [:]
     var records: [String: CommitRecord] = [:]
     do {
       for image in images {
         sizes[image.name] = Dictionary(
-          try store.summaries(image: image.name).map {
-            ($0.commit, ($0.compressedBytes, $0.uncompressedBytes))
-          },
+          try store.summaries(image: image.name).map { ($0.commit, $0) },
           uniquingKeysWith: { first, _ in first })
       }
       records = try store.commits(sizes.values.flatMap(\.keys))
@@ -105,7 +103,8 @@ public enum Report {
           guard time <= until else { continue }
           let point = ImageTrend.Point(
             commit: hex, subject: record?.subject ?? "", author: record?.authorName ?? "", time: time,
-            size: image.metric == .uncompressed ? size.1 : size.0)
+            size: size.bytes(for: image.metric.rawValue),
+            estimated: image.metric == .compressed && size.compressedEstimated)
           // Newest first: the gap of the newer point is the distance to this one.
           if let newer = lastIndex[image.name], var list = points[image.name], !list.isEmpty {
             list[list.count - 1].gap = walked - newer
