@@ -46,6 +46,23 @@ struct RepositoryHistory: CommitHistory {
     return found
   }
 
+  func walkFirstParent(from tip: String, _ visit: (String) -> Bool) throws(LookupError) {
+    let tip = try id(tip)
+    do {
+      // The commit-graph index: a weekly report over a long history reads flat arrays.
+      try HistoryIndex(repository).walk(RevisionRange(include: [tip], exclude: [], text: ""), firstParent: true) {
+        visit($0.hex)
+      }
+    } catch {
+      throw LookupError("cannot walk the history from \(tip.short): \((error as? GitError)?.message ?? "\(error)")")
+    }
+  }
+
+  func stamp(_ commit: String) -> CommitStamp? {
+    guard let id = ObjectID(hex: commit), let info = try? repository.commit(id) else { return nil }
+    return CommitStamp(subject: info.subject, author: info.authorName, time: info.committerTime)
+  }
+
   private func id(_ hex: String) throws(LookupError) -> ObjectID {
     guard let id = ObjectID(hex: hex) else { throw LookupError("\"\(hex)\" is not a commit id") }
     return id

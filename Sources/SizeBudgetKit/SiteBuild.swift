@@ -94,7 +94,7 @@ public enum SiteBuild {
         walked += 1
         let hex = id.hex
         let measured = images.filter { sizes[$0.name]?[hex] != nil }
-        guard !measured.isEmpty else { return walked < Report.walkLimit }
+        guard !measured.isEmpty else { return walked < TrendWalk.walkLimit }
         let record = records[hex] ?? (try? (try context.repository()).commit(id)).map(CommitRecord.init)
         let time = record?.time ?? 0
         if time < since { return false }
@@ -106,7 +106,7 @@ public enum SiteBuild {
               commit: hex, subject: record?.subject ?? "", author: record?.authorName ?? "", time: time,
               compressed: summary.compressedBytes, uncompressed: summary.uncompressedBytes))
         }
-        return walked < Report.walkLimit
+        return walked < TrendWalk.walkLimit
       }
     } catch {
       throw .usage("cannot walk \(branch): \(error)")
