@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Evaluation
 import Foundation
 
 /// One measured commit of one image, as `log` lists it.
@@ -13,6 +14,9 @@ public struct LogRow: Sendable {
   public var time: Int64 = 0
   /// The compressed size is an estimate (a docker-archive's).
   public var compressedEstimated = false
+  /// The image's judgement at this commit (`Judgement`, as `check` gives it); nil for
+  /// an image budgets.toml does not budget, or a row older than `log` judges.
+  public var verdict: Verdict?
 
   public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
     self.commit = commit
@@ -28,12 +32,15 @@ public struct LogHistory: Sendable {
   public var walked: Int
   public var rows: [LogRow]
   public var budgets: BudgetFile?
+  /// Rows of budgeted images left unjudged (older than the newest `Log.judgedRows`).
+  public var unjudged: Int
 
-  public init(range: String, walked: Int, rows: [LogRow], budgets: BudgetFile?) {
+  public init(range: String, walked: Int, rows: [LogRow], budgets: BudgetFile?, unjudged: Int = 0) {
     self.range = range
     self.walked = walked
     self.rows = rows
     self.budgets = budgets
+    self.unjudged = unjudged
   }
 
   var images: [String] { Array(Set(rows.map(\.image))).sorted() }
@@ -59,16 +66,6 @@ public struct LogHistory: Sendable {
       lastSeen[rows[index].image] = estimate
     }
     return result
-  }
-
-  /// Within budget, over warn, over max (only `max` and `warn`: the rest needs the
-  /// whole measurement, which `check` loads).
-  func status(_ row: LogRow) -> String {
-    guard let budget = budgets?.image(named: row.image) else { return "" }
-    let size = size(row)
-    if let max = budget.max, size > max.value.bytes { return "over max" }
-    if let warn = budget.warn, size > warn.value.bytes { return "over warn" }
-    return budget.max == nil && budget.warn == nil ? "" : "ok"
   }
 
   /// The change from the previous (older) measured commit of the same image.
@@ -98,14 +95,14 @@ public enum LogOutput {
     let deltas = history.deltas()
     let deltaEstimates = history.deltaEstimates()
     for ((row, delta), deltaEstimated) in zip(zip(history.rows, deltas), deltaEstimates) {
-      let status = history.status(row)
+      let status = row.verdict?.headline ?? ""
       table.add([
         TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)), TextTable.Cell(row.image),
         TextTable.Cell(ByteSizeText.format(history.size(row), estimated: history.isEstimate(row))),
         TextTable.Cell(
           delta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "",
           (delta ?? 0) > 0 ? .warning : .plain),
-        TextTable.Cell(status, status == "over max" ? .bad : status == "over warn" ? .warning : .good),
+        TextTable.Cell(status, style(row.verdict?.status)),
         TextTable.Cell(shorten(row.subject, to: 60)),
       ])
     }
@@ -122,7 +119,20 @@ public enum LogOutput {
     out.append(
       "\(history.rows.count) measurement\(history.rows.count == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
     )
+    if history.unjudged > 0 {
+      out.append(
+        "the \(history.unjudged) older row\(history.unjudged == 1 ? " is" : "s are") not judged (no status): "
+          + "sizebudget check --commit REV judges one")
+    }
     return out.joined(separator: "\n")
+  }
+
+  static func style(_ status: ImageStatus?) -> Style {
+    switch status {
+    case nil, .pass?: .good
+    case .fail?: .bad
+    default: .warning
+    }
   }
 
   /// ▁▂▃▄▅▆▇█, oldest first; at most 60 characters (sampled evenly beyond).
@@ -149,7 +159,9 @@ public enum LogOutput {
       var size: Int64
       var sizeEstimated: Bool
       var change: Int64?
-      var status: String
+      /// The judgement's status, as `check` gives it; null when the row is not judged.
+      var status: String?
+      var headline: String?
     }
     struct Document: Encodable {
       let schema = "sizebudget.log/v1"
@@ -165,7 +177,8 @@ public enum LogOutput {
           Row(
             commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
             compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
-            size: history.size(row), sizeEstimated: history.isEstimate(row), change: delta, status: history.status(row))
+            size: history.size(row), sizeEstimated: history.isEstimate(row), change: delta,
+            status: row.verdict?.status.rawValue, headline: row.verdict?.headline)
         }))
   }
 

@@ -108,11 +108,20 @@ public enum Report {
       {
         diff = MeasurementDiff.between(old, new, pathLimit: 10)
       }
-      result.append(WeeklyReport.Image(trend: trend, diff: diff))
+      result.append(WeeklyReport.Image(trend: trend, diff: diff, verdict: try verdict(image, at: found.last, context)))
     }
     return WeeklyReport(
       repository: Notifications.repositoryName(repository), branch: branch, since: since, until: until,
       images: result)
+  }
+
+  /// `check`'s judgement of the image at the period's last measurement.
+  static func verdict(_ image: ImageBudget, at point: ImageTrend.Point?, _ context: CommandContext)
+    throws(CommandError) -> Verdict
+  {
+    guard let point else { return Judgement.missing(at: "the period's end") }
+    let report = try Check.evaluate(commit: point.commit, images: [image], context, revision: point.commit)
+    return report.images.first?.verdict ?? Judgement.missing(at: point.commit)
   }
 
   /// `7d`, `2w`, `12h`, or a date `2026-11-18` (midnight UTC).

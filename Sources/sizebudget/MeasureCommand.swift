@@ -17,8 +17,10 @@ struct MeasureCommand: ParsableCommand {
   @Argument(help: "Where the image is (default: the image's source in budgets.toml).")
   var source: String?
 
-  @Option(help: "The image's name, as in [image.NAME] of budgets.toml.")
-  var image: String
+  @OptionGroup var image: ImageOption
+
+  @Flag(help: "Measure an image budgets.toml does not budget (yet); without it such a name is refused as a typo.")
+  var newImage = false
 
   @Option(help: "The commit to record against (default: HEAD).")
   var commit: String?
@@ -66,7 +68,8 @@ struct MeasureCommand: ParsableCommand {
   enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
   func run() throws {
-    var request = Measure.Request(image: image)
+    var request = Measure.Request(image: image.image)
+    request.newImage = newImage
     request.source = source
     request.commit = commit
     request.platform = platform

@@ -65,7 +65,7 @@ import Testing
     let small = try evaluate(toml, Self.measurement(105), base: Self.measurement(100))
     #expect(small.status == .pass)
     let noBase = try evaluate(toml, Self.measurement(105))
-    #expect(noBase.status == .unknown)
+    #expect(noBase.status == .missing)
   }
 
   /// A docker-archive's compressed size, as `measure` makes it: every layer estimated.

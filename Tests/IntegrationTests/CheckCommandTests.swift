@@ -41,7 +41,10 @@ import Testing
     let fixture = try branch(size: 120_000)
     let result = try fixture.run(["check"])
     #expect(result.status == 1)
-    #expect(result.stdout.contains("1 of 1 image over budget"))
+    #expect(
+      result.stdout.contains(
+        "at \(String(try fixture.repo.git(["rev-parse", "HEAD"]).prefix(12))) (feature): over budget: max, max_growth"),
+      "\(result.stdout)")
     #expect(result.stdout.contains("is over max 100 kB by"))
     #expect(result.stdout.contains("(budgets.toml:6)"))
     #expect(result.stdout.contains("owner mailto:platform@example.com"))

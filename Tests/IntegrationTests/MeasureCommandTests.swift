@@ -52,7 +52,7 @@ import Testing
     try repo.commit("budgets", files: ["budgets.toml": "[image.app]\nsource = \"\(source)\"\n", "sub/dir/x": "x"])
     let result = try CLI.run(["measure", "--image", "app"], in: repo.url.appendingPathComponent("sub/dir"))
     #expect(result.status == 0, "\(result.stderr)")
-    let missing = try CLI.run(["measure", "--image", "other"], in: repo.url)
+    let missing = try CLI.run(["measure", "--image", "other", "--new-image"], in: repo.url)
     #expect(missing.status == 2)
     #expect(missing.stderr.contains("no SOURCE for other"))
   }
