@@ -148,7 +148,7 @@ public enum CheckMarkdown {
     var out = ["| what grew | change |", "| --- | ---: |"]
     for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
       out.append(
-        "| layer \(layer.index): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | +\(ByteSize.format(layer.compressedBytes)) |"
+        "| layer \(layer.index): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | \((layer.compressedEstimated == true ? "≈+" : "+") + ByteSize.format(layer.compressedBytes)) |"
       )
     }
     for path in diff.paths.prefix(8) {

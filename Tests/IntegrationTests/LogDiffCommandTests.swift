@@ -92,5 +92,12 @@ import Testing
     #expect(html.stdout.contains("≈"), "\(html.stdout)")
     let markdown = try CLI.run(["report", "--since", "7d", "--format", "markdown"], in: repo.url)
     #expect(markdown.stdout.contains("≈"), "\(markdown.stdout)")
+    let diff = try CLI.run(["diff", "HEAD~1", "HEAD", "--image", "app"], in: repo.url)
+    #expect(diff.status == 0, "\(diff.stderr)")
+    #expect(diff.stdout.contains("grew ≈+"), "\(diff.stdout)")
+    let lines = diff.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    let compressed = try #require(lines.first { $0.hasPrefix("compressed ") })
+    #expect(compressed.filter { $0 == "≈" }.count == 3, "\(compressed)")  // before, after and change
+    #expect(lines.contains { $0.hasPrefix("+ added 0") && $0.contains("≈") }, "\(diff.stdout)")
   }
 }
