@@ -48,7 +48,7 @@ public enum ImagePage {
     }
     var items = [
       card("Status", Page.statusBadge(image.status?.rawValue ?? "unknown")),
-      card("Size (\(image.metric))", image.current.map(ByteSize.format) ?? "–"),
+      card("Size (\(image.metric))", image.currentText ?? "–"),
       card("Budget", image.max.map(ByteSize.format) ?? "none"),
       card("Headroom", image.headroom.map(ByteSize.format) ?? "–"),
       card("Measured commits", HTML.exact(Int64(image.points.count))),

@@ -104,7 +104,8 @@ public enum SiteBuild {
           history.points[image.name, default: []].append(
             SitePoint(
               commit: hex, subject: record?.subject ?? "", author: record?.authorName ?? "", time: time,
-              compressed: summary.compressedBytes, uncompressed: summary.uncompressedBytes))
+              compressed: summary.compressedBytes, uncompressed: summary.uncompressedBytes,
+              compressedEstimated: summary.compressedEstimated))
         }
         return walked < TrendWalk.walkLimit
       }

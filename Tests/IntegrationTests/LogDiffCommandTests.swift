@@ -99,5 +99,10 @@ import Testing
     let compressed = try #require(lines.first { $0.hasPrefix("compressed ") })
     #expect(compressed.filter { $0 == "≈" }.count == 3, "\(compressed)")  // before, after and change
     #expect(lines.contains { $0.hasPrefix("+ added 0") && $0.contains("≈") }, "\(diff.stdout)")
+    let site = try TemporaryDirectory()
+    let built = try CLI.run(["site", "--output", site.url.path], in: repo.url)
+    #expect(built.status == 0, "\(built.stderr)")
+    let index = try String(contentsOf: site.url.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(index.contains(">≈"), "the index's size is an estimate")
   }
 }
