@@ -95,8 +95,11 @@ public enum SiteBuild {
         let hex = id.hex
         let measured = images.filter { sizes[$0.name]?[hex] != nil }
         guard !measured.isEmpty else { return walked < TrendWalk.walkLimit }
-        let record = records[hex] ?? (try? (try context.repository()).commit(id)).map(CommitRecord.init)
-        let time = record?.time ?? 0
+        let info = try? (try context.repository()).commit(id)
+        let record = records[hex] ?? info.map(CommitRecord.init)
+        // Committer time, as the weekly report: a rebased commit's old author date
+        // would end the period early.
+        let time = info?.committerTime ?? record?.time ?? 0
         if time < since { return false }
         history.order.append(hex)
         for image in measured {
