@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 extension BisectSearch {
   /// The size the search judged a candidate by; nil when it was not measured.

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// What evaluation reads of git history, by full commit id. SizeBudgetKit adapts
 /// GitHistory's repository to it, so Evaluation judges without opening git itself.

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// What changed between two measurements of an image: the view people built by hand
 /// in the seed investigations (docker history side by side, du in both containers).

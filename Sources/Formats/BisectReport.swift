@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// What `bisect` found, ready to print.
 public struct BisectResult: Sendable, Encodable {

@@ -3,6 +3,7 @@ import Budgets
 import Evaluation
 import Foundation
 import ImageSource
+import Model
 
 /// `check --format markdown`: a pull-request comment a reviewer understands in five
 /// seconds: a verdict line, one table row per image, details folded away. A hidden

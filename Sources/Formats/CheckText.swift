@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// `check` for a terminal: per image, the size against its budget and base, each
 /// rule's verdict with the budgets.toml line that set it, and for broken rules what

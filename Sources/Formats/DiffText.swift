@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// `sizebudget diff`: what changed between two measurements of an image, the screen
 /// the seed investigations built by hand from docker history and du.

@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import Foundation
+import Model
 
 /// One measured commit of one image, as `log` lists it.
 public struct LogRow: Sendable {

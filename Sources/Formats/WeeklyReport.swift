@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// The trend report: each image over a period.
 public struct WeeklyReport: Sendable, Encodable {

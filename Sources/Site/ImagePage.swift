@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Evaluation
+import Model
 
 /// images/NAME.html: the trend, the treemaps of the newest measurement, its layers and
 /// what `explain` finds in it, each chart with its numbers in a table.

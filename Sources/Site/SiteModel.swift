@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Evaluation
+import Model
 
 /// What the site shows, gathered by SizeBudgetKit from the store and the history;
 /// the page renderers here only turn it into HTML and SVG.

@@ -1,6 +1,7 @@
 import Analysis
 import Evaluation
 import GitHistory
+import Model
 import Store
 
 /// GitHistory's repository as the history Evaluation reads.

@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Store
 
 /// `sizebudget log [RANGE]`: sizes along history, one row per measured commit.

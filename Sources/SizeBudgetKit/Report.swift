@@ -6,6 +6,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Notify
 import Store
 

@@ -1,6 +1,7 @@
 import Analysis
 import CSQLite
 import Foundation
+import Model
 import TestHooks
 
 /// Measurements in a SQL database: by default a SQLite file per clone
