@@ -1,3 +1,4 @@
+import Model
 /// The image's final filesystem, built by applying layers in order with overlay
 /// rules: whiteouts (`.wh.NAME`) delete from lower layers, opaque markers
 /// (`.wh..wh..opq`) empty a directory of lower layers' contents, and a later file

@@ -1,4 +1,5 @@
 import Budgets
+import Model
 
 /// What the merged filesystem holds, summed per directory, and the files that
 /// budgets name (forbidden patterns, required paths).

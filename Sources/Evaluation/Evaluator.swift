@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// One image judged at one commit.
 public struct ImageEvaluation: Sendable {

@@ -44,7 +44,10 @@ public struct GrowthRule: BudgetRule {
         " (≈: \(note); the estimate's error is up to ±\(Comparability.estimateErrorPercent) %, "
         + "\(ByteSize.format(bound)))"
     }
-    let grew = (errorBound > 0 ? "≈" : "") + ByteSize.formatDelta(delta)
+    let approximate =
+      Comparability.isEstimate(context.measurement, context.metric)
+      || Comparability.isEstimate(base.measurement, context.metric)
+    let grew = (approximate ? "≈" : "") + ByteSize.formatDelta(delta)
     if delta <= allowance {
       return [
         RuleResult(

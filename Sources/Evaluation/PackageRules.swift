@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// `[image.NAME.packages]` caps (`torch = "2 GB"`) and `forbid_packages`.
 public struct PackageRules: BudgetRule {

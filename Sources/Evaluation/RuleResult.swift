@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Foundation
+import Model
 
 /// The verdict of one rule on one image.
 public enum RuleStatus: String, Sendable, Codable, Comparable {

@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// What `bisect` found, ready to print.
 public struct BisectResult: Sendable, Encodable {
@@ -182,7 +183,8 @@ public enum BisectReport {
         + "  \"\(culprit.commit.subject)\"")
     out.append("  author   \(culprit.commit.author), \(LogOutput.date(culprit.commit.time))")
     out.append(
-      "  size     \(sizeChange(culprit)) \(result.metric), against \(culprit.before.id.prefix(12))")
+      "  size     \(sizeChange(culprit, metric: result.metric)) \(result.metric), against \(culprit.before.id.prefix(12))"
+    )
     if !culprit.contextFiles.isEmpty {
       out.append(
         "  context  " + culprit.contextFiles.prefix(8).joined(separator: ", ")
@@ -211,12 +213,16 @@ public enum BisectReport {
 
   public static func json(_ result: BisectResult) -> String { encodeJSON(result) }
 
-  /// "1.2 MB → 4.2 MB (+3 MB)", or "? → 4.2 MB" when the size before is not known.
-  static func sizeChange(_ culprit: BisectResult.Culprit) -> String {
+  /// "1.2 MB → 4.2 MB (+3 MB)", or "? → 4.2 MB" when the size before is not known;
+  /// "≈" on a size that is an estimate (a docker-archive's compressed size).
+  static func sizeChange(_ culprit: BisectResult.Culprit, metric: String) -> String {
+    let totals = metric == "compressed" ? culprit.diff?.compressed : nil
+    let after = ByteSizeText.format(culprit.sizeAfter, estimated: totals?.afterEstimated == true)
     guard let before = culprit.sizeBefore, let delta = culprit.delta else {
-      return "? → \(ByteSize.format(culprit.sizeAfter)) (the size before it is not measured)"
+      return "? → \(after) (the size before it is not measured)"
     }
-    return "\(ByteSize.format(before)) → \(ByteSize.format(culprit.sizeAfter)) (\(ByteSize.formatDelta(delta)))"
+    return "\(ByteSizeText.format(before, estimated: totals?.beforeEstimated == true)) → \(after) "
+      + "(\(ByteSizeText.formatDelta(delta, estimated: totals?.isEstimate == true)))"
   }
 
   public static func markdown(_ result: BisectResult) -> String {
@@ -231,7 +237,7 @@ public enum BisectReport {
         out.append(
           "**\(CheckMarkdown.escape(culprit.commit.subject))** by \(CheckMarkdown.escape(culprit.commit.author)), "
             + "\(LogOutput.date(culprit.commit.time)): "
-            + "\(sizeChange(culprit)) (\(result.metric)), "
+            + "\(sizeChange(culprit, metric: result.metric)) (\(result.metric)), "
             + "against `\(culprit.before.id.prefix(12))`.")
         if !culprit.contextFiles.isEmpty {
           out.append("")

@@ -1,5 +1,6 @@
 import Analysis
 import Evaluation
+import Model
 
 /// `check --format json`: the `sizebudget.check/v1` schema of docs/json-schema.md.
 public enum CheckJSON {

@@ -3,6 +3,7 @@ import Budgets
 import Evaluation
 import Foundation
 import ImageSource
+import Model
 
 /// `check --format markdown`: a pull-request comment a reviewer understands in five
 /// seconds: a verdict line, one table row per image, details folded away. A hidden
@@ -153,7 +154,7 @@ public enum CheckMarkdown {
     var out = ["| what grew | change |", "| --- | ---: |"]
     for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
       out.append(
-        "| layer \(layer.index): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | +\(ByteSize.format(layer.compressedBytes)) compressed |"
+        "| layer \(layer.index): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | \((layer.compressedEstimated == true ? "≈+" : "+") + ByteSize.format(layer.compressedBytes)) compressed |"
       )
     }
     for path in diff.paths.prefix(8) {

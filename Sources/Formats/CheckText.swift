@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// `check` for a terminal: per image, the size against its budget and base, each
 /// rule's verdict with the budgets.toml line that set it, and for broken rules what
@@ -85,7 +86,7 @@ public enum CheckText {
     let added = diff.layers.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
     for layer in added.prefix(5) {
       out.append(
-        "    + layer \(layer.index)  \(ByteSize.format(layer.compressedBytes)) compressed  "
+        "    + layer \(layer.index)  \(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed  "
           + shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 70))
     }
     let removed = diff.layers.filter { $0.kind == .removed }

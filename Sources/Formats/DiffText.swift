@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// `sizebudget diff`: what changed between two measurements of an image, the screen
 /// the seed investigations built by hand from docker history and du.
@@ -23,10 +24,11 @@ public enum DiffText {
   ) -> String {
     var out: [String] = []
     let delta = diff.compressed.delta
+    let approximately = diff.compressed.isEstimate ? "≈" : ""
     let verdict =
       delta > 0
-      ? terminal.apply(.bad, "grew \(ByteSize.formatDelta(delta))")
-      : delta < 0 ? terminal.apply(.good, "shrank \(ByteSize.format(-delta))") : "did not change"
+      ? terminal.apply(.bad, "grew \(approximately)\(ByteSize.formatDelta(delta))")
+      : delta < 0 ? terminal.apply(.good, "shrank \(approximately)\(ByteSize.format(-delta))") : "did not change"
     out.append(terminal.apply(.bold, image) + " \(verdict) compressed from \(old.label) to \(new.label)")
     out.append(terminal.apply(.dim, "  \(old.commit.prefix(12)) \(old.subject ?? "")"))
     out.append(terminal.apply(.dim, "  \(new.commit.prefix(12)) \(new.subject ?? "")"))
@@ -63,8 +65,9 @@ public enum DiffText {
     func row(_ name: String, _ totals: MeasurementDiff.Totals, bytes: Bool = true) {
       if bytes {
         table.add([
-          name, ByteSize.format(totals.before), ByteSize.format(totals.after),
-          ByteSize.formatDelta(totals.delta) + percent(totals),
+          name, ByteSizeText.format(totals.before, estimated: totals.beforeEstimated == true),
+          ByteSizeText.format(totals.after, estimated: totals.afterEstimated == true),
+          ByteSizeText.formatDelta(totals.delta, estimated: totals.isEstimate) + percent(totals),
         ])
       } else {
         let sign = totals.delta > 0 ? "+" : ""
@@ -78,6 +81,7 @@ public enum DiffText {
     row("uncompressed", diff.uncompressed)
     row("wasted", diff.wasted)
     row("files", diff.files, bytes: false)
+    if diff.compressed.isEstimate { table.add([ByteSizeText.estimateNote, "", "", ""]) }
     return table
   }
 
@@ -104,7 +108,8 @@ public enum DiffText {
         case .unchanged: ("  same", .dim)
         }
       table.add([
-        TextTable.Cell(mark + " \(layer.index)", style), TextTable.Cell(ByteSize.format(layer.compressedBytes)),
+        TextTable.Cell(mark + " \(layer.index)", style),
+        TextTable.Cell(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)),
         TextTable.Cell(ByteSize.format(layer.uncompressedBytes)),
         TextTable.Cell(
           shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 72), layer.kind == .unchanged ? .dim : .plain),

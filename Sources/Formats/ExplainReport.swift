@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// `sizebudget explain`: what fills the image and what can go, like a careful
 /// hand-written analysis: a verdict, the breakdown by component, the removable bytes

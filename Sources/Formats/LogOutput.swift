@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import Foundation
+import Model
 
 /// One measured commit of one image, as `log` lists it.
 public struct LogRow: Sendable {
@@ -12,6 +13,8 @@ public struct LogRow: Sendable {
   public var subject: String = ""
   public var author: String = ""
   public var time: Int64 = 0
+  /// The compressed size is an estimate (a docker-archive's).
+  public var compressedEstimated = false
   /// The image's judgement at this commit (`Judgement`, as `check` gives it); nil for
   /// an image budgets.toml does not budget, or a row older than `log` judges.
   public var verdict: Verdict?
@@ -53,6 +56,21 @@ public struct LogHistory: Sendable {
     metric(row.image) == .uncompressed ? row.uncompressedBytes : row.compressedBytes
   }
 
+  /// Whether the size shown is an estimate ("≈").
+  func isEstimate(_ row: LogRow) -> Bool { metric(row.image) == .compressed && row.compressedEstimated }
+
+  /// Whether each change involves an estimate, on either side (as `deltas()` pairs them).
+  func deltaEstimates() -> [Bool] {
+    var result = [Bool](repeating: false, count: rows.count)
+    var lastSeen: [String: Bool] = [:]
+    for index in rows.indices.reversed() {
+      let estimate = isEstimate(rows[index])
+      if let previous = lastSeen[rows[index].image] { result[index] = estimate || previous }
+      lastSeen[rows[index].image] = estimate
+    }
+    return result
+  }
+
   /// Rows of the image's own measurements (not those inheriting one).
   var measuredRows: [LogRow] { rows.filter { $0.inherited == nil } }
 
@@ -83,13 +101,16 @@ public enum LogOutput {
       .init("subject"),
     ])
     let deltas = history.deltas()
-    for (row, delta) in zip(history.rows, deltas) {
+    let deltaEstimates = history.deltaEstimates()
+    for ((row, delta), deltaEstimated) in zip(zip(history.rows, deltas), deltaEstimates) {
       let status =
         (row.verdict?.headline ?? "") + (row.inherited.map { " (\($0.message))" } ?? "")
       table.add([
         TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)), TextTable.Cell(row.image),
-        TextTable.Cell(ByteSize.format(history.size(row))),
-        TextTable.Cell(delta.map(ByteSize.formatDelta) ?? "", (delta ?? 0) > 0 ? .warning : .plain),
+        TextTable.Cell(ByteSizeText.format(history.size(row), estimated: history.isEstimate(row))),
+        TextTable.Cell(
+          delta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "",
+          (delta ?? 0) > 0 ? .warning : .plain),
         TextTable.Cell(status, style(row.verdict?.status)),
         TextTable.Cell(shorten(row.subject, to: 60)),
       ])
@@ -105,6 +126,7 @@ public enum LogOutput {
     }
     let measured = history.measuredRows.count
     let inherited = history.rows.count - measured
+    if history.rows.contains(where: history.isEstimate) { out.append(ByteSizeText.estimateNote) }
     out.append(
       "\(measured) measurement\(measured == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
         + (inherited > 0 ? "; \(inherited) row\(inherited == 1 ? "" : "s") inherit an ancestor's measurement" : ""))
@@ -146,6 +168,7 @@ public enum LogOutput {
       var compressedBytes: Int64
       var uncompressedBytes: Int64
       var size: Int64
+      var sizeEstimated: Bool
       var change: Int64?
       /// The judgement's status, as `check` gives it; null when the row is not judged.
       var status: String?
@@ -166,8 +189,8 @@ public enum LogOutput {
           Row(
             commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
             compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
-            size: history.size(row), change: delta, status: row.verdict?.status.rawValue,
-            headline: row.verdict?.headline, inherited: row.inherited)
+            size: history.size(row), sizeEstimated: history.isEstimate(row), change: delta,
+            status: row.verdict?.status.rawValue, headline: row.verdict?.headline, inherited: row.inherited)
         }))
   }
 

@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Foundation
 import ImageSource
+import Model
 
 /// What `measure` prints: the headline sizes, the layers with the command that made
 /// each, the largest directories, what is wasted, and what the budget forbids.

@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Notify
 import Store
 
@@ -98,7 +99,7 @@ public enum Bisect {
       isBad: isBad)
     // Everything the store already knows: a measured commit that does not touch the
     // context has the size of the candidate before it.
-    try session.seed(&search, line: line, candidates: candidates)
+    try session.seed(&search, line: line)
     while case .searching = search.outcome {
       let probes = search.nextProbes(count: max(1, request.jobs))
       let results = try session.build(probes.map { candidates[$0] }, remaining: search.remainingBound)

@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Store
 
 extension Bisect {
@@ -43,9 +44,9 @@ extension Bisect {
       try build([id], remaining: remaining).first ?? nil
     }
 
-    /// Sizes the store already has along the line: a measured commit that does not
-    /// touch the context has the size of the candidate before it.
-    mutating func seed(_ search: inout BisectSearch, line: [ObjectID], candidates: [ObjectID]) throws(CommandError) {
+    /// Sizes the store already has along the line (Evaluation decides which candidate
+    /// each one sizes).
+    mutating func seed(_ search: inout BisectSearch, line: [ObjectID]) throws(CommandError) {
       let sizes: [String: Int64]
       let store = try context.store()
       do {
@@ -56,14 +57,8 @@ extension Bisect {
       } catch {
         throw .usage(error.message)
       }
-      let positions = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
-      var latest: Int? = nil
-      for id in line {
-        if let position = positions[id] { latest = position }
-        if let size = sizes[id.hex], let latest, search.candidates[latest].state == .unknown {
-          search.record(latest, size: size)
-          sizeSources[latest] = id
-        }
+      for (index, commit) in search.seed(line: line.map(\.hex), sizes: sizes) {
+        sizeSources[index] = ObjectID(hex: commit)
       }
     }
 
@@ -139,16 +134,18 @@ extension Bisect {
         outcome = "culprit"
         let id = candidates[index]
         let beforeID = previous.map { candidates[$0] } ?? good
-        // The sizes the search judged by; the measurements they came from give the diff.
-        let after = try context.measurement(budget.name, at: source(of: index, candidates).hex)
-        let before = try context.measurement(
-          budget.name, at: previous.map { source(of: $0, candidates) }?.hex ?? good.hex)
-        let sizeAfter = search.size(at: index) ?? after.map(size) ?? 0
-        let sizeBefore = previous.flatMap { search.size(at: $0) } ?? baseSize ?? before.map(size)
+        let sizes: CulpritSizes
+        let measurements = StoreMeasurements(store: try context.store())
+        do throws(LookupError) {
+          sizes = try search.culpritSizes(
+            index, previous: previous, base: good.hex, baseSize: baseSize, image: budget.name, metric: budget.metric,
+            sources: sizeSources.mapValues(\.hex), measurements: measurements)
+        } catch {
+          throw .usage(error.message)
+        }
         culprit = BisectResult.Culprit(
-          commit: commit(id), before: commit(beforeID), sizeBefore: sizeBefore, sizeAfter: sizeAfter,
-          contextFiles: changes[id]?.paths ?? [],
-          diff: before.flatMap { old in after.map { MeasurementDiff.between(old, $0) } })
+          commit: commit(id), before: commit(beforeID), sizeBefore: sizes.sizeBefore, sizeAfter: sizes.sizeAfter ?? 0,
+          contextFiles: changes[id]?.paths ?? [], diff: sizes.diff)
       case .nothingBad: outcome = "nothing"
       case .undetermined(let indexes):
         outcome = "undetermined"
@@ -169,9 +166,6 @@ extension Bisect {
         candidates: candidates.count, builds: builds, seconds: Date().timeIntervalSince(started))
     }
 
-    /// The commit whose measurement gave a candidate its size.
-    func source(of index: Int, _ candidates: [ObjectID]) -> ObjectID { sizeSources[index] ?? candidates[index] }
-
     func ruleDescription(_ baseSize: Int64?) -> String {
       let against = baseSize.map { " over the base's \(ByteSize.format($0))" } ?? ""
       if let threshold = request.threshold { return "the first commit \(threshold)\(against)" }
@@ -180,13 +174,6 @@ extension Bisect {
       if let growth = budget.maxGrowth { parts.append("grown \(growth.value)\(against)") }
       return "the first commit " + parts.joined(separator: " or ")
     }
-  }
-}
-
-extension BisectSearch {
-  func size(at index: Int) -> Int64? {
-    guard case .measured(let size) = candidates[index].state else { return nil }
-    return size
   }
 }
 

@@ -3,6 +3,7 @@ import Budgets
 import Foundation
 import GitHistory
 import ImageSource
+import Model
 import Store
 import SystemCalls
 

@@ -2,6 +2,7 @@ import Analysis
 import Evaluation
 import Formats
 import GitHistory
+import Model
 import Store
 
 /// `sizebudget diff REV1 REV2 --image NAME`.

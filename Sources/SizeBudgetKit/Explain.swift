@@ -2,6 +2,7 @@ import Analysis
 import Evaluation
 import Formats
 import GitHistory
+import Model
 
 /// `sizebudget explain [REV] --image NAME` and `sizebudget packages [REV] --image NAME`:
 /// read from the stored measurement, so no image is needed.

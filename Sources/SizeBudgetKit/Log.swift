@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Store
 
 /// `sizebudget log [RANGE]`: sizes along history, one row per measured commit.
@@ -57,10 +58,11 @@ public enum Log {
         if newest.count < inheritWindow { newest.append(hex) }
         if let summaries = byCommit[hex] {
           for summary in summaries.sorted(by: { $0.image < $1.image }) {
-            rows.append(
-              LogRow(
-                commit: hex, image: summary.image, compressedBytes: summary.compressedBytes,
-                uncompressedBytes: summary.uncompressedBytes))
+            var row = LogRow(
+              commit: hex, image: summary.image, compressedBytes: summary.compressedBytes,
+              uncompressedBytes: summary.uncompressedBytes)
+            row.compressedEstimated = summary.compressedEstimated
+            rows.append(row)
           }
         }
         return true

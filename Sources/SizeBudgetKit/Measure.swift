@@ -4,6 +4,7 @@ import Formats
 import Foundation
 import GitHistory
 import ImageSource
+import Model
 import Store
 
 /// `sizebudget measure SOURCE --image NAME`: read an image, record it against a commit.

@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Evaluation
+import Model
 import Testing
 
 /// The one judgement: status and headline from rule results.

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Bytecode and tool caches written while building: `__pycache__`, `.pytest_cache`,
 /// `.mypy_cache`, `.coverage`. The distribution's own Python bytecode is not counted.

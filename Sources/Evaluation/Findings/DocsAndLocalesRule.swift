@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Locales, man pages and documentation that packages install and a container never
 /// shows anyone: Debian's slim images keep them out with dpkg's path-exclude.

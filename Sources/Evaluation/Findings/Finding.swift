@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// Something removable (or worth knowing) in an image, with what removing it saves
 /// and how.

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Package managers and toolchains copied into the runtime as files (uv, poetry, pipx,
 /// conda/mamba, rustup/cargo, Go, node-gyp): they install and build, the running

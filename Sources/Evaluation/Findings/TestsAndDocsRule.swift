@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Tests, docs, scripts and the repository's own files (.git, Dockerfile, CI
 /// configuration) copied into the image with the application.
