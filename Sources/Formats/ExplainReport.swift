@@ -125,7 +125,8 @@ public enum ExplainReport {
   /// `sizebudget packages`: every package, largest first, with the layer that added it.
   public static func packages(_ m: ImageMeasurement, limit: Int?, terminal: TerminalStyle) -> String {
     var table = TextTable([
-      .init("package"), .init("version"), .init("kind"), .init("size", .right), .init("files", .right), .init("layer"),
+      .init("package"), .init("version"), .init("ecosystem"), .init("size", .right), .init("files", .right),
+      .init("layer"),
       .init("where"),
     ])
     let shown = limit.map { Array(m.packages.prefix($0)) } ?? m.packages

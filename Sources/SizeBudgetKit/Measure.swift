@@ -101,6 +101,9 @@ public enum Measure {
       throw .usage(error.message)
     }
     var notices: [String] = []
+    if let warning = try uncommittedWarning(commit: commit, budget: budget, context: context) {
+      notices.append(warning)
+    }
     // A PostgreSQL store is the shared record itself: no notes.
     if !store.isShared,
       let warning = Sync.record(
@@ -134,6 +137,26 @@ public enum Measure {
     for notice in notices { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
     if let shareFailure { throw shareFailure }
     return report
+  }
+
+  /// "measuring HEAD abc1234 with 2 uncommitted changes under app/": an image built
+  /// from the work tree holds them, but is filed under HEAD, which does not.
+  static func uncommittedWarning(commit: String, budget: ImageBudget?, context: CommandContext)
+    throws(CommandError) -> String?
+  {
+    guard let repository = context.repositoryIfAny, repository.workDirectory != nil,
+      commit == (try? context.resolveCommit(nil))
+    else { return nil }
+    let scope = budget?.context ?? []
+    // budgets.toml does not go into the image.
+    let budgetsFile = context.workspace.relativeToRoot(context.budgetsPath)
+    let changes = repository.uncommittedChanges(in: scope).filter { $0 != budgetsFile }
+    guard !changes.isEmpty else { return nil }
+    let place = scope.isEmpty ? "in the work tree" : "under " + scope.joined(separator: ", ")
+    let listed = changes.prefix(5).joined(separator: ", ") + (changes.count > 5 ? ", …" : "")
+    return
+      "warning: measuring HEAD \(commit.prefix(7)) with \(changes.count) uncommitted change\(changes.count == 1 ? "" : "s") "
+      + "\(place) (\(listed)): an image built from this work tree is not HEAD's; commit them and measure again"
   }
 
   /// Whether a budget needs more than a registry manifest gives: paths, waste,

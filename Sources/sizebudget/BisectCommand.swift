@@ -39,8 +39,8 @@ struct BisectCommand: ParsableCommand {
   @Option(help: "Stop a build (its whole process group) after this long: 90s, 45m, 2h (default: build_timeout).")
   var timeout: String?
 
-  @Option(help: "Output: text, json or markdown.")
-  var format: Check.Format = .text
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown.")
+  var format: ReportFormat = .text
 
   @Option(help: "Stop after this many builds in a row fail the same way (same exit status and last line).")
   var maxFailures = Bisect.defaultMaxFailures
@@ -56,9 +56,6 @@ struct BisectCommand: ParsableCommand {
       throw ValidationError("--timeout must be \(Seconds.help), got \"\(timeout)\"")
     }
     guard maxFailures >= 1 else { throw ValidationError("--max-failures must be 1 or more") }
-    guard [.text, .json, .markdown].contains(format) else {
-      throw ValidationError("bisect prints text, json or markdown (github and junit are check's formats)")
-    }
   }
 
   func run() throws {
@@ -67,7 +64,7 @@ struct BisectCommand: ParsableCommand {
     request.threshold = threshold
     request.jobs = jobs
     request.timeout = timeout.flatMap(Seconds.parse)
-    request.format = format
+    request.format = Check.Format(rawValue: format.rawValue)!
     request.maxFailures = maxFailures
     request.verbose = verbose
     let heartbeat = Heartbeat(onTerminal: Descriptors.isTerminal(2))

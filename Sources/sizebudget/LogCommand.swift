@@ -16,8 +16,8 @@ struct LogCommand: ParsableCommand {
   @Flag(help: "Follow only the first parent of merges.")
   var firstParent = false
 
-  @Option(help: "Output: text or json.")
-  var format: MeasureCommand.OutputFormat = .text
+  @Option(name: [.customShort("f"), .long], help: "Output: text or json.")
+  var format: DataFormat = .text
 
   @OptionGroup var options: ContextOptions
 

@@ -328,7 +328,8 @@ import Testing
     let result = try CLI.run(
       ["bisect", "HEAD~8..HEAD", "--image", "app"], in: repo.url, environment: ["PID_DIR": pidDirectory.path],
       timeout: 120)
-    #expect(result.status == 0, "\(result.stderr)")
+    // Every build timed out: no size along the line.
+    #expect(result.status == 3, "nothing measurable: \(result.stderr)")
     #expect(result.stdout.contains("timed out; its last lines:"), "\(result.stdout)")
     #expect(result.stdout.contains("(stopped after 2 s: the build timeout)"), "\(result.stdout)")
     #expect(Date().timeIntervalSince(started) < 90)
