@@ -82,10 +82,9 @@ public enum Measure {
         if case .registry = reference, !options.readRegistryLayers {
           measurement = Measurer(options).manifestOnly(image.description)
         } else {
-          // Estimates made before for the same layers are reused, not redone.
-          if options.estimateCompressed {
-            options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
-          }
+          // Estimates made before for the same layers are reused, not redone (with
+          // --no-estimate they are the only compressed sizes such layers can have).
+          options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
           measurement = try Measurer(options).measure(image, progress: progress)
         }
       } else {

@@ -37,7 +37,11 @@ struct MeasureCommand: ParsableCommand {
   @Flag(help: "Do not hash uncompressed layers (faster; compressed layers are always verified).")
   var noVerify = false
 
-  @Flag(help: "Do not estimate the compressed size of layers stored uncompressed.")
+  @Flag(
+    help: """
+      Do not estimate the compressed size of layers stored uncompressed: estimates made before for the same \
+      layers are reused, and a layer without one is refused (its compressed size would be unknown).
+      """)
   var noEstimate = false
 
   @Flag(help: "From a registry, also read the layers (paths, waste, uncompressed sizes).")
