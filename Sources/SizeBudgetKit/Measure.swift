@@ -17,7 +17,8 @@ public enum Measure {
     public var newImage = false
     public var commit: String?
     public var platform: String?
-    public var json = false
+    /// text, json or markdown.
+    public var format = "text"
     public var pathDepth: Int?
     public var verify = true
     public var estimate = true
@@ -113,9 +114,11 @@ public enum Measure {
     let replaced: String? = if case .replaced(let at) = outcome { at } else { nil }
     let shownStore = store.isShared ? store.path : Workspace.displayPath(try context.storePath())
     let report =
-      request.json
-      ? MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)
-      : MeasurementReport.text(measurement, storedIn: shownStore, replaced: replaced, terminal: terminal)
+      switch request.format {
+      case "json": MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)
+      case "markdown": MeasurementReport.markdown(measurement)
+      default: MeasurementReport.text(measurement, storedIn: shownStore, replaced: replaced, terminal: terminal)
+      }
     var shareFailure: CommandError? = nil
     if request.sync {
       if let repository {

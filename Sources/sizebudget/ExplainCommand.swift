@@ -49,8 +49,8 @@ struct PackagesCommand: ParsableCommand {
   @Flag(help: "List every package (overrides --limit).")
   var all = false
 
-  @Option(name: [.customShort("f"), .long], help: "Output: text or json.")
-  var format: DataFormat = .text
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown.")
+  var format: ReportFormat = .text
 
   @OptionGroup var options: ContextOptions
 
@@ -58,7 +58,7 @@ struct PackagesCommand: ParsableCommand {
     print(
       try Explain.packages(
         revision: revisionGiven(deprecatedRevision, commit), image: image.image, limit: all ? nil : max(1, limit),
-        json: format == .json,
+        format: format.rawValue,
         in: options.context(),
         terminal: .forDescriptor(1)))
   }

@@ -31,8 +31,8 @@ struct MeasureCommand: ParsableCommand {
   @Option(help: "How deep per-path sizes are recorded (default: path_depth in budgets.toml, else 4).")
   var pathDepth: Int?
 
-  @Option(name: [.customShort("f"), .long], help: "Output: text or json.")
-  var format: DataFormat = .text
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown.")
+  var format: ReportFormat = .text
 
   @Flag(help: "Do not hash uncompressed layers (faster; compressed layers are always verified).")
   var noVerify = false
@@ -71,7 +71,7 @@ struct MeasureCommand: ParsableCommand {
     request.source = source
     request.commit = commit
     request.platform = platform
-    request.json = format == .json
+    request.format = format.rawValue
     request.pathDepth = pathDepth
     request.verify = !noVerify
     request.estimate = !noEstimate

@@ -88,6 +88,15 @@ import Testing
     #expect(packages.stdout.split(separator: "\n")[0].contains("ecosystem"))
     let json = try CLI.run(["packages", "-f", "json"], in: repo.url)
     #expect(json.stdout.contains("\"ecosystem\""))
+    let packagesMarkdown = try CLI.run(["packages", "-f", "markdown", "--limit", "2"], in: repo.url)
+    #expect(packagesMarkdown.stdout.hasPrefix("### `api` at `"), "\(packagesMarkdown.stdout)")
+    #expect(packagesMarkdown.stdout.contains("| package | version | ecosystem | size | files | layer | where |"))
+    #expect(packagesMarkdown.stdout.contains("more (`--all` lists them)"))
+    let measureMarkdown = try CLI.run(
+      ["measure", "oci:" + Fixtures.path("api-after.oci"), "-f", "markdown"], in: repo.url)
+    #expect(measureMarkdown.status == 0, "\(measureMarkdown.stderr)")
+    #expect(measureMarkdown.stdout.contains("| compressed | uncompressed | wasted | files | layers |"))
+    #expect(measureMarkdown.stdout.contains("| 7,414 | 4 |"), "\(measureMarkdown.stdout)")
 
     // The commit as explain's argument still works, with a warning.
     let deprecated = try CLI.run(["explain", "HEAD"], in: repo.url)
