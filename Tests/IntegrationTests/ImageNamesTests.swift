@@ -66,6 +66,7 @@ import Testing
   @Test(arguments: [
     ["log", "--image", "apii"], ["diff", "HEAD", "HEAD", "--image", "apii"], ["explain", "--image", "apii"],
     ["packages", "--image", "apii"], ["forget", "--image", "apii"], ["bisect", "HEAD~1..HEAD", "--image", "apii"],
+    ["report", "--image", "apii"], ["check", "--image", "apii"],
   ])
   func readingCommandsRefuseAnUnknownImage(arguments: [String]) throws {
     let images = try TemporaryDirectory()
