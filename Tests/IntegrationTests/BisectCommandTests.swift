@@ -87,7 +87,7 @@ import Testing
     #expect(markdown.stdout.contains("| `/app/model.bin` | +3 MB |"))
     let junit = try bisect(repo, ["--format", "junit"])
     #expect(junit.status == 2, "\(junit.stderr)")
-    #expect(junit.stderr.contains("bisect prints text, json or markdown"))
+    #expect(junit.stderr.contains("Please provide one of 'text', 'json' or 'markdown'"), "\(junit.stderr)")
   }
 
   /// The result goes out as a signed `sizebudget.bisect` event whose comment is the
