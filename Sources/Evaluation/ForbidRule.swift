@@ -24,7 +24,7 @@ public struct ForbidRule: BudgetRule {
       let more = match.files > shown.count ? ["and \(match.files - shown.count) more"] : []
       return RuleResult(
         rule: "forbid", subject: match.pattern, status: .fail, actual: match.bytes,
-        message: "\(match.files) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
+        message: "\(grouped(match.files)) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
           + "match forbidden \"\(match.pattern)\"",
         budgetLine: pattern.position.line, details: shown + more)
     }

@@ -151,17 +151,6 @@ public func encodeJSON<T: Encodable>(_ value: T) -> String {
   return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
 }
 
-/// 23,456
-public func grouped(_ number: Int) -> String {
-  let digits = String(number.magnitude)
-  var out = ""
-  for (index, character) in digits.enumerated() {
-    if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-    out.append(character)
-  }
-  return (number < 0 ? "-" : "") + out
-}
-
 /// Cuts long text with an ellipsis in the middle, keeping both ends readable.
 public func shorten(_ text: String, to width: Int) -> String {
   let single = text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")

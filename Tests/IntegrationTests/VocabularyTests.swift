@@ -98,6 +98,11 @@ import Testing
     #expect(measureMarkdown.stdout.contains("| compressed | uncompressed | wasted | files | layers |"))
     #expect(measureMarkdown.stdout.contains("| 7,414 | 4 |"), "\(measureMarkdown.stdout)")
 
+    // Counts are grouped in findings too ("1,684 files", not "1684 files").
+    let explained = try CLI.run(["explain", "--commit", "HEAD~1"], in: repo.url)
+    #expect(explained.stdout.contains("Bytecode and tool caches from the build (1,"), "\(explained.stdout)")
+    #expect(explained.stdout.range(of: "[0-9]{4} files", options: .regularExpression) == nil, "\(explained.stdout)")
+
     // The commit as explain's argument still works, with a warning.
     let deprecated = try CLI.run(["explain", "HEAD"], in: repo.url)
     #expect(deprecated.status == 0)
