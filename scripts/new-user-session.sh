@@ -22,6 +22,9 @@ git config --global user.name "New User"
 git config --global user.email "new.user@example.com"
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
+# Fixed commit dates: the same commit ids in every run, so the transcript only changes
+# when sizebudget's output does.
+export GIT_AUTHOR_DATE=2026-11-02T10:00:00Z GIT_COMMITTER_DATE=2026-11-02T10:00:00Z
 unset SIZEBUDGET_STORE GITHUB_ACTIONS GITLAB_CI GITEA_ACTIONS FORGEJO_ACTIONS GITHUB_EVENT_PATH
 
 failures=0
@@ -50,8 +53,8 @@ cat <<'HEADER'
 What a new user sees in a repository of their own, from `sizebudget init` to a push
 refused over budget, the bisect that names the commit, and the report. Written by
 `make new-user-session` (scripts/new-user-session.sh); `make test` runs the same
-session and fails when any exit status differs from the one shown. Commit ids and
-times differ from run to run. `sh build.sh` stands in for
+session and fails when any exit status differs from the one shown. Commit dates are
+fixed, so commit ids are the same in every run; build times are not. `sh build.sh` stands in for
 `docker build … && docker save … -o "$SIZEBUDGET_OUTPUT"`.
 HEADER
 
@@ -104,8 +107,8 @@ step "5. Which commit did it" \
 run 0 'sizebudget bisect main..catalogue'
 run 0 'sizebudget diff main catalogue --limit 5'
 
-step "6. The report" "Sizes over the last day on main, from the store alone."
-run 0 'sizebudget report --since 1d'
+step "6. The report" "Sizes on main over the days of this session, from the store alone."
+run 0 'sizebudget report --since 2026-11-01 --until 2026-11-03'
 
 if [ "$failures" -ne 0 ]; then
   echo "new-user-session.sh: $failures command(s) ended with an unexpected status" >&2

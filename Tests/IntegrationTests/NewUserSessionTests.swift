@@ -17,6 +17,7 @@ import Testing
     #expect(transcript.contains("wrote budgets.toml: 1 image (app from app/Dockerfile)"), "\(transcript)")
     #expect(transcript.contains("sizebudget: push refused: a budget is broken"), "\(transcript)")
     #expect(transcript.contains("culprit ") && transcript.contains("\"Recommendations model\""), "\(transcript)")
-    #expect(transcript.contains("$ sizebudget report --since 1d"))
+    #expect(transcript.contains("$ sizebudget report --since 2026-11-01 --until 2026-11-03"))
+    #expect(transcript.contains("All within budget"), "\(transcript)")
   }
 }
