@@ -48,7 +48,4 @@ struct CommitOption: ParsableArguments {
 /// formats it has, and a value it does not have is refused by ArgumentParser.
 enum ReportFormat: String, CaseIterable, ExpressibleByArgument { case text, json, markdown }
 
-/// Formats of the commands that have no Markdown yet (measure, packages, log).
-enum DataFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
-
 extension Diff.Format: ExpressibleByArgument {}

@@ -98,6 +98,11 @@ import Testing
     #expect(measureMarkdown.stdout.contains("| compressed | uncompressed | wasted | files | layers |"))
     #expect(measureMarkdown.stdout.contains("| 7,414 | 4 |"), "\(measureMarkdown.stdout)")
 
+    let logMarkdown = try CLI.run(["log", "-f", "markdown"], in: repo.url)
+    #expect(logMarkdown.stdout.hasPrefix("### Sizes along `HEAD`"), "\(logMarkdown.stdout)")
+    #expect(logMarkdown.stdout.contains("| commit | date | image | size | change | status | subject |"))
+    #expect(logMarkdown.stdout.contains("2 measurements on 2 commits"), "\(logMarkdown.stdout)")
+
     // Counts are grouped in findings too ("1,684 files", not "1684 files").
     let explained = try CLI.run(["explain", "--commit", "HEAD~1"], in: repo.url)
     #expect(explained.stdout.contains("Bytecode and tool caches from the build (1,"), "\(explained.stdout)")
