@@ -11,13 +11,13 @@ struct SizeBudget: ParsableCommand {
     discussion: """
       Exit status: 0 within budget, 1 a budget is broken, 2 usage or configuration error, \
       3 a needed measurement is missing, 4 a registry, store, git remote or SMTP server \
-      could not be reached (retrying may succeed).
+      could not be reached (retrying may succeed). bisect adds its own (bisect --help).
       """,
     version: SizeBudgetVersion.description,
     subcommands: [
-      MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
+      InitCommand.self, MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
       ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self,
-      HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self, ForgetCommand.self, InitCommand.self,
+      HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self, ForgetCommand.self,
     ]
   )
 
