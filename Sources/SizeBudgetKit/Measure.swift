@@ -101,7 +101,7 @@ public enum Measure {
       throw .usage(error.message)
     }
     var notices: [String] = []
-    if let warning = try uncommittedWarning(commit: commit, budget: budget, context: context) {
+    if let warning = try uncommittedWarning(commit: commit, budget: budget, source: reference, context: context) {
       notices.append(warning)
     }
     // A PostgreSQL store is the shared record itself: no notes.
@@ -143,16 +143,20 @@ public enum Measure {
 
   /// "measuring HEAD abc1234 with 2 uncommitted changes under app/": an image built
   /// from the work tree holds them, but is filed under HEAD, which does not.
-  static func uncommittedWarning(commit: String, budget: ImageBudget?, context: CommandContext)
-    throws(CommandError) -> String?
-  {
+  static func uncommittedWarning(
+    commit: String, budget: ImageBudget?, source: ImageReference, context: CommandContext
+  ) throws(CommandError) -> String? {
     guard let repository = context.repositoryIfAny, repository.workDirectory != nil,
       commit == (try? context.resolveCommit(nil))
     else { return nil }
     let scope = budget?.context ?? []
     // budgets.toml does not go into the image.
     let budgetsFile = context.workspace.relativeToRoot(context.budgetsPath)
-    let changes = repository.uncommittedChanges(in: scope).filter { $0 != budgetsFile }
+    // Nor does the build's output, when it lands in the work tree (build/api.tar).
+    let output = source.localPath.map(context.workspace.relativeToRoot)
+    let changes = repository.uncommittedChanges(in: scope).filter { change in
+      change != budgetsFile && !(output.map { change == $0 || change.hasPrefix($0 + "/") } ?? false)
+    }
     guard !changes.isEmpty else { return nil }
     let place = scope.isEmpty ? "in the work tree" : "under " + scope.joined(separator: ", ")
     let listed = changes.prefix(5).joined(separator: ", ") + (changes.count > 5 ? ", …" : "")
@@ -199,6 +203,18 @@ extension CommitRecord {
 }
 
 extension ImageReference {
+  /// The file or directory a local source reads, absolute (nil for a registry, the
+  /// daemon or standard input).
+  var localPath: String? {
+    let path: String
+    switch self {
+    case .dockerArchive(let file, _), .ociArchive(let file, _): path = file
+    case .ociLayout(let directory, _): path = directory
+    case .standardInput, .registry, .daemon: return nil
+    }
+    return URL(fileURLWithPath: path).standardizedFileURL.path
+  }
+
   /// Paths in budgets.toml are relative to the repository root, not to where the
   /// command runs.
   func relative(to root: String) -> ImageReference {

@@ -126,6 +126,13 @@ import Testing
     // An OCI layout given as a bare directory is measured as one; a change under
     // app/ (the context) is warned about, one elsewhere is not.
     try repo.directory.write("docs.md", "not in the image\n")
+    // The build's own output in the work tree is not a change to warn about.
+    try FileManager.default.copyItem(
+      atPath: Fixtures.path("api-after.oci"), toPath: repo.url.appendingPathComponent("app/image.oci").path)
+    let ownOutput = try CLI.run(["measure", "oci:app/image.oci"], in: repo.url)
+    #expect(ownOutput.status == 0, "\(ownOutput.stderr)")
+    #expect(!ownOutput.stderr.contains("uncommitted"), "\(ownOutput.stderr)")
+    try FileManager.default.removeItem(at: repo.url.appendingPathComponent("app/image.oci"))
     let clean = try CLI.run(["measure", Fixtures.path("api-after.oci")], in: repo.url)
     #expect(clean.status == 0, "\(clean.stderr)")
     #expect(!clean.stderr.contains("uncommitted"), "\(clean.stderr)")
