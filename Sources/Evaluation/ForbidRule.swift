@@ -39,7 +39,7 @@ public struct ForbidRule: BudgetRule {
       }
       let files = AcknowledgedFiles(
         match.examples.map { ($0.path, $0.bytes) }, total: match.files, budget: context.budget)
-      let found = "\(match.files) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
+      let found = "\(grouped(match.files)) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
       if files.all {
         return RuleResult(
           rule: "forbid", subject: match.pattern, status: .acknowledged, actual: match.bytes,

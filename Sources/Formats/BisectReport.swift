@@ -80,8 +80,12 @@ public struct BisectResult: Sendable, Encodable {
   public var base: Commit
   public var baseSize: Int64?
   public var tip: Commit
-  /// `culprit`, `nothing`, or `undetermined`.
+  /// `culprit`, `nothing`, `undetermined` (skipped or failed builds hide the culprit),
+  /// `unmeasurable` (no size along the line) or `failing` (stopped: the build fails
+  /// the same way every time).
   public var outcome: String
+  /// bisect's exit status for this outcome (README "bisect").
+  public var exitCode: Int32 = 0
   public var culprit: Culprit?
   /// When skipped builds hide the culprit: the commits it may be.
   public var suspects: [Commit]
@@ -146,8 +150,17 @@ public enum BisectReport {
         terminal.apply(.good, "Nothing in \(result.range) breaks the rule")
           + ": \(result.image) is \(result.builds.last?.size.map(ByteSize.format) ?? "within it") at \(result.tip.id.prefix(12))."
       )
+    case "failing":
+      out.append(
+        terminal.apply(.bad, "Stopped: \(failedInARow(result)) builds in a row failed the same way")
+          + " (the build command fails, not one commit): fix it, or give --run; --max-failures sets how many.")
+    case "unmeasurable":
+      out.append(
+        terminal.apply(.warning, "Nothing measurable: no build in \(result.range) gave a size")
+          + " (every one skipped or failed); measure some of these commits, or fix the build:")
+      for commit in result.suspects.prefix(10) { out.append("  \(commit.id.prefix(12))  \(commit.subject)") }
     default:
-      out.append(terminal.apply(.warning, "Skipped builds hide the culprit; it is one of:"))
+      out.append(terminal.apply(.warning, "Skipped or failed builds hide the culprit; it is one of:"))
       for commit in result.suspects { out.append("  \(commit.id.prefix(12))  \(commit.subject)") }
     }
     if !result.steps.isEmpty {
@@ -213,6 +226,11 @@ public enum BisectReport {
 
   public static func json(_ result: BisectResult) -> String { encodeJSON(result) }
 
+  /// How many builds at the end failed (the run stopped on them).
+  static func failedInARow(_ result: BisectResult) -> Int {
+    result.builds.reversed().prefix { $0.status == "failed" || $0.status == "timed out" }.count
+  }
+
   /// "1.2 MB → 4.2 MB (+3 MB)", or "? → 4.2 MB" when the size before is not known;
   /// "≈" on a size that is an estimate (a docker-archive's compressed size).
   static func sizeChange(_ culprit: BisectResult.Culprit, metric: String) -> String {
@@ -252,8 +270,13 @@ public enum BisectReport {
       }
     case "nothing":
       out.append("### ✅ `\(result.image)`: nothing in `\(result.range)` breaks the rule")
+    case "failing":
+      out.append(
+        "### ❌ `\(result.image)`: stopped after \(failedInARow(result)) builds in a row failed the same way")
+    case "unmeasurable":
+      out.append("### ❔ `\(result.image)`: nothing measurable: every build in `\(result.range)` was skipped or failed")
     default:
-      out.append("### ❔ `\(result.image)`: skipped builds hide the culprit")
+      out.append("### ❔ `\(result.image)`: skipped or failed builds hide the culprit")
       out.append("")
       out.append(
         result.suspects.map { "- `\($0.id.prefix(12))` \(CheckMarkdown.escape($0.subject))" }.joined(separator: "\n"))

@@ -49,12 +49,37 @@ public enum DiffText {
       out.append(terminal.apply(.bad, "forbidden files that appeared:"))
       for change in diff.forbiddenAppeared {
         out.append(
-          "  \(change.pattern): \(change.filesBefore) → \(change.filesAfter) files (\(ByteSize.format(change.bytesAfter)))"
+          "  \(change.pattern): \(grouped(change.filesBefore)) → \(grouped(change.filesAfter)) files (\(ByteSize.format(change.bytesAfter)))"
         )
         for example in change.examples.prefix(3) {
           out.append(
             terminal.apply(.dim, "    \(example.path)  \(ByteSize.format(example.bytes)) (layer \(example.layer))"))
         }
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  /// The same report as GitHub Markdown: the natural body of a pull request.
+  public static func markdown(_ diff: MeasurementDiff, image: String, old: Side, new: Side) -> String {
+    let delta = diff.compressed.delta
+    let verdict =
+      delta > 0
+      ? "grew \(ByteSize.formatDelta(delta))" : delta < 0 ? "shrank \(ByteSize.format(-delta))" : "did not change"
+    var out = [
+      "### `\(image)` \(verdict) compressed from `\(old.label)` to `\(new.label)`", "",
+      "`\(old.commit.prefix(12))` \(CheckMarkdown.escape(old.subject ?? "")) → "
+        + "`\(new.commit.prefix(12))` \(CheckMarkdown.escape(new.subject ?? ""))", "",
+      totals(diff, old: old, new: new).markdown(), "", layers(diff, terminal: .plain).markdown(),
+    ]
+    if !diff.paths.isEmpty { out += ["", paths(diff, terminal: .plain).markdown()] }
+    if !diff.packages.isEmpty { out += ["", packages(diff).markdown()] }
+    if !diff.forbiddenAppeared.isEmpty {
+      out += ["", "**Forbidden files that appeared:**", ""]
+      for change in diff.forbiddenAppeared {
+        out.append(
+          "- `\(change.pattern)`: \(grouped(change.filesBefore)) → \(grouped(change.filesAfter)) files "
+            + "(\(ByteSize.format(change.bytesAfter)))")
       }
     }
     return out.joined(separator: "\n")

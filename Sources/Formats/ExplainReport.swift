@@ -128,9 +128,28 @@ public enum ExplainReport {
 
   /// `sizebudget packages`: every package, largest first, with the layer that added it.
   public static func packages(_ m: ImageMeasurement, limit: Int?, terminal: TerminalStyle) -> String {
+    let (table, more) = packagesTable(m, limit: limit)
+    var out = [table.render(terminal)]
+    if more > 0 { out.append("… and \(grouped(more)) more (--all lists them)") }
+    return out.joined(separator: "\n")
+  }
+
+  /// The same list as GitHub Markdown.
+  public static func packagesMarkdown(_ m: ImageMeasurement, limit: Int?) -> String {
+    let (table, more) = packagesTable(m, limit: limit)
+    var out = [
+      "### `\(m.image)` at `\(m.commit.prefix(12))`: \(grouped(m.packages.count)) packages, largest first", "",
+      table.markdown(),
+    ]
+    if more > 0 { out += ["", "… and \(grouped(more)) more (`--all` lists them)"] }
+    return out.joined(separator: "\n")
+  }
+
+  /// The packages shown (`limit` of them, or all), and how many more there are.
+  static func packagesTable(_ m: ImageMeasurement, limit: Int?) -> (TextTable, more: Int) {
     var table = TextTable([
-      .init("package"), .init("version"), .init("kind"), .init("size", .right), .init("files", .right), .init("layer"),
-      .init("where"),
+      .init("package"), .init("version"), .init("ecosystem"), .init("size", .right), .init("files", .right),
+      .init("layer"), .init("where"),
     ])
     let shown = limit.map { Array(m.packages.prefix($0)) } ?? m.packages
     for package in shown {
@@ -142,8 +161,6 @@ public enum ExplainReport {
         ByteSize.format(package.bytes), grouped(package.files), layer ?? "", package.location ?? "",
       ])
     }
-    var out = [table.render(terminal)]
-    if shown.count < m.packages.count { out.append("… and \(m.packages.count - shown.count) more (--all lists them)") }
-    return out.joined(separator: "\n")
+    return (table, m.packages.count - shown.count)
   }
 }

@@ -233,7 +233,7 @@ public enum ReportOutput {
     for change in image.diff?.forbiddenAppeared ?? [] {
       out.append(
         style.bullet + style.alarm
-          + "forbidden appeared: \(style.code(change.pattern)) (\(change.filesAfter) files, \(ByteSize.format(change.bytesAfter)))"
+          + "forbidden appeared: \(style.code(change.pattern)) (\(grouped(change.filesAfter)) files, \(ByteSize.format(change.bytesAfter)))"
       )
     }
     if let first = trend.violations.first {

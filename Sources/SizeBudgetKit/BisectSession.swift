@@ -21,6 +21,9 @@ extension Bisect {
     /// commit outside the context, which has the same image), that commit: the
     /// culprit's what-grew diff is read from there.
     private(set) var sizeSources: [Int: ObjectID] = [:]
+    /// How many builds in a row failed the same way (the last one's signature).
+    private(set) var identicalFailures = 0
+    private var lastFailure: String? = nil
 
     init(
       request: Request, budget: ImageBudget, context: CommandContext, builder: Builder?, progress: Progress?,
@@ -91,6 +94,7 @@ extension Bisect {
         let (outcome, seconds) = slots.get(index)
         switch outcome {
         case .success(.measured(let measurement)):
+          noteFailure(nil)
           let size = size(of: measurement)
           builds.append(.init(commit: id.hex, status: "measured", size: size, seconds: seconds, lastLines: []))
           sizes.append(size)
@@ -98,11 +102,13 @@ extension Bisect {
           builds.append(.init(commit: id.hex, status: "skipped", size: nil, seconds: seconds, lastLines: []))
           sizes.append(nil)
         case .success(.failed(let status, let lines)):
+          noteFailure("exit \(status): \(Self.signature(lines))")
           builds.append(
             .init(
               commit: id.hex, status: "failed", size: nil, seconds: seconds, lastLines: lines + ["(exit \(status))"]))
           sizes.append(nil)
         case .success(.timedOut(let limit, let lines)):
+          noteFailure("timed out")
           builds.append(
             .init(
               commit: id.hex, status: "timed out", size: nil, seconds: seconds,
@@ -115,6 +121,24 @@ extension Bisect {
       return sizes
     }
 
+    /// Counts failures in a row with the same signature; a measured build ends the
+    /// run (skipped builds are the command's choice, so they neither count nor reset).
+    private mutating func noteFailure(_ signature: String?) {
+      guard let signature else {
+        (identicalFailures, lastFailure) = (0, nil)
+        return
+      }
+      identicalFailures = signature == lastFailure ? identicalFailures + 1 : 1
+      lastFailure = signature
+    }
+
+    /// A failure's last non-empty line, commit ids masked, so that the same error at
+    /// two commits compares equal.
+    static func signature(_ lines: [String]) -> String {
+      let last = lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+      return last.replacingOccurrences(of: "[0-9a-f]{7,40}", with: "<commit>", options: .regularExpression)
+    }
+
     func commit(_ id: ObjectID) -> BisectResult.Commit {
       let info = try? context.repository().commit(id)
       return BisectResult.Commit(
@@ -124,7 +148,7 @@ extension Bisect {
 
     func result(
       _ search: BisectSearch, line: [ObjectID], candidates: [ObjectID], changes: [ObjectID: ContextChange],
-      good: ObjectID, tip: ObjectID, baseSize: Int64?
+      good: ObjectID, tip: ObjectID, baseSize: Int64?, stoppedByFailures: Bool
     ) throws(CommandError) -> BisectResult {
       var culprit: BisectResult.Culprit? = nil
       var suspects: [BisectResult.Commit] = []
@@ -148,9 +172,12 @@ extension Bisect {
           contextFiles: changes[id]?.paths ?? [], diff: sizes.diff)
       case .nothingBad: outcome = "nothing"
       case .undetermined(let indexes):
-        outcome = "undetermined"
+        // Not one size along the line: there was nothing to compare.
+        let measuredAny = search.candidates.indices.contains { search.size(at: $0) != nil }
+        outcome = measuredAny ? "undetermined" : "unmeasurable"
         suspects = indexes.map { commit(candidates[$0]) }
-      case .searching: outcome = "undetermined"
+      case .searching:
+        outcome = stoppedByFailures ? "failing" : "undetermined"
       }
       // Known sizes along the line, base first, for "who grew it".
       var points: [(commit: BisectResult.Commit, size: Int64, index: Int)] = []

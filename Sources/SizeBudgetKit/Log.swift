@@ -20,7 +20,8 @@ public enum Log {
     public var range = "HEAD"
     public var images: [String] = []
     public var firstParent = false
-    public var json = false
+    /// text, json or markdown.
+    public var format = "text"
 
     public init() {}
   }
@@ -88,7 +89,11 @@ public enum Log {
         }
         return row
       }, budgets: budgets, unjudged: unjudged)
-    return request.json ? LogOutput.json(history) : LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+    switch request.format {
+    case "json": return LogOutput.json(history)
+    case "markdown": return LogOutput.markdown(history)
+    default: return LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+    }
   }
 
   /// Rows for the newest commits that have no measurement of a budgeted image but

@@ -30,6 +30,7 @@ public enum Report {
   public static func run(_ request: Request, in context: CommandContext, terminal: TerminalStyle)
     throws(CommandError) -> (String, String)
   {
+    try context.requireKnown(request.images)
     let report = try build(request, context)
     let budgets = try context.budgets()
     var notes: [String] = []
