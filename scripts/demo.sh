@@ -70,7 +70,7 @@ for line in open(sys.argv[1]):
 PY
 
 say "What grew, layer by layer and path by path"
-run sizebudget diff main HEAD --image api --paths 10
+run sizebudget diff main HEAD --image api --limit 10
 
 say "The pre-push hook refuses to send it"
 show "git push origin feature/tests-in-image"
@@ -146,9 +146,9 @@ cat -n "$BAD"
 run sizebudget validate --config "$BAD"
 
 say "What fills the single-stage image, and what could go: explain, on the \"before\" image"
-show "sizebudget packages HEAD~1 --image api --limit 8"
-sizebudget packages HEAD~1 --image api --limit 8
-run sizebudget explain HEAD~1 --image api
+show "sizebudget packages --commit HEAD~1 --image api --limit 8"
+sizebudget packages --commit HEAD~1 --image api --limit 8
+run sizebudget explain --commit HEAD~1 --image api
 say "See it: a static size dashboard, from the store and the history alone"
 cd "$WORK/history"
 run sizebudget site --output "$WORK/site-history" --since 90d

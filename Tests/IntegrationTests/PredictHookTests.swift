@@ -212,13 +212,16 @@ import Testing
     #expect(pushed.stderr.contains("within budget"), "\(pushed.stderr)")
   }
 
-  @Test func aDocsOnlyPushPassesSilently() throws {
+  /// A docs-only push changes nothing in the image's context: it inherits the measured
+  /// ancestor's measurement (issue 14) and is judged by it, not predicted.
+  @Test func aDocsOnlyPushIsJudgedByTheMeasurementItInherits() throws {
     let project = try Project(headroom: 100, mode: "refuse")
     try project.addRandomFile("docs/diagram.png", bytes: 3_000_000)
     try project.repo.commit("docs", files: ["docs/guide.md": "# Guide\nMore words.\n"])
     let pushed = try project.push()
     #expect(pushed.status == 0, "\(pushed.stderr)")
-    #expect(!pushed.stderr.contains("sizebudget:"), "\(pushed.stderr)")
+    #expect(pushed.stderr.contains("1 pushed commit checked: 1 inherits"), "\(pushed.stderr)")
+    #expect(!pushed.stderr.contains("predicted"), "\(pushed.stderr)")
   }
 
   @Test func aMeasuredCommitInThePushUsesItsMeasurement() throws {
@@ -228,7 +231,7 @@ import Testing
     try project.measure(image: "api", [.file("app/blob", size: 2_100_000)])
     let pushed = try project.push()
     #expect(pushed.status == 0, "\(pushed.stderr)")
-    #expect(pushed.stderr.contains("1 pushed commit checked: api"), "\(pushed.stderr)")
+    #expect(pushed.stderr.contains("1 pushed commit checked: 1 measured; api"), "\(pushed.stderr)")
     #expect(!pushed.stderr.contains("predicted"), "\(pushed.stderr)")
   }
 
