@@ -176,13 +176,12 @@ public enum Hook {
     throws(CommandError) -> [(budget: ImageBudget, coverage: Coverage)]
   {
     let measured: [String: Set<String>]
+    let store = try context.store()
     do {
-      measured = Dictionary(grouping: try context.store().summaries(commits: pushed), by: \.image)
+      measured = Dictionary(grouping: try store.summaries(commits: pushed), by: \.image)
         .mapValues { Set($0.map(\.commit)) }
-    } catch let error as CommandError {
-      throw error
     } catch {
-      throw .usage("\(error)")
+      throw .usage(error.message)
     }
     let inheritance = try Check.inheritanceFinder(context)
     var result: [(budget: ImageBudget, coverage: Coverage)] = []

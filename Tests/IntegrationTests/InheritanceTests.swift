@@ -78,16 +78,22 @@ import Testing
     #expect(rows[2]["inherited"] == nil)
   }
 
-  @Test func theHookSaysWhichMeasurementsItJudgedThePushedCommitsFrom() throws {
-    let (fixture, measured) = try history()
+  /// `git push origin main` to a fresh bare remote, through the installed pre-push hook.
+  func pushThroughTheHook(_ fixture: GateFixture) throws -> CLI.Result {
     let remote = try TemporaryDirectory()
     try fixture.repo.git(["init", "-q", "--bare", remote.url.path])
     try fixture.repo.git(["remote", "add", "origin", remote.url.path])
     #expect(try fixture.run(["hook", "install"]).status == 0)
     var environment = ProcessInfo.processInfo.environment
     environment["PATH"] = CLI.productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-    let push = try CLI.run(
-      ["push", "origin", "main"], product: "/usr/bin/git", in: fixture.url, environment: environment)
+    return try withExtendedLifetime(remote) {
+      try CLI.run(["push", "origin", "main"], product: "/usr/bin/git", in: fixture.url, environment: environment)
+    }
+  }
+
+  @Test func theHookSaysWhichMeasurementsItJudgedThePushedCommitsFrom() throws {
+    let (fixture, measured) = try history()
+    let push = try pushThroughTheHook(fixture)
     #expect(push.status == 0, "\(push.stderr)")
     #expect(
       push.stderr.contains(
@@ -101,14 +107,7 @@ import Testing
     // Each commit changes the (whole-repository) context: none inherits, and the
     // measured one lies past the 100 commits the hook classifies.
     for index in 0..<101 { try fixture.commit("step \(index)", files: ["api/step.py": "step = \(index)\n"]) }
-    let remote = try TemporaryDirectory()
-    try fixture.repo.git(["init", "-q", "--bare", remote.url.path])
-    try fixture.repo.git(["remote", "add", "origin", remote.url.path])
-    #expect(try fixture.run(["hook", "install"]).status == 0)
-    var environment = ProcessInfo.processInfo.environment
-    environment["PATH"] = CLI.productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-    let push = try CLI.run(
-      ["push", "origin", "main"], product: "/usr/bin/git", in: fixture.url, environment: environment)
+    let push = try pushThroughTheHook(fixture)
     #expect(push.status != 0, "\(push.stderr)")
     #expect(push.stderr.contains("push refused"), "\(push.stderr)")
     #expect(push.stderr.contains("over budget: max"), "\(push.stderr)")
