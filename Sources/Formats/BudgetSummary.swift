@@ -7,7 +7,7 @@ public enum BudgetSummary {
     let count = budgets.images.count
     out.append(
       terminal.apply(.good, "\(budgets.path): valid")
-        + ", \(count) image\(count == 1 ? "" : "s") (sizes in decimal units: 1 MB = 1,000,000 bytes)")
+        + ", \(counted(count, "image")) (sizes in decimal units: 1 MB = 1,000,000 bytes)")
     out.append("")
     if budgets.images.isEmpty {
       out.append("No [image.NAME] tables: nothing is budgeted yet.")

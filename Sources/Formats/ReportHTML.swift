@@ -83,7 +83,7 @@ public enum ReportHTML {
     }
     if let first = trend.violations.first {
       html += table(
-        "Over max in the period: \(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s"), the first",
+        "Over max in the period: \(trend.violations.count) measured \(inflected(trend.violations.count, "commit")), the first",
         ["commit", "size", "subject"],
         [[String(first.commit.prefix(10)), ByteSize.format(first.size), shorten(first.subject, to: 48)]])
     }

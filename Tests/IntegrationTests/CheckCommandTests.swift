@@ -209,7 +209,7 @@ import Testing
     let fixture = try branch(size: 55_000)
     let unknown = try fixture.run(["check", "--image", "apj"])
     #expect(unknown.status == 2)
-    #expect(unknown.stderr.contains("has no image \"apj\": did you mean \"api\"?"))
+    #expect(unknown.stderr.contains("no image \"apj\" in budgets.toml: did you mean \"api\"?"), "\(unknown.stderr)")
     let badRevision = try fixture.run(["check", "--commit", "nope"])
     #expect(badRevision.status == 2)
     #expect(badRevision.stderr.contains("revision \"nope\" does not resolve"))
