@@ -100,7 +100,7 @@ import Testing
 
     let logMarkdown = try CLI.run(["log", "-f", "markdown"], in: repo.url)
     #expect(logMarkdown.stdout.hasPrefix("### Sizes along `HEAD`"), "\(logMarkdown.stdout)")
-    #expect(logMarkdown.stdout.contains("| commit | date | image | size | change | status | subject |"))
+    #expect(logMarkdown.stdout.contains("| commit | date | image | size (compressed) | change | status | subject |"))
     #expect(logMarkdown.stdout.contains("2 measurements on 2 commits"), "\(logMarkdown.stdout)")
 
     // Counts are grouped in findings too ("1,684 files", not "1684 files").
