@@ -216,7 +216,7 @@ public enum BisectReport {
 
   static func whoGrewIt(_ result: BisectResult) -> TextTable {
     var table = TextTable([
-      .init("who grew it"), .init("author"), .init("date"), .init("change (\(result.metric))", .right),
+      .init("who grew it"), .init("author", fit: .free), .init("date"), .init("change (\(result.metric))", .right),
       .init("share", .right),
       .init("subject", fit: .free),
     ])

@@ -82,7 +82,8 @@ public enum DiffText {
       "### `\(image)` \(verdict) compressed from `\(old.label)` to `\(new.label)`", "",
       "`\(old.commit.prefix(12))` \(CheckMarkdown.escape(old.described)) → "
         + "`\(new.commit.prefix(12))` \(CheckMarkdown.escape(new.described))", "",
-      totals(diff, old: old, new: new).markdown(), "", layers(diff, old: old.sources, new: new.sources, terminal: .plain).markdown(),
+      totals(diff, old: old, new: new).markdown(), "",
+      layers(diff, old: old.sources, new: new.sources, terminal: .plain).markdown(),
     ]
     if !diff.paths.isEmpty { out += ["", paths(diff, terminal: .plain).markdown()] }
     if !diff.packages.isEmpty { out += ["", packages(diff).markdown()] }

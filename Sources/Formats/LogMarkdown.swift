@@ -8,7 +8,8 @@ extension LogOutput {
       return "No measurements on `\(history.range)` (\(grouped(history.walked)) commits walked)."
     }
     var table = TextTable([
-      .init("commit"), .init("date"), .init("image"), .init(history.sizeTitle, .right), .init("change", .right), .init("status"),
+      .init("commit"), .init("date"), .init("image"), .init(history.sizeTitle, .right), .init("change", .right),
+      .init("status"),
       .init("subject"),
     ])
     for (row, delta) in zip(history.rows, history.deltas()) {

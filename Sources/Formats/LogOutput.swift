@@ -121,7 +121,9 @@ public enum LogOutput {
       [
         .init("commit"), .init("date"), .init("image"), .init(history.sizeTitle, .right),
         .init("change", .right),
-      ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [.init("status", fit: .keep), .init("subject", fit: .free)])
+      ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [
+        .init("status", fit: .keep), .init("subject", fit: .free),
+      ])
     let deltas = history.deltas()
     let deltaEstimates = history.deltaEstimates()
     for ((row, delta), deltaEstimated) in zip(zip(history.rows, deltas), deltaEstimates) {

@@ -59,7 +59,7 @@ public enum ReportHTML {
         growth.map {
           [
             ByteSize.formatDelta($0.delta),
-            String($0.commit.prefix(10)) + ($0.gap > 1 ? " (or one of the \($0.gap - 1) before)" : ""),
+            String($0.commit.prefix(12)) + ($0.gap > 1 ? " (or one of the \($0.gap - 1) before)" : ""),
             shorten($0.subject, to: 40), $0.author,
           ]
         })
@@ -85,7 +85,7 @@ public enum ReportHTML {
       html += table(
         "Over max in the period: \(trend.violations.count) measured \(inflected(trend.violations.count, "commit")), the first",
         ["commit", "size", "subject"],
-        [[String(first.commit.prefix(10)), ByteSize.format(first.size), shorten(first.subject, to: 48)]])
+        [[String(first.commit.prefix(12)), ByteSize.format(first.size), shorten(first.subject, to: 48)]])
     }
     return html + "</td></tr>\n"
   }

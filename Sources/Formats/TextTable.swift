@@ -44,7 +44,9 @@ public struct TextTable {
   public mutating func add(_ texts: [String]) { rows.append(texts.map { Cell($0) }) }
 
   /// `width`: the line width to fit (`lineWidth`, from COLUMNS or the terminal).
-  public func render(_ terminal: TerminalStyle = .plain, indent: String = "", width: Int? = TextTable.lineWidth) -> String {
+  public func render(_ terminal: TerminalStyle = .plain, indent: String = "", width: Int? = TextTable.lineWidth)
+    -> String
+  {
     var widths = columns.map { displayWidth($0.title) }
     for row in rows {
       for (index, cell) in row.enumerated() where index < widths.count {

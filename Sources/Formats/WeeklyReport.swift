@@ -154,7 +154,7 @@ public enum ReportOutput {
 
   /// " (or one of the 19 before it, since 0c8e…)" when the measurements are sparse.
   static func growthDoubt(_ growth: ImageTrend.Growth) -> String {
-    growth.gap > 1 ? " (or one of the \(growth.gap - 1) before it, since \(growth.since.prefix(8)))" : ""
+    growth.gap > 1 ? " (or one of the \(growth.gap - 1) before it, since \(growth.since.prefix(12)))" : ""
   }
 
   public static func markdown(_ report: WeeklyReport) -> String {

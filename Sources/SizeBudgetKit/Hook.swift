@@ -101,7 +101,9 @@ public enum Hook {
     sections += predictedBroken.map { PredictText.section($0, terminal: terminal).joined(separator: "\n") }
     if !broken.isEmpty {
       let refusal = terminal.apply(.bad, "sizebudget: push refused: a budget is broken.") + " " + bypass
-      return ((sections + [judgedLine(pushed: pushed, accounts: accounts, measured), refusal]).joined(separator: "\n\n"), 1)
+      return (
+        (sections + [judgedLine(pushed: pushed, accounts: accounts, measured), refusal]).joined(separator: "\n\n"), 1
+      )
     }
     if mode == .refuse && predictedBroken.contains(where: { !$0.certainBreaks.isEmpty }) {
       let line =

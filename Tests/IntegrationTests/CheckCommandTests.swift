@@ -133,7 +133,8 @@ import Testing
     let fixture = try branch(size: 52_000, files: [.file("root/.cache/pip/wheel", size: 1000)])
     let result = try fixture.run(["check"])
     #expect(result.status == 1)
-    #expect(result.stdout.contains("1 file (1 kB uncompressed) matches forbidden \"/root/.cache/**\""), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("1 file (1 kB uncompressed) matches forbidden \"/root/.cache/**\""), "\(result.stdout)")
     #expect(result.stdout.contains("/root/.cache/pip/wheel"))
   }
 

@@ -117,7 +117,8 @@ import Testing
   /// the one it inherits, as check judges it, and say so.
   @Test func explainPackagesAndDiffReadTheInheritedMeasurement() throws {
     let (fixture, measured) = try history()
-    let said = "HEAD has no measurement of its own: measured at \(measured.prefix(12)), nothing in context changed since"
+    let said =
+      "HEAD has no measurement of its own: measured at \(measured.prefix(12)), nothing in context changed since"
     let explain = try fixture.run(["explain"])
     #expect(explain.status == 0, "\(explain.stderr)")
     #expect(explain.stdout.hasPrefix(said), "\(explain.stdout)")
