@@ -34,9 +34,10 @@ import Testing
   }
 
   /// What a command's help says about an option, or nil when it has none.
+  /// (An option's line is indented two spaces; wrapped help text further.)
   static func optionLine(_ option: String, in help: String) -> String? {
-    help.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-      .first { $0.hasPrefix("-") && ($0.hasPrefix(option + " ") || $0.contains(", " + option + " ")) }
+    help.split(separator: "\n").filter { $0.hasPrefix("  -") }.map { $0.trimmingCharacters(in: .whitespaces) }
+      .first { $0.hasPrefix(option + " ") || $0.contains(", " + option + " ") }
   }
 
   @Test func theCommandListComesFromTheTool() throws {
