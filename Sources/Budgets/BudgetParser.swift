@@ -462,9 +462,13 @@ final class BudgetReader {
         return nil
       }
       guard let limit = size(cap) else { return nil }
-      let path = cap.key.count > 1 && cap.key.hasSuffix("/") ? String(cap.key.dropLast()) : cap.key
-      return (path, limit)
+      return (Self.capPath(cap.key), limit)
     }
+  }
+
+  /// A path cap's key as the budget reads it: "/usr/lib/" caps "/usr/lib".
+  static func capPath(_ key: String) -> String {
+    key.count > 1 && key.hasSuffix("/") ? String(key.dropLast()) : key
   }
 
   private func packageCaps(_ entry: TOMLTable.Entry, section: String) -> [(name: String, limit: Located<ByteSize>)] {
