@@ -1,5 +1,6 @@
 import Analysis
 import Evaluation
+import Model
 
 /// `check --format json`: the `sizebudget.check/v1` schema of docs/json-schema.md.
 public enum CheckJSON {
@@ -47,6 +48,8 @@ public enum CheckJSON {
     /// Growth against the base split into base image and own layers.
     var growthSplit: GrowthSplit?
     var growthOf: String
+    /// Set when judged with an ancestor's measurement (nothing in context changed since).
+    var inherited: Inheritance?
   }
 
   struct Base: Encodable {
@@ -84,6 +87,6 @@ public enum CheckJSON {
           sizeEstimated: evaluation.baseIsEstimate, delta: evaluation.baseDelta ?? 0, how: $0.how)
       }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff,
       sources: evaluation.sources, growthSplit: evaluation.growthSplit,
-      growthOf: evaluation.budget.growthOf.rawValue)
+      growthOf: evaluation.budget.growthOf.rawValue, inherited: evaluation.inherited)
   }
 }

@@ -112,7 +112,7 @@ public enum CheckSARIF {
     switch status {
     case .fail: "error"
     case .warn, .unknown: "warning"
-    case .justified: "note"
+    case .justified, .acknowledged: "note"
     case .pass: nil
     }
   }

@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Notify
 import Store
 
@@ -75,16 +76,33 @@ public enum Check {
   ) throws(CommandError) -> CheckReport {
     let commit = ObjectID(hex: commitHex)!
     let repository = try context.repository()
-    var finder = BaseFinder(
-      history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: try context.store()))
+    let history = RepositoryHistory(repository: repository)
+    let measurements = StoreMeasurements(store: try context.store())
+    var finder = BaseFinder(history: history, store: measurements)
     finder.onBase = Set(onBase)
+    let inheritance = try inheritanceFinder(context)
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []
     let budgetedImages = Set(try context.budgets().images.map(\.name))
     for budget in selected {
-      guard let measurement = try context.measurement(budget.name, at: commitHex) else {
-        missing.append(measureCommand(budget, commit: commitHex, rev: revision))
-        continue
+      var measurement: ImageMeasurement
+      var inherited: Inheritance? = nil
+      if let own = try context.measurement(budget.name, at: commitHex) {
+        measurement = own
+      } else {
+        let lookup: InheritanceFinder.Lookup
+        do { lookup = try inheritance.lookup(budget, at: commitHex) } catch { throw .usage(error.message) }
+        guard case .inherits(let found, let ancestorMeasurement) = lookup else {
+          var entry = measureCommand(budget, commit: commitHex, rev: revision)
+          if case .changed(let ancestor, let paths) = lookup {
+            entry.reason =
+              "\(paths.joined(separator: ", ")) changed in context since \(ancestor.prefix(12)) (measured)"
+          }
+          missing.append(entry)
+          continue
+        }
+        measurement = ancestorMeasurement
+        inherited = found
       }
       // The base is looked up for every image (the report shows the delta); it is
       // needed only when a growth rule is set.
@@ -115,12 +133,32 @@ public enum Check {
       ruleContext.noise = try? context.store().largestNoise(image: budget.name, metric: budget.metric.rawValue)
       var evaluation = Evaluator.evaluate(ruleContext)
       evaluation.sources = DockerfileSources.of(measurement, budget: budget, repository: repository)
+      evaluation.commit = commitHex
+      evaluation.inherited = inherited
       evaluations.append(evaluation)
     }
     return CheckReport(
       commit: commitHex, commitSubject: try? repository.commit(commit).subject,
       branch: repository.currentBranch(), budgetsPath: try context.budgets().path, images: evaluations,
       missing: missing)
+  }
+
+  /// What an unmeasured commit may be judged with (budgets.toml's own edits never count).
+  static func inheritanceFinder(_ context: CommandContext) throws(CommandError) -> InheritanceFinder {
+    let repository = try context.repository()
+    return InheritanceFinder(
+      history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: try context.store()),
+      budgetsPath: repositoryPath(context.budgetsPath, repository))
+  }
+
+  /// A file's path inside the repository's work tree ("budgets.toml"), or the path
+  /// as given when it lies outside.
+  static func repositoryPath(_ path: String, _ repository: Repository) -> String {
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    guard let root = repository.workDirectory.map({ URL(fileURLWithPath: $0).resolvingSymlinksInPath().path + "/" }),
+      absolute.hasPrefix(root)
+    else { return path }
+    return String(absolute.dropFirst(root.count))
   }
 
   static func selectImages(_ budgets: BudgetFile, _ names: [String]) throws(CommandError) -> [ImageBudget] {
