@@ -79,8 +79,10 @@ public struct BaseFinder {
 extension BaseFinder {
   /// The newest measured commits of `budget`'s image on the first-parent line of its
   /// base branch, newest first, at most `count` of them (looking no further back
-  /// than `searchLimit` commits). A base branch that does not resolve is an error.
-  public func measuredOnBase(_ budget: ImageBudget, count: Int) throws(LookupError) -> [String] {
+  /// than `within` commits). A base branch that does not resolve is an error.
+  public func measuredOnBase(_ budget: ImageBudget, count: Int, within: Int = searchLimit) throws(LookupError)
+    -> [String]
+  {
     let tip: String
     do {
       tip = try history.branchTip(budget.base)
@@ -90,7 +92,7 @@ extension BaseFinder {
     var found: [String] = []
     var current: String? = tip
     var steps = 0
-    while let id = current, found.count < count, steps < Self.searchLimit {
+    while let id = current, found.count < count, steps < within {
       if try store.hasMeasurement(image: budget.name, commit: id) { found.append(id) }
       current = try history.firstParent(id)
       steps += 1

@@ -6,10 +6,6 @@ import Budgets
 /// budget, so that a slimming is kept and the next regression cannot hide under the
 /// old size; a value already tighter than the proposal is left as it is.
 public enum Tightening {
-  /// The headroom above the measured size when none is given: room for ordinary
-  /// growth between two tightenings without loosening the gate.
-  public static let defaultHeadroomPercent = 10
-
   /// What happens to one size in budgets.toml.
   public enum Outcome: Sendable {
     /// Lowered to `number` of the slot's unit (`bytes` once parsed).

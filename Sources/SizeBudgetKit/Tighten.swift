@@ -8,7 +8,8 @@ import Foundation
 /// in place (Budgets.BudgetText) and printing the diff.
 public enum Tighten {
   public struct Request: Sendable {
-    public var headroomPercent = Tightening.defaultHeadroomPercent
+    /// Room above the measured size; nil: each image's `headroom` in budgets.toml.
+    public var headroomPercent: Int? = nil
     /// Print what would change and leave the file as it is.
     public var dryRun = false
     /// Read measurements on this branch instead of each image's `base`.
@@ -18,8 +19,8 @@ public enum Tighten {
   }
 
   public static func run(_ request: Request, in context: CommandContext) throws(CommandError) -> String {
-    guard (1...1000).contains(request.headroomPercent) else {
-      throw .usage("--headroom must be a percentage from 1% to 1000%, got \(request.headroomPercent)%")
+    if let percent = request.headroomPercent, !(1...1000).contains(percent) {
+      throw .usage("--headroom must be a percentage from 1% to 1000%, got \(percent)%")
     }
     // A file that does not validate today is mended by hand first.
     let budgets = try context.budgets()
@@ -31,6 +32,7 @@ public enum Tighten {
     var plans: [Tightening.ImagePlan] = []
     for var budget in budgets.images {
       if let base = request.base { budget.base = base }
+      if let percent = request.headroomPercent { budget.headroomPercent = percent }
       plans.append(try plan(budget, text: text, finder: finder, request: request, context: context))
     }
     let edits = plans.flatMap(\.proposals).compactMap { proposal -> (BudgetText.SizeSlot, String)? in
@@ -54,13 +56,13 @@ public enum Tighten {
     do { commits = try finder.measuredOnBase(budget, count: 1) } catch { throw .usage(error.message) }
     guard let commit = commits.first, let measurement = try context.measurement(budget.name, at: commit) else {
       return Tightening.skipped(
-        budget, headroomPercent: request.headroomPercent,
+        budget, headroomPercent: budget.headroomPercent,
         reason: "no measurement of \(budget.name) on \(budget.base)'s first-parent line: measure a commit there "
           + "(sizebudget measure SOURCE --image \(budget.name) --commit \(budget.base))")
     }
     return Tightening.plan(
       budget, slots: text.sizeSlots(image: budget.name), measurement: measurement, commit: commit,
-      headroomPercent: request.headroomPercent)
+      headroomPercent: budget.headroomPercent)
   }
 
   /// The edited file must read as valid budgets, with each lowered value where the

@@ -25,8 +25,11 @@ struct TightenCommand: ParsableCommand {
       before it is written, and the change is printed as a unified diff. Running it again changes nothing.
       """)
 
-  @Option(help: "Room above the measured size, in percent (\"10%\" or \"10\"; warn gets half of it).")
-  var headroom: Headroom = Headroom(percent: 10)
+  @Option(
+    help:
+      "Room above the measured size, in percent (\"10%\" or \"10\"; warn gets half of it). Default: headroom in budgets.toml, else 10%."
+  )
+  var headroom: Headroom?
 
   @Flag(help: "Print the diff and leave budgets.toml as it is.")
   var dryRun = false
@@ -38,7 +41,7 @@ struct TightenCommand: ParsableCommand {
 
   func run() throws {
     var request = Tighten.Request()
-    request.headroomPercent = headroom.percent
+    request.headroomPercent = headroom?.percent
     request.dryRun = dryRun
     request.base = base
     print(try Tighten.run(request, in: options.context()))

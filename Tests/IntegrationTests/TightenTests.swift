@@ -134,3 +134,92 @@ extension String {
     return parts.joined(separator: new)
   }
 }
+
+/// check's `loose_budget` warning: an image that stayed more than the headroom under
+/// max for `loose_after` measured commits on the base branch.
+@Suite struct LooseBudgetTests {
+  /// Three measured commits on main at 2 MB against a 9 MB max, then HEAD.
+  func history(_ settings: String = "loose_after = 3\n", sizes: [Int] = [2_000_000, 2_000_000, 2_000_000]) throws
+    -> GateFixture
+  {
+    let gate = try GateFixture(
+      budgets: "[defaults]\n\(settings)\n[image.api]\nmax = \"9 MB\"   # generous\nwarn = \"8 MB\"\n")
+    for (index, size) in sizes.enumerated() {
+      if index > 0 { try gate.commit("change \(index)", files: ["api/main.py": "print(\(index))\n"]) }
+      try gate.measure(bytes: size)
+    }
+    return gate
+  }
+
+  static let warning =
+    "api has been ≥ 10% under its 9 MB budget for the last 3 measured commits on main: "
+    + "`sizebudget budgets tighten` would set 2.2 MB"
+
+  struct Document: Decodable {
+    struct Image: Decodable {
+      struct Result: Decodable {
+        var rule: String
+        var status: String
+        var message: String
+      }
+      var status: String
+      var results: [Result]
+    }
+    var status: String
+    var images: [Image]
+  }
+
+  @Test func warnsInEveryFormatWithoutFailingAndTightenSettlesIt() throws {
+    let gate = try history()
+    let text = try gate.run(["check", "--no-notify"])
+    #expect(text.status == 0, "\(text.stdout)\(text.stderr)")
+    #expect(text.stdout.contains("within budget, warning: loose_budget"), "\(text.stdout)")
+    #expect(text.stdout.contains(Self.warning), "\(text.stdout)")
+
+    let json = try gate.run(["check", "--format", "json", "--no-notify"])
+    #expect(json.status == 0)
+    let document = try JSONDecoder().decode(Document.self, from: Data(json.stdout.utf8))
+    #expect(document.status == "warn")
+    let loose = document.images[0].results.first { $0.rule == "loose_budget" }
+    #expect(loose?.status == "warn")
+    #expect(loose?.message == Self.warning)
+
+    for format in ["markdown", "github", "junit", "sarif"] {
+      let output = try gate.run(["check", "--format", format, "--no-notify"])
+      #expect(output.status == 0, "\(format): \(output.stderr)")
+      #expect(output.stdout.contains("would set 2.2 MB"), "\(format): \(output.stdout)")
+    }
+
+    // The proposal is the one tighten makes; once made, the warning is gone.
+    let tightened = try gate.run(["budgets", "tighten"])
+    #expect(tightened.stdout.contains("max 9 MB (budgets.toml:5) → 2.2 MB"), "\(tightened.stdout)")
+    let after = try gate.run(["check", "--no-notify"])
+    #expect(after.status == 0)
+    #expect(!after.stdout.contains("loose_budget"), "\(after.stdout)")
+  }
+
+  @Test func silentUntilTheRunIsLongEnoughOrWhileAnySizeUsedTheBudget() throws {
+    let short = try history(sizes: [2_000_000, 2_000_000])
+    #expect(!(try short.run(["check", "--no-notify"])).stdout.contains("loose_budget"))
+    // One of the last three at 8.5 MB is within 10 % of max: the budget was used.
+    let used = try history(sizes: [8_500_000, 2_000_000, 2_000_000])
+    #expect(!(try used.run(["check", "--no-notify"])).stdout.contains("loose_budget"))
+    let off = try history("loose_after = 0\n")
+    #expect(!(try off.run(["check", "--no-notify"])).stdout.contains("loose_budget"))
+    // A wider headroom in budgets.toml: 2 MB is still more than 50 % under 9 MB.
+    let wide = try history("loose_after = 3\nheadroom = \"50%\"\n")
+    let result = try wide.run(["check", "--no-notify"])
+    #expect(result.stdout.contains("≥ 50% under its 9 MB budget"), "\(result.stdout)")
+    #expect(result.stdout.contains("would set 3 MB"), "\(result.stdout)")
+  }
+
+  @Test func badSettingsAreNamedWithTheirPosition() throws {
+    let gate = try GateFixture(
+      budgets: "[defaults]\nloose_after = -1\nheadroom = \"ten\"\n\n[image.api]\nmax = \"9 MB\"\n")
+    let result = try gate.run(["validate"])
+    #expect(result.status == 2)
+    #expect(
+      result.stderr.contains("budgets.toml:2:15: loose_after must be a number of measured commits"), "\(result.stderr)")
+    #expect(result.stderr.contains("budgets.toml:3:12: headroom must be a whole percentage"), "\(result.stderr)")
+  }
+}
