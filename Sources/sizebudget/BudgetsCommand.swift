@@ -23,18 +23,23 @@ struct TightenCommand: ParsableCommand {
 
       Only the numbers change: comments, order, quoting and spacing stay as written. The edited file is validated \
       before it is written, and the change is printed as a unified diff. Running it again changes nothing.
+
+      check warns (loose_budget, never failing) when an image has stayed more than the headroom under max for \
+      loose_after measured commits (default 20) on its base branch, with the max this command would set.
       """)
 
   @Option(
-    help:
-      "Room above the measured size, in percent (\"10%\" or \"10\"; warn gets half of it). Default: headroom in budgets.toml, else 10%."
-  )
+    help: ArgumentHelp(
+      "Room above the measured size, in percent (\"10%\" or \"10\"; warn gets half of it). "
+        + "Default: headroom in budgets.toml, else 10%.", valueName: "percent"))
   var headroom: Headroom?
 
   @Flag(help: "Print the diff and leave budgets.toml as it is.")
   var dryRun = false
 
-  @Option(help: "Read measurements on this branch instead of each image's base in budgets.toml.")
+  @Option(
+    help: ArgumentHelp(
+      "Read measurements on this branch instead of each image's base in budgets.toml.", valueName: "branch"))
   var base: String?
 
   @OptionGroup var options: ContextOptions
