@@ -101,6 +101,19 @@ import Testing
     #expect(try gate.run(["budgets", "tighten", "--headroom", "0"]).status == 2)
   }
 
+  /// A warn written with an escape cannot be edited in place; lowering max below it
+  /// would leave warn over max, which does not validate: nothing is written.
+  @Test func refusesAnEditThatWouldNotValidate() throws {
+    let text = "[image.api]\nmax = \"9 MB\"\nwarn = \"8\\u0020MB\"\n"
+    let gate = try GateFixture(budgets: text)
+    try gate.measure(bytes: 2_000_000)
+    let result = try gate.run(["budgets", "tighten"])
+    #expect(result.status == 2, "\(result.stdout)")
+    #expect(result.stderr.contains("would not validate, so nothing was written"), "\(result.stderr)")
+    #expect(result.stderr.contains("warn (8 MB) must be below max (2.2 MB)"), "\(result.stderr)")
+    #expect(try budgetsText(gate) == text)
+  }
+
   /// The compressed size of a docker-archive is an estimate: tighten says so and
   /// leaves its error bound above the 10 % (real "after" fixture image).
   @Test(.enabled(if: Fixtures.available)) func anEstimateWidensTheHeadroomByItsErrorBound() throws {
