@@ -39,6 +39,12 @@ public struct Defaults: Sendable {
   /// A shared PostgreSQL store (`postgres://…`) for every clone, instead of each
   /// clone's `.git/sizebudget.sqlite`.
   public var store: String? = nil
+  /// `headroom = "10%"`: the room `budgets tighten` leaves above a measured size, and
+  /// how far under its budget an image must stay for check to say it is loose.
+  public var headroomPercent: Int = 10
+  /// `loose_after = 20`: check warns when an image stayed more than the headroom under
+  /// its max for this many measured commits in a row on the base branch (0: never).
+  public var looseAfter: Int = 20
 
   public init() {}
 }
@@ -94,6 +100,9 @@ public struct ImageBudget: Sendable {
   /// pattern for the files it names (in findings and forbid matches). Acknowledged
   /// results are shown as such and do not break the budget.
   public var allow: [Located<Allowance>] = []
+  /// `headroom` and `loose_after`, as in `[defaults]`.
+  public var headroomPercent: Int
+  public var looseAfter: Int
 
   public init(name: String, position: TOMLPosition, defaults: Defaults) {
     self.name = name
@@ -104,6 +113,8 @@ public struct ImageBudget: Sendable {
     self.pathDepth = defaults.pathDepth
     self.maxGrowth = defaults.maxGrowth
     self.growthOf = defaults.growthOf
+    self.headroomPercent = defaults.headroomPercent
+    self.looseAfter = defaults.looseAfter
   }
 }
 

@@ -34,12 +34,14 @@ final class BudgetReader {
 
   static let topKeys = ["defaults", "image", "notify", "report", "hook"]
   static let hookKeys = ["predict"]
-  static let defaultKeys = ["metric", "base", "max_growth", "growth_of", "path_depth", "store"]
+  static let defaultKeys = [
+    "metric", "base", "max_growth", "growth_of", "path_depth", "store", "headroom", "loose_after",
+  ]
   static let imageKeys = [
     "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
     "max_layer",
     "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny", "allow", "dockerfile", "target",
-    "growth_of", "base_image", "tolerance",
+    "growth_of", "base_image", "tolerance", "headroom", "loose_after",
   ]
   static let findingRules = FindingNames.all
   static let notifyKeys = [
@@ -90,6 +92,8 @@ final class BudgetReader {
       case "growth_of": if let growthOf = growthOf(entry) { defaults.growthOf = growthOf }
       case "path_depth": if let depth = pathDepth(entry) { defaults.pathDepth = depth }
       case "store": defaults.store = storeURL(entry)
+      case "headroom": if let percent = headroom(entry) { defaults.headroomPercent = percent }
+      case "loose_after": if let count = looseAfter(entry) { defaults.looseAfter = count }
       default: unknownKey(entry, in: "[defaults]", known: Self.defaultKeys)
       }
     }
@@ -142,6 +146,8 @@ final class BudgetReader {
       case "max_growth": image.maxGrowth = growth(entry)
       case "growth_of": if let growthOf = growthOf(entry) { image.growthOf = growthOf }
       case "tolerance": image.tolerance = size(entry)
+      case "headroom": if let percent = headroom(entry) { image.headroomPercent = percent }
+      case "loose_after": if let count = looseAfter(entry) { image.looseAfter = count }
       case "base_image": image.baseImage = string(entry, example: "\"python:3.11-slim\"")
       case "max_layer": image.maxLayer = size(entry)
       case "max_wasted": image.maxWasted = size(entry)
@@ -389,6 +395,30 @@ final class BudgetReader {
     return Located(seconds, at: text.position)
   }
 
+  /// `headroom = "10%"`: a whole percentage from 1 to 1000.
+  private func headroom(_ entry: TOMLTable.Entry) -> Int? {
+    guard let text = string(entry, example: "\"10%\"") else { return nil }
+    let digits = text.value.trimmingWhitespace()
+    guard digits.hasSuffix("%"), let percent = Int(digits.dropLast().trimmingWhitespace()), (1...1000).contains(percent)
+    else {
+      report(
+        "headroom must be a whole percentage from 1% to 1000%, like \"10%\", got \"\(text.value)\"", at: text.position)
+      return nil
+    }
+    return percent
+  }
+
+  /// `loose_after = 20`: a count of measured commits; 0 turns the warning off.
+  private func looseAfter(_ entry: TOMLTable.Entry) -> Int? {
+    guard case .integer(let count) = entry.node.value, (0...10_000).contains(count) else {
+      report(
+        "loose_after must be a number of measured commits from 0 (never warn) to 10000, got "
+          + describe(entry.node.value), at: entry.node.position)
+      return nil
+    }
+    return Int(count)
+  }
+
   private func pathDepth(_ entry: TOMLTable.Entry) -> Int? {
     guard case .integer(let depth) = entry.node.value, (1...32).contains(depth) else {
       report("path_depth must be an integer from 1 to 32, got \(describe(entry.node.value))", at: entry.node.position)
@@ -505,9 +535,13 @@ final class BudgetReader {
         return nil
       }
       guard let limit = size(cap) else { return nil }
-      let path = cap.key.count > 1 && cap.key.hasSuffix("/") ? String(cap.key.dropLast()) : cap.key
-      return (path, limit)
+      return (Self.capPath(cap.key), limit)
     }
+  }
+
+  /// A path cap's key as the budget reads it: "/usr/lib/" caps "/usr/lib".
+  static func capPath(_ key: String) -> String {
+    key.count > 1 && key.hasSuffix("/") ? String(key.dropLast()) : key
   }
 
   private func packageCaps(_ entry: TOMLTable.Entry, section: String) -> [(name: String, limit: Located<ByteSize>)] {

@@ -75,3 +75,28 @@ public struct BaseFinder {
 
   private func short(_ commit: String) -> String { String(commit.prefix(12)) }
 }
+
+extension BaseFinder {
+  /// The newest measured commits of `budget`'s image on the first-parent line of its
+  /// base branch, newest first, at most `count` of them (looking no further back
+  /// than `within` commits). A base branch that does not resolve is an error.
+  public func measuredOnBase(_ budget: ImageBudget, count: Int, within: Int = searchLimit) throws(LookupError)
+    -> [String]
+  {
+    let tip: String
+    do {
+      tip = try history.branchTip(budget.base)
+    } catch {
+      throw LookupError("base \(error.message), or set base in budgets.toml")
+    }
+    var found: [String] = []
+    var current: String? = tip
+    var steps = 0
+    while let id = current, found.count < count, steps < within {
+      if try store.hasMeasurement(image: budget.name, commit: id) { found.append(id) }
+      current = try history.firstParent(id)
+      steps += 1
+    }
+    return found
+  }
+}

@@ -38,7 +38,7 @@ public enum Evaluator {
   /// One rule type per budgets.toml key; the order is the order of the report.
   public static let rules: [any BudgetRule] = [
     MaxRule(), GrowthRule(), LayerMaxRule(), WastedRule(), ForbidRule(), RequireRule(), PathMaxRule(),
-    PackageRules(), FindingsRule(),
+    PackageRules(), FindingsRule(), LooseBudgetRule(),
   ]
 
   public static func evaluate(_ context: RuleContext) -> ImageEvaluation {

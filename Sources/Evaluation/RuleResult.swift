@@ -80,6 +80,9 @@ public struct RuleContext: Sendable {
   /// The largest spread seen between two measurements of one commit of this image
   /// (in the budget's metric), and that commit: growth within it is not judged.
   public var noise: (commit: String, bytes: Int64)? = nil
+  /// The newest measurements on the base branch, for `loose_budget`; nil where the
+  /// caller did not look them up (only check does).
+  public var baseRun: BaseRun? = nil
 
   public init(
     budget: ImageBudget, measurement: ImageMeasurement, base: BaseMeasurement?, justifications: [Justification],

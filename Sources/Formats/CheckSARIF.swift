@@ -86,6 +86,7 @@ public enum CheckSARIF {
     "require": "A file the image must have is missing.",
     "path": "A path holds more than its cap.",
     "finding": "Bytes the image does not need (sizebudget explain tells how to remove them).",
+    "loose_budget": "The image has stayed well under its max for many measured commits: sizebudget budgets tighten.",
   ]
 
   public static func render(_ report: CheckReport) -> String {

@@ -38,7 +38,8 @@ public enum Check {
     let shared = request.sync ? try Sync.share(repository, store, remote: request.remote, budgets: budgets) : nil
     let commit = try context.workspace.resolveCommit(request.commit, in: repository)
     let report = try evaluate(
-      commit: commit, images: try selectImages(budgets, request.images), context, revision: request.commit)
+      commit: commit, images: try selectImages(budgets, request.images), context, revision: request.commit,
+      looseBudgets: true)
     let output: String
     switch request.format {
     case .text: output = CheckText.render(report, terminal: terminal)
@@ -72,7 +73,7 @@ public enum Check {
 
   static func evaluate(
     commit commitHex: String, images selected: [ImageBudget], _ context: CommandContext, revision: String?,
-    onBase: Set<String> = []
+    onBase: Set<String> = [], looseBudgets: Bool = false
   ) throws(CommandError) -> CheckReport {
     let commit = ObjectID(hex: commitHex)!
     let repository = try context.repository()
@@ -131,6 +132,7 @@ public enum Check {
         budget: budget, measurement: measurement, base: base, justifications: justifications,
         firstCommit: firstCommit, baseMissing: baseMissing)
       ruleContext.noise = try? context.store().largestNoise(image: budget.name, metric: budget.metric.rawValue)
+      if looseBudgets { ruleContext.baseRun = try baseRun(budget, finder: finder, newestKnown: base, context) }
       var evaluation = Evaluator.evaluate(ruleContext)
       evaluation.sources = DockerfileSources.of(measurement, budget: budget, repository: repository)
       evaluation.commit = commitHex

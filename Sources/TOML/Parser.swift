@@ -125,6 +125,7 @@ struct Parser: ~Copyable {
 
   mutating func parseValue(depth: Int) throws(TOMLError) -> TOMLNode {
     let position = here()
+    let start = offset
     guard let byte = peek() else {
       throw error("expected a value, found the end of the file")
     }
@@ -154,7 +155,7 @@ struct Parser: ~Copyable {
         "expected a value (a string, number, boolean, date, array or inline table), found \(describe(byte))"
       )
     }
-    return TOMLNode(value, at: position)
+    return TOMLNode(value, at: position, span: start..<offset)
   }
 
   private mutating func expectWord(_ word: StaticString) throws(TOMLError) {

@@ -89,10 +89,16 @@ public enum TOMLValue: Sendable, Equatable {
 public struct TOMLNode: Sendable, Equatable {
   public var value: TOMLValue
   public var position: TOMLPosition
+  /// The byte offsets of the value as written in the parsed bytes, delimiters
+  /// included (`"450 MB"` with its quotes), so that a tool can replace exactly
+  /// those bytes and leave the rest of the file as it was. Nil for tables made by a
+  /// `[header]` or `[[header]]`, which are not written in one place.
+  public var span: Range<Int>?
 
-  public init(_ value: TOMLValue, at position: TOMLPosition) {
+  public init(_ value: TOMLValue, at position: TOMLPosition, span: Range<Int>? = nil) {
     self.value = value
     self.position = position
+    self.span = span
   }
 }
 

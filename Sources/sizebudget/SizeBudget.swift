@@ -18,7 +18,7 @@ struct SizeBudget: ParsableCommand {
       InitCommand.self, MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
       ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self,
       HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self, ForgetCommand.self,
-      PredictCommand.self,
+      PredictCommand.self, BudgetsCommand.self,
     ]
   )
 

@@ -27,6 +27,39 @@ import Testing
     #expect(forbid.map(\.position) == [TOMLPosition(line: 4, column: 13), TOMLPosition(line: 4, column: 18)])
   }
 
+  /// Each value's span is its text as written, delimiters included, so an editor can
+  /// replace exactly those bytes (`budgets tighten`).
+  @Test func spansCoverEachValueAsWritten() throws {
+    let text = """
+      \u{FEFF}a = "450 MB"   # comment
+      b =  'x y'
+      c = \"\"\"
+      two\"\"\"
+      d = -1_000
+      e = [ 1, "é" ,{ f = 2.5e3 } ]
+      g = 1979-05-27T07:32:00Z
+      h = true
+      """
+    let bytes = Array(text.utf8)
+    let root = try TOMLDocument.parse(bytes)
+    func written(_ node: TOMLNode?) -> String? {
+      node?.span.map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+    #expect(written(root["a"]) == "\"450 MB\"")
+    #expect(written(root["b"]) == "'x y'")
+    #expect(written(root["c"]) == "\"\"\"\ntwo\"\"\"")
+    #expect(written(root["d"]) == "-1_000")
+    #expect(written(root["e"]) == "[ 1, \"é\" ,{ f = 2.5e3 } ]")
+    guard case .array(let elements)? = root["e"]?.value, case .table(let inline) = elements[2].value else {
+      Issue.record("expected an array holding an inline table")
+      return
+    }
+    #expect(written(elements[1]) == "\"é\"")
+    #expect(written(inline["f"]) == "2.5e3")
+    #expect(written(root["g"]) == "1979-05-27T07:32:00Z")
+    #expect(written(root["h"]) == "true")
+  }
+
   @Test func columnsCountCharactersNotBytes() throws {
     let error = try #require(throws: TOMLError.self) { try TOMLDocument.parse("k = \"é\" x") }
     #expect(error.position == TOMLPosition(line: 1, column: 9))
