@@ -4,40 +4,12 @@ import Evaluation
 import ImageSource
 import Model
 
-/// The trend report: each image over a period.
-public struct WeeklyReport: Sendable, Encodable {
-  public struct Image: Sendable, Encodable {
-    public var trend: ImageTrend
-    /// What changed from the period's first measurement to its last.
-    public var diff: MeasurementDiff?
-    /// The judgement at the period's last measurement, as `check` gives it there.
-    public var verdict: Verdict
+extension WeeklyReport.Image {
+  var isOver: Bool { verdict.status == .fail }
+}
 
-    public init(trend: ImageTrend, diff: MeasurementDiff?, verdict: Verdict) {
-      self.trend = trend
-      self.diff = diff
-      self.verdict = verdict
-    }
-
-    var isOver: Bool { verdict.status == .fail }
-  }
-
-  public var schema = "sizebudget.report/v1"
-  public var repository: String?
-  public var branch: String
-  /// Seconds since 1970.
-  public var since: Int64
-  public var until: Int64
-  public var images: [Image]
-
-  public init(repository: String?, branch: String, since: Int64, until: Int64, images: [Image]) {
-    self.repository = repository
-    self.branch = branch
-    self.since = since
-    self.until = until
-    self.images = images
-  }
-
+/// The report's words (the data is Model's `WeeklyReport`).
+extension WeeklyReport {
   /// The layers the period's last image has and its first had not, largest first:
   /// with the paths, where the growth went.
   static func addedLayers(_ image: Image, limit: Int = 3) -> [(bytes: Int64, createdBy: String)] {
