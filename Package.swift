@@ -50,9 +50,13 @@ let package = Package(
     .target(name: "ArchiveIO", dependencies: ["CZlib", "CInflate", "CZstd", "CCrypto", "SystemCalls"]),
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "SystemCalls"]),
-    // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
-    // What flows between modules, with no dependencies of its own.
+    // What flows between modules, with no dependencies of its own: the measurement
+    // and its parts, the diff, the verdict, inheritance, the trend, log rows, the bisect
+    // result and the weekly report. Evaluation computes them; Formats only renders them.
+    // The check report stays in Evaluation: it holds the ImageBudget each image was
+    // judged by (Budgets), which every format reads for limits and budgets.toml lines.
     .target(name: "Model"),
+    // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
     .target(name: "Analysis", dependencies: ["Model", "ImageSource", "ArchiveIO", "Budgets"]),
     // Test hooks (SIZEBUDGET_TEST_PAUSE_AT), apart from the code they stop.
     .target(name: "TestHooks"),

@@ -11,10 +11,10 @@ extension LogOutput {
       .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right), .init("status"),
       .init("subject"),
     ])
-    for (row, delta) in zip(history.rows, history.deltas()) {
+    for row in history.rows {
       table.add([
-        "`\(row.commit.prefix(12))`", date(row.time), row.image, ByteSize.format(history.size(row)),
-        delta.map(ByteSize.formatDelta) ?? "", row.verdict?.headline ?? "", shorten(row.subject, to: 60),
+        "`\(row.commit.prefix(12))`", date(row.time), row.image, ByteSize.format(row.size),
+        row.change.map(ByteSize.formatDelta) ?? "", row.verdict?.headline ?? "", shorten(row.subject, to: 60),
       ])
     }
     return "### Sizes along `\(history.range)`\n\n" + table.markdown() + "\n\n"

@@ -4,97 +4,6 @@ import Evaluation
 import Foundation
 import Model
 
-/// One measured commit of one image, as `log` lists it.
-public struct LogRow: Sendable {
-  public var commit: String
-  public var image: String
-  public var compressedBytes: Int64
-  public var uncompressedBytes: Int64
-  public var subject: String = ""
-  public var author: String = ""
-  public var time: Int64 = 0
-  /// The compressed size is an estimate (a docker-archive's).
-  public var compressedEstimated = false
-  /// The image's judgement at this commit (`Judgement`, as `check` gives it); nil for
-  /// an image budgets.toml does not budget, or a row older than `log` judges.
-  public var verdict: Verdict?
-  /// `log --predicted`: the change predicted from the previous measured first parent,
-  /// before this commit was built, and its ± uncertainty.
-  public var predicted: (change: Int64, uncertainty: Int64)?
-  /// Set for a commit with no measurement of its own, judged with an ancestor's.
-  public var inherited: Inheritance?
-
-  public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
-    self.commit = commit
-    self.image = image
-    self.compressedBytes = compressedBytes
-    self.uncompressedBytes = uncompressedBytes
-  }
-}
-
-/// What `log` found: rows newest first, with the budgets to judge them by.
-public struct LogHistory: Sendable {
-  public var range: String
-  public var walked: Int
-  public var rows: [LogRow]
-  public var budgets: BudgetFile?
-  /// Rows of budgeted images left unjudged (older than the newest `Log.judgedRows`).
-  public var unjudged: Int
-  /// Whether rows carry `predicted` (`log --predicted`).
-  public var showPredicted = false
-
-  public init(range: String, walked: Int, rows: [LogRow], budgets: BudgetFile?, unjudged: Int = 0) {
-    self.range = range
-    self.walked = walked
-    self.rows = rows
-    self.budgets = budgets
-    self.unjudged = unjudged
-  }
-
-  var images: [String] { Array(Set(rows.map(\.image))).sorted() }
-
-  func metric(_ image: String) -> Metric {
-    budgets?.image(named: image)?.metric ?? budgets?.defaults.metric ?? .compressed
-  }
-
-  func size(_ row: LogRow) -> Int64 {
-    metric(row.image) == .uncompressed ? row.uncompressedBytes : row.compressedBytes
-  }
-
-  /// Whether the size shown is an estimate ("≈").
-  func isEstimate(_ row: LogRow) -> Bool { metric(row.image) == .compressed && row.compressedEstimated }
-
-  /// Whether each change involves an estimate, on either side (as `deltas()` pairs them).
-  func deltaEstimates() -> [Bool] {
-    var result = [Bool](repeating: false, count: rows.count)
-    var lastSeen: [String: Bool] = [:]
-    for index in rows.indices.reversed() {
-      let estimate = isEstimate(rows[index])
-      if let previous = lastSeen[rows[index].image] { result[index] = estimate || previous }
-      lastSeen[rows[index].image] = estimate
-    }
-    return result
-  }
-
-  /// Rows of the image's own measurements (not those inheriting one).
-  var measuredRows: [LogRow] { rows.filter { $0.inherited == nil } }
-
-  /// The change from the previous (older) measured commit of the same image (none for
-  /// a row that inherits its measurement).
-  func deltas() -> [Int64?] {
-    var result = [Int64?](repeating: nil, count: rows.count)
-    var lastSeen: [String: Int64] = [:]
-    for index in rows.indices.reversed() {
-      let row = rows[index]
-      guard row.inherited == nil else { continue }
-      let size = size(row)
-      if let previous = lastSeen[row.image] { result[index] = size - previous }
-      lastSeen[row.image] = size
-    }
-    return result
-  }
-}
-
 public enum LogOutput {
   public static func text(_ history: LogHistory, terminal: TerminalStyle, sparklines: Bool) -> String {
     guard !history.rows.isEmpty else {
@@ -105,19 +14,17 @@ public enum LogOutput {
       [
         .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right),
       ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [.init("status"), .init("subject")])
-    let deltas = history.deltas()
-    let deltaEstimates = history.deltaEstimates()
-    for ((row, delta), deltaEstimated) in zip(zip(history.rows, deltas), deltaEstimates) {
+    for row in history.rows {
       let status =
         (row.verdict?.headline ?? "") + (row.inherited.map { " (\($0.message))" } ?? "")
       table.add(
         [
           TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)),
           TextTable.Cell(row.image),
-          TextTable.Cell(ByteSizeText.format(history.size(row), estimated: history.isEstimate(row))),
+          TextTable.Cell(ByteSizeText.format(row.size, estimated: row.sizeEstimated)),
           TextTable.Cell(
-            delta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "",
-            (delta ?? 0) > 0 ? .warning : .plain),
+            row.change.map { ByteSizeText.formatDelta($0, estimated: row.changeEstimated) } ?? "",
+            (row.change ?? 0) > 0 ? .warning : .plain),
         ] + (history.showPredicted ? [TextTable.Cell(predictedText(row))] : []) + [
           TextTable.Cell(status, style(row.verdict?.status)),
           TextTable.Cell(shorten(row.subject, to: 60)),
@@ -125,7 +32,7 @@ public enum LogOutput {
     }
     var out = [table.render(terminal), ""]
     for image in history.images {
-      let sizes = history.measuredRows.filter { $0.image == image }.map(history.size).reversed()
+      let sizes = history.measuredRows.filter { $0.image == image }.map(\.size).reversed()
       guard let first = sizes.first, let last = sizes.last else { continue }
       let line = sparklines ? " " + sparkline(Array(sizes)) : ""
       out.append(
@@ -134,7 +41,7 @@ public enum LogOutput {
     }
     let measured = history.measuredRows.count
     let inherited = history.rows.count - measured
-    if history.rows.contains(where: history.isEstimate) { out.append(ByteSizeText.estimateNote) }
+    if history.rows.contains(where: \.sizeEstimated) { out.append(ByteSizeText.estimateNote) }
     out.append(
       "\(measured) measurement\(measured == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
         + (inherited > 0 ? "; \(inherited) row\(inherited == 1 ? "" : "s") inherit an ancestor's measurement" : ""))
@@ -198,15 +105,14 @@ public enum LogOutput {
       var commitsWalked: Int
       var rows: [Row]
     }
-    let deltas = history.deltas()
     return encodeJSON(
       Document(
         range: history.range, commitsWalked: history.walked,
-        rows: zip(history.rows, deltas).map { row, delta in
+        rows: history.rows.map { row in
           Row(
             commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
             compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
-            size: history.size(row), sizeEstimated: history.isEstimate(row), change: delta,
+            size: row.size, sizeEstimated: row.sizeEstimated, change: row.change,
             status: row.verdict?.status.rawValue, headline: row.verdict?.headline,
             predictedChange: row.predicted?.change, predictedUncertainty: row.predicted?.uncertainty,
             inherited: row.inherited)

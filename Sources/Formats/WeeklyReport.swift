@@ -10,20 +10,10 @@ extension WeeklyReport.Image {
 
 /// The report's words (the data is Model's `WeeklyReport`).
 extension WeeklyReport {
-  /// The layers the period's last image has and its first had not, largest first:
-  /// with the paths, where the growth went.
-  static func addedLayers(_ image: Image, limit: Int = 3) -> [(bytes: Int64, createdBy: String)] {
-    guard let diff = image.diff else { return [] }
-    let compressed = image.trend.metric == "compressed"
-    return diff.layers.filter { $0.kind == .added }
-      .map {
-        (
-          bytes: compressed ? $0.compressedBytes : $0.uncompressedBytes,
-          createdBy: $0.createdBy.map(ImageConfig.tidy) ?? "(no history)"
-        )
-      }
-      .filter { $0.bytes > 0 }
-      .sorted { $0.bytes > $1.bytes }.prefix(limit).map { $0 }
+  /// The layers the period's last image added (`WeeklyReport.Image.addedLayers`), each
+  /// with its command tidied for reading.
+  static func addedLayers(_ image: Image) -> [(bytes: Int64, createdBy: String)] {
+    image.addedLayers().map { (bytes: $0.bytes, createdBy: $0.createdBy.map(ImageConfig.tidy) ?? "(no history)") }
   }
 
   public var period: String { "\(LogOutput.date(since)) to \(LogOutput.date(until))" }

@@ -48,6 +48,13 @@ public struct BisectResult: Sendable, Encodable {
     public var span: Int
     public var delta: Int64
     public var share: Double
+
+    public init(commit: Commit, span: Int, delta: Int64, share: Double) {
+      self.commit = commit
+      self.span = span
+      self.delta = delta
+      self.share = share
+    }
   }
 
   public struct Build: Sendable, Encodable {
@@ -109,18 +116,5 @@ public struct BisectResult: Sendable, Encodable {
     self.candidates = candidates
     self.builds = builds
     self.seconds = seconds
-  }
-
-  /// "Who grew it": changes between consecutive known sizes, largest first.
-  public static func steps(_ points: [(commit: Commit, size: Int64, index: Int)], total: Int64) -> [Step] {
-    var steps: [Step] = []
-    for (previous, next) in zip(points, points.dropFirst()) where next.size != previous.size {
-      let delta = next.size - previous.size
-      steps.append(
-        Step(
-          commit: next.commit, span: next.index - previous.index, delta: delta,
-          share: total == 0 ? 0 : Double(delta) / Double(total)))
-    }
-    return steps.sorted { abs($0.delta) > abs($1.delta) }
   }
 }
