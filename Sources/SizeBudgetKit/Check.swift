@@ -41,7 +41,7 @@ public enum Check {
       commit: commit, images: try selectImages(budgets, request.images), context, revision: request.commit)
     let output: String
     switch request.format {
-    case .text: output = CheckText.render(report, terminal: terminal)
+    case .text: output = TextWrap.fit(CheckText.render(report, terminal: terminal), width: TextWrap.lineWidth())
     case .json: output = CheckJSON.render(report)
     case .markdown: output = CheckMarkdown.render(report)
     case .junit: output = CheckJUnit.render(report)

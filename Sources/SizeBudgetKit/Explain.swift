@@ -16,7 +16,10 @@ public enum Explain {
     switch format {
     case "json": return ExplainReport.json(measurement, findings: findings, sources: sources)
     case "markdown": return ExplainReport.markdown(measurement, findings: findings, sources: sources)
-    default: return ExplainReport.text(measurement, findings: findings, sources: sources, terminal: terminal)
+    default:
+      return TextWrap.fit(
+        ExplainReport.text(measurement, findings: findings, sources: sources, terminal: terminal),
+        width: TextWrap.lineWidth())
     }
   }
 
@@ -46,7 +49,8 @@ public enum Explain {
       }
       return encodeJSON(Document(image: image, commit: measurement.commit, packages: measurement.packages))
     }
-    return ExplainReport.packages(measurement, limit: limit, terminal: terminal)
+    return TextWrap.fit(
+      ExplainReport.packages(measurement, limit: limit, terminal: terminal), width: TextWrap.lineWidth())
   }
 
   static func load(revision: String?, image: String, _ context: CommandContext) throws(CommandError)

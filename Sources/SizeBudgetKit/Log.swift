@@ -98,7 +98,9 @@ public enum Log {
     switch request.format {
     case "json": return LogOutput.json(history)
     case "markdown": return LogOutput.markdown(history)
-    default: return LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+    default:
+      return TextWrap.fit(
+        LogOutput.text(history, terminal: terminal, sparklines: sparklines), width: TextWrap.lineWidth())
     }
   }
 
