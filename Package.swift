@@ -51,10 +51,11 @@ let package = Package(
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "SystemCalls"]),
     // What flows between modules, with no dependencies of its own: the measurement
-    // and its parts, the diff, the verdict, inheritance, the trend, log rows, the bisect
+    // and its parts, the diff, rule results, the verdict, the base measurement,
+    // justifications, missing measurements, inheritance, the trend, log rows, the bisect
     // result and the weekly report. Evaluation computes them; Formats only renders them.
-    // The check report stays in Evaluation: it holds the ImageBudget each image was
-    // judged by (Budgets), which every format reads for limits and budgets.toml lines.
+    // The check report (ImageEvaluation, CheckReport) stays in Evaluation: it holds the
+    // ImageBudget each image was judged by (Budgets), which formats read for limits.
     .target(name: "Model"),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
     .target(name: "Analysis", dependencies: ["Model", "ImageSource", "ArchiveIO", "Budgets"]),
