@@ -39,7 +39,7 @@ let package = Package(
     // Dockerfiles: instructions with lines, stages, ARG expansion; which line made a layer.
     .target(name: "Dockerfile"),
     // budgets.toml → typed model, sizes, globs, validation with positions.
-    .target(name: "Budgets", dependencies: ["TOML", "Endpoints"]),
+    .target(name: "Budgets", dependencies: ["TOML", "Endpoints", "Model"]),
     // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
     .target(name: "CGit2Startup"),
     // gzip inflate through ISA-L's igzip (Debian libisal-dev), behind an opaque C API.
@@ -51,11 +51,11 @@ let package = Package(
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "SystemCalls"]),
     // What flows between modules, with no dependencies of its own: the measurement
-    // and its parts, the diff, rule results, the verdict, the base measurement,
-    // justifications, missing measurements, inheritance, the trend, log rows, the bisect
-    // result and the weekly report. Evaluation computes them; Formats only renders them.
-    // The check report (ImageEvaluation, CheckReport) stays in Evaluation: it holds the
-    // ImageBudget each image was judged by (Budgets), which formats read for limits.
+    // and its parts, the diff, the check report (each image's evaluation, rule results,
+    // the budget's limits, the base measurement, justifications, Dockerfile lines), the
+    // verdict, inheritance, the trend, log rows, the bisect result and the weekly report.
+    // Evaluation computes them (judging a report is an extension there); Formats only
+    // renders them.
     .target(name: "Model"),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
     .target(name: "Analysis", dependencies: ["Model", "ImageSource", "ArchiveIO", "Budgets"]),
