@@ -210,3 +210,62 @@ public enum ReportOutput {
 
   public static func json(_ report: WeeklyReport) -> String { encodeJSON(report) }
 }
+
+/// The report as JSON (`sizebudget.report/v1`): the data and what follows from it.
+extension WeeklyReport: Encodable {
+  enum CodingKeys: String, CodingKey {
+    case schema, repository, branch, since, until, images
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(schema, forKey: .schema)
+    try container.encodeIfPresent(repository, forKey: .repository)
+    try container.encode(branch, forKey: .branch)
+    try container.encode(since, forKey: .since)
+    try container.encode(until, forKey: .until)
+    try container.encode(images, forKey: .images)
+  }
+}
+
+extension WeeklyReport.Image: Encodable {
+  enum CodingKeys: String, CodingKey {
+    case trend, diff, verdict
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(trend, forKey: .trend)
+    try container.encodeIfPresent(diff, forKey: .diff)
+    try container.encode(verdict, forKey: .verdict)
+  }
+}
+
+extension ImageTrend: Encodable {
+  enum CodingKeys: String, CodingKey {
+    case image, metric, points, measuredInPeriod, max, warn
+    case start, end, change, percent, minimum, maximum, headroom, budgetHitAt, topGrowth, violations
+  }
+
+  /// The stored figures and what follows from them, so that JSON readers (and the
+  /// `sizebudget.report` webhook) get what the text shows without recomputing it.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(image, forKey: .image)
+    try container.encode(metric, forKey: .metric)
+    try container.encode(points, forKey: .points)
+    try container.encode(measuredInPeriod, forKey: .measuredInPeriod)
+    try container.encodeIfPresent(max, forKey: .max)
+    try container.encodeIfPresent(warn, forKey: .warn)
+    try container.encodeIfPresent(start, forKey: .start)
+    try container.encodeIfPresent(end, forKey: .end)
+    try container.encode(change, forKey: .change)
+    try container.encodeIfPresent(percent.map { ($0 * 100).rounded() / 100 }, forKey: .percent)
+    try container.encodeIfPresent(minimum, forKey: .minimum)
+    try container.encodeIfPresent(maximum, forKey: .maximum)
+    try container.encodeIfPresent(headroom, forKey: .headroom)
+    try container.encodeIfPresent(budgetHitAt, forKey: .budgetHitAt)
+    try container.encode(Array(topGrowth.prefix(10)), forKey: .topGrowth)
+    try container.encode(violations, forKey: .violations)
+  }
+}

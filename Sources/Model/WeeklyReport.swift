@@ -1,6 +1,6 @@
 /// The trend report: each image over a period.
-public struct WeeklyReport: Sendable, Encodable {
-  public struct Image: Sendable, Encodable {
+public struct WeeklyReport: Sendable {
+  public struct Image: Sendable {
     public var trend: ImageTrend
     /// What changed from the period's first measurement to its last.
     public var diff: MeasurementDiff?
