@@ -4,14 +4,15 @@ import Model
 /// What `log` shows of each row's size: the figure in its image's budget metric, and
 /// the change from the image's previous measured row (newest rows first).
 public enum LogSizes {
-  /// Sets `size`, `sizeEstimated`, `change` and `changeEstimated` on rows listed newest
+  /// Sets `metric`, `size`, `sizeEstimated`, `change` and `changeEstimated` on rows listed newest
   /// first; an image budgets.toml does not budget is shown compressed.
   public static func fill(_ rows: inout [LogRow], budgets: BudgetFile?) {
     func metric(_ image: String) -> Metric {
       budgets?.image(named: image)?.metric ?? budgets?.defaults.metric ?? .compressed
     }
     for index in rows.indices {
-      let uncompressed = metric(rows[index].image) == .uncompressed
+      rows[index].metric = metric(rows[index].image)
+      let uncompressed = rows[index].metric == .uncompressed
       rows[index].size = uncompressed ? rows[index].uncompressedBytes : rows[index].compressedBytes
       rows[index].sizeEstimated = !uncompressed && rows[index].compressedEstimated
     }

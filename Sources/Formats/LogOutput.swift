@@ -4,6 +4,24 @@ import Evaluation
 import Foundation
 import Model
 
+/// The size column's words.
+extension LogHistory {
+  /// The one metric of every row listed, nil when their images' budgets differ.
+  var sharedMetric: Metric? {
+    let metrics = Set(rows.map(\.metric))
+    return metrics.count == 1 ? metrics.first : nil
+  }
+
+  /// The size column's title names the measure ("size (compressed)"); when images
+  /// differ in metric, each cell names its own.
+  var sizeTitle: String { sharedMetric.map { "size (\($0.rawValue))" } ?? "size" }
+
+  /// A row's size as the size column shows it.
+  func sizeCell(_ row: LogRow) -> String {
+    ByteSizeText.format(row.size, estimated: row.sizeEstimated) + (sharedMetric == nil ? " \(row.metric.rawValue)" : "")
+  }
+}
+
 public enum LogOutput {
   public static func text(_ history: LogHistory, terminal: TerminalStyle, sparklines: Bool) -> String {
     guard !history.rows.isEmpty else {
@@ -12,8 +30,11 @@ public enum LogOutput {
     }
     var table = TextTable(
       [
-        .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right),
-      ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [.init("status"), .init("subject")])
+        .init("commit"), .init("date"), .init("image"), .init(history.sizeTitle, .right),
+        .init("change", .right),
+      ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [
+        .init("status", fit: .keep), .init("subject", fit: .free),
+      ])
     for row in history.rows {
       let status =
         (row.verdict?.headline ?? "") + (row.inherited.map { " (\($0.message))" } ?? "")
@@ -21,7 +42,7 @@ public enum LogOutput {
         [
           TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)),
           TextTable.Cell(row.image),
-          TextTable.Cell(ByteSizeText.format(row.size, estimated: row.sizeEstimated)),
+          TextTable.Cell(history.sizeCell(row)),
           TextTable.Cell(
             row.change.map { ByteSizeText.formatDelta($0, estimated: row.changeEstimated) } ?? "",
             (row.change ?? 0) > 0 ? .warning : .plain),
@@ -32,22 +53,26 @@ public enum LogOutput {
     }
     var out = [table.render(terminal), ""]
     for image in history.images {
-      let sizes = history.measuredRows.filter { $0.image == image }.map(\.size).reversed()
-      guard let first = sizes.first, let last = sizes.last else { continue }
+      let rows = history.measuredRows.filter { $0.image == image }
+      let sizes = rows.map(\.size).reversed()
+      guard let first = sizes.first, let last = sizes.last, let metric = rows.first?.metric else { continue }
       let line = sparklines ? " " + sparkline(Array(sizes)) : ""
       out.append(
-        "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) (\(ByteSize.formatDelta(last - first))) "
-          + "over \(sizes.count) measured commit\(sizes.count == 1 ? "" : "s")")
+        "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) \(metric.rawValue) "
+          + "(\(ByteSize.formatDelta(last - first))) "
+          + "over \(sizes.count) measured \(inflected(sizes.count, "commit"))")
     }
     let measured = history.measuredRows.count
     let inherited = history.rows.count - measured
     if history.rows.contains(where: \.sizeEstimated) { out.append(ByteSizeText.estimateNote) }
     out.append(
-      "\(measured) measurement\(measured == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
-        + (inherited > 0 ? "; \(inherited) row\(inherited == 1 ? "" : "s") inherit an ancestor's measurement" : ""))
+      "\(counted(measured, "measurement")) on \(history.walked) commits of \(history.range)"
+        + (inherited > 0
+          ? "; \(counted(inherited, "row")) \(inflected(inherited, "inherits", "inherit")) an ancestor's measurement"
+          : ""))
     if history.unjudged > 0 {
       out.append(
-        "the \(history.unjudged) older row\(history.unjudged == 1 ? " is" : "s are") not judged (no status): "
+        "the \(history.unjudged) older \(inflected(history.unjudged, "row is", "rows are")) not judged (no status): "
           + "sizebudget check --commit REV judges one")
     }
     return out.joined(separator: "\n")

@@ -11,6 +11,7 @@ public struct LogRow: Sendable {
   public var compressedEstimated = false
   /// The size in the image's budget metric (compressed when it has no budget) and
   /// whether it is an estimate ("≈"): set by `LogSizes.fill`.
+  public var metric: Metric = .compressed
   public var size: Int64 = 0
   public var sizeEstimated = false
   /// The change from the previous (older) measured row of the same image, and whether
