@@ -39,7 +39,7 @@ let package = Package(
     // Dockerfiles: instructions with lines, stages, ARG expansion; which line made a layer.
     .target(name: "Dockerfile"),
     // budgets.toml → typed model, sizes, globs, validation with positions.
-    .target(name: "Budgets", dependencies: ["TOML", "Endpoints"]),
+    .target(name: "Budgets", dependencies: ["TOML", "Endpoints", "Model"]),
     // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
     .target(name: "CGit2Startup"),
     // gzip inflate through ISA-L's igzip (Debian libisal-dev), behind an opaque C API.
@@ -50,9 +50,14 @@ let package = Package(
     .target(name: "ArchiveIO", dependencies: ["CZlib", "CInflate", "CZstd", "CCrypto", "SystemCalls"]),
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "SystemCalls"]),
-    // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
-    // What flows between modules, with no dependencies of its own.
+    // What flows between modules, with no dependencies of its own: the measurement
+    // and its parts, the diff, the check report (each image's evaluation, rule results,
+    // the budget's limits, the base measurement, justifications, Dockerfile lines), the
+    // verdict, inheritance, the trend, log rows, the bisect result and the weekly report.
+    // Evaluation computes them (judging a report is an extension there); Formats only
+    // renders them.
     .target(name: "Model"),
+    // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
     .target(name: "Analysis", dependencies: ["Model", "ImageSource", "ArchiveIO", "Budgets"]),
     // Test hooks (SIZEBUDGET_TEST_PAUSE_AT), apart from the code they stop.
     .target(name: "TestHooks"),

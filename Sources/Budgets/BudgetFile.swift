@@ -14,10 +14,6 @@ public struct Located<Value: Sendable>: Sendable {
 
 extension Located: Equatable where Value: Equatable {}
 
-public enum Metric: String, Sendable, CaseIterable {
-  case compressed, uncompressed
-}
-
 /// What `max_growth` judges: the whole image's growth (`total`, the default, so that
 /// nothing grows unseen), or only the image's own layers (`own`: a base image
 /// rebuilt upstream is reported, not failed).

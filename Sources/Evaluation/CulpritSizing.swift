@@ -50,3 +50,18 @@ public struct CulpritSizes: Sendable {
   public var sizeAfter: Int64?
   public var diff: MeasurementDiff?
 }
+
+extension BisectResult {
+  /// "Who grew it": changes between consecutive known sizes, largest first.
+  public static func steps(_ points: [(commit: Commit, size: Int64, index: Int)], total: Int64) -> [Step] {
+    var steps: [Step] = []
+    for (previous, next) in zip(points, points.dropFirst()) where next.size != previous.size {
+      let delta = next.size - previous.size
+      steps.append(
+        Step(
+          commit: next.commit, span: next.index - previous.index, delta: delta,
+          share: total == 0 ? 0 : Double(delta) / Double(total)))
+    }
+    return steps.sorted { abs($0.delta) > abs($1.delta) }
+  }
+}

@@ -80,13 +80,13 @@ public enum CheckJSON {
       sizeEstimated: evaluation.sizeIsEstimate,
       compressedBytes: m.compressedBytes,
       compressedEstimated: m.compressedEstimated, uncompressedBytes: m.uncompressedBytes,
-      max: evaluation.budget.max?.value.bytes, warn: evaluation.budget.warn?.value.bytes, headroom: evaluation.headroom,
+      max: evaluation.limits.max, warn: evaluation.limits.warn, headroom: evaluation.headroom,
       base: evaluation.base.map {
         Base(
           commit: $0.commit, subject: $0.subject, size: $0.measurement.bytes(for: evaluation.metric.rawValue),
           sizeEstimated: evaluation.baseIsEstimate, delta: evaluation.baseDelta ?? 0, how: $0.how)
       }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff,
       sources: evaluation.sources, growthSplit: evaluation.growthSplit,
-      growthOf: evaluation.budget.growthOf.rawValue, inherited: evaluation.inherited)
+      growthOf: evaluation.limits.growthOf, inherited: evaluation.inherited)
   }
 }

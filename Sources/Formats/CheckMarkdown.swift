@@ -84,7 +84,7 @@ public enum CheckMarkdown {
           + "\(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate)) | "
           + "\(image.baseDelta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "–") | "
           + "\(percent(image.baseDelta, of: baseSize)) | "
-          + "\(image.budget.max.map { "\($0.value)" } ?? "–") | \(emoji(image.status)) \(escape(image.verdict.headline)) |"
+          + "\(image.limits.maxText ?? "–") | \(emoji(image.status)) \(escape(image.verdict.headline)) |"
       )
     }
     return rows.joined(separator: "\n")
@@ -106,7 +106,7 @@ public enum CheckMarkdown {
     let head = capitalized(report.status.label)
     let images = report.images.map { image in
       "\(image.image) \(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate))"
-        + (image.budget.max.map { " of \($0.value)" } ?? "")
+        + (image.limits.maxText.map { " of \($0)" } ?? "")
         + (image.baseDelta.map {
           " (\(ByteSizeText.formatDelta($0, estimated: image.sizeIsEstimate || image.baseIsEstimate)))"
         } ?? "")

@@ -38,9 +38,9 @@ public enum CheckText {
     let owner = image.owner.map { "  owner \($0)" } ?? ""
     out.append(terminal.apply(style(image.status), "\(mark) \(image.image)") + "  \(image.verdict.headline)\(owner)")
     var figures = "  \(image.metric.rawValue) \(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate))"
-    if let max = image.budget.max {
+    if let max = image.limits.maxText {
       figures +=
-        ", max \(max.value), headroom \(ByteSizeText.format(image.headroom ?? 0, estimated: image.sizeIsEstimate))"
+        ", max \(max), headroom \(ByteSizeText.format(image.headroom ?? 0, estimated: image.sizeIsEstimate))"
     }
     if let base = image.base, let delta = image.baseDelta {
       let estimated = image.sizeIsEstimate || image.baseIsEstimate

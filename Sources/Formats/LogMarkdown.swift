@@ -12,10 +12,10 @@ extension LogOutput {
       .init("status"),
       .init("subject"),
     ])
-    for (row, delta) in zip(history.rows, history.deltas()) {
+    for row in history.rows {
       table.add([
         "`\(row.commit.prefix(12))`", date(row.time), row.image, history.sizeCell(row),
-        delta.map(ByteSize.formatDelta) ?? "", row.verdict?.headline ?? "", shorten(row.subject, to: 60),
+        row.change.map(ByteSize.formatDelta) ?? "", row.verdict?.headline ?? "", shorten(row.subject, to: 60),
       ])
     }
     return "### Sizes along `\(history.range)`\n\n" + table.markdown() + "\n\n"

@@ -4,66 +4,11 @@ import Evaluation
 import Foundation
 import Model
 
-/// One measured commit of one image, as `log` lists it.
-public struct LogRow: Sendable {
-  public var commit: String
-  public var image: String
-  public var compressedBytes: Int64
-  public var uncompressedBytes: Int64
-  public var subject: String = ""
-  public var author: String = ""
-  public var time: Int64 = 0
-  /// The compressed size is an estimate (a docker-archive's).
-  public var compressedEstimated = false
-  /// The image's judgement at this commit (`Judgement`, as `check` gives it); nil for
-  /// an image budgets.toml does not budget, or a row older than `log` judges.
-  public var verdict: Verdict?
-  /// `log --predicted`: the change predicted from the previous measured first parent,
-  /// before this commit was built, and its ± uncertainty.
-  public var predicted: (change: Int64, uncertainty: Int64)?
-  /// Set for a commit with no measurement of its own, judged with an ancestor's.
-  public var inherited: Inheritance?
-
-  public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
-    self.commit = commit
-    self.image = image
-    self.compressedBytes = compressedBytes
-    self.uncompressedBytes = uncompressedBytes
-  }
-}
-
-/// What `log` found: rows newest first, with the budgets to judge them by.
-public struct LogHistory: Sendable {
-  public var range: String
-  public var walked: Int
-  public var rows: [LogRow]
-  public var budgets: BudgetFile?
-  /// Rows of budgeted images left unjudged (older than the newest `Log.judgedRows`).
-  public var unjudged: Int
-  /// Whether rows carry `predicted` (`log --predicted`).
-  public var showPredicted = false
-
-  public init(range: String, walked: Int, rows: [LogRow], budgets: BudgetFile?, unjudged: Int = 0) {
-    self.range = range
-    self.walked = walked
-    self.rows = rows
-    self.budgets = budgets
-    self.unjudged = unjudged
-  }
-
-  var images: [String] { Array(Set(rows.map(\.image))).sorted() }
-
-  func metric(_ image: String) -> Metric {
-    budgets?.image(named: image)?.metric ?? budgets?.defaults.metric ?? .compressed
-  }
-
-  func size(_ row: LogRow) -> Int64 {
-    metric(row.image) == .uncompressed ? row.uncompressedBytes : row.compressedBytes
-  }
-
-  /// The one metric of every image listed, nil when their budgets differ.
+/// The size column's words.
+extension LogHistory {
+  /// The one metric of every row listed, nil when their images' budgets differ.
   var sharedMetric: Metric? {
-    let metrics = Set(images.map(metric))
+    let metrics = Set(rows.map(\.metric))
     return metrics.count == 1 ? metrics.first : nil
   }
 
@@ -73,41 +18,7 @@ public struct LogHistory: Sendable {
 
   /// A row's size as the size column shows it.
   func sizeCell(_ row: LogRow) -> String {
-    ByteSizeText.format(size(row), estimated: isEstimate(row))
-      + (sharedMetric == nil ? " \(metric(row.image).rawValue)" : "")
-  }
-
-  /// Whether the size shown is an estimate ("≈").
-  func isEstimate(_ row: LogRow) -> Bool { metric(row.image) == .compressed && row.compressedEstimated }
-
-  /// Whether each change involves an estimate, on either side (as `deltas()` pairs them).
-  func deltaEstimates() -> [Bool] {
-    var result = [Bool](repeating: false, count: rows.count)
-    var lastSeen: [String: Bool] = [:]
-    for index in rows.indices.reversed() {
-      let estimate = isEstimate(rows[index])
-      if let previous = lastSeen[rows[index].image] { result[index] = estimate || previous }
-      lastSeen[rows[index].image] = estimate
-    }
-    return result
-  }
-
-  /// Rows of the image's own measurements (not those inheriting one).
-  var measuredRows: [LogRow] { rows.filter { $0.inherited == nil } }
-
-  /// The change from the previous (older) measured commit of the same image (none for
-  /// a row that inherits its measurement).
-  func deltas() -> [Int64?] {
-    var result = [Int64?](repeating: nil, count: rows.count)
-    var lastSeen: [String: Int64] = [:]
-    for index in rows.indices.reversed() {
-      let row = rows[index]
-      guard row.inherited == nil else { continue }
-      let size = size(row)
-      if let previous = lastSeen[row.image] { result[index] = size - previous }
-      lastSeen[row.image] = size
-    }
-    return result
+    ByteSizeText.format(row.size, estimated: row.sizeEstimated) + (sharedMetric == nil ? " \(row.metric.rawValue)" : "")
   }
 }
 
@@ -124,9 +35,7 @@ public enum LogOutput {
       ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [
         .init("status", fit: .keep), .init("subject", fit: .free),
       ])
-    let deltas = history.deltas()
-    let deltaEstimates = history.deltaEstimates()
-    for ((row, delta), deltaEstimated) in zip(zip(history.rows, deltas), deltaEstimates) {
+    for row in history.rows {
       let status =
         (row.verdict?.headline ?? "") + (row.inherited.map { " (\($0.message))" } ?? "")
       table.add(
@@ -135,8 +44,8 @@ public enum LogOutput {
           TextTable.Cell(row.image),
           TextTable.Cell(history.sizeCell(row)),
           TextTable.Cell(
-            delta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "",
-            (delta ?? 0) > 0 ? .warning : .plain),
+            row.change.map { ByteSizeText.formatDelta($0, estimated: row.changeEstimated) } ?? "",
+            (row.change ?? 0) > 0 ? .warning : .plain),
         ] + (history.showPredicted ? [TextTable.Cell(predictedText(row))] : []) + [
           TextTable.Cell(status, style(row.verdict?.status)),
           TextTable.Cell(shorten(row.subject, to: 60)),
@@ -144,17 +53,18 @@ public enum LogOutput {
     }
     var out = [table.render(terminal), ""]
     for image in history.images {
-      let sizes = history.measuredRows.filter { $0.image == image }.map(history.size).reversed()
-      guard let first = sizes.first, let last = sizes.last else { continue }
+      let rows = history.measuredRows.filter { $0.image == image }
+      let sizes = rows.map(\.size).reversed()
+      guard let first = sizes.first, let last = sizes.last, let metric = rows.first?.metric else { continue }
       let line = sparklines ? " " + sparkline(Array(sizes)) : ""
       out.append(
-        "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) \(history.metric(image).rawValue) "
+        "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) \(metric.rawValue) "
           + "(\(ByteSize.formatDelta(last - first))) "
           + "over \(sizes.count) measured \(inflected(sizes.count, "commit"))")
     }
     let measured = history.measuredRows.count
     let inherited = history.rows.count - measured
-    if history.rows.contains(where: history.isEstimate) { out.append(ByteSizeText.estimateNote) }
+    if history.rows.contains(where: \.sizeEstimated) { out.append(ByteSizeText.estimateNote) }
     out.append(
       "\(counted(measured, "measurement")) on \(history.walked) commits of \(history.range)"
         + (inherited > 0
@@ -220,15 +130,14 @@ public enum LogOutput {
       var commitsWalked: Int
       var rows: [Row]
     }
-    let deltas = history.deltas()
     return encodeJSON(
       Document(
         range: history.range, commitsWalked: history.walked,
-        rows: zip(history.rows, deltas).map { row, delta in
+        rows: history.rows.map { row in
           Row(
             commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
             compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
-            size: history.size(row), sizeEstimated: history.isEstimate(row), change: delta,
+            size: row.size, sizeEstimated: row.sizeEstimated, change: row.change,
             status: row.verdict?.status.rawValue, headline: row.verdict?.headline,
             predictedChange: row.predicted?.change, predictedUncertainty: row.predicted?.uncertainty,
             inherited: row.inherited)

@@ -4,54 +4,16 @@ import Evaluation
 import ImageSource
 import Model
 
-/// The trend report: each image over a period.
-public struct WeeklyReport: Sendable, Encodable {
-  public struct Image: Sendable, Encodable {
-    public var trend: ImageTrend
-    /// What changed from the period's first measurement to its last.
-    public var diff: MeasurementDiff?
-    /// The judgement at the period's last measurement, as `check` gives it there.
-    public var verdict: Verdict
+extension WeeklyReport.Image {
+  var isOver: Bool { verdict.status == .fail }
+}
 
-    public init(trend: ImageTrend, diff: MeasurementDiff?, verdict: Verdict) {
-      self.trend = trend
-      self.diff = diff
-      self.verdict = verdict
-    }
-
-    var isOver: Bool { verdict.status == .fail }
-  }
-
-  public var schema = "sizebudget.report/v1"
-  public var repository: String?
-  public var branch: String
-  /// Seconds since 1970.
-  public var since: Int64
-  public var until: Int64
-  public var images: [Image]
-
-  public init(repository: String?, branch: String, since: Int64, until: Int64, images: [Image]) {
-    self.repository = repository
-    self.branch = branch
-    self.since = since
-    self.until = until
-    self.images = images
-  }
-
-  /// The layers the period's last image has and its first had not, largest first:
-  /// with the paths, where the growth went.
-  static func addedLayers(_ image: Image, limit: Int = 3) -> [(bytes: Int64, createdBy: String)] {
-    guard let diff = image.diff else { return [] }
-    let compressed = image.trend.metric == "compressed"
-    return diff.layers.filter { $0.kind == .added }
-      .map {
-        (
-          bytes: compressed ? $0.compressedBytes : $0.uncompressedBytes,
-          createdBy: $0.createdBy.map(ImageConfig.tidy) ?? "(no history)"
-        )
-      }
-      .filter { $0.bytes > 0 }
-      .sorted { $0.bytes > $1.bytes }.prefix(limit).map { $0 }
+/// The report's words (the data is Model's `WeeklyReport`).
+extension WeeklyReport {
+  /// The layers the period's last image added (`WeeklyReport.Image.addedLayers`), each
+  /// with its command tidied for reading.
+  static func addedLayers(_ image: Image) -> [(bytes: Int64, createdBy: String)] {
+    image.addedLayers().map { (bytes: $0.bytes, createdBy: $0.createdBy.map(ImageConfig.tidy) ?? "(no history)") }
   }
 
   public var period: String { "\(LogOutput.date(since)) to \(LogOutput.date(until))" }
@@ -247,4 +209,63 @@ public enum ReportOutput {
   }
 
   public static func json(_ report: WeeklyReport) -> String { encodeJSON(report) }
+}
+
+/// The report as JSON (`sizebudget.report/v1`): the data and what follows from it.
+extension WeeklyReport: Encodable {
+  enum CodingKeys: String, CodingKey {
+    case schema, repository, branch, since, until, images
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(schema, forKey: .schema)
+    try container.encodeIfPresent(repository, forKey: .repository)
+    try container.encode(branch, forKey: .branch)
+    try container.encode(since, forKey: .since)
+    try container.encode(until, forKey: .until)
+    try container.encode(images, forKey: .images)
+  }
+}
+
+extension WeeklyReport.Image: Encodable {
+  enum CodingKeys: String, CodingKey {
+    case trend, diff, verdict
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(trend, forKey: .trend)
+    try container.encodeIfPresent(diff, forKey: .diff)
+    try container.encode(verdict, forKey: .verdict)
+  }
+}
+
+extension ImageTrend: Encodable {
+  enum CodingKeys: String, CodingKey {
+    case image, metric, points, measuredInPeriod, max, warn
+    case start, end, change, percent, minimum, maximum, headroom, budgetHitAt, topGrowth, violations
+  }
+
+  /// The stored figures and what follows from them, so that JSON readers (and the
+  /// `sizebudget.report` webhook) get what the text shows without recomputing it.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(image, forKey: .image)
+    try container.encode(metric, forKey: .metric)
+    try container.encode(points, forKey: .points)
+    try container.encode(measuredInPeriod, forKey: .measuredInPeriod)
+    try container.encodeIfPresent(max, forKey: .max)
+    try container.encodeIfPresent(warn, forKey: .warn)
+    try container.encodeIfPresent(start, forKey: .start)
+    try container.encodeIfPresent(end, forKey: .end)
+    try container.encode(change, forKey: .change)
+    try container.encodeIfPresent(percent.map { ($0 * 100).rounded() / 100 }, forKey: .percent)
+    try container.encodeIfPresent(minimum, forKey: .minimum)
+    try container.encodeIfPresent(maximum, forKey: .maximum)
+    try container.encodeIfPresent(headroom, forKey: .headroom)
+    try container.encodeIfPresent(budgetHitAt, forKey: .budgetHitAt)
+    try container.encode(Array(topGrowth.prefix(10)), forKey: .topGrowth)
+    try container.encode(violations, forKey: .violations)
+  }
 }

@@ -85,7 +85,9 @@ public enum Bisect {
     switch request.format {
     case .json: return (BisectReport.json(report), webhook, status)
     case .markdown: return (BisectReport.markdown(report), webhook, status)
-    case .text, .github, .junit, .sarif: return (BisectReport.text(report, terminal: terminal), webhook, status)
+    case .text:
+      return (TextWrap.fit(BisectReport.text(report, terminal: terminal), width: TextWrap.lineWidth()), webhook, status)
+    case .github, .junit, .sarif: return (BisectReport.text(report, terminal: terminal), webhook, status)
     }
   }
 

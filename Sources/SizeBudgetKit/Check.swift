@@ -42,7 +42,7 @@ public enum Check {
       looseBudgets: true)
     let output: String
     switch request.format {
-    case .text: output = CheckText.render(report, terminal: terminal)
+    case .text: output = TextWrap.fit(CheckText.render(report, terminal: terminal), width: TextWrap.lineWidth())
     case .json: output = CheckJSON.render(report)
     case .markdown: output = CheckMarkdown.render(report)
     case .junit: output = CheckJUnit.render(report)

@@ -69,7 +69,8 @@ public enum Diff {
       label: request.new, commit: newCommit, subject: records[newCommit]?.subject,
       sources: try Explain.layerSources(new, context), inherited: newInherited)
     if request.format == .markdown { return DiffText.markdown(diff, image: image, old: oldSide, new: newSide) }
-    return DiffText.render(diff, image: image, old: oldSide, new: newSide, terminal: terminal)
+    return TextWrap.fit(
+      DiffText.render(diff, image: image, old: oldSide, new: newSide, terminal: terminal), width: TextWrap.lineWidth())
   }
 
   static func missing(_ image: String, _ revision: String, _ commit: String) -> String {

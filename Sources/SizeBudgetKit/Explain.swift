@@ -22,9 +22,11 @@ public enum Explain {
         + ExplainReport.markdown(measurement, findings: findings, sources: sources)
     default:
       let metric = try context.budgetsIfPresent().map { $0.image(named: image)?.metric ?? $0.defaults.metric }
-      return inheritedLine(inherited, revision, markdown: false)
-        + ExplainReport.text(
-          measurement, findings: findings, sources: sources, metric: metric ?? .compressed, terminal: terminal)
+      return TextWrap.fit(
+        inheritedLine(inherited, revision, markdown: false)
+          + ExplainReport.text(
+            measurement, findings: findings, sources: sources, metric: metric ?? .compressed, terminal: terminal),
+        width: TextWrap.lineWidth())
     }
   }
 
@@ -68,8 +70,9 @@ public enum Explain {
       return encodeJSON(
         Document(image: image, commit: measurement.commit, inherited: inherited, packages: measurement.packages))
     }
-    return inheritedLine(inherited, revision, markdown: false)
-      + ExplainReport.packages(measurement, limit: limit, terminal: terminal)
+    return TextWrap.fit(
+      inheritedLine(inherited, revision, markdown: false)
+        + ExplainReport.packages(measurement, limit: limit, terminal: terminal), width: TextWrap.lineWidth())
   }
 
   /// The measurement REV is judged by: its own, or the one it inherits (as check judges it).

@@ -26,6 +26,14 @@ public enum Hook {
   public static func prePush(remote: String?, input: String, in context: CommandContext, terminal: TerminalStyle)
     throws(CommandError) -> (String, Int32)
   {
+    // git shows the hook's words on standard error: they fit that terminal.
+    let (output, status) = try judgePush(remote: remote, input: input, in: context, terminal: terminal)
+    return (TextWrap.fit(output, width: TextWrap.lineWidth(descriptor: 2)), status)
+  }
+
+  static func judgePush(remote: String?, input: String, in context: CommandContext, terminal: TerminalStyle)
+    throws(CommandError) -> (String, Int32)
+  {
     if let skip = ProcessInfo.processInfo.environment["SIZEBUDGET_SKIP"], !skip.isEmpty, skip != "0" {
       return ("sizebudget: SIZEBUDGET_SKIP is set: sizes not checked", 0)
     }

@@ -78,6 +78,7 @@ public enum Log {
     let records = (try? store.commits(Set(rows.map(\.commit)))) ?? [:]
     let unjudged = try judge(&rows, budgets: budgets, context)
     if request.predicted, let budgets { try predict(&rows, budgets: budgets, context) }
+    LogSizes.fill(&rows, budgets: budgets)
     var history = LogHistory(
       range: request.range, walked: walked,
       rows: rows.map { row in
@@ -92,12 +93,14 @@ public enum Log {
           row.author = info.authorName
         }
         return row
-      }, budgets: budgets, unjudged: unjudged)
+      }, unjudged: unjudged)
     history.showPredicted = request.predicted
     switch request.format {
     case "json": return LogOutput.json(history)
     case "markdown": return LogOutput.markdown(history)
-    default: return LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+    default:
+      return TextWrap.fit(
+        LogOutput.text(history, terminal: terminal, sparklines: sparklines), width: TextWrap.lineWidth())
     }
   }
 

@@ -23,7 +23,7 @@ public enum Predict {
     let report = try judge(commit: commit, images: try Check.selectImages(budgets, images), context)
     let output: String
     switch format {
-    case .text: output = PredictText.render(report, terminal: terminal)
+    case .text: output = TextWrap.fit(PredictText.render(report, terminal: terminal), width: TextWrap.lineWidth())
     case .json: output = PredictJSON.render(report)
     case .markdown: output = PredictMarkdown.render(report)
     }

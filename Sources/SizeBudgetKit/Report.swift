@@ -51,7 +51,7 @@ public enum Report {
     case "json": output = ReportOutput.json(report)
     case "markdown": output = ReportOutput.markdown(report)
     case "html": output = ReportHTML.render(report)
-    default: output = ReportOutput.text(report, terminal: terminal)
+    default: output = TextWrap.fit(ReportOutput.text(report, terminal: terminal), width: TextWrap.lineWidth())
     }
     return (output, notes.filter { !$0.isEmpty }.joined(separator: "\n"))
   }

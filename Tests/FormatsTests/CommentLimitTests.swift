@@ -28,7 +28,7 @@ import Testing
     }
     let evaluation = ImageEvaluation(
       image: "api", owner: nil, metric: .compressed, commit: String(repeating: "c", count: 40),
-      measurement: measurement(120_000_000, commit: "c"), budget: budget, base: base,
+      measurement: measurement(120_000_000, commit: "c"), limits: Evaluator.limits(budget), base: base,
       results: [
         RuleResult(
           rule: "max", status: .fail, actual: 120_000_000, limit: 100_000_000, message: "over", details: details)
