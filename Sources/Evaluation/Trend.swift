@@ -36,6 +36,8 @@ public struct ImageTrend: Sendable, Encodable {
     /// commits in between (`sizebudget bisect` names it).
     public var since: String
     public var gap: Int
+    /// The rise involves an estimate on either side (shown with "≈").
+    public var estimated: Bool
   }
 
   public var image: String
@@ -59,6 +61,7 @@ public struct ImageTrend: Sendable, Encodable {
   enum CodingKeys: String, CodingKey {
     case image, metric, points, measuredInPeriod, max, warn
     case start, end, change, percent, minimum, maximum, headroom, budgetHitAt, topGrowth, violations
+    case startEstimated, endEstimated, minimumEstimated, maximumEstimated
   }
 
   /// The stored figures and what follows from them, so that JSON readers (and the
@@ -78,6 +81,11 @@ public struct ImageTrend: Sendable, Encodable {
     try container.encodeIfPresent(minimum, forKey: .minimum)
     try container.encodeIfPresent(maximum, forKey: .maximum)
     try container.encodeIfPresent(headroom, forKey: .headroom)
+    // Which figures are estimates (change and headroom follow from start and end).
+    try container.encode(startEstimated, forKey: .startEstimated)
+    try container.encode(endEstimated, forKey: .endEstimated)
+    try container.encode(minimumEstimated, forKey: .minimumEstimated)
+    try container.encode(maximumEstimated, forKey: .maximumEstimated)
     try container.encodeIfPresent(budgetHitAt, forKey: .budgetHitAt)
     try container.encode(Array(topGrowth.prefix(10)), forKey: .topGrowth)
     try container.encode(violations, forKey: .violations)
@@ -94,6 +102,9 @@ public struct ImageTrend: Sendable, Encodable {
   }
   public var minimum: Int64? { points.map(\.size).min() }
   public var maximum: Int64? { points.map(\.size).max() }
+  /// Whether the smallest (largest) size is an estimate: the first point of that size.
+  public var minimumEstimated: Bool { points.first { $0.size == minimum }?.estimated ?? false }
+  public var maximumEstimated: Bool { points.first { $0.size == maximum }?.estimated ?? false }
   public var headroom: Int64? { max.flatMap { limit in end.map { limit - $0 } } }
 
   /// The commits that grew the image most, largest first.
@@ -103,7 +114,7 @@ public struct ImageTrend: Sendable, Encodable {
       return delta > 0
         ? Growth(
           commit: point.commit, subject: point.subject, author: point.author, delta: delta, since: previous.commit,
-          gap: point.gap) : nil
+          gap: point.gap, estimated: point.estimated || previous.estimated) : nil
     }.sorted { $0.delta > $1.delta }
   }
 

@@ -11,13 +11,16 @@ extension LogOutput {
       .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right), .init("status"),
       .init("subject"),
     ])
-    for (row, delta) in zip(history.rows, history.deltas()) {
+    for ((row, delta), deltaEstimated) in zip(zip(history.rows, history.deltas()), history.deltaEstimates()) {
       table.add([
-        "`\(row.commit.prefix(12))`", date(row.time), row.image, ByteSize.format(history.size(row)),
-        delta.map(ByteSize.formatDelta) ?? "", row.verdict?.headline ?? "", shorten(row.subject, to: 60),
+        "`\(row.commit.prefix(12))`", date(row.time), row.image,
+        ByteSizeText.format(history.size(row), estimated: history.isEstimate(row)),
+        delta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "", row.verdict?.headline ?? "",
+        shorten(row.subject, to: 60),
       ])
     }
-    return "### Sizes along `\(history.range)`\n\n" + table.markdown() + "\n\n"
+    let legend = history.rows.contains(where: history.isEstimate) ? ByteSizeText.estimateNote + "\n\n" : ""
+    return "### Sizes along `\(history.range)`\n\n" + table.markdown() + "\n\n" + legend
       + "\(grouped(history.rows.count)) measurement\(history.rows.count == 1 ? "" : "s") on "
       + "\(grouped(history.walked)) commits"
   }

@@ -125,11 +125,16 @@ public enum LogOutput {
     }
     var out = [table.render(terminal), ""]
     for image in history.images {
-      let sizes = history.measuredRows.filter { $0.image == image }.map(history.size).reversed()
-      guard let first = sizes.first, let last = sizes.last else { continue }
-      let line = sparklines ? " " + sparkline(Array(sizes)) : ""
+      let rows = history.measuredRows.filter { $0.image == image }.reversed()
+      guard let first = rows.first, let last = rows.last else { continue }
+      let sizes = rows.map(history.size)
+      let (firstSize, lastSize) = (history.size(first), history.size(last))
+      let (firstEstimated, lastEstimated) = (history.isEstimate(first), history.isEstimate(last))
+      let line = sparklines ? " " + sparkline(sizes) : ""
       out.append(
-        "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) (\(ByteSize.formatDelta(last - first))) "
+        "\(image):\(line) \(ByteSizeText.format(firstSize, estimated: firstEstimated)) → "
+          + "\(ByteSizeText.format(lastSize, estimated: lastEstimated)) "
+          + "(\(ByteSizeText.formatDelta(lastSize - firstSize, estimated: firstEstimated || lastEstimated))) "
           + "over \(sizes.count) measured commit\(sizes.count == 1 ? "" : "s")")
     }
     let measured = history.measuredRows.count

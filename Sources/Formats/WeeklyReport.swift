@@ -40,13 +40,14 @@ public struct WeeklyReport: Sendable, Encodable {
 
   /// The layers the period's last image has and its first had not, largest first:
   /// with the paths, where the growth went.
-  static func addedLayers(_ image: Image, limit: Int = 3) -> [(bytes: Int64, createdBy: String)] {
+  static func addedLayers(_ image: Image, limit: Int = 3) -> [(bytes: Int64, estimated: Bool, createdBy: String)] {
     guard let diff = image.diff else { return [] }
     let compressed = image.trend.metric == "compressed"
     return diff.layers.filter { $0.kind == .added }
       .map {
         (
           bytes: compressed ? $0.compressedBytes : $0.uncompressedBytes,
+          estimated: compressed && $0.compressedEstimated == true,
           createdBy: $0.createdBy.map(ImageConfig.tidy) ?? "(no history)"
         )
       }
@@ -116,7 +117,7 @@ public enum ReportOutput {
           + image.verdict.headline)
       out.append(
         "  \(trend.metric) \(startAndEnd(trend, missing: "-")) "
-          + "(\(WeeklyReport.change(trend))), min \(trend.minimum.map(ByteSize.format) ?? "-"), max \(trend.maximum.map(ByteSize.format) ?? "-"), "
+          + "(\(WeeklyReport.change(trend))), min \(minimum(trend) ?? "-"), max \(maximum(trend) ?? "-"), "
           + "\(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")")
       out.append("  " + budgetLine(trend))
       if trend.points.contains(where: \.estimated) { out.append("  " + ByteSizeText.estimateNote) }
@@ -132,12 +133,27 @@ public enum ReportOutput {
       + (trend.end.map { ByteSizeText.format($0, estimated: trend.endEstimated) } ?? missing)
   }
 
+  /// The period's smallest and largest sizes, "≈"-marked when estimates.
+  static func minimum(_ trend: ImageTrend) -> String? {
+    trend.minimum.map { ByteSizeText.format($0, estimated: trend.minimumEstimated) }
+  }
+
+  static func maximum(_ trend: ImageTrend) -> String? {
+    trend.maximum.map { ByteSizeText.format($0, estimated: trend.maximumEstimated) }
+  }
+
+  /// The budget less the last size: an estimate when that size is one.
+  static func headroom(_ trend: ImageTrend) -> String? {
+    trend.headroom.map { ByteSizeText.format($0, estimated: trend.endEstimated) }
+  }
+
   static func budgetLine(_ trend: ImageTrend) -> String {
     guard let max = trend.max else { return "no max budget" }
     if let headroom = trend.headroom, headroom < 0 {
-      return "budget \(ByteSize.format(max)): over it by \(ByteSize.format(-headroom))"
+      return
+        "budget \(ByteSize.format(max)): over it by \(ByteSizeText.format(-headroom, estimated: trend.endEstimated))"
     }
-    var line = "budget \(ByteSize.format(max)), headroom \(trend.headroom.map(ByteSize.format) ?? "-")"
+    var line = "budget \(ByteSize.format(max)), headroom \(headroom(trend) ?? "-")"
     if let hit = trend.budgetHitAt {
       line += "; at this pace the budget is reached around \(LogOutput.date(hit))"
     } else {
@@ -170,7 +186,7 @@ public enum ReportOutput {
         "| `\(trend.image)` | \(LogOutput.sparkline(trend.points.map(\.size), width: 20)) | "
           + "\(trend.start.map { ByteSizeText.format($0, estimated: trend.startEstimated) } ?? "–") | "
           + "\(trend.end.map { ByteSizeText.format($0, estimated: trend.endEstimated) } ?? "–") | \(WeeklyReport.change(trend)) | \(trend.max.map(ByteSize.format) ?? "–") | "
-          + "\(trend.headroom.map(ByteSize.format) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") | "
+          + "\(headroom(trend) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") | "
           + "\(image.verdict.headline.replacingOccurrences(of: "|", with: "\\|")) |")
     }
     for image in report.images {
@@ -178,6 +194,9 @@ public enum ReportOutput {
       guard !details.isEmpty else { continue }
       out +=
         ["", "<details><summary><b>\(image.trend.image)</b>: what grew</summary>", ""] + details + ["", "</details>"]
+    }
+    if report.images.contains(where: { $0.trend.points.contains(where: \.estimated) }) {
+      out += ["", "<sub>\(ByteSizeText.estimateNote)</sub>"]
     }
     return out.joined(separator: "\n")
   }
@@ -187,9 +206,9 @@ public enum ReportOutput {
   static func markdownDetails(_ image: WeeklyReport.Image) -> [String] {
     let trend = image.trend
     var out: [String] = []
-    if let minimum = trend.minimum, let maximum = trend.maximum {
+    if let minimum = minimum(trend), let maximum = maximum(trend) {
       out.append(
-        "Min \(ByteSize.format(minimum)), max \(ByteSize.format(maximum)), \(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")."
+        "Min \(minimum), max \(maximum), \(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")."
       )
     }
     out += whatGrew(image, .markdown)
@@ -217,14 +236,15 @@ public enum ReportOutput {
     var out: [String] = []
     for growth in trend.topGrowth.prefix(5) {
       out.append(
-        style.bullet + ByteSize.formatDelta(growth.delta).padding(style.deltaWidth) + " "
+        style.bullet + ByteSizeText.formatDelta(growth.delta, estimated: growth.estimated).padding(style.deltaWidth)
+          + " "
           + style.code(String(growth.commit.prefix(12))) + growthDoubt(growth) + "  "
           + style.escape(shorten(growth.subject, to: 50))
           + "  (\(style.escape(growth.author)))")
     }
     for layer in WeeklyReport.addedLayers(image) {
       out.append(
-        style.bullet + "layer +\(ByteSize.format(layer.bytes)) \(trend.metric) "
+        style.bullet + "layer \(ByteSizeText.formatDelta(layer.bytes, estimated: layer.estimated)) \(trend.metric) "
           + style.code(shorten(layer.createdBy, to: 70)))
     }
     for path in (image.diff?.paths ?? []).filter({ $0.delta > 0 }).prefix(5) {
@@ -241,7 +261,8 @@ public enum ReportOutput {
         style.bullet + style.alarm
           + "\(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over max"
           + (trend.max.map { " \(ByteSize.format($0))" } ?? "") + ", "
-          + "the first \(style.code(String(first.commit.prefix(12)))) (\(ByteSize.format(first.size)))")
+          + "the first \(style.code(String(first.commit.prefix(12)))) "
+          + "(\(ByteSizeText.format(first.size, estimated: first.estimated)))")
     }
     return out
   }
