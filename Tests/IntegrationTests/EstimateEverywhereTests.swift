@@ -148,6 +148,9 @@ import Testing
     let text = try history.run(["check"])
     let figures = try #require(text.split(separator: "\n").first { $0.contains("against \(history.exact.prefix(12))") })
     #expect(figures.contains("(estimate vs exact, ±5 %)"), "\(text)")
+    // The same base layers measured two ways: an estimate's difference, not a rebuild.
+    let split = try #require(text.split(separator: "\n").first { $0.hasPrefix("  growth:") }, "\(text)")
+    #expect(split.contains("≈+") && !text.contains("rebuilt upstream"), "\(text)")
     let markdown = try history.run(["check", "--format", "markdown"])
     let row = try #require(markdown.split(separator: "\n").first { $0.hasPrefix("| `api`") })
     #expect(row.contains("(estimate vs exact, ±5 %)"), "\(row)")
