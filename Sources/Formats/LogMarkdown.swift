@@ -8,20 +8,20 @@ extension LogOutput {
       return "No measurements on `\(history.range)` (\(grouped(history.walked)) commits walked)."
     }
     var table = TextTable([
-      .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right), .init("status"),
+      .init("commit"), .init("date"), .init("image"), .init(history.sizeTitle, .right), .init("change", .right),
+      .init("status"),
       .init("subject"),
     ])
     for ((row, delta), deltaEstimated) in zip(zip(history.rows, history.deltas()), history.deltaEstimates()) {
       table.add([
-        "`\(row.commit.prefix(12))`", date(row.time), row.image,
-        ByteSizeText.format(history.size(row), estimated: history.isEstimate(row)),
+        "`\(row.commit.prefix(12))`", date(row.time), row.image, history.sizeCell(row),
         delta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "", row.verdict?.headline ?? "",
         shorten(row.subject, to: 60),
       ])
     }
     let legend = history.rows.contains(where: history.isEstimate) ? ByteSizeText.estimateNote + "\n\n" : ""
     return "### Sizes along `\(history.range)`\n\n" + table.markdown() + "\n\n" + legend
-      + "\(grouped(history.rows.count)) measurement\(history.rows.count == 1 ? "" : "s") on "
+      + "\(counted(history.rows.count, "measurement")) on "
       + "\(grouped(history.walked)) commits"
   }
 }

@@ -59,7 +59,7 @@ public enum ReportHTML {
         growth.map {
           [
             ByteSizeText.formatDelta($0.delta, estimated: $0.estimated),
-            String($0.commit.prefix(10)) + ($0.gap > 1 ? " (or one of the \($0.gap - 1) before)" : ""),
+            String($0.commit.prefix(12)) + ($0.gap > 1 ? " (or one of the \($0.gap - 1) before)" : ""),
             shorten($0.subject, to: 40), $0.author,
           ]
         })
@@ -83,11 +83,11 @@ public enum ReportHTML {
     }
     if let first = trend.violations.first {
       html += table(
-        "Over max in the period: \(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s"), the first",
+        "Over max in the period: \(trend.violations.count) measured \(inflected(trend.violations.count, "commit")), the first",
         ["commit", "size", "subject"],
         [
           [
-            String(first.commit.prefix(10)), ByteSizeText.format(first.size, estimated: first.estimated),
+            String(first.commit.prefix(12)), ByteSizeText.format(first.size, estimated: first.estimated),
             shorten(first.subject, to: 48),
           ]
         ])

@@ -118,7 +118,7 @@ public enum ReportOutput {
       out.append(
         "  \(trend.metric) \(startAndEnd(trend, missing: "-")) "
           + "(\(WeeklyReport.change(trend))), min \(minimum(trend) ?? "-"), max \(maximum(trend) ?? "-"), "
-          + "\(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")")
+          + "\(trend.measuredInPeriod) measured \(inflected(trend.measuredInPeriod, "commit"))")
       out.append("  " + budgetLine(trend))
       if trend.points.contains(where: \.estimated) { out.append("  " + ByteSizeText.estimateNote) }
       out += whatGrew(image, .text)
@@ -170,7 +170,7 @@ public enum ReportOutput {
 
   /// " (or one of the 19 before it, since 0c8e…)" when the measurements are sparse.
   static func growthDoubt(_ growth: ImageTrend.Growth) -> String {
-    growth.gap > 1 ? " (or one of the \(growth.gap - 1) before it, since \(growth.since.prefix(8)))" : ""
+    growth.gap > 1 ? " (or one of the \(growth.gap - 1) before it, since \(growth.since.prefix(12)))" : ""
   }
 
   public static func markdown(_ report: WeeklyReport) -> String {
@@ -208,7 +208,7 @@ public enum ReportOutput {
     var out: [String] = []
     if let minimum = minimum(trend), let maximum = maximum(trend) {
       out.append(
-        "Min \(minimum), max \(maximum), \(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")."
+        "Min \(minimum), max \(maximum), \(trend.measuredInPeriod) measured \(inflected(trend.measuredInPeriod, "commit"))."
       )
     }
     out += whatGrew(image, .markdown)
@@ -259,7 +259,7 @@ public enum ReportOutput {
     if let first = trend.violations.first {
       out.append(
         style.bullet + style.alarm
-          + "\(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over max"
+          + "\(trend.violations.count) measured \(inflected(trend.violations.count, "commit")) over max"
           + (trend.max.map { " \(ByteSize.format($0))" } ?? "") + ", "
           + "the first \(style.code(String(first.commit.prefix(12)))) "
           + "(\(ByteSizeText.format(first.size, estimated: first.estimated)))")

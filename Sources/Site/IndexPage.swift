@@ -13,9 +13,9 @@ public enum IndexPage {
       if let last, image.points.count > 1 {
         change =
           "\(last.change(from: image.points[image.points.count - 2], image.metric)) at <a href=\"\(HTML.commitHref(last.commit, prefix: ""))\">"
-          + "<code>\(last.commit.prefix(8))</code></a> <span class=\"muted\">\(HTML.day(last.time))</span>"
+          + "<code>\(last.commit.prefix(12))</code></a> <span class=\"muted\">\(HTML.day(last.time))</span>"
       } else {
-        change = last.map { "first measurement <code>\($0.commit.prefix(8))</code>" } ?? ""
+        change = last.map { "first measurement <code>\($0.commit.prefix(12))</code>" } ?? ""
       }
       rows += """
         <tr><td><a href="\(HTML.imageFile(image.name))">\(HTML.escape(image.name))</a></td>
