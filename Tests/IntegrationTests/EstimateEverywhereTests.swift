@@ -141,6 +141,16 @@ import Testing
     #expect(html.contains(Self.legend), "\(html)")
   }
 
+  /// The site shows the same figures: the headroom and the last change are estimates.
+  @Test func theSiteMarksTheEstimatedHeadroomAndChange() throws {
+    let history = try Self.history.get()
+    let site = try TemporaryDirectory()
+    _ = try history.run(["site", "--output", site.url.path])
+    let index = try String(contentsOf: site.url.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(index.contains("<td class=\"num\">≈13"), "headroom: \(index)")
+    #expect(index.contains("<td>≈+"), "change: \(index)")
+  }
+
   /// Fix 5: a passing growth verdict between an estimate and an exact size says so
   /// where the growth figure is shown.
   @Test func aPassingGrowthBetweenKindsSaysSo() throws {
