@@ -14,18 +14,26 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
   public var how: String
   public var baseDelta: Int64
   public var ownDelta: Int64
+  /// Either side's compressed sizes are estimates: both deltas are shown with "≈".
+  public var estimated = false
+  /// Both sides' base layers have the same diff ids: the same content, whatever their
+  /// compressed sizes (an estimate against an exact size differs without a rebuild).
+  public var sameBaseLayers = false
 
-  /// True when the base image itself changed: another digest, or other bytes.
+  /// True when the base image itself changed: another digest, or other layers.
   public var baseChanged: Bool {
-    baseDelta != 0 || (baseDigestBefore != nil && baseDigestAfter != nil && baseDigestBefore != baseDigestAfter)
+    (baseDelta != 0 && !sameBaseLayers)
+      || (baseDigestBefore != nil && baseDigestAfter != nil && baseDigestBefore != baseDigestAfter)
   }
+
+  func delta(_ bytes: Int64) -> String { (estimated ? "≈" : "") + ByteSize.formatDelta(bytes) }
 
   public var baseLabel: String { baseName ?? "the base image" }
 
   /// `base image python:3.11-slim +5.2 MB (rebuilt upstream), own layers +1 kB`.
   public var summary: String {
-    let base = "base image \(baseLabel) \(ByteSize.formatDelta(baseDelta))" + (baseChanged ? " (rebuilt upstream)" : "")
-    return "\(base), own layers \(ByteSize.formatDelta(ownDelta))"
+    let base = "base image \(baseLabel) \(delta(baseDelta))" + (baseChanged ? " (rebuilt upstream)" : "")
+    return "\(base), own layers \(delta(ownDelta))"
   }
 
   /// `python:3.11-slim rebuilt upstream: +5.2 MB (sha256:ab… → sha256:cd…)`.
@@ -34,7 +42,7 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
     let digests =
       baseDigestBefore != nil || baseDigestAfter != nil
       ? " (\(short(baseDigestBefore)) → \(short(baseDigestAfter)))" : ""
-    return "\(baseLabel) rebuilt upstream: \(ByteSize.formatDelta(baseDelta))\(digests)"
+    return "\(baseLabel) rebuilt upstream: \(delta(baseDelta))\(digests)"
   }
 
   func short(_ digest: String?) -> String { digest.map { String($0.prefix(19)) } ?? "?" }
@@ -60,9 +68,12 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
     let baseDelta = bytes(new, newCount) - bytes(old, oldCount)
     let totalDelta = new.bytes(for: metric.rawValue) - old.bytes(for: metric.rawValue)
     let known = new.baseImage ?? old.baseImage
-    return GrowthSplit(
+    var split = GrowthSplit(
       baseName: known?.name, baseDigestBefore: old.baseImage?.digest, baseDigestAfter: new.baseImage?.digest,
       how: known?.how ?? "common prefix", baseDelta: baseDelta, ownDelta: totalDelta - baseDelta)
+    split.estimated = metric == .compressed && (old.compressedEstimated || new.compressedEstimated)
+    split.sameBaseLayers = oldCount == newCount && shared >= oldCount
+    return split
   }
 }
 

@@ -13,6 +13,9 @@ extension ImageTrend {
   }
   public var minimum: Int64? { points.map(\.size).min() }
   public var maximum: Int64? { points.map(\.size).max() }
+  /// Whether the smallest (largest) size is an estimate: the first point of that size.
+  public var minimumEstimated: Bool { points.first { $0.size == minimum }?.estimated ?? false }
+  public var maximumEstimated: Bool { points.first { $0.size == maximum }?.estimated ?? false }
   public var headroom: Int64? { max.flatMap { limit in end.map { limit - $0 } } }
 
   /// The commits that grew the image most, largest first.
@@ -22,7 +25,7 @@ extension ImageTrend {
       return delta > 0
         ? Growth(
           commit: point.commit, subject: point.subject, author: point.author, delta: delta, since: previous.commit,
-          gap: point.gap) : nil
+          gap: point.gap, estimated: point.estimated || previous.estimated) : nil
     }.sorted { $0.delta > $1.delta }
   }
 

@@ -82,7 +82,8 @@ public enum CheckMarkdown {
       rows.append(
         "| `\(image.image)` | \(baseSize.map { ByteSizeText.format($0, estimated: image.baseIsEstimate) } ?? "–") | "
           + "\(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate)) | "
-          + "\(image.baseDelta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "–") | "
+          + "\(image.baseDelta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "–")"
+          + "\(CheckText.estimateAgainstExact(image).map { " (\($0))" } ?? "") | "
           + "\(percent(image.baseDelta, of: baseSize)) | "
           + "\(image.limits.maxText ?? "–") | \(emoji(image.status)) \(escape(image.verdict.headline)) |"
       )
@@ -156,7 +157,12 @@ public enum CheckMarkdown {
 
   /// The layers added and the paths that changed most, as a two-column table (also
   /// used by the bisect comment for its culprit).
+  /// With no layer added and no path changed (the same layers measured another way,
+  /// or layers only removed) there is no table: an empty one reads as a rendering bug.
   static func whatGrew(_ diff: MeasurementDiff, sources: LayerSources? = nil) -> [String] {
+    guard diff.layers.contains(where: { $0.kind == .added }) || !diff.paths.isEmpty else {
+      return ["Nothing added: no new layer and no path that changed."]
+    }
     var out = ["| what grew | change |", "| --- | ---: |"]
     for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
       out.append(

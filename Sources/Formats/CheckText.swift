@@ -45,6 +45,7 @@ public enum CheckText {
     if let base = image.base, let delta = image.baseDelta {
       let estimated = image.sizeIsEstimate || image.baseIsEstimate
       figures += ", \(ByteSizeText.formatDelta(delta, estimated: estimated)) against \(base.commit.prefix(12))"
+      if let kinds = estimateAgainstExact(image) { figures += " (\(kinds))" }
     }
     out.append(figures)
     if let inherited = image.inherited { out.append(terminal.apply(.dim, "  \(inherited.message)")) }
@@ -76,6 +77,16 @@ public enum CheckText {
       out.append(contentsOf: whatGrew(diff, since: base.commit, sources: image.sources, terminal: terminal))
     }
     return out
+  }
+
+  /// "estimate vs exact, ±5 %" when `max_growth` passed comparing an estimate with an
+  /// exact size: the pass leans on the estimate, so the growth figure says so (a warning
+  /// or failure says it in the rule's own message).
+  static func estimateAgainstExact(_ image: ImageEvaluation) -> String? {
+    guard image.sizeIsEstimate != image.baseIsEstimate,
+      image.results.contains(where: { $0.rule == "max_growth" && $0.status == .pass })
+    else { return nil }
+    return "estimate vs exact, ±\(Comparability.estimateErrorPercent) %"
   }
 
   static func ruleLine(_ result: RuleResult, report: CheckReport, sources: LayerSources?, terminal: TerminalStyle)

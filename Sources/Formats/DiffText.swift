@@ -36,16 +36,16 @@ public enum DiffText {
   ) -> String {
     var out: [String] = []
     let delta = diff.compressed.delta
-    let approximately = diff.compressed.isEstimate ? "≈" : ""
     let verdict =
       delta > 0
-      ? terminal.apply(.bad, "grew \(approximately)\(ByteSize.formatDelta(delta))")
-      : delta < 0 ? terminal.apply(.good, "shrank \(approximately)\(ByteSize.format(-delta))") : "did not change"
+      ? terminal.apply(.bad, "grew \(change(diff.compressed))")
+      : delta < 0 ? terminal.apply(.good, "shrank \(change(diff.compressed))") : "did not change"
     out.append(terminal.apply(.bold, image) + " \(verdict) compressed from \(old.label) to \(new.label)")
     out.append(terminal.apply(.dim, "  \(old.commit.prefix(12)) \(old.described)"))
     out.append(terminal.apply(.dim, "  \(new.commit.prefix(12)) \(new.described)"))
     out.append("")
     out.append(totals(diff, old: old, new: new).render(terminal))
+    if diff.compressed.isEstimate { out.append(terminal.apply(.dim, ByteSizeText.estimateNote)) }
     out.append("")
     out.append(layers(diff, old: old.sources, new: new.sources, terminal: terminal).render(terminal))
     if !diff.paths.isEmpty {
@@ -77,14 +77,15 @@ public enum DiffText {
     let delta = diff.compressed.delta
     let verdict =
       delta > 0
-      ? "grew \(ByteSize.formatDelta(delta))" : delta < 0 ? "shrank \(ByteSize.format(-delta))" : "did not change"
+      ? "grew \(change(diff.compressed))" : delta < 0 ? "shrank \(change(diff.compressed))" : "did not change"
     var out = [
       "### `\(image)` \(verdict) compressed from `\(old.label)` to `\(new.label)`", "",
       "`\(old.commit.prefix(12))` \(CheckMarkdown.escape(old.described)) → "
         + "`\(new.commit.prefix(12))` \(CheckMarkdown.escape(new.described))", "",
-      totals(diff, old: old, new: new).markdown(), "",
-      layers(diff, old: old.sources, new: new.sources, terminal: .plain).markdown(),
+      totals(diff, old: old, new: new).markdown(),
     ]
+    if diff.compressed.isEstimate { out += ["", ByteSizeText.estimateNote] }
+    out += ["", layers(diff, old: old.sources, new: new.sources, terminal: .plain).markdown()]
     if !diff.paths.isEmpty { out += ["", paths(diff, terminal: .plain).markdown()] }
     if !diff.packages.isEmpty { out += ["", packages(diff).markdown()] }
     if !diff.forbiddenAppeared.isEmpty {
@@ -119,8 +120,15 @@ public enum DiffText {
     row("uncompressed", diff.uncompressed)
     row("wasted", diff.wasted)
     row("files", diff.files, bytes: false)
-    if diff.compressed.isEstimate { table.add([ByteSizeText.estimateNote, "", "", ""]) }
     return table
+  }
+
+  /// The heading's "+36.7 kB" or "≈36.7 kB" (after "grew" or "shrank"): marked when
+  /// either side is an estimate; the legend follows the totals table.
+  static func change(_ compressed: MeasurementDiff.Totals) -> String {
+    compressed.delta > 0
+      ? ByteSizeText.formatDelta(compressed.delta, estimated: compressed.isEstimate)
+      : ByteSizeText.format(-compressed.delta, estimated: compressed.isEstimate)
   }
 
   static func percent(_ totals: MeasurementDiff.Totals) -> String {

@@ -15,10 +15,12 @@ extension LogOutput {
     for row in history.rows {
       table.add([
         "`\(row.commit.prefix(12))`", date(row.time), row.image, history.sizeCell(row),
-        row.change.map(ByteSize.formatDelta) ?? "", row.verdict?.headline ?? "", shorten(row.subject, to: 60),
+        row.change.map { ByteSizeText.formatDelta($0, estimated: row.changeEstimated) } ?? "",
+        row.verdict?.headline ?? "", shorten(row.subject, to: 60),
       ])
     }
-    return "### Sizes along `\(history.range)`\n\n" + table.markdown() + "\n\n"
+    let legend = history.rows.contains(where: { $0.sizeEstimated || $0.changeEstimated }) ? ByteSizeText.estimateNote + "\n\n" : ""
+    return "### Sizes along `\(history.range)`\n\n" + table.markdown() + "\n\n" + legend
       + "\(counted(history.rows.count, "measurement")) on "
       + "\(grouped(history.walked)) commits"
   }

@@ -53,13 +53,14 @@ public enum LogOutput {
     }
     var out = [table.render(terminal), ""]
     for image in history.images {
-      let rows = history.measuredRows.filter { $0.image == image }
-      let sizes = rows.map(\.size).reversed()
-      guard let first = sizes.first, let last = sizes.last, let metric = rows.first?.metric else { continue }
+      let rows = history.measuredRows.filter { $0.image == image }.reversed()
+      guard let first = rows.first, let last = rows.last else { continue }
+      let sizes = rows.map(\.size)
       let line = sparklines ? " " + sparkline(Array(sizes)) : ""
       out.append(
-        "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) \(metric.rawValue) "
-          + "(\(ByteSize.formatDelta(last - first))) "
+        "\(image):\(line) \(ByteSizeText.format(first.size, estimated: first.sizeEstimated)) → "
+          + "\(ByteSizeText.format(last.size, estimated: last.sizeEstimated)) \(last.metric.rawValue) "
+          + "(\(ByteSizeText.formatDelta(last.size - first.size, estimated: first.sizeEstimated || last.sizeEstimated))) "
           + "over \(sizes.count) measured \(inflected(sizes.count, "commit"))")
     }
     let measured = history.measuredRows.count

@@ -25,7 +25,7 @@ public enum ReportHTML {
     for image in report.images { body += section(image) }
     body += """
       <tr><td style="padding:8px 24px 20px 24px;font-size:12px;color:#57606a;">
-      Sizes in decimal units (1 MB = 1,000,000 bytes). Sent by sizebudget; <code>sizebudget report</code> prints the same in a terminal, <code>sizebudget bisect</code> names the commit behind a jump.
+      Sizes in decimal units (1 MB = 1,000,000 bytes).\(legend(report)) Sent by sizebudget; <code>sizebudget report</code> prints the same in a terminal, <code>sizebudget bisect</code> names the commit behind a jump.
       </td></tr>
       </table></td></tr></table></body></html>
 
@@ -44,7 +44,7 @@ public enum ReportHTML {
       \(chart(trend))
       <table role="presentation" cellpadding="0" cellspacing="0" style="font-size:14px;margin-top:8px;">
       \(row("start → end", "\(ReportOutput.startAndEnd(trend, missing: "–")) (\(trend.metric))"))
-      \(row("min / max", "\(trend.minimum.map(ByteSize.format) ?? "–") / \(trend.maximum.map(ByteSize.format) ?? "–")"))
+      \(row("min / max", "\(ReportOutput.minimum(trend) ?? "–") / \(ReportOutput.maximum(trend) ?? "–")"))
       \(row("status", image.verdict.headline))
       \(row("budget", budget(trend)))
       \(row("budget reached", trend.budgetHitAt.map { "around \(LogOutput.date($0)) at this pace" } ?? (over ? "already over" : "not on this trend")))
@@ -58,7 +58,7 @@ public enum ReportHTML {
         "Top growth", ["change", "commit", "subject", "author"],
         growth.map {
           [
-            ByteSize.formatDelta($0.delta),
+            ByteSizeText.formatDelta($0.delta, estimated: $0.estimated),
             String($0.commit.prefix(12)) + ($0.gap > 1 ? " (or one of the \($0.gap - 1) before)" : ""),
             shorten($0.subject, to: 40), $0.author,
           ]
@@ -68,7 +68,7 @@ public enum ReportHTML {
     if !layers.isEmpty {
       html += table(
         "Layers added", ["size", "created by"],
-        layers.map { ["+" + ByteSize.format($0.bytes), shorten($0.createdBy, to: 70)] })
+        layers.map { [ByteSizeText.formatDelta($0.bytes, estimated: $0.estimated), shorten($0.createdBy, to: 70)] })
     }
     if let diff = image.diff {
       let paths = diff.paths.filter { $0.delta > 0 }.prefix(5)
@@ -85,7 +85,12 @@ public enum ReportHTML {
       html += table(
         "Over max in the period: \(trend.violations.count) measured \(inflected(trend.violations.count, "commit")), the first",
         ["commit", "size", "subject"],
-        [[String(first.commit.prefix(12)), ByteSize.format(first.size), shorten(first.subject, to: 48)]])
+        [
+          [
+            String(first.commit.prefix(12)), ByteSizeText.format(first.size, estimated: first.estimated),
+            shorten(first.subject, to: 48),
+          ]
+        ])
     }
     return html + "</td></tr>\n"
   }
@@ -112,9 +117,15 @@ public enum ReportHTML {
   static func budget(_ trend: ImageTrend) -> String {
     guard let max = trend.max else { return "no max" }
     if let headroom = trend.headroom, headroom < 0 {
-      return "\(ByteSize.format(max)), over it by \(ByteSize.format(-headroom))"
+      return "\(ByteSize.format(max)), over it by \(ByteSizeText.format(-headroom, estimated: trend.endEstimated))"
     }
-    return "\(ByteSize.format(max)), headroom \(trend.headroom.map(ByteSize.format) ?? "–")"
+    return "\(ByteSize.format(max)), headroom \(ReportOutput.headroom(trend) ?? "–")"
+  }
+
+  /// " ≈ an estimate: …" when any figure of the report is one.
+  static func legend(_ report: WeeklyReport) -> String {
+    report.images.contains { $0.trend.points.contains(where: \.estimated) }
+      ? " " + escape(ByteSizeText.estimateNote) + "." : ""
   }
 
   static func row(_ label: String, _ value: String) -> String {

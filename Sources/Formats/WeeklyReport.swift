@@ -12,8 +12,10 @@ extension WeeklyReport.Image {
 extension WeeklyReport {
   /// The layers the period's last image added (`WeeklyReport.Image.addedLayers`), each
   /// with its command tidied for reading.
-  static func addedLayers(_ image: Image) -> [(bytes: Int64, createdBy: String)] {
-    image.addedLayers().map { (bytes: $0.bytes, createdBy: $0.createdBy.map(ImageConfig.tidy) ?? "(no history)") }
+  static func addedLayers(_ image: Image) -> [(bytes: Int64, estimated: Bool, createdBy: String)] {
+    image.addedLayers().map {
+      (bytes: $0.bytes, estimated: $0.estimated, createdBy: $0.createdBy.map(ImageConfig.tidy) ?? "(no history)")
+    }
   }
 
   public var period: String { "\(LogOutput.date(since)) to \(LogOutput.date(until))" }
@@ -78,7 +80,7 @@ public enum ReportOutput {
           + image.verdict.headline)
       out.append(
         "  \(trend.metric) \(startAndEnd(trend, missing: "-")) "
-          + "(\(WeeklyReport.change(trend))), min \(trend.minimum.map(ByteSize.format) ?? "-"), max \(trend.maximum.map(ByteSize.format) ?? "-"), "
+          + "(\(WeeklyReport.change(trend))), min \(minimum(trend) ?? "-"), max \(maximum(trend) ?? "-"), "
           + "\(trend.measuredInPeriod) measured \(inflected(trend.measuredInPeriod, "commit"))")
       out.append("  " + budgetLine(trend))
       if trend.points.contains(where: \.estimated) { out.append("  " + ByteSizeText.estimateNote) }
@@ -94,12 +96,27 @@ public enum ReportOutput {
       + (trend.end.map { ByteSizeText.format($0, estimated: trend.endEstimated) } ?? missing)
   }
 
+  /// The period's smallest and largest sizes, "≈"-marked when estimates.
+  static func minimum(_ trend: ImageTrend) -> String? {
+    trend.minimum.map { ByteSizeText.format($0, estimated: trend.minimumEstimated) }
+  }
+
+  static func maximum(_ trend: ImageTrend) -> String? {
+    trend.maximum.map { ByteSizeText.format($0, estimated: trend.maximumEstimated) }
+  }
+
+  /// The budget less the last size: an estimate when that size is one.
+  static func headroom(_ trend: ImageTrend) -> String? {
+    trend.headroom.map { ByteSizeText.format($0, estimated: trend.endEstimated) }
+  }
+
   static func budgetLine(_ trend: ImageTrend) -> String {
     guard let max = trend.max else { return "no max budget" }
     if let headroom = trend.headroom, headroom < 0 {
-      return "budget \(ByteSize.format(max)): over it by \(ByteSize.format(-headroom))"
+      return
+        "budget \(ByteSize.format(max)): over it by \(ByteSizeText.format(-headroom, estimated: trend.endEstimated))"
     }
-    var line = "budget \(ByteSize.format(max)), headroom \(trend.headroom.map(ByteSize.format) ?? "-")"
+    var line = "budget \(ByteSize.format(max)), headroom \(headroom(trend) ?? "-")"
     if let hit = trend.budgetHitAt {
       line += "; at this pace the budget is reached around \(LogOutput.date(hit))"
     } else {
@@ -132,7 +149,7 @@ public enum ReportOutput {
         "| `\(trend.image)` | \(LogOutput.sparkline(trend.points.map(\.size), width: 20)) | "
           + "\(trend.start.map { ByteSizeText.format($0, estimated: trend.startEstimated) } ?? "–") | "
           + "\(trend.end.map { ByteSizeText.format($0, estimated: trend.endEstimated) } ?? "–") | \(WeeklyReport.change(trend)) | \(trend.max.map(ByteSize.format) ?? "–") | "
-          + "\(trend.headroom.map(ByteSize.format) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") | "
+          + "\(headroom(trend) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") | "
           + "\(image.verdict.headline.replacingOccurrences(of: "|", with: "\\|")) |")
     }
     for image in report.images {
@@ -140,6 +157,9 @@ public enum ReportOutput {
       guard !details.isEmpty else { continue }
       out +=
         ["", "<details><summary><b>\(image.trend.image)</b>: what grew</summary>", ""] + details + ["", "</details>"]
+    }
+    if report.images.contains(where: { $0.trend.points.contains(where: \.estimated) }) {
+      out += ["", "<sub>\(ByteSizeText.estimateNote)</sub>"]
     }
     return out.joined(separator: "\n")
   }
@@ -149,9 +169,9 @@ public enum ReportOutput {
   static func markdownDetails(_ image: WeeklyReport.Image) -> [String] {
     let trend = image.trend
     var out: [String] = []
-    if let minimum = trend.minimum, let maximum = trend.maximum {
+    if let minimum = minimum(trend), let maximum = maximum(trend) {
       out.append(
-        "Min \(ByteSize.format(minimum)), max \(ByteSize.format(maximum)), \(trend.measuredInPeriod) measured \(inflected(trend.measuredInPeriod, "commit"))."
+        "Min \(minimum), max \(maximum), \(trend.measuredInPeriod) measured \(inflected(trend.measuredInPeriod, "commit"))."
       )
     }
     out += whatGrew(image, .markdown)
@@ -179,14 +199,15 @@ public enum ReportOutput {
     var out: [String] = []
     for growth in trend.topGrowth.prefix(5) {
       out.append(
-        style.bullet + ByteSize.formatDelta(growth.delta).padding(style.deltaWidth) + " "
+        style.bullet + ByteSizeText.formatDelta(growth.delta, estimated: growth.estimated).padding(style.deltaWidth)
+          + " "
           + style.code(String(growth.commit.prefix(12))) + growthDoubt(growth) + "  "
           + style.escape(shorten(growth.subject, to: 50))
           + "  (\(style.escape(growth.author)))")
     }
     for layer in WeeklyReport.addedLayers(image) {
       out.append(
-        style.bullet + "layer +\(ByteSize.format(layer.bytes)) \(trend.metric) "
+        style.bullet + "layer \(ByteSizeText.formatDelta(layer.bytes, estimated: layer.estimated)) \(trend.metric) "
           + style.code(shorten(layer.createdBy, to: 70)))
     }
     for path in (image.diff?.paths ?? []).filter({ $0.delta > 0 }).prefix(5) {
@@ -203,7 +224,8 @@ public enum ReportOutput {
         style.bullet + style.alarm
           + "\(trend.violations.count) measured \(inflected(trend.violations.count, "commit")) over max"
           + (trend.max.map { " \(ByteSize.format($0))" } ?? "") + ", "
-          + "the first \(style.code(String(first.commit.prefix(12)))) (\(ByteSize.format(first.size)))")
+          + "the first \(style.code(String(first.commit.prefix(12)))) "
+          + "(\(ByteSizeText.format(first.size, estimated: first.estimated)))")
     }
     return out
   }
@@ -245,6 +267,7 @@ extension ImageTrend: Encodable {
   enum CodingKeys: String, CodingKey {
     case image, metric, points, measuredInPeriod, max, warn
     case start, end, change, percent, minimum, maximum, headroom, budgetHitAt, topGrowth, violations
+    case startEstimated, endEstimated, minimumEstimated, maximumEstimated
   }
 
   /// The stored figures and what follows from them, so that JSON readers (and the
@@ -264,6 +287,11 @@ extension ImageTrend: Encodable {
     try container.encodeIfPresent(minimum, forKey: .minimum)
     try container.encodeIfPresent(maximum, forKey: .maximum)
     try container.encodeIfPresent(headroom, forKey: .headroom)
+    // Which figures are estimates (change and headroom follow from start and end).
+    try container.encode(startEstimated, forKey: .startEstimated)
+    try container.encode(endEstimated, forKey: .endEstimated)
+    try container.encode(minimumEstimated, forKey: .minimumEstimated)
+    try container.encode(maximumEstimated, forKey: .maximumEstimated)
     try container.encodeIfPresent(budgetHitAt, forKey: .budgetHitAt)
     try container.encode(Array(topGrowth.prefix(10)), forKey: .topGrowth)
     try container.encode(violations, forKey: .violations)

@@ -38,14 +38,19 @@ public struct ImageTrend: Sendable {
     /// commits in between (`sizebudget bisect` names it).
     public var since: String
     public var gap: Int
+    /// The rise involves an estimate on either side (shown with "≈").
+    public var estimated: Bool
 
-    public init(commit: String, subject: String, author: String, delta: Int64, since: String, gap: Int) {
+    public init(
+      commit: String, subject: String, author: String, delta: Int64, since: String, gap: Int, estimated: Bool = false
+    ) {
       self.commit = commit
       self.subject = subject
       self.author = author
       self.delta = delta
       self.since = since
       self.gap = gap
+      self.estimated = estimated
     }
   }
 

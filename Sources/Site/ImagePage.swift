@@ -51,7 +51,7 @@ public enum ImagePage {
       card("Status", Page.statusBadge(image.status?.rawValue ?? "unknown")),
       card("Size (\(image.metric))", image.currentText ?? "–"),
       card("Budget", image.max.map(ByteSize.format) ?? "none"),
-      card("Headroom", image.headroom.map(ByteSize.format) ?? "–"),
+      card("Headroom", image.headroomText ?? "–"),
       card("Measured commits", HTML.exact(Int64(image.points.count))),
     ]
     if let owner = image.owner { items.append(card("Owner", HTML.escape(owner))) }
@@ -68,7 +68,7 @@ public enum ImagePage {
     for index in drawn.reversed() {
       let point = points[index]
       let change =
-        index > 0 ? ByteSize.formatDelta(point.bytes(image.metric) - points[index - 1].bytes(image.metric)) : ""
+        index > 0 ? point.change(from: points[index - 1], image.metric) : ""
       rows +=
         "<tr><td><a href=\"../commits/\(point.commit).html\"><code>\(point.commit.prefix(12))</code></a></td>"
         + "<td>\(HTML.day(point.time))</td><td class=\"num\">\(point.compressedEstimated ? "≈" : "")\(HTML.exact(point.compressed))</td>"

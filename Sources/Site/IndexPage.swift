@@ -11,9 +11,8 @@ public enum IndexPage {
       let last = image.points.last
       let change: String
       if let last, image.points.count > 1 {
-        let delta = last.bytes(image.metric) - image.points[image.points.count - 2].bytes(image.metric)
         change =
-          "\(ByteSize.formatDelta(delta)) at <a href=\"\(HTML.commitHref(last.commit, prefix: ""))\">"
+          "\(last.change(from: image.points[image.points.count - 2], image.metric)) at <a href=\"\(HTML.commitHref(last.commit, prefix: ""))\">"
           + "<code>\(last.commit.prefix(12))</code></a> <span class=\"muted\">\(HTML.day(last.time))</span>"
       } else {
         change = last.map { "first measurement <code>\($0.commit.prefix(12))</code>" } ?? ""
@@ -23,7 +22,7 @@ public enum IndexPage {
         <td>\(Page.statusBadge(status))</td>
         <td class="num" title="\(image.current.map(HTML.exact) ?? "") bytes">\(image.currentText ?? "–")</td>
         <td class="num hide-narrow">\(image.max.map(ByteSize.format) ?? "–")</td>
-        <td class="num">\(image.headroom.map(ByteSize.format) ?? "–")</td>
+        <td class="num">\(image.headroomText ?? "–")</td>
         <td class="hide-narrow">\(HTML.escape(image.owner ?? ""))</td>
         <td class="hide-narrow">\(sparkline(image))</td>
         <td>\(change)</td></tr>

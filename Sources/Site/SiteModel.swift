@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Evaluation
+import Formats
 import Model
 
 /// What the site shows, gathered by SizeBudgetKit from the store and the history;
@@ -29,9 +30,17 @@ public struct SitePoint: Sendable {
   }
 
   public func bytes(_ metric: String) -> Int64 { metric == "uncompressed" ? uncompressed : compressed }
+  public func isEstimate(_ metric: String) -> Bool { metric == "compressed" && compressedEstimated }
+
   /// The size in `metric`, "≈"-marked when it is an estimate.
   public func text(_ metric: String) -> String {
-    (metric == "compressed" && compressedEstimated ? "≈" : "") + ByteSize.format(bytes(metric))
+    ByteSizeText.format(bytes(metric), estimated: isEstimate(metric))
+  }
+
+  /// The change from `previous` in `metric`, "≈"-marked when either side is an estimate.
+  public func change(from previous: SitePoint, _ metric: String) -> String {
+    ByteSizeText.formatDelta(
+      bytes(metric) - previous.bytes(metric), estimated: isEstimate(metric) || previous.isEstimate(metric))
   }
 }
 
@@ -68,6 +77,10 @@ public struct SiteImage: Sendable {
   /// The current size as shown: "≈" when it is an estimate.
   public var currentText: String? { points.last?.text(metric) }
   public var headroom: Int64? { max.flatMap { max in current.map { max - $0 } } }
+  /// The headroom as shown: "≈" when the current size is an estimate.
+  public var headroomText: String? {
+    headroom.map { ByteSizeText.format($0, estimated: points.last?.isEstimate(metric) ?? false) }
+  }
 }
 
 /// One image's part of a commit page: the diffs and the verdict, already rendered
