@@ -29,6 +29,9 @@ public enum PredictJSON {
     /// ± bytes; null for a prediction that may be far off (its Dockerfile changed in
     /// ways not priced).
     var uncertainty: Int64?
+    /// Both measures' ± bytes, whichever the budget judges (null when unknown).
+    var compressedUncertainty: Int64? = nil
+    var uncompressedUncertainty: Int64? = nil
     var headline: String?
     /// Whether `[hook] predict = "refuse"` refuses it: over budget by the one judgement.
     var from: String?
@@ -80,9 +83,12 @@ public enum PredictJSON {
         from: e.inherited?.commit ?? e.commit, stepsBack: e.inherited?.steps ?? 0, refusable: nil, results: e.results,
         contributions: [], notes: [], command: nil)
     case .predicted(let p):
+      let reliable = p.prediction.isReliable
       return Image(
         image: p.evaluation.image, kind: "predicted", metric: p.metric.rawValue, status: p.status.rawValue,
-        size: p.size, delta: p.delta, uncertainty: p.prediction.isReliable ? p.uncertainty : nil,
+        size: p.size, delta: p.delta, uncertainty: reliable ? p.uncertainty : nil,
+        compressedUncertainty: reliable ? p.prediction.uncertainty(for: .compressed) : nil,
+        uncompressedUncertainty: reliable ? p.prediction.uncertainty(for: .uncompressed) : nil,
         headline: p.verdict.headline, from: p.prediction.measured.commit,
         stepsBack: p.prediction.stepsBack, refusable: p.status == .fail, results: p.evaluation.results,
         contributions: p.prediction.contributions, notes: p.prediction.notes, command: nil)
