@@ -27,11 +27,15 @@ public final class Predictor {
   /// How far a file's compressed figure taken from git's zlib size may be off:
   /// gzip at a builder's level against zlib at git's.
   static let zlibUncertainty = 0.1
-  /// A file's 512-byte tar header and its padding, gzipped beside other files: 35 to
-  /// 110 B in `tar | gzip -6` of 1 to 200 files of 19 B to 100 kB (measured with
-  /// Python's tarfile and gzip). Added to each file's compressed figure, and the
-  /// least a file's compressed figure is stated to be off by (the floor).
-  static let compressedHeader: Int64 = 64
+  /// A file's 512-byte tar header and padding, gzipped among other files: 16 to 48 B
+  /// all told for the small files of Benchmarks/predict-accuracy.py's generated
+  /// history (git's zlib size of such a blob is about 30 B), 45 to 110 B for 19 B to
+  /// 1 kB of random bytes in `tar | gzip -6` (Python's tarfile and gzip). Added to
+  /// each file's compressed figure.
+  static let compressedHeader: Int64 = 32
+  /// The least a file's compressed figure is stated to be off by, on top of the 10%:
+  /// the spread of the header's compressed size above.
+  static let compressedFloor: Int64 = 64
 
   public init(repository: Repository, store: MeasurementStore) {
     self.repository = repository
@@ -223,12 +227,12 @@ public final class Predictor {
       guard let blob else { continue }
       if let zlib = storedSizes.zlibSize(of: blob) {
         compressed += sign * (zlib + Self.compressedHeader)
-        uncertainty += Swift.max(Int64(Double(zlib) * Self.zlibUncertainty), Self.compressedHeader)
+        uncertainty += Int64(Double(zlib) * Self.zlibUncertainty) + Self.compressedFloor
       } else {
         // No size of its own in git (a delta in a pack): counted whole, and it may
         // compress to almost nothing.
         compressed += sign * (size + Self.compressedHeader)
-        uncertainty += size + Self.compressedHeader
+        uncertainty += size + Self.compressedFloor
         estimatedRaw = true
       }
     }
