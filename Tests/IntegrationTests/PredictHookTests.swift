@@ -198,7 +198,9 @@ import Testing
     let result = try project.run(["predict"])
     #expect(result.stdout.contains("✗ predicted: /app holds"), "\(result.stdout)")
     #expect(result.stdout.contains("over its cap 4 MB"), "\(result.stdout)")
-    #expect(result.stdout.contains("predicted: 1 file (3 MB) match forbidden \"**/*.bin\""), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("predicted: 1 file (3 MB uncompressed) matches forbidden \"**/*.bin\""), "\(result.stdout)"
+    )
     // Caps and patterns the push does not touch keep the measured ancestor's results.
     #expect(result.stdout.contains("✓ /usr holds 0 B, within its cap 1 MB (measured at "), "\(result.stdout)")
     let json = try project.run(["predict", "--format", "json"])
@@ -273,7 +275,7 @@ import Testing
     let predicted = try project.run(["predict"])
     #expect(predicted.status == 1, "\(predicted.stdout)\(predicted.stderr)")
     #expect(predicted.stdout.contains("over budget: forbid"), "\(predicted.stdout)")
-    #expect(predicted.stdout.contains("match forbidden \"/app/blob\" (measured at "), "\(predicted.stdout)")
+    #expect(predicted.stdout.contains("matches forbidden \"/app/blob\" (measured at "), "\(predicted.stdout)")
     let json = try project.run(["predict", "--format", "json"])
     #expect(json.status == 1)
     let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
