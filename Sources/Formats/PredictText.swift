@@ -47,8 +47,14 @@ public enum PredictText {
     ]
     lines += resultLines(predicted.evaluation.results, terminal: terminal)
     if !prediction.contributions.isEmpty {
-      lines.append("  what the push changes:")
-      lines += prediction.contributions.map { "    " + contribution($0, metric: predicted.metric) }
+      let onRemote = prediction.contributions.filter { $0.onRemote == true }.count
+      lines.append(
+        onRemote == 0
+          ? "  what the push changes:"
+          : "  what changed since the measured ancestor (\(onRemote) already on the remote, marked):")
+      lines += prediction.contributions.map {
+        "    " + contribution($0, metric: predicted.metric) + ($0.onRemote == true ? " — already on the remote" : "")
+      }
     }
     lines += prediction.notes.map { "  note: \($0)" }
     return lines

@@ -35,6 +35,10 @@ public struct Contribution: Sendable, Codable, Equatable {
   /// A file's own bytes changed (no tar header or padding), as `measure` counts the
   /// files under a path and those matching a forbid pattern.
   public var fileBytes: Int64? = nil
+  /// For a push: whether this change is already on the remote (made by commits between
+  /// the measured ancestor and the remote's old tip), not new in the push; nil when
+  /// not predicting a push.
+  public var onRemote: Bool? = nil
 
   public init(
     kind: Kind, subject: String, uncompressedBytes: Int64, compressedBytes: Int64, uncompressedUncertainty: Int64,

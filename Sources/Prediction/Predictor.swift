@@ -47,9 +47,9 @@ public final class Predictor {
   /// `searchLimit` first parents is measured (there is nothing to predict from).
   /// `fromParent` leaves the tip's own measurement out (`log --predicted` sets it, to
   /// set a prediction beside the measurement).
-  public func predict(_ budget: ImageBudget, at tip: String, fromParent: Bool = false) throws(PredictionError)
-    -> ImagePrediction?
-  {
+  public func predict(
+    _ budget: ImageBudget, at tip: String, fromParent: Bool = false, remoteTip: String? = nil
+  ) throws(PredictionError) -> ImagePrediction? {
     guard let tipID = ObjectID(hex: tip) else { throw PredictionError("\"\(tip)\" is not a commit id") }
     var start: ObjectID? = tipID
     if fromParent {
@@ -117,11 +117,37 @@ public final class Predictor {
         "\(notCopied) changed file\(notCopied == 1 ? "" : "s") in the context that \(dockerfile) does not COPY "
           + "(built from, or unused) not counted")
     }
+    if let remoteTip, let remote = ObjectID(hex: remoteTip), remote != ancestor, repository.contains(remote) {
+      try markOnRemote(&prediction.contributions, budget: budget, pushed: remote, tipID)
+    }
     if !oldPackages.isEmpty || !newPackages.isEmpty {
       prediction.notes.append(
         "packages are priced by their own files; what a new one pulls in counts only where a lockfile lists it")
     }
     return prediction
+  }
+
+  /// Marks which contributions a push of `tip` over the remote's `remote` brings and
+  /// which the remote already has: the size is judged from the measured ancestor all
+  /// the same, but the listing says what is new. A file is new when the push changes
+  /// it; a package or a removed layer when the push changes a dependency file or the
+  /// Dockerfile.
+  func markOnRemote(
+    _ contributions: inout [Contribution], budget: ImageBudget, pushed remote: ObjectID, _ tip: ObjectID
+  ) throws(PredictionError) {
+    let changed: Set<String>
+    do { changed = Set(try repository.contextChanges(from: remote, to: tip, context: budget.context)) } catch {
+      throw PredictionError(error.message)
+    }
+    let dependencies = changed.contains {
+      DependencyFiles.isDependencyFile($0) || $0 == budget.dockerfile?.value
+    }
+    for index in contributions.indices {
+      switch contributions[index].kind {
+      case .file: contributions[index].onRemote = !changed.contains(contributions[index].subject)
+      case .package, .unknownPackage, .layer: contributions[index].onRemote = !dependencies
+      }
+    }
   }
 
   /// The nearest first-parent ancestor of `tip` (itself included) that the store has

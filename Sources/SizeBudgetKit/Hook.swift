@@ -37,10 +37,13 @@ public enum Hook {
     let repository = try context.repository()
     var pushed: [String] = []
     var tips: [String] = []
+    // Each pushed tip's remote old value, where the remote has the branch already.
+    var remoteTips: [String: String] = [:]
     for ref in refs where ref.localOID != zero {
       let commits = try commits(of: ref, remote: remote, repository)
       pushed += commits
       if !commits.isEmpty && !tips.contains(ref.localOID) { tips.append(ref.localOID) }
+      if ref.remoteOID != zero { remoteTips[ref.localOID] = ref.remoteOID }
     }
     guard !pushed.isEmpty else { return ("", 0) }
     if budgets.hook.predict == .off {
@@ -62,7 +65,7 @@ public enum Hook {
     var judged = !measured.isEmpty
     var unpredictable: [String] = []
     for tip in tips where !toPredict.isEmpty {
-      let report = try Predict.judge(commit: tip, images: toPredict, context)
+      let report = try Predict.judge(commit: tip, images: toPredict, context, remoteTip: remoteTips[tip])
       judged = judged || !report.measured.isEmpty || !report.predicted.isEmpty || !report.unpredictable.isEmpty
       if !report.measured.isEmpty && !measured.contains(where: { $0.commit == tip }) {
         measured.append(

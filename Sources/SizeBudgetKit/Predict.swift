@@ -32,8 +32,10 @@ public enum Predict {
   }
 
   /// Every selected image at `commit`: measured, predicted, or neither.
-  static func judge(commit: String, images: [ImageBudget], _ context: CommandContext) throws(CommandError)
-    -> PredictReport
+  /// `remoteTip`: for a push, the remote's old tip, so the listing marks what is
+  /// already there.
+  static func judge(commit: String, images: [ImageBudget], _ context: CommandContext, remoteTip: String? = nil)
+    throws(CommandError) -> PredictReport
   {
     let repository = try context.repository()
     let store = try context.store()
@@ -56,7 +58,7 @@ public enum Predict {
         continue
       }
       let prediction: ImagePrediction?
-      do { prediction = try predictor.predict(budget, at: commit) } catch {
+      do { prediction = try predictor.predict(budget, at: commit, remoteTip: remoteTip) } catch {
         entries.append(.unpredictable(image: budget.name, reason: error.message))
         continue
       }

@@ -319,6 +319,26 @@ import Testing
     #expect(try project.run(["predict", "HEAD~1", "-c", "HEAD"]).status == 2)
   }
 
+  /// The size is predicted from the measured ancestor, so it counts what earlier
+  /// pushes put on the remote; the listing marks those apart from what this push adds.
+  @Test func theListingMarksWhatIsAlreadyOnTheRemote() throws {
+    let project = try Project(headroom: 2_000_000, mode: "warn")
+    try project.addRandomFile("app/first.bin", bytes: 1_000_000)
+    try project.repo.commit("first")
+    let first = try project.push()
+    #expect(first.status == 0, "\(first.stderr)")
+    try project.addRandomFile("app/second.bin", bytes: 1_500_000)
+    try project.repo.commit("second")
+    let second = try project.push()
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stderr.contains("(1 already on the remote, marked):"), "\(second.stderr)")
+    let lines = second.stderr.split(separator: "\n")
+    #expect(
+      lines.contains { $0.contains("app/first.bin") && $0.hasSuffix("— already on the remote") }, "\(second.stderr)")
+    #expect(
+      lines.contains { $0.contains("app/second.bin") && !$0.contains("already on the remote") }, "\(second.stderr)")
+  }
+
   @Test func aFileWithinTheHeadroomGoesThroughWithItsPrediction() throws {
     let project = try Project(headroom: 2_000_000, mode: "refuse")
     try project.addRandomFile("app/small.bin", bytes: 500_000)
