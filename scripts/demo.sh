@@ -13,6 +13,16 @@ say() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 show() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; }
 run() { show "$*"; "$@"; echo "(exit $?)"; }
 commit() { git -c user.name="Dana Developer" -c user.email=dana@example.com commit -q "$@"; }
+# A push the pre-push hook must refuse: its last LINES lines are shown, and a push that
+# goes through fails the demo.
+refused_push() {
+  local lines=$1; shift
+  local out status
+  out=$(git push -q "$@" 2>&1); status=$?
+  printf '%s\n' "$out" | tail -n "$lines" | sed 's/^/  /'
+  echo "(exit $status)"
+  if [ "$status" -eq 0 ]; then echo "demo: the push went through; the hook should have refused it" >&2; exit 1; fi
+}
 
 WORK=$(mktemp -d /tmp/sizebudget-demo.XXXXXX)
 # budgets.toml posts findings to a webhook on 127.0.0.1:8088; a real receiver there
@@ -74,7 +84,7 @@ run sizebudget diff main HEAD --image api --limit 10
 
 say "The pre-push hook refuses to send it"
 show "git push origin feature/tests-in-image"
-git push -q origin feature/tests-in-image 2>&1 | tail -n 4 | sed 's/^/  /'
+refused_push 4 origin feature/tests-in-image
 
 say "The fix: back to a multi-stage build, measured from its OCI layout"
 printf 'FROM python:3.11-slim AS build\nRUN pip install --no-cache-dir -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=build /opt/venv /opt/venv\n' > docker/api.Dockerfile
@@ -102,7 +112,7 @@ head -c 30000000 /dev/urandom > api/model.bin
 git add api/model.bin && commit -m "api: bundle the ranking model"
 run sizebudget predict --image api
 show "git push origin feature/tests-in-image     # no image was built for this commit"
-git push -q origin feature/tests-in-image 2>&1 | tail -n 12 | sed 's/^/  /'
+refused_push 12 origin feature/tests-in-image
 git reset -q --hard HEAD~1
 
 say "Which commit grew it? A generated history of 300 commits (15 touch app/), each built for real"

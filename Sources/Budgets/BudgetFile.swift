@@ -62,6 +62,10 @@ public struct ImageBudget: Sendable {
   /// stage built (`--target`; nil: the last): layers are named by its lines.
   public var dockerfile: Located<String>? = nil
   public var target: Located<String>? = nil
+  /// `build_context = "app"`: the directory the build sends (`docker build … app`),
+  /// relative to the repository root; "" is the root. COPY and ADD sources and
+  /// `.dockerignore` are read from it.
+  public var buildContext: Located<String>? = nil
   /// How long one bisect build may run before its process group is killed.
   public var buildTimeout: Located<Double>? = nil
   public var metric: Metric
@@ -99,6 +103,24 @@ public struct ImageBudget: Sendable {
   /// `headroom` and `loose_after`, as in `[defaults]`.
   public var headroomPercent: Int
   public var looseAfter: Int
+
+  /// The build context's directory in the repository ("" for the root, else without a
+  /// trailing `/`): `build_context` when set; else the directory of a Dockerfile named
+  /// `Dockerfile` or `Containerfile` (the layout `init` writes: app/Dockerfile built
+  /// with `docker build app`); else the root, where a named Dockerfile
+  /// (`docker/api.Dockerfile`) is usually built from with `-f`.
+  public var buildContextDirectory: String {
+    if let set = buildContext?.value { return Self.trimmedDirectory(set) }
+    guard let path = dockerfile?.value else { return "" }
+    let parts = path.split(separator: "/")
+    guard parts.count > 1, ["Dockerfile", "Containerfile"].contains(parts.last!) else { return "" }
+    return parts.dropLast().joined(separator: "/")
+  }
+
+  /// `./app/` → `app`, `.` → "".
+  static func trimmedDirectory(_ path: String) -> String {
+    path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+  }
 
   public init(name: String, position: TOMLPosition, defaults: Defaults) {
     self.name = name

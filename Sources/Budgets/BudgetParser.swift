@@ -41,7 +41,7 @@ final class BudgetReader {
     "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
     "max_layer",
     "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny", "allow", "dockerfile", "target",
-    "growth_of", "base_image", "tolerance", "headroom", "loose_after",
+    "growth_of", "base_image", "tolerance", "headroom", "loose_after", "build_context",
   ]
   static let findingRules = FindingNames.all
   static let notifyKeys = [
@@ -133,6 +133,7 @@ final class BudgetReader {
       case "build": image.build = string(entry)?.value
       case "dockerfile": image.dockerfile = dockerfilePath(entry)
       case "target": image.target = stageName(entry)
+      case "build_context": image.buildContext = buildContext(entry)
       case "build_timeout": image.buildTimeout = seconds(entry)
       case "metric": if let metric = metric(entry) { image.metric = metric }
       case "base":
@@ -482,6 +483,18 @@ final class BudgetReader {
     guard !path.value.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty, !path.value.hasSuffix("/") else {
       report(
         "dockerfile \"\(path.value)\" must be a file's path relative to the repository root, like \"docker/api.Dockerfile\"",
+        at: path.position)
+      return nil
+    }
+    return path
+  }
+
+  /// `build_context = "app"`: a directory relative to the repository root ("." is the root).
+  private func buildContext(_ entry: TOMLTable.Entry) -> Located<String>? {
+    guard let path = string(entry, example: "\"app\"") else { return nil }
+    guard !path.value.hasPrefix("/"), !path.value.split(separator: "/").contains("..") else {
+      report(
+        "build_context \"\(path.value)\" must be a directory relative to the repository root, like \"app\" or \".\"",
         at: path.position)
       return nil
     }

@@ -56,20 +56,5 @@ extension CheckReport {
 
   /// "over budget: forbid ×2, max_growth" for one image; with several, each image
   /// that is not within budget: "1 of 2 images over budget (api: forbid ×2)".
-  public var headline: String {
-    let all = verdicts
-    guard all.count > 1 else { return all.first?.verdict.headline ?? "no image budgeted" }
-    let notPassing = all.filter { $0.verdict.status != .pass }
-    guard !notPassing.isEmpty else { return "\(all.count) images within budget" }
-    let worst = status
-    let count = all.filter { $0.verdict.status == worst }.count
-    let lead =
-      worst.exitCode == 0 ? worst.label : "\(count) of \(all.count) images \(worst.label)"
-    // An image of the worst status is named with its rules alone: "(api: forbid ×2)".
-    let parts = notPassing.map { image, verdict in
-      verdict.status == worst && !verdict.rules.isEmpty
-        ? "\(image): \(verdict.rules.joined(separator: ", "))" : "\(image): \(verdict.headline)"
-    }
-    return lead + " (" + parts.joined(separator: "; ") + ")"
-  }
+  public var headline: String { Judgement.headline(verdicts) }
 }

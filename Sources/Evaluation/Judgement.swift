@@ -35,6 +35,25 @@ public enum Judgement {
     Verdict(status: .error, headline: "cannot be judged: \(message)")
   }
 
+  /// The headline of several images' verdicts (check's, predict's): one image's own
+  /// headline; with several, each image that is not within budget: "1 of 2 images
+  /// over budget (api: forbid ×2)".
+  public static func headline(_ verdicts: [(image: String, verdict: Verdict)]) -> String {
+    guard verdicts.count > 1 else { return verdicts.first?.verdict.headline ?? "no image budgeted" }
+    let notPassing = verdicts.filter { $0.verdict.status != .pass }
+    guard !notPassing.isEmpty else { return "\(verdicts.count) images within budget" }
+    let worst = combined(verdicts.map(\.verdict.status))
+    let count = verdicts.filter { $0.verdict.status == worst }.count
+    let lead =
+      worst.exitCode == 0 ? worst.label : "\(count) of \(verdicts.count) images \(worst.label)"
+    // An image of the worst status is named with its rules alone: "(api: forbid ×2)".
+    let parts = notPassing.map { image, verdict in
+      verdict.status == worst && !verdict.rules.isEmpty
+        ? "\(image): \(verdict.rules.joined(separator: ", "))" : "\(image): \(verdict.headline)"
+    }
+    return lead + " (" + parts.joined(separator: "; ") + ")"
+  }
+
   /// Several images together: the worst status (within budget when there are none).
   public static func combined(_ statuses: [ImageStatus]) -> ImageStatus { statuses.max() ?? .pass }
 

@@ -14,12 +14,12 @@ public enum PredictMarkdown {
       switch entry {
       case .measured(let e):
         lines.append(
-          "| \(e.image) | \(ByteSize.format(e.size)) (measured) | \(e.baseDelta.map(ByteSize.formatDelta) ?? "–") "
+          "| \(e.image) | \(ByteSize.format(e.size)) (\(e.inherited == nil ? "measured" : "inherited")) | \(e.baseDelta.map(ByteSize.formatDelta) ?? "–") "
             + "| \(CheckMarkdown.emoji(e.status)) \(e.verdict.headline) |")
       case .predicted(let p):
         lines.append(
           "| \(p.evaluation.image) | \(ByteSize.format(p.size)) (predicted) | "
-            + "\(ByteSize.formatDelta(p.delta)) ± \(ByteSize.format(p.uncertainty)) | "
+            + "\(ByteSize.formatDelta(p.delta)) \(p.uncertaintyText) | "
             + "\(CheckMarkdown.emoji(p.status)) \(p.evaluation.verdict.headline) (predicted) |")
       case .unpredictable(let image, let reason):
         lines.append("| \(image) | – | – | cannot be predicted: \(CheckMarkdown.escape(reason)) |")
@@ -27,6 +27,7 @@ public enum PredictMarkdown {
         lines.append("| \(image) | – | – | no measured ancestor |")
       }
     }
+    lines += ["", "**\(CheckMarkdown.escape(report.headline))**"]
     for p in report.predicted {
       lines += ["", "<details><summary>\(p.evaluation.image): what the push changes</summary>", ""]
       lines += p.evaluation.results.map { "- \(CheckMarkdown.emoji($0.status)) \(CheckMarkdown.escape($0.message))" }

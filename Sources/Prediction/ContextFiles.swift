@@ -4,15 +4,18 @@ import Foundation
 
 /// Which repository files reach an image, and where they land: files under the
 /// image's `context` paths (all files when it has none) that a `COPY`/`ADD` of the
-/// built stage takes from the build context (the repository root, as `docker build
-/// -f docker/api.Dockerfile .` has it). With no Dockerfile every context file counts,
-/// at no known place in the image.
+/// built stage takes from the build context (`ImageBudget.buildContextDirectory`:
+/// `app` for `docker build app`, "" for `docker build -f docker/api.Dockerfile .`).
+/// COPY sources are relative to it, as the builder reads them. With no Dockerfile
+/// every context file counts, at no known place in the image.
 struct ContextFiles {
   /// `api/`, `docker/api.Dockerfile`: as budgets.toml writes them.
   let context: [String]
   let copies: [ContextCopy]?
   /// `docker/api.Dockerfile`, for messages.
   let dockerfilePath: String?
+  /// The build context's directory in the repository: "" for the root, `app`.
+  var buildContext = ""
   /// The build context's `.dockerignore` rules, in order (the last that matches wins).
   var ignore: [DockerIgnore.Rule] = []
 
@@ -33,18 +36,25 @@ struct ContextFiles {
       let under = context.first { Self.isUnder(path, $0) }
       return Placement(source: under.map { "in context \($0)" } ?? "in the repository", imagePath: nil)
     }
-    if DockerIgnore.excludes(path, ignore) { return nil }
+    // The builder never sees a file outside the build context, nor one .dockerignore drops.
+    guard let sent = inBuildContext(path), !DockerIgnore.excludes(sent, ignore) else { return nil }
     // The last copy that takes the file wins: it overwrites what earlier ones put there.
     for copy in copies.reversed() {
       for source in copy.sources {
-        guard let landing = Self.landing(of: path, source: source, copy: copy) else { continue }
+        guard let landing = Self.landing(of: sent, source: source, copy: copy) else { continue }
         return Placement(source: "\(copy.text), \(dockerfilePath):\(copy.instruction.line)", imagePath: landing)
       }
     }
     return nil
   }
 
-  /// Where `path` lands when `copy` copies `source`, following the builder: a
+  /// `path` as the builder sees it, relative to the build context; nil outside it.
+  func inBuildContext(_ path: String) -> String? {
+    guard !buildContext.isEmpty else { return path }
+    return path.hasPrefix(buildContext + "/") ? String(path.dropFirst(buildContext.count + 1)) : nil
+  }
+
+  /// Where `path` (relative to the build context) lands when `copy` copies `source`, following the builder: a
   /// directory's contents go into the destination, a file into it (a destination
   /// ending in `/`, or several sources) or onto it.
   static func landing(of path: String, source: String, copy: ContextCopy) -> String? {
@@ -90,7 +100,7 @@ struct ContextFiles {
   }
 }
 
-/// `.dockerignore` at the build context's root: what the builder never sends, so no
+/// `.dockerignore` at the build context's root (paths relative to it): what the builder never sends, so no
 /// COPY takes it. A pattern is anchored at the root, `*` and `?` stay within a
 /// segment, `**` spans segments, `!` re-includes, and a matched directory excludes
 /// everything under it.

@@ -32,11 +32,20 @@ public struct Contribution: Sendable, Codable, Equatable {
   public var imagePath: String?
   /// True for a file the push adds (forbid patterns are matched against these).
   public var added: Bool
+  /// A file's own bytes changed (no tar header or padding), as `measure` counts the
+  /// files under a path and those matching a forbid pattern.
+  public var fileBytes: Int64? = nil
+  /// For a push: whether this change is already on the remote (made by commits between
+  /// the measured ancestor and the remote's old tip), not new in the push; nil when
+  /// not predicting a push.
+  public var onRemote: Bool? = nil
 
   public init(
     kind: Kind, subject: String, uncompressedBytes: Int64, compressedBytes: Int64, uncompressedUncertainty: Int64,
-    compressedUncertainty: Int64, source: String, compressedHow: String, imagePath: String? = nil, added: Bool = false
+    compressedUncertainty: Int64, source: String, compressedHow: String, imagePath: String? = nil, added: Bool = false,
+    fileBytes: Int64? = nil
   ) {
+    self.fileBytes = fileBytes
     self.kind = kind
     self.subject = subject
     self.uncompressedBytes = uncompressedBytes
@@ -48,6 +57,9 @@ public struct Contribution: Sendable, Codable, Equatable {
     self.imagePath = imagePath
     self.added = added
   }
+
+  /// The file's own bytes where it is one, else the uncompressed figure.
+  public var ownBytes: Int64 { fileBytes ?? uncompressedBytes }
 
   public func bytes(for metric: Metric) -> Int64 { metric == .compressed ? compressedBytes : uncompressedBytes }
   public func uncertainty(for metric: Metric) -> Int64 {
@@ -75,12 +87,23 @@ public struct ImagePrediction: Sendable {
   public var dockerfileChanged = false
 
   public var tipIsMeasured: Bool { measured.commit == tip }
+  /// Whether the stated uncertainty bounds the error: not when the Dockerfile changed
+  /// in ways the prediction does not price (it may then be off by whole layers).
+  public var isReliable: Bool { !dockerfileChanged }
 
   public func delta(for metric: Metric) -> Int64 { contributions.reduce(0) { $0 + $1.bytes(for: metric) } }
 
-  /// The sum of the contributions' uncertainties: each may be off in the same direction.
+  /// A layer's tar is padded to whole 10 kB records, so a few small files may fit in
+  /// the padding the ancestor's layer already had (measured: +0 B for a 1 kB file), or
+  /// need a new record: the floor of an uncompressed prediction that changes files.
+  public static let tarRecord: Int64 = 10_240
+
+  /// The sum of the contributions' uncertainties (each may be off in the same
+  /// direction), and for files uncompressed, the tar record rounding.
   public func uncertainty(for metric: Metric) -> Int64 {
-    contributions.reduce(0) { $0 + $1.uncertainty(for: metric) }
+    let sum = contributions.reduce(0) { $0 + $1.uncertainty(for: metric) }
+    let changesFiles = contributions.contains { $0.kind == .file }
+    return sum + (metric == .uncompressed && changesFiles ? Self.tarRecord : 0)
   }
 
   public var unknownPackages: [Contribution] { contributions.filter { $0.kind == .unknownPackage } }
@@ -100,7 +123,7 @@ public struct ImagePrediction: Sendable {
     for contribution in contributions where contribution.kind == .file {
       guard let path = contribution.imagePath else { continue }
       for index in predicted.paths.indices where Self.isWithin(path, predicted.paths[index].path) {
-        predicted.paths[index].bytes += contribution.uncompressedBytes
+        predicted.paths[index].bytes += contribution.ownBytes
       }
     }
     for pattern in budget.forbid {
@@ -109,16 +132,16 @@ public struct ImagePrediction: Sendable {
       }
       guard !hits.isEmpty else { continue }
       let examples = hits.map {
-        PatternMatch.Example(path: $0.imagePath ?? "/" + $0.subject, bytes: $0.uncompressedBytes, layer: -1)
+        PatternMatch.Example(path: $0.imagePath ?? "/" + $0.subject, bytes: $0.ownBytes, layer: -1)
       }
       if let index = predicted.forbidden.firstIndex(where: { $0.pattern == pattern.value.text }) {
         predicted.forbidden[index].files += hits.count
-        predicted.forbidden[index].bytes += hits.reduce(0) { $0 + $1.uncompressedBytes }
+        predicted.forbidden[index].bytes += hits.reduce(0) { $0 + $1.ownBytes }
         predicted.forbidden[index].examples = examples + predicted.forbidden[index].examples
       } else {
         predicted.forbidden.append(
           PatternMatch(
-            pattern: pattern.value.text, files: hits.count, bytes: hits.reduce(0) { $0 + $1.uncompressedBytes },
+            pattern: pattern.value.text, files: hits.count, bytes: hits.reduce(0) { $0 + $1.ownBytes },
             examples: examples))
       }
     }

@@ -25,8 +25,17 @@ public final class Predictor {
   /// Dependency files and Dockerfiles larger than this are not read.
   static let readLimit = 16 << 20
   /// How far a file's compressed figure taken from git's zlib size may be off:
-  /// gzip at a builder's level against zlib at git's, and the tar headers around it.
+  /// gzip at a builder's level against zlib at git's.
   static let zlibUncertainty = 0.1
+  /// A file's 512-byte tar header and padding, gzipped among other files: 16 to 48 B
+  /// all told for the small files of Benchmarks/predict-accuracy.py's generated
+  /// history (git's zlib size of such a blob is about 30 B), 45 to 110 B for 19 B to
+  /// 1 kB of random bytes in `tar | gzip -6` (Python's tarfile and gzip). Added to
+  /// each file's compressed figure.
+  static let compressedHeader: Int64 = 32
+  /// The least a file's compressed figure is stated to be off by, on top of the 10%:
+  /// the spread of the header's compressed size above.
+  static let compressedFloor: Int64 = 64
 
   public init(repository: Repository, store: MeasurementStore) {
     self.repository = repository
@@ -38,9 +47,9 @@ public final class Predictor {
   /// `searchLimit` first parents is measured (there is nothing to predict from).
   /// `fromParent` leaves the tip's own measurement out (`log --predicted` sets it, to
   /// set a prediction beside the measurement).
-  public func predict(_ budget: ImageBudget, at tip: String, fromParent: Bool = false) throws(PredictionError)
-    -> ImagePrediction?
-  {
+  public func predict(
+    _ budget: ImageBudget, at tip: String, fromParent: Bool = false, remoteTip: String? = nil
+  ) throws(PredictionError) -> ImagePrediction? {
     guard let tipID = ObjectID(hex: tip) else { throw PredictionError("\"\(tip)\" is not a commit id") }
     var start: ObjectID? = tipID
     if fromParent {
@@ -64,8 +73,12 @@ public final class Predictor {
     }
     let stage = try dockerStage(budget, at: tipID)
     var files = ContextFiles(
-      context: budget.context, copies: stage?.copies, dockerfilePath: budget.dockerfile?.value)
-    if stage != nil { files.ignore = DockerIgnore.rules(try text(at: ".dockerignore", in: tipID) ?? "") }
+      context: budget.context, copies: stage?.copies, dockerfilePath: budget.dockerfile?.value,
+      buildContext: budget.buildContextDirectory)
+    if stage != nil {
+      let ignorePath = files.buildContext.isEmpty ? ".dockerignore" : files.buildContext + "/.dockerignore"
+      files.ignore = DockerIgnore.rules(try text(at: ignorePath, in: tipID) ?? "")
+    }
     var oldPackages: Set<DeclaredPackage> = []
     var newPackages: Set<DeclaredPackage> = []
     var notCopied = 0
@@ -104,11 +117,37 @@ public final class Predictor {
         "\(notCopied) changed file\(notCopied == 1 ? "" : "s") in the context that \(dockerfile) does not COPY "
           + "(built from, or unused) not counted")
     }
+    if let remoteTip, let remote = ObjectID(hex: remoteTip), remote != ancestor, repository.contains(remote) {
+      try markOnRemote(&prediction.contributions, budget: budget, pushed: remote, tipID)
+    }
     if !oldPackages.isEmpty || !newPackages.isEmpty {
       prediction.notes.append(
         "packages are priced by their own files; what a new one pulls in counts only where a lockfile lists it")
     }
     return prediction
+  }
+
+  /// Marks which contributions a push of `tip` over the remote's `remote` brings and
+  /// which the remote already has: the size is judged from the measured ancestor all
+  /// the same, but the listing says what is new. A file is new when the push changes
+  /// it; a package or a removed layer when the push changes a dependency file or the
+  /// Dockerfile.
+  func markOnRemote(
+    _ contributions: inout [Contribution], budget: ImageBudget, pushed remote: ObjectID, _ tip: ObjectID
+  ) throws(PredictionError) {
+    let changed: Set<String>
+    do { changed = Set(try repository.contextChanges(from: remote, to: tip, context: budget.context)) } catch {
+      throw PredictionError(error.message)
+    }
+    let dependencies = changed.contains {
+      DependencyFiles.isDependencyFile($0) || $0 == budget.dockerfile?.value
+    }
+    for index in contributions.indices {
+      switch contributions[index].kind {
+      case .file: contributions[index].onRemote = !changed.contains(contributions[index].subject)
+      case .package, .unknownPackage, .layer: contributions[index].onRemote = !dependencies
+      }
+    }
   }
 
   /// The nearest first-parent ancestor of `tip` (itself included) that the store has
@@ -203,7 +242,8 @@ public final class Predictor {
   }
 
   /// A changed file's bytes in the image: its size in a layer's tar (512-byte header,
-  /// contents padded to 512), and compressed as git stores it where git says.
+  /// contents padded to 512), and compressed as git stores it where git says, plus
+  /// its tar header gzipped.
   func fileContribution(_ change: BlobChange, _ placement: ContextFiles.Placement) -> Contribution {
     func tarSize(_ blob: ObjectID?, _ size: Int64) -> Int64 { blob == nil ? 0 : 512 + (size + 511) / 512 * 512 }
     var compressed: Int64 = 0
@@ -212,16 +252,17 @@ public final class Predictor {
     for (blob, size, sign) in [(change.newBlob, change.newSize, Int64(1)), (change.oldBlob, change.oldSize, -1)] {
       guard let blob else { continue }
       if let zlib = storedSizes.zlibSize(of: blob) {
-        compressed += sign * zlib
-        uncertainty += Int64(Double(zlib) * Self.zlibUncertainty)
+        compressed += sign * (zlib + Self.compressedHeader)
+        uncertainty += Int64(Double(zlib) * Self.zlibUncertainty) + Self.compressedFloor
       } else {
         // No size of its own in git (a delta in a pack): counted whole, and it may
         // compress to almost nothing.
-        compressed += sign * size
-        uncertainty += size
+        compressed += sign * (size + Self.compressedHeader)
+        uncertainty += size + Self.compressedFloor
         estimatedRaw = true
       }
     }
+    let fileBytes = (change.newBlob == nil ? 0 : change.newSize) - (change.oldBlob == nil ? 0 : change.oldSize)
     return Contribution(
       kind: .file, subject: change.path,
       uncompressedBytes: tarSize(change.newBlob, change.newSize) - tarSize(change.oldBlob, change.oldSize),
@@ -229,6 +270,6 @@ public final class Predictor {
       source: placement.source,
       compressedHow: estimatedRaw
         ? "estimated: counted uncompressed (git stores it as a delta)" : "estimated from git's zlib size",
-      imagePath: placement.imagePath, added: change.oldBlob == nil)
+      imagePath: placement.imagePath, added: change.oldBlob == nil, fileBytes: fileBytes)
   }
 }

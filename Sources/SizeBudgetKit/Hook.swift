@@ -45,10 +45,13 @@ public enum Hook {
     let repository = try context.repository()
     var pushed: [String] = []
     var tips: [String] = []
+    // Each pushed tip's remote old value, where the remote has the branch already.
+    var remoteTips: [String: String] = [:]
     for ref in refs where ref.localOID != zero {
       let commits = try commits(of: ref, remote: remote, repository)
       pushed += commits
       if !commits.isEmpty && !tips.contains(ref.localOID) { tips.append(ref.localOID) }
+      if ref.remoteOID != zero { remoteTips[ref.localOID] = ref.remoteOID }
     }
     guard !pushed.isEmpty else { return ("", 0) }
     if budgets.hook.predict == .off {
@@ -70,7 +73,7 @@ public enum Hook {
     var judged = !measured.isEmpty
     var unpredictable: [String] = []
     for tip in tips where !toPredict.isEmpty {
-      let report = try Predict.judge(commit: tip, images: toPredict, context)
+      let report = try Predict.judge(commit: tip, images: toPredict, context, remoteTip: remoteTips[tip])
       judged = judged || !report.measured.isEmpty || !report.predicted.isEmpty || !report.unpredictable.isEmpty
       if !report.measured.isEmpty && !measured.contains(where: { $0.commit == tip }) {
         measured.append(
@@ -78,8 +81,8 @@ public enum Hook {
             commit: tip, commitSubject: report.commitSubject, branch: repository.currentBranch(),
             budgetsPath: budgets.path, images: report.measured, missing: []))
       }
-      // A prediction with nothing in it (a push of docs only) has nothing to say.
-      predicted += report.predicted.filter { !$0.prediction.contributions.isEmpty }
+      // A prediction with nothing in it and nothing wrong has nothing to say.
+      predicted += report.predicted.filter { !$0.prediction.contributions.isEmpty || $0.status != .pass }
       unpredictable += report.unpredictable.map { "sizebudget: \($0.image) cannot be predicted: \($0.reason)" }
     }
     guard judged else {
@@ -95,8 +98,10 @@ public enum Hook {
     return ((unpredictable + [output]).filter { !$0.isEmpty }.joined(separator: "\n"), status)
   }
 
-  /// The hook's words and status: a measured break refuses; a predicted one refuses
-  /// in refuse mode when it holds beyond the prediction's uncertainty, else warns.
+  /// The hook's words and status: a measured break refuses; a predicted image over
+  /// budget (by the one judgement: broken beyond the prediction's uncertainty, or a
+  /// break its measured ancestor already has) refuses in refuse mode and warns in warn
+  /// mode; one that may break a budget (within the uncertainty) warns.
   static func verdict(
     pushed: Int, measured: [CheckReport], accounts: [String] = [], predicted: [PredictedEvaluation],
     mode: HookSettings.PredictMode,
@@ -106,21 +111,22 @@ public enum Hook {
     let broken = measured.filter(\.isBroken)
     sections += broken.map { CheckText.render($0, terminal: terminal) }
     let predictedBroken = predicted.filter { $0.status == .fail }
-    sections += predictedBroken.map { PredictText.section($0, terminal: terminal).joined(separator: "\n") }
+    let predictedConcerns = predicted.filter { $0.status == .fail || !$0.mayBreak.isEmpty }
+    sections += predictedConcerns.map { PredictText.section($0, terminal: terminal).joined(separator: "\n") }
     if !broken.isEmpty {
       let refusal = terminal.apply(.bad, "sizebudget: push refused: a budget is broken.") + " " + bypass
       return (
         (sections + [judgedLine(pushed: pushed, accounts: accounts, measured), refusal]).joined(separator: "\n\n"), 1
       )
     }
-    if mode == .refuse && predictedBroken.contains(where: { !$0.certainBreaks.isEmpty }) {
+    if mode == .refuse && !predictedBroken.isEmpty {
       let line =
         terminal.apply(
           .bad, "sizebudget: push refused: predicted to break a budget by more than the prediction's uncertainty")
         + " (no image was built; measure the commit to judge it exactly). " + bypass
       return ((sections + [line]).joined(separator: "\n\n"), 1)
     }
-    if !predictedBroken.isEmpty {
+    if !predictedConcerns.isEmpty {
       let line =
         terminal.apply(.warning, "sizebudget: warning: the push is predicted to break a budget")
         + " (no image was built); pushing anyway. [hook] predict = \"refuse\" in budgets.toml refuses such pushes."
@@ -137,7 +143,7 @@ public enum Hook {
         (unknown.isEmpty ? [] : ["not priced (never measured): " + unknown.joined(separator: ", ")])
         + (predicted.prediction.dockerfileChanged ? ["Dockerfile changes not priced"] : [])
       return "sizebudget: \(predicted.evaluation.image) predicted \(ByteSize.format(predicted.size)) "
-        + "(\(ByteSize.formatDelta(predicted.delta)) ± \(ByteSize.format(predicted.uncertainty))): "
+        + "(\(ByteSize.formatDelta(predicted.delta)) \(predicted.uncertaintyText)): "
         + predicted.evaluation.verdict.headline + caveats.map { "; \($0)" }.joined()
     }
     return (lines.joined(separator: "\n"), 0)

@@ -27,6 +27,10 @@ public enum Init {
     /// Repository paths that change the image: the directory of a `Dockerfile` of its
     /// own; empty (the whole repository) for one at the root or a named one.
     var context: [String]
+
+    /// The directory the build sends (`docker build … app`): a `Dockerfile`'s own
+    /// directory, else the root ("."), as `ImageBudget.buildContextDirectory` defaults.
+    var buildContext: String { context.first.map { String($0.dropLast()) } ?? "." }
   }
 
   public static func run(_ request: Request, in context: CommandContext) throws(CommandError) -> String {
@@ -220,8 +224,11 @@ public enum Init {
           let paths = candidate.context.map { "\"\($0)\"" }.joined(separator: ", ")
           lines.append("context = [\(paths)]   # commits touching nothing here cannot change the image")
         }
+        lines.append(
+          "build_context = \"\(candidate.buildContext)\"   # the directory the build sends: COPY sources and "
+            + ".dockerignore are read from it")
         let tag = "sizebudget-\(candidate.name)"
-        let directory = candidate.context.first.map { String($0.dropLast()) } ?? "."
+        let directory = candidate.buildContext
         lines.append("# How bisect builds a commit that has no measurement (it must leave a docker-archive at")
         lines.append("# $SIZEBUDGET_OUTPUT); uncomment when docker is on the machine that bisects:")
         lines.append(
@@ -259,6 +266,10 @@ public enum Init {
     var out = ["wrote \(Workspace.displayPath(path)): \(counted(candidates.count, "image")) ("]
     out[0] +=
       candidates.map { c in c.dockerfile.map { "\(c.name) from \($0)" } ?? c.name }.joined(separator: ", ") + ")"
+    for candidate in candidates where candidate.dockerfile != nil {
+      let directory = candidate.buildContext == "." ? "the repository root" : candidate.buildContext + "/"
+      out.append("  \(candidate.name): build context \(directory) (build_context in budgets.toml)")
+    }
     if let measured {
       out.append(
         "  \(measured.image): \(ByteSize.format(measured.compressedBytes)) compressed, "

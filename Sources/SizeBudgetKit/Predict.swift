@@ -5,8 +5,9 @@ import GitHistory
 import Prediction
 
 /// `sizebudget predict [REV]` and the pre-push hook's judgement of commits nobody has
-/// built: per budgeted image, the measurement when REV has one (a measurement always
-/// wins), else the prediction from its nearest measured ancestor, judged by check's rules.
+/// built: per budgeted image, the measurement REV has or inherits (a measurement always
+/// wins, as in check), else the prediction from its nearest measured ancestor, judged
+/// by check's rules.
 public enum Predict {
   public enum Format: String, Sendable, CaseIterable {
     case text, json, markdown
@@ -31,8 +32,10 @@ public enum Predict {
   }
 
   /// Every selected image at `commit`: measured, predicted, or neither.
-  static func judge(commit: String, images: [ImageBudget], _ context: CommandContext) throws(CommandError)
-    -> PredictReport
+  /// `remoteTip`: for a push, the remote's old tip, so the listing marks what is
+  /// already there.
+  static func judge(commit: String, images: [ImageBudget], _ context: CommandContext, remoteTip: String? = nil)
+    throws(CommandError) -> PredictReport
   {
     let repository = try context.repository()
     let store = try context.store()
@@ -40,29 +43,27 @@ public enum Predict {
     let finder = BaseFinder(history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: store))
     let budgetedImages = Set(try context.budgets().images.map(\.name))
     var entries: [PredictReport.Entry] = []
+    var accuracy: [String: PredictionAccuracy] = [:]
     for budget in images {
-      // A measured commit is judged by its measurement, as check judges it.
-      let measured: Bool
-      do { measured = try store.hasMeasurement(image: budget.name, commit: commit) } catch {
-        throw .usage(error.message)
-      }
-      if measured {
-        let report = try Check.evaluate(commit: commit, images: [budget], context, revision: commit)
-        if let evaluation = report.images.first { entries.append(.measured(evaluation)) }
+      // A commit that is measured, or inherits a measurement (nothing in context changed
+      // since), is judged by it, as check judges it.
+      if let evaluation = try Check.evaluate(commit: commit, images: [budget], context, revision: commit).images.first {
+        entries.append(.measured(evaluation))
+        if evaluation.inherited == nil,
+          let prediction = try? predictor.predict(budget, at: commit, fromParent: true)
+        {
+          accuracy[budget.name] = PredictionAccuracy(
+            prediction, measured: evaluation.measurement, metric: budget.metric)
+        }
         continue
       }
       let prediction: ImagePrediction?
-      do { prediction = try predictor.predict(budget, at: commit) } catch {
+      do { prediction = try predictor.predict(budget, at: commit, remoteTip: remoteTip) } catch {
         entries.append(.unpredictable(image: budget.name, reason: error.message))
         continue
       }
       guard let prediction else {
         entries.append(.unmeasured(image: budget.name, command: Check.measureCommand(budget, commit: commit, rev: nil)))
-        continue
-      }
-      if prediction.tipIsMeasured {
-        let report = try Check.evaluate(commit: commit, images: [budget], context, revision: commit)
-        if let evaluation = report.images.first { entries.append(.measured(evaluation)) }
         continue
       }
       var base: BaseMeasurement? = nil
@@ -90,8 +91,10 @@ public enum Predict {
             prediction, budget: budget, base: base, justifications: justifications, firstCommit: firstCommit,
             baseMissing: baseMissing)))
     }
-    return PredictReport(
+    var report = PredictReport(
       commit: commit, commitSubject: ObjectID(hex: commit).flatMap { try? repository.commit($0).subject },
       entries: entries)
+    report.accuracy = accuracy
+    return report
   }
 }

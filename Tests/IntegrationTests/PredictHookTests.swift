@@ -123,6 +123,9 @@ import Testing
       pushed.stderr.contains(
         "Dockerfile changed in ways not priced (Dockerfile line 2 COPY requirements.txt /tmp/ removed"),
       "\(pushed.stderr)")
+    // No "±" figure for a prediction that may be far off: its uncertainty is unknown.
+    #expect(pushed.stderr.contains("(+3 MB uncertainty unknown from "), "\(pushed.stderr)")
+    #expect(!pushed.stderr.contains(" ± "), "\(pushed.stderr)")
   }
 
   /// An instruction removed from the Dockerfile takes away the layer it made in the
@@ -198,10 +201,142 @@ import Testing
     #expect(
       result.stdout.contains("predicted: 1 file (3 MB uncompressed) matches forbidden \"**/*.bin\""), "\(result.stdout)"
     )
-    // Caps and patterns the push does not touch are not judged by a prediction.
-    #expect(!result.stdout.contains("/usr holds") && !result.stdout.contains("/etc/**"), "\(result.stdout)")
+    // Caps and patterns the push does not touch keep the measured ancestor's results.
+    #expect(result.stdout.contains("✓ /usr holds 0 B, within its cap 1 MB (measured at "), "\(result.stdout)")
     let json = try project.run(["predict", "--format", "json"])
     #expect(json.stdout.contains("\"image_path\" : \"/app/model.bin\""), "\(json.stdout)")
+  }
+
+  /// The layout `init` writes: app/Dockerfile, built with the build context `app`, so
+  /// `COPY . /app` puts app/static/w.pt at /app/static/w.pt (not /app/app/static/w.pt),
+  /// where a forbid pattern catches it: predict exits 1 and refuse mode refuses the push.
+  /// Without the key the Dockerfile's own directory is the build context, as init has it.
+  @Test func filesLandWhereTheBuildContextOfTheInitLayoutPutsThem() throws {
+    let repo = try GitRepository()
+    let remote = try GitRepository(bare: true)
+    try repo.commit(
+      "start",
+      files: [
+        ".gitignore": "build/\n", "app/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+        "app/main.py": "print('hi')\n", "README.md": "# Readme\n",
+      ])
+    let initialized = try CLI.run(["init"], in: repo.url)
+    #expect(initialized.status == 0, "\(initialized.stderr)")
+    #expect(initialized.stdout.contains("app: build context app/"), "\(initialized.stdout)")
+    let budgetsURL = repo.url.appendingPathComponent("budgets.toml")
+    var budgets = try String(contentsOf: budgetsURL, encoding: .utf8)
+    #expect(budgets.contains("build_context = \"app\""), "\(budgets)")
+    budgets = budgets.replacingOccurrences(
+      of: "[image.app]\n", with: "[image.app]\nforbid = [\"/app/static/*.pt\"]\n")
+    try (budgets + "\n[hook]\npredict = \"refuse\"\n").write(to: budgetsURL, atomically: true, encoding: .utf8)
+    try repo.commit("budgets")
+    try ImageBuilder([ImageBuilder.Layer([.file("app/main.py", "print('hi')\n")], createdBy: "COPY . /app")])
+      .writeOCILayout(to: repo.url.appendingPathComponent("build/image.oci"))
+    let measured = try CLI.run(["measure", "oci:build/image.oci"], in: repo.url)
+    try #require(measured.status == 0, "\(measured.stderr)")
+    try repo.git(["remote", "add", "origin", remote.path])
+    try #require(try CLI.run(["hook", "install"], in: repo.url).status == 0)
+    let path =
+      CLI.productsDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+    func push() throws -> CLI.Result {
+      try CLI.run(["push", "origin", "main"], product: "/usr/bin/git", in: repo.url, environment: ["PATH": path])
+    }
+    try #require(try push().status == 0)
+
+    try repo.commit("weights", files: ["app/static/w.pt": "not really a model\n"])
+    let predicted = try CLI.run(["predict"], in: repo.url)
+    #expect(predicted.status == 1, "\(predicted.stdout)\(predicted.stderr)")
+    #expect(predicted.stdout.contains("/app/static/w.pt"), "\(predicted.stdout)")
+    #expect(predicted.stdout.contains("over budget: forbid"), "\(predicted.stdout)")
+    let refused = try push()
+    #expect(refused.status != 0, "\(refused.stderr)")
+    #expect(refused.stderr.contains("push refused"), "\(refused.stderr)")
+
+    try budgets.replacingOccurrences(of: "build_context = \"app\"", with: "")
+      .write(to: budgetsURL, atomically: true, encoding: .utf8)
+    let byDefault = try CLI.run(["predict"], in: repo.url)
+    #expect(byDefault.status == 1, "\(byDefault.stdout)\(byDefault.stderr)")
+  }
+
+  /// A measured ancestor already over budget (a forbidden file) stays over budget in
+  /// the prediction of a push that does not touch it: predict exits 1 by the one
+  /// judgement, as check on that measurement does, and its JSON says so at the top.
+  @Test func aBreakTheMeasuredAncestorHasIsKeptByThePrediction() throws {
+    let project = try Project(headroom: 50_000_000, mode: "warn")
+    var budgets = try String(contentsOf: project.repo.url.appendingPathComponent("budgets.toml"), encoding: .utf8)
+    budgets = budgets.replacingOccurrences(
+      of: "dockerfile = \"Dockerfile\"\n", with: "dockerfile = \"Dockerfile\"\nforbid = [\"/app/blob\"]\n")
+    try project.repo.directory.write("budgets.toml", budgets)
+    try project.repo.commit("forbid the blob")
+    try project.measure(image: "api", [.file("app/blob", size: 2_000_000)])
+    let checked = try project.run(["check"])
+    #expect(checked.status == 1, "\(checked.stdout)")
+    try project.repo.commit("a small change", files: ["app/x.py": "x=1"])
+    let predicted = try project.run(["predict"])
+    #expect(predicted.status == 1, "\(predicted.stdout)\(predicted.stderr)")
+    #expect(predicted.stdout.contains("over budget: forbid"), "\(predicted.stdout)")
+    #expect(predicted.stdout.contains("matches forbidden \"/app/blob\" (measured at "), "\(predicted.stdout)")
+    let json = try project.run(["predict", "--format", "json"])
+    #expect(json.status == 1)
+    let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+    #expect(document["status"] as? String == "fail", "\(json.stdout)")
+    #expect(document["headline"] as? String == "over budget: forbid", "\(json.stdout)")
+  }
+
+  /// A commit that changes nothing in context inherits its ancestor's measurement and
+  /// is judged by it, as check judges it; a measured commit shows the measurement and
+  /// what a prediction from its measured parent said beside it.
+  @Test func predictJudgesInheritedAndMeasuredCommitsAsCheckDoes() throws {
+    let project = try Project(headroom: 50_000_000, mode: "warn")
+    try project.repo.commit("docs", files: ["docs/guide.md": "# Guide\nMore.\n"])
+    let inherited = try project.run(["predict"])
+    #expect(inherited.status == 0, "\(inherited.stdout)\(inherited.stderr)")
+    #expect(inherited.stdout.contains("api: judged by its ancestor's measurement (measured at "), "\(inherited.stdout)")
+    #expect(!inherited.stdout.contains("predicted"), "\(inherited.stdout)")
+
+    try project.addRandomFile("app/model.bin", bytes: 3_000_000)
+    try project.repo.commit("add the model")
+    try project.measure(image: "api", [.file("app/blob", size: 2_000_000), .file("app/model.bin", size: 3_000_000)])
+    let measured = try project.run(["predict"])
+    #expect(measured.status == 0, "\(measured.stdout)\(measured.stderr)")
+    #expect(measured.stdout.contains("api: measured at this commit"), "\(measured.stdout)")
+    #expect(
+      measured.stdout.contains("without a build: +3 MB ± 300 kB compressed; measured +3 MB"), "\(measured.stdout)")
+    let json = try project.run(["predict", "-f", "json"])
+    let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+    let image = (document["images"] as! [[String: Any]])[0]
+    let accuracy = try #require(image["accuracy"] as? [String: Any], "\(json.stdout)")
+    let error = try #require((accuracy["error"] as? NSNumber)?.int64Value)
+    let uncertainty = try #require((accuracy["uncertainty"] as? NSNumber)?.int64Value)
+    #expect(abs(error) <= uncertainty, "\(accuracy)")
+    // The shared options: -c/--commit (the positional REV still works), -i, -f.
+    let docs = try project.run(["predict", "-c", "HEAD~1", "-i", "api", "-f", "json"])
+    #expect(docs.status == 0, "\(docs.stdout)\(docs.stderr)")
+    let docsImage =
+      ((try JSONSerialization.jsonObject(with: Data(docs.stdout.utf8)) as! [String: Any])["images"]
+      as! [[String: Any]])[0]
+    #expect(docsImage["kind"] as? String == "inherited", "\(docs.stdout)")
+    #expect(try project.run(["predict", "HEAD~1", "-c", "HEAD"]).status == 2)
+  }
+
+  /// The size is predicted from the measured ancestor, so it counts what earlier
+  /// pushes put on the remote; the listing marks those apart from what this push adds.
+  @Test func theListingMarksWhatIsAlreadyOnTheRemote() throws {
+    let project = try Project(headroom: 2_000_000, mode: "warn")
+    try project.addRandomFile("app/first.bin", bytes: 1_000_000)
+    try project.repo.commit("first")
+    let first = try project.push()
+    #expect(first.status == 0, "\(first.stderr)")
+    try project.addRandomFile("app/second.bin", bytes: 1_500_000)
+    try project.repo.commit("second")
+    let second = try project.push()
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stderr.contains("(1 already on the remote, marked):"), "\(second.stderr)")
+    let lines = second.stderr.split(separator: "\n")
+    #expect(
+      lines.contains { $0.contains("app/first.bin") && $0.hasSuffix("— already on the remote") }, "\(second.stderr)")
+    #expect(
+      lines.contains { $0.contains("app/second.bin") && !$0.contains("already on the remote") }, "\(second.stderr)")
   }
 
   @Test func aFileWithinTheHeadroomGoesThroughWithItsPrediction() throws {

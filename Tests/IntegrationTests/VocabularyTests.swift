@@ -61,13 +61,6 @@ import Testing
       let help = try Self.help(command)
       for (long, short) in [("--format", "-f"), ("--image", "-i"), ("--commit", "-c")] {
         guard let line = Self.optionLine(long, in: help) else { continue }
-        // predict's options are fix20's (issue 20): it gains -i/-f/-c there.
-        if command == "predict" {
-          withKnownIssue("predict gains its short flags with issue 20's branch") {
-            #expect(line.hasPrefix(short + ", " + long), "\(command): \(line)")
-          }
-          continue
-        }
         #expect(line.hasPrefix(short + ", " + long), "\(command): \(line)")
       }
     }
