@@ -26,8 +26,8 @@ public struct ImageEvaluation: Sendable {
   public var verdict: Verdict { Judgement.judge(results) }
   public var status: ImageStatus { verdict.status }
   public var broken: [RuleResult] { results.filter { $0.status == .fail } }
-  public var headroom: Int64? { budget.max.map { $0.value.bytes - size } }
-  public var baseDelta: Int64? { base.map { size - $0.measurement.bytes(for: metric.rawValue) } }
+  public var headroom: Int64? { budget.max.map { $0.value.bytes.saturatingSubtracting(size) } }
+  public var baseDelta: Int64? { base.map { size.saturatingSubtracting($0.measurement.bytes(for: metric.rawValue)) } }
   /// Whether the size judged is an estimate (shown with "≈" by every format).
   public var sizeIsEstimate: Bool { Comparability.isEstimate(measurement, metric) }
   public var baseIsEstimate: Bool { base.map { Comparability.isEstimate($0.measurement, metric) } ?? false }

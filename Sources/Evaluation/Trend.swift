@@ -1,3 +1,5 @@
+import Model
+
 /// An image's sizes over a period, summed up for the weekly report.
 public struct ImageTrend: Sendable, Encodable {
   /// One measured commit in the period.
@@ -94,12 +96,12 @@ public struct ImageTrend: Sendable, Encodable {
   }
   public var minimum: Int64? { points.map(\.size).min() }
   public var maximum: Int64? { points.map(\.size).max() }
-  public var headroom: Int64? { max.flatMap { limit in end.map { limit - $0 } } }
+  public var headroom: Int64? { max.flatMap { limit in end.map { limit.saturatingSubtracting($0) } } }
 
   /// The commits that grew the image most, largest first.
   public var topGrowth: [Growth] {
     zip(points, points.dropFirst()).compactMap { previous, point in
-      let delta = point.size - previous.size
+      let delta = point.size.saturatingSubtracting(previous.size)
       return delta > 0
         ? Growth(
           commit: point.commit, subject: point.subject, author: point.author, delta: delta, since: previous.commit,
