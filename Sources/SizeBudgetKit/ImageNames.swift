@@ -38,7 +38,7 @@ extension CommandContext {
     do {
       measured = try store.imageNames()
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     let known = budgeted + measured.filter { !budgetedSet.contains($0) }
     for name in names where !known.contains(name) {

@@ -44,7 +44,7 @@ public enum Predict {
       // A measured commit is judged by its measurement, as check judges it.
       let measured: Bool
       do { measured = try store.hasMeasurement(image: budget.name, commit: commit) } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
       if measured {
         let report = try Check.evaluate(commit: commit, images: [budget], context, revision: commit)
@@ -75,14 +75,14 @@ public enum Predict {
         case .missing(let reason, _): baseMissing = reason
         }
       } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
       let justifications: [Justification]
       do {
         justifications = try finder.justifications(
           from: base?.commit, to: commit, image: budget.name, budgetedImages: budgetedImages)
       } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
       entries.append(
         .predicted(
