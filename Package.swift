@@ -49,7 +49,7 @@ let package = Package(
     // Bytes in: files, standard input, tar members, gzip (ISA-L) and zstd, SHA-256.
     .target(name: "ArchiveIO", dependencies: ["CZlib", "CInflate", "CZstd", "CCrypto", "SystemCalls"]),
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
-    .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "SystemCalls"]),
+    .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "Model", "SystemCalls"]),
     // What flows between modules, with no dependencies of its own: the measurement
     // and its parts, the diff, the check report (each image's evaluation, rule results,
     // the budget's limits, the base measurement, justifications, Dockerfile lines), the

@@ -59,7 +59,7 @@ public struct Measurer: Sendable {
   public func measure(_ reference: ImageReference, progress: Progress? = nil) throws -> ImageMeasurement {
     let opened = try open(reference)
     if case .registry = reference, !options.readRegistryLayers, case .image(let image) = opened {
-      return manifestOnly(image.description)
+      return try manifestOnly(image.description)
     }
     return try measure(opened, progress: progress)
   }
@@ -85,7 +85,7 @@ public struct Measurer: Sendable {
   }
 
   /// From the manifest alone: exact compressed sizes per layer, nothing else.
-  public func manifestOnly(_ description: ImageDescription) -> ImageMeasurement {
+  public func manifestOnly(_ description: ImageDescription) throws(ImageSourceError) -> ImageMeasurement {
     let layers = description.layers.map { layer in
       LayerMeasurement(
         index: layer.index, digest: layer.blobDigest, diffID: layer.diffID, mediaType: layer.mediaType,
@@ -95,7 +95,8 @@ public struct Measurer: Sendable {
     var measurement = ImageMeasurement(
       image: options.image, commit: options.commit, source: description.reference,
       platform: description.platform.description, manifestDigest: description.manifestDigest,
-      configDigest: description.configDigest, compressedBytes: layers.reduce(0) { $0 + $1.compressedBytes },
+      configDigest: description.configDigest,
+      compressedBytes: try Self.total(layers.map(\.compressedBytes), "compressed", of: description),
       compressedEstimated: false, uncompressedBytes: 0, wastedBytes: 0, fileCount: 0, pathDepth: options.pathDepth,
       toolVersion: options.toolVersion, measuredAt: Self.now(), host: Self.hostName(), layers: layers, paths: [],
       wasted: [], forbidden: [], required: [])
@@ -205,9 +206,9 @@ public struct Measurer: Sendable {
       image: options.image, commit: options.commit, source: description.reference,
       platform: description.platform.description, manifestDigest: description.manifestDigest,
       configDigest: description.configDigest,
-      compressedBytes: layers.reduce(0) { $0 + $1.compressedBytes },
+      compressedBytes: try Self.total(layers.map(\.compressedBytes), "compressed", of: description),
       compressedEstimated: layers.contains { $0.compressedEstimated },
-      uncompressedBytes: layers.reduce(0) { $0 + $1.uncompressedBytes },
+      uncompressedBytes: try Self.total(layers.map(\.uncompressedBytes), "uncompressed", of: description),
       wastedBytes: tree.wastedBytes, fileCount: totals.files, pathDepth: options.pathDepth,
       toolVersion: options.toolVersion, measuredAt: Self.now(), host: Self.hostName(), layers: layers,
       paths: paths, wasted: Array(wasted.prefix(ImageMeasurement.wastedListLimit)),
@@ -276,6 +277,19 @@ public struct Measurer: Sendable {
       "\(describe(layer)) is stored uncompressed, so its compressed size can only be estimated, and --no-estimate "
         + "leaves it unknown: measure without --no-estimate (estimates made before for the same layers are reused), "
         + "or measure the OCI export or the registry image, whose compressed sizes are exact")
+  }
+
+  /// The layers' sizes added up; a sum past 1 PiB (crafted sizes, each one possible)
+  /// is refused rather than trapping or overflowing into a wrong figure.
+  static func total(_ sizes: [Int64], _ what: String, of description: ImageDescription) throws(ImageSourceError)
+    -> Int64
+  {
+    guard let sum = ByteLimits.checkedSum(sizes), ByteLimits.problem(sum) == nil else {
+      throw ImageSourceError(
+        "\(description.reference): the \(sizes.count) layers' \(what) sizes add up to more than 1 PiB: "
+          + "the manifest is corrupt or crafted; rebuild and push the image again, or measure a trusted copy")
+    }
+    return sum
   }
 
   static func describe(_ layer: LayerDescriptor) -> String {

@@ -8,8 +8,8 @@ extension ImageEvaluation {
   public var verdict: Verdict { Judgement.judge(results) }
   public var status: ImageStatus { verdict.status }
   public var broken: [RuleResult] { results.filter { $0.status == .fail } }
-  public var headroom: Int64? { limits.max.map { $0 - size } }
-  public var baseDelta: Int64? { base.map { size - $0.measurement.bytes(for: metric.rawValue) } }
+  public var headroom: Int64? { limits.max.map { $0.saturatingSubtracting(size) } }
+  public var baseDelta: Int64? { base.map { size.saturatingSubtracting($0.measurement.bytes(for: metric.rawValue)) } }
   /// Whether the size judged is an estimate (shown with "≈" by every format).
   public var sizeIsEstimate: Bool { Comparability.isEstimate(measurement, metric) }
   public var baseIsEstimate: Bool { base.map { Comparability.isEstimate($0.measurement, metric) } ?? false }

@@ -1,4 +1,5 @@
 import Budgets
+import Model
 
 /// `max_growth`: how much the image grew against its base. A commit since the base
 /// with a `Size-Budget:` trailer turns a failure into "justified", shown with its
@@ -35,7 +36,7 @@ public struct GrowthRule: BudgetRule {
     }
     let baseSize = base.measurement.bytes(for: context.metric.rawValue)
     let split = GrowthSplit.between(base.measurement, context.measurement, metric: context.metric)
-    let judged = Self.judged(context, split: split, total: context.size - baseSize)
+    let judged = Self.judged(context, split: split, total: context.size.saturatingSubtracting(baseSize))
     let delta = judged.delta
     let allowance = growth.value.allowance(over: baseSize)
     var against = "\(judged.label)against \(base.commit.prefix(12))"

@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// Growth between two measurements split into what the base image brought and what
 /// the image's own layers added. The base's layers are the first `BaseImage.layers`
@@ -63,14 +64,16 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
       (oldCount, newCount) = (shared, shared)
     }
     func bytes(_ m: ImageMeasurement, _ count: Int) -> Int64 {
-      m.layers.prefix(count).reduce(0) { $0 + (metric == .compressed ? $1.compressedBytes : $1.uncompressedBytes) }
+      m.layers.prefix(count).reduce(0) {
+        $0.saturatingAdding(metric == .compressed ? $1.compressedBytes : $1.uncompressedBytes)
+      }
     }
-    let baseDelta = bytes(new, newCount) - bytes(old, oldCount)
-    let totalDelta = new.bytes(for: metric.rawValue) - old.bytes(for: metric.rawValue)
+    let baseDelta = bytes(new, newCount).saturatingSubtracting(bytes(old, oldCount))
+    let totalDelta = new.bytes(for: metric.rawValue).saturatingSubtracting(old.bytes(for: metric.rawValue))
     let known = new.baseImage ?? old.baseImage
     var split = GrowthSplit(
       baseName: known?.name, baseDigestBefore: old.baseImage?.digest, baseDigestAfter: new.baseImage?.digest,
-      how: known?.how ?? "common prefix", baseDelta: baseDelta, ownDelta: totalDelta - baseDelta)
+      how: known?.how ?? "common prefix", baseDelta: baseDelta, ownDelta: totalDelta.saturatingSubtracting(baseDelta))
     split.estimated = metric == .compressed && (old.compressedEstimated || new.compressedEstimated)
     split.sameBaseLayers = oldCount == newCount && shared >= oldCount
     return split

@@ -48,5 +48,11 @@ public protocol MeasurementSource {
 /// A history or store read that failed: its message says what and what to do.
 public struct LookupError: Error, Sendable {
   public var message: String
-  public init(_ message: String) { self.message = message }
+  /// What could not be reached (the store's server, lost mid-command): a transient
+  /// failure the command reports as exit 4, not a wrong setting.
+  public var unreachable: String? = nil
+  public init(_ message: String, unreachable: String? = nil) {
+    self.message = message
+    self.unreachable = unreachable
+  }
 }

@@ -1,4 +1,5 @@
 import Budgets
+import Model
 
 /// `max` and `warn`: the image's size against absolute limits. A `Size-Budget:`
 /// trailer never waives `max`.
@@ -12,7 +13,7 @@ public struct MaxRule: BudgetRule {
     var results: [RuleResult] = []
     let size = context.size
     if let max = context.budget.max {
-      let over = size - max.value.bytes
+      let over = size.saturatingSubtracting(max.value.bytes)
       results.append(
         RuleResult(
           rule: "max", status: over > 0 ? .fail : .pass, actual: size, limit: max.value.bytes,

@@ -35,7 +35,7 @@ extension MeasurementDiff {
           kind: kind, ecosystem: package.ecosystem, name: package.name, location: package.location,
           versionBefore: old?.version, versionAfter: new?.version, before: old?.bytes ?? 0, after: new?.bytes ?? 0))
     }
-    return changes.sorted { (abs($0.delta), $1.name) > (abs($1.delta), $0.name) }
+    return changes.sorted { ($0.delta.magnitude, $1.name) > ($1.delta.magnitude, $0.name) }
   }
 
   /// Layers are the same when their diff ids are (a rebuilt layer with the same
@@ -75,21 +75,22 @@ extension MeasurementDiff {
       let present = max(before[path] ?? 0, after[path] ?? 0)
       let known = (before[path] != nil && after[path] != nil) || levels <= depth || present >= 2 * threshold
       guard known else { continue }
-      let delta = (after[path] ?? 0) - (before[path] ?? 0)
+      let delta = (after[path] ?? 0).saturatingSubtracting(before[path] ?? 0)
       if delta != 0 { deltas[path] = delta }
     }
     // A path is shown unless its recorded children account for at least half of its
     // change: "/usr/lib/gcc +82 MB" says more than "/ +235 MB".
     var childSum: [String: Int64] = [:]
     for (path, delta) in deltas where path != "/" {
-      childSum[parentPath(path), default: 0] += delta
+      childSum[parentPath(path), default: 0] = (childSum[parentPath(path)] ?? 0).saturatingAdding(delta)
     }
     let explaining = deltas.filter { path, delta in
       guard let children = childSum[path], children.signum() == delta.signum() else { return true }
-      return abs(children) * 2 < abs(delta)
+      // magnitude, not abs: abs(Int64.min) traps. 2c < d ⇔ c < ⌈d / 2⌉.
+      return children.magnitude < (delta.magnitude + 1) / 2
     }
     return explaining.map { PathChange(path: $0.key, before: before[$0.key] ?? 0, after: after[$0.key] ?? 0) }
-      .sorted { (abs($0.delta), $1.path) > (abs($1.delta), $0.path) }
+      .sorted { ($0.delta.magnitude, $1.path) > ($1.delta.magnitude, $0.path) }
       .prefix(limit).map { $0 }
   }
 

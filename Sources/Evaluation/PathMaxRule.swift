@@ -1,4 +1,5 @@
 import Budgets
+import Model
 
 /// `[image.NAME.paths]`: caps on the bytes under a directory.
 public struct PathMaxRule: BudgetRule {
@@ -15,7 +16,8 @@ public struct PathMaxRule: BudgetRule {
       if over, let base = context.base {
         let before = base.measurement.bytes(at: cap.path)
         details.append(
-          "was \(ByteSize.format(before)) at \(base.commit.prefix(12)) (\(ByteSize.formatDelta(bytes - before)))")
+          "was \(ByteSize.format(before)) at \(base.commit.prefix(12)) (\(ByteSize.formatDelta(bytes.saturatingSubtracting(before))))"
+        )
       }
       return RuleResult(
         rule: "path", subject: cap.path, status: over ? .fail : .pass, actual: bytes, limit: cap.limit.value.bytes,

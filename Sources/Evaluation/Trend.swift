@@ -16,12 +16,12 @@ extension ImageTrend {
   /// Whether the smallest (largest) size is an estimate: the first point of that size.
   public var minimumEstimated: Bool { points.first { $0.size == minimum }?.estimated ?? false }
   public var maximumEstimated: Bool { points.first { $0.size == maximum }?.estimated ?? false }
-  public var headroom: Int64? { max.flatMap { limit in end.map { limit - $0 } } }
+  public var headroom: Int64? { max.flatMap { limit in end.map { limit.saturatingSubtracting($0) } } }
 
   /// The commits that grew the image most, largest first.
   public var topGrowth: [Growth] {
     zip(points, points.dropFirst()).compactMap { previous, point in
-      let delta = point.size - previous.size
+      let delta = point.size.saturatingSubtracting(previous.size)
       return delta > 0
         ? Growth(
           commit: point.commit, subject: point.subject, author: point.author, delta: delta, since: previous.commit,

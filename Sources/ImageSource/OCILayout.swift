@@ -1,4 +1,5 @@
 import ArchiveIO
+import Model
 
 /// OCI image layouts: `oci-layout`, `index.json` and `blobs/sha256/`, as a directory
 /// (`oci:`) or a tar of one (`oci-archive:`). Indexes are followed to the platform.
@@ -14,6 +15,16 @@ public enum OCILayout {
     var size: Int64
     var annotations: [String: String]?
     var platform: DescriptorPlatform?
+
+    /// The declared size, refused when negative or absurd: manifests come from
+    /// contributors' branches and registries, and such a size would be a wrong figure
+    /// (or a trap when sizes are added up).
+    func checkedSize(_ what: String, in image: String) throws(ImageSourceError) -> Int64 {
+      guard let problem = ByteLimits.problem(size) else { return size }
+      throw ImageSourceError(
+        "\(image): \(what) (\(digest)) declares \(problem): the manifest is corrupt or crafted; "
+          + "rebuild and push the image again, or measure a trusted copy")
+    }
   }
 
   struct DescriptorPlatform: Decodable {
@@ -82,6 +93,7 @@ public enum OCILayout {
     let commands = config.layerCommands(layerCount: layerDescriptors.count)
     var layers: [LayerDescriptor] = []
     for (position, descriptor) in layerDescriptors.enumerated() {
+      _ = try descriptor.checkedSize("layer \(position)", in: name)
       let path = try blobPath(descriptor.digest, in: "\(name): layer \(position)")
       guard let stored = store.size(of: path) else {
         throw ImageSourceError(

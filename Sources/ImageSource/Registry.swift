@@ -1,5 +1,6 @@
 import ArchiveIO
 import Foundation
+import Model
 
 /// Images in a registry (Distribution API v2). Manifests and the config are read
 /// whole; layer blobs only when the measurement needs them, streamed, never to disk.
@@ -49,10 +50,13 @@ public enum Registry {
       )
     }
     let commands = config.layerCommands(layerCount: layerDescriptors.count)
-    let layers = layerDescriptors.enumerated().map { index, descriptor in
-      LayerDescriptor(
-        index: index, mediaType: descriptor.mediaType, blobDigest: descriptor.digest, declaredSize: descriptor.size,
-        diffID: diffIDs[index], createdBy: commands[index], blobName: descriptor.digest)
+    var layers: [LayerDescriptor] = []
+    for (index, descriptor) in layerDescriptors.enumerated() {
+      layers.append(
+        LayerDescriptor(
+          index: index, mediaType: descriptor.mediaType, blobDigest: descriptor.digest,
+          declaredSize: try descriptor.checkedSize("layer \(index)", in: reference.description),
+          diffID: diffIDs[index], createdBy: commands[index], blobName: descriptor.digest))
     }
     // The index's platform was chosen; the config's platform decides only otherwise.
     let actual = chosenPlatform ?? config.platform ?? .linuxAMD64

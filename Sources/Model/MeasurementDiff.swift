@@ -8,7 +8,7 @@ public struct MeasurementDiff: Sendable, Codable {
     /// out of JSON when false.
     public var beforeEstimated: Bool? = nil
     public var afterEstimated: Bool? = nil
-    public var delta: Int64 { after - before }
+    public var delta: Int64 { after.saturatingSubtracting(before) }
     public var isEstimate: Bool { beforeEstimated == true || afterEstimated == true }
 
     public init(before: Int64, after: Int64, beforeEstimated: Bool? = nil, afterEstimated: Bool? = nil) {
@@ -48,7 +48,7 @@ public struct MeasurementDiff: Sendable, Codable {
     public var path: String
     public var before: Int64
     public var after: Int64
-    public var delta: Int64 { after - before }
+    public var delta: Int64 { after.saturatingSubtracting(before) }
 
     public init(path: String, before: Int64, after: Int64) {
       self.path = path
@@ -112,7 +112,7 @@ public struct MeasurementDiff: Sendable, Codable {
     public var versionAfter: String?
     public var before: Int64
     public var after: Int64
-    public var delta: Int64 { after - before }
+    public var delta: Int64 { after.saturatingSubtracting(before) }
 
     public init(
       kind: Kind, ecosystem: String, name: String, location: String?, versionBefore: String?, versionAfter: String?,

@@ -202,6 +202,16 @@ public struct NoteDocument: Codable, Equatable, Sendable {
         "the note of commit \(commit.prefix(12)) has schema \(document.schema); this sizebudget reads "
           + "\(currentSchema): upgrade sizebudget")
     }
+    // Anyone who can push the notes ref writes these: a size no image can have would
+    // be a wrong figure, or a trap where sizes are subtracted.
+    for (image, measurement) in document.images.sorted(by: { $0.key < $1.key }) {
+      if let problem = measurement.sizeProblem {
+        throw SharingError(
+          "the note of commit \(commit.prefix(12)) in refs/notes/sizebudget is refused: image \(image): \(problem); "
+            + "measure the commit again, or remove the note with git notes --ref sizebudget remove \(commit.prefix(12))"
+        )
+      }
+    }
     return document
   }
 

@@ -106,7 +106,7 @@ public enum Bisect {
     var changes: [ObjectID: ContextChange] = [:]
     for id in line {
       do { changes[id] = try repository.contextChange(id, context: budget.context) } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
     }
     let candidates = line.filter { changes[$0]!.touches }
@@ -183,7 +183,7 @@ public enum Bisect {
       }
       return (good, tip)
     } catch let error as GitError {
-      throw .usage(error.message)
+      throw .from(error)
     } catch let error as CommandError {
       throw error
     } catch {

@@ -58,7 +58,7 @@ extension Bisect {
             ($0.commit, $0.bytes(for: budget.metric.rawValue))
           }, uniquingKeysWith: { first, _ in first })
       } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
       for (index, commit) in search.seed(line: line.map(\.hex), sizes: sizes) {
         sizeSources[index] = ObjectID(hex: commit)
@@ -165,7 +165,7 @@ extension Bisect {
             index, previous: previous, base: good.hex, baseSize: baseSize, image: budget.name, metric: budget.metric,
             sources: sizeSources.mapValues(\.hex), measurements: measurements)
         } catch {
-          throw .usage(error.message)
+          throw .from(error)
         }
         culprit = BisectResult.Culprit(
           commit: commit(id), before: commit(beforeID), sizeBefore: sizes.sizeBefore, sizeAfter: sizes.sizeAfter ?? 0,

@@ -92,7 +92,7 @@ public enum Check {
         measurement = own
       } else {
         let lookup: InheritanceFinder.Lookup
-        do { lookup = try inheritance.lookup(budget, at: commitHex) } catch { throw .usage(error.message) }
+        do { lookup = try inheritance.lookup(budget, at: commitHex) } catch { throw .from(error) }
         guard case .inherits(let found, let ancestorMeasurement) = lookup else {
           var entry = measureCommand(budget, commit: commitHex, rev: revision)
           if case .changed(let ancestor, let paths) = lookup {
@@ -111,7 +111,7 @@ public enum Check {
       var firstCommit = false
       var baseMissing: String? = nil
       let lookup: BaseFinder.Lookup
-      do { lookup = try finder.base(for: budget, at: commitHex) } catch { throw .usage(error.message) }
+      do { lookup = try finder.base(for: budget, at: commitHex) } catch { throw .from(error) }
       switch lookup {
       case .found(let found): base = found
       case .firstCommit: firstCommit = true
@@ -126,7 +126,7 @@ public enum Check {
         justifications = try finder.justifications(
           from: base?.commit, to: commitHex, image: budget.name, budgetedImages: budgetedImages)
       } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
       var ruleContext = RuleContext(
         budget: budget, measurement: measurement, base: base, justifications: justifications,

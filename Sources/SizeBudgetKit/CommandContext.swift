@@ -61,10 +61,13 @@ public final class CommandContext {
   /// The repository, or nil outside one (measure and diff accept full oids there).
   public var repositoryIfAny: Repository? { try? repository() }
 
-  /// Where the store is. A broken budgets.toml is reported by the command that reads
-  /// it, not here: then only `[defaults] store` is not known.
+  /// Where the store is. Without --store or $SIZEBUDGET_STORE the budgets decide
+  /// (`[defaults] store`), so broken budgets are an error here too (exit 2), never a
+  /// silent fallback to `.git/sizebudget.sqlite` that check would not use.
   public func storePath() throws(CommandError) -> String {
-    try workspace.storePath(override: options.store, budgets: (try? budgetsIfPresent()) ?? nil)
+    let environment = ProcessInfo.processInfo.environment["SIZEBUDGET_STORE"] ?? ""
+    let budgets = options.store == nil && environment.isEmpty ? try budgetsIfPresent() : nil
+    return try workspace.storePath(override: options.store, budgets: budgets)
   }
 
   /// The store, opened (and migrated) once.
@@ -90,7 +93,7 @@ public final class CommandContext {
     do {
       return try store.measurement(image: image, commit: commit)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
   }
 

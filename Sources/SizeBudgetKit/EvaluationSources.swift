@@ -86,10 +86,14 @@ struct StoreMeasurements: MeasurementSource {
   let store: MeasurementStore
 
   func hasMeasurement(image: String, commit: String) throws(LookupError) -> Bool {
-    do { return try store.hasMeasurement(image: image, commit: commit) } catch { throw LookupError(error.message) }
+    do { return try store.hasMeasurement(image: image, commit: commit) } catch {
+      throw LookupError(error.message, unreachable: error.unreachable)
+    }
   }
 
   func measurement(image: String, commit: String) throws(LookupError) -> ImageMeasurement? {
-    do { return try store.measurement(image: image, commit: commit) } catch { throw LookupError(error.message) }
+    do { return try store.measurement(image: image, commit: commit) } catch {
+      throw LookupError(error.message, unreachable: error.unreachable)
+    }
   }
 }

@@ -197,7 +197,7 @@ public enum Hook {
       measured = Dictionary(grouping: try store.summaries(commits: pushed), by: \.image)
         .mapValues { Set($0.map(\.commit)) }
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     let inheritance = try Check.inheritanceFinder(context)
     var result: [(budget: ImageBudget, coverage: Coverage)] = []
@@ -251,7 +251,7 @@ public enum Hook {
         coverage.measured += 1
       } else {
         let lookup: InheritanceFinder.Lookup
-        do { lookup = try inheritance.lookup(budget, at: commit) } catch { throw .usage(error.message) }
+        do { lookup = try inheritance.lookup(budget, at: commit) } catch { throw .from(error) }
         guard case .inherits(let found, _) = lookup else {
           coverage.unmeasured += 1
           continue

@@ -38,7 +38,7 @@ extension CommandContext {
     do {
       measured = try store.imageNames()
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     let unbudgeted = measured.filter { !budgetedSet.contains($0) }
     for name in names where !budgetedSet.contains(name) && !unbudgeted.contains(name) {

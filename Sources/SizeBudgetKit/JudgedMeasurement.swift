@@ -13,7 +13,7 @@ extension CommandContext {
     guard let budget = try budgetsIfPresent()?.image(named: image) else { return nil }
     let finder = try Check.inheritanceFinder(self)
     let lookup: InheritanceFinder.Lookup
-    do { lookup = try finder.lookup(budget, at: commit) } catch { throw .usage(error.message) }
+    do { lookup = try finder.lookup(budget, at: commit) } catch { throw .from(error) }
     guard case .inherits(let found, let measurement) = lookup else { return nil }
     return (measurement, found)
   }

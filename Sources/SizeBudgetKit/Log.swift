@@ -39,7 +39,7 @@ public enum Log {
     do {
       range = try repository.resolveRange(request.range)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     try context.requireKnown(request.images)
     let imageFilter = Set(request.images)
@@ -50,7 +50,7 @@ public enum Log {
         byCommit[summary.commit, default: []].append(summary)
       }
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     var rows: [LogRow] = []
     var walked = 0
@@ -119,7 +119,7 @@ public enum Log {
       else { continue }
       for commit in newest.prefix(end) {
         let lookup: InheritanceFinder.Lookup
-        do { lookup = try inheritance.lookup(budget, at: commit) } catch { throw .usage(error.message) }
+        do { lookup = try inheritance.lookup(budget, at: commit) } catch { throw .from(error) }
         guard case .inherits(let found, let measurement) = lookup else { continue }
         var row = LogRow(
           commit: commit, image: budget.name, compressedBytes: measurement.compressedBytes,

@@ -55,7 +55,7 @@ public enum Measure {
       do throws(ImageSourceError) {
         options.platform = try Platform(parsing: platform)
       } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
     }
     options.pathDepth = request.pathDepth ?? budget?.pathDepth ?? budgets?.defaults.pathDepth ?? 4
@@ -82,7 +82,7 @@ public enum Measure {
       let opened = try Measurer(options).open(reference)
       if case .image(let image) = opened {
         if case .registry = reference, !options.readRegistryLayers {
-          measurement = Measurer(options).manifestOnly(image.description)
+          measurement = try Measurer(options).manifestOnly(image.description)
         } else {
           // Estimates made before for the same layers are reused, not redone (with
           // --no-estimate they are the only compressed sizes such layers can have).
@@ -103,7 +103,7 @@ public enum Measure {
     do {
       outcome = try store.save(measurement, commit: commitRecord)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     var notices: [String] = []
     if let warning = try uncommittedWarning(commit: commit, budget: budget, source: reference, context: context) {

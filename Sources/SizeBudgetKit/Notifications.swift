@@ -112,7 +112,7 @@ public enum NotifyCommand {
 
   static func outbox(_ store: MeasurementStore) throws(CommandError) -> String {
     let entries: [OutboxEntry]
-    do { entries = try store.outbox() } catch { throw .usage(error.message) }
+    do { entries = try store.outbox() } catch { throw .from(error) }
     guard !entries.isEmpty else { return "The outbox is empty." }
     var table = TextTable([
       .init("event"), .init("type"), .init("endpoint"), .init("status", fit: .keep), .init("attempts", .right),

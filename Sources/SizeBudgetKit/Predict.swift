@@ -76,14 +76,14 @@ public enum Predict {
         case .missing(let reason, _): baseMissing = reason
         }
       } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
       let justifications: [Justification]
       do {
         justifications = try finder.justifications(
           from: base?.commit, to: commit, image: budget.name, budgetedImages: budgetedImages)
       } catch {
-        throw .usage(error.message)
+        throw .from(error)
       }
       entries.append(
         .predicted(

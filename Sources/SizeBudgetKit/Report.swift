@@ -68,7 +68,7 @@ public enum Report {
     let branch = request.branch ?? budgets.defaults.base
     let images = try Check.selectImages(budgets, request.images)
     let tip: ObjectID
-    do { tip = try repository.resolveBranch(branch) } catch { throw .usage(error.message) }
+    do { tip = try repository.resolveBranch(branch) } catch { throw .from(error) }
     var samples: [String: [String: TrendWalk.Sample]] = [:]
     var records: [String: CommitRecord] = [:]
     do {
@@ -84,7 +84,7 @@ public enum Report {
       }
       records = try store.commits(samples.values.flatMap(\.keys))
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     let walk = TrendWalk(
       history: RepositoryHistory(repository: repository),
@@ -93,7 +93,7 @@ public enum Report {
     do {
       points = try walk.points(from: tip.hex, samples: samples, since: since, until: until)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     var result: [WeeklyReport.Image] = []
     for image in images {

@@ -73,7 +73,7 @@ public enum SiteBuild {
     let repository = try context.repository()
     let store = try context.store()
     let tip: ObjectID
-    do { tip = try repository.resolveBranch(branch) } catch { throw .usage(error.message) }
+    do { tip = try repository.resolveBranch(branch) } catch { throw .from(error) }
     var sizes: [String: [String: MeasurementSummary]] = [:]
     var records: [String: CommitRecord] = [:]
     do {
@@ -83,7 +83,7 @@ public enum SiteBuild {
       }
       records = try store.commits(Set(sizes.values.flatMap(\.keys)))
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
     var history = History()
     history.tip = tip

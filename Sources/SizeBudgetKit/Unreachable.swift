@@ -1,4 +1,5 @@
 import Delivery
+import Evaluation
 import ImageSource
 import Sharing
 import Store
@@ -7,6 +8,23 @@ import Store
 /// their errors with the host they could not reach, and these pick the status, so CI
 /// can retry a network blip without hiding a broken configuration.
 extension CommandError {
+  /// Any failure below a command once it is under way (the store, the history, git):
+  /// the one mapping every command's `catch` uses, so a store lost mid-command is
+  /// exit 4 everywhere, and only what retrying cannot fix is exit 2.
+  static func from(_ error: any Error) -> CommandError {
+    switch error {
+    case let error as CommandError: error
+    case let error as StoreError: from(error)
+    case let error as SharingError: from(error)
+    case let error as LookupError: from(error)
+    default: .usage((error as? CustomStringConvertible)?.description ?? "\(error)")
+    }
+  }
+
+  static func from(_ error: LookupError) -> CommandError {
+    error.unreachable.map { .unreachable($0, error.message) } ?? .usage(error.message)
+  }
+
   static func from(_ error: StoreError) -> CommandError {
     error.unreachable.map { .unreachable($0, error.message) } ?? .usage(error.message)
   }

@@ -76,7 +76,7 @@ public struct Workspace: Sendable {
     do {
       return try Repository(discovering: FileManager.default.currentDirectoryPath)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
   }
 
@@ -91,7 +91,7 @@ public struct Workspace: Sendable {
     do {
       return try repository.resolveCommit(revision)
     } catch {
-      throw .usage(error.message)
+      throw .from(error)
     }
   }
 
@@ -102,8 +102,11 @@ public struct Workspace: Sendable {
     if let environment = ProcessInfo.processInfo.environment["SIZEBUDGET_STORE"], !environment.isEmpty {
       return environment
     }
-    // A broken budgets.toml is reported by the command that reads it, not here.
-    if let store = (budgets ?? (try? loadBudgetsIfPresent(override: nil)) ?? nil)?.defaults.store { return store }
+    // A broken budgets.toml may be the file that names the store: its error ends the
+    // command, rather than a quiet fallback to another store than check would use.
+    var file = budgets
+    if file == nil { file = try loadBudgetsIfPresent(override: nil) }
+    if let store = file?.defaults.store { return store }
     guard let gitDirectory else {
       throw .usage(
         "not inside a git repository, so there is no .git/sizebudget.sqlite: pass --store PATH or set SIZEBUDGET_STORE")

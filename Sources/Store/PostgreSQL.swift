@@ -89,8 +89,25 @@ final class PostgresDatabase: SQLDatabase {
       let message =
         result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
         ?? Self.message(connection)
-      throw StoreError("\(path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+      throw StoreError(
+        "\(path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))",
+        unreachable: isTransient(result, message) ? "the store \(path)" : nil)
     }
+  }
+
+  /// A failure after the store was open that retrying may cure: the connection lost
+  /// (server restarted, backend terminated), a lock or statement timeout, a deadlock
+  /// or serialization failure, too many clients. By SQLSTATE where the server gave
+  /// one (class 08 connection, 57P admin shutdown, 55P03 lock, 57014 timeout, 40
+  /// rollback, 53 resources), else by libpq's connection state and words.
+  private func isTransient(_ result: OpaquePointer?, _ message: String) -> Bool {
+    if PQstatus(connection) == CONNECTION_BAD { return true }
+    if let result, let field = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) {
+      let code = String(cString: field)
+      let transient = ["08", "57P", "55P03", "57014", "40", "53"]
+      if transient.contains(where: code.hasPrefix) { return true }
+    }
+    return Self.isUnreachable(message)
   }
 
   private static func message(_ connection: OpaquePointer) -> String {

@@ -48,10 +48,11 @@ final class SQLiteDatabase: SQLDatabase {
 
   func execute(_ sql: String) throws(StoreError) {
     var message: UnsafeMutablePointer<CChar>?
-    guard sqlite3_exec(handle, sql, nil, nil, &message) == SQLITE_OK else {
+    let status = sqlite3_exec(handle, sql, nil, nil, &message)
+    guard status == SQLITE_OK else {
       let text = message.map { String(cString: $0) } ?? lastError
       sqlite3_free(message)
-      throw StoreError("\(path): \(text)")
+      throw failure(status, text)
     }
   }
 
@@ -68,6 +69,13 @@ final class SQLiteDatabase: SQLDatabase {
   var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
   var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+
+  /// A failed step: still locked after `busy_timeout` (another writer held on) is
+  /// transient, exit 4; anything else is what it says.
+  func failure(_ status: Int32, _ text: String? = nil) -> StoreError {
+    let locked = status & 0xff == SQLITE_BUSY || status & 0xff == SQLITE_LOCKED
+    return StoreError("\(path): \(text ?? lastError)", unreachable: locked ? "the store \(path) (locked)" : nil)
+  }
 }
 
 final class SQLiteStatement: SQLStatement {
@@ -97,9 +105,7 @@ final class SQLiteStatement: SQLStatement {
   func run(_ values: [SQLValue]) throws(StoreError) {
     bind(values)
     let status = sqlite3_step(statement)
-    guard status == SQLITE_DONE || status == SQLITE_ROW else {
-      throw StoreError("\(database.path): \(database.lastError)")
-    }
+    guard status == SQLITE_DONE || status == SQLITE_ROW else { throw database.failure(status) }
   }
 
   func query(_ values: [SQLValue], _ row: (any Row) throws(StoreError) -> Void) throws(StoreError) {
@@ -107,7 +113,7 @@ final class SQLiteStatement: SQLStatement {
     while true {
       let status = sqlite3_step(statement)
       if status == SQLITE_DONE { return }
-      guard status == SQLITE_ROW else { throw StoreError("\(database.path): \(database.lastError)") }
+      guard status == SQLITE_ROW else { throw database.failure(status) }
       try row(SQLiteRow(statement: statement))
     }
   }

@@ -58,7 +58,9 @@ public enum Findings {
   /// The layer most of the examples come from, and its command.
   static func layer(of examples: [(layer: Int?, bytes: Int64)], in measurement: ImageMeasurement) -> (Int?, String?) {
     var byLayer: [Int: Int64] = [:]
-    for example in examples { if let layer = example.layer { byLayer[layer, default: 0] += example.bytes } }
+    for example in examples {
+      if let layer = example.layer { byLayer[layer] = (byLayer[layer] ?? 0).saturatingAdding(example.bytes) }
+    }
     guard let layer = byLayer.max(by: { $0.value < $1.value })?.key else { return (nil, nil) }
     return (layer, measurement.layers.first { $0.index == layer }?.createdBy)
   }

@@ -1,0 +1,69 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The store as a command meets it after it is open: a PostgreSQL connection lost
+/// mid-command is transient (exit 4, "retrying may succeed"), and broken budgets that
+/// may name the store end the command (exit 2) instead of a silent other store.
+@Suite struct StoreFailureTests {
+  @Test func aConnectionTerminatedMidWriteIsExit4() throws {
+    let server = try LocalPostgres.shared.get()
+    let store = try server.createDatabase()
+    let repo = try GitRepository()
+    try repo.commit("one")
+    let layer = ImageBuilder.Layer([.file("app/blob", size: 10_000)], compression: .none)
+    let image = repo.url.appendingPathComponent("image.oci")
+    try ImageBuilder([layer]).writeOCILayout(to: image)
+    // Stopped inside its write transaction (the debug build's test hook) …
+    let pauseFile = repo.url.appendingPathComponent("paused").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
+    process.arguments = ["measure", "oci:\(image.path)", "--image", "api", "--new-image", "--store", store]
+    process.currentDirectoryURL = repo.url
+    process.environment = ProcessInfo.processInfo.environment.merging(
+      ["SIZEBUDGET_TEST_PAUSE_AT": "mid-write", "SIZEBUDGET_TEST_PAUSE_FILE": pauseFile]) { $1 }
+    let errors = Pipe()
+    process.standardOutput = Pipe()
+    process.standardError = errors
+    try process.run()
+    var waited = 0
+    while !FileManager.default.fileExists(atPath: pauseFile) && waited < 600 {
+      usleep(100_000)
+      waited += 1
+    }
+    try #require(FileManager.default.fileExists(atPath: pauseFile), "the writer never reached mid-write")
+    // … its connection is terminated by the server's administrator, then it goes on.
+    _ = try server.query(
+      store,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    try FileManager.default.removeItem(atPath: pauseFile)
+    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 4, "\(stderr)")
+    #expect(stderr.contains("could not reach the store"), "\(stderr)")
+    #expect(stderr.contains("retrying may succeed"), "\(stderr)")
+  }
+
+  @Test(arguments: [["notify", "--list"], ["sync"]])
+  func brokenBudgetsNeverFallBackToAnotherStore(command: [String]) throws {
+    let repo = try GitRepository()
+    try repo.commit(
+      "budgets", files: ["budgets.toml": "[defaults]\nstore = \"postgres://db.example/sizes\"\n\n[image.api]\nmax = \n"]
+    )
+    let result = try CLI.run(command, in: repo.url)
+    #expect(result.status == 2, "\(command): \(result.status) \(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("budgets.toml:5"), "the budgets error, with its line: \(result.stderr)")
+    let fallback = repo.url.appendingPathComponent(".git/sizebudget.sqlite").path
+    #expect(!FileManager.default.fileExists(atPath: fallback), "no silent fallback store was made")
+    // --store says where the store is: the budgets are not needed to find it.
+    let store = repo.url.appendingPathComponent("explicit.sqlite").path
+    if command == ["notify", "--list"] {
+      #expect(try CLI.run(command + ["--store", store], in: repo.url).status == 0)
+    }
+  }
+}
