@@ -14,18 +14,31 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
   public var how: String
   public var baseDelta: Int64
   public var ownDelta: Int64
+  /// True when the base image itself changed: the layers counted as the base's on
+  /// each side have other diff IDs. Not the annotation digest: a builder writes a
+  /// new one for the same base layers (buildah does between a single- and a
+  /// multi-stage build of one base).
+  public var baseChanged: Bool
 
-  /// True when the base image itself changed: another digest, or other bytes.
-  public var baseChanged: Bool {
-    baseDelta != 0 || (baseDigestBefore != nil && baseDigestAfter != nil && baseDigestBefore != baseDigestAfter)
+  public init(
+    baseName: String?, baseDigestBefore: String?, baseDigestAfter: String?, how: String, baseDelta: Int64,
+    ownDelta: Int64, baseChanged: Bool
+  ) {
+    self.baseName = baseName
+    self.baseDigestBefore = baseDigestBefore
+    self.baseDigestAfter = baseDigestAfter
+    self.how = how
+    self.baseDelta = baseDelta
+    self.ownDelta = ownDelta
+    self.baseChanged = baseChanged
   }
 
   public var baseLabel: String { baseName ?? "the base image" }
 
-  /// `base image python:3.11-slim +5.2 MB (rebuilt upstream), own layers +1 kB`.
+  /// `base image python:3.11-slim +5.2 MB, own layers +1 kB`; whether the base was
+  /// rebuilt is `baseLine`'s to say, once.
   public var summary: String {
-    let base = "base image \(baseLabel) \(ByteSize.formatDelta(baseDelta))" + (baseChanged ? " (rebuilt upstream)" : "")
-    return "\(base), own layers \(ByteSize.formatDelta(ownDelta))"
+    "base image \(baseLabel) \(ByteSize.formatDelta(baseDelta)), own layers \(ByteSize.formatDelta(ownDelta))"
   }
 
   /// `python:3.11-slim rebuilt upstream: +5.2 MB (sha256:ab… → sha256:cd…)`.
@@ -62,7 +75,20 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
     let known = new.baseImage ?? old.baseImage
     return GrowthSplit(
       baseName: known?.name, baseDigestBefore: old.baseImage?.digest, baseDigestAfter: new.baseImage?.digest,
-      how: known?.how ?? "common prefix", baseDelta: baseDelta, ownDelta: totalDelta - baseDelta)
+      how: known?.how ?? "common prefix", baseDelta: baseDelta, ownDelta: totalDelta - baseDelta,
+      baseChanged: baseLayersDiffer(
+        old.layers.prefix(oldCount), new.layers.prefix(newCount), bytesDiffer: baseDelta != 0))
+  }
+
+  /// Whether two bases are different images: their layers' diff IDs, in order. A
+  /// layer without a diff ID (an estimate-only source) leaves only the bytes to tell.
+  static func baseLayersDiffer(
+    _ old: ArraySlice<LayerMeasurement>, _ new: ArraySlice<LayerMeasurement>, bytesDiffer: Bool
+  )
+    -> Bool
+  {
+    guard old.allSatisfy({ $0.diffID != nil }), new.allSatisfy({ $0.diffID != nil }) else { return bytesDiffer }
+    return old.map(\.diffID) != new.map(\.diffID)
   }
 }
 

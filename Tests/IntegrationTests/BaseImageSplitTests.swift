@@ -119,11 +119,14 @@ import Testing
     let growth = try #require(image.results.first { $0.rule == "max_growth" })
     #expect(growth.status == "pass")
     #expect(growth.message.contains("in own layers"))
-    #expect(growth.message.contains("localhost/test/base:latest rebuilt upstream: +"))
+    #expect(growth.message.contains("the base image's +"), "\(growth.message)")
+    #expect(growth.message.contains("not counted (growth_of = \"own\")"), "\(growth.message)")
 
     let text = try CLI.run(["check", "--no-notify"], in: repo.url)
     #expect(text.status == 0)
     #expect(text.stdout.contains("localhost/test/base:latest rebuilt upstream: +"), "\(text.stdout)")
+    // Said once, not in the growth line, the rule and its details again.
+    #expect(text.stdout.components(separatedBy: "rebuilt upstream").count == 2, "\(text.stdout)")
     #expect(text.stdout.contains("growth: base image localhost/test/base:latest +"), "\(text.stdout)")
 
     let markdown = try CLI.run(["check", "--format", "markdown", "--no-notify"], in: repo.url)
@@ -134,6 +137,27 @@ import Testing
     #expect(github.status == 0)
     #expect(github.stdout.contains("::notice title=sizebudget%3A api base image::localhost/test/base:latest rebuilt"))
     #expect(!github.stdout.contains("::error"), "\(github.stdout)")
+  }
+
+  /// The real fixtures: a single-stage "before" and a multi-stage "after" built FROM one
+  /// base. buildah writes another base.digest annotation for each, but the base's
+  /// layers are the same: no "rebuilt upstream" in any format.
+  @Test func theSameBaseUnderAnotherAnnotationDigestIsNotRebuilt() throws {
+    try #require(Fixtures.available, "the fixture images are missing: run scripts/fixtures.sh (make test does)")
+    let repo = try history(
+      Self.budget + "growth_of = \"own\"\n",
+      sources: ("oci:\(Fixtures.path("api-before.oci"))", "oci:\(Fixtures.path("api-after.oci"))"))
+    let json = try CLI.run(["check", "--format", "json", "--no-notify"], in: repo.url)
+    let split = try #require(try Self.decode(json.stdout).images.first?.growthSplit, "\(json.stdout)")
+    #expect(split.how == "annotations")
+    #expect(split.baseDigestBefore != split.baseDigestAfter, "the fixtures no longer differ in base.digest")
+    #expect(split.baseDelta == 0)
+    #expect(!json.stdout.contains("rebuilt upstream"), "\(json.stdout)")
+    #expect(json.stdout.contains("\"base_changed\" : false"), "\(json.stdout)")
+    for format in ["text", "markdown", "github", "sarif", "junit"] {
+      let output = try CLI.run(["check", "--format", format, "--no-notify"], in: repo.url)
+      #expect(!output.stdout.contains("rebuilt upstream"), "\(format): \(output.stdout)")
+    }
   }
 
   @Test func theSameDriftFailsATotalGrowthBudgetTheDefault() throws {
