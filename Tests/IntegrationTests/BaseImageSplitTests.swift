@@ -137,6 +137,13 @@ import Testing
     #expect(github.status == 0)
     #expect(github.stdout.contains("::notice title=sizebudget%3A api base image::localhost/test/base:latest rebuilt"))
     #expect(!github.stdout.contains("::error"), "\(github.stdout)")
+
+    let sarif = try CLI.run(["check", "--format", "sarif", "--no-notify"], in: repo.url)
+    #expect(sarif.status == 0)
+    try DockerfileLinesTests().expectValidSARIF(sarif.stdout)
+    #expect(sarif.stdout.contains("\"ruleId\" : \"base_image\""), "\(sarif.stdout)")
+    #expect(sarif.stdout.contains("\"level\" : \"note\""), "\(sarif.stdout)")
+    #expect(sarif.stdout.contains("api: localhost/test/base:latest rebuilt upstream: +"), "\(sarif.stdout)")
   }
 
   /// The real fixtures: a single-stage "before" and a multi-stage "after" built FROM one
