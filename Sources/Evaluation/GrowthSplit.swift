@@ -37,8 +37,11 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
 
   /// `base image python:3.11-slim +5.2 MB, own layers +1 kB`; whether the base was
   /// rebuilt is `baseLine`'s to say, once.
+  /// With only a common prefix the base is not known, only the layers both share:
+  /// `shared layers ±0 B, own layers +1 kB`.
   public var summary: String {
-    "base image \(baseLabel) \(ByteSize.formatDelta(baseDelta)), own layers \(ByteSize.formatDelta(ownDelta))"
+    let base = how == "common prefix" ? "shared layers" : "base image \(baseLabel)"
+    return "\(base) \(ByteSize.formatDelta(baseDelta)), own layers \(ByteSize.formatDelta(ownDelta))"
   }
 
   /// `python:3.11-slim rebuilt upstream: +5.2 MB (sha256:ab… → sha256:cd…)`.

@@ -101,6 +101,10 @@ import Testing
     let result = try CLI.run(["check", "--no-notify"], in: repo.url)
     #expect(result.status == 1, "\(result.stdout)")
     #expect(!result.stdout.contains("within noise"))
+    // No annotations, no base_image: the split falls back to the shared layers.
+    #expect(
+      result.stdout.contains("growth: shared layers ±0 B, own layers +29.7 kB (base image layers by common prefix)"),
+      "\(result.stdout)")
   }
 
   @Test func anExplicitToleranceCoversIt() throws {
