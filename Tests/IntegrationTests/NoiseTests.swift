@@ -63,6 +63,10 @@ import Testing
     #expect(explain.stdout.contains("Nondeterministic layers"), "\(explain.stdout)")
     #expect(explain.stdout.contains("layer 1: make build"), "\(explain.stdout)")
     #expect(!explain.stdout.contains("layer 0: ADD"), "the base layer did not change")
+    let markdown = try CLI.run(["explain", "--image", "api", "--format", "markdown"], in: repo.url)
+    #expect(markdown.status == 0, "\(markdown.stderr)")
+    #expect(markdown.stdout.contains("Nondeterministic layers"), "\(markdown.stdout)")
+    #expect(markdown.stdout.contains("- layer 1: make build"), "\(markdown.stdout)")
   }
 
   /// The wrong image measured at a commit, then the right one: a correction (other
