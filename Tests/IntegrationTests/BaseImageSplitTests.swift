@@ -207,10 +207,27 @@ import Testing
     #expect(split.baseDelta > 95_000, "\(split)")
     #expect(abs(split.ownDelta) < 1_000, "\(split)")
 
-    // A base_image that is not the image's base is refused, saying why.
+    // A base_image that is not the image's base (the tag moved since the build): a
+    // warning, and the measurement is stored without a base split.
     let wrong = try CLI.run(
       ["measure", "docker-archive:\(images.path("app1.tar"))", "--image", "api"], in: repo.url)
-    #expect(wrong.status == 2)
+    #expect(wrong.status == 0, "\(wrong.stderr)")
+    #expect(wrong.stderr.contains("warning: base_image"), "\(wrong.stderr)")
     #expect(wrong.stderr.contains("is not the base of this image"), "\(wrong.stderr)")
+    #expect(wrong.stderr.contains("measured without a base split"), "\(wrong.stderr)")
+  }
+
+  /// An unreachable base_image (a closed port) does not stop the measurement.
+  @Test func anUnreachableBaseImageWarnsAndStoresTheMeasurement() throws {
+    let images = try Self.images()
+    let budgets = Self.budget + "base_image = \"docker://127.0.0.1:9/test/base:latest\"\n"
+    let repo = try GitRepository()
+    try repo.commit("one", files: ["budgets.toml": budgets])
+    let result = try CLI.run(["measure", "docker-archive:\(images.path("app1.tar"))", "--image", "api"], in: repo.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("warning: base_image \"docker://127.0.0.1:9/test/base:latest\""), "\(result.stderr)")
+    #expect(result.stderr.contains("cannot be read"), "\(result.stderr)")
+    let check = try CLI.run(["check", "--no-notify"], in: repo.url)
+    #expect(!check.stdout.contains("missing: no measurement"), "\(check.stdout)")
   }
 }
