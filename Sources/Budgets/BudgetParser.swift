@@ -142,7 +142,7 @@ final class BudgetReader {
       case "max_growth": image.maxGrowth = growth(entry)
       case "growth_of": if let growthOf = growthOf(entry) { image.growthOf = growthOf }
       case "tolerance": image.tolerance = size(entry)
-      case "base_image": image.baseImage = string(entry, example: "\"python:3.11-slim\"")
+      case "base_image": image.baseImage = string(entry, example: "\"docker://registry.example.com/python:3.11-slim\"")
       case "max_layer": image.maxLayer = size(entry)
       case "max_wasted": image.maxWasted = size(entry)
       case "forbid": image.forbid = patterns(entry)
