@@ -149,7 +149,7 @@ final class BudgetReader {
       case "tolerance": image.tolerance = size(entry)
       case "headroom": if let percent = headroom(entry) { image.headroomPercent = percent }
       case "loose_after": if let count = looseAfter(entry) { image.looseAfter = count }
-      case "base_image": image.baseImage = string(entry, example: "\"python:3.11-slim\"")
+      case "base_image": image.baseImage = string(entry, example: "\"docker://registry.example.com/python:3.11-slim\"")
       case "max_layer": image.maxLayer = size(entry)
       case "max_wasted": image.maxWasted = size(entry)
       case "forbid": image.forbid = patterns(entry)

@@ -105,14 +105,18 @@ public struct GrowthRule: BudgetRule {
   static func judged(_ context: RuleContext, split: GrowthSplit?, total: Int64)
     -> (delta: Int64, label: String, suffix: String, details: [String])
   {
-    let details = split.map { [$0.baseLine, $0.summary].compactMap { $0 } } ?? []
+    // The split and a rebuilt base are each format's image-level lines; repeating
+    // them under the rule said the rebuilt base three times in text.
+    let details: [String] = []
     guard context.budget.growthOf == .own else { return (total, "", "", details) }
     guard let split else {
       return (
         total, "", " (growth_of = \"own\", but the base image's layers are not known: the total is judged)", details
       )
     }
-    let rebuilt = split.baseLine.map { "; \($0), not counted (growth_of = \"own\")" } ?? ""
+    let rebuilt =
+      split.baseChanged
+      ? "; the base image's \(ByteSize.formatDelta(split.baseDelta)) not counted (growth_of = \"own\")" : ""
     return (split.ownDelta, "in own layers ", rebuilt, details)
   }
 

@@ -17,24 +17,37 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
   public var ownDelta: Int64
   /// Either side's compressed sizes are estimates: both deltas are shown with "≈".
   public var estimated = false
-  /// Both sides' base layers have the same diff ids: the same content, whatever their
-  /// compressed sizes (an estimate against an exact size differs without a rebuild).
-  public var sameBaseLayers = false
+  /// True when the base image itself changed: the layers counted as the base's on
+  /// each side have other diff IDs. Not the annotation digest: a builder writes a
+  /// new one for the same base layers (buildah does between a single- and a
+  /// multi-stage build of one base); nor the bytes alone: an estimate against an
+  /// exact size of the same layers differs without a rebuild.
+  public var baseChanged: Bool
 
-  /// True when the base image itself changed: another digest, or other layers.
-  public var baseChanged: Bool {
-    (baseDelta != 0 && !sameBaseLayers)
-      || (baseDigestBefore != nil && baseDigestAfter != nil && baseDigestBefore != baseDigestAfter)
+  public init(
+    baseName: String?, baseDigestBefore: String?, baseDigestAfter: String?, how: String, baseDelta: Int64,
+    ownDelta: Int64, baseChanged: Bool
+  ) {
+    self.baseName = baseName
+    self.baseDigestBefore = baseDigestBefore
+    self.baseDigestAfter = baseDigestAfter
+    self.how = how
+    self.baseDelta = baseDelta
+    self.ownDelta = ownDelta
+    self.baseChanged = baseChanged
   }
 
   func delta(_ bytes: Int64) -> String { (estimated ? "≈" : "") + ByteSize.formatDelta(bytes) }
 
   public var baseLabel: String { baseName ?? "the base image" }
 
-  /// `base image python:3.11-slim +5.2 MB (rebuilt upstream), own layers +1 kB`.
+  /// `base image python:3.11-slim +5.2 MB, own layers +1 kB`; whether the base was
+  /// rebuilt is `baseLine`'s to say, once.
+  /// With only a common prefix the base is not known, only the layers both share:
+  /// `shared layers ±0 B, own layers +1 kB`.
   public var summary: String {
-    let base = "base image \(baseLabel) \(delta(baseDelta))" + (baseChanged ? " (rebuilt upstream)" : "")
-    return "\(base), own layers \(delta(ownDelta))"
+    let base = how == "common prefix" ? "shared layers" : "base image \(baseLabel)"
+    return "\(base) \(delta(baseDelta)), own layers \(delta(ownDelta))"
   }
 
   /// `python:3.11-slim rebuilt upstream: +5.2 MB (sha256:ab… → sha256:cd…)`.
@@ -73,10 +86,22 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
     let known = new.baseImage ?? old.baseImage
     var split = GrowthSplit(
       baseName: known?.name, baseDigestBefore: old.baseImage?.digest, baseDigestAfter: new.baseImage?.digest,
-      how: known?.how ?? "common prefix", baseDelta: baseDelta, ownDelta: totalDelta.saturatingSubtracting(baseDelta))
+      how: known?.how ?? "common prefix", baseDelta: baseDelta, ownDelta: totalDelta.saturatingSubtracting(baseDelta),
+      baseChanged: baseLayersDiffer(
+        old.layers.prefix(oldCount), new.layers.prefix(newCount), bytesDiffer: baseDelta != 0))
     split.estimated = metric == .compressed && (old.compressedEstimated || new.compressedEstimated)
-    split.sameBaseLayers = oldCount == newCount && shared >= oldCount
     return split
+  }
+
+  /// Whether two bases are different images: their layers' diff IDs, in order. A
+  /// layer without a diff ID (an estimate-only source) leaves only the bytes to tell.
+  static func baseLayersDiffer(
+    _ old: ArraySlice<LayerMeasurement>, _ new: ArraySlice<LayerMeasurement>, bytesDiffer: Bool
+  )
+    -> Bool
+  {
+    guard old.allSatisfy({ $0.diffID != nil }), new.allSatisfy({ $0.diffID != nil }) else { return bytesDiffer }
+    return old.map(\.diffID) != new.map(\.diffID)
   }
 }
 

@@ -17,8 +17,8 @@ public struct RuleContext: Sendable {
   /// Why no base was found (no measurement on the base branch, the branch not
   /// fetched…), for the message of a growth rule that cannot be judged.
   public var baseMissing: String?
-  /// The largest spread seen between two measurements of one commit of this image
-  /// (in the budget's metric), and that commit: growth within it is not judged.
+  /// The spread seen between two builds of the judged commit or its base (the larger,
+  /// in the budget's metric), and that commit: growth within it is not judged.
   public var noise: (commit: String, bytes: Int64)? = nil
   /// The newest measurements on the base branch, for `loose_budget`; nil where the
   /// caller did not look them up (only check does).

@@ -87,17 +87,44 @@ public enum CheckSARIF {
     "path": "A path holds more than its cap.",
     "finding": "Bytes the image does not need (sizebudget explain tells how to remove them).",
     "loose_budget": "The image has stayed well under its max for many measured commits: sizebudget budgets tighten.",
+    "not_judged": "The image could not be judged: its measurement is missing or stale, or a rule cannot be evaluated.",
+    "base_image": "The base image was rebuilt upstream (its layers changed).",
   ]
 
   public static func render(_ report: CheckReport) -> String {
     var ruleIDs: [String] = []
     var results: [Result] = []
+    func index(_ rule: String) -> Int {
+      if !ruleIDs.contains(rule) { ruleIDs.append(rule) }
+      return ruleIDs.firstIndex(of: rule)!
+    }
     for image in report.images {
+      if let rebuilt = image.growthSplit?.baseLine {
+        results.append(
+          imageResult(
+            "base_image", index("base_image"), "note", "\(image.image): \(rebuilt)", image.image, image.commit, report,
+            line: image.budget.position.line))
+      }
+      // The gate failed without a rule failing: code scanning must not show a clean run.
+      let verdict = image.verdict
+      if [.stale, .missing, .error].contains(verdict.status) {
+        results.append(
+          imageResult(
+            "not_judged", index("not_judged"), "error", "\(image.image): \(verdict.headline)", image.image,
+            image.commit, report, line: image.budget.position.line))
+      }
       for result in image.results {
         guard let level = level(result.status) else { continue }
-        if !ruleIDs.contains(result.rule) { ruleIDs.append(result.rule) }
-        results.append(sarifResult(result, image, report, ruleIndex: ruleIDs.firstIndex(of: result.rule)!, level))
+        results.append(sarifResult(result, image, report, ruleIndex: index(result.rule), level))
       }
+    }
+    for missing in report.missing {
+      let reason = missing.reason.map { " (\($0))" } ?? ""
+      results.append(
+        imageResult(
+          "not_judged", index("not_judged"), "error",
+          "\(missing.image): no measurement at \(missing.commit.prefix(12))\(reason); run: \(missing.command)",
+          missing.image, missing.commit, report, line: nil))
     }
     let rules = ruleIDs.map {
       Rule(id: $0, shortDescription: Message(text: descriptions[$0] ?? "sizebudget rule \($0)"))
@@ -141,6 +168,17 @@ public enum CheckSARIF {
     return Result(
       ruleId: result.rule, ruleIndex: ruleIndex, level: level, message: Message(text: text), locations: [primary],
       relatedLocations: related, properties: properties)
+  }
+
+  /// A result about a whole image, placed on its `[image.NAME]` table in budgets.toml.
+  static func imageResult(
+    _ rule: String, _ ruleIndex: Int, _ level: String, _ text: String, _ image: String, _ commit: String,
+    _ report: CheckReport, line: Int?
+  ) -> Result {
+    Result(
+      ruleId: rule, ruleIndex: ruleIndex, level: level, message: Message(text: text),
+      locations: [location(report.budgetsPath, line: line, id: nil)], relatedLocations: nil,
+      properties: ["image": image, "commit": commit])
   }
 
   static func location(_ path: String, line: Int?, id: Int?) -> Location {

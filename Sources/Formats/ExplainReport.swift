@@ -133,6 +133,10 @@ public enum ExplainReport {
         )
       }
     }
+    // The same section as text, its layer lines as a list.
+    out += nondeterministic(m, sources: sources, terminal: .plain).map { line in
+      line.hasPrefix("   ") ? "- \(CheckMarkdown.escape(String(line.drop { $0 == " " })))" : line
+    }
     return out.joined(separator: "\n")
   }
 

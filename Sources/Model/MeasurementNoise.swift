@@ -18,12 +18,14 @@ public struct MeasurementNoise: Sendable, Codable, Equatable {
 
   public func bytes(for metric: String) -> Int64? { metric == "uncompressed" ? uncompressedBytes : compressedBytes }
 
-  /// What a new measurement of the same commit adds to what was seen before. Nil
-  /// when the two are not comparable (one read only a manifest, one compressed size
-  /// is an estimate and the other exact), since their difference is not noise.
+  /// What a new measurement of the same commit adds to what was seen before. Keeps
+  /// what was seen when the two are not comparable (one read only a manifest, one
+  /// compressed size is an estimate and the other exact). Nil when the new one is
+  /// another image (a correction: other layers or instructions), whose difference is
+  /// a mistake put right, not the build's noise.
   public static func observed(previous: ImageMeasurement, new: ImageMeasurement) -> MeasurementNoise? {
-    guard previous.image == new.image, previous.commit == new.commit, previous.layersRead == new.layersRead,
-      previous.compressedEstimated == new.compressedEstimated
+    guard isRebuild(previous, new) else { return nil }
+    guard previous.layersRead == new.layersRead, previous.compressedEstimated == new.compressedEstimated
     else { return previous.noise }
     let changedLayers = zip(previous.layers, new.layers).filter { old, new in
       old.createdBy == new.createdBy && old.diffID != nil && new.diffID != nil && old.diffID != new.diffID
@@ -37,6 +39,23 @@ public struct MeasurementNoise: Sendable, Codable, Equatable {
       compressedBytes: max(before.compressedBytes, seen.compressedBytes),
       uncompressedBytes: seen.uncompressedBytes.map { max($0, before.uncompressedBytes ?? 0) },
       layers: Array(Set(before.layers).union(seen.layers)).sorted())
+  }
+
+  /// Whether `new` is the same commit's image built again: as many layers, each made
+  /// by the same instruction (history `created_by`).
+  public static func isRebuild(_ previous: ImageMeasurement, _ new: ImageMeasurement) -> Bool {
+    previous.image == new.image && previous.commit == new.commit && previous.layers.count == new.layers.count
+      && zip(previous.layers, new.layers).allSatisfy { $0.createdBy == $1.createdBy }
+  }
+
+  /// The noise that bears on growth from `base` to `measurement`: the larger spread
+  /// observed at either commit, in `metric`. Not the image's whole history: one flaky
+  /// commit long ago (or a mistake) must not widen every later judgement.
+  public static func bearingOn(_ measurement: ImageMeasurement, base: ImageMeasurement?, metric: String)
+    -> (commit: String, bytes: Int64)?
+  {
+    [measurement, base].compactMap { m in m.flatMap { m in m.noise?.bytes(for: metric).map { (m.commit, $0) } } }
+      .filter { $0.1 > 0 }.max { $0.1 < $1.1 }
   }
 
   var isEmpty: Bool { compressedBytes == 0 && (uncompressedBytes ?? 0) == 0 && layers.isEmpty }

@@ -131,7 +131,8 @@ public enum Check {
       var ruleContext = RuleContext(
         budget: budget, measurement: measurement, base: base, justifications: justifications,
         firstCommit: firstCommit, baseMissing: baseMissing)
-      ruleContext.noise = try? context.store().largestNoise(image: budget.name, metric: budget.metric.rawValue)
+      ruleContext.noise = MeasurementNoise.bearingOn(
+        measurement, base: base?.measurement, metric: budget.metric.rawValue)
       if looseBudgets { ruleContext.baseRun = try baseRun(budget, finder: finder, newestKnown: base, context) }
       var evaluation = Evaluator.evaluate(ruleContext)
       evaluation.sources = DockerfileSources.of(measurement, budget: budget, repository: repository)

@@ -95,9 +95,19 @@ public enum Measure {
     } catch {
       throw .measuring("\(image) from \(reference)", error)
     }
+    var notices: [String] = []
     if measurement.baseImage == nil, let base = budget?.baseImage {
-      measurement.baseImage = try baseImage(
-        base.value, of: measurement, options, budget: image, root: context.workspace.root.path)
+      // Best effort: the image's own measurement matters more than its split, so a
+      // base that cannot be read (offline, a moved tag) warns and the growth split
+      // falls back to the common prefix.
+      do {
+        measurement.baseImage = try baseImage(
+          base.value, of: measurement, options, budget: image, root: context.workspace.root.path)
+      } catch {
+        notices.append(
+          "warning: \(error.message); measured without a base split: growth is split by the layers shared with "
+            + "the base measurement (common prefix)")
+      }
     }
     let outcome: MeasurementStore.SaveOutcome
     do {
@@ -105,7 +115,6 @@ public enum Measure {
     } catch {
       throw .from(error)
     }
-    var notices: [String] = []
     if let warning = try uncommittedWarning(commit: commit, budget: budget, source: reference, context: context) {
       notices.append(warning)
     }

@@ -51,7 +51,11 @@ public final class MeasurementStore {
 
   /// Writes a measurement, replacing any of the same (commit, image); the caller
   /// holds the transaction.
-  func write(_ measurement: ImageMeasurement, commit: CommitRecord?) throws(StoreError) -> SaveOutcome {
+  /// `observingNoise` is false for imported notes: the note's own noise (if any) is
+  /// kept as is, so every clone that imports it records the same.
+  func write(_ measurement: ImageMeasurement, commit: CommitRecord?, observingNoise: Bool = true) throws(StoreError)
+    -> SaveOutcome
+  {
     // Imported notes are checked when decoded; this is the last line before the
     // figures every command reads.
     if let problem = measurement.sizeProblem {
@@ -63,7 +67,9 @@ public final class MeasurementStore {
     if let commit { try upsert(commit) }
     let previous = try measuredAt(image: measurement.image, commit: measurement.commit)
     var measurement = measurement
-    if previous != nil, let stored = try readMeasurement(image: measurement.image, commit: measurement.commit) {
+    if observingNoise, previous != nil,
+      let stored = try readMeasurement(image: measurement.image, commit: measurement.commit)
+    {
       // Measured again: what differs from before is the build's noise.
       measurement.noise = MeasurementNoise.observed(previous: stored, new: measurement)
     }
@@ -306,19 +312,6 @@ public final class MeasurementStore {
     var measurement = headline
     try loadDetails(id, into: &measurement)
     return measurement
-  }
-
-  /// The largest spread seen between two measurements of one commit of `image`, in
-  /// `metric`, and that commit: the image's observed noise.
-  public func largestNoise(image: String, metric: String) throws(StoreError) -> (commit: String, bytes: Int64)? {
-    var found: (commit: String, bytes: Int64)? = nil
-    try database.prepare(
-      "SELECT commit_oid, noise_compressed, noise_uncompressed FROM measurements WHERE image = ? AND noise_layers IS NOT NULL"
-    ).query([.text(image)]) { row in
-      let bytes = metric == "uncompressed" ? row.text(2).flatMap { Int64($0) } : row.integer(1)
-      if let bytes, bytes > (found?.bytes ?? 0) { found = (row.string(0), bytes) }
-    }
-    return found
   }
 
   /// Every measurement's headline figures, newest first (no layers or paths).

