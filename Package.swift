@@ -51,7 +51,7 @@ let package = Package(
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "SystemCalls"]),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
-    .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets"]),
+    .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets", "CZstd"]),
     // Test hooks (SIZEBUDGET_TEST_PAUSE_AT), apart from the code they stop.
     .target(name: "TestHooks"),
     // SQLite or PostgreSQL, migrations, one transaction per measurement.

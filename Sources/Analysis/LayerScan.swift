@@ -36,6 +36,8 @@ struct LayerScan: Sendable {
   /// SHA-256 of regular files of `DuplicateContent.minimumFileSize` or more, by path,
   /// taken while their bytes pass for the ELF check (so only when inspecting).
   var contentDigests: [String: String] = [:]
+  /// What was looked at beyond the headers (see `StoredLayerScan`).
+  var coverage: Coverage = []
 
   var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .file || $1.kind == .link ? 1 : 0) } }
 
@@ -88,6 +90,25 @@ enum LayerScanner {
       try scanCompressed(peekable, options: options, into: &scan)
     }
     try verify(scan, layer)
+    if options.inspect && scan.tarDigest != nil {
+      scan.coverage = options.contentHashes ? [.inspected, .contentHashes] : .inspected
+    }
+    return scan
+  }
+
+  /// A scan made before of the same layer (same diff id, same stored size, same blob
+  /// digest where the manifest names one), when it holds all a fresh scan would.
+  static func reuse(_ stored: StoredLayerScan?, layer: LayerDescriptor, storedSize: Int64?, options: Options)
+    -> LayerScan?
+  {
+    guard let stored, stored.diffID == layer.diffID, stored.storedBytes == storedSize, let scan = LayerScan(stored),
+      layer.blobDigest == nil || layer.blobDigest == scan.blobDigest
+    else { return nil }
+    var needed: LayerScan.Coverage = []
+    if options.inspect { needed.insert(.inspected) }
+    if options.inspect && options.contentHashes { needed.insert(.contentHashes) }
+    guard scan.coverage.isSuperset(of: needed) else { return nil }
+    if options.estimate && scan.compression == .none && scan.estimatedCompressed == nil { return nil }
     return scan
   }
 

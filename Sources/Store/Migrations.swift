@@ -152,6 +152,17 @@ enum Migrations {
       value TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    // 7: whole layer scans by diff id and stored size, so a layer measured before is
+    // not read again (`StoredLayerScan`); used_at orders what is pruned first.
+    """
+    CREATE TABLE layer_scans (
+      diff_id TEXT NOT NULL,
+      stored_bytes INTEGER NOT NULL,
+      scan TEXT NOT NULL,
+      used_at TEXT NOT NULL,
+      PRIMARY KEY (diff_id, stored_bytes)
+    ) WITHOUT ROWID;
+    """,
   ]
 
   /// Brings the schema up to date. On SQLite, `PRAGMA user_version` mirrors the
