@@ -262,19 +262,14 @@ public struct Measurer: Sendable {
       let isVendored =
         path.contains("/site-packages/") || path.contains("/dist-packages/") || path.contains("/node_modules/")
       if isVendored {
-        vendored.files += 1
-        vendored.bytes += bytes
-        vendored.examples.append(.init(path: path, bytes: bytes, layer: node.layer))
+        vendored.count(.init(path: path, bytes: bytes, layer: node.layer))
       } else {
-        own.files += 1
-        own.bytes += bytes
-        own.examples.append(.init(path: path, bytes: bytes, layer: node.layer))
+        own.count(.init(path: path, bytes: bytes, layer: node.layer))
       }
     }
     return [own, vendored].filter { $0.files > 0 }.map { match in
       var match = match
-      match.examples = Array(
-        match.examples.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(PatternMatch.exampleLimit))
+      match.keepLargestExamples()
       return match
     }
   }

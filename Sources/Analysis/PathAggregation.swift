@@ -47,16 +47,11 @@ enum PathAggregation {
       }
       let components = path.split(separator: "/", omittingEmptySubsequences: true)
       for (index, pattern) in patterns.enumerated() where pattern.matches(components: components) {
-        results[index].files += 1
-        results[index].bytes += node.size
-        results[index].examples.append(.init(path: path, bytes: node.size, layer: node.layer))
+        results[index].count(.init(path: path, bytes: node.size, layer: node.layer))
       }
     }
     visit(tree.root, path: "/")
-    for index in results.indices {
-      results[index].examples.sort { ($0.bytes, $1.path) > ($1.bytes, $0.path) }
-      results[index].examples = Array(results[index].examples.prefix(PatternMatch.exampleLimit))
-    }
+    for index in results.indices { results[index].keepLargestExamples() }
     return results
   }
 

@@ -5,6 +5,9 @@
 public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
   public let text: String
   private let segments: [Segment]
+  /// The literal segments, all of which a matching path contains: a path without one
+  /// of them is turned away before any matching (most paths, for most patterns).
+  private let literals: [String]
 
   enum Segment: Hashable {
     case anyDepth
@@ -31,6 +34,7 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
       }
     }
     self.segments = segments
+    literals = segments.compactMap { if case .literal(let name) = $0 { name } else { nil } }
   }
 
   public var description: String { text }
@@ -43,6 +47,7 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
   /// The same, for a path already split (to test many patterns against one path).
   public func matches(components: [Substring]) -> Bool {
     if case .literal(let first)? = segments.first, components.first.map({ $0 != first }) ?? true { return false }
+    for name in literals where !components.contains(where: { $0 == name }) { return false }
     return matches(components[...], segments[...])
   }
 
@@ -73,13 +78,17 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
       guard let segment = path.first, segment == name else { return false }
       return matches(path.dropFirst(), pattern.dropFirst())
     case .glob(let glob):
-      guard let segment = path.first, Self.globMatches(glob[...], Array(segment.utf8)[...]) else { return false }
+      guard let segment = path.first,
+        segment.utf8.withContiguousStorageIfAvailable({ Self.globMatches(glob[...], $0) })
+          ?? Self.globMatches(glob[...], Array(segment.utf8))
+      else { return false }
       return matches(path.dropFirst(), pattern.dropFirst())
     }
   }
 
   /// `*` and `?` within one segment, iteratively with one backtrack point.
-  static func globMatches(_ pattern: ArraySlice<UInt8>, _ name: ArraySlice<UInt8>) -> Bool {
+  static func globMatches<Name: RandomAccessCollection<UInt8>>(_ pattern: ArraySlice<UInt8>, _ name: Name) -> Bool
+  where Name.Index == Int {
     var p = pattern.startIndex
     var n = name.startIndex
     var star: (pattern: Int, name: Int)? = nil
