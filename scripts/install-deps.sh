@@ -9,8 +9,9 @@ build=(pkg-config libgit2-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev li
 # PostgreSQL store is tested against a real server (scripts/postgres.sh starts one).
 images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry gcc binutils dpkg postgresql)
 # Packaging: patchelf sets the archive's RPATH, dpkg-dev has dpkg-shlibdeps; the
-# release proofs unpack Debian roots made by debootstrap.
-dist=(patchelf dpkg-dev binutils python3)
+# release proofs unpack Debian roots made by debootstrap. libicu-dev brings Debian's ICU
+# copyright file, the licence of the ICU that Foundation links in statically.
+dist=(patchelf dpkg-dev binutils python3 libicu-dev)
 case "${1:-build}" in
   build) want=("${build[@]}") ;;
   # The dashboard's browser tests drive Debian's Chromium through its chromedriver.

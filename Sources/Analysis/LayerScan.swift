@@ -129,12 +129,13 @@ enum LayerScanner {
   private static func scanUncompressed(
     _ raw: ByteStream, storedSize: Int64?, options: Options, into scan: inout LayerScan
   ) throws {
-    guard options.verify || options.estimate else {
+    if !options.verify && !options.estimate, let storedSize {
       // Headers only: contents are seeked over, as fast as the file system allows
-      // (package databases are still read; ELF files are not inspected).
+      // (package databases are still read; ELF files are not inspected). Only when the
+      // size is known: a stream of unknown length must be counted, never taken as 0.
       try readEntries(raw, inspecting: false, capturing: options.inspect, hashing: false, into: &scan)
-      scan.tarBytes = storedSize ?? 0
-      scan.storedBytes = storedSize ?? 0
+      scan.tarBytes = storedSize
+      scan.storedBytes = storedSize
       return
     }
     let estimator = options.estimate ? CompressedSizeEstimator() : nil

@@ -182,6 +182,8 @@ public struct Measurer: Sendable {
         index: count, mediaType: nil, blobDigest: nil, declaredSize: nil, diffID: nil, createdBy: nil,
         blobName: member)
       let scan = try LayerScanner.scan(content, layer: anonymous, storedSize: nil, options: scanOptions)
+      // Before reading on: without a compressed size the measurement is refused anyway.
+      try Self.requireCompressedSize(scan, anonymous, known: nil)
       count += 1
       bytes += scan.storedBytes
       progress?(count, 0, bytes)
@@ -206,6 +208,7 @@ public struct Measurer: Sendable {
       tree.apply(scan.entries, layer: layer.index)
       let estimated = scan.compression == .none && layer.declaredSize == nil
       let estimate = scan.estimatedCompressed ?? layer.diffID.flatMap { options.knownEstimates[$0] }
+      if estimated { try Self.requireCompressedSize(scan, layer, known: estimate) }
       layers.append(
         LayerMeasurement(
           index: layer.index, digest: layer.blobDigest ?? scan.blobDigest, diffID: layer.diffID ?? scan.tarDigest,
@@ -272,6 +275,20 @@ public struct Measurer: Sendable {
       match.keepLargestExamples()
       return match
     }
+  }
+
+  /// A layer stored uncompressed, with no size declared, gets its compressed size from
+  /// the estimate (made now or before). Without one the figure would be unknown, and
+  /// storing the uncompressed size (or 0) in its place would be a wrong figure marked
+  /// exact: `--no-estimate` may make a figure unknown, never wrong, so it is refused.
+  static func requireCompressedSize(_ scan: LayerScan, _ layer: LayerDescriptor, known: Int64?) throws {
+    guard scan.compression == .none, layer.declaredSize == nil, scan.estimatedCompressed == nil, known == nil else {
+      return
+    }
+    throw ImageSourceError(
+      "\(describe(layer)) is stored uncompressed, so its compressed size can only be estimated, and --no-estimate "
+        + "leaves it unknown: measure without --no-estimate (estimates made before for the same layers are reused), "
+        + "or measure the OCI export or the registry image, whose compressed sizes are exact")
   }
 
   static func describe(_ layer: LayerDescriptor) -> String {

@@ -62,9 +62,14 @@ public struct BaseFinder {
       reason: "no measurement of \(budget.name) on \(budget.base) at or before \(short(start))", start: start)
   }
 
-  /// `Size-Budget:` trailers of the commits after the base up to the commit.
-  public func justifications(from base: String?, to commit: String) -> [Justification] {
-    history.sizeBudgetReasons(after: base, upTo: commit, limit: Self.searchLimit)
+  /// `Size-Budget:` trailers of the commits after the base up to the commit that cover
+  /// `image`: those naming it, and those naming no image.
+  public func justifications(from base: String?, to commit: String, image: String, budgetedImages: Set<String>)
+    throws(LookupError) -> [Justification]
+  {
+    try history.sizeBudgetReasons(after: base, upTo: commit, limit: Self.searchLimit).map {
+      Justification.parse(commit: $0.commit, trailer: $0.reason, budgetedImages: budgetedImages)
+    }.filter { $0.covers(image) }
   }
 
   private func short(_ commit: String) -> String { String(commit.prefix(12)) }

@@ -16,10 +16,15 @@ public struct ImageEvaluation: Sendable {
   public var diff: MeasurementDiff?
 
   public var size: Int64 { measurement.bytes(for: metric.rawValue) }
-  public var status: RuleStatus { results.map(\.status).max() ?? .pass }
+  /// The one judgement of this image (`Judgement.judge`).
+  public var verdict: Verdict { Judgement.judge(results) }
+  public var status: ImageStatus { verdict.status }
   public var broken: [RuleResult] { results.filter { $0.status == .fail } }
   public var headroom: Int64? { budget.max.map { $0.value.bytes - size } }
   public var baseDelta: Int64? { base.map { size - $0.measurement.bytes(for: metric.rawValue) } }
+  /// Whether the size judged is an estimate (shown with "≈" by every format).
+  public var sizeIsEstimate: Bool { Comparability.isEstimate(measurement, metric) }
+  public var baseIsEstimate: Bool { base.map { Comparability.isEstimate($0.measurement, metric) } ?? false }
 }
 
 /// Applies every rule of an image's budget.
@@ -74,14 +79,30 @@ public struct CheckReport: Sendable {
     self.missing = missing
   }
 
-  public var status: RuleStatus { images.map(\.status).max() ?? .pass }
-  public var isBroken: Bool { images.contains { $0.status == .fail } }
+  /// Each image's verdict, measured or not, in the order of budgets.toml's report.
+  public var verdicts: [(image: String, verdict: Verdict)] {
+    images.map { ($0.image, $0.verdict) } + missing.map { ($0.image, Judgement.missing(at: $0.commit)) }
+  }
+
+  /// The worst image's status: never `pass` unless the exit status is 0.
+  public var status: ImageStatus { Judgement.combined(verdicts.map(\.verdict.status)) }
+  public var isBroken: Bool { status == .fail }
 
   /// 0 within budget (warnings allowed), 1 a budget broken, 3 a needed measurement
   /// missing (a broken budget outranks a missing measurement).
-  public var exitCode: Int32 {
-    if isBroken { return 1 }
-    if !missing.isEmpty || images.contains(where: { $0.status == .unknown }) { return 3 }
-    return 0
+  public var exitCode: Int32 { status.exitCode }
+
+  /// "over budget: forbid ×2, max_growth" for one image; with several, each image
+  /// that is not within budget: "1 of 2 images over budget (api: forbid ×2)".
+  public var headline: String {
+    let all = verdicts
+    guard all.count > 1 else { return all.first?.verdict.headline ?? "no image budgeted" }
+    let notPassing = all.filter { $0.verdict.status != .pass }
+    guard !notPassing.isEmpty else { return "\(all.count) images within budget" }
+    let worst = status
+    let count = all.filter { $0.verdict.status == worst }.count
+    let lead =
+      worst.exitCode == 0 ? worst.label : "\(count) of \(all.count) images \(worst.label)"
+    return lead + " (" + notPassing.map { "\($0.image): \($0.verdict.headline)" }.joined(separator: "; ") + ")"
   }
 }

@@ -25,25 +25,51 @@ public struct GrowthRule: BudgetRule {
           budgetLine: growth.position.line)
       ]
     }
+    let comparability = Comparability.between(context.measurement, base: base.measurement, metric: context.metric)
+    if case .unknown(let reason) = comparability {
+      return [
+        RuleResult(
+          rule: "max_growth", status: .unknown, message: "growth cannot be judged: \(reason)",
+          budgetLine: growth.position.line)
+      ]
+    }
     let baseSize = base.measurement.bytes(for: context.metric.rawValue)
     let delta = context.size - baseSize
     let allowance = growth.value.allowance(over: baseSize)
-    let against = "against \(base.commit.prefix(12))"
+    var against = "against \(base.commit.prefix(12))"
+    var errorBound: Int64 = 0
+    if case .estimated(let bound, let note) = comparability {
+      errorBound = bound
+      against +=
+        " (≈: \(note); the estimate's error is up to ±\(Comparability.estimateErrorPercent) %, "
+        + "\(ByteSize.format(bound)))"
+    }
+    let grew = (errorBound > 0 ? "≈" : "") + ByteSize.formatDelta(delta)
     if delta <= allowance {
       return [
         RuleResult(
           rule: "max_growth", status: .pass, actual: delta, limit: allowance,
-          message: "grew \(ByteSize.formatDelta(delta)) \(against), within \(growth.value)",
-          budgetLine: growth.position.line)
+          message: "grew \(grew) \(against), within \(growth.value)", budgetLine: growth.position.line)
       ]
     }
     let overBy = ByteSize.format(delta - allowance)
+    if delta - allowance <= errorBound {
+      // Over the limit by less than the estimate may be wrong: a warning to look at,
+      // never a failed gate on what may be the estimator's noise.
+      return [
+        RuleResult(
+          rule: "max_growth", status: .warn, actual: delta, limit: allowance,
+          message: "grew \(grew) \(against), over \(growth.value) by \(overBy), within the estimate's error: "
+            + "not failed; measure both commits from the same kind of source to judge",
+          budgetLine: growth.position.line)
+      ]
+    }
     if !context.justifications.isEmpty {
       let reasons = context.justifications.map { "\($0.commit.prefix(12)): \($0.reason)" }
       return [
         RuleResult(
           rule: "max_growth", status: .justified, actual: delta, limit: allowance,
-          message: "grew \(ByteSize.formatDelta(delta)) \(against), over \(growth.value) by \(overBy), "
+          message: "grew \(grew) \(against), over \(growth.value) by \(overBy), "
             + "justified by Size-Budget: \(context.justifications.map(\.reason).joined(separator: "; "))",
           budgetLine: growth.position.line, details: reasons)
       ]
@@ -51,7 +77,7 @@ public struct GrowthRule: BudgetRule {
     return [
       RuleResult(
         rule: "max_growth", status: .fail, actual: delta, limit: allowance,
-        message: "grew \(ByteSize.formatDelta(delta)) \(against), over \(growth.value) by \(overBy)",
+        message: "grew \(grew) \(against), over \(growth.value) by \(overBy)",
         budgetLine: growth.position.line)
     ]
   }

@@ -11,9 +11,9 @@ public protocol CommitHistory {
   func firstParent(_ commit: String) throws(LookupError) -> String?
   /// The subject line, when the commit can be read.
   func subject(_ commit: String) -> String?
-  /// `Size-Budget:` reasons of the commits after `base` (exclusive) up to `commit`,
-  /// looking at no more than `limit` commits.
-  func sizeBudgetReasons(after base: String?, upTo commit: String, limit: Int) -> [Justification]
+  /// `Size-Budget:` trailers of the commits after `base` (exclusive) up to `commit`,
+  /// looking at no more than `limit` commits, as written (images not yet told apart).
+  func sizeBudgetReasons(after base: String?, upTo commit: String, limit: Int) throws(LookupError) -> [Justification]
 }
 
 /// What evaluation reads of the store.

@@ -22,13 +22,15 @@ public struct MaxRule: BudgetRule {
               + "(\(ByteSize.format(-over)) headroom)",
           budgetLine: max.position.line))
     }
-    if let warn = context.budget.warn, size > warn.value.bytes,
-      context.budget.max.map({ size <= $0.value.bytes }) ?? true
-    {
+    // Over max, the warning level says nothing more; under it, a passing `warn` is shown.
+    if let warn = context.budget.warn, context.budget.max.map({ size <= $0.value.bytes }) ?? true {
+      let over = size > warn.value.bytes
       results.append(
         RuleResult(
-          rule: "warn", status: .warn, actual: size, limit: warn.value.bytes,
-          message: "\(context.metricName) \(ByteSize.format(size)) is over the warning level \(warn.value)",
+          rule: "warn", status: over ? .warn : .pass, actual: size, limit: warn.value.bytes,
+          message: over
+            ? "\(context.metricName) \(ByteSize.format(size)) is over the warning level \(warn.value)"
+            : "\(context.metricName) \(ByteSize.format(size)) is under the warning level \(warn.value)",
           budgetLine: warn.position.line))
     }
     return results

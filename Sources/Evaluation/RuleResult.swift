@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Foundation
 
 /// The verdict of one rule on one image.
 public enum RuleStatus: String, Sendable, Codable, Comparable {
@@ -99,14 +100,39 @@ public struct BaseMeasurement: Sendable {
   }
 }
 
-/// A commit message trailer `Size-Budget: <reason>`.
+/// A commit message trailer `Size-Budget: <reason>`, or `Size-Budget: api, worker:
+/// <reason>` for some images only.
 public struct Justification: Sendable, Codable, Equatable {
   public var commit: String
   public var reason: String
+  /// The images the trailer names; nil when it names none and covers every image.
+  public var images: [String]?
 
-  public init(commit: String, reason: String) {
+  public init(commit: String, reason: String, images: [String]? = nil) {
     self.commit = commit
     self.reason = reason
+    self.images = images
+  }
+
+  public func covers(_ image: String) -> Bool { images?.contains(image) ?? true }
+
+  /// Reads a trailer's value. Before the first colon, a comma-separated list of names
+  /// of which at least one is a budgeted image names the images; anything else
+  /// ("torch 2.5: needed") is a reason for every image, as trailers always were.
+  public static func parse(commit: String, trailer: String, budgetedImages: Set<String>) -> Justification {
+    guard let colon = trailer.firstIndex(of: ":") else { return Justification(commit: commit, reason: trailer) }
+    let names = trailer[..<colon].split(separator: ",", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    let nameLike = names.allSatisfy { name in
+      !name.isEmpty
+        && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0) }
+    }
+    guard nameLike, names.contains(where: budgetedImages.contains) else {
+      return Justification(commit: commit, reason: trailer)
+    }
+    let reason = trailer[trailer.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    return Justification(commit: commit, reason: reason, images: names)
   }
 }
 

@@ -94,10 +94,7 @@ struct ForgeAPI {
     return array.compactMap { object in
       guard let id = object["id"] as? Int, let body = object["body"] as? String else { return nil }
       if object["system"] as? Bool == true { return nil }
-      let author =
-        (object[forge == .gitlab ? "author" : "user"] as? [String: Any])?[
-          forge == .gitlab ? "username" : "login"] as? String
-      return Comment(id: id, body: body, author: author ?? "")
+      return Comment(id: id, body: body, author: author(of: object) ?? "")
     }
   }
 
@@ -105,9 +102,22 @@ struct ForgeAPI {
     ((try? JSONSerialization.jsonObject(with: Data(data))) as? [String: Any])?["id"] as? Int
   }
 
+  /// The author of one comment (the answer to creating it).
+  func parseAuthor(_ data: [UInt8]) -> String? {
+    ((try? JSONSerialization.jsonObject(with: Data(data))) as? [String: Any]).flatMap(author(of:))
+  }
+
+  /// GitHub and Gitea: `user.login`; GitLab: `author.username`.
+  private func author(of comment: [String: Any]) -> String? {
+    parseLogin(comment[forge == .gitlab ? "author" : "user"] as? [String: Any])
+  }
+
   func parseLogin(_ data: [UInt8]) -> String? {
-    let object = (try? JSONSerialization.jsonObject(with: Data(data))) as? [String: Any]
-    return object?[forge == .gitlab ? "username" : "login"] as? String
+    parseLogin((try? JSONSerialization.jsonObject(with: Data(data))) as? [String: Any])
+  }
+
+  private func parseLogin(_ object: [String: Any]?) -> String? {
+    object?[forge == .gitlab ? "username" : "login"] as? String
   }
 
   /// The open pull request whose head is `sha`, from a list of pull (merge) requests.

@@ -21,7 +21,9 @@ struct StickyComment {
       guard let id = api.parseID(created.body) else {
         throw .retry("\(api.forge.name) created a comment but its answer has no id", status: created.status, after: nil)
       }
-      try heal(pullRequest, me: me, marker: marker, body: body, ours: id)
+      // An app learns its own name from what it created.
+      let author = api.parseAuthor(created.body).map(Author.user) ?? me
+      try heal(pullRequest, me: author, marker: marker, body: body, ours: id)
       return .created
     }
     if oldest.body != body {
@@ -32,7 +34,7 @@ struct StickyComment {
   }
 
   /// After creating: if another job created one too, the oldest stays and says our report.
-  private func heal(_ pullRequest: Int, me: String, marker: String, body: String, ours: Int) throws(ForgeFailure) {
+  private func heal(_ pullRequest: Int, me: Author, marker: String, body: String, ours: Int) throws(ForgeFailure) {
     let all = try marked(pullRequest, by: me, marker: marker)
     guard let oldest = all.first else { return }
     if oldest.id != ours { try update(oldest.id, body: body, pullRequest: pullRequest) }
@@ -40,7 +42,7 @@ struct StickyComment {
   }
 
   /// The marked comments by `me`, oldest first (ids grow with time on every forge).
-  func marked(_ pullRequest: Int, by me: String, marker: String) throws(ForgeFailure) -> [ForgeAPI.Comment] {
+  func marked(_ pullRequest: Int, by me: Author, marker: String) throws(ForgeFailure) -> [ForgeAPI.Comment] {
     var url: String? = api.comments(pullRequest)
     var found: [ForgeAPI.Comment] = []
     var pages = 0
@@ -53,24 +55,41 @@ struct StickyComment {
           "\(api.forge.name)'s list of comments on !\(pullRequest) is not a JSON array (or over 8 MiB)",
           status: answer.status, after: nil)
       }
-      found += comments.filter { $0.author == me && $0.body.contains(marker) }
+      found += comments.filter { me.wrote($0) && $0.body.contains(marker) }
       url = LinkHeader.next(answer.headers["link"])
     }
     return found.sorted { $0.id < $1.id }
   }
 
-  /// The token's user. GitHub Actions' GITHUB_TOKEN may not read `/user` (an app's
-  /// installation token): its comments are github-actions[bot]'s.
-  func whoAmI() throws(ForgeFailure) -> String {
+  /// Whose comments are ours.
+  enum Author: Equatable {
+    /// The token's user, as `/user` names it.
+    case user(String)
+    /// A GitHub token that may not read `/user` is an app's installation token
+    /// (GITHUB_TOKEN is github-actions[bot]'s, a GitHub App's is `its-name[bot]`), and
+    /// which app is not asked anywhere: any app's comment is ours. GitHub reserves the
+    /// `[bot]` suffix for apps, so a marker pasted by a person never matches.
+    case anyApp
+
+    func wrote(_ comment: ForgeAPI.Comment) -> Bool {
+      switch self {
+      case .user(let login): comment.author == login
+      case .anyApp: comment.author.hasSuffix("[bot]")
+      }
+    }
+  }
+
+  /// The token's user, or any app when GitHub does not say (see `Author.anyApp`).
+  func whoAmI() throws(ForgeFailure) -> Author {
     let answer = try client.call("GET", api.user, what: "say whose the token is (GET /user)", allow: [403])
     if answer.status == 403 {
-      if api.forge == .github && !ForgeClient.isRateLimited(answer.headers) { return "github-actions[bot]" }
+      if api.forge == .github && !ForgeClient.isRateLimited(answer.headers) { return .anyApp }
       throw client.classify(answer, what: "say whose the token is (GET /user)")
     }
     guard let login = api.parseLogin(answer.body) else {
       throw .retry("\(api.forge.name)'s /user answer has no login", status: answer.status, after: nil)
     }
-    return login
+    return .user(login)
   }
 
   private func update(_ id: Int, body: String, pullRequest: Int) throws(ForgeFailure) {

@@ -8,7 +8,10 @@ public enum CheckJSON {
     var commit: String
     var commitSubject: String?
     var branch: String?
+    /// The worst image's status (`Judgement`): `pass` only when `exit_code` is 0.
     var status: String
+    /// "over budget: forbid ×2, max_growth".
+    var headline: String
     var exitCode: Int32
     var images: [Image]
     var missing: [MissingMeasurement]
@@ -24,7 +27,12 @@ public enum CheckJSON {
     var owner: String?
     var metric: String
     var status: String
+    var headline: String
+    /// The rules behind the status, counted ("forbid ×2").
+    var statusRules: [String]
     var size: Int64
+    /// True when `size` is an estimate (the compressed size of a docker-archive).
+    var sizeEstimated: Bool
     var compressedBytes: Int64
     var compressedEstimated: Bool
     var uncompressedBytes: Int64
@@ -41,6 +49,7 @@ public enum CheckJSON {
     var commit: String
     var subject: String?
     var size: Int64
+    var sizeEstimated: Bool
     var delta: Int64
     var how: String
   }
@@ -49,22 +58,26 @@ public enum CheckJSON {
     encodeJSON(
       Document(
         commit: report.commit, commitSubject: report.commitSubject, branch: report.branch,
-        status: report.status.rawValue, exitCode: report.exitCode, images: report.images.map(image),
+        status: report.status.rawValue, headline: report.headline, exitCode: report.exitCode,
+        images: report.images.map(image),
         missing: report.missing, summary: CheckMarkdown.statusLine(report), marker: CheckMarkdown.marker(report),
         comment: CheckMarkdown.render(report)))
   }
 
   static func image(_ evaluation: ImageEvaluation) -> Image {
     let m = evaluation.measurement
+    let verdict = evaluation.verdict
     return Image(
       image: evaluation.image, owner: evaluation.owner, metric: evaluation.metric.rawValue,
-      status: evaluation.status.rawValue, size: evaluation.size, compressedBytes: m.compressedBytes,
+      status: verdict.status.rawValue, headline: verdict.headline, statusRules: verdict.rules, size: evaluation.size,
+      sizeEstimated: evaluation.sizeIsEstimate,
+      compressedBytes: m.compressedBytes,
       compressedEstimated: m.compressedEstimated, uncompressedBytes: m.uncompressedBytes,
       max: evaluation.budget.max?.value.bytes, warn: evaluation.budget.warn?.value.bytes, headroom: evaluation.headroom,
       base: evaluation.base.map {
         Base(
           commit: $0.commit, subject: $0.subject, size: $0.measurement.bytes(for: evaluation.metric.rawValue),
-          delta: evaluation.baseDelta ?? 0, how: $0.how)
+          sizeEstimated: evaluation.baseIsEstimate, delta: evaluation.baseDelta ?? 0, how: $0.how)
       }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff)
   }
 }

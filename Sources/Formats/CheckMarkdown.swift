@@ -50,22 +50,23 @@ public enum CheckMarkdown {
       out.append("Details were shortened to fit a comment: [the full report](\(fullReport)).")
     }
     out.append("")
-    out.append("<sub>sizebudget \(report.commit.prefix(12)) · sizes in decimal units (1 MB = 10⁶ bytes)</sub>")
+    let estimates = report.images.contains { $0.sizeIsEstimate || $0.baseIsEstimate }
+    out.append(
+      "<sub>sizebudget \(report.commit.prefix(12)) · sizes in decimal units (1 MB = 10⁶ bytes)"
+        + (estimates ? " · \(ByteSizeText.estimateNote)" : "") + "</sub>")
     return out.joined(separator: "\n")
   }
 
+  /// The report's one judgement as a heading, naming each image that is not within
+  /// budget: "### ❌ `api` over budget: forbid ×2, max_growth".
   static func verdict(_ report: CheckReport) -> String {
-    let broken = report.images.filter { $0.status == .fail }
-    if !broken.isEmpty {
-      return "### ❌ \(broken.map { "`\($0.image)`" }.joined(separator: ", ")) over budget"
-    }
-    if !report.missing.isEmpty { return "### ❔ A measurement is missing: the budget cannot be judged" }
-    if report.images.contains(where: { $0.status == .justified }) {
-      return "### ✅ Within budget — growth justified by a `Size-Budget:` trailer"
-    }
-    if report.status == .warn { return "### ⚠️ Within budget, with warnings" }
-    return "### ✅ Within budget"
+    let notPassing = report.verdicts.filter { $0.verdict.status != .pass }
+    guard !notPassing.isEmpty else { return "### ✅ Within budget" }
+    return "### \(emoji(report.status)) "
+      + notPassing.map { "`\($0.image)` \(escape($0.verdict.headline))" }.joined(separator: "; ")
   }
+
+  static func capitalized(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
 
   /// Per image as hand-made size reports read: the base's size, this size, the change
   /// and its percentage, then the budget and the verdict.
@@ -75,10 +76,13 @@ public enum CheckMarkdown {
     ]
     for image in report.images {
       let baseSize = image.baseDelta.map { image.size - $0 }
+      let deltaEstimated = image.sizeIsEstimate || image.baseIsEstimate
       rows.append(
-        "| `\(image.image)` | \(baseSize.map(ByteSize.format) ?? "–") | \(ByteSize.format(image.size)) | "
-          + "\(image.baseDelta.map(ByteSize.formatDelta) ?? "–") | \(percent(image.baseDelta, of: baseSize)) | "
-          + "\(image.budget.max.map { "\($0.value)" } ?? "–") | \(emoji(image.status)) \(CheckText.describe(image.status)) |"
+        "| `\(image.image)` | \(baseSize.map { ByteSizeText.format($0, estimated: image.baseIsEstimate) } ?? "–") | "
+          + "\(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate)) | "
+          + "\(image.baseDelta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "–") | "
+          + "\(percent(image.baseDelta, of: baseSize)) | "
+          + "\(image.budget.max.map { "\($0.value)" } ?? "–") | \(emoji(image.status)) \(escape(image.verdict.headline)) |"
       )
     }
     return rows.joined(separator: "\n")
@@ -97,13 +101,13 @@ public enum CheckMarkdown {
   /// The commit status's one line (at most 140 characters): the verdict and each
   /// image's size against its budget.
   public static func statusLine(_ report: CheckReport) -> String {
-    let broken = report.images.filter { $0.status == .fail }
-    let head =
-      !broken.isEmpty
-      ? "Over budget" : !report.missing.isEmpty ? "A measurement is missing" : "Within budget"
+    let head = capitalized(report.status.label)
     let images = report.images.map { image in
-      "\(image.image) \(ByteSize.format(image.size))" + (image.budget.max.map { " of \($0.value)" } ?? "")
-        + (image.baseDelta.map { " (\(ByteSize.formatDelta($0)))" } ?? "")
+      "\(image.image) \(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate))"
+        + (image.budget.max.map { " of \($0.value)" } ?? "")
+        + (image.baseDelta.map {
+          " (\(ByteSizeText.formatDelta($0, estimated: image.sizeIsEstimate || image.baseIsEstimate)))"
+        } ?? "")
     }
     let line = images.isEmpty ? head : head + ": " + images.joined(separator: ", ")
     return line.count <= 140 ? line : String(line.prefix(139)) + "…"
@@ -151,6 +155,16 @@ public enum CheckMarkdown {
       out.append("| \(code(path.path)) | \(ByteSize.formatDelta(path.delta)) |")
     }
     return out
+  }
+
+  static func emoji(_ status: ImageStatus) -> String {
+    switch status {
+    case .pass: "✅"
+    case .justified: "📝"
+    case .warn: "⚠️"
+    case .stale, .missing, .error: "❔"
+    case .fail: "❌"
+    }
   }
 
   static func emoji(_ status: RuleStatus) -> String {

@@ -23,36 +23,31 @@ public enum CheckText {
     return out.joined(separator: "\n")
   }
 
+  /// "sizebudget check at abc (main): over budget: forbid ×2, max_growth": the
+  /// report's one judgement, styled by its status.
   static func headline(_ report: CheckReport, _ terminal: TerminalStyle) -> String {
     let at = "at \(report.commit.prefix(12))" + (report.branch.map { " (\($0))" } ?? "")
-    let broken = report.images.filter { $0.status == .fail }.count
-    let verdict: String
-    if broken > 0 {
-      verdict = terminal.apply(
-        .bad, "\(broken) of \(report.images.count) image\(report.images.count == 1 ? "" : "s") over budget")
-    } else if !report.missing.isEmpty || report.status == .unknown {
-      verdict = terminal.apply(.warning, "cannot judge: a measurement is missing")
-    } else if report.status == .warn {
-      verdict = terminal.apply(.warning, "within budget, with warnings")
-    } else {
-      verdict = terminal.apply(.good, "within budget")
-    }
-    return "sizebudget check \(at): \(verdict)"
+    return "sizebudget check \(at): \(terminal.apply(style(report.status), report.headline))"
   }
 
   static func section(_ image: ImageEvaluation, report: CheckReport, terminal: TerminalStyle) -> [String] {
     var out: [String] = []
     let mark = symbol(image.status)
     let owner = image.owner.map { "  owner \($0)" } ?? ""
-    out.append(terminal.apply(style(image.status), "\(mark) \(image.image)") + "  \(describe(image.status))\(owner)")
-    var figures = "  \(image.metric.rawValue) \(ByteSize.format(image.size))"
+    out.append(terminal.apply(style(image.status), "\(mark) \(image.image)") + "  \(image.verdict.headline)\(owner)")
+    var figures = "  \(image.metric.rawValue) \(ByteSizeText.format(image.size, estimated: image.sizeIsEstimate))"
     if let max = image.budget.max {
-      figures += ", max \(max.value), headroom \(ByteSize.format(image.headroom ?? 0))"
+      figures +=
+        ", max \(max.value), headroom \(ByteSizeText.format(image.headroom ?? 0, estimated: image.sizeIsEstimate))"
     }
     if let base = image.base, let delta = image.baseDelta {
-      figures += ", \(ByteSize.formatDelta(delta)) against \(base.commit.prefix(12))"
+      let estimated = image.sizeIsEstimate || image.baseIsEstimate
+      figures += ", \(ByteSizeText.formatDelta(delta, estimated: estimated)) against \(base.commit.prefix(12))"
     }
     out.append(figures)
+    if image.sizeIsEstimate || image.baseIsEstimate {
+      out.append(terminal.apply(.dim, "  " + ByteSizeText.estimateNote))
+    }
     if let base = image.base {
       out.append(terminal.apply(.dim, "  base: \(base.how)" + (base.subject.map { " — \"\($0)\"" } ?? "")))
     }
@@ -113,13 +108,21 @@ public enum CheckText {
     }
   }
 
-  public static func describe(_ status: RuleStatus) -> String {
+  static func symbol(_ status: ImageStatus) -> String {
     switch status {
-    case .pass: "within budget"
-    case .justified: "within budget (growth justified)"
-    case .warn: "within budget, with a warning"
-    case .unknown: "cannot be judged"
-    case .fail: "over budget"
+    case .pass: "✓"
+    case .justified: "≈"
+    case .warn: "!"
+    case .stale, .missing, .error: "?"
+    case .fail: "✗"
+    }
+  }
+
+  static func style(_ status: ImageStatus) -> Style {
+    switch status {
+    case .pass: .good
+    case .justified, .warn, .stale, .missing, .error: .warning
+    case .fail: .bad
     }
   }
 

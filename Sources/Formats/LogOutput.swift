@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Evaluation
 import Foundation
 
 /// One measured commit of one image, as `log` lists it.
@@ -11,6 +12,9 @@ public struct LogRow: Sendable {
   public var subject: String = ""
   public var author: String = ""
   public var time: Int64 = 0
+  /// The image's judgement at this commit (`Judgement`, as `check` gives it); nil for
+  /// an image budgets.toml does not budget, or a row older than `log` judges.
+  public var verdict: Verdict?
 
   public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
     self.commit = commit
@@ -26,12 +30,15 @@ public struct LogHistory: Sendable {
   public var walked: Int
   public var rows: [LogRow]
   public var budgets: BudgetFile?
+  /// Rows of budgeted images left unjudged (older than the newest `Log.judgedRows`).
+  public var unjudged: Int
 
-  public init(range: String, walked: Int, rows: [LogRow], budgets: BudgetFile?) {
+  public init(range: String, walked: Int, rows: [LogRow], budgets: BudgetFile?, unjudged: Int = 0) {
     self.range = range
     self.walked = walked
     self.rows = rows
     self.budgets = budgets
+    self.unjudged = unjudged
   }
 
   var images: [String] { Array(Set(rows.map(\.image))).sorted() }
@@ -42,16 +49,6 @@ public struct LogHistory: Sendable {
 
   func size(_ row: LogRow) -> Int64 {
     metric(row.image) == .uncompressed ? row.uncompressedBytes : row.compressedBytes
-  }
-
-  /// Within budget, over warn, over max (only `max` and `warn`: the rest needs the
-  /// whole measurement, which `check` loads).
-  func status(_ row: LogRow) -> String {
-    guard let budget = budgets?.image(named: row.image) else { return "" }
-    let size = size(row)
-    if let max = budget.max, size > max.value.bytes { return "over max" }
-    if let warn = budget.warn, size > warn.value.bytes { return "over warn" }
-    return budget.max == nil && budget.warn == nil ? "" : "ok"
   }
 
   /// The change from the previous (older) measured commit of the same image.
@@ -80,12 +77,12 @@ public enum LogOutput {
     ])
     let deltas = history.deltas()
     for (row, delta) in zip(history.rows, deltas) {
-      let status = history.status(row)
+      let status = row.verdict?.headline ?? ""
       table.add([
         TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)), TextTable.Cell(row.image),
         TextTable.Cell(ByteSize.format(history.size(row))),
         TextTable.Cell(delta.map(ByteSize.formatDelta) ?? "", (delta ?? 0) > 0 ? .warning : .plain),
-        TextTable.Cell(status, status == "over max" ? .bad : status == "over warn" ? .warning : .good),
+        TextTable.Cell(status, style(row.verdict?.status)),
         TextTable.Cell(shorten(row.subject, to: 60)),
       ])
     }
@@ -101,7 +98,20 @@ public enum LogOutput {
     out.append(
       "\(history.rows.count) measurement\(history.rows.count == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
     )
+    if history.unjudged > 0 {
+      out.append(
+        "the \(history.unjudged) older row\(history.unjudged == 1 ? " is" : "s are") not judged (no status): "
+          + "sizebudget check --commit REV judges one")
+    }
     return out.joined(separator: "\n")
+  }
+
+  static func style(_ status: ImageStatus?) -> Style {
+    switch status {
+    case nil, .pass?: .good
+    case .fail?: .bad
+    default: .warning
+    }
   }
 
   /// ▁▂▃▄▅▆▇█, oldest first; at most 60 characters (sampled evenly beyond).
@@ -127,7 +137,9 @@ public enum LogOutput {
       var uncompressedBytes: Int64
       var size: Int64
       var change: Int64?
-      var status: String
+      /// The judgement's status, as `check` gives it; null when the row is not judged.
+      var status: String?
+      var headline: String?
     }
     struct Document: Encodable {
       let schema = "sizebudget.log/v1"
@@ -143,7 +155,8 @@ public enum LogOutput {
           Row(
             commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
             compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
-            size: history.size(row), change: delta, status: history.status(row))
+            size: history.size(row), change: delta, status: row.verdict?.status.rawValue,
+            headline: row.verdict?.headline)
         }))
   }
 

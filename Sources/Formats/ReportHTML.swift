@@ -35,7 +35,7 @@ public enum ReportHTML {
 
   static func section(_ image: WeeklyReport.Image) -> String {
     let trend = image.trend
-    let over = (trend.headroom ?? 1) < 0
+    let over = image.isOver
     let color = over ? "#cf222e" : trend.change > 0 ? "#9a6700" : "#1a7f37"
     var html = """
       <tr><td style="padding:16px 24px 4px 24px;border-top:1px solid #d8dee4;">
@@ -45,6 +45,7 @@ public enum ReportHTML {
       <table role="presentation" cellpadding="0" cellspacing="0" style="font-size:14px;margin-top:8px;">
       \(row("start → end", "\(trend.start.map(ByteSize.format) ?? "–") → \(trend.end.map(ByteSize.format) ?? "–") (\(trend.metric))"))
       \(row("min / max", "\(trend.minimum.map(ByteSize.format) ?? "–") / \(trend.maximum.map(ByteSize.format) ?? "–")"))
+      \(row("status", image.verdict.headline))
       \(row("budget", budget(trend)))
       \(row("budget reached", trend.budgetHitAt.map { "around \(LogOutput.date($0)) at this pace" } ?? (over ? "already over" : "not on this trend")))
       \(row("measured commits", String(trend.measuredInPeriod)))
@@ -82,7 +83,7 @@ public enum ReportHTML {
     }
     if let first = trend.violations.first {
       html += table(
-        "Over budget in the period: \(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s"), the first",
+        "Over max in the period: \(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s"), the first",
         ["commit", "size", "subject"],
         [[String(first.commit.prefix(10)), ByteSize.format(first.size), shorten(first.subject, to: 48)]])
     }

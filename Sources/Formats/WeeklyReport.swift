@@ -9,11 +9,16 @@ public struct WeeklyReport: Sendable, Encodable {
     public var trend: ImageTrend
     /// What changed from the period's first measurement to its last.
     public var diff: MeasurementDiff?
+    /// The judgement at the period's last measurement, as `check` gives it there.
+    public var verdict: Verdict
 
-    public init(trend: ImageTrend, diff: MeasurementDiff?) {
+    public init(trend: ImageTrend, diff: MeasurementDiff?, verdict: Verdict) {
       self.trend = trend
       self.diff = diff
+      self.verdict = verdict
     }
+
+    var isOver: Bool { verdict.status == .fail }
   }
 
   public var schema = "sizebudget.report/v1"
@@ -50,26 +55,32 @@ public struct WeeklyReport: Sendable, Encodable {
 
   public var period: String { "\(LogOutput.date(since)) to \(LogOutput.date(until))" }
 
-  /// One line: "api grew +12.4 MB (+3%) and is within budget; web is over budget."
+  /// One line: "api grew +12.4 MB (+3%); web did not change and is over budget: forbid."
+  /// Each image's standing is `check`'s judgement at its last measurement.
   public var verdict: String {
     guard !images.isEmpty else { return "No measurements on \(branch) in this period." }
-    let over = images.filter { ($0.trend.headroom ?? 1) < 0 }
+    let over = images.filter(\.isOver)
     let parts = images.map { image -> String in
       let trend = image.trend
       let movement =
         trend.change == 0
         ? "\(image.trend.image) did not change"
         : "\(trend.image) \(trend.change > 0 ? "grew" : "shrank") \(Self.change(trend))"
-      return movement + ((trend.headroom ?? 1) < 0 ? " and is over budget" : "")
+      return movement + (image.verdict.status == .pass ? "" : " and is \(image.verdict.headline)")
     }
-    return (over.isEmpty ? "All within budget: " : "\(over.count) over budget: ") + parts.joined(separator: "; ") + "."
+    let lead =
+      !over.isEmpty
+      ? "\(over.count) over budget: "
+      : images.allSatisfy({ $0.verdict.status.exitCode == 0 }) ? "All within budget: " : "Not every image judged: "
+    return lead + parts.joined(separator: "; ") + "."
   }
 
   /// The email's subject: "sizebudget weekly: api +12.4 MB (+3%), web within budget".
   public var subject: String {
     let parts = images.map { image -> String in
       let trend = image.trend
-      if (trend.headroom ?? 1) < 0 { return "\(trend.image) OVER BUDGET" }
+      if image.isOver { return "\(trend.image) OVER BUDGET" }
+      if image.verdict.status.exitCode != 0 { return "\(trend.image) \(image.verdict.status.label)" }
       return trend.change == 0 ? "\(trend.image) within budget" : "\(trend.image) \(Self.change(trend))"
     }
     return "sizebudget weekly: " + (parts.isEmpty ? "no measurements" : parts.joined(separator: ", "))
@@ -98,7 +109,9 @@ public enum ReportOutput {
     ]
     for image in report.images {
       let trend = image.trend
-      out.append(terminal.apply(.bold, trend.image) + "  " + LogOutput.sparkline(trend.points.map(\.size)))
+      out.append(
+        terminal.apply(.bold, trend.image) + "  " + LogOutput.sparkline(trend.points.map(\.size)) + "  "
+          + image.verdict.headline)
       out.append(
         "  \(trend.metric) \(trend.start.map(ByteSize.format) ?? "-") → \(trend.end.map(ByteSize.format) ?? "-") "
           + "(\(WeeklyReport.change(trend))), min \(trend.minimum.map(ByteSize.format) ?? "-"), max \(trend.maximum.map(ByteSize.format) ?? "-"), "
@@ -139,15 +152,16 @@ public enum ReportOutput {
     var out = [
       "<!-- sizebudget:report:\(report.branch) -->", "", "### sizebudget weekly: \(report.branch), \(report.period)",
       "",
-      report.verdict, "", "| image | trend | start | end | change | budget | headroom | budget reached |",
-      "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+      report.verdict, "", "| image | trend | start | end | change | budget | headroom | budget reached | status |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for image in report.images {
       let trend = image.trend
       out.append(
         "| `\(trend.image)` | \(LogOutput.sparkline(trend.points.map(\.size), width: 20)) | \(trend.start.map(ByteSize.format) ?? "–") | "
           + "\(trend.end.map(ByteSize.format) ?? "–") | \(WeeklyReport.change(trend)) | \(trend.max.map(ByteSize.format) ?? "–") | "
-          + "\(trend.headroom.map(ByteSize.format) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") |")
+          + "\(trend.headroom.map(ByteSize.format) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") | "
+          + "\(image.verdict.headline.replacingOccurrences(of: "|", with: "\\|")) |")
     }
     for image in report.images {
       let details = markdownDetails(image)
@@ -214,7 +228,8 @@ public enum ReportOutput {
     if let first = trend.violations.first {
       out.append(
         style.bullet + style.alarm
-          + "\(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over budget, "
+          + "\(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over max"
+          + (trend.max.map { " \(ByteSize.format($0))" } ?? "") + ", "
           + "the first \(style.code(String(first.commit.prefix(12)))) (\(ByteSize.format(first.size)))")
     }
     return out

@@ -26,6 +26,9 @@ public struct CommitInfo: Sendable, Equatable {
   public var time: Int64
   /// `Size-Budget:` trailers of the message: reasons a growth was accepted.
   public var sizeBudgetReasons: [String]
+  /// Seconds since 1970 (the committer date): when the commit landed where it is. A
+  /// rebase or squash keeps the old author date, so periods go by this one.
+  public var committerTime: Int64 = 0
 }
 
 extension Repository {
@@ -120,7 +123,7 @@ extension Repository {
       id: id, parents: parents, subject: git_commit_summary(commit).map { String(cString: $0) } ?? "",
       authorName: author.name.map { String(cString: $0) } ?? "",
       authorEmail: author.email.map { String(cString: $0) } ?? "", time: author.when.time,
-      sizeBudgetReasons: trailers(git_commit_message(commit)))
+      sizeBudgetReasons: trailers(git_commit_message(commit)), committerTime: git_commit_time(commit))
   }
 
   /// The first parent, or nil for a root commit.

@@ -35,6 +35,11 @@ public final class HistoryIndex {
       try? rebuild(including: range.include)
       return
     }
+    let hidden = hiddenPositions(range.exclude, graph: graph)
+    if firstParent {
+      try walkFirstParent(graph, fresh: Set(fresh.commits), from: range.include.first, hidden: hidden, visit)
+      return
+    }
     // First the commits newer than the graph (libgit2, in topological order), then
     // the graph from where they lead in.
     var entry: [Int] = []
@@ -43,12 +48,24 @@ public final class HistoryIndex {
     }
     for id in fresh.frontier { if let position = graph.position(of: id) { entry.append(position) } }
     for id in range.include { if let position = graph.position(of: id) { entry.append(position) } }
-    let hidden = hiddenPositions(range.exclude, graph: graph)
-    if firstParent {
-      try walkFirstParent(graph, from: entry.first, hidden: hidden, visit)
-    } else {
-      try walkTopological(graph, from: entry, hidden: hidden, visit)
+    try walkTopological(graph, from: entry, hidden: hidden, visit)
+  }
+
+  /// The first-parent line from `start`: through the commits newer than the graph
+  /// (`fresh`, by their first parents, never into a branch merged since the graph
+  /// was written), then through the graph from where the line enters it.
+  private func walkFirstParent(
+    _ graph: CommitGraph, fresh: Set<ObjectID>, from start: ObjectID?, hidden: [Bool],
+    _ visit: (ObjectID) throws -> Bool
+  ) throws {
+    var current = start
+    while let id = current, graph.position(of: id) == nil {
+      // Neither in the graph nor among the range's new commits: excluded by the range.
+      guard fresh.contains(id) else { return }
+      if try !visit(id) { return }
+      current = try repository.commit(id).parents.first
     }
+    try walkFirstParent(graph, from: current.flatMap { graph.position(of: $0) }, hidden: hidden, visit)
   }
 
   /// The range's commits that the graph does not hold (newest first), and the graph

@@ -17,6 +17,12 @@ public struct NoteDocument: Codable, Equatable, Sendable {
   /// have the commit (yet).
   public var commit: CommitMetadata?
   public var images: [String: ImageMeasurement]
+  /// Measurements removed by `sizebudget forget`: per image, the measured time of the
+  /// one forgotten. A measurement of that image taken then or earlier is dropped
+  /// wherever this note goes (a merge, another clone's store), so that a sync never
+  /// brings a forgotten measurement back; one taken later (measured again) stays.
+  /// Absent from notes that never had a forget, so their blobs are unchanged.
+  public var forgotten: [String: String]?
 
   public struct CommitMetadata: Codable, Equatable, Sendable {
     public var subject: String
@@ -88,6 +94,23 @@ public struct NoteDocument: Codable, Equatable, Sendable {
     return m
   }
 
+  // MARK: Forgetting
+
+  /// Whether a measurement taken at `measuredAt` of `image` was forgotten here.
+  public func forgets(_ image: String, measuredAt: String) -> Bool {
+    guard let forgottenAt = forgotten?[image] else { return false }
+    return !ImageMeasurement.isLater(measuredAt, than: forgottenAt)
+  }
+
+  /// The note without `measurement`, remembering that it was forgotten.
+  public mutating func forget(_ image: String, measuredAt: String) {
+    var tombstones = forgotten ?? [:]
+    if let current = tombstones[image], ImageMeasurement.isLater(current, than: measuredAt) { return }
+    tombstones[image] = measuredAt
+    forgotten = tombstones
+    if let kept = images[image], forgets(image, measuredAt: kept.measuredAt) { images[image] = nil }
+  }
+
   // MARK: Merging
 
   /// The union of two notes of one commit. Where both hold an image, the newer
@@ -104,6 +127,9 @@ public struct NoteDocument: Codable, Equatable, Sendable {
       }
       merged.images[image] = prefers(theirs, over: ours) ? theirs : ours
     }
+    // A forget on either side removes the measurement it names from the union.
+    for (image, measuredAt) in b.forgotten ?? [:] { merged.forget(image, measuredAt: measuredAt) }
+    for (image, measuredAt) in a.forgotten ?? [:] { merged.forget(image, measuredAt: measuredAt) }
     return merged
   }
 

@@ -85,6 +85,34 @@ public final class NotesSync {
     try markShared([(annotated, [measurement.image: measurement.measuredAt], WrittenNote(document))])
   }
 
+  // MARK: Forgetting one measurement
+
+  /// Removes the measurement of `image` taken at `measuredAt` from its commit's note,
+  /// leaving a record that it was forgotten (which `sync` shares, so that no clone
+  /// brings it back), and from the store.
+  public func forget(image: String, commit: String, measuredAt: String) throws(SharingError) {
+    guard let annotated = ObjectID(hex: commit) else { return }
+    var document = NoteDocument(commit: nil, images: [:])
+    try updateLocalRef { tip throws(SharingError) -> ObjectID? in
+      let existing = existingNote(annotated, in: tip)
+      if case .otherVersion(let message) = existing {
+        throw SharingError("\(message); nothing was forgotten")
+      }
+      document = existing.document ?? NoteDocument(commit: nil, images: [:])
+      if document.commit == nil {
+        let record = try storeCall { () throws(StoreError) in try store.commits([commit])[commit] }
+        document.commit = NoteDocument(commit: record, images: [:]).commit
+      }
+      document.forget(image, measuredAt: measuredAt)
+      return try git { () throws(GitError) in
+        try repository.commitNote(
+          document.encoded(), for: annotated, parent: tip, message: "sizebudget: forget \(image)")
+      }
+    }
+    // Telling the store about the new note is what removes the measurement from it.
+    try markShared([(annotated, [:], WrittenNote(document))])
+  }
+
   // MARK: Sync
 
   public func sync(_ options: Options) throws(SharingError) -> Report {
@@ -270,7 +298,7 @@ public final class NotesSync {
     }
     return .init(
       commit: commit.hex, blob: blob.hex, commitRecord: document.commitRecord(oid: commit.hex),
-      measurements: measurements.sorted { $0.image < $1.image })
+      measurements: measurements.sorted { $0.image < $1.image }, forgotten: document.forgotten ?? [:])
   }
 
   /// Writes into the notes the store's measurements that the notes lack or hold older.
@@ -337,6 +365,8 @@ public final class NotesSync {
       guard
         let local = try storeCall({ () throws(StoreError) in try store.measurement(image: image, commit: commit.hex) })
       else { continue }
+      // Forgotten in the note (by another clone): the import drops it from the store.
+      if document.forgets(image, measuredAt: local.measuredAt) { continue }
       let candidate = NoteDocument.trimmed(local, keepPaths: keepPaths[image] ?? [])
       if let current = document.images[image], !NoteDocument.prefers(candidate, over: current) { continue }
       document.images[image] = candidate

@@ -45,7 +45,7 @@ public enum IndexPage {
 
   /// Broken first, then warnings, then by the share of the budget used.
   static func order(_ image: SiteImage) -> (Int, Double, String) {
-    let rank = [RuleStatus.fail: 0, .warn: 1][image.status ?? .pass] ?? 2
+    let rank = [ImageStatus.fail: 0, .warn: 1][image.status ?? .pass] ?? 2
     let used = image.max.flatMap { max in image.current.map { Double($0) / Double(Swift.max(max, 1)) } } ?? 0
     return (rank, -used, image.name)
   }

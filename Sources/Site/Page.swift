@@ -54,7 +54,7 @@ enum Page {
     code { overflow-wrap: anywhere; }
     .badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-size: .85em; color: #fff; }
     .status-fail { background: var(--fail); } .status-warn { background: var(--warn); }
-    .status-pass { background: var(--pass); } .status-unknown, .status-skip { background: var(--muted); }
+    .status-pass { background: var(--pass); } .status-unknown, .status-skip, .status-missing, .status-stale, .status-error { background: var(--muted); }
     .cards { display: flex; flex-wrap: wrap; gap: .6rem 1.6rem; margin: .4rem 0 1rem; }
     .cards div { min-width: 8rem; } .cards b { display: block; font-size: 1.2rem; }
     svg { display: block; max-width: 100%; height: auto; }

@@ -34,12 +34,12 @@ public struct SiteImage: Sendable {
   public var points: [SitePoint]
   /// The newest measurement, with its check verdict and `explain` findings.
   public var latest: ImageMeasurement?
-  public var status: RuleStatus?
+  public var status: ImageStatus?
   public var findings: [Finding]
 
   public init(
     name: String, owner: String?, metric: String, max: Int64?, warn: Int64?, points: [SitePoint],
-    latest: ImageMeasurement?, status: RuleStatus?, findings: [Finding]
+    latest: ImageMeasurement?, status: ImageStatus?, findings: [Finding]
   ) {
     self.name = name
     self.owner = owner
@@ -65,12 +65,12 @@ public struct SiteCommitSection: Sendable {
   public var diffPrevious: String?
   public var baseLabel: String?
   public var diffBase: String?
-  public var status: RuleStatus?
+  public var status: ImageStatus?
   public var verdict: String
 
   public init(
     image: String, point: SitePoint, previous: SitePoint?, diffPrevious: String?, baseLabel: String?,
-    diffBase: String?, status: RuleStatus?, verdict: String
+    diffBase: String?, status: ImageStatus?, verdict: String
   ) {
     self.image = image
     self.point = point

@@ -12,7 +12,8 @@ import Store
 public enum Bisect {
   public struct Request: Sendable {
     public var range: String
-    public var image: String
+    /// nil: the one image budgets.toml budgets.
+    public var image: String?
     public var run: String?
     public var threshold: String?
     public var jobs = 1
@@ -20,7 +21,7 @@ public enum Bisect {
     public var timeout: Double?
     public var format: Check.Format = .text
 
-    public init(range: String, image: String) {
+    public init(range: String, image: String?) {
       self.range = range
       self.image = image
     }
@@ -52,7 +53,8 @@ public enum Bisect {
     -> BisectResult
   {
     let started = Date()
-    let budget = try Check.selectImages(try context.budgets(), [request.image])[0]
+    let image = try context.knownImage(request.image)
+    let budget = try Check.selectImages(try context.budgets(), [image])[0]
     let repository = try context.repository()
     let (good, tip) = try endpoints(request.range, budget: budget, repository)
     let line = try firstParentLine(from: tip, to: good, repository)

@@ -79,6 +79,7 @@ public enum Check {
     finder.onBase = Set(onBase)
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []
+    let budgetedImages = Set(try context.budgets().images.map(\.name))
     for budget in selected {
       guard let measurement = try context.measurement(budget.name, at: commitHex) else {
         missing.append(measureCommand(budget, commit: commitHex, rev: revision))
@@ -100,7 +101,13 @@ public enum Check {
           missing.append(measureCommand(budget, commit: start, rev: String(start.prefix(12))))
         }
       }
-      let justifications = finder.justifications(from: base?.commit, to: commitHex)
+      let justifications: [Justification]
+      do {
+        justifications = try finder.justifications(
+          from: base?.commit, to: commitHex, image: budget.name, budgetedImages: budgetedImages)
+      } catch {
+        throw .usage(error.message)
+      }
       evaluations.append(
         Evaluator.evaluate(
           RuleContext(

@@ -29,7 +29,7 @@ public enum CommentCommand {
     }
     let report = ForgeComments.Report(
       commit: commit, marker: marker, summary: summary,
-      state: ForgeComments.state(RuleStatus(rawValue: status) ?? .unknown), comment: { _, _ in comment })
+      state: ForgeComments.state(ImageStatus(rawValue: status) ?? .error), comment: { _, _ in comment })
     let environment = ProcessInfo.processInfo.environment
     let workspace = Workspace.discover()
     let settings = try workspace.loadBudgetsIfPresent(override: config)?.notify?.forges ?? []

@@ -9,11 +9,12 @@ public enum Diff {
   public struct Request: Sendable {
     public var old: String
     public var new: String
-    public var image: String
+    /// nil: the one image budgets.toml budgets.
+    public var image: String?
     public var json = false
     public var paths = 20
 
-    public init(old: String, new: String, image: String) {
+    public init(old: String, new: String, image: String?) {
       self.old = old
       self.new = new
       self.image = image
@@ -23,13 +24,16 @@ public enum Diff {
   public static func run(_ request: Request, in context: CommandContext, terminal: TerminalStyle) throws(CommandError)
     -> String
   {
+    var request = request
+    request.image = try context.knownImage(request.image)
+    let image = request.image!
     let oldCommit = try context.resolveCommit(request.old)
     let newCommit = try context.resolveCommit(request.new)
-    guard let old = try context.measurement(request.image, at: oldCommit) else {
-      throw CommandError(.missingMeasurement, missing(request.image, request.old, oldCommit))
+    guard let old = try context.measurement(image, at: oldCommit) else {
+      throw CommandError(.missingMeasurement, missing(image, request.old, oldCommit))
     }
-    guard let new = try context.measurement(request.image, at: newCommit) else {
-      throw CommandError(.missingMeasurement, missing(request.image, request.new, newCommit))
+    guard let new = try context.measurement(image, at: newCommit) else {
+      throw CommandError(.missingMeasurement, missing(image, request.new, newCommit))
     }
     let diff = MeasurementDiff.between(old, new, pathLimit: request.paths)
     if request.json {
@@ -40,11 +44,11 @@ public enum Diff {
         var new: String
         var diff: MeasurementDiff
       }
-      return encodeJSON(Document(image: request.image, old: oldCommit, new: newCommit, diff: diff))
+      return encodeJSON(Document(image: image, old: oldCommit, new: newCommit, diff: diff))
     }
     let records = (try? context.store().commits([oldCommit, newCommit])) ?? [:]
     return DiffText.render(
-      diff, image: request.image,
+      diff, image: image,
       old: .init(label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject),
       new: .init(label: request.new, commit: newCommit, subject: records[newCommit]?.subject), terminal: terminal)
   }

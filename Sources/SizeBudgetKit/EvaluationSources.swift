@@ -25,17 +25,23 @@ struct RepositoryHistory: CommitHistory {
     ObjectID(hex: commit).flatMap { try? repository.commit($0).subject }
   }
 
-  func sizeBudgetReasons(after base: String?, upTo commit: String, limit: Int) -> [Justification] {
-    guard let tip = ObjectID(hex: commit) else { return [] }
+  func sizeBudgetReasons(after base: String?, upTo commit: String, limit: Int) throws(LookupError) -> [Justification] {
+    let tip = try id(commit)
     let range = RevisionRange(include: [tip], exclude: base.flatMap { ObjectID(hex: $0) }.map { [$0] } ?? [], text: "")
     var found: [Justification] = []
     var visited = 0
-    try? repository.walk(range) { id in
-      visited += 1
-      if let info = try? repository.commit(id) {
-        found += info.sizeBudgetReasons.map { Justification(commit: id.hex, reason: $0) }
+    do {
+      // A commit that cannot be read is an error: taking it for "no trailer" would
+      // fail a growth its author justified.
+      try repository.walk(range) { id in
+        visited += 1
+        found += try repository.commit(id).sizeBudgetReasons.map { Justification(commit: id.hex, reason: $0) }
+        return visited < limit
       }
-      return visited < limit
+    } catch {
+      throw LookupError(
+        "cannot read the Size-Budget: trailers between \(base.map { String($0.prefix(12)) } ?? "the root") and "
+          + "\(commit.prefix(12)): \((error as? GitError)?.message ?? "\(error)")")
     }
     return found
   }

@@ -7,9 +7,9 @@ import GitHistory
 /// read from the stored measurement, so no image is needed.
 public enum Explain {
   public static func run(
-    revision: String?, image: String, format: String, in context: CommandContext, terminal: TerminalStyle
+    revision: String?, image: String?, format: String, in context: CommandContext, terminal: TerminalStyle
   ) throws(CommandError) -> String {
-    let measurement = try load(revision: revision, image: image, context)
+    let measurement = try load(revision: revision, image: try context.knownImage(image), context)
     let findings = Findings.all(in: measurement)
     switch format {
     case "json": return ExplainReport.json(measurement, findings: findings)
@@ -19,8 +19,9 @@ public enum Explain {
   }
 
   public static func packages(
-    revision: String?, image: String, limit: Int?, json: Bool, in context: CommandContext, terminal: TerminalStyle
+    revision: String?, image: String?, limit: Int?, json: Bool, in context: CommandContext, terminal: TerminalStyle
   ) throws(CommandError) -> String {
+    let image = try context.knownImage(image)
     let measurement = try load(revision: revision, image: image, context)
     if json {
       struct Document: Encodable {

@@ -26,10 +26,10 @@ enum ForgeComments {
       comment: { limit, link in CheckMarkdown.render(report, limit: limit, fullReport: link) })
   }
 
-  static func state(_ status: RuleStatus) -> ForgeJob.State {
+  static func state(_ status: ImageStatus) -> ForgeJob.State {
     switch status {
     case .fail: .failure
-    case .unknown: .error
+    case .stale, .missing, .error: .error
     case .pass, .warn, .justified: .success
     }
   }

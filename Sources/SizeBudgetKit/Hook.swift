@@ -65,7 +65,7 @@ public enum Hook {
       )
     }
     let summary = reports.flatMap(\.images).map {
-      "\($0.image) \(ByteSize.format($0.size)) \(CheckText.describe($0.status))"
+      "\($0.image) \(ByteSize.format($0.size)) \($0.verdict.headline)"
     }
     return (
       "sizebudget: \(pushed.count) pushed commit\(pushed.count == 1 ? "" : "s") checked: "

@@ -8,6 +8,10 @@ import Store
 
 /// `sizebudget log [RANGE]`: sizes along history, one row per measured commit.
 public enum Log {
+  /// How many rows, newest first, `log` judges as `check` would (each needs the whole
+  /// measurement and a base lookup; a 20,000-row history shows sizes for the rest).
+  public static let judgedRows = 200
+
   public struct Request: Sendable {
     public var range = "HEAD"
     public var images: [String] = []
@@ -29,6 +33,7 @@ public enum Log {
     } catch {
       throw .usage(error.message)
     }
+    try context.requireKnown(request.images)
     let imageFilter = Set(request.images)
     // Every measurement's headline, by commit: one query, then the walk only looks up.
     var byCommit: [String: [MeasurementSummary]] = [:]
@@ -59,6 +64,7 @@ public enum Log {
       throw .usage("\(error)")
     }
     let records = (try? store.commits(Set(rows.map(\.commit)))) ?? [:]
+    let unjudged = try judge(&rows, budgets: budgets, context)
     let history = LogHistory(
       range: request.range, walked: walked,
       rows: rows.map { row in
@@ -73,7 +79,37 @@ public enum Log {
           row.author = info.authorName
         }
         return row
-      }, budgets: budgets)
+      }, budgets: budgets, unjudged: unjudged)
     return request.json ? LogOutput.json(history) : LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+  }
+
+  /// Gives the newest `judgedRows` rows of budgeted images `check`'s verdict (one
+  /// evaluation per commit, all its images at once); returns how many budgeted rows
+  /// were left unjudged. A commit that cannot be judged says why in its rows.
+  static func judge(_ rows: inout [LogRow], budgets: BudgetFile?, _ context: CommandContext) throws(CommandError)
+    -> Int
+  {
+    guard let budgets else { return 0 }
+    let budgeted = rows.indices.filter { budgets.image(named: rows[$0].image) != nil }
+    let judged = budgeted.prefix(judgedRows)
+    var byCommit: [String: [Int]] = [:]
+    var order: [String] = []
+    for index in judged {
+      if byCommit[rows[index].commit] == nil { order.append(rows[index].commit) }
+      byCommit[rows[index].commit, default: []].append(index)
+    }
+    for commit in order {
+      let indices = byCommit[commit]!
+      let images = indices.compactMap { budgets.image(named: rows[$0].image) }
+      do {
+        let report = try Check.evaluate(commit: commit, images: images, context, revision: commit)
+        for index in indices {
+          rows[index].verdict = report.images.first { $0.image == rows[index].image }?.verdict
+        }
+      } catch {
+        for index in indices { rows[index].verdict = Judgement.error(error.message) }
+      }
+    }
+    return budgeted.count - judged.count
   }
 }

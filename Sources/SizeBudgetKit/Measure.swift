@@ -10,7 +10,11 @@ import Store
 public enum Measure {
   public struct Request: Sendable {
     public var source: String?
-    public var image: String
+    /// nil: the one image budgets.toml budgets.
+    public var image: String?
+    /// Measure an image budgets.toml does not budget (yet): without this, a name it
+    /// does not budget is refused as a likely typo.
+    public var newImage = false
     public var commit: String?
     public var platform: String?
     public var json = false
@@ -28,20 +32,23 @@ public enum Measure {
     public var sync = false
     public var remote: String?
 
-    public init(image: String) { self.image = image }
+    public init(image: String?) { self.image = image }
   }
 
   public static func run(
     _ request: Request, in context: CommandContext, terminal: TerminalStyle, progress: Measurer.Progress? = nil
   ) throws(CommandError) -> String {
+    var request = request
+    request.image = try context.imageToMeasure(request.image, allowNew: request.newImage)
+    let image = request.image!
     let budgets = try context.budgetsIfPresent()
-    let budget = budgets?.image(named: request.image)
+    let budget = budgets?.image(named: image)
     let reference = try sourceReference(request, budget: budget, workspace: context.workspace)
     let repository = context.repositoryIfAny
     let commit = try context.resolveCommit(request.commit)
     let commitRecord = repository.flatMap { try? $0.commit(ObjectID(hex: commit)!) }.map(CommitRecord.init)
 
-    var options = Measurer.Options(image: request.image, commit: commit)
+    var options = Measurer.Options(image: image, commit: commit)
     if let platform = request.platform {
       do throws(ImageSourceError) {
         options.platform = try Platform(parsing: platform)
@@ -75,17 +82,16 @@ public enum Measure {
         if case .registry = reference, !options.readRegistryLayers {
           measurement = Measurer(options).manifestOnly(image.description)
         } else {
-          // Estimates made before for the same layers are reused, not redone.
-          if options.estimateCompressed {
-            options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
-          }
+          // Estimates made before for the same layers are reused, not redone (with
+          // --no-estimate they are the only compressed sizes such layers can have).
+          options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
           measurement = try measureReusingScans(image, options, store: store, progress: progress)
         }
       } else {
         measurement = try Measurer(options).measure(opened, progress: progress)
       }
     } catch {
-      throw .measuring("\(request.image) from \(reference)", error)
+      throw .measuring("\(image) from \(reference)", error)
     }
     let outcome: MeasurementStore.SaveOutcome
     do {
@@ -163,10 +169,11 @@ public enum Measure {
   {
     do {
       if let source = request.source { return try ImageReference(parsing: source) }
+      let image = request.image ?? "NAME"
       guard let source = budget?.source else {
         throw CommandError.usage(
-          "no SOURCE for \(request.image): give one (sizebudget measure docker-archive:PATH --image \(request.image)) "
-            + "or set source in [image.\(request.image)] of budgets.toml")
+          "no SOURCE for \(image): give one (sizebudget measure docker-archive:PATH --image \(image)) "
+            + "or set source in [image.\(image)] of budgets.toml")
       }
       return try ImageReference(parsing: source).relative(to: workspace.root.path)
     } catch let error as CommandError {

@@ -98,8 +98,10 @@ public enum Report {
         let hex = id.hex
         for image in images where !started.contains(image.name) {
           guard let size = sizes[image.name]?[hex] else { continue }
-          let record = records[hex] ?? (try? repository.commit(id)).map(CommitRecord.init)
-          let time = record?.time ?? 0
+          let info = try? repository.commit(id)
+          let record = records[hex] ?? info.map(CommitRecord.init)
+          // Committer time: a rebased commit's old author date would end the period early.
+          let time = info?.committerTime ?? record?.time ?? 0
           guard time <= until else { continue }
           let point = ImageTrend.Point(
             commit: hex, subject: record?.subject ?? "", author: record?.authorName ?? "", time: time,
@@ -133,11 +135,20 @@ public enum Report {
       {
         diff = MeasurementDiff.between(old, new, pathLimit: 10)
       }
-      result.append(WeeklyReport.Image(trend: trend, diff: diff))
+      result.append(WeeklyReport.Image(trend: trend, diff: diff, verdict: try verdict(image, at: found.last, context)))
     }
     return WeeklyReport(
       repository: Notifications.repositoryName(repository), branch: branch, since: since, until: until,
       images: result)
+  }
+
+  /// `check`'s judgement of the image at the period's last measurement.
+  static func verdict(_ image: ImageBudget, at point: ImageTrend.Point?, _ context: CommandContext)
+    throws(CommandError) -> Verdict
+  {
+    guard let point else { return Judgement.missing(at: "the period's end") }
+    let report = try Check.evaluate(commit: point.commit, images: [image], context, revision: point.commit)
+    return report.images.first?.verdict ?? Judgement.missing(at: point.commit)
   }
 
   /// `7d`, `2w`, `12h`, or a date `2026-11-18` (midnight UTC).

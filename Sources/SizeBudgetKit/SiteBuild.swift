@@ -120,7 +120,7 @@ public enum SiteBuild {
     -> SiteImage
   {
     var latest: ImageMeasurement? = nil
-    var status: RuleStatus? = nil
+    var status: ImageStatus? = nil
     if let last = points.last {
       latest = try context.measurement(budget.name, at: last.commit)
       let report = try Check.evaluate(commit: last.commit, images: [budget], context, revision: last.commit)

@@ -55,10 +55,7 @@ public final class MeasurementStore {
     try database.lock("measurement \(measurement.image) \(measurement.commit)")
     if let commit { try upsert(commit) }
     let previous = try measuredAt(image: measurement.image, commit: measurement.commit)
-    if previous != nil {
-      try database.prepare("DELETE FROM measurements WHERE image = ? AND commit_oid = ?")
-        .run([.text(measurement.image), .text(measurement.commit)])
-    }
+    if previous != nil { try deleteMeasurement(image: measurement.image, commit: measurement.commit) }
     let id = try insertMeasurement(measurement)
     try insertLayers(measurement.layers, id)
     FaultInjection.pauseIfAsked("mid-write")
@@ -68,6 +65,33 @@ public final class MeasurementStore {
     try insertPackages(measurement.packages, id)
     try insertCategories(measurement.categories, id)
     return previous.map { .replaced(previousMeasuredAt: $0) } ?? .inserted
+  }
+
+  /// Removes the measurement of (image, commit) with its layers and paths; the
+  /// caller holds the transaction.
+  func deleteMeasurement(image: String, commit: String) throws(StoreError) {
+    try database.prepare("DELETE FROM measurements WHERE image = ? AND commit_oid = ?")
+      .run([.text(image), .text(commit)])
+  }
+
+  /// Removes the measurement of (image, commit) (`sizebudget forget` on a store with
+  /// no notes: PostgreSQL, or outside a repository). Returns whether there was one.
+  @discardableResult
+  public func remove(image: String, commit: String) throws(StoreError) -> Bool {
+    try database.writeTransaction { () throws(StoreError) -> Bool in
+      guard try measuredAt(image: image, commit: commit) != nil else { return false }
+      try deleteMeasurement(image: image, commit: commit)
+      return true
+    }
+  }
+
+  /// The names of every image the store has a measurement of, sorted.
+  public func imageNames() throws(StoreError) -> [String] {
+    var names: [String] = []
+    try database.prepare("SELECT DISTINCT image FROM measurements ORDER BY image").query { row in
+      names.append(row.string(0))
+    }
+    return names
   }
 
   private func insertMeasurement(_ m: ImageMeasurement) throws(StoreError) -> Int64 {

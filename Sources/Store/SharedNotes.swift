@@ -12,16 +12,20 @@ extension MeasurementStore {
     /// Images whose measurement in the note was just written from the store: known
     /// to be the store's, so not compared again (that would load each in full).
     public var fromStore: Set<String>
+    /// Measurements `sizebudget forget` removed: per image, the measured time of the
+    /// one forgotten; the store drops its measurement of that image when it is no later.
+    public var forgotten: [String: String]
 
     public init(
       commit: String, blob: String, commitRecord: CommitRecord?, measurements: [ImageMeasurement],
-      fromStore: Set<String> = []
+      fromStore: Set<String> = [], forgotten: [String: String] = [:]
     ) {
       self.commit = commit
       self.blob = blob
       self.commitRecord = commitRecord
       self.measurements = measurements
       self.fromStore = fromStore
+      self.forgotten = forgotten
     }
   }
 
@@ -59,6 +63,12 @@ extension MeasurementStore {
             _ = try write(measurement, commit: note.commitRecord)
             written += 1
           }
+        }
+        for (image, forgottenAt) in note.forgotten {
+          guard let local = try measuredAt(image: image, commit: note.commit),
+            !ImageMeasurement.isLater(local, than: forgottenAt)
+          else { continue }
+          try deleteMeasurement(image: image, commit: note.commit)
         }
         try recordShared(note.commit, blob: note.blob, images: note.measurements.map { ($0.image, $0.measuredAt) })
       }

@@ -19,8 +19,7 @@ struct BisectCommand: ParsableCommand {
   @Argument(help: "The range to search: main..branch.")
   var range: String
 
-  @Option(help: "The image.")
-  var image: String
+  @OptionGroup var image: ImageOption
 
   @Option(name: .customLong("run"), help: "The build command (default: the image's build in budgets.toml).")
   var buildCommand: String?
@@ -50,7 +49,7 @@ struct BisectCommand: ParsableCommand {
   }
 
   func run() throws {
-    var request = Bisect.Request(range: range, image: image)
+    var request = Bisect.Request(range: range, image: image.image)
     request.run = buildCommand
     request.threshold = threshold
     request.jobs = jobs

@@ -13,8 +13,7 @@ struct DiffCommand: ParsableCommand {
   @Argument(help: "The newer revision (default: HEAD).")
   var new: String = "HEAD"
 
-  @Option(help: "The image.")
-  var image: String
+  @OptionGroup var image: ImageOption
 
   @Option(help: "How many paths to list.")
   var paths = 20
@@ -25,7 +24,7 @@ struct DiffCommand: ParsableCommand {
   @OptionGroup var options: ContextOptions
 
   func run() throws {
-    var request = Diff.Request(old: old, new: new, image: image)
+    var request = Diff.Request(old: old, new: new, image: image.image)
     request.json = format == .json
     request.paths = paths
     print(try Diff.run(request, in: options.context(), terminal: .forDescriptor(1)))

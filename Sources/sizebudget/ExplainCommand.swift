@@ -10,8 +10,7 @@ struct ExplainCommand: ParsableCommand {
   @Argument(help: "The commit (default: HEAD).")
   var revision: String?
 
-  @Option(help: "The image.")
-  var image: String
+  @OptionGroup var image: ImageOption
 
   @Option(help: "Output: text, markdown or json.")
   var format: String = "text"
@@ -27,7 +26,7 @@ struct ExplainCommand: ParsableCommand {
   func run() throws {
     print(
       try Explain.run(
-        revision: revision, image: image, format: format, in: options.context(), terminal: .forDescriptor(1)))
+        revision: revision, image: image.image, format: format, in: options.context(), terminal: .forDescriptor(1)))
   }
 }
 
@@ -39,8 +38,7 @@ struct PackagesCommand: ParsableCommand {
   @Argument(help: "The commit (default: HEAD).")
   var revision: String?
 
-  @Option(help: "The image.")
-  var image: String
+  @OptionGroup var image: ImageOption
 
   @Option(help: "How many packages to list, largest first.")
   var limit = 40
@@ -56,7 +54,7 @@ struct PackagesCommand: ParsableCommand {
   func run() throws {
     print(
       try Explain.packages(
-        revision: revision, image: image, limit: all ? nil : max(1, limit), json: format == .json,
+        revision: revision, image: image.image, limit: all ? nil : max(1, limit), json: format == .json,
         in: options.context(),
         terminal: .forDescriptor(1)))
   }

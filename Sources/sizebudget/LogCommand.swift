@@ -11,8 +11,7 @@ struct LogCommand: ParsableCommand {
   @Argument(help: "A revision or range (main, main..branch, A...B; default: HEAD).")
   var range: String = "HEAD"
 
-  @Option(name: .customLong("image"), help: "Only this image (repeatable).")
-  var images: [String] = []
+  @OptionGroup var images: ImagesOption
 
   @Flag(help: "Follow only the first parent of merges.")
   var firstParent = false
@@ -25,7 +24,7 @@ struct LogCommand: ParsableCommand {
   func run() throws {
     var request = Log.Request()
     request.range = range
-    request.images = images
+    request.images = images.images
     request.firstParent = firstParent
     request.json = format == .json
     let terminal = TerminalStyle.forDescriptor(1)

@@ -17,8 +17,10 @@ struct MeasureCommand: ParsableCommand {
   @Argument(help: "Where the image is (default: the image's source in budgets.toml).")
   var source: String?
 
-  @Option(help: "The image's name, as in [image.NAME] of budgets.toml.")
-  var image: String
+  @OptionGroup var image: ImageOption
+
+  @Flag(help: "Measure an image budgets.toml does not budget (yet); without it such a name is refused as a typo.")
+  var newImage = false
 
   @Option(help: "The commit to record against (default: HEAD).")
   var commit: String?
@@ -35,7 +37,11 @@ struct MeasureCommand: ParsableCommand {
   @Flag(help: "Do not hash uncompressed layers (faster; compressed layers are always verified).")
   var noVerify = false
 
-  @Flag(help: "Do not estimate the compressed size of layers stored uncompressed.")
+  @Flag(
+    help: """
+      Do not estimate the compressed size of layers stored uncompressed: estimates made before for the same \
+      layers are reused, and a layer without one is refused (its compressed size would be unknown).
+      """)
   var noEstimate = false
 
   @Flag(help: "From a registry, also read the layers (paths, waste, uncompressed sizes).")
@@ -62,7 +68,8 @@ struct MeasureCommand: ParsableCommand {
   enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
   func run() throws {
-    var request = Measure.Request(image: image)
+    var request = Measure.Request(image: image.image)
+    request.newImage = newImage
     request.source = source
     request.commit = commit
     request.platform = platform

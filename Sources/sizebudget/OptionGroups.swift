@@ -17,3 +17,20 @@ struct ContextOptions: ParsableArguments {
   /// The context of this run; its parts are opened when the command first needs them.
   func context() -> CommandContext { CommandContext(.init(config: config, store: store)) }
 }
+
+/// `-i/--image NAME` on the commands about one image: a name budgets.toml budgets
+/// (or the store has measured); left out, the one image budgets.toml budgets.
+struct ImageOption: ParsableArguments {
+  @Option(
+    name: [.customShort("i"), .long],
+    help: "The image, as in [image.NAME] of budgets.toml (default: the one image it budgets).")
+  var image: String?
+}
+
+/// `-i/--image NAME`, repeatable, on the commands about every image.
+struct ImagesOption: ParsableArguments {
+  @Option(
+    name: [.customShort("i"), .customLong("image")],
+    help: "Only this image (repeatable; default: every budgeted image).")
+  var images: [String] = []
+}

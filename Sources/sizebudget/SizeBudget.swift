@@ -16,7 +16,7 @@ struct SizeBudget: ParsableCommand {
     subcommands: [
       MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
       ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self,
-      HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self,
+      HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self, ForgetCommand.self,
     ]
   )
 

@@ -65,7 +65,53 @@ import Testing
     let small = try evaluate(toml, Self.measurement(105), base: Self.measurement(100))
     #expect(small.status == .pass)
     let noBase = try evaluate(toml, Self.measurement(105))
-    #expect(noBase.status == .unknown)
+    #expect(noBase.status == .missing)
+  }
+
+  /// A docker-archive's compressed size, as `measure` makes it: every layer estimated.
+  static func estimated(_ compressed: Int64) -> ImageMeasurement {
+    var m = measurement(compressed, layers: [compressed])
+    m.compressedEstimated = true
+    m.layers[0].compressedEstimated = true
+    return m
+  }
+
+  /// Issue 13 item 2: an estimate (±5 %) against an exact size is not the same kind of
+  /// figure; a difference within the estimate's error does not fail the gate.
+  @Test func growthBetweenAnEstimateAndAnExactSizeAllowsTheEstimatesError() throws {
+    let toml = "[image.api]\nmax_growth = \"+5%\""
+    // +7 %: over +5 % by 2 MB, within 5 % of the estimated 107 MB.
+    let near = try evaluate(toml, Self.estimated(107_000_000), base: Self.measurement(100_000_000))
+    let nearGrowth = try #require(near.results.first { $0.rule == "max_growth" })
+    #expect(nearGrowth.status == .warn, "\(nearGrowth.message)")
+    #expect(nearGrowth.message.contains("±5 %"), "\(nearGrowth.message)")
+    #expect(nearGrowth.message.contains("estimate"), "\(nearGrowth.message)")
+    // The other way round: an estimated base, an exact size now.
+    let reversed = try evaluate(toml, Self.measurement(107_000_000), base: Self.estimated(100_000_000))
+    #expect(reversed.results.first { $0.rule == "max_growth" }?.status == .warn)
+    // +16 %: beyond any error of the estimate, it fails, and says the kinds differ.
+    let far = try evaluate(toml, Self.estimated(116_000_000), base: Self.measurement(100_000_000))
+    let farGrowth = try #require(far.results.first { $0.rule == "max_growth" })
+    #expect(farGrowth.status == .fail)
+    #expect(farGrowth.message.contains("estimate"), "\(farGrowth.message)")
+    // Two exact sizes: +7 % fails as it always did.
+    let exact = try evaluate(toml, Self.measurement(107_000_000), base: Self.measurement(100_000_000))
+    #expect(exact.status == .fail)
+    #expect(exact.sizeIsEstimate == false)
+    #expect(near.sizeIsEstimate && !near.baseIsEstimate)
+  }
+
+  /// An uncompressed budget against a base read from a registry manifest alone: the
+  /// base's uncompressed size is unknown, not 0 B.
+  @Test func uncompressedGrowthAgainstAManifestOnlyBaseCannotBeJudged() throws {
+    let toml = "[image.api]\nmetric = \"uncompressed\"\nmax_growth = \"+5%\""
+    var base = Self.measurement(100_000_000)
+    base.uncompressedBytes = 0
+    base.layersRead = false
+    let result = try evaluate(toml, Self.measurement(101_000_000), base: base)
+    let growth = try #require(result.results.first { $0.rule == "max_growth" })
+    #expect(growth.status == .unknown, "\(growth.message)")
+    #expect(growth.message.contains("--paths"), "\(growth.message)")
   }
 
   @Test func aSizeBudgetTrailerJustifiesGrowthButNeverMax() throws {

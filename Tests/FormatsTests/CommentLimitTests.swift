@@ -40,7 +40,7 @@ import Testing
   @Test func theTableHasBaseThisChangeAndPercentage() {
     let text = CheckMarkdown.render(report())
     #expect(text.contains("| image | base | this | change | % | budget | status |"))
-    #expect(text.contains("| `api` | 80 MB | 120 MB | +40 MB | +50.0 % | 100 MB | ❌ over budget |"), "\(text)")
+    #expect(text.contains("| `api` | 80 MB | 120 MB | +40 MB | +50.0 % | 100 MB | ❌ over budget: max |"), "\(text)")
     #expect(CheckMarkdown.statusLine(report()) == "Over budget: api 120 MB of 100 MB (+40 MB)")
   }
 

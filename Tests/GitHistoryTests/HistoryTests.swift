@@ -83,6 +83,30 @@ import Testing
     #expect(after.count == 6)
   }
 
+  /// Issue 13 item 3: a side branch merged after the graph was written is walked
+  /// through libgit2; `--first-parent` must still leave its commits out.
+  @Test func firstParentLeavesOutASideBranchNewerThanTheGraph() throws {
+    let (repo, ids) = try repository()
+    try HistoryIndex(Repository(discovering: repo.path)).rebuild()
+    try repo.git(["checkout", "-q", "-b", "feature"])
+    let f1 = try repo.commit("f1", files: ["api/f1.txt": "1"])
+    let f2 = try repo.commit("f2", files: ["api/f2.txt": "2"])
+    try repo.git(["checkout", "-q", "main"])
+    let d = try repo.commit("d", files: ["api/d.txt": "d"])
+    try repo.git(["merge", "-q", "--no-ff", "-m", "merge feature", "feature"])
+    let merge = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    let repository = try Repository(discovering: repo.path)
+    let expected = [merge, d, ids["c"]!, ids["m"]!, ids["b"]!, ids["a"]!]
+    #expect(try walk(repository, "HEAD", firstParent: true, index: false) == expected)
+    let fast = try walk(repository, "HEAD", firstParent: true, index: true)
+    #expect(fast == expected)
+    #expect(!fast.contains(f1) && !fast.contains(f2))
+    // A range that ends inside the new commits stops there too.
+    #expect(try walk(repository, "\(d)..HEAD", firstParent: true, index: true) == [merge])
+    // All commits, not first-parent only, still include the side branch.
+    #expect(Set(try walk(repository, "HEAD", index: true)).isSuperset(of: [f1, f2, merge, d]))
+  }
+
   /// Every commit comes before its parents.
   func expectTopological(_ order: [String], _ repository: Repository) throws {
     let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })

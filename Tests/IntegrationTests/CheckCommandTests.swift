@@ -41,7 +41,10 @@ import Testing
     let fixture = try branch(size: 120_000)
     let result = try fixture.run(["check"])
     #expect(result.status == 1)
-    #expect(result.stdout.contains("1 of 1 image over budget"))
+    #expect(
+      result.stdout.contains(
+        "at \(String(try fixture.repo.git(["rev-parse", "HEAD"]).prefix(12))) (feature): over budget: max, max_growth"),
+      "\(result.stdout)")
     #expect(result.stdout.contains("is over max 100 kB by"))
     #expect(result.stdout.contains("(budgets.toml:6)"))
     #expect(result.stdout.contains("owner mailto:platform@example.com"))
@@ -60,6 +63,61 @@ import Testing
     let justified = try fixture.run(["check"])
     #expect(justified.status == 0, "\(justified.stdout)")
     #expect(justified.stdout.contains("justified by Size-Budget: torch 2.5 is required for the new model"))
+  }
+
+  /// Issue 13 item 6: `Size-Budget: worker: reason` justifies the growth of worker
+  /// only; a trailer without image names stays global.
+  @Test func aTrailerThatNamesImagesJustifiesOnlyThose() throws {
+    let budgets =
+      "[defaults]\nbase = \"main\"\n\n[image.api]\nmax_growth = \"+10 kB\"\n\n"
+      + "[image.worker]\nmax_growth = \"+10 kB\"\n"
+    let fixture = try GateFixture(budgets: budgets)
+    try fixture.measure(bytes: 50_000, image: "api")
+    try fixture.measure(bytes: 50_000, image: "worker")
+    try fixture.repo.git(["checkout", "-q", "-b", "feature"])
+    try fixture.commit("new model\n\nSize-Budget: worker: the new model needs torch")
+    try fixture.measure(bytes: 70_000, image: "api")
+    try fixture.measure(bytes: 70_000, image: "worker")
+    let named = try fixture.run(["check", "--format", "json"])
+    #expect(named.status == 1, "\(named.stdout)")
+    let statuses = try Self.statuses(named.stdout)
+    #expect(statuses["api"] == "fail" && statuses["worker"] == "justified", "\(statuses)")
+    #expect(named.stdout.contains("justified by Size-Budget: the new model needs torch"), "\(named.stdout)")
+
+    // Text before a colon that is not image names is part of a global reason.
+    try fixture.commit("bump\n\nSize-Budget: torch 2.5: required by the model")
+    try fixture.measure(bytes: 70_000, image: "api")
+    try fixture.measure(bytes: 70_000, image: "worker")
+    let global = try fixture.run(["check", "--format", "json"])
+    #expect(global.status == 0, "\(global.stdout)")
+    #expect(try Self.statuses(global.stdout) == ["api": "justified", "worker": "justified"])
+    #expect(global.stdout.contains("torch 2.5: required by the model"))
+  }
+
+  /// A history walk that fails while reading trailers is an error, never "no trailer".
+  @Test func aTrailerWalkThatFailsIsAnError() throws {
+    let fixture = try GateFixture(budgets: Self.budgets)
+    try fixture.measure(bytes: 50_000)
+    try fixture.repo.git(["checkout", "-q", "-b", "side"])
+    let side = try fixture.commit("side", files: ["docs/x.md": "x"])
+    // On main itself: the base is found along first parents alone, so only the trailer
+    // walk, which takes in the merged branch, reads the missing commit.
+    try fixture.repo.git(["checkout", "-q", "main"])
+    try fixture.commit("grow", files: ["api/x.py": "x = 1\n"])
+    try fixture.repo.git(["merge", "-q", "--no-ff", "-m", "merge side", "side"])
+    try fixture.measure(bytes: 55_000)
+    let object = fixture.url.appendingPathComponent(".git/objects/\(side.prefix(2))/\(side.dropFirst(2))")
+    try FileManager.default.removeItem(at: object)
+    let result = try fixture.run(["check"])
+    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("Size-Budget"), "\(result.stderr)")
+  }
+
+  static func statuses(_ json: String) throws -> [String: String] {
+    let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    let images = document?["images"] as? [[String: Any]] ?? []
+    return Dictionary(
+      uniqueKeysWithValues: images.map { ($0["image"] as? String ?? "", $0["status"] as? String ?? "") })
   }
 
   @Test func warningsDoNotFail() throws {

@@ -267,7 +267,7 @@ import Testing
     #expect(missing.status == 3)
     #expect(missing.stderr.contains("api has no measurement at HEAD"))
     #expect(missing.stderr.contains("sizebudget measure SOURCE --image api"))
-    let packages = try fixture.run(["packages", "HEAD", "--image", "web"])
+    let packages = try fixture.run(["packages", "HEAD", "--image", "api"])
     #expect(packages.status == 3)
     #expect(packages.stderr.contains("--commit"), "a revision given is carried into the hint: \(packages.stderr)")
 

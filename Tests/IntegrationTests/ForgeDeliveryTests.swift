@@ -310,6 +310,24 @@ import Testing
     #expect(refused.status == 2 && refused.stderr.contains("does not write"), "\(refused.stderr)")
   }
 
+  /// A GitHub App's installation token may not read /user either, and its comments are
+  /// the app's own (`name[bot]`), not github-actions[bot]'s: two deliveries still leave
+  /// one comment, and a marker pasted by a person is still not ours.
+  @Test func aGitHubAppTokenUpdatesItsOwnComment() throws {
+    let forge = try self.forge(
+      "github", extra: ["tokens": [token: ["login": "size-app[bot]", "write": true, "app": true]]])
+    let fixture = try fixture(forge)
+    for bytes in [150_000, 90_000] {
+      let result = try check(fixture, bytes: bytes)
+      #expect(result.status == (bytes > 100_000 ? 1 : 0), "\(result.stderr)")
+    }
+    let state = try forge.state()
+    let apps = (state.comments["7"] ?? []).filter { $0.user == "size-app[bot]" }
+    #expect(apps.count == 1, "\(apps.map(\.id))")
+    #expect(apps.first?.body.contains(String(try head(fixture).prefix(12))) == true)
+    #expect((state.comments["7"] ?? []).contains { $0.user == "mallory" && $0.body.contains("forged") })
+  }
+
   /// GitLab and Gitea: `comment --from` with `[notify.X]` in the privileged job's
   /// budgets.toml and no pull request named finds it by its head commit.
   @Test(arguments: ["gitlab", "gitea"]) func commentFromASavedReportOnGitLabAndGitea(kind: String) throws {

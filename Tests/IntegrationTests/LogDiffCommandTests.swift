@@ -24,9 +24,10 @@ import Testing
     let lines = result.stdout.split(separator: "\n").map(String.init)
     #expect(lines[0].hasPrefix("commit"))
     #expect(
-      lines[1].contains("add numpy") && lines[1].contains("over warn") && lines[1].contains("+25"), "\(result.stdout)")
+      lines[1].contains("add numpy") && lines[1].contains("within budget, warning: warn") && lines[1].contains("+25"),
+      "\(result.stdout)")
     #expect(lines[2].contains("add requests") && lines[2].contains("+9"))
-    #expect(lines[3].contains("budgets") && lines[3].contains("ok"))
+    #expect(lines[3].contains("budgets") && lines[3].contains("within budget"))
     #expect(result.stdout.contains("3 measurements on 4 commits of HEAD"))
   }
 

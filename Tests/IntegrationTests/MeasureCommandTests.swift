@@ -52,7 +52,7 @@ import Testing
     try repo.commit("budgets", files: ["budgets.toml": "[image.app]\nsource = \"\(source)\"\n", "sub/dir/x": "x"])
     let result = try CLI.run(["measure", "--image", "app"], in: repo.url.appendingPathComponent("sub/dir"))
     #expect(result.status == 0, "\(result.stderr)")
-    let missing = try CLI.run(["measure", "--image", "other"], in: repo.url)
+    let missing = try CLI.run(["measure", "--image", "other", "--new-image"], in: repo.url)
     #expect(missing.status == 2)
     #expect(missing.stderr.contains("no SOURCE for other"))
   }
@@ -138,5 +138,50 @@ import Testing
     #expect(try sqlite(store, "PRAGMA integrity_check") == ["ok"])
     #expect(try sqlite(store, "SELECT count(*) FROM measurements") == ["0"])
     #expect(try sqlite(store, "SELECT count(*) FROM layers") == ["0"])
+  }
+
+  /// Issue 13 item 1: a flag may make a figure unknown, never wrong. Without the
+  /// estimate a layer stored uncompressed has no compressed size: the measurement is
+  /// refused, never stored as 0 B or as the uncompressed size marked exact.
+  @Test func noEstimateNeverRecordsAWrongCompressedSize() throws {
+    let repo = try GitRepository()
+    try repo.commit("first", files: ["README": "hi\n"])
+    let image = ImageBuilder([
+      ImageBuilder.Layer([.file("app/a.bin", size: 200_000)], compression: .none),
+      ImageBuilder.Layer([.file("app/b.bin", size: 100_000)], compression: .none),
+    ])
+    let archive = try image.dockerArchive()
+    let path = repo.url.appendingPathComponent("app.tar")
+    try Data(archive).write(to: path)
+    let store = repo.url.appendingPathComponent(".git/sizebudget.sqlite").path
+
+    let piped = try CLI.run(
+      ["measure", "-", "--no-verify", "--no-estimate", "--image", "app"], in: repo.url, input: Data(archive))
+    #expect(piped.status == 2, "\(piped.stdout)")
+    #expect(piped.stderr.contains("--no-estimate"), "\(piped.stderr)")
+    let file = try CLI.run(["measure", "docker-archive:app.tar", "--no-estimate", "--image", "app"], in: repo.url)
+    #expect(file.status == 2, "\(file.stdout)")
+    #expect(file.stderr.contains("compressed size"), "\(file.stderr)")
+    if FileManager.default.fileExists(atPath: store) {
+      #expect(try sqlite(store, "SELECT count(*) FROM measurements") == ["0"])
+    }
+
+    // With the estimate it is recorded, and labelled as one in text and JSON.
+    let text = try CLI.run(["measure", "docker-archive:app.tar", "--image", "app"], in: repo.url)
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("(estimated"), "\(text.stdout)")
+    let json = try CLI.run(
+      ["measure", "-", "--no-verify", "--image", "app", "--format", "json"], in: repo.url, input: Data(archive))
+    #expect(json.status == 0, "\(json.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+    let measurement = object?["measurement"] as? [String: Any] ?? object ?? [:]
+    #expect(measurement["compressed_estimated"] as? Bool == true, "\(json.stdout)")
+    #expect((measurement["uncompressed_bytes"] as? Int ?? 0) >= 300_000, "\(json.stdout)")
+    #expect((measurement["compressed_bytes"] as? Int ?? 0) > 0, "\(json.stdout)")
+
+    // Estimates made before for the same layers are reused: then --no-estimate is exact about what it knows.
+    let reused = try CLI.run(["measure", "docker-archive:app.tar", "--no-estimate", "--image", "app"], in: repo.url)
+    #expect(reused.status == 0, "\(reused.stderr)")
+    #expect(reused.stdout.contains("(estimated"), "\(reused.stdout)")
   }
 }

@@ -173,7 +173,7 @@ import Testing
     let (seconds, failures) = try writers { index in
       """
       for commit in $(git rev-list main); do
-        "$SIZEBUDGET" measure oci:image.oci --image "svc-\(index)" --commit "$commit" --store "$STORE" >/dev/null
+        "$SIZEBUDGET" measure oci:image.oci --image "svc-\(index)" --new-image --commit "$commit" --store "$STORE" >/dev/null
       done
       """
     }
@@ -187,7 +187,7 @@ import Testing
 
     // The same (commit, image) from 8 writers at once: one measurement, whole.
     let (_, sameKey) = try writers { _ in
-      "\"$SIZEBUDGET\" measure oci:image.oci --image same --store \"$STORE\" >/dev/null"
+      "\"$SIZEBUDGET\" measure oci:image.oci --image same --new-image --store \"$STORE\" >/dev/null"
     }
     #expect(sameKey.isEmpty, "\(sameKey.map { $0.suffix(400) })")
     #expect(try Self.server().query(url, "SELECT count(*) FROM measurements WHERE image = 'same'") == "1")

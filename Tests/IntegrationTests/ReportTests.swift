@@ -38,7 +38,7 @@ import Testing
     #expect(result.stdout.contains("1 over budget: app grew +3 MB"))
     #expect(result.stdout.contains("budget 2 MB: over it by"))
     #expect(result.stdout.contains("path /app/model.bin +3 MB"))
-    #expect(result.stdout.contains("measured commits over budget"))
+    #expect(result.stdout.contains("measured commits over max 2 MB"))
     let json = try CLI.run(["report", "--since", "30d", "--format", "json"], in: repo)
     let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
     #expect(document["schema"] as? String == "sizebudget.report/v1")
@@ -51,7 +51,7 @@ import Testing
     #expect(trend["end"] as? Int == (trend["start"] as? Int).map { $0 + change })
     #expect((trend["headroom"] as? Int ?? 0) < 0)
     #expect((trend["violations"] as? [Any])?.count == 4)
-    #expect(result.stdout.contains("4 measured commits over budget"))
+    #expect(result.stdout.contains("4 measured commits over max 2 MB"))
     let top = try #require((trend["top_growth"] as? [[String: Any]])?.first)
     #expect((top["delta"] as? Int ?? 0) > 3_000_000)
     #expect(top["gap"] as? Int == 10, "measured every 10th commit: the growth is one of 10")
@@ -60,7 +60,7 @@ import Testing
     #expect(markdown.stdout.contains("<details><summary><b>app</b>: what grew</summary>"))
     #expect(markdown.stdout.contains("- path `/app/model.bin` +3 MB"), "\(markdown.stdout)")
     #expect(markdown.stdout.contains("- layer +"))
-    #expect(markdown.stdout.contains("measured commits over budget, the first"))
+    #expect(markdown.stdout.contains("measured commits over max 2 MB, the first"))
     let html = try CLI.run(["report", "--since", "30d", "--format", "html"], in: repo)
     #expect(html.stdout.contains("Layers added"))
     #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
@@ -131,6 +131,41 @@ import Testing
     #expect(result.status == 0, "\(result.stderr)")
     let parsed = try ParsedEmail.read(file)
     #expect(parsed.parts.count == 2)
+  }
+
+  /// Issue 13 item 5: periods go by committer time. A rebased commit keeps its old
+  /// author date; by author time it would end the period early and hide the commits
+  /// before it.
+  @Test func periodsUseCommitterTimeNotAuthorTime() throws {
+    let repo = try GitRepository()
+    let now = Int(Date().timeIntervalSince1970)
+    let day = 86_400
+    try ImageBuilder([ImageBuilder.Layer([.file("app/a.bin", size: 10_000)])])
+      .writeOCILayout(to: repo.url.appendingPathComponent("build/app.oci"))
+    try "[image.app]\nmax = \"2 MB\"\n".write(
+      to: repo.url.appendingPathComponent("budgets.toml"), atomically: true, encoding: .utf8)
+    try repo.git(["add", "budgets.toml"])
+    var commits: [String] = []
+    // (author date, committer date): the middle one was rebased onto main two days ago.
+    for (author, committer) in [
+      (now - 3 * day, now - 3 * day), (now - 40 * day, now - 2 * day), (now - day, now - day),
+    ] {
+      try repo.git(
+        ["commit", "-q", "--allow-empty", "-m", "c\(commits.count)"],
+        environment: ["GIT_AUTHOR_DATE": "@\(author) +0000", "GIT_COMMITTER_DATE": "@\(committer) +0000"])
+      let id = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+      commits.append(id)
+      let measured = try CLI.run(["measure", "oci:build/app.oci", "--image", "app", "--commit", id], in: repo.url)
+      try #require(measured.status == 0, "\(measured.stderr)")
+    }
+    let json = try CLI.run(["report", "--since", "7d", "--format", "json"], in: repo.url)
+    #expect(json.status == 0, "\(json.stderr)")
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let trend = try #require((document["images"] as? [[String: Any]])?.first?["trend"] as? [String: Any])
+    let points = try #require(trend["points"] as? [[String: Any]])
+    #expect(points.compactMap { $0["commit"] as? String } == commits, "\(points)")
+    #expect(trend["measured_in_period"] as? Int == 3, "\(trend)")
+    #expect(points[1]["time"] as? Int == now - 2 * day)
   }
 
   @Test func badPeriodsAreUsageErrors() throws {

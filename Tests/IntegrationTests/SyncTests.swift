@@ -373,7 +373,7 @@ import Testing
         """
         set -e
         for commit in $(git rev-list main); do
-          "$SIZEBUDGET" measure "$IMAGE" --image "svc-\(index)" --commit "$commit" --sync >/dev/null 2>>sync-errors.log
+          "$SIZEBUDGET" measure "$IMAGE" --image "svc-\(index)" --new-image --commit "$commit" --sync >/dev/null 2>>sync-errors.log
         done
         """,
       ]

@@ -59,7 +59,13 @@ done
 swift_root=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")
 cp "$swift_root/share/swift/LICENSE.txt" "$licenses/swift-runtime.LICENSE.txt"
 cp .build/checkouts/swift-argument-parser/LICENSE.txt "$licenses/swift-argument-parser.LICENSE.txt"
+# Foundation links ICU's data and code in statically (lib_FoundationICU.a), and the
+# toolchain ships no ICU licence: Debian's ICU copyright file carries the same terms.
+icu_copyright=$(ls /usr/share/doc/libicu[0-9]*/copyright 2>/dev/null | head -n 1)
+[ -n "$icu_copyright" ] || { echo "dist: no /usr/share/doc/libicu*/copyright for FoundationICU's licence (apt-get install -y libicu72)" >&2; exit 1; }
+cp "$icu_copyright" "$licenses/swift-foundation-icu.copyright"
 cp README.md "$stage/share/doc/sizebudget/README.md"
+cp LICENSE "$stage/share/doc/sizebudget/LICENSE"
 
 # Completions and the man page come from the binary's own command tree.
 "$stage/bin/sizebudget" --generate-completion-script bash >"$stage/share/bash-completion/completions/sizebudget"
