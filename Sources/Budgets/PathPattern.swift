@@ -8,6 +8,8 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
   /// The literal segments, all of which a matching path contains: a path without one
   /// of them is turned away before any matching (most paths, for most patterns).
   private let literals: [String]
+  /// Where the last `**` is: what follows it spans exactly that many segments.
+  private let lastAnyDepth: Int?
 
   enum Segment: Hashable {
     case anyDepth
@@ -35,6 +37,7 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     }
     self.segments = segments
     literals = segments.compactMap { if case .literal(let name) = $0 { name } else { nil } }
+    lastAnyDepth = segments.lastIndex(of: .anyDepth)
   }
 
   public var description: String { text }
@@ -68,6 +71,11 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     case .anyDepth:
       let rest = pattern.dropFirst()
       if rest.isEmpty { return true }
+      // After the last `**` every segment takes one path segment: only the path's
+      // last segments can match (`**/*.pyc` tries the file name, not every suffix).
+      if pattern.startIndex == lastAnyDepth {
+        return path.count >= rest.count && matches(path.suffix(rest.count), rest)
+      }
       var remaining = path
       while true {
         if matches(remaining, rest) { return true }
