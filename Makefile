@@ -6,7 +6,7 @@ SWIFT_FLAGS ?=
 RELEASE_FLAGS = -c release --static-swift-stdlib
 export SIZEBUDGET_SHARED := $(SHARED)
 
-.PHONY: all build release demo test test-browser bench bench-big fuzz format clean dist deb image test-dist
+.PHONY: all build release demo test new-user-session test-browser bench bench-big fuzz format clean dist deb image test-dist
 
 all: build
 
@@ -34,6 +34,12 @@ test:
 	python3 $(SHARED)/toml-test/run.py .build/debug/toml-test-decoder --show 20 > .build/toml-test.log; \
 	  status=$$?; tail -n 3 .build/toml-test.log; exit $$status
 	python3 Tests/Browser/test_site.py
+
+## A new user's first session (init → measure → check → hook → push → bisect → report),
+## written to docs/new-user-session.md; `make test` runs it too (NewUserSessionTests).
+new-user-session:
+	swift build $(SWIFT_FLAGS)
+	scripts/new-user-session.sh > docs/new-user-session.md
 
 ## The dashboard's browser tests alone (headless Chromium): screenshots in .build/site-screenshots.
 test-browser:

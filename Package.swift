@@ -51,15 +51,19 @@ let package = Package(
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "SystemCalls"]),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
-    .target(name: "Analysis", dependencies: ["ImageSource", "ArchiveIO", "Budgets", "CZstd"]),
+    // What flows between modules, with no dependencies of its own.
+    .target(name: "Model"),
+    .target(name: "Analysis", dependencies: ["Model", "ImageSource", "ArchiveIO", "Budgets", "CZstd"]),
     // Test hooks (SIZEBUDGET_TEST_PAUSE_AT), apart from the code they stop.
     .target(name: "TestHooks"),
     // SQLite or PostgreSQL, migrations, one transaction per measurement.
-    .target(name: "Store", dependencies: ["Analysis", "CSQLite", "CLibPQ", "TestHooks", "Endpoints"]),
+    .target(name: "Store", dependencies: ["Analysis", "Model", "CSQLite", "CLibPQ", "TestHooks", "Endpoints"]),
     // Measurements shared through git notes: the note format, merge, sync with retries.
-    .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis", "Endpoints", "SystemCalls"]),
+    .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis", "Model", "Endpoints", "SystemCalls"]),
+    // What a push will do to an image, before it is built: from git and the store.
+    .target(name: "Prediction", dependencies: ["Analysis", "Model", "Budgets", "Dockerfile", "GitHistory", "Store"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.
-    .target(name: "Evaluation", dependencies: ["Budgets", "Analysis"]),
+    .target(name: "Evaluation", dependencies: ["Budgets", "Analysis", "Model", "Prediction"]),
     // HTTP(S) and SMTP through libcurl: certificate checks on, bounded time.
     .target(name: "Delivery", dependencies: ["CCurl", "Endpoints", "SystemCalls"]),
     // Webhook events: the outbox, Standard Webhooks signatures, retries.
@@ -67,15 +71,17 @@ let package = Package(
     // Pull-request comments and commit statuses on GitHub, GitLab and Gitea, through the outbox.
     .target(name: "Forge", dependencies: ["Budgets", "Store", "Delivery", "ArchiveIO", "Endpoints"]),
     // Terminal tables, human sizes, colour rules, the outputs people read.
-    .target(name: "Formats", dependencies: ["Budgets", "Analysis", "ImageSource", "Evaluation", "SystemCalls"]),
+    .target(
+      name: "Formats",
+      dependencies: ["Budgets", "Analysis", "Model", "ImageSource", "Evaluation", "SystemCalls", "Prediction"]),
     // The static dashboard: pages, SVG charts and treemaps, its stylesheet and script.
-    .target(name: "Site", dependencies: ["Budgets", "Analysis", "Evaluation", "Formats"]),
+    .target(name: "Site", dependencies: ["Budgets", "Analysis", "Model", "Evaluation", "Formats"]),
     // What the commands do, as library calls the CLI front end makes.
     .target(
       name: "SizeBudgetKit",
       dependencies: [
-        "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site",
+        "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Model", "Store", "Evaluation", "Formats", "Notify",
+        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site", "Prediction",
       ]),
     .executableTarget(
       name: "sizebudget",
@@ -87,7 +93,7 @@ let package = Package(
     .executableTarget(name: "toml-test-decoder", dependencies: ["TOML"]),
     // `make bench`: in-process timings that Benchmarks/run.sh prints beside their peers.
     .executableTarget(
-      name: "sizebudget-bench", dependencies: ["TOML", "Budgets", "Analysis"],
+      name: "sizebudget-bench", dependencies: ["TOML", "Budgets", "Analysis", "Model"],
       path: "Benchmarks/sizebudget-bench"),
 
     // Helpers the test targets share: tar and image writers, a CLI runner, git repos.
@@ -97,16 +103,20 @@ let package = Package(
     .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory", "TestSupport"]),
     .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO", "TestSupport"]),
     .testTarget(
-      name: "AnalysisTests", dependencies: ["Analysis", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
-    .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "TestSupport"]),
+      name: "AnalysisTests", dependencies: ["Analysis", "Model", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "Model", "TestSupport"]),
     .testTarget(
-      name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "Budgets", "ImageSource", "TestSupport"]),
-    .testTarget(name: "FormatsTests", dependencies: ["Formats", "Analysis", "Budgets", "Evaluation"]),
+      name: "EvaluationTests",
+      dependencies: ["Evaluation", "Analysis", "Model", "Budgets", "ImageSource", "TestSupport"]),
+    .testTarget(name: "FormatsTests", dependencies: ["Formats", "Analysis", "Model", "Budgets", "Evaluation"]),
     .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile", "ImageSource", "TestSupport"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Endpoints", "SystemCalls", "TestSupport"]),
     .testTarget(name: "ForgeTests", dependencies: ["Forge", "Budgets", "Store", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
-    .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis"]),
+    .testTarget(
+      name: "PredictionTests",
+      dependencies: ["Prediction", "Dockerfile", "GitHistory", "Store", "Analysis", "Model", "TestSupport"]),
+    .testTarget(name: "SharingTests", dependencies: ["Sharing", "Store", "Analysis", "Model"]),
     // Drives the real binaries with real files, repositories, images and servers.
     .testTarget(name: "IntegrationTests", dependencies: ["sizebudget", "toml-test-decoder", "TestSupport"]),
   ],

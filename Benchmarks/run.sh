@@ -171,6 +171,30 @@ print(f"  hook {hook*1000:.1f} ms, git rev-list {peer*1000:.1f} ms: {hook/peer:.
 PY
 
 # ---------------------------------------------------------------------------
+section "pre-push hook with prediction: a push of 50 unmeasured commits adding 200 files"
+PRED="$TMP/predict-push"
+rm -rf "$PRED"; bash Benchmarks/gen-predict-push.sh "$PRED" "$SB" "$F/api-after.oci" >/dev/null
+cd "$PRED"
+TIP=$(git rev-parse main); OLD=$(git rev-parse main~50)
+echo "refs/heads/main $TIP refs/heads/main $OLD" > "$TMP/predict-input"
+"$SB" hook pre-push origin x < "$TMP/predict-input" 2>&1 | head -n 3
+hyperfine -N -w 3 -r 20 --export-json "$TMP/predict.json" \
+  -n "sizebudget hook pre-push (prediction on)" "sh -c '$SB hook pre-push origin x < $TMP/predict-input'" \
+  -n "peer: git rev-list of the same range" "sh -c 'git rev-list $OLD..$TIP >/dev/null'" \
+  -n "peer: git diff --stat of the same range" "sh -c 'git diff --stat $OLD $TIP >/dev/null'" 2>&1 | grep -E "^Benchmark|Time \(mean"
+cd - >/dev/null
+python3 - "$TMP/predict.json" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+hook = r["sizebudget hook pre-push (prediction on)"]
+revlist, diff = r["peer: git rev-list of the same range"], r["peer: git diff --stat of the same range"]
+goal = 3 * revlist + diff
+print(f"  hook {hook*1000:.1f} ms; git rev-list {revlist*1000:.1f} ms, git diff --stat {diff*1000:.1f} ms; "
+      f"goal 3x rev-list + diff = {goal*1000:.1f} ms: {'met' if hook <= goal else 'NOT met'} ({hook/goal:.2f} of it)")
+PY
+python3 Benchmarks/predict-accuracy.py "$SB" "$TMP/predict-accuracy" "$F"
+
+# ---------------------------------------------------------------------------
 section "bisect: 1,000 commits, ~5% touch app/, commit 617 adds a 3 MB file (max = 2 MB)"
 BIS="$TMP/bisect-1000"
 rm -rf "$BIS"; python3 Benchmarks/gen-bisect-repo.py "$BIS" 1000 617 2>/dev/null

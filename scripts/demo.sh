@@ -70,7 +70,7 @@ for line in open(sys.argv[1]):
 PY
 
 say "What grew, layer by layer and path by path"
-run sizebudget diff main HEAD --image api --paths 10
+run sizebudget diff main HEAD --image api --limit 10
 
 say "The pre-push hook refuses to send it"
 show "git push origin feature/tests-in-image"
@@ -95,6 +95,15 @@ cd "$DEMO"
 
 say "Sizes along history"
 run sizebudget log --image api
+
+say "Before any build: a 30 MB model committed under api/ is predicted, and the push refused"
+printf '\n[hook]\npredict = "refuse"   # refuse what is predicted over budget beyond its uncertainty\n' >> budgets.toml
+head -c 30000000 /dev/urandom > api/model.bin
+git add api/model.bin && commit -m "api: bundle the ranking model"
+run sizebudget predict --image api
+show "git push origin feature/tests-in-image     # no image was built for this commit"
+git push -q origin feature/tests-in-image 2>&1 | tail -n 12 | sed 's/^/  /'
+git reset -q --hard HEAD~1
 
 say "Which commit grew it? A generated history of 300 commits (15 touch app/), each built for real"
 python3 "$ROOT/Benchmarks/gen-bisect-repo.py" "$WORK/history" 300 211 10 2>/dev/null
@@ -137,9 +146,9 @@ cat -n "$BAD"
 run sizebudget validate --config "$BAD"
 
 say "What fills the single-stage image, and what could go: explain, on the \"before\" image"
-show "sizebudget packages HEAD~1 --image api --limit 8"
-sizebudget packages HEAD~1 --image api --limit 8
-run sizebudget explain HEAD~1 --image api
+show "sizebudget packages --commit HEAD~1 --image api --limit 8"
+sizebudget packages --commit HEAD~1 --image api --limit 8
+run sizebudget explain --commit HEAD~1 --image api
 say "See it: a static size dashboard, from the store and the history alone"
 cd "$WORK/history"
 run sizebudget site --output "$WORK/site-history" --since 90d

@@ -7,7 +7,8 @@ build=(pkg-config libgit2-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev li
 # Debian's docker-registry; hyperfine times the benchmarks. gcc and binutils make
 # and strip the unstripped-library fixture; dpkg-query counts package sizes; the
 # PostgreSQL store is tested against a real server (scripts/postgres.sh starts one).
-images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry gcc binutils dpkg postgresql)
+# openssl makes the new-user session's deterministic incompressible files.
+images=(buildah skopeo umoci debootstrap jq bc curl zstd gzip sqlite3 docker-registry gcc binutils dpkg postgresql openssl)
 # Packaging: patchelf sets the archive's RPATH, dpkg-dev has dpkg-shlibdeps; the
 # release proofs unpack Debian roots made by debootstrap. libicu-dev brings Debian's ICU
 # copyright file, the licence of the ICU that Foundation links in statically.

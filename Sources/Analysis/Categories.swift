@@ -1,4 +1,5 @@
 import Budgets
+import Model
 
 /// Kinds of files that rarely belong in a runtime image, counted in every measurement
 /// so that `explain` can speak of them later without the image.

@@ -1,3 +1,4 @@
+import Model
 /// The same bytes under two paths of the final filesystem (two virtual environments,
 /// vendored libraries next to the wheels that ship them), from the content digests the
 /// layer scan takes while the bytes pass anyway.

@@ -1,3 +1,4 @@
+import Model
 /// The image's final filesystem, built by applying layers in order with overlay
 /// rules: whiteouts (`.wh.NAME`) delete from lower layers, opaque markers
 /// (`.wh..wh..opq`) empty a directory of lower layers' contents, and a later file
@@ -90,6 +91,21 @@ final class FilesystemTree {
       pending = target.split(separator: "/").map(String.init) + pending
     }
     return "/" + resolved.joined(separator: "/")
+  }
+
+  /// What the symbolic link at `path` finally points to (links followed, at most
+  /// 40): its canonical path and node, or nil when it dangles or loops.
+  func resolveLink(_ path: String, target: String) -> (path: String, node: Node)? {
+    var (current, next) = (path, target)
+    for _ in 0..<40 {
+      let directory = current.split(separator: "/").dropLast().joined(separator: "/")
+      let joined = next.hasPrefix("/") ? next : "/" + (directory.isEmpty ? "" : directory + "/") + next
+      let resolved = canonicalPath(joined)
+      guard let node = node(at: resolved) else { return nil }
+      guard let further = node.symlinkTarget else { return (resolved, node) }
+      (current, next) = (resolved, further)
+    }
+    return nil
   }
 
   private func add(_ path: String, _ file: Node, layer: Int) {

@@ -1,5 +1,6 @@
 import ArchiveIO
 import ImageSource
+import Model
 
 /// One layer's tar, read once: its entries in order, and what its bytes weigh.
 struct LayerScan: Sendable {

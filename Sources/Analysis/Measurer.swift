@@ -3,6 +3,7 @@ import Budgets
 import Dispatch
 import Foundation
 import ImageSource
+import Model
 
 /// Reads an image into a `ImageMeasurement`: layers are scanned (two at a time on two
 /// cores, largest first), merged into the final filesystem, and summed per path.

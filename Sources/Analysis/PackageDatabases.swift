@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 // The package databases of an image, parsed from their bytes as a layer holds
 // them. The bytes come from an untrusted image: every parser ends in a value

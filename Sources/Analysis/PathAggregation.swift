@@ -1,4 +1,5 @@
 import Budgets
+import Model
 
 /// What the merged filesystem holds, summed per directory, and the files that
 /// budgets name (forbidden patterns, required paths).
@@ -37,9 +38,12 @@ enum PathAggregation {
   }
 
   /// For each pattern, the matching files of the final filesystem, largest first.
+  /// A symbolic link ships the file it points to: a matching link counts its target's
+  /// bytes (each target once per pattern, also when the target matches itself).
   static func matches(of patterns: [PathPattern], in tree: FilesystemTree) -> [PatternMatch] {
     var results = patterns.map { PatternMatch(pattern: $0.text, files: 0, bytes: 0, examples: []) }
     guard !patterns.isEmpty else { return [] }
+    var counted = [Set<String>](repeating: [], count: patterns.count)
     func visit(_ node: FilesystemTree.Node, path: String) {
       if let children = node.children {
         for (name, child) in children { visit(child, path: path == "/" ? "/" + name : path + "/" + name) }
@@ -47,7 +51,19 @@ enum PathAggregation {
       }
       let components = path.split(separator: "/", omittingEmptySubsequences: true)
       for (index, pattern) in patterns.enumerated() where pattern.matches(components: components) {
-        results[index].count(.init(path: path, bytes: node.size, layer: node.layer))
+        results[index].files += 1
+        guard let target = node.symlinkTarget else {
+          if counted[index].insert(path).inserted { results[index].bytes += node.size }
+          results[index].keepExample(.init(path: path, bytes: node.size, layer: node.layer))
+          continue
+        }
+        guard let (resolved, file) = tree.resolveLink(path, target: target), !file.isDirectory else {
+          results[index].keepExample(.init(path: path, bytes: 0, layer: node.layer, symlinkTarget: target))
+          continue
+        }
+        if counted[index].insert(resolved).inserted { results[index].bytes += file.size }
+        results[index].keepExample(
+          .init(path: path, bytes: file.size, layer: node.layer, symlinkTarget: resolved))
       }
     }
     visit(tree.root, path: "/")

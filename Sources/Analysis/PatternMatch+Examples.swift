@@ -1,3 +1,5 @@
+import Model
+
 extension PatternMatch {
   /// Counts a matching file, keeping as examples only the largest (by size, then
   /// path) `exampleLimit`: a pattern that matches 100,000 files holds a few dozen
@@ -5,6 +7,11 @@ extension PatternMatch {
   mutating func count(_ example: Example) {
     files += 1
     bytes += example.bytes
+    keepExample(example)
+  }
+
+  /// Adds an example, dropping the smaller ones whenever four times the limit are held.
+  mutating func keepExample(_ example: Example) {
     examples.append(example)
     if examples.count >= 4 * Self.exampleLimit { keepLargestExamples() }
   }

@@ -1,3 +1,4 @@
+import Model
 /// Package managers and build toolchains that arrive as plain files (a `COPY --from`
 /// of a binary, an installer script, a tarball) rather than as distribution packages,
 /// so the package-based findings cannot see them: one category per tool, `tool-NAME`.

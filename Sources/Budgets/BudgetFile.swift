@@ -23,6 +23,8 @@ public struct Defaults: Sendable {
   public var metric: Metric = .compressed
   /// What growth is measured against: the merge-base of HEAD with this revision.
   public var base: String = "main"
+  /// Where `base` is set, for validate's check that it resolves (nil: the default).
+  public var basePosition: TOMLPosition? = nil
   public var maxGrowth: Located<Growth>? = nil
   /// How deep per-path sizes are recorded (`/usr/local/lib/python3.12` is depth 4).
   public var pathDepth: Int = 4
@@ -40,6 +42,8 @@ public struct ImageBudget: Sendable {
   public var owner: String? = nil
   /// Default SOURCE for `measure` (`docker-archive:build/api.tar`).
   public var source: String? = nil
+  /// Where `source` is set, for validate's check that a local file exists.
+  public var sourcePosition: TOMLPosition? = nil
   /// Paths in the repository that can change this image; bisect skips other commits.
   public var context: [String] = []
   /// How bisect builds a commit that has no measurement.
@@ -52,6 +56,8 @@ public struct ImageBudget: Sendable {
   public var buildTimeout: Located<Double>? = nil
   public var metric: Metric
   public var base: String
+  /// Where `base` is set (in the image or `[defaults]`); nil when it is the default.
+  public var basePosition: TOMLPosition?
   public var pathDepth: Int
   public var max: Located<ByteSize>? = nil
   public var warn: Located<ByteSize>? = nil
@@ -69,12 +75,17 @@ public struct ImageBudget: Sendable {
   public var forbidPackages: [Located<String>] = []
   /// `explain` findings that fail `check` instead of warning (`build-tools`, `pip-cache`).
   public var deny: [Located<String>] = []
+  /// What the team has acknowledged: `finding:NAME` for a whole finding, or a path
+  /// pattern for the files it names (in findings and forbid matches). Acknowledged
+  /// results are shown as such and do not break the budget.
+  public var allow: [Located<Allowance>] = []
 
   public init(name: String, position: TOMLPosition, defaults: Defaults) {
     self.name = name
     self.position = position
     self.metric = defaults.metric
     self.base = defaults.base
+    self.basePosition = defaults.basePosition
     self.pathDepth = defaults.pathDepth
     self.maxGrowth = defaults.maxGrowth
   }
@@ -138,6 +149,22 @@ public struct ReportSettings: Sendable {
   public init() {}
 }
 
+/// `[hook]`: what the pre-push hook does with pushed commits that have no measurement.
+public struct HookSettings: Sendable {
+  /// `refuse`: a push whose predicted size breaks `max` or a growth rule by more than
+  /// the prediction's uncertainty is refused; `warn` (the default): predicted breaks
+  /// are printed and the push goes on; `off`: only measured commits are judged.
+  public enum PredictMode: String, Sendable, CaseIterable {
+    case refuse, warn, off
+  }
+
+  public var predict: PredictMode = .warn
+  /// Where budgets.toml sets it, for messages.
+  public var predictLine: Int? = nil
+
+  public init() {}
+}
+
 /// budgets.toml, understood.
 public struct BudgetFile: Sendable {
   public var path: String
@@ -146,10 +173,26 @@ public struct BudgetFile: Sendable {
   public var images: [ImageBudget] = []
   public var notify: NotifySettings? = nil
   public var report: ReportSettings? = nil
+  public var hook = HookSettings()
 
   public init(path: String) { self.path = path }
 
   public func image(named name: String) -> ImageBudget? { images.first { $0.name == name } }
+}
+
+/// One entry of `allow`.
+public enum Allowance: Sendable, Equatable {
+  /// `finding:unstripped`: every result of that finding.
+  case finding(String)
+  /// `/opt/venv/**/*.so`: the files matching it.
+  case path(PathPattern)
+
+  public var text: String {
+    switch self {
+    case .finding(let name): "finding:\(name)"
+    case .path(let pattern): pattern.text
+    }
+  }
 }
 
 /// The rules of `sizebudget explain`, by the names `deny` uses.

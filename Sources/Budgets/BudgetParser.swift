@@ -32,12 +32,13 @@ final class BudgetReader {
 
   init(file: String) { self.file = file }
 
-  static let topKeys = ["defaults", "image", "notify", "report"]
+  static let topKeys = ["defaults", "image", "notify", "report", "hook"]
+  static let hookKeys = ["predict"]
   static let defaultKeys = ["metric", "base", "max_growth", "path_depth", "store"]
   static let imageKeys = [
     "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
     "max_layer",
-    "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny", "dockerfile", "target",
+    "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny", "allow", "dockerfile", "target",
   ]
   static let findingRules = FindingNames.all
   static let notifyKeys = [
@@ -64,6 +65,8 @@ final class BudgetReader {
         if let table = table(entry, "[notify]") { budgets.notify = readNotify(table) }
       case "report":
         if let table = table(entry, "[report]") { budgets.report = readReport(table) }
+      case "hook":
+        if let table = table(entry, "[hook]") { budgets.hook = readHook(table) }
       default: unknownKey(entry, in: "the top level", known: Self.topKeys)
       }
     }
@@ -77,7 +80,11 @@ final class BudgetReader {
     for entry in table.entries {
       switch entry.key {
       case "metric": if let metric = metric(entry) { defaults.metric = metric }
-      case "base": if let base = string(entry) { defaults.base = base.value }
+      case "base":
+        if let base = string(entry) {
+          defaults.base = base.value
+          defaults.basePosition = base.position
+        }
       case "max_growth": defaults.maxGrowth = growth(entry)
       case "path_depth": if let depth = pathDepth(entry) { defaults.pathDepth = depth }
       case "store": defaults.store = storeURL(entry)
@@ -111,14 +118,22 @@ final class BudgetReader {
     for entry in table.entries {
       switch entry.key {
       case "owner": image.owner = string(entry)?.value
-      case "source": image.source = source(entry)?.value
+      case "source":
+        if let source = source(entry) {
+          image.source = source.value
+          image.sourcePosition = source.position
+        }
       case "context": image.context = relativePaths(entry).map(\.value)
       case "build": image.build = string(entry)?.value
       case "dockerfile": image.dockerfile = dockerfilePath(entry)
       case "target": image.target = stageName(entry)
       case "build_timeout": image.buildTimeout = seconds(entry)
       case "metric": if let metric = metric(entry) { image.metric = metric }
-      case "base": if let base = string(entry) { image.base = base.value }
+      case "base":
+        if let base = string(entry) {
+          image.base = base.value
+          image.basePosition = base.position
+        }
       case "path_depth": if let depth = pathDepth(entry) { image.pathDepth = depth }
       case "max": image.max = size(entry)
       case "warn": image.warn = size(entry)
@@ -131,12 +146,19 @@ final class BudgetReader {
       case "packages": image.packages = packageCaps(entry, section: "[image.\(name).packages]")
       case "forbid_packages": image.forbidPackages = strings(entry, example: "[\"pytest\", \"gcc-12\"]")
       case "deny": image.deny = findingNames(entry)
+      case "allow": image.allow = allowances(entry)
       default: unknownKey(entry, in: section, known: Self.imageKeys)
       }
     }
     if let warn = image.warn, let max = image.max, warn.value >= max.value {
       report(
         "warn (\(warn.value)) must be below max (\(max.value)), or it never warns before failing", at: warn.position)
+    }
+    for allowed in image.allow {
+      guard case .finding(let name) = allowed.value, image.deny.contains(where: { $0.value == name }) else { continue }
+      report(
+        "allow: finding:\(name) is also in deny: a finding is either acknowledged or fails the check, keep one",
+        at: allowed.position)
     }
     return image
   }
@@ -240,6 +262,27 @@ final class BudgetReader {
       case _ where Self.secretKeys.contains(entry.key):
         secretInFile(entry, instead: entry.key.hasPrefix("user") ? "user_env" : "password_env")
       default: unknownKey(entry, in: "[report]", known: Self.reportKeys)
+      }
+    }
+    return settings
+  }
+
+  private func readHook(_ table: TOMLTable) -> HookSettings {
+    var settings = HookSettings()
+    for entry in table.entries {
+      switch entry.key {
+      case "predict":
+        guard let text = string(entry, example: "\"warn\"") else { continue }
+        guard let mode = HookSettings.PredictMode(rawValue: text.value) else {
+          let modes = HookSettings.PredictMode.allCases.map(\.rawValue)
+          let hint = Suggestion.closest(to: text.value, among: modes).map { "did you mean \"\($0)\"? " } ?? ""
+          report(
+            "predict \"\(text.value)\" is unknown: \(hint)use \"refuse\", \"warn\" or \"off\"", at: text.position)
+          continue
+        }
+        settings.predict = mode
+        settings.predictLine = text.position.line
+      default: unknownKey(entry, in: "[hook]", known: Self.hookKeys)
       }
     }
     return settings
@@ -451,6 +494,36 @@ final class BudgetReader {
   private func packageCaps(_ entry: TOMLTable.Entry, section: String) -> [(name: String, limit: Located<ByteSize>)] {
     guard let table = table(entry, section) else { return [] }
     return table.entries.compactMap { cap in size(cap).map { (cap.key, $0) } }
+  }
+
+  /// `allow = ["finding:unstripped", "/opt/venv/**/*.so"]`.
+  private func allowances(_ entry: TOMLTable.Entry) -> [Located<Allowance>] {
+    strings(entry, example: "[\"finding:unstripped\", \"/opt/venv/**/*.so\"]").compactMap { text in
+      if text.value.hasPrefix("finding:") {
+        let name = String(text.value.dropFirst("finding:".count))
+        guard Self.findingRules.contains(name) else {
+          let hint =
+            Suggestion.closest(to: name, among: Self.findingRules).map { "did you mean \"finding:\($0)\"? " } ?? ""
+          report(
+            "allow: unknown finding \"\(name)\": \(hint)use finding: and one of \(Self.findingRules.joined(separator: ", "))",
+            at: text.position)
+          return nil
+        }
+        return Located(.finding(name), at: text.position)
+      }
+      guard text.value.hasPrefix("/") || text.value.hasPrefix("**") else {
+        report(
+          "allow: \"\(text.value)\" is neither finding:NAME nor a path pattern in the image like \"/opt/venv/**/*.so\"",
+          at: text.position)
+        return nil
+      }
+      do throws(SizeSyntaxError) {
+        return Located(.path(try PathPattern(text.value)), at: text.position)
+      } catch {
+        report("allow pattern \(error.message)", at: text.position)
+        return nil
+      }
+    }
   }
 
   private func findingNames(_ entry: TOMLTable.Entry) -> [Located<String>] {

@@ -124,3 +124,14 @@ extension StringProtocol {
     return text[first...last]
   }
 }
+
+/// A count as every output writes it: 23,456 (sizes are `ByteSize.format`).
+public func grouped(_ number: Int) -> String {
+  let digits = String(number.magnitude)
+  var out = ""
+  for (index, character) in digits.enumerated() {
+    if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+    out.append(character)
+  }
+  return (number < 0 ? "-" : "") + out
+}

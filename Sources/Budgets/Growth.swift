@@ -15,6 +15,11 @@ public enum Growth: Sendable, Hashable, CustomStringConvertible {
       guard let value = Double(body.dropLast().trimmingWhitespace()), value >= 0, value.isFinite else {
         return .failure(SizeSyntaxError("\"\(text)\" is not a growth: expected a percentage like \"+5%\""))
       }
+      guard value <= maximumPercent else {
+        return .failure(
+          SizeSyntaxError(
+            "growth \"\(text)\" is too large: at most +\(Int64(maximumPercent))% (leave max_growth out for no limit)"))
+      }
       return .success(.percent(value))
     }
     switch ByteSize.parse(String(body)) {
@@ -24,10 +29,14 @@ public enum Growth: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  /// The most bytes an image of `base` bytes may grow by.
+  /// The largest percentage accepted: beyond it a growth limit means nothing, and its
+  /// allowance would not fit in a byte count.
+  public static let maximumPercent = 1_000_000.0
+
+  /// The most bytes an image of `base` bytes may grow by (at most `Int64.max`).
   public func allowance(over base: Int64) -> Int64 {
     switch self {
-    case .percent(let percent): Int64((Double(base) * percent / 100).rounded(.down))
+    case .percent(let percent): Int64(clamping: (Double(base) * percent / 100).rounded(.down))
     case .bytes(let size): size.bytes
     }
   }
@@ -35,8 +44,23 @@ public enum Growth: Sendable, Hashable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .percent(let value):
-      "+" + (value == value.rounded() ? String(Int64(value)) : fixed(value, decimals: 2)) + "%"
+      "+" + (value == value.rounded() ? String(Int64(clamping: value)) : fixed(value, decimals: 2)) + "%"
     case .bytes(let size): "+" + size.description
+    }
+  }
+}
+
+extension Int64 {
+  /// A whole Double as Int64, clamped to the range (Int64(_:) traps outside it).
+  init(clamping value: Double) {
+    if value.isNaN {
+      self = 0
+    } else if value >= 9_223_372_036_854_775_807.0 {
+      self = .max
+    } else if value <= -9_223_372_036_854_775_808.0 {
+      self = .min
+    } else {
+      self = Int64(value)
     }
   }
 }

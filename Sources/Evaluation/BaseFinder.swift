@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// Finds what growth is measured against: the nearest measured commit on the
 /// first-parent line from the merge-base of the commit and the budget's base branch.

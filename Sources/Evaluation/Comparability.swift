@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// Whether two measurements of an image give figures of the same kind, so that their
 /// difference is growth. A docker-archive stores layers uncompressed and its

@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// One image judged at one commit.
 public struct ImageEvaluation: Sendable {
@@ -14,6 +15,9 @@ public struct ImageEvaluation: Sendable {
   public var justifications: [Justification]
   /// What changed against the base, when there is one.
   public var diff: MeasurementDiff?
+  /// Set when the commit has no measurement of its own and is judged with an
+  /// ancestor's (`measurement.commit`), nothing in context having changed since.
+  public var inherited: Inheritance?
 
   public var size: Int64 { measurement.bytes(for: metric.rawValue) }
   /// The one judgement of this image (`Judgement.judge`).
@@ -50,11 +54,15 @@ public struct MissingMeasurement: Sendable, Codable, Equatable {
   public var image: String
   public var commit: String
   public var command: String
+  /// Why the nearest measured ancestor's measurement does not stand in: "api/main.py
+  /// changed since abc1234 (measured)".
+  public var reason: String?
 
-  public init(image: String, commit: String, command: String) {
+  public init(image: String, commit: String, command: String, reason: String? = nil) {
     self.image = image
     self.commit = commit
     self.command = command
+    self.reason = reason
   }
 }
 
@@ -103,6 +111,11 @@ public struct CheckReport: Sendable {
     let count = all.filter { $0.verdict.status == worst }.count
     let lead =
       worst.exitCode == 0 ? worst.label : "\(count) of \(all.count) images \(worst.label)"
-    return lead + " (" + notPassing.map { "\($0.image): \($0.verdict.headline)" }.joined(separator: "; ") + ")"
+    // An image of the worst status is named with its rules alone: "(api: forbid ×2)".
+    let parts = notPassing.map { image, verdict in
+      verdict.status == worst && !verdict.rules.isEmpty
+        ? "\(image): \(verdict.rules.joined(separator: ", "))" : "\(image): \(verdict.headline)"
+    }
+    return lead + " (" + parts.joined(separator: "; ") + ")"
   }
 }

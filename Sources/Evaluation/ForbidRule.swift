@@ -1,6 +1,9 @@
 import Budgets
 
-/// `forbid`: files that must not be in the image, with the offending paths.
+/// `forbid`: files that must not be in the image, with the offending paths. A
+/// symbolic link ships the file it points to, so a matching link weighs its target
+/// (measured since sizebudget follows links); matches that ship no bytes at all
+/// (dangling links, empty files) warn instead of breaking the budget.
 public struct ForbidRule: BudgetRule {
   public init() {}
 
@@ -20,12 +23,33 @@ public struct ForbidRule: BudgetRule {
           rule: "forbid", subject: match.pattern, status: .pass, actual: 0,
           message: "nothing matches \"\(match.pattern)\"", budgetLine: pattern.position.line)
       }
-      let shown = match.examples.prefix(10).map { "\($0.path) \(ByteSize.format($0.bytes)) (layer \($0.layer))" }
+      let shown = match.examples.prefix(10).map { example in
+        example.path + (example.symlinkTarget.map { " → \($0)" } ?? "")
+          + " \(ByteSize.format(example.bytes)) (layer \(example.layer))"
+      }
       let more = match.files > shown.count ? ["and \(match.files - shown.count) more"] : []
+      guard match.bytes > 0 else {
+        return RuleResult(
+          rule: "forbid", subject: match.pattern, status: .warn, actual: 0,
+          message: "\(match.files) file\(match.files == 1 ? " matches" : "s match") forbidden \"\(match.pattern)\" but "
+            + "ship\(match.files == 1 ? "s" : "") "
+            + "no bytes (links to nothing in the image, or empty files; a measurement from before links were "
+            + "followed: measure again)",
+          budgetLine: pattern.position.line, details: shown + more)
+      }
+      let files = AcknowledgedFiles(
+        match.examples.map { ($0.path, $0.bytes) }, total: match.files, budget: context.budget)
+      let found = "\(grouped(match.files)) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
+      if files.all {
+        return RuleResult(
+          rule: "forbid", subject: match.pattern, status: .acknowledged, actual: match.bytes,
+          message: found + "match forbidden \"\(match.pattern)\", all acknowledged by allow \(files.named)",
+          budgetLine: pattern.position.line, details: shown + more)
+      }
       return RuleResult(
         rule: "forbid", subject: match.pattern, status: .fail, actual: match.bytes,
-        message: "\(match.files) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
-          + "match forbidden \"\(match.pattern)\"",
+        message: found + "match forbidden \"\(match.pattern)\""
+          + (files.count > 0 ? "; \(files.count) of them acknowledged by allow \(files.named)" : ""),
         budgetLine: pattern.position.line, details: shown + more)
     }
   }

@@ -17,13 +17,13 @@ public struct GrowthRule: BudgetRule {
             budgetLine: growth.position.line)
         ]
       }
-      return [
-        RuleResult(
-          rule: "max_growth", status: .unknown, limit: nil,
-          message:
-            "no measured base to compare with (\(context.baseMissing ?? "base \(context.budget.base)")): growth cannot be judged",
-          budgetLine: growth.position.line)
-      ]
+      var result = RuleResult(
+        rule: "max_growth", status: .unknown, limit: nil,
+        message:
+          "no measured base to compare with (\(context.baseMissing ?? "base \(context.budget.base)")): growth cannot be judged",
+        budgetLine: growth.position.line)
+      result.lacksMeasurement = true
+      return [result]
     }
     let comparability = Comparability.between(context.measurement, base: base.measurement, metric: context.metric)
     if case .unknown(let reason) = comparability {
@@ -44,7 +44,10 @@ public struct GrowthRule: BudgetRule {
         " (≈: \(note); the estimate's error is up to ±\(Comparability.estimateErrorPercent) %, "
         + "\(ByteSize.format(bound)))"
     }
-    let grew = (errorBound > 0 ? "≈" : "") + ByteSize.formatDelta(delta)
+    let approximate =
+      Comparability.isEstimate(context.measurement, context.metric)
+      || Comparability.isEstimate(base.measurement, context.metric)
+    let grew = (approximate ? "≈" : "") + ByteSize.formatDelta(delta)
     if delta <= allowance {
       return [
         RuleResult(

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// What evaluation reads of git history, by full commit id. SizeBudgetKit adapts
 /// GitHistory's repository to it, so Evaluation judges without opening git itself.
@@ -14,6 +15,28 @@ public protocol CommitHistory {
   /// `Size-Budget:` trailers of the commits after `base` (exclusive) up to `commit`,
   /// looking at no more than `limit` commits, as written (images not yet told apart).
   func sizeBudgetReasons(after base: String?, upTo commit: String, limit: Int) throws(LookupError) -> [Justification]
+  /// The paths that differ between two commits' trees and lie inside `context`
+  /// (repository paths: a directory with a trailing `/`, or a file; empty: everything).
+  func contextChanges(from ancestor: String, to commit: String, context: [String]) throws(LookupError) -> [String]
+  /// The first-parent line from `tip`, newest first, until `visit` returns false.
+  func walkFirstParent(from tip: String, _ visit: (String) -> Bool) throws(LookupError)
+  /// Who made a commit and when it landed; nil when it cannot be read.
+  func stamp(_ commit: String) -> CommitStamp?
+}
+
+/// A commit as a trend shows it.
+public struct CommitStamp: Sendable {
+  public var subject: String
+  public var author: String
+  /// Seconds since 1970: the committer date, when the commit landed where it is (a
+  /// rebase keeps the old author date).
+  public var time: Int64
+
+  public init(subject: String, author: String, time: Int64) {
+    self.subject = subject
+    self.author = author
+    self.time = time
+  }
 }
 
 /// What evaluation reads of the store.

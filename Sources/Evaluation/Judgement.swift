@@ -88,13 +88,19 @@ public enum Judgement {
     let broken = results.filter { $0.status == .fail }
     if !broken.isEmpty { return Verdict(status: .fail, rules: counted(broken)) }
     let unknown = results.filter { $0.status == .unknown }
-    let baseless = unknown.filter(\.lacksBase)
+    let baseless = unknown.filter(\.lacksMeasurement)
     if !baseless.isEmpty { return Verdict(status: .missing, rules: counted(baseless)) }
     if !unknown.isEmpty { return Verdict(status: .stale, rules: counted(unknown)) }
     let warnings = results.filter { $0.status == .warn }
     if !warnings.isEmpty { return Verdict(status: .warn, rules: counted(warnings)) }
     let justified = results.filter { $0.status == .justified }
     if !justified.isEmpty { return Verdict(status: .justified, rules: counted(justified)) }
+    let acknowledged = results.filter { $0.status == .acknowledged }
+    if !acknowledged.isEmpty {
+      let rules = counted(acknowledged)
+      return Verdict(
+        status: .pass, rules: rules, headline: "within budget, acknowledged: \(rules.joined(separator: ", "))")
+    }
     return Verdict(status: .pass)
   }
 
@@ -117,16 +123,10 @@ public enum Judgement {
     var order: [String] = []
     var counts: [String: Int] = [:]
     for result in results {
-      let name = result.rule == "finding" ? (result.subject.map { "finding \($0)" } ?? "finding") : result.rule
+      let name = result.rule
       if counts[name] == nil { order.append(name) }
       counts[name, default: 0] += 1
     }
     return order.map { counts[$0]! > 1 ? "\($0) ×\(counts[$0]!)" : $0 }
   }
-}
-
-extension RuleResult {
-  /// A growth rule that found no measured base to compare with: a measurement is
-  /// missing (not this one being stale).
-  var lacksBase: Bool { rule == "max_growth" && status == .unknown }
 }

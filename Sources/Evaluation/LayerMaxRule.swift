@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// `max_layer`: no single layer may weigh more. One result per layer over the limit,
 /// or one passing result naming the largest layer (a passing rule is shown, not hidden).

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// What changed between two measurements of an image: the view people built by hand
 /// in the seed investigations (docker history side by side, du in both containers).
@@ -6,7 +7,12 @@ public struct MeasurementDiff: Sendable, Codable {
   public struct Totals: Sendable, Codable {
     public var before: Int64
     public var after: Int64
+    /// True when that side is an estimate (a docker-archive's compressed size); left
+    /// out of JSON when false.
+    public var beforeEstimated: Bool? = nil
+    public var afterEstimated: Bool? = nil
     public var delta: Int64 { after - before }
+    public var isEstimate: Bool { beforeEstimated == true || afterEstimated == true }
   }
 
   public struct LayerChange: Sendable, Codable {
@@ -17,6 +23,8 @@ public struct MeasurementDiff: Sendable, Codable {
     public var compressedBytes: Int64
     public var uncompressedBytes: Int64
     public var createdBy: String?
+    /// True when `compressedBytes` is an estimate; left out of JSON when false.
+    public var compressedEstimated: Bool? = nil
   }
 
   public struct PathChange: Sendable, Codable {
@@ -65,7 +73,9 @@ public struct MeasurementDiff: Sendable, Codable {
     -> MeasurementDiff
   {
     MeasurementDiff(
-      compressed: Totals(before: old.compressedBytes, after: new.compressedBytes),
+      compressed: Totals(
+        before: old.compressedBytes, after: new.compressedBytes,
+        beforeEstimated: old.compressedEstimated ? true : nil, afterEstimated: new.compressedEstimated ? true : nil),
       uncompressed: Totals(before: old.uncompressedBytes, after: new.uncompressedBytes),
       wasted: Totals(before: old.wastedBytes, after: new.wastedBytes),
       files: Totals(before: Int64(old.fileCount), after: Int64(new.fileCount)),
@@ -103,13 +113,14 @@ public struct MeasurementDiff: Sendable, Codable {
       LayerChange(
         kind: layer.diffID.map(oldIDs.contains) ?? false ? .unchanged : .added, index: layer.index,
         diffID: layer.diffID, compressedBytes: layer.compressedBytes, uncompressedBytes: layer.uncompressedBytes,
-        createdBy: layer.createdBy)
+        createdBy: layer.createdBy, compressedEstimated: layer.compressedEstimated ? true : nil)
     }
     for layer in old.layers where !(layer.diffID.map(newIDs.contains) ?? false) {
       changes.append(
         LayerChange(
           kind: .removed, index: layer.index, diffID: layer.diffID, compressedBytes: layer.compressedBytes,
-          uncompressedBytes: layer.uncompressedBytes, createdBy: layer.createdBy))
+          uncompressedBytes: layer.uncompressedBytes, createdBy: layer.createdBy,
+          compressedEstimated: layer.compressedEstimated ? true : nil))
     }
     return changes
   }

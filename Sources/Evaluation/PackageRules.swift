@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// `[image.NAME.packages]` caps (`torch = "2 GB"`) and `forbid_packages`.
 public struct PackageRules: BudgetRule {
@@ -66,7 +67,8 @@ public struct PackageRules: BudgetRule {
   }
 }
 
-/// `explain`'s findings in `check`: warnings, or failures for the rules `deny` names.
+/// `explain`'s findings in `check`: warnings, or failures for the rules `deny` names;
+/// acknowledged when `allow` names the finding or covers all its files.
 public struct FindingsRule: BudgetRule {
   public init() {}
 
@@ -74,12 +76,52 @@ public struct FindingsRule: BudgetRule {
     let denied = Set(context.budget.deny.map(\.value))
     return Findings.all(in: context.measurement).filter { $0.severity != .info || denied.contains($0.rule) }.map {
       finding in
-      let line = context.budget.deny.first { $0.value == finding.rule }?.position.line
+      var line = context.budget.deny.first { $0.value == finding.rule }?.position.line
+      let compressed = finding.compressedSaving(in: context.measurement)
+      var status: RuleStatus = denied.contains(finding.rule) ? .fail : .warn
+      var message =
+        "\(finding.title): \(Self.saving(finding, compressed: compressed, metric: context.metric)) "
+        + "(sizebudget explain tells how to remove it)"
+      let files = AcknowledgedFiles(
+        finding.items.map { ($0.name, $0.bytes) }, total: finding.items.count, budget: context.budget)
+      let coversAll = files.all && files.bytes >= finding.bytes
+      if let allowance = context.budget.allowance(forFinding: finding.rule) {
+        status = .acknowledged
+        line = allowance.position.line
+        message = "acknowledged by allow \"\(allowance.value.text)\": " + message
+      } else if coversAll {
+        status = .acknowledged
+        line = context.budget.allowance(forPath: finding.items[0].name)?.position.line
+        message = "acknowledged by allow \(files.named) (all its files): " + message
+      } else if files.count > 0 {
+        message +=
+          "; \(files.count) of its largest files (\(ByteSize.format(files.bytes))) acknowledged by allow \(files.named)"
+      }
       return RuleResult(
-        rule: "finding", subject: finding.rule, status: denied.contains(finding.rule) ? .fail : .warn,
-        actual: finding.saving,
-        message: "\(finding.title): \(ByteSize.format(finding.bytes)) (sizebudget explain tells how to remove it)",
-        budgetLine: line, details: [finding.fix])
+        rule: "finding", subject: finding.rule, status: status,
+        actual: context.metric == .compressed ? compressed : finding.saving, message: message, budgetLine: line,
+        details: [finding.fix])
     }
+  }
+
+  /// The saving in the budget's metric; a compressed budget also gets the
+  /// uncompressed figure the finding measured (both matter: pull time and disk).
+  static func saving(_ finding: Finding, compressed: Int64, metric: Metric) -> String {
+    guard finding.saving > 0 else { return "\(ByteSize.format(finding.bytes)) uncompressed" }
+    let uncompressed = "saves \(ByteSize.format(finding.saving)) uncompressed"
+    return metric == .compressed ? "\(uncompressed), ≈ \(ByteSize.format(compressed)) compressed" : uncompressed
+  }
+}
+
+extension Finding {
+  /// What removing it saves once compressed: an estimate (≈), at the compression
+  /// ratio of the layer that holds most of it, or of the whole image.
+  public func compressedSaving(in measurement: ImageMeasurement) -> Int64 {
+    let layer = self.layer.flatMap { index in measurement.layers.first { $0.index == index } }
+    let (compressed, uncompressed) =
+      layer.map { ($0.compressedBytes, $0.uncompressedBytes) }
+      ?? (measurement.compressedBytes, measurement.uncompressedBytes)
+    guard uncompressed > 0 else { return saving }
+    return Int64((Double(saving) * Double(compressed) / Double(uncompressed)).rounded())
   }
 }

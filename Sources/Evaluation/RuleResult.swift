@@ -1,19 +1,23 @@
 import Analysis
 import Budgets
 import Foundation
+import Model
 
 /// The verdict of one rule on one image.
 public enum RuleStatus: String, Sendable, Codable, Comparable {
-  case pass, justified, warn, unknown, fail
+  /// `acknowledged`: broken or warned of, but `allow` in budgets.toml acknowledges
+  /// it; shown as such, never breaking the budget.
+  case pass, acknowledged, justified, warn, unknown, fail
 
   /// How much a status weighs when statuses are combined: the worst wins.
   var severity: Int {
     switch self {
     case .pass: 0
-    case .justified: 1
-    case .warn: 2
-    case .unknown: 3
-    case .fail: 4
+    case .acknowledged: 1
+    case .justified: 2
+    case .warn: 3
+    case .unknown: 4
+    case .fail: 5
     }
   }
 
@@ -35,6 +39,9 @@ public struct RuleResult: Sendable, Codable, Equatable {
   public var budgetLine: Int?
   /// Supporting lines: offending files, layers.
   public var details: [String]
+  /// For a rule that cannot be judged because a measurement it compares with does not
+  /// exist (growth without a measured base): the image is then `missing`, not `stale`.
+  public var lacksMeasurement: Bool = false
 
   public init(
     rule: String, subject: String? = nil, status: RuleStatus, actual: Int64? = nil, limit: Int64? = nil,

@@ -10,14 +10,19 @@ public struct ImageTrend: Sendable, Encodable {
     public var size: Int64
     /// First-parent commits since the previous point (1: its direct parent was measured).
     public var gap: Int
+    /// The size is an estimate (the compressed size of a docker-archive).
+    public var estimated: Bool
 
-    public init(commit: String, subject: String, author: String, time: Int64, size: Int64, gap: Int = 1) {
+    public init(
+      commit: String, subject: String, author: String, time: Int64, size: Int64, gap: Int = 1, estimated: Bool = false
+    ) {
       self.commit = commit
       self.subject = subject
       self.author = author
       self.time = time
       self.size = size
       self.gap = gap
+      self.estimated = estimated
     }
   }
 
@@ -78,6 +83,8 @@ public struct ImageTrend: Sendable, Encodable {
     try container.encode(violations, forKey: .violations)
   }
 
+  public var startEstimated: Bool { points.first?.estimated ?? false }
+  public var endEstimated: Bool { points.last?.estimated ?? false }
   public var start: Int64? { points.first?.size }
   public var end: Int64? { points.last?.size }
   public var change: Int64 { (end ?? 0) - (start ?? 0) }
@@ -120,9 +127,13 @@ public struct ImageTrend: Sendable, Encodable {
   }
 
   /// When the budget is hit if the trend goes on (seconds since 1970), nil when the
-  /// image is not growing, has no `max`, or is over it already.
+  /// image is not growing, has no `max`, is over it already, or would reach it only
+  /// after the year 9999 (a near-zero slope: no date to show, and none that fits).
   public var budgetHitAt: Int64? {
     guard let slope = slopePerDay, slope > 0, let headroom, headroom > 0, let last = points.last else { return nil }
-    return last.time + Int64(Double(headroom) / slope * 86_400)
+    let seconds = Double(headroom) / slope * 86_400
+    let latest = 253_402_300_799.0  // 9999-12-31T23:59:59Z
+    guard seconds.isFinite, Double(last.time) + seconds <= latest else { return nil }
+    return last.time + Int64(seconds)
   }
 }

@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// What `bisect` found, ready to print.
 public struct BisectResult: Sendable, Encodable {
@@ -79,8 +80,12 @@ public struct BisectResult: Sendable, Encodable {
   public var base: Commit
   public var baseSize: Int64?
   public var tip: Commit
-  /// `culprit`, `nothing`, or `undetermined`.
+  /// `culprit`, `nothing`, `undetermined` (skipped or failed builds hide the culprit),
+  /// `unmeasurable` (no size along the line) or `failing` (stopped: the build fails
+  /// the same way every time).
   public var outcome: String
+  /// bisect's exit status for this outcome (README "bisect").
+  public var exitCode: Int32 = 0
   public var culprit: Culprit?
   /// When skipped builds hide the culprit: the commits it may be.
   public var suspects: [Commit]
@@ -145,8 +150,17 @@ public enum BisectReport {
         terminal.apply(.good, "Nothing in \(result.range) breaks the rule")
           + ": \(result.image) is \(result.builds.last?.size.map(ByteSize.format) ?? "within it") at \(result.tip.id.prefix(12))."
       )
+    case "failing":
+      out.append(
+        terminal.apply(.bad, "Stopped: \(failedInARow(result)) builds in a row failed the same way")
+          + " (the build command fails, not one commit): fix it, or give --run; --max-failures sets how many.")
+    case "unmeasurable":
+      out.append(
+        terminal.apply(.warning, "Nothing measurable: no build in \(result.range) gave a size")
+          + " (every one skipped or failed); measure some of these commits, or fix the build:")
+      for commit in result.suspects.prefix(10) { out.append("  \(commit.id.prefix(12))  \(commit.subject)") }
     default:
-      out.append(terminal.apply(.warning, "Skipped builds hide the culprit; it is one of:"))
+      out.append(terminal.apply(.warning, "Skipped or failed builds hide the culprit; it is one of:"))
       for commit in result.suspects { out.append("  \(commit.id.prefix(12))  \(commit.subject)") }
     }
     if !result.steps.isEmpty {
@@ -182,7 +196,8 @@ public enum BisectReport {
         + "  \"\(culprit.commit.subject)\"")
     out.append("  author   \(culprit.commit.author), \(LogOutput.date(culprit.commit.time))")
     out.append(
-      "  size     \(sizeChange(culprit)) \(result.metric), against \(culprit.before.id.prefix(12))")
+      "  size     \(sizeChange(culprit, metric: result.metric)) \(result.metric), against \(culprit.before.id.prefix(12))"
+    )
     if !culprit.contextFiles.isEmpty {
       out.append(
         "  context  " + culprit.contextFiles.prefix(8).joined(separator: ", ")
@@ -211,12 +226,21 @@ public enum BisectReport {
 
   public static func json(_ result: BisectResult) -> String { encodeJSON(result) }
 
-  /// "1.2 MB → 4.2 MB (+3 MB)", or "? → 4.2 MB" when the size before is not known.
-  static func sizeChange(_ culprit: BisectResult.Culprit) -> String {
+  /// How many builds at the end failed (the run stopped on them).
+  static func failedInARow(_ result: BisectResult) -> Int {
+    result.builds.reversed().prefix { $0.status == "failed" || $0.status == "timed out" }.count
+  }
+
+  /// "1.2 MB → 4.2 MB (+3 MB)", or "? → 4.2 MB" when the size before is not known;
+  /// "≈" on a size that is an estimate (a docker-archive's compressed size).
+  static func sizeChange(_ culprit: BisectResult.Culprit, metric: String) -> String {
+    let totals = metric == "compressed" ? culprit.diff?.compressed : nil
+    let after = ByteSizeText.format(culprit.sizeAfter, estimated: totals?.afterEstimated == true)
     guard let before = culprit.sizeBefore, let delta = culprit.delta else {
-      return "? → \(ByteSize.format(culprit.sizeAfter)) (the size before it is not measured)"
+      return "? → \(after) (the size before it is not measured)"
     }
-    return "\(ByteSize.format(before)) → \(ByteSize.format(culprit.sizeAfter)) (\(ByteSize.formatDelta(delta)))"
+    return "\(ByteSizeText.format(before, estimated: totals?.beforeEstimated == true)) → \(after) "
+      + "(\(ByteSizeText.formatDelta(delta, estimated: totals?.isEstimate == true)))"
   }
 
   public static func markdown(_ result: BisectResult) -> String {
@@ -231,7 +255,7 @@ public enum BisectReport {
         out.append(
           "**\(CheckMarkdown.escape(culprit.commit.subject))** by \(CheckMarkdown.escape(culprit.commit.author)), "
             + "\(LogOutput.date(culprit.commit.time)): "
-            + "\(sizeChange(culprit)) (\(result.metric)), "
+            + "\(sizeChange(culprit, metric: result.metric)) (\(result.metric)), "
             + "against `\(culprit.before.id.prefix(12))`.")
         if !culprit.contextFiles.isEmpty {
           out.append("")
@@ -246,8 +270,13 @@ public enum BisectReport {
       }
     case "nothing":
       out.append("### ✅ `\(result.image)`: nothing in `\(result.range)` breaks the rule")
+    case "failing":
+      out.append(
+        "### ❌ `\(result.image)`: stopped after \(failedInARow(result)) builds in a row failed the same way")
+    case "unmeasurable":
+      out.append("### ❔ `\(result.image)`: nothing measurable: every build in `\(result.range)` was skipped or failed")
     default:
-      out.append("### ❔ `\(result.image)`: skipped builds hide the culprit")
+      out.append("### ❔ `\(result.image)`: skipped or failed builds hide the culprit")
       out.append("")
       out.append(
         result.suspects.map { "- `\($0.id.prefix(12))` \(CheckMarkdown.escape($0.subject))" }.joined(separator: "\n"))

@@ -48,6 +48,7 @@ public enum BudgetSummary {
     if let build = image.build { line("build", build) }
     if !image.forbid.isEmpty { line("forbid", image.forbid.map(\.value.text).joined(separator: ", ")) }
     if !image.require.isEmpty { line("require", image.require.map(\.value).joined(separator: ", ")) }
+    if !image.allow.isEmpty { line("allow", image.allow.map(\.value.text).joined(separator: ", ")) }
     for cap in image.paths { line("path", "\(cap.path) ≤ \(cap.limit.value)") }
     return lines
   }

@@ -1,5 +1,6 @@
 import Analysis
 import Evaluation
+import Model
 
 /// `check --format json`: the `sizebudget.check/v1` schema of docs/json-schema.md.
 public enum CheckJSON {
@@ -43,6 +44,8 @@ public enum CheckJSON {
     var results: [RuleResult]
     var justifications: [Justification]
     var diff: MeasurementDiff?
+    /// Set when judged with an ancestor's measurement (nothing in context changed since).
+    var inherited: Inheritance?
   }
 
   struct Base: Encodable {
@@ -78,6 +81,7 @@ public enum CheckJSON {
         Base(
           commit: $0.commit, subject: $0.subject, size: $0.measurement.bytes(for: evaluation.metric.rawValue),
           sizeEstimated: evaluation.baseIsEstimate, delta: evaluation.baseDelta ?? 0, how: $0.how)
-      }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff)
+      }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff,
+      inherited: evaluation.inherited)
   }
 }

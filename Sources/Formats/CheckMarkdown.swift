@@ -3,6 +3,7 @@ import Budgets
 import Evaluation
 import Foundation
 import ImageSource
+import Model
 
 /// `check --format markdown`: a pull-request comment a reviewer understands in five
 /// seconds: a verdict line, one table row per image, details folded away. A hidden
@@ -37,7 +38,8 @@ public enum CheckMarkdown {
     for missing in report.missing {
       out.append("")
       out.append(
-        "❔ **\(missing.image)** has no measurement at `\(missing.commit.prefix(12))`: run `\(missing.command)`")
+        "❔ **\(missing.image)** has no measurement at `\(missing.commit.prefix(12))`"
+          + (missing.reason.map { " (\(escape($0)))" } ?? "") + ": run `\(missing.command)`")
     }
     if detail != .none {
       for image in report.images where image.status != .pass || detail == .full {
@@ -119,6 +121,10 @@ public enum CheckMarkdown {
       broken.isEmpty
       ? "all \(image.results.count) rules pass" : "\(broken.count) rule\(broken.count == 1 ? "" : "s") to look at"
     var out = ["<details><summary><b>\(image.image)</b>: \(summary)</summary>", ""]
+    if let inherited = image.inherited {
+      out.append("Judged with the measurement of `\(inherited.commit.prefix(12))`: nothing in context changed since.")
+      out.append("")
+    }
     if let base = image.base {
       out.append(
         "Compared with `\(base.commit.prefix(12))`\(base.subject.map { " (\(escape($0)))" } ?? ""), \(base.how).")
@@ -148,11 +154,11 @@ public enum CheckMarkdown {
     var out = ["| what grew | change |", "| --- | ---: |"]
     for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
       out.append(
-        "| layer \(layer.index): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | +\(ByteSize.format(layer.compressedBytes)) |"
+        "| layer \(layer.index): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | \((layer.compressedEstimated == true ? "≈+" : "+") + ByteSize.format(layer.compressedBytes)) compressed |"
       )
     }
     for path in diff.paths.prefix(8) {
-      out.append("| \(code(path.path)) | \(ByteSize.formatDelta(path.delta)) |")
+      out.append("| \(code(path.path)) | \(ByteSize.formatDelta(path.delta)) uncompressed |")
     }
     return out
   }
@@ -170,6 +176,7 @@ public enum CheckMarkdown {
   static func emoji(_ status: RuleStatus) -> String {
     switch status {
     case .pass: "✅"
+    case .acknowledged: "☑️"
     case .justified: "📝"
     case .warn: "⚠️"
     case .unknown: "❔"

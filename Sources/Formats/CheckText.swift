@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// `check` for a terminal: per image, the size against its budget and base, each
 /// rule's verdict with the budgets.toml line that set it, and for broken rules what
@@ -18,7 +19,8 @@ public enum CheckText {
       out.append("")
       out.append(
         terminal.apply(.warning, "? \(missing.image)")
-          + ": no measurement at \(missing.commit.prefix(12)); make it with:\n    \(missing.command)")
+          + ": no measurement at \(missing.commit.prefix(12))"
+          + (missing.reason.map { " (\($0))" } ?? "") + "; make it with:\n    \(missing.command)")
     }
     return out.joined(separator: "\n")
   }
@@ -45,6 +47,7 @@ public enum CheckText {
       figures += ", \(ByteSizeText.formatDelta(delta, estimated: estimated)) against \(base.commit.prefix(12))"
     }
     out.append(figures)
+    if let inherited = image.inherited { out.append(terminal.apply(.dim, "  \(inherited.message)")) }
     if image.sizeIsEstimate || image.baseIsEstimate {
       out.append(terminal.apply(.dim, "  " + ByteSizeText.estimateNote))
     }
@@ -79,11 +82,11 @@ public enum CheckText {
 
   /// The layers added and the paths that grew most since the base.
   static func whatGrew(_ diff: MeasurementDiff, since base: String, terminal: TerminalStyle) -> [String] {
-    var out = ["  what grew since \(base.prefix(12)):"]
+    var out = ["  what grew since \(base.prefix(12)) (layers compressed, paths uncompressed):"]
     let added = diff.layers.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
     for layer in added.prefix(5) {
       out.append(
-        "    + layer \(layer.index)  \(ByteSize.format(layer.compressedBytes)) compressed  "
+        "    + layer \(layer.index)  \(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed  "
           + shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 70))
     }
     let removed = diff.layers.filter { $0.kind == .removed }
@@ -93,7 +96,7 @@ public enum CheckText {
           + ByteSize.format(removed.reduce(0) { $0 + $1.compressedBytes }) + " compressed)")
     }
     for path in diff.paths.filter({ $0.delta > 0 }).prefix(8) {
-      out.append("    \(ByteSize.formatDelta(path.delta).padding(10)) \(path.path)")
+      out.append("    \(ByteSize.formatDelta(path.delta).padding(10)) uncompressed  \(path.path)")
     }
     return out
   }
@@ -101,6 +104,7 @@ public enum CheckText {
   static func symbol(_ status: RuleStatus) -> String {
     switch status {
     case .pass: "✓"
+    case .acknowledged: "~"
     case .justified: "≈"
     case .warn: "!"
     case .unknown: "?"
@@ -129,6 +133,7 @@ public enum CheckText {
   static func style(_ status: RuleStatus) -> Style {
     switch status {
     case .pass: .good
+    case .acknowledged: .dim
     case .justified, .warn, .unknown: .warning
     case .fail: .bad
     }

@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// `sizebudget diff`: what changed between two measurements of an image, the screen
 /// the seed investigations built by hand from docker history and du.
@@ -23,10 +24,11 @@ public enum DiffText {
   ) -> String {
     var out: [String] = []
     let delta = diff.compressed.delta
+    let approximately = diff.compressed.isEstimate ? "≈" : ""
     let verdict =
       delta > 0
-      ? terminal.apply(.bad, "grew \(ByteSize.formatDelta(delta))")
-      : delta < 0 ? terminal.apply(.good, "shrank \(ByteSize.format(-delta))") : "did not change"
+      ? terminal.apply(.bad, "grew \(approximately)\(ByteSize.formatDelta(delta))")
+      : delta < 0 ? terminal.apply(.good, "shrank \(approximately)\(ByteSize.format(-delta))") : "did not change"
     out.append(terminal.apply(.bold, image) + " \(verdict) compressed from \(old.label) to \(new.label)")
     out.append(terminal.apply(.dim, "  \(old.commit.prefix(12)) \(old.subject ?? "")"))
     out.append(terminal.apply(.dim, "  \(new.commit.prefix(12)) \(new.subject ?? "")"))
@@ -47,7 +49,7 @@ public enum DiffText {
       out.append(terminal.apply(.bad, "forbidden files that appeared:"))
       for change in diff.forbiddenAppeared {
         out.append(
-          "  \(change.pattern): \(change.filesBefore) → \(change.filesAfter) files (\(ByteSize.format(change.bytesAfter)))"
+          "  \(change.pattern): \(grouped(change.filesBefore)) → \(grouped(change.filesAfter)) files (\(ByteSize.format(change.bytesAfter)))"
         )
         for example in change.examples.prefix(3) {
           out.append(
@@ -58,13 +60,39 @@ public enum DiffText {
     return out.joined(separator: "\n")
   }
 
+  /// The same report as GitHub Markdown: the natural body of a pull request.
+  public static func markdown(_ diff: MeasurementDiff, image: String, old: Side, new: Side) -> String {
+    let delta = diff.compressed.delta
+    let verdict =
+      delta > 0
+      ? "grew \(ByteSize.formatDelta(delta))" : delta < 0 ? "shrank \(ByteSize.format(-delta))" : "did not change"
+    var out = [
+      "### `\(image)` \(verdict) compressed from `\(old.label)` to `\(new.label)`", "",
+      "`\(old.commit.prefix(12))` \(CheckMarkdown.escape(old.subject ?? "")) → "
+        + "`\(new.commit.prefix(12))` \(CheckMarkdown.escape(new.subject ?? ""))", "",
+      totals(diff, old: old, new: new).markdown(), "", layers(diff, terminal: .plain).markdown(),
+    ]
+    if !diff.paths.isEmpty { out += ["", paths(diff, terminal: .plain).markdown()] }
+    if !diff.packages.isEmpty { out += ["", packages(diff).markdown()] }
+    if !diff.forbiddenAppeared.isEmpty {
+      out += ["", "**Forbidden files that appeared:**", ""]
+      for change in diff.forbiddenAppeared {
+        out.append(
+          "- `\(change.pattern)`: \(grouped(change.filesBefore)) → \(grouped(change.filesAfter)) files "
+            + "(\(ByteSize.format(change.bytesAfter)))")
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
   static func totals(_ diff: MeasurementDiff, old: Side, new: Side) -> TextTable {
     var table = TextTable([.init(""), .init(old.label, .right), .init(new.label, .right), .init("change", .right)])
     func row(_ name: String, _ totals: MeasurementDiff.Totals, bytes: Bool = true) {
       if bytes {
         table.add([
-          name, ByteSize.format(totals.before), ByteSize.format(totals.after),
-          ByteSize.formatDelta(totals.delta) + percent(totals),
+          name, ByteSizeText.format(totals.before, estimated: totals.beforeEstimated == true),
+          ByteSizeText.format(totals.after, estimated: totals.afterEstimated == true),
+          ByteSizeText.formatDelta(totals.delta, estimated: totals.isEstimate) + percent(totals),
         ])
       } else {
         let sign = totals.delta > 0 ? "+" : ""
@@ -78,6 +106,7 @@ public enum DiffText {
     row("uncompressed", diff.uncompressed)
     row("wasted", diff.wasted)
     row("files", diff.files, bytes: false)
+    if diff.compressed.isEstimate { table.add([ByteSizeText.estimateNote, "", "", ""]) }
     return table
   }
 
@@ -104,7 +133,8 @@ public enum DiffText {
         case .unchanged: ("  same", .dim)
         }
       table.add([
-        TextTable.Cell(mark + " \(layer.index)", style), TextTable.Cell(ByteSize.format(layer.compressedBytes)),
+        TextTable.Cell(mark + " \(layer.index)", style),
+        TextTable.Cell(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)),
         TextTable.Cell(ByteSize.format(layer.uncompressedBytes)),
         TextTable.Cell(
           shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 72), layer.kind == .unchanged ? .dim : .plain),
@@ -115,7 +145,7 @@ public enum DiffText {
 
   static func packages(_ diff: MeasurementDiff, limit: Int = 20) -> TextTable {
     var table = TextTable([
-      .init("packages that changed"), .init("version"), .init("before", .right), .init("after", .right),
+      .init("packages that changed (uncompressed)"), .init("version"), .init("before", .right), .init("after", .right),
       .init("change", .right),
     ])
     for change in diff.packages.prefix(limit) {
@@ -137,7 +167,8 @@ public enum DiffText {
 
   static func paths(_ diff: MeasurementDiff, terminal: TerminalStyle) -> TextTable {
     var table = TextTable([
-      .init("paths that changed most"), .init("before", .right), .init("after", .right), .init("change", .right),
+      .init("paths that changed most (uncompressed)"), .init("before", .right), .init("after", .right),
+      .init("change", .right),
       .init(""),
     ])
     let largest = diff.paths.map { abs($0.delta) }.max() ?? 1

@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// `sizebudget explain`: what fills the image and what can go, like a careful
 /// hand-written analysis: a verdict, the breakdown by component, the removable bytes
@@ -13,13 +14,14 @@ public enum ExplainReport {
     let onDisk = m.uncompressedBytes
     out.append(
       terminal.apply(.bold, "\(m.image) at \(m.commit.prefix(12))")
-        + ": \(ByteSize.format(m.compressedBytes)) to pull, "
-        + "\(ByteSize.format(onDisk)) on disk")
+        + ": \(ByteSize.format(m.compressedBytes)) compressed, "
+        + "\(ByteSize.format(onDisk)) uncompressed")
     if removable > 0 {
       let share = onDisk > 0 ? Int((Double(removable) / Double(onDisk) * 100).rounded()) : 0
       let places = findings.filter { $0.saving > 0 }.count
       out.append(
-        terminal.apply(.warning, "About \(ByteSize.format(removable)) (\(share)% of what is on disk) can go")
+        terminal.apply(
+          .warning, "About \(ByteSize.format(removable)) uncompressed (\(share)% of the uncompressed size) can go")
           + ", in \(places) place\(places == 1 ? "" : "s"); the biggest: \(findings.first?.title ?? "")."
       )
       out.append("By severity: " + bySeverity(findings))
@@ -37,7 +39,9 @@ public enum ExplainReport {
         let style: Style = finding.severity == .high ? .bad : finding.severity == .info ? .dim : .warning
         out.append(
           "\(index + 1). " + terminal.apply(style, "[\(finding.severity.rawValue)]") + " \(finding.title): "
-            + (finding.saving > 0 ? "saves \(ByteSize.format(finding.saving))" : "\(ByteSize.format(finding.bytes))"))
+            + (finding.saving > 0
+              ? "saves \(ByteSize.format(finding.saving)) uncompressed"
+              : "\(ByteSize.format(finding.bytes)) uncompressed"))
         if let layer = finding.layer {
           out.append(
             terminal.apply(
@@ -75,7 +79,7 @@ public enum ExplainReport {
         }
       groups[group, default: []].append(package)
     }
-    var table = TextTable([.init("component"), .init("size", .right), .init("largest")])
+    var table = TextTable([.init("component"), .init("uncompressed", .right), .init("largest")])
     for (group, packages) in groups.sorted(by: {
       $0.value.reduce(0) { $0 + $1.bytes } > $1.value.reduce(0) { $0 + $1.bytes }
     }) {
@@ -124,9 +128,28 @@ public enum ExplainReport {
 
   /// `sizebudget packages`: every package, largest first, with the layer that added it.
   public static func packages(_ m: ImageMeasurement, limit: Int?, terminal: TerminalStyle) -> String {
+    let (table, more) = packagesTable(m, limit: limit)
+    var out = [table.render(terminal)]
+    if more > 0 { out.append("… and \(grouped(more)) more (--all lists them)") }
+    return out.joined(separator: "\n")
+  }
+
+  /// The same list as GitHub Markdown.
+  public static func packagesMarkdown(_ m: ImageMeasurement, limit: Int?) -> String {
+    let (table, more) = packagesTable(m, limit: limit)
+    var out = [
+      "### `\(m.image)` at `\(m.commit.prefix(12))`: \(grouped(m.packages.count)) packages, largest first", "",
+      table.markdown(),
+    ]
+    if more > 0 { out += ["", "… and \(grouped(more)) more (`--all` lists them)"] }
+    return out.joined(separator: "\n")
+  }
+
+  /// The packages shown (`limit` of them, or all), and how many more there are.
+  static func packagesTable(_ m: ImageMeasurement, limit: Int?) -> (TextTable, more: Int) {
     var table = TextTable([
-      .init("package"), .init("version"), .init("kind"), .init("size", .right), .init("files", .right), .init("layer"),
-      .init("where"),
+      .init("package"), .init("version"), .init("ecosystem"), .init("size", .right), .init("files", .right),
+      .init("layer"), .init("where"),
     ])
     let shown = limit.map { Array(m.packages.prefix($0)) } ?? m.packages
     for package in shown {
@@ -138,8 +161,6 @@ public enum ExplainReport {
         ByteSize.format(package.bytes), grouped(package.files), layer ?? "", package.location ?? "",
       ])
     }
-    var out = [table.render(terminal)]
-    if shown.count < m.packages.count { out.append("… and \(m.packages.count - shown.count) more (--all lists them)") }
-    return out.joined(separator: "\n")
+    return (table, m.packages.count - shown.count)
   }
 }

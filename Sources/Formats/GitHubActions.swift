@@ -12,7 +12,7 @@ public enum GitHubActions {
         switch result.status {
         case .fail: command = "error"
         case .warn, .unknown: command = "warning"
-        case .justified: command = "notice"
+        case .justified, .acknowledged: command = "notice"
         case .pass: continue
         }
         var properties = ["title=\(property("sizebudget: \(image.image) \(result.rule)"))"]

@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import Foundation
+import Model
 
 /// One measured commit of one image, as `log` lists it.
 public struct LogRow: Sendable {
@@ -12,9 +13,16 @@ public struct LogRow: Sendable {
   public var subject: String = ""
   public var author: String = ""
   public var time: Int64 = 0
+  /// The compressed size is an estimate (a docker-archive's).
+  public var compressedEstimated = false
   /// The image's judgement at this commit (`Judgement`, as `check` gives it); nil for
   /// an image budgets.toml does not budget, or a row older than `log` judges.
   public var verdict: Verdict?
+  /// `log --predicted`: the change predicted from the previous measured first parent,
+  /// before this commit was built, and its ± uncertainty.
+  public var predicted: (change: Int64, uncertainty: Int64)?
+  /// Set for a commit with no measurement of its own, judged with an ancestor's.
+  public var inherited: Inheritance?
 
   public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
     self.commit = commit
@@ -32,6 +40,8 @@ public struct LogHistory: Sendable {
   public var budgets: BudgetFile?
   /// Rows of budgeted images left unjudged (older than the newest `Log.judgedRows`).
   public var unjudged: Int
+  /// Whether rows carry `predicted` (`log --predicted`).
+  public var showPredicted = false
 
   public init(range: String, walked: Int, rows: [LogRow], budgets: BudgetFile?, unjudged: Int = 0) {
     self.range = range
@@ -51,12 +61,32 @@ public struct LogHistory: Sendable {
     metric(row.image) == .uncompressed ? row.uncompressedBytes : row.compressedBytes
   }
 
-  /// The change from the previous (older) measured commit of the same image.
+  /// Whether the size shown is an estimate ("≈").
+  func isEstimate(_ row: LogRow) -> Bool { metric(row.image) == .compressed && row.compressedEstimated }
+
+  /// Whether each change involves an estimate, on either side (as `deltas()` pairs them).
+  func deltaEstimates() -> [Bool] {
+    var result = [Bool](repeating: false, count: rows.count)
+    var lastSeen: [String: Bool] = [:]
+    for index in rows.indices.reversed() {
+      let estimate = isEstimate(rows[index])
+      if let previous = lastSeen[rows[index].image] { result[index] = estimate || previous }
+      lastSeen[rows[index].image] = estimate
+    }
+    return result
+  }
+
+  /// Rows of the image's own measurements (not those inheriting one).
+  var measuredRows: [LogRow] { rows.filter { $0.inherited == nil } }
+
+  /// The change from the previous (older) measured commit of the same image (none for
+  /// a row that inherits its measurement).
   func deltas() -> [Int64?] {
     var result = [Int64?](repeating: nil, count: rows.count)
     var lastSeen: [String: Int64] = [:]
     for index in rows.indices.reversed() {
       let row = rows[index]
+      guard row.inherited == nil else { continue }
       let size = size(row)
       if let previous = lastSeen[row.image] { result[index] = size - previous }
       lastSeen[row.image] = size
@@ -71,39 +101,55 @@ public enum LogOutput {
       return
         "No measurements on \(history.range) (\(history.walked) commits walked): record one with sizebudget measure"
     }
-    var table = TextTable([
-      .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right), .init("status"),
-      .init("subject"),
-    ])
+    var table = TextTable(
+      [
+        .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right),
+      ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [.init("status"), .init("subject")])
     let deltas = history.deltas()
-    for (row, delta) in zip(history.rows, deltas) {
-      let status = row.verdict?.headline ?? ""
-      table.add([
-        TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)), TextTable.Cell(row.image),
-        TextTable.Cell(ByteSize.format(history.size(row))),
-        TextTable.Cell(delta.map(ByteSize.formatDelta) ?? "", (delta ?? 0) > 0 ? .warning : .plain),
-        TextTable.Cell(status, style(row.verdict?.status)),
-        TextTable.Cell(shorten(row.subject, to: 60)),
-      ])
+    let deltaEstimates = history.deltaEstimates()
+    for ((row, delta), deltaEstimated) in zip(zip(history.rows, deltas), deltaEstimates) {
+      let status =
+        (row.verdict?.headline ?? "") + (row.inherited.map { " (\($0.message))" } ?? "")
+      table.add(
+        [
+          TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)),
+          TextTable.Cell(row.image),
+          TextTable.Cell(ByteSizeText.format(history.size(row), estimated: history.isEstimate(row))),
+          TextTable.Cell(
+            delta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "",
+            (delta ?? 0) > 0 ? .warning : .plain),
+        ] + (history.showPredicted ? [TextTable.Cell(predictedText(row))] : []) + [
+          TextTable.Cell(status, style(row.verdict?.status)),
+          TextTable.Cell(shorten(row.subject, to: 60)),
+        ])
     }
     var out = [table.render(terminal), ""]
     for image in history.images {
-      let sizes = history.rows.filter { $0.image == image }.map(history.size).reversed()
+      let sizes = history.measuredRows.filter { $0.image == image }.map(history.size).reversed()
       guard let first = sizes.first, let last = sizes.last else { continue }
       let line = sparklines ? " " + sparkline(Array(sizes)) : ""
       out.append(
         "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) (\(ByteSize.formatDelta(last - first))) "
           + "over \(sizes.count) measured commit\(sizes.count == 1 ? "" : "s")")
     }
+    let measured = history.measuredRows.count
+    let inherited = history.rows.count - measured
+    if history.rows.contains(where: history.isEstimate) { out.append(ByteSizeText.estimateNote) }
     out.append(
-      "\(history.rows.count) measurement\(history.rows.count == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
-    )
+      "\(measured) measurement\(measured == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
+        + (inherited > 0 ? "; \(inherited) row\(inherited == 1 ? "" : "s") inherit an ancestor's measurement" : ""))
     if history.unjudged > 0 {
       out.append(
         "the \(history.unjudged) older row\(history.unjudged == 1 ? " is" : "s are") not judged (no status): "
           + "sizebudget check --commit REV judges one")
     }
     return out.joined(separator: "\n")
+  }
+
+  /// `+3 MB ± 300 kB`, or empty where nothing was predicted.
+  static func predictedText(_ row: LogRow) -> String {
+    guard let predicted = row.predicted else { return "" }
+    return "\(ByteSize.formatDelta(predicted.change)) ± \(ByteSize.format(predicted.uncertainty))"
   }
 
   static func style(_ status: ImageStatus?) -> Style {
@@ -136,10 +182,15 @@ public enum LogOutput {
       var compressedBytes: Int64
       var uncompressedBytes: Int64
       var size: Int64
+      var sizeEstimated: Bool
       var change: Int64?
       /// The judgement's status, as `check` gives it; null when the row is not judged.
       var status: String?
       var headline: String?
+      /// `log --predicted`: the change predicted before the build, and its ± uncertainty.
+      var predictedChange: Int64?
+      var predictedUncertainty: Int64?
+      var inherited: Inheritance?
     }
     struct Document: Encodable {
       let schema = "sizebudget.log/v1"
@@ -155,8 +206,10 @@ public enum LogOutput {
           Row(
             commit: row.commit, image: row.image, subject: row.subject, author: row.author, time: row.time,
             compressedBytes: row.compressedBytes, uncompressedBytes: row.uncompressedBytes,
-            size: history.size(row), change: delta, status: row.verdict?.status.rawValue,
-            headline: row.verdict?.headline)
+            size: history.size(row), sizeEstimated: history.isEstimate(row), change: delta,
+            status: row.verdict?.status.rawValue, headline: row.verdict?.headline,
+            predictedChange: row.predicted?.change, predictedUncertainty: row.predicted?.uncertainty,
+            inherited: row.inherited)
         }))
   }
 

@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Foundation
 import ImageSource
+import Model
 
 /// What `measure` prints: the headline sizes, the layers with the command that made
 /// each, the largest directories, what is wasted, and what the budget forbids.
@@ -66,6 +67,31 @@ public enum MeasurementReport {
     return out.joined(separator: "\n")
   }
 
+  /// The measurement as GitHub Markdown (a pull request, a job summary): totals,
+  /// layers, the largest directories and the forbidden files found.
+  public static func markdown(_ m: ImageMeasurement) -> String {
+    let estimate = m.compressedEstimated ? " (estimated: the source stores layers uncompressed)" : ""
+    var out = [
+      "### `\(m.image)` at `\(m.commit.prefix(12))`, \(m.platform)", "",
+      "| compressed | uncompressed | wasted | files | layers |", "| ---: | ---: | ---: | ---: | ---: |",
+      "| \(ByteSize.format(m.compressedBytes))\(estimate) | "
+        + (m.layersRead
+          ? "\(ByteSize.format(m.uncompressedBytes)) | \(ByteSize.format(m.wastedBytes)) | \(grouped(m.fileCount))"
+          : "not read | – | –") + " | \(grouped(m.layers.count)) |",
+      "", layerTable(m).markdown(),
+    ]
+    let largest = largestDirectories(m)
+    if m.layersRead && !largest.rows.isEmpty { out += ["", largest.markdown()] }
+    let forbidden = m.forbidden.filter { $0.files > 0 }
+    if !forbidden.isEmpty { out.append("") }
+    for match in forbidden {
+      out.append(
+        "- ❌ forbidden `\(match.pattern)`: \(ByteSize.format(match.bytes)) in \(grouped(match.files)) "
+          + "file\(match.files == 1 ? "" : "s")")
+    }
+    return out.joined(separator: "\n")
+  }
+
   static func layerTable(_ m: ImageMeasurement) -> TextTable {
     var table = TextTable([
       .init("layer", .right), .init("compressed", .right), .init("uncompressed", .right), .init("files", .right),
@@ -124,17 +150,6 @@ public func encodeJSON<T: Encodable>(_ value: T) -> String {
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
   encoder.keyEncodingStrategy = .convertToSnakeCase
   return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-}
-
-/// 23,456
-public func grouped(_ number: Int) -> String {
-  let digits = String(number.magnitude)
-  var out = ""
-  for (index, character) in digits.enumerated() {
-    if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-    out.append(character)
-  }
-  return (number < 0 ? "-" : "") + out
 }
 
 /// Cuts long text with an ellipsis in the middle, keeping both ends readable.

@@ -43,7 +43,7 @@ public enum ReportHTML {
       <span style="font-weight:400;color:\(color);"> \(escape(WeeklyReport.change(trend)))</span></div>
       \(chart(trend))
       <table role="presentation" cellpadding="0" cellspacing="0" style="font-size:14px;margin-top:8px;">
-      \(row("start → end", "\(trend.start.map(ByteSize.format) ?? "–") → \(trend.end.map(ByteSize.format) ?? "–") (\(trend.metric))"))
+      \(row("start → end", "\(ReportOutput.startAndEnd(trend, missing: "–")) (\(trend.metric))"))
       \(row("min / max", "\(trend.minimum.map(ByteSize.format) ?? "–") / \(trend.maximum.map(ByteSize.format) ?? "–")"))
       \(row("status", image.verdict.headline))
       \(row("budget", budget(trend)))

@@ -1,3 +1,6 @@
+import Foundation
+import SystemCalls
+
 /// An aligned plain-text table: a header row, columns padded to their widest cell,
 /// numbers right-aligned. Styling (colour) is applied after padding so that escape
 /// codes never upset the alignment.
@@ -40,6 +43,7 @@ public struct TextTable {
         widths[index] = max(widths[index], displayWidth(cell.text))
       }
     }
+    let rows = fitted(&widths, indent: indent)
     var lines: [String] = []
     let header = columns.enumerated().map { index, column in
       terminal.apply(.bold, pad(column.title, widths[index], column.alignment))
@@ -51,6 +55,43 @@ public struct TextTable {
       }
       lines.append(indent + trimTrailing(cells.joined(separator: "  ")))
     }
+    return lines.joined(separator: "\n")
+  }
+
+  /// The rows cut to fit `lineWidth`: the widest left-aligned column (paths, commands,
+  /// subjects) gives up its middle first, down to 12 columns; numbers are never cut.
+  private func fitted(_ widths: inout [Int], indent: String) -> [[Cell]] {
+    guard let limit = Self.lineWidth else { return rows }
+    var rows = rows
+    func total() -> Int { displayWidth(indent) + widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
+    while total() > limit {
+      guard
+        let widest = widths.indices.filter({ columns[$0].alignment == .left && widths[$0] > 12 })
+          .max(by: { widths[$0] < widths[$1] })
+      else { break }
+      widths[widest] = max(12, widths[widest] - (total() - limit))
+      for row in rows.indices where widest < rows[row].count {
+        rows[row][widest].text = shorten(rows[row][widest].text, to: widths[widest])
+      }
+    }
+    return rows
+  }
+
+  /// The width text output fits: `COLUMNS` when set, else the terminal's on standard
+  /// output; nil (no limit) for a pipe or a file.
+  public static let lineWidth: Int? = {
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns >= 20 {
+      return columns
+    }
+    return Descriptors.terminalWidth(1)
+  }()
+
+  /// The table as GitHub Markdown (pull-request bodies, job summaries): not cut to a width.
+  public func markdown() -> String {
+    func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+    var lines = ["| " + columns.map { cell($0.title) }.joined(separator: " | ") + " |"]
+    lines.append("| " + columns.map { $0.alignment == .right ? "---:" : "---" }.joined(separator: " | ") + " |")
+    for row in rows { lines.append("| " + row.map { cell($0.text) }.joined(separator: " | ") + " |") }
     return lines.joined(separator: "\n")
   }
 

@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import ImageSource
+import Model
 
 /// The trend report: each image over a period.
 public struct WeeklyReport: Sendable, Encodable {
@@ -87,7 +88,8 @@ public struct WeeklyReport: Sendable, Encodable {
   }
 
   static func change(_ trend: ImageTrend) -> String {
-    ByteSize.formatDelta(trend.change) + (trend.percent.map { " (\(percentText($0)))" } ?? "")
+    ByteSizeText.formatDelta(trend.change, estimated: trend.startEstimated || trend.endEstimated)
+      + (trend.percent.map { " (\(percentText($0)))" } ?? "")
   }
 
   /// "+3%", "-0.4%"; a change of more than 1,000 % reads better as a factor ("×8,430").
@@ -113,14 +115,21 @@ public enum ReportOutput {
         terminal.apply(.bold, trend.image) + "  " + LogOutput.sparkline(trend.points.map(\.size)) + "  "
           + image.verdict.headline)
       out.append(
-        "  \(trend.metric) \(trend.start.map(ByteSize.format) ?? "-") → \(trend.end.map(ByteSize.format) ?? "-") "
+        "  \(trend.metric) \(startAndEnd(trend, missing: "-")) "
           + "(\(WeeklyReport.change(trend))), min \(trend.minimum.map(ByteSize.format) ?? "-"), max \(trend.maximum.map(ByteSize.format) ?? "-"), "
           + "\(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")")
       out.append("  " + budgetLine(trend))
+      if trend.points.contains(where: \.estimated) { out.append("  " + ByteSizeText.estimateNote) }
       out += whatGrew(image, .text)
       out.append("")
     }
     return out.joined(separator: "\n")
+  }
+
+  /// "≈100 kB → ≈150 kB": each end marked when it is an estimate.
+  static func startAndEnd(_ trend: ImageTrend, missing: String) -> String {
+    (trend.start.map { ByteSizeText.format($0, estimated: trend.startEstimated) } ?? missing) + " → "
+      + (trend.end.map { ByteSizeText.format($0, estimated: trend.endEstimated) } ?? missing)
   }
 
   static func budgetLine(_ trend: ImageTrend) -> String {
@@ -158,8 +167,9 @@ public enum ReportOutput {
     for image in report.images {
       let trend = image.trend
       out.append(
-        "| `\(trend.image)` | \(LogOutput.sparkline(trend.points.map(\.size), width: 20)) | \(trend.start.map(ByteSize.format) ?? "–") | "
-          + "\(trend.end.map(ByteSize.format) ?? "–") | \(WeeklyReport.change(trend)) | \(trend.max.map(ByteSize.format) ?? "–") | "
+        "| `\(trend.image)` | \(LogOutput.sparkline(trend.points.map(\.size), width: 20)) | "
+          + "\(trend.start.map { ByteSizeText.format($0, estimated: trend.startEstimated) } ?? "–") | "
+          + "\(trend.end.map { ByteSizeText.format($0, estimated: trend.endEstimated) } ?? "–") | \(WeeklyReport.change(trend)) | \(trend.max.map(ByteSize.format) ?? "–") | "
           + "\(trend.headroom.map(ByteSize.format) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") | "
           + "\(image.verdict.headline.replacingOccurrences(of: "|", with: "\\|")) |")
     }
@@ -214,15 +224,16 @@ public enum ReportOutput {
     }
     for layer in WeeklyReport.addedLayers(image) {
       out.append(
-        style.bullet + "layer +\(ByteSize.format(layer.bytes)) " + style.code(shorten(layer.createdBy, to: 70)))
+        style.bullet + "layer +\(ByteSize.format(layer.bytes)) \(trend.metric) "
+          + style.code(shorten(layer.createdBy, to: 70)))
     }
     for path in (image.diff?.paths ?? []).filter({ $0.delta > 0 }).prefix(5) {
-      out.append(style.bullet + "path \(style.code(path.path)) \(ByteSize.formatDelta(path.delta))")
+      out.append(style.bullet + "path \(style.code(path.path)) \(ByteSize.formatDelta(path.delta)) uncompressed")
     }
     for change in image.diff?.forbiddenAppeared ?? [] {
       out.append(
         style.bullet + style.alarm
-          + "forbidden appeared: \(style.code(change.pattern)) (\(change.filesAfter) files, \(ByteSize.format(change.bytesAfter)))"
+          + "forbidden appeared: \(style.code(change.pattern)) (\(grouped(change.filesAfter)) files, \(ByteSize.format(change.bytesAfter)))"
       )
     }
     if let first = trend.violations.first {

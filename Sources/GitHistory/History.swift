@@ -75,6 +75,31 @@ extension Repository {
     }
   }
 
+  /// Names that `resolveBranch` accepts as branches: local branches, and
+  /// remote-tracking ones without their remote (`origin/main` → `main`), for "did you
+  /// mean" when a name does not resolve.
+  public func branchNames() -> [String] {
+    var iterator: OpaquePointer?
+    guard git_branch_iterator_new(&iterator, handle, GIT_BRANCH_ALL) == 0, let iterator else { return [] }
+    defer { git_branch_iterator_free(iterator) }
+    var names: Set<String> = []
+    var reference: OpaquePointer?
+    var type = GIT_BRANCH_LOCAL
+    while git_branch_next(&reference, &type, iterator) == 0, let current = reference {
+      defer { git_reference_free(current) }
+      var name: UnsafePointer<CChar>?
+      guard git_branch_name(&name, current) == 0, let name else { continue }
+      let text = String(cString: name)
+      if type == GIT_BRANCH_REMOTE, let slash = text.firstIndex(of: "/") {
+        let short = String(text[text.index(after: slash)...])
+        if short != "HEAD" { names.insert(short) }
+      } else {
+        names.insert(text)
+      }
+    }
+    return names.sorted()
+  }
+
   /// The commits of a range, newest first: topological order (parents after all their
   /// children), or only the first-parent line. `visit` returns false to stop.
   public func walk(_ range: RevisionRange, firstParent: Bool = false, _ visit: (ObjectID) throws -> Bool) throws {
@@ -138,6 +163,35 @@ extension Repository {
   /// renames count as both their old and new path.
   public func changedPaths(_ id: ObjectID) throws(GitError) -> [String] {
     try changedFiles(id).map(\.path)
+  }
+
+  /// Paths that differ between the trees of two commits (a rename counts as its old
+  /// and new path): what everything from `old` to `new` changed, in one tree diff.
+  public func changedPaths(from old: ObjectID, to new: ObjectID) throws(GitError) -> [String] {
+    let oldCommit = try lookup(old)
+    defer { git_commit_free(oldCommit) }
+    let newCommit = try lookup(new)
+    defer { git_commit_free(newCommit) }
+    var oldTree: OpaquePointer?
+    guard git_commit_tree(&oldTree, oldCommit) == 0 else { throw GitError.last("cannot read the tree of \(old.short)") }
+    defer { git_tree_free(oldTree) }
+    var newTree: OpaquePointer?
+    guard git_commit_tree(&newTree, newCommit) == 0 else { throw GitError.last("cannot read the tree of \(new.short)") }
+    defer { git_tree_free(newTree) }
+    var diff: OpaquePointer?
+    guard git_diff_tree_to_tree(&diff, handle, oldTree, newTree, nil) == 0, let diff else {
+      throw GitError.last("cannot diff \(old.short) against \(new.short)")
+    }
+    defer { git_diff_free(diff) }
+    var paths: [String] = []
+    for index in 0..<git_diff_num_deltas(diff) {
+      let delta = git_diff_get_delta(diff, index)!.pointee
+      let new = delta.new_file.path.map { String(cString: $0) }
+      let old = delta.old_file.path.map { String(cString: $0) }
+      if let new { paths.append(new) }
+      if let old, old != new { paths.append(old) }
+    }
+    return paths
   }
 
   /// One changed file with the sizes of its blob before and after (0 when absent).

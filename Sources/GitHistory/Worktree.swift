@@ -92,11 +92,43 @@ extension Repository {
     return ContextChange(paths: paths, addedBytes: added)
   }
 
+  /// The paths changed from `old` to `new` that are inside `context` (empty: the
+  /// whole repository).
+  public func contextChanges(from old: ObjectID, to new: ObjectID, context: [String]) throws(GitError) -> [String] {
+    try changedPaths(from: old, to: new).filter { Self.inContext($0, context) }
+  }
+
   static func inContext(_ path: String, _ context: [String]) -> Bool {
     if context.isEmpty { return true }
     return context.contains { entry in
       if entry.hasSuffix("/") { return path.hasPrefix(entry) }
       return path == entry || path.hasPrefix(entry + "/")
     }
+  }
+}
+
+extension Repository {
+  /// The work tree's uncommitted changes inside `context` (staged, unstaged and
+  /// untracked files, ignored ones aside): what an image built from the work tree has
+  /// and HEAD does not. Empty outside a work tree.
+  public func uncommittedChanges(in context: [String]) -> [String] {
+    var options = git_status_options()
+    guard git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)) == 0 else { return [] }
+    options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+    options.flags =
+      GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+      | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+    var list: OpaquePointer?
+    guard git_status_list_new(&list, handle, &options) == 0, let list else { return [] }
+    defer { git_status_list_free(list) }
+    var paths: [String] = []
+    for index in 0..<git_status_list_entrycount(list) {
+      guard let entry = git_status_byindex(list, index)?.pointee else { continue }
+      let delta = entry.index_to_workdir ?? entry.head_to_index
+      guard let delta, let path = delta.pointee.new_file.path ?? delta.pointee.old_file.path else { continue }
+      let name = String(cString: path)
+      if Self.inContext(name, context) { paths.append(name) }
+    }
+    return paths
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -28,8 +30,8 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
       return
     }
     guard let colon = text.firstIndex(of: ":") else {
-      throw ImageSourceError(
-        "\"\(text)\" names no transport: write \(Self.transports), e.g. docker-archive:\(text)")
+      self = try Self.bare(path: text)
+      return
     }
     let transport = text[..<colon]
     let rest = String(text[text.index(after: colon)...])
@@ -57,6 +59,24 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
     default:
       throw ImageSourceError("unknown transport \"\(transport):\" in \"\(text)\": use \(Self.transports)")
     }
+  }
+
+  /// A path without a transport: an OCI layout directory is measured as one (its
+  /// `oci-layout` file says what it is); another directory or a file is refused with
+  /// the transport to write.
+  static func bare(path: String) throws(ImageSourceError) -> ImageReference {
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    if exists && isDirectory.boolValue {
+      if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("oci-layout")) {
+        return .ociLayout(directory: path, tag: nil)
+      }
+      throw ImageSourceError(
+        "\"\(path)\" is a directory but not an OCI layout (it has no oci-layout file): an OCI layout is measured "
+          + "with oci:\(path); a docker save tarball with docker-archive:PATH")
+    }
+    throw ImageSourceError(
+      "\"\(path)\" names no transport: write \(Self.transports), e.g. docker-archive:\(path)")
   }
 
   /// `path:tag`. A tag may hold a repository path and a colon (`x.tar:team/app:1.0`)

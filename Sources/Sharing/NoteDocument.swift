@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 import Store
 
 /// The note sizebudget keeps on a measured commit under `refs/notes/sizebudget`: the

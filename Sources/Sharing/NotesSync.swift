@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import GitHistory
+import Model
 import Store
 
 /// Measurements shared through git notes: every measurement is written to the note

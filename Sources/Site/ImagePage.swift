@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Evaluation
+import Model
 
 /// images/NAME.html: the trend, the treemaps of the newest measurement, its layers and
 /// what `explain` finds in it, each chart with its numbers in a table.
@@ -48,7 +49,7 @@ public enum ImagePage {
     }
     var items = [
       card("Status", Page.statusBadge(image.status?.rawValue ?? "unknown")),
-      card("Size (\(image.metric))", image.current.map(ByteSize.format) ?? "–"),
+      card("Size (\(image.metric))", image.currentText ?? "–"),
       card("Budget", image.max.map(ByteSize.format) ?? "none"),
       card("Headroom", image.headroom.map(ByteSize.format) ?? "–"),
       card("Measured commits", HTML.exact(Int64(image.points.count))),
@@ -70,7 +71,7 @@ public enum ImagePage {
         index > 0 ? ByteSize.formatDelta(point.bytes(image.metric) - points[index - 1].bytes(image.metric)) : ""
       rows +=
         "<tr><td><a href=\"../commits/\(point.commit).html\"><code>\(point.commit.prefix(10))</code></a></td>"
-        + "<td>\(HTML.day(point.time))</td><td class=\"num\">\(HTML.exact(point.compressed))</td>"
+        + "<td>\(HTML.day(point.time))</td><td class=\"num\">\(point.compressedEstimated ? "≈" : "")\(HTML.exact(point.compressed))</td>"
         + "<td class=\"num\">\(HTML.exact(point.uncompressed))</td><td class=\"num\">\(change)</td>"
         + "<td class=\"hide-narrow\">\(HTML.escape(point.subject))</td></tr>\n"
     }

@@ -21,7 +21,7 @@ public enum IndexPage {
       rows += """
         <tr><td><a href="\(HTML.imageFile(image.name))">\(HTML.escape(image.name))</a></td>
         <td>\(Page.statusBadge(status))</td>
-        <td class="num" title="\(image.current.map(HTML.exact) ?? "") bytes">\(image.current.map(ByteSize.format) ?? "–")</td>
+        <td class="num" title="\(image.current.map(HTML.exact) ?? "") bytes">\(image.currentText ?? "–")</td>
         <td class="num hide-narrow">\(image.max.map(ByteSize.format) ?? "–")</td>
         <td class="num">\(image.headroom.map(ByteSize.format) ?? "–")</td>
         <td class="hide-narrow">\(HTML.escape(image.owner ?? ""))</td>

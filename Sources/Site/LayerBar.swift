@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 
 /// The layers as one stacked bar (uncompressed), each with its Dockerfile command.
 enum LayerBar {

@@ -1,5 +1,7 @@
 import Analysis
+import Budgets
 import Evaluation
+import Model
 
 /// What the site shows, gathered by SizeBudgetKit from the store and the history;
 /// the page renderers here only turn it into HTML and SVG.
@@ -10,17 +12,27 @@ public struct SitePoint: Sendable {
   public var time: Int64
   public var compressed: Int64
   public var uncompressed: Int64
+  /// The compressed size is an estimate (a docker-archive's).
+  public var compressedEstimated: Bool
 
-  public init(commit: String, subject: String, author: String, time: Int64, compressed: Int64, uncompressed: Int64) {
+  public init(
+    commit: String, subject: String, author: String, time: Int64, compressed: Int64, uncompressed: Int64,
+    compressedEstimated: Bool = false
+  ) {
     self.commit = commit
     self.subject = subject
     self.author = author
     self.time = time
     self.compressed = compressed
     self.uncompressed = uncompressed
+    self.compressedEstimated = compressedEstimated
   }
 
   public func bytes(_ metric: String) -> Int64 { metric == "uncompressed" ? uncompressed : compressed }
+  /// The size in `metric`, "≈"-marked when it is an estimate.
+  public func text(_ metric: String) -> String {
+    (metric == "compressed" && compressedEstimated ? "≈" : "") + ByteSize.format(bytes(metric))
+  }
 }
 
 public struct SiteImage: Sendable {
@@ -53,6 +65,8 @@ public struct SiteImage: Sendable {
   }
 
   public var current: Int64? { points.last?.bytes(metric) }
+  /// The current size as shown: "≈" when it is an estimate.
+  public var currentText: String? { points.last?.text(metric) }
   public var headroom: Int64? { max.flatMap { max in current.map { max - $0 } } }
 }
 

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// A tree of byte counts for the treemap: the final filesystem by path, the packages
 /// by ecosystem, or the layers. A node's bytes are exactly its children's sum (the

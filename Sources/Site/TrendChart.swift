@@ -33,7 +33,9 @@ enum TrendChart {
     let covariance = zip(xs, ys).map { ($0 - meanX) * ($1 - meanY) }.reduce(0, +)
     let variance = xs.map { ($0 - meanX) * ($0 - meanX) }.reduce(0, +)
     let slope = covariance / variance
-    guard slope > 0 else { return nil }
+    // A near-zero slope reaches the budget in no number of commits worth showing (and
+    // none that fits an Int).
+    guard slope > 0, Double(max - current) / slope < 1e9 else { return nil }
     let commits = Int((Double(max - current) / slope).rounded(.up))
     let span = Double(window.last!.time - window.first!.time)
     let date = span > 0 ? window.last!.time + Int64(span / (count - 1) * Double(commits)) : nil

@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Notify
 import Store
 
@@ -20,6 +21,11 @@ public enum Bisect {
     /// Seconds one build may run (overrides `build_timeout`); nil: the budget's, or none.
     public var timeout: Double?
     public var format: Check.Format = .text
+    /// Stop after this many builds in a row failed the same way (same exit status and
+    /// last line): a broken build command, not a broken commit.
+    public var maxFailures = Bisect.defaultMaxFailures
+    /// Copy the builds' output to standard error as it comes.
+    public var verbose = false
 
     public init(range: String, image: String?) {
       self.range = range
@@ -27,14 +33,45 @@ public enum Bisect {
     }
   }
 
+  public static let defaultMaxFailures = 3
+
+  /// bisect's exit statuses, one per outcome (README "bisect", `bisect --help`); 2 and
+  /// 4 keep their meaning from every command.
+  public enum Status: Int32, Sendable {
+    /// The commit that broke the rule was found.
+    case culprit = 0
+    /// Nothing measurable: no size could be had (every build skipped, or nothing
+    /// measured and no build command).
+    case unmeasurable = 3
+    /// Nothing in the range breaks the rule.
+    case nothing = 5
+    /// Skipped or failed builds hide the culprit: it is one of the suspects listed.
+    case undetermined = 6
+    /// The build fails: `--max-failures` builds in a row failed the same way.
+    case buildsFailing = 7
+
+    init(outcome: String) {
+      switch outcome {
+      case "culprit": self = .culprit
+      case "nothing": self = .nothing
+      case "unmeasurable": self = .unmeasurable
+      case "failing": self = .buildsFailing
+      default: self = .undetermined
+      }
+    }
+  }
+
   /// Progress lines for a terminal ("building 3f2a1c9d (at most 4 more builds), 12 s").
   public typealias Progress = @Sendable (String) -> Void
 
-  /// The report, and what the webhook did (for standard error).
+  /// The report, what the webhook did (for standard error), and the exit status.
   public static func run(
     _ request: Request, in context: CommandContext, terminal: TerminalStyle, progress: Progress? = nil
-  ) throws(CommandError) -> (String, String) {
-    let report = try bisect(request, context, progress: progress)
+  ) throws(CommandError) -> (String, String, Status) {
+    guard request.maxFailures >= 1 else { throw .usage("--max-failures must be 1 or more, got \(request.maxFailures)") }
+    var report = try bisect(request, context, progress: progress)
+    let status = Status(outcome: report.outcome)
+    report.exitCode = status.rawValue
     var webhook = ""
     if let settings = try context.budgets().notify {
       let notifier = Notifications.notifier(settings)
@@ -43,9 +80,9 @@ public enum Bisect {
       webhook = Notifications.deliver(events, notifier: notifier, store: try context.store())
     }
     switch request.format {
-    case .json: return (BisectReport.json(report), webhook)
-    case .markdown: return (BisectReport.markdown(report), webhook)
-    case .text, .github, .junit: return (BisectReport.text(report, terminal: terminal), webhook)
+    case .json: return (BisectReport.json(report), webhook, status)
+    case .markdown: return (BisectReport.markdown(report), webhook, status)
+    case .text, .github, .junit: return (BisectReport.text(report, terminal: terminal), webhook, status)
     }
   }
 
@@ -75,7 +112,8 @@ public enum Bisect {
       Builder(
         budget: budget, command: $0, storePath: storePath,
         repositoryPath: repository.workDirectory ?? FileManager.default.currentDirectoryPath,
-        pathDepth: budget.pathDepth, timeout: request.timeout ?? budget.buildTimeout?.value)
+        pathDepth: budget.pathDepth, timeout: request.timeout ?? budget.buildTimeout?.value,
+        streamOutput: request.verbose)
     }
     var session = Session(
       request: request, budget: budget, context: context, builder: builder, progress: progress, started: started)
@@ -86,10 +124,19 @@ public enum Bisect {
     var baseSize = try session.knownSize(good)
     if baseSize == nil && needsBase { baseSize = try session.buildAndSize(good, remaining: candidates.count) }
     if needsBase && baseSize == nil {
+      let measure = "sizebudget measure SOURCE --image \(budget.name) --commit \(good.short)"
+      // Built and not measured: say how the build ended, not "give --run".
+      if let build = session.builds.last {
+        throw CommandError(
+          .missingMeasurement,
+          "no measurement of \(budget.name) at the base \(good.short), and its build \(build.status)"
+            + (build.lastLines.isEmpty ? "" : "; its last lines:\n  | " + build.lastLines.joined(separator: "\n  | "))
+            + "\nfix the build, or measure the base (\(measure))")
+      }
       throw CommandError(
         .missingMeasurement,
         "no measurement of \(budget.name) at the base \(good.short), and no way to build one: "
-          + "measure it (sizebudget measure SOURCE --image \(budget.name) --commit \(good.short)) or give --run")
+          + "measure it (\(measure)) or give --run")
     }
     let isBad = try predicate(budget: budget, threshold: threshold, base: baseSize)
 
@@ -98,8 +145,8 @@ public enum Bisect {
       isBad: isBad)
     // Everything the store already knows: a measured commit that does not touch the
     // context has the size of the candidate before it.
-    try session.seed(&search, line: line, candidates: candidates)
-    while case .searching = search.outcome {
+    try session.seed(&search, line: line)
+    while case .searching = search.outcome, session.identicalFailures < request.maxFailures {
       let probes = search.nextProbes(count: max(1, request.jobs))
       let results = try session.build(probes.map { candidates[$0] }, remaining: search.remainingBound)
       for (index, size) in zip(probes, results) {
@@ -112,7 +159,8 @@ public enum Bisect {
       baseSize = try session.buildAndSize(good, remaining: 0)
     }
     let result = try session.result(
-      search, line: line, candidates: candidates, changes: changes, good: good, tip: tip, baseSize: baseSize)
+      search, line: line, candidates: candidates, changes: changes, good: good, tip: tip, baseSize: baseSize,
+      stoppedByFailures: session.identicalFailures >= request.maxFailures)
     return result
   }
 

@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Store
 
 extension Bisect {
@@ -20,6 +21,9 @@ extension Bisect {
     /// commit outside the context, which has the same image), that commit: the
     /// culprit's what-grew diff is read from there.
     private(set) var sizeSources: [Int: ObjectID] = [:]
+    /// How many builds in a row failed the same way (the last one's signature).
+    private(set) var identicalFailures = 0
+    private var lastFailure: String? = nil
 
     init(
       request: Request, budget: ImageBudget, context: CommandContext, builder: Builder?, progress: Progress?,
@@ -43,9 +47,9 @@ extension Bisect {
       try build([id], remaining: remaining).first ?? nil
     }
 
-    /// Sizes the store already has along the line: a measured commit that does not
-    /// touch the context has the size of the candidate before it.
-    mutating func seed(_ search: inout BisectSearch, line: [ObjectID], candidates: [ObjectID]) throws(CommandError) {
+    /// Sizes the store already has along the line (Evaluation decides which candidate
+    /// each one sizes).
+    mutating func seed(_ search: inout BisectSearch, line: [ObjectID]) throws(CommandError) {
       let sizes: [String: Int64]
       let store = try context.store()
       do {
@@ -56,14 +60,8 @@ extension Bisect {
       } catch {
         throw .usage(error.message)
       }
-      let positions = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
-      var latest: Int? = nil
-      for id in line {
-        if let position = positions[id] { latest = position }
-        if let size = sizes[id.hex], let latest, search.candidates[latest].state == .unknown {
-          search.record(latest, size: size)
-          sizeSources[latest] = id
-        }
+      for (index, commit) in search.seed(line: line.map(\.hex), sizes: sizes) {
+        sizeSources[index] = ObjectID(hex: commit)
       }
     }
 
@@ -96,6 +94,7 @@ extension Bisect {
         let (outcome, seconds) = slots.get(index)
         switch outcome {
         case .success(.measured(let measurement)):
+          noteFailure(nil)
           let size = size(of: measurement)
           builds.append(.init(commit: id.hex, status: "measured", size: size, seconds: seconds, lastLines: []))
           sizes.append(size)
@@ -103,11 +102,13 @@ extension Bisect {
           builds.append(.init(commit: id.hex, status: "skipped", size: nil, seconds: seconds, lastLines: []))
           sizes.append(nil)
         case .success(.failed(let status, let lines)):
+          noteFailure("exit \(status): \(Self.signature(lines))")
           builds.append(
             .init(
               commit: id.hex, status: "failed", size: nil, seconds: seconds, lastLines: lines + ["(exit \(status))"]))
           sizes.append(nil)
         case .success(.timedOut(let limit, let lines)):
+          noteFailure("timed out")
           builds.append(
             .init(
               commit: id.hex, status: "timed out", size: nil, seconds: seconds,
@@ -120,6 +121,24 @@ extension Bisect {
       return sizes
     }
 
+    /// Counts failures in a row with the same signature; a measured build ends the
+    /// run (skipped builds are the command's choice, so they neither count nor reset).
+    private mutating func noteFailure(_ signature: String?) {
+      guard let signature else {
+        (identicalFailures, lastFailure) = (0, nil)
+        return
+      }
+      identicalFailures = signature == lastFailure ? identicalFailures + 1 : 1
+      lastFailure = signature
+    }
+
+    /// A failure's last non-empty line, commit ids masked, so that the same error at
+    /// two commits compares equal.
+    static func signature(_ lines: [String]) -> String {
+      let last = lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+      return last.replacingOccurrences(of: "[0-9a-f]{7,40}", with: "<commit>", options: .regularExpression)
+    }
+
     func commit(_ id: ObjectID) -> BisectResult.Commit {
       let info = try? context.repository().commit(id)
       return BisectResult.Commit(
@@ -129,7 +148,7 @@ extension Bisect {
 
     func result(
       _ search: BisectSearch, line: [ObjectID], candidates: [ObjectID], changes: [ObjectID: ContextChange],
-      good: ObjectID, tip: ObjectID, baseSize: Int64?
+      good: ObjectID, tip: ObjectID, baseSize: Int64?, stoppedByFailures: Bool
     ) throws(CommandError) -> BisectResult {
       var culprit: BisectResult.Culprit? = nil
       var suspects: [BisectResult.Commit] = []
@@ -139,21 +158,26 @@ extension Bisect {
         outcome = "culprit"
         let id = candidates[index]
         let beforeID = previous.map { candidates[$0] } ?? good
-        // The sizes the search judged by; the measurements they came from give the diff.
-        let after = try context.measurement(budget.name, at: source(of: index, candidates).hex)
-        let before = try context.measurement(
-          budget.name, at: previous.map { source(of: $0, candidates) }?.hex ?? good.hex)
-        let sizeAfter = search.size(at: index) ?? after.map(size) ?? 0
-        let sizeBefore = previous.flatMap { search.size(at: $0) } ?? baseSize ?? before.map(size)
+        let sizes: CulpritSizes
+        let measurements = StoreMeasurements(store: try context.store())
+        do throws(LookupError) {
+          sizes = try search.culpritSizes(
+            index, previous: previous, base: good.hex, baseSize: baseSize, image: budget.name, metric: budget.metric,
+            sources: sizeSources.mapValues(\.hex), measurements: measurements)
+        } catch {
+          throw .usage(error.message)
+        }
         culprit = BisectResult.Culprit(
-          commit: commit(id), before: commit(beforeID), sizeBefore: sizeBefore, sizeAfter: sizeAfter,
-          contextFiles: changes[id]?.paths ?? [],
-          diff: before.flatMap { old in after.map { MeasurementDiff.between(old, $0) } })
+          commit: commit(id), before: commit(beforeID), sizeBefore: sizes.sizeBefore, sizeAfter: sizes.sizeAfter ?? 0,
+          contextFiles: changes[id]?.paths ?? [], diff: sizes.diff)
       case .nothingBad: outcome = "nothing"
       case .undetermined(let indexes):
-        outcome = "undetermined"
+        // Not one size along the line: there was nothing to compare.
+        let measuredAny = search.candidates.indices.contains { search.size(at: $0) != nil }
+        outcome = measuredAny ? "undetermined" : "unmeasurable"
         suspects = indexes.map { commit(candidates[$0]) }
-      case .searching: outcome = "undetermined"
+      case .searching:
+        outcome = stoppedByFailures ? "failing" : "undetermined"
       }
       // Known sizes along the line, base first, for "who grew it".
       var points: [(commit: BisectResult.Commit, size: Int64, index: Int)] = []
@@ -169,9 +193,6 @@ extension Bisect {
         candidates: candidates.count, builds: builds, seconds: Date().timeIntervalSince(started))
     }
 
-    /// The commit whose measurement gave a candidate its size.
-    func source(of index: Int, _ candidates: [ObjectID]) -> ObjectID { sizeSources[index] ?? candidates[index] }
-
     func ruleDescription(_ baseSize: Int64?) -> String {
       let against = baseSize.map { " over the base's \(ByteSize.format($0))" } ?? ""
       if let threshold = request.threshold { return "the first commit \(threshold)\(against)" }
@@ -180,13 +201,6 @@ extension Bisect {
       if let growth = budget.maxGrowth { parts.append("grown \(growth.value)\(against)") }
       return "the first commit " + parts.joined(separator: " or ")
     }
-  }
-}
-
-extension BisectSearch {
-  func size(at index: Int) -> Int64? {
-    guard case .measured(let size) = candidates[index].state else { return nil }
-    return size
   }
 }
 

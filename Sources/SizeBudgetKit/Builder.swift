@@ -3,6 +3,7 @@ import Budgets
 import Foundation
 import GitHistory
 import ImageSource
+import Model
 import Store
 import SystemCalls
 
@@ -26,6 +27,8 @@ struct Builder: Sendable {
   let pathDepth: Int
   /// Seconds one build may take (`--timeout`, else `build_timeout`); nil: no limit.
   let timeout: Double?
+  /// Copy the build's output to standard error as it comes (`--verbose`).
+  var streamOutput = false
 
   func build(_ commit: ObjectID) throws(CommandError) -> Outcome {
     try ActiveWorktrees.shared.refuseWhenStopping()
@@ -90,6 +93,7 @@ struct Builder: Sendable {
     var tail: [Substring] = []
     var partial: [UInt8] = []
     let ending = child.wait(timeout: timeout) { chunk in
+      if streamOutput { _ = chunk.withUnsafeBytes { Descriptors.writeAll(2, $0) } }
       partial += chunk
       var lines = String(decoding: partial, as: UTF8.self).split(
         omittingEmptySubsequences: false, whereSeparator: \.isNewline)

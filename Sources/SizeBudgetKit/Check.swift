@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Notify
 import Store
 
@@ -74,16 +75,33 @@ public enum Check {
   ) throws(CommandError) -> CheckReport {
     let commit = ObjectID(hex: commitHex)!
     let repository = try context.repository()
-    var finder = BaseFinder(
-      history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: try context.store()))
+    let history = RepositoryHistory(repository: repository)
+    let measurements = StoreMeasurements(store: try context.store())
+    var finder = BaseFinder(history: history, store: measurements)
     finder.onBase = Set(onBase)
+    let inheritance = try inheritanceFinder(context)
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []
     let budgetedImages = Set(try context.budgets().images.map(\.name))
     for budget in selected {
-      guard let measurement = try context.measurement(budget.name, at: commitHex) else {
-        missing.append(measureCommand(budget, commit: commitHex, rev: revision))
-        continue
+      var measurement: ImageMeasurement
+      var inherited: Inheritance? = nil
+      if let own = try context.measurement(budget.name, at: commitHex) {
+        measurement = own
+      } else {
+        let lookup: InheritanceFinder.Lookup
+        do { lookup = try inheritance.lookup(budget, at: commitHex) } catch { throw .usage(error.message) }
+        guard case .inherits(let found, let ancestorMeasurement) = lookup else {
+          var entry = measureCommand(budget, commit: commitHex, rev: revision)
+          if case .changed(let ancestor, let paths) = lookup {
+            entry.reason =
+              "\(paths.joined(separator: ", ")) changed in context since \(ancestor.prefix(12)) (measured)"
+          }
+          missing.append(entry)
+          continue
+        }
+        measurement = ancestorMeasurement
+        inherited = found
       }
       // The base is looked up for every image (the report shows the delta); it is
       // needed only when a growth rule is set.
@@ -108,16 +126,36 @@ public enum Check {
       } catch {
         throw .usage(error.message)
       }
-      evaluations.append(
-        Evaluator.evaluate(
-          RuleContext(
-            budget: budget, measurement: measurement, base: base, justifications: justifications,
-            firstCommit: firstCommit, baseMissing: baseMissing)))
+      var evaluation = Evaluator.evaluate(
+        RuleContext(
+          budget: budget, measurement: measurement, base: base, justifications: justifications,
+          firstCommit: firstCommit, baseMissing: baseMissing))
+      evaluation.commit = commitHex
+      evaluation.inherited = inherited
+      evaluations.append(evaluation)
     }
     return CheckReport(
       commit: commitHex, commitSubject: try? repository.commit(commit).subject,
       branch: repository.currentBranch(), budgetsPath: try context.budgets().path, images: evaluations,
       missing: missing)
+  }
+
+  /// What an unmeasured commit may be judged with (budgets.toml's own edits never count).
+  static func inheritanceFinder(_ context: CommandContext) throws(CommandError) -> InheritanceFinder {
+    let repository = try context.repository()
+    return InheritanceFinder(
+      history: RepositoryHistory(repository: repository), store: StoreMeasurements(store: try context.store()),
+      budgetsPath: repositoryPath(context.budgetsPath, repository))
+  }
+
+  /// A file's path inside the repository's work tree ("budgets.toml"), or the path
+  /// as given when it lies outside.
+  static func repositoryPath(_ path: String, _ repository: Repository) -> String {
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    guard let root = repository.workDirectory.map({ URL(fileURLWithPath: $0).resolvingSymlinksInPath().path + "/" }),
+      absolute.hasPrefix(root)
+    else { return path }
+    return String(absolute.dropFirst(root.count))
   }
 
   static func selectImages(_ budgets: BudgetFile, _ names: [String]) throws(CommandError) -> [ImageBudget] {

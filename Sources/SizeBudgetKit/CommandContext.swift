@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Foundation
 import GitHistory
+import Model
 import Store
 
 /// What every command works on: the workspace, its budgets (`--config`), the

@@ -2,17 +2,21 @@ import Analysis
 import Evaluation
 import Formats
 import GitHistory
+import Model
 import Store
 
 /// `sizebudget diff REV1 REV2 --image NAME`.
 public enum Diff {
+  public enum Format: String, Sendable, CaseIterable { case text, json, markdown }
+
   public struct Request: Sendable {
     public var old: String
     public var new: String
     /// nil: the one image budgets.toml budgets.
     public var image: String?
-    public var json = false
-    public var paths = 20
+    public var format: Format = .text
+    /// How many paths that changed most to list.
+    public var limit = 20
 
     public init(old: String, new: String, image: String?) {
       self.old = old
@@ -35,8 +39,8 @@ public enum Diff {
     guard let new = try context.measurement(image, at: newCommit) else {
       throw CommandError(.missingMeasurement, missing(image, request.new, newCommit))
     }
-    let diff = MeasurementDiff.between(old, new, pathLimit: request.paths)
-    if request.json {
+    let diff = MeasurementDiff.between(old, new, pathLimit: request.limit)
+    if request.format == .json {
       struct Document: Encodable {
         let schema = "sizebudget.diff/v1"
         var image: String
@@ -47,10 +51,10 @@ public enum Diff {
       return encodeJSON(Document(image: image, old: oldCommit, new: newCommit, diff: diff))
     }
     let records = (try? context.store().commits([oldCommit, newCommit])) ?? [:]
-    return DiffText.render(
-      diff, image: image,
-      old: .init(label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject),
-      new: .init(label: request.new, commit: newCommit, subject: records[newCommit]?.subject), terminal: terminal)
+    let oldSide = DiffText.Side(label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject)
+    let newSide = DiffText.Side(label: request.new, commit: newCommit, subject: records[newCommit]?.subject)
+    if request.format == .markdown { return DiffText.markdown(diff, image: image, old: oldSide, new: newSide) }
+    return DiffText.render(diff, image: image, old: oldSide, new: newSide, terminal: terminal)
   }
 
   static func missing(_ image: String, _ revision: String, _ commit: String) -> String {

@@ -1,6 +1,7 @@
 import Analysis
 import Evaluation
 import GitHistory
+import Model
 import Store
 
 /// GitHistory's repository as the history Evaluation reads.
@@ -44,6 +45,30 @@ struct RepositoryHistory: CommitHistory {
           + "\(commit.prefix(12)): \((error as? GitError)?.message ?? "\(error)")")
     }
     return found
+  }
+
+  func contextChanges(from ancestor: String, to commit: String, context: [String]) throws(LookupError) -> [String] {
+    let (ancestor, commit) = try (id(ancestor), id(commit))
+    return try git { () throws(GitError) in
+      try repository.contextChanges(from: ancestor, to: commit, context: context)
+    }
+  }
+
+  func walkFirstParent(from tip: String, _ visit: (String) -> Bool) throws(LookupError) {
+    let tip = try id(tip)
+    do {
+      // The commit-graph index: a weekly report over a long history reads flat arrays.
+      try HistoryIndex(repository).walk(RevisionRange(include: [tip], exclude: [], text: ""), firstParent: true) {
+        visit($0.hex)
+      }
+    } catch {
+      throw LookupError("cannot walk the history from \(tip.short): \((error as? GitError)?.message ?? "\(error)")")
+    }
+  }
+
+  func stamp(_ commit: String) -> CommitStamp? {
+    guard let id = ObjectID(hex: commit), let info = try? repository.commit(id) else { return nil }
+    return CommitStamp(subject: info.subject, author: info.authorName, time: info.committerTime)
   }
 
   private func id(_ hex: String) throws(LookupError) -> ObjectID {

@@ -2,6 +2,7 @@ import Analysis
 import Evaluation
 import Formats
 import GitHistory
+import Model
 
 /// `sizebudget explain [REV] --image NAME` and `sizebudget packages [REV] --image NAME`:
 /// read from the stored measurement, so no image is needed.
@@ -19,11 +20,13 @@ public enum Explain {
   }
 
   public static func packages(
-    revision: String?, image: String?, limit: Int?, json: Bool, in context: CommandContext, terminal: TerminalStyle
+    revision: String?, image: String?, limit: Int?, format: String, in context: CommandContext,
+    terminal: TerminalStyle
   ) throws(CommandError) -> String {
     let image = try context.knownImage(image)
     let measurement = try load(revision: revision, image: image, context)
-    if json {
+    if format == "markdown" { return ExplainReport.packagesMarkdown(measurement, limit: limit) }
+    if format == "json" {
       struct Document: Encodable {
         let schema = "sizebudget.packages/v1"
         var image: String

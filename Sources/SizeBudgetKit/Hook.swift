@@ -36,23 +36,120 @@ public enum Hook {
     let budgets = try context.budgets()
     let repository = try context.repository()
     var pushed: [String] = []
+    var tips: [String] = []
     for ref in refs where ref.localOID != zero {
-      pushed += try commits(of: ref, remote: remote, repository)
+      let commits = try commits(of: ref, remote: remote, repository)
+      pushed += commits
+      if !commits.isEmpty && !tips.contains(ref.localOID) { tips.append(ref.localOID) }
     }
     guard !pushed.isEmpty else { return ("", 0) }
-    let measured: [String: Set<String>]
-    let store = try context.store()
-    do {
-      measured = Dictionary(grouping: try store.summaries(commits: pushed), by: \.image)
-        .mapValues { Set($0.map(\.commit)) }
-    } catch {
-      throw .usage(error.message)
+    if budgets.hook.predict == .off {
+      return try judgeMeasured(pushed, budgets: budgets, context: context, terminal: terminal)
     }
-    // Per image, the newest pushed commit that has a measurement is what gets judged.
+    // Per image, the newest pushed commit that is measured or inherits a measurement is
+    // judged by it, as `check` would; an image whose pushed tip is neither is predicted
+    // from its nearest measured ancestor (a measured commit of the push, when there is one).
+    let coverage = try coverages(pushed, budgets: budgets, context: context)
+    var measured: [CheckReport] = []
+    var accounts: [String] = []
+    for (budget, covered) in coverage {
+      guard let judged = covered.judged else { continue }
+      measured.append(try Check.evaluate(commit: judged, images: [budget], context, revision: judged))
+      accounts.append((budgets.images.count > 1 ? "\(budget.name): " : "") + covered.account)
+    }
+    let toPredict = coverage.filter { !tips.contains($0.coverage.judged ?? "") }.map(\.budget)
+    var predicted: [PredictedEvaluation] = []
+    var judged = !measured.isEmpty
+    var unpredictable: [String] = []
+    for tip in tips where !toPredict.isEmpty {
+      let report = try Predict.judge(commit: tip, images: toPredict, context)
+      judged = judged || !report.measured.isEmpty || !report.predicted.isEmpty || !report.unpredictable.isEmpty
+      if !report.measured.isEmpty && !measured.contains(where: { $0.commit == tip }) {
+        measured.append(
+          CheckReport(
+            commit: tip, commitSubject: report.commitSubject, branch: repository.currentBranch(),
+            budgetsPath: budgets.path, images: report.measured, missing: []))
+      }
+      // A prediction with nothing in it (a push of docs only) has nothing to say.
+      predicted += report.predicted.filter { !$0.prediction.contributions.isEmpty }
+      unpredictable += report.unpredictable.map { "sizebudget: \($0.image) cannot be predicted: \($0.reason)" }
+    }
+    guard judged else {
+      return (
+        "sizebudget: none of the \(pushed.count) pushed commits is measured, nor an ancestor to predict from: "
+          + "nothing to check", 0
+      )
+    }
+    let (output, status) = verdict(
+      pushed: pushed.count, measured: measured, accounts: accounts, predicted: predicted, mode: budgets.hook.predict,
+      terminal: terminal)
+    // What cannot be predicted is said, and does not stop the push on its own.
+    return ((unpredictable + [output]).filter { !$0.isEmpty }.joined(separator: "\n"), status)
+  }
+
+  /// The hook's words and status: a measured break refuses; a predicted one refuses
+  /// in refuse mode when it holds beyond the prediction's uncertainty, else warns.
+  static func verdict(
+    pushed: Int, measured: [CheckReport], accounts: [String] = [], predicted: [PredictedEvaluation],
+    mode: HookSettings.PredictMode,
+    terminal: TerminalStyle
+  ) -> (String, Int32) {
+    var sections: [String] = []
+    let broken = measured.filter(\.isBroken)
+    sections += broken.map { CheckText.render($0, terminal: terminal) }
+    let predictedBroken = predicted.filter { $0.status == .fail }
+    sections += predictedBroken.map { PredictText.section($0, terminal: terminal).joined(separator: "\n") }
+    let noun = "\(pushed) pushed commit\(pushed == 1 ? "" : "s")"
+    if !broken.isEmpty {
+      return (
+        (sections + [terminal.apply(.bad, "sizebudget: push refused: a budget is broken.") + " " + bypass])
+          .joined(separator: "\n\n"), 1
+      )
+    }
+    if mode == .refuse && predictedBroken.contains(where: { !$0.certainBreaks.isEmpty }) {
+      let line =
+        terminal.apply(
+          .bad, "sizebudget: push refused: predicted to break a budget by more than the prediction's uncertainty")
+        + " (no image was built; measure the commit to judge it exactly). " + bypass
+      return ((sections + [line]).joined(separator: "\n\n"), 1)
+    }
+    if !predictedBroken.isEmpty {
+      let line =
+        terminal.apply(.warning, "sizebudget: warning: the push is predicted to break a budget")
+        + " (no image was built); pushing anyway. [hook] predict = \"refuse\" in budgets.toml refuses such pushes."
+      return ((sections + [line]).joined(separator: "\n\n"), 0)
+    }
+    var lines: [String] = []
+    let images = measured.flatMap(\.images)
+    if !images.isEmpty {
+      let summary = images.map { "\($0.image) \(ByteSize.format($0.size)) \($0.verdict.headline)" }
+      let account = accounts.isEmpty ? "" : accounts.joined(separator: "; ") + "; "
+      lines.append("sizebudget: \(noun) checked: " + account + summary.joined(separator: ", "))
+    }
+    lines += predicted.map { predicted in
+      // What the figure leaves out is said even when it passes.
+      let unknown = predicted.prediction.unknownPackages.map(\.subject)
+      let caveats =
+        (unknown.isEmpty ? [] : ["not priced (never measured): " + unknown.joined(separator: ", ")])
+        + (predicted.prediction.dockerfileChanged ? ["Dockerfile changes not priced"] : [])
+      return "sizebudget: \(predicted.evaluation.image) predicted \(ByteSize.format(predicted.size)) "
+        + "(\(ByteSize.formatDelta(predicted.delta)) ± \(ByteSize.format(predicted.uncertainty))): "
+        + predicted.evaluation.verdict.headline + caveats.map { "; \($0)" }.joined()
+    }
+    return (lines.joined(separator: "\n"), 0)
+  }
+
+  /// `[hook] predict = "off"`: per image, the newest pushed commit that has a
+  /// measurement is judged; the rest go through unjudged.
+  static func judgeMeasured(_ pushed: [String], budgets: BudgetFile, context: CommandContext, terminal: TerminalStyle)
+    throws(CommandError) -> (String, Int32)
+  {
     var reports: [CheckReport] = []
-    for budget in budgets.images {
-      guard let commits = measured[budget.name], let newest = pushed.first(where: commits.contains) else { continue }
-      reports.append(try Check.evaluate(commit: newest, images: [budget], context, revision: newest))
+    var accounts: [String] = []
+    for (budget, coverage) in try coverages(pushed, budgets: budgets, context: context) {
+      guard let judged = coverage.judged else { continue }
+      reports.append(try Check.evaluate(commit: judged, images: [budget], context, revision: judged))
+      accounts.append((budgets.images.count > 1 ? "\(budget.name): " : "") + coverage.account)
     }
     guard !reports.isEmpty else {
       return ("sizebudget: none of the \(pushed.count) pushed commits is measured: nothing to check", 0)
@@ -68,9 +165,86 @@ public enum Hook {
       "\($0.image) \(ByteSize.format($0.size)) \($0.verdict.headline)"
     }
     return (
-      "sizebudget: \(pushed.count) pushed commit\(pushed.count == 1 ? "" : "s") checked: "
+      "sizebudget: \(pushed.count) pushed commit\(pushed.count == 1 ? "" : "s") checked: \(accounts.joined(separator: "; ")); "
         + summary.joined(separator: ", "), 0
     )
+  }
+
+  /// Per image, which pushed commits are measured or inherit a measurement (nothing in
+  /// context changed since a measured ancestor); the newest of them is what gets judged.
+  static func coverages(_ pushed: [String], budgets: BudgetFile, context: CommandContext)
+    throws(CommandError) -> [(budget: ImageBudget, coverage: Coverage)]
+  {
+    let measured: [String: Set<String>]
+    let store = try context.store()
+    do {
+      measured = Dictionary(grouping: try store.summaries(commits: pushed), by: \.image)
+        .mapValues { Set($0.map(\.commit)) }
+    } catch {
+      throw .usage(error.message)
+    }
+    let inheritance = try Check.inheritanceFinder(context)
+    var result: [(budget: ImageBudget, coverage: Coverage)] = []
+    for budget in budgets.images {
+      result.append((budget, try cover(pushed, budget, measured: measured[budget.name] ?? [], inheritance)))
+    }
+    return result
+  }
+
+  /// How many pushed commits classified per image, newest first; past it the account
+  /// says how many were not looked at (each costs a walk and a tree diff).
+  static let coverageLimit = 100
+
+  /// Which pushed commits have the image's measurement, which inherit one, and the
+  /// newest of them, the one judged.
+  struct Coverage {
+    var judged: String?
+    var measured = 0
+    var inherited: [String: Int] = [:]
+    var unmeasured = 0
+    var unclassified = 0
+
+    /// "1 measured, 2 inherit abc1234's measurement".
+    var account: String {
+      var parts: [String] = []
+      if measured > 0 { parts.append("\(measured) measured") }
+      for (commit, count) in inherited.sorted(by: { $0.key < $1.key }) {
+        parts.append("\(count) inherit\(count == 1 ? "s" : "") \(commit.prefix(12))'s measurement")
+      }
+      if unmeasured > 0 { parts.append("\(unmeasured) not measured") }
+      if unclassified > 0 { parts.append("\(unclassified) not looked at") }
+      return parts.joined(separator: ", ")
+    }
+  }
+
+  static func cover(
+    _ pushed: [String], _ budget: ImageBudget, measured: Set<String>, _ inheritance: InheritanceFinder
+  ) throws(CommandError) -> Coverage {
+    var coverage = Coverage()
+    for (index, commit) in pushed.enumerated() {
+      guard index < coverageLimit else {
+        // Past the limit only measurements are counted (a set lookup each).
+        let rest = pushed[index...]
+        let measuredRest = rest.filter(measured.contains)
+        coverage.measured += measuredRest.count
+        coverage.unclassified = rest.count - measuredRest.count
+        if coverage.judged == nil { coverage.judged = measuredRest.first }
+        break
+      }
+      if measured.contains(commit) {
+        coverage.measured += 1
+      } else {
+        let lookup: InheritanceFinder.Lookup
+        do { lookup = try inheritance.lookup(budget, at: commit) } catch { throw .usage(error.message) }
+        guard case .inherits(let found, _) = lookup else {
+          coverage.unmeasured += 1
+          continue
+        }
+        coverage.inherited[found.commit, default: 0] += 1
+      }
+      if coverage.judged == nil { coverage.judged = commit }
+    }
+    return coverage
   }
 
   static func parse(_ input: String) throws(CommandError) -> [PushedRef] {
@@ -118,7 +292,7 @@ public enum Hook {
   public static let template = """
     #!/bin/sh
     # sizebudget pre-push hook (installed by `sizebudget hook install`).
-    # Refuses a push whose measured commits break budgets.toml.
+    # Refuses a push whose measured (or, with [hook] predict = "refuse", predicted) commits break budgets.toml.
     # To push anyway: git push --no-verify, or SIZEBUDGET_SKIP=1 git push.
     # The sizebudget that installed this hook, used when none is on PATH
     # (an unpacked release archive, a CI tool cache).

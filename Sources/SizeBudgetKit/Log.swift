@@ -4,6 +4,8 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
+import Prediction
 import Store
 
 /// `sizebudget log [RANGE]`: sizes along history, one row per measured commit.
@@ -11,12 +13,18 @@ public enum Log {
   /// How many rows, newest first, `log` judges as `check` would (each needs the whole
   /// measurement and a base lookup; a 20,000-row history shows sizes for the rest).
   public static let judgedRows = 200
+  /// How many of the newest walked commits may get a row inheriting an ancestor's
+  /// measurement (each costs a first-parent walk and a tree diff).
+  public static let inheritWindow = 50
 
   public struct Request: Sendable {
     public var range = "HEAD"
     public var images: [String] = []
     public var firstParent = false
-    public var json = false
+    /// text, json or markdown.
+    public var format = "text"
+    /// Set each judged row's predicted change beside its measured one.
+    public var predicted = false
 
     public init() {}
   }
@@ -46,16 +54,19 @@ public enum Log {
     }
     var rows: [LogRow] = []
     var walked = 0
+    var newest: [String] = []
     do {
       try HistoryIndex(repository).walk(range, firstParent: request.firstParent) { id in
         walked += 1
         let hex = id.hex
+        if newest.count < inheritWindow { newest.append(hex) }
         if let summaries = byCommit[hex] {
           for summary in summaries.sorted(by: { $0.image < $1.image }) {
-            rows.append(
-              LogRow(
-                commit: hex, image: summary.image, compressedBytes: summary.compressedBytes,
-                uncompressedBytes: summary.uncompressedBytes))
+            var row = LogRow(
+              commit: hex, image: summary.image, compressedBytes: summary.compressedBytes,
+              uncompressedBytes: summary.uncompressedBytes)
+            row.compressedEstimated = summary.compressedEstimated
+            rows.append(row)
           }
         }
         return true
@@ -63,9 +74,11 @@ public enum Log {
     } catch {
       throw .usage("\(error)")
     }
+    rows = try addInherited(to: rows, newest: newest, budgets: budgets, images: imageFilter, context)
     let records = (try? store.commits(Set(rows.map(\.commit)))) ?? [:]
     let unjudged = try judge(&rows, budgets: budgets, context)
-    let history = LogHistory(
+    if request.predicted, let budgets { try predict(&rows, budgets: budgets, context) }
+    var history = LogHistory(
       range: request.range, walked: walked,
       rows: rows.map { row in
         var row = row
@@ -80,7 +93,61 @@ public enum Log {
         }
         return row
       }, budgets: budgets, unjudged: unjudged)
-    return request.json ? LogOutput.json(history) : LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+    history.showPredicted = request.predicted
+    switch request.format {
+    case "json": return LogOutput.json(history)
+    case "markdown": return LogOutput.markdown(history)
+    default: return LogOutput.text(history, terminal: terminal, sparklines: sparklines)
+    }
+  }
+
+  /// Rows for the newest commits that have no measurement of a budgeted image but
+  /// inherit one (nothing in its context changed since a measured ancestor), as
+  /// `check` judges them; only commits newer than the image's newest measured row.
+  static func addInherited(
+    to rows: [LogRow], newest: [String], budgets: BudgetFile?, images filter: Set<String>, _ context: CommandContext
+  ) throws(CommandError) -> [LogRow] {
+    guard let budgets else { return rows }
+    let inheritance = try Check.inheritanceFinder(context)
+    let position = Dictionary(newest.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    var added: [LogRow] = []
+    for budget in budgets.images where filter.isEmpty || filter.contains(budget.name) {
+      guard let firstRow = rows.first(where: { $0.image == budget.name }), let end = position[firstRow.commit]
+      else { continue }
+      for commit in newest.prefix(end) {
+        let lookup: InheritanceFinder.Lookup
+        do { lookup = try inheritance.lookup(budget, at: commit) } catch { throw .usage(error.message) }
+        guard case .inherits(let found, let measurement) = lookup else { continue }
+        var row = LogRow(
+          commit: commit, image: budget.name, compressedBytes: measurement.compressedBytes,
+          uncompressedBytes: measurement.uncompressedBytes)
+        row.inherited = found
+        added.append(row)
+      }
+    }
+    guard !added.isEmpty else { return rows }
+    // Newest first, as walked: the added rows all lie in the window.
+    let all = added + rows
+    return all.indices.sorted { a, b in
+      let (pa, pb) = (position[all[a].commit] ?? Int.max, position[all[b].commit] ?? Int.max)
+      if pa != pb { return pa < pb }
+      if all[a].commit == all[b].commit { return all[a].image < all[b].image }
+      return a < b
+    }.map { all[$0] }
+  }
+
+  /// The newest `judgedRows` rows of budgeted images: what would have been predicted
+  /// for the commit, from the nearest measured commit before it, had it not been
+  /// built (a row that cannot be predicted stays blank).
+  static func predict(_ rows: inout [LogRow], budgets: BudgetFile, _ context: CommandContext) throws(CommandError) {
+    let predictor = Predictor(repository: try context.repository(), store: try context.store())
+    var done = 0
+    for index in rows.indices where done < judgedRows {
+      guard let budget = budgets.image(named: rows[index].image) else { continue }
+      done += 1
+      guard let prediction = try? predictor.predict(budget, at: rows[index].commit, fromParent: true) else { continue }
+      rows[index].predicted = (prediction.delta(for: budget.metric), prediction.uncertainty(for: budget.metric))
+    }
   }
 
   /// Gives the newest `judgedRows` rows of budgeted images `check`'s verdict (one
@@ -98,11 +165,14 @@ public enum Log {
       if byCommit[rows[index].commit] == nil { order.append(rows[index].commit) }
       byCommit[rows[index].commit, default: []].append(index)
     }
+    let lines = try baseLines(Set(budgets.images.map(\.base)), reaching: Set(order), context)
     for commit in order {
       let indices = byCommit[commit]!
       let images = indices.compactMap { budgets.image(named: rows[$0].image) }
+      // On every image's base line the commit is its own merge-base: no walk from the tip.
+      let onBase: Set<String> = images.allSatisfy { lines[$0.base]?.contains(commit) == true } ? [commit] : []
       do {
-        let report = try Check.evaluate(commit: commit, images: images, context, revision: commit)
+        let report = try Check.evaluate(commit: commit, images: images, context, revision: commit, onBase: onBase)
         for index in indices {
           rows[index].verdict = report.images.first { $0.image == rows[index].image }?.verdict
         }
@@ -111,5 +181,29 @@ public enum Log {
       }
     }
     return budgeted.count - judged.count
+  }
+
+  /// Per base branch, the commits of its first-parent line down to the oldest of
+  /// `commits` found there (at most `BaseFinder.searchLimit` steps): judging a row on
+  /// that line then needs no merge-base walk from the branch tip.
+  static func baseLines(_ bases: Set<String>, reaching commits: Set<String>, _ context: CommandContext)
+    throws(CommandError) -> [String: Set<String>]
+  {
+    let repository = try context.repository()
+    var lines: [String: Set<String>] = [:]
+    for base in bases {
+      guard let tip = try? repository.resolveBranch(base) else { continue }
+      var line: Set<String> = []
+      var found = 0
+      try? HistoryIndex(repository).walk(
+        RevisionRange(include: [tip], exclude: [], text: base), firstParent: true
+      ) { id in
+        line.insert(id.hex)
+        if commits.contains(id.hex) { found += 1 }
+        return found < commits.count && line.count < BaseFinder.searchLimit
+      }
+      lines[base] = line
+    }
+    return lines
   }
 }

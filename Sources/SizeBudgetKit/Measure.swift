@@ -4,6 +4,7 @@ import Formats
 import Foundation
 import GitHistory
 import ImageSource
+import Model
 import Store
 
 /// `sizebudget measure SOURCE --image NAME`: read an image, record it against a commit.
@@ -17,7 +18,8 @@ public enum Measure {
     public var newImage = false
     public var commit: String?
     public var platform: String?
-    public var json = false
+    /// text, json or markdown.
+    public var format = "text"
     public var pathDepth: Int?
     public var verify = true
     public var estimate = true
@@ -100,6 +102,9 @@ public enum Measure {
       throw .usage(error.message)
     }
     var notices: [String] = []
+    if let warning = try uncommittedWarning(commit: commit, budget: budget, source: reference, context: context) {
+      notices.append(warning)
+    }
     // A PostgreSQL store is the shared record itself: no notes.
     if !store.isShared,
       let warning = Sync.record(
@@ -110,9 +115,11 @@ public enum Measure {
     let replaced: String? = if case .replaced(let at) = outcome { at } else { nil }
     let shownStore = store.isShared ? store.path : Workspace.displayPath(try context.storePath())
     let report =
-      request.json
-      ? MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)
-      : MeasurementReport.text(measurement, storedIn: shownStore, replaced: replaced, terminal: terminal)
+      switch request.format {
+      case "json": MeasurementReport.json(measurement, storedIn: shownStore, replaced: replaced)
+      case "markdown": MeasurementReport.markdown(measurement)
+      default: MeasurementReport.text(measurement, storedIn: shownStore, replaced: replaced, terminal: terminal)
+      }
     var shareFailure: CommandError? = nil
     if request.sync {
       if let repository {
@@ -155,6 +162,30 @@ public enum Measure {
     return measurement
   }
 
+  /// "measuring HEAD abc1234 with 2 uncommitted changes under app/": an image built
+  /// from the work tree holds them, but is filed under HEAD, which does not.
+  static func uncommittedWarning(
+    commit: String, budget: ImageBudget?, source: ImageReference, context: CommandContext
+  ) throws(CommandError) -> String? {
+    guard let repository = context.repositoryIfAny, repository.workDirectory != nil,
+      commit == (try? context.resolveCommit(nil))
+    else { return nil }
+    let scope = budget?.context ?? []
+    // budgets.toml does not go into the image.
+    let budgetsFile = context.workspace.relativeToRoot(context.budgetsPath)
+    // Nor does the build's output, when it lands in the work tree (build/api.tar).
+    let output = source.localPath.map(context.workspace.relativeToRoot)
+    let changes = repository.uncommittedChanges(in: scope).filter { change in
+      change != budgetsFile && !(output.map { change == $0 || change.hasPrefix($0 + "/") } ?? false)
+    }
+    guard !changes.isEmpty else { return nil }
+    let place = scope.isEmpty ? "in the work tree" : "under " + scope.joined(separator: ", ")
+    let listed = changes.prefix(5).joined(separator: ", ") + (changes.count > 5 ? ", …" : "")
+    return
+      "warning: measuring HEAD \(commit.prefix(7)) with \(changes.count) uncommitted change\(changes.count == 1 ? "" : "s") "
+      + "\(place) (\(listed)): an image built from this work tree is not HEAD's; commit them and measure again"
+  }
+
   /// Whether a budget needs more than a registry manifest gives: paths, waste,
   /// uncompressed sizes.
   static func needsLayers(_ budget: ImageBudget) -> Bool {
@@ -193,6 +224,18 @@ extension CommitRecord {
 }
 
 extension ImageReference {
+  /// The file or directory a local source reads, absolute (nil for a registry, the
+  /// daemon or standard input).
+  var localPath: String? {
+    let path: String
+    switch self {
+    case .dockerArchive(let file, _), .ociArchive(let file, _): path = file
+    case .ociLayout(let directory, _): path = directory
+    case .standardInput, .registry, .daemon: return nil
+    }
+    return URL(fileURLWithPath: path).standardizedFileURL.path
+  }
+
   /// Paths in budgets.toml are relative to the repository root, not to where the
   /// command runs.
   func relative(to root: String) -> ImageReference {

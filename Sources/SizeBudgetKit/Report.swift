@@ -6,6 +6,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Notify
 import Store
 
@@ -26,12 +27,10 @@ public enum Report {
     public init() {}
   }
 
-  /// How far back the walk looks for the size a period started with.
-  static let walkLimit = 100_000
-
   public static func run(_ request: Request, in context: CommandContext, terminal: TerminalStyle)
     throws(CommandError) -> (String, String)
   {
+    try context.requireKnown(request.images)
     let report = try build(request, context)
     let budgets = try context.budgets()
     var notes: [String] = []
@@ -70,59 +69,35 @@ public enum Report {
     let images = try Check.selectImages(budgets, request.images)
     let tip: ObjectID
     do { tip = try repository.resolveBranch(branch) } catch { throw .usage(error.message) }
-    var sizes: [String: [String: (Int64, Int64)]] = [:]
+    var samples: [String: [String: TrendWalk.Sample]] = [:]
     var records: [String: CommitRecord] = [:]
     do {
       for image in images {
-        sizes[image.name] = Dictionary(
+        samples[image.name] = Dictionary(
           try store.summaries(image: image.name).map {
-            ($0.commit, ($0.compressedBytes, $0.uncompressedBytes))
+            let sample = TrendWalk.Sample(
+              size: $0.bytes(for: image.metric.rawValue),
+              estimated: image.metric == .compressed && $0.compressedEstimated)
+            return ($0.commit, sample)
           },
           uniquingKeysWith: { first, _ in first })
       }
-      records = try store.commits(sizes.values.flatMap(\.keys))
+      records = try store.commits(samples.values.flatMap(\.keys))
     } catch {
       throw .usage(error.message)
     }
-    // Newest first along the first-parent line; per image, the points of the period
-    // and the last measurement before it (the size the period started with).
-    var points: [String: [ImageTrend.Point]] = [:]
-    var started: Set<String> = []
-    var walked = 0
-    var lastIndex: [String: Int] = [:]
+    let walk = TrendWalk(
+      history: RepositoryHistory(repository: repository),
+      knownStamps: records.mapValues { CommitStamp(subject: $0.subject, author: $0.authorName, time: $0.time) })
+    let points: [String: [ImageTrend.Point]]
     do {
-      try HistoryIndex(repository).walk(
-        RevisionRange(include: [tip], exclude: [], text: branch), firstParent: true
-      ) { id in
-        walked += 1
-        let hex = id.hex
-        for image in images where !started.contains(image.name) {
-          guard let size = sizes[image.name]?[hex] else { continue }
-          let info = try? repository.commit(id)
-          let record = records[hex] ?? info.map(CommitRecord.init)
-          // Committer time: a rebased commit's old author date would end the period early.
-          let time = info?.committerTime ?? record?.time ?? 0
-          guard time <= until else { continue }
-          let point = ImageTrend.Point(
-            commit: hex, subject: record?.subject ?? "", author: record?.authorName ?? "", time: time,
-            size: image.metric == .uncompressed ? size.1 : size.0)
-          // Newest first: the gap of the newer point is the distance to this one.
-          if let newer = lastIndex[image.name], var list = points[image.name], !list.isEmpty {
-            list[list.count - 1].gap = walked - newer
-            points[image.name] = list
-          }
-          lastIndex[image.name] = walked
-          points[image.name, default: []].append(point)
-          if time < since { started.insert(image.name) }
-        }
-        return started.count < images.count && walked < walkLimit
-      }
+      points = try walk.points(from: tip.hex, samples: samples, since: since, until: until)
     } catch {
-      throw .usage("\(error)")
+      throw .usage(error.message)
     }
     var result: [WeeklyReport.Image] = []
     for image in images {
-      let found = Array((points[image.name] ?? []).reversed())
+      let found = points[image.name] ?? []
       let inPeriod = found.filter { $0.time >= since }.count
       guard inPeriod > 0 else { continue }
       let trend = ImageTrend(

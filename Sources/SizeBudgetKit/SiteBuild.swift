@@ -4,6 +4,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Model
 import Site
 import Store
 
@@ -94,9 +95,12 @@ public enum SiteBuild {
         walked += 1
         let hex = id.hex
         let measured = images.filter { sizes[$0.name]?[hex] != nil }
-        guard !measured.isEmpty else { return walked < Report.walkLimit }
-        let record = records[hex] ?? (try? (try context.repository()).commit(id)).map(CommitRecord.init)
-        let time = record?.time ?? 0
+        guard !measured.isEmpty else { return walked < TrendWalk.walkLimit }
+        let info = try? (try context.repository()).commit(id)
+        let record = records[hex] ?? info.map(CommitRecord.init)
+        // Committer time, as the weekly report: a rebased commit's old author date
+        // would end the period early.
+        let time = info?.committerTime ?? record?.time ?? 0
         if time < since { return false }
         history.order.append(hex)
         for image in measured {
@@ -104,9 +108,10 @@ public enum SiteBuild {
           history.points[image.name, default: []].append(
             SitePoint(
               commit: hex, subject: record?.subject ?? "", author: record?.authorName ?? "", time: time,
-              compressed: summary.compressedBytes, uncompressed: summary.uncompressedBytes))
+              compressed: summary.compressedBytes, uncompressed: summary.uncompressedBytes,
+              compressedEstimated: summary.compressedEstimated))
         }
-        return walked < Report.walkLimit
+        return walked < TrendWalk.walkLimit
       }
     } catch {
       throw .usage("cannot walk \(branch): \(error)")

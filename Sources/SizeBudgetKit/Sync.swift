@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Foundation
 import GitHistory
+import Model
 import Sharing
 import Store
 

@@ -111,6 +111,14 @@ public struct Workspace: Sendable {
     return gitDirectory.appendingPathComponent("sizebudget.sqlite").path
   }
 
+  /// A path relative to the repository root (as git names files), or the path as given
+  /// when it is outside the repository.
+  func relativeToRoot(_ path: String) -> String {
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+    let rootPath = root.standardizedFileURL.path
+    return absolute.hasPrefix(rootPath + "/") ? String(absolute.dropFirst(rootPath.count + 1)) : path
+  }
+
   /// A path relative to the current directory when it is below it, as compilers print.
   static func displayPath(_ path: String) -> String {
     let current = FileManager.default.currentDirectoryPath

@@ -1,6 +1,7 @@
 import Analysis
 import CSQLite
 import Foundation
+import Model
 import TestHooks
 
 /// Measurements in a SQL database: by default a SQLite file per clone
@@ -226,7 +227,8 @@ public final class MeasurementStore {
     var result: [MeasurementSummary] = []
     let select = try database.prepare(
       """
-      SELECT image, commit_oid, compressed_bytes, uncompressed_bytes, wasted_bytes, measured_at, source
+      SELECT image, commit_oid, compressed_bytes, uncompressed_bytes, wasted_bytes, measured_at, source,
+        compressed_estimated
       FROM measurements WHERE commit_oid = ? \(image == nil ? "" : "AND image = ?")
       """)
     for commit in commits {
@@ -240,7 +242,7 @@ public final class MeasurementStore {
   private func summary(_ row: any Row) -> MeasurementSummary {
     MeasurementSummary(
       image: row.string(0), commit: row.string(1), compressedBytes: row.integer(2), uncompressedBytes: row.integer(3),
-      wastedBytes: row.integer(4), measuredAt: row.string(5), source: row.string(6))
+      wastedBytes: row.integer(4), measuredAt: row.string(5), source: row.string(6), compressedEstimated: row.bool(7))
   }
 
   /// The measurement of `image` at `commit` (a full oid), if there is one.
@@ -282,7 +284,8 @@ public final class MeasurementStore {
     let filter = image == nil ? "" : "WHERE image = ?"
     try database.prepare(
       """
-      SELECT image, commit_oid, compressed_bytes, uncompressed_bytes, wasted_bytes, measured_at, source
+      SELECT image, commit_oid, compressed_bytes, uncompressed_bytes, wasted_bytes, measured_at, source,
+        compressed_estimated
       FROM measurements \(filter) ORDER BY measured_at\(database.dialect.byteOrder) DESC, id DESC
       """
     ).query(image.map { [.text($0)] } ?? []) { row in result.append(summary(row)) }
@@ -425,6 +428,8 @@ public struct MeasurementSummary: Sendable, Equatable {
   public var wastedBytes: Int64
   public var measuredAt: String
   public var source: String
+  /// The compressed size is an estimate (layers stored uncompressed).
+  public var compressedEstimated: Bool
 
   public func bytes(for metric: String) -> Int64 { metric == "uncompressed" ? uncompressedBytes : compressedBytes }
 }

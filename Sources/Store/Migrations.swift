@@ -152,7 +152,21 @@ enum Migrations {
       value TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
-    // 7: whole layer scans by diff id and stored size, so a layer measured before is
+    // 7: the base image a measurement was built from and how many of its first
+    // layers are the base's (growth split into base image and own layers).
+    """
+    ALTER TABLE measurements ADD COLUMN base_name TEXT;
+    ALTER TABLE measurements ADD COLUMN base_digest TEXT;
+    ALTER TABLE measurements ADD COLUMN base_layers INTEGER;
+    ALTER TABLE measurements ADD COLUMN base_how TEXT;
+    """,
+    // 8: the spread between measurements of one commit (nondeterministic builds).
+    """
+    ALTER TABLE measurements ADD COLUMN noise_compressed INTEGER;
+    ALTER TABLE measurements ADD COLUMN noise_uncompressed INTEGER;
+    ALTER TABLE measurements ADD COLUMN noise_layers TEXT;
+    """,
+    // 9: whole layer scans by diff id and stored size, so a layer measured before is
     // not read again (`StoredLayerScan`); used_at orders what is pruned first.
     """
     CREATE TABLE layer_scans (

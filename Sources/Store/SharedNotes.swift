@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// The store's side of sharing through git notes: importing measurements from notes
 /// (newer ones win), and knowing which local measurements the notes lack.

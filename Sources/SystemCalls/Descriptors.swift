@@ -42,6 +42,14 @@ public enum Descriptors {
 
   public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
+  /// The width in columns of the terminal on `descriptor`; nil when it is not one.
+  public static func terminalWidth(_ descriptor: Int32) -> Int? {
+    guard isTerminal(descriptor) else { return nil }
+    var size = winsize()
+    guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+  }
+
   /// Sends on a socket without SIGPIPE when the reader has gone (EPIPE instead):
   /// Linux has a per-call flag; Darwin would need SO_NOSIGPIPE on the socket.
   public static func sendWithoutSignal(_ socket: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {

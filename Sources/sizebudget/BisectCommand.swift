@@ -14,6 +14,12 @@ struct BisectCommand: ParsableCommand {
       worktree of each commit with SIZEBUDGET_COMMIT, SIZEBUDGET_IMAGE and SIZEBUDGET_OUTPUT set; \
       it must leave a docker-archive or an OCI layout at $SIZEBUDGET_OUTPUT. Exit 125 skips \
       a commit, as in git bisect run.
+
+      Exit status: 0 the culprit was found; 5 nothing in the range breaks the rule; 6 \
+      skipped or failed builds hide the culprit (the suspects are listed); 7 the build \
+      fails: --max-failures builds in a row failed the same way; 3 nothing measurable (no \
+      size along the line: every build skipped, or no build command and nothing measured); \
+      2 usage or configuration error; 4 a store or remote could not be reached.
       """)
 
   @Argument(help: "The range to search: main..branch.")
@@ -33,8 +39,14 @@ struct BisectCommand: ParsableCommand {
   @Option(help: "Stop a build (its whole process group) after this long: 90s, 45m, 2h (default: build_timeout).")
   var timeout: String?
 
-  @Option(help: "Output: text, json or markdown.")
-  var format: Check.Format = .text
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown.")
+  var format: ReportFormat = .text
+
+  @Option(help: "Stop after this many builds in a row fail the same way (same exit status and last line).")
+  var maxFailures = Bisect.defaultMaxFailures
+
+  @Flag(help: "Stream the builds' output to standard error.")
+  var verbose = false
 
   @OptionGroup var options: ContextOptions
 
@@ -43,9 +55,7 @@ struct BisectCommand: ParsableCommand {
     if let timeout, Seconds.parse(timeout) == nil {
       throw ValidationError("--timeout must be \(Seconds.help), got \"\(timeout)\"")
     }
-    guard [.text, .json, .markdown].contains(format) else {
-      throw ValidationError("bisect prints text, json or markdown (github and junit are check's formats)")
-    }
+    guard maxFailures >= 1 else { throw ValidationError("--max-failures must be 1 or more") }
   }
 
   func run() throws {
@@ -54,12 +64,16 @@ struct BisectCommand: ParsableCommand {
     request.threshold = threshold
     request.jobs = jobs
     request.timeout = timeout.flatMap(Seconds.parse)
-    request.format = format
-    let progress: Bisect.Progress? =
-      isatty(2) == 1 ? { @Sendable line in printError("sizebudget: " + line) } : nil
-    let (output, webhook) = try Bisect.run(
-      request, in: options.context(), terminal: .forDescriptor(1), progress: progress)
+    request.format = Check.Format(rawValue: format.rawValue)!
+    request.maxFailures = maxFailures
+    request.verbose = verbose
+    let heartbeat = Heartbeat(onTerminal: Descriptors.isTerminal(2))
+    defer { heartbeat.stop() }
+    let (output, webhook, status) = try Bisect.run(
+      request, in: options.context(), terminal: .forDescriptor(1), progress: { heartbeat.report($0) })
+    heartbeat.stop()
     print(output)
     if !webhook.isEmpty { printError(webhook) }
+    if status != .culprit { throw ExitCode(status.rawValue) }
   }
 }

@@ -13,13 +13,13 @@ struct CheckCommand: ParsableCommand {
       that makes it).
       """)
 
-  @Option(help: "The commit to check (default: HEAD).")
-  var commit: String?
+  @OptionGroup var commit: CommitOption
 
-  @Option(name: .customLong("image"), help: "Only this image (repeatable; default: every budgeted image).")
-  var images: [String] = []
+  @OptionGroup var images: ImagesOption
 
-  @Option(help: "Output: text, json, markdown, github (annotations and job summary) or junit.")
+  @Option(
+    name: [.customShort("f"), .long],
+    help: "Output: text, json, markdown, github (annotations and job summary) or junit.")
   var format: Check.Format = .text
 
   @Flag(help: "First share measurements through git notes (sizebudget sync): judge against the team's.")
@@ -40,8 +40,8 @@ struct CheckCommand: ParsableCommand {
     request.sync = sync
     request.remote = remote
     request.notify = notify
-    request.commit = commit
-    request.images = images
+    request.commit = commit.commit
+    request.images = images.images
     request.format = format
     let (output, status, webhook) = try Check.run(request, in: options.context(), terminal: .forDescriptor(1))
     print(output)

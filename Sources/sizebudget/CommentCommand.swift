@@ -17,7 +17,6 @@ struct CommentCommandLine: ParsableCommand {
   @Option(help: "The report of `sizebudget check --format json`.")
   var from: String
 
-
   @OptionGroup var options: ContextOptions
 
   func run() throws {

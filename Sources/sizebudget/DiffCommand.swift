@@ -15,18 +15,22 @@ struct DiffCommand: ParsableCommand {
 
   @OptionGroup var image: ImageOption
 
-  @Option(help: "How many paths to list.")
-  var paths = 20
+  @Option(help: "How many paths that changed most to list.")
+  var limit = 20
 
-  @Option(help: "Output: text or json.")
-  var format: MeasureCommand.OutputFormat = .text
+  @Option(name: .customLong("paths"), help: .hidden)
+  var deprecatedPaths: Int?
+
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown (a pull request's body).")
+  var format: Diff.Format = .text
 
   @OptionGroup var options: ContextOptions
 
   func run() throws {
     var request = Diff.Request(old: old, new: new, image: image.image)
-    request.json = format == .json
-    request.paths = paths
+    request.format = format
+    request.limit = deprecatedPaths ?? limit
+    if deprecatedPaths != nil { printError("warning: diff --paths N is now --limit N (--paths will go)") }
     print(try Diff.run(request, in: options.context(), terminal: .forDescriptor(1)))
   }
 }

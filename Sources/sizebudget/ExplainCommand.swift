@@ -7,26 +7,27 @@ struct ExplainCommand: ParsableCommand {
     commandName: "explain",
     abstract: "What fills an image and what can go: findings with their saving, the layer and the fix.")
 
-  @Argument(help: "The commit (default: HEAD).")
-  var revision: String?
+  @Argument(help: .hidden)
+  var deprecatedRevision: String?
+
+  @OptionGroup var commit: CommitOption
 
   @OptionGroup var image: ImageOption
 
-  @Option(help: "Output: text, markdown or json.")
-  var format: String = "text"
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown.")
+  var format: ReportFormat = .text
 
   @OptionGroup var options: ContextOptions
 
   func validate() throws {
-    guard ["text", "markdown", "json"].contains(format) else {
-      throw ValidationError("--format must be text, markdown or json, not \"\(format)\"")
-    }
+    if deprecatedRevision != nil && commit.commit != nil { throw ValidationError("give the commit once: --commit REV") }
   }
 
   func run() throws {
     print(
       try Explain.run(
-        revision: revision, image: image.image, format: format, in: options.context(), terminal: .forDescriptor(1)))
+        revision: revisionGiven(deprecatedRevision, commit), image: image.image, format: format.rawValue,
+        in: options.context(), terminal: .forDescriptor(1)))
   }
 }
 
@@ -35,8 +36,10 @@ struct PackagesCommand: ParsableCommand {
     commandName: "packages",
     abstract: "The image's packages (Debian, Alpine, Python, npm) largest first, with the layer that added each.")
 
-  @Argument(help: "The commit (default: HEAD).")
-  var revision: String?
+  @Argument(help: .hidden)
+  var deprecatedRevision: String?
+
+  @OptionGroup var commit: CommitOption
 
   @OptionGroup var image: ImageOption
 
@@ -46,16 +49,25 @@ struct PackagesCommand: ParsableCommand {
   @Flag(help: "List every package (overrides --limit).")
   var all = false
 
-  @Option(help: "Output: text or json.")
-  var format: MeasureCommand.OutputFormat = .text
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown.")
+  var format: ReportFormat = .text
 
   @OptionGroup var options: ContextOptions
 
   func run() throws {
     print(
       try Explain.packages(
-        revision: revision, image: image.image, limit: all ? nil : max(1, limit), json: format == .json,
+        revision: revisionGiven(deprecatedRevision, commit), image: image.image, limit: all ? nil : max(1, limit),
+        format: format.rawValue,
         in: options.context(),
         terminal: .forDescriptor(1)))
   }
+}
+
+/// `explain REV` (the old spelling) still works, with a warning: the commit is
+/// `--commit REV` on every command about one commit.
+func revisionGiven(_ positional: String?, _ option: CommitOption) -> String? {
+  guard let positional else { return option.commit }
+  printError("warning: the commit as an argument is deprecated: give --commit \(positional)")
+  return positional
 }

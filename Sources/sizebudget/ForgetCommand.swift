@@ -11,14 +11,13 @@ struct ForgetCommand: ParsableCommand {
       measuring the image at that commit again brings a new measurement back.
       """)
 
-  @Argument(help: "The commit (default: HEAD).")
-  var revision: String?
+  @OptionGroup var commit: CommitOption
 
   @OptionGroup var image: ImageOption
 
   @OptionGroup var options: ContextOptions
 
   func run() throws {
-    print(try Forget.run(revision: revision, image: image.image, in: options.context()))
+    print(try Forget.run(revision: commit.commit, image: image.image, in: options.context()))
   }
 }

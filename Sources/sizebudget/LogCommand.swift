@@ -16,8 +16,11 @@ struct LogCommand: ParsableCommand {
   @Flag(help: "Follow only the first parent of merges.")
   var firstParent = false
 
-  @Option(help: "Output: text or json.")
-  var format: MeasureCommand.OutputFormat = .text
+  @Flag(help: "Beside each measured change, the change predicted for that commit before it was built.")
+  var predicted = false
+
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown.")
+  var format: ReportFormat = .text
 
   @OptionGroup var options: ContextOptions
 
@@ -26,7 +29,8 @@ struct LogCommand: ParsableCommand {
     request.range = range
     request.images = images.images
     request.firstParent = firstParent
-    request.json = format == .json
+    request.format = format.rawValue
+    request.predicted = predicted
     let terminal = TerminalStyle.forDescriptor(1)
     print(try Log.run(request, in: options.context(), terminal: terminal, sparklines: isatty(1) == 1))
   }

@@ -22,7 +22,7 @@ struct MeasureCommand: ParsableCommand {
   @Flag(help: "Measure an image budgets.toml does not budget (yet); without it such a name is refused as a typo.")
   var newImage = false
 
-  @Option(help: "The commit to record against (default: HEAD).")
+  @Option(name: [.customShort("c"), .long], help: "The commit to record against (default: HEAD).")
   var commit: String?
 
   @Option(help: "The platform to measure from a multi-platform image, os/arch[/variant].")
@@ -31,8 +31,8 @@ struct MeasureCommand: ParsableCommand {
   @Option(help: "How deep per-path sizes are recorded (default: path_depth in budgets.toml, else 4).")
   var pathDepth: Int?
 
-  @Option(help: "Output format: text or json.")
-  var format: OutputFormat = .text
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown.")
+  var format: ReportFormat = .text
 
   @Flag(help: "Do not hash uncompressed layers (faster; compressed layers are always verified).")
   var noVerify = false
@@ -65,15 +65,13 @@ struct MeasureCommand: ParsableCommand {
 
   @OptionGroup var options: ContextOptions
 
-  enum OutputFormat: String, ExpressibleByArgument { case text, json }
-
   func run() throws {
     var request = Measure.Request(image: image.image)
     request.newImage = newImage
     request.source = source
     request.commit = commit
     request.platform = platform
-    request.json = format == .json
+    request.format = format.rawValue
     request.pathDepth = pathDepth
     request.verify = !noVerify
     request.estimate = !noEstimate

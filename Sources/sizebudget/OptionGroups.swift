@@ -34,3 +34,18 @@ struct ImagesOption: ParsableArguments {
     help: "Only this image (repeatable; default: every budgeted image).")
   var images: [String] = []
 }
+
+/// `-c/--commit REV`: the one commit a command is about (measure, check, explain,
+/// packages, forget), HEAD when left out. Ranges are positional (log, bisect), as are
+/// diff's two revisions.
+struct CommitOption: ParsableArguments {
+  @Option(name: [.customShort("c"), .long], help: "The commit (default: HEAD).")
+  var commit: String?
+}
+
+/// The formats of a report for people (text), programs (json) and pull requests
+/// (markdown); every command that prints a report takes `-f/--format` with the
+/// formats it has, and a value it does not have is refused by ArgumentParser.
+enum ReportFormat: String, CaseIterable, ExpressibleByArgument { case text, json, markdown }
+
+extension Diff.Format: ExpressibleByArgument {}

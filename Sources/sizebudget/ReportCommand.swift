@@ -19,11 +19,10 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "The branch whose first-parent history is reported (default: base in budgets.toml).")
   var branch: String?
 
-  @Option(name: .customLong("image"), help: "Only this image (repeatable).")
-  var images: [String] = []
+  @OptionGroup var images: ImagesOption
 
-  @Option(help: "Output: text, markdown, html or json.")
-  var format: ReportFormat = .text
+  @Option(name: [.customShort("f"), .long], help: "Output: text, json, markdown or html.")
+  var format: Format = .text
 
   @Flag(help: "Email the report by SMTP ([report] in budgets.toml).")
   var email = false
@@ -36,14 +35,14 @@ struct ReportCommand: ParsableCommand {
 
   @OptionGroup var options: ContextOptions
 
-  enum ReportFormat: String, ExpressibleByArgument { case text, markdown, html, json }
+  enum Format: String, CaseIterable, ExpressibleByArgument { case text, json, markdown, html }
 
   func run() throws {
     var request = Report.Request()
     request.since = since
     request.until = until
     request.branch = branch
-    request.images = images
+    request.images = images.images
     request.format = format.rawValue
     request.email = email
     request.sendmail = sendmail

@@ -18,8 +18,7 @@ struct SiteCommand: ParsableCommand {
   @Option(help: "The branch whose first-parent history is shown (default: base in budgets.toml).")
   var branch: String?
 
-  @Option(name: .customLong("image"), help: "Only this image (repeatable).")
-  var images: [String] = []
+  @OptionGroup var images: ImagesOption
 
   @OptionGroup var options: ContextOptions
 
@@ -27,7 +26,7 @@ struct SiteCommand: ParsableCommand {
     var request = SiteBuild.Request(output: output)
     request.since = since
     request.branch = branch
-    request.images = images
+    request.images = images.images
     request.config = options.config
     request.store = options.store
     let summary = try SiteBuild.run(request)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Budgets
 import SizeBudgetKit
 import SystemCalls
 
@@ -10,19 +11,21 @@ struct SizeBudget: ParsableCommand {
     discussion: """
       Exit status: 0 within budget, 1 a budget is broken, 2 usage or configuration error, \
       3 a needed measurement is missing, 4 a registry, store, git remote or SMTP server \
-      could not be reached (retrying may succeed).
+      could not be reached (retrying may succeed). bisect adds its own (bisect --help).
       """,
     version: SizeBudgetVersion.description,
     subcommands: [
-      MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
+      InitCommand.self, MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
       ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self,
       HookCommand.self, ValidateCommand.self, SyncCommand.self, SiteCommand.self, ForgetCommand.self,
+      PredictCommand.self,
     ]
   )
 
   /// Parses, runs, and maps every failure to the documented exit statuses: usage
   /// errors are 2 (not ArgumentParser's 64), library errors carry their own.
   static func main() {
+    refuseUnknownCommand(Array(CommandLine.arguments.dropFirst()))
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -43,6 +46,17 @@ struct SizeBudget: ParsableCommand {
       printError(fullMessage(for: error))
       ThisProcess.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
     }
+  }
+
+  /// `sizebudget chek`: "did you mean check?" (ArgumentParser would call it an
+  /// unexpected argument).
+  static func refuseUnknownCommand(_ arguments: [String]) {
+    guard let first = arguments.first, !first.hasPrefix("-") else { return }
+    let names = configuration.subcommands.map { $0._commandName } + ["help"]
+    guard !names.contains(first) else { return }
+    let hint = Suggestion.closest(to: first, among: names).map { "did you mean \"\($0)\"? " } ?? ""
+    printError("error: unknown command \"\(first)\": \(hint)the commands are \(names.joined(separator: ", "))")
+    ThisProcess.exit(ExitStatus.usage.rawValue)
   }
 }
 

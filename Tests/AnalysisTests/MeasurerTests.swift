@@ -3,6 +3,7 @@ import ArchiveIO
 import Budgets
 import Foundation
 import ImageSource
+import Model
 import TestSupport
 import Testing
 

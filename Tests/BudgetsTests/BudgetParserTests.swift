@@ -83,6 +83,40 @@ import Testing
     }
   }
 
+  @Test func allowTakesFindingNamesAndPathPatterns() throws {
+    let budgets = try BudgetParser.parse(
+      "[image.api]\nallow = [\"finding:unstripped\", \"/opt/venv/**/*.so\"]\n")
+    let allow = try #require(budgets.image(named: "api")).allow
+    #expect(allow.map(\.value.text) == ["finding:unstripped", "/opt/venv/**/*.so"])
+    #expect(allow.first?.value == .finding("unstripped"))
+    #expect(allow.first?.position.line == 2)
+  }
+
+  @Test func allowMistakesAreReportedWithPositions() {
+    let cases: [(String, String)] = [
+      (
+        "[image.api]\nallow = [\"finding:unstriped\"]",
+        "budgets.toml:2:10: allow: unknown finding \"unstriped\": did you mean \"finding:unstripped\"? use finding: and one of "
+      ),
+      (
+        "[image.api]\nallow = [\"opt/venv\"]",
+        "budgets.toml:2:10: allow: \"opt/venv\" is neither finding:NAME nor a path pattern in the image like \"/opt/venv/**/*.so\""
+      ),
+      (
+        "[image.api]\ndeny = [\"pip-cache\"]\nallow = [\"finding:pip-cache\"]",
+        "budgets.toml:3:10: allow: finding:pip-cache is also in deny: a finding is either acknowledged or fails the check, keep one"
+      ),
+    ]
+    for (input, expected) in cases {
+      do {
+        _ = try BudgetParser.parse(input)
+        Issue.record("no error for \(input)")
+      } catch {
+        #expect(error.description.hasPrefix(expected), "\(error.description)")
+      }
+    }
+  }
+
   @Test func dockerfileAndTargetKeepTheirPositions() throws {
     let budgets = try BudgetParser.parse("[image.api]\ndockerfile = \"docker/api.Dockerfile\"\ntarget = \"runtime\"\n")
     let image = try #require(budgets.images.first)
@@ -90,6 +124,14 @@ import Testing
     #expect(image.dockerfile?.position.line == 2)
     #expect(image.target?.value == "runtime")
     #expect(image.target?.position.line == 3)
+  }
+
+  @Test func hookPredictDefaultsToWarnAndKeepsItsLine() throws {
+    #expect(try BudgetParser.parse("[image.api]\n").hook.predict == .warn)
+    let budgets = try BudgetParser.parse("[image.api]\n\n[hook]\npredict = \"refuse\"\n")
+    #expect(budgets.hook.predict == .refuse)
+    #expect(budgets.hook.predictLine == 4)
+    #expect(try BudgetParser.parse("[hook]\npredict = \"off\"\n").hook.predict == .off)
   }
 
   @Test func buildTimeoutIsADurationWithItsPosition() throws {

@@ -40,6 +40,19 @@ import Testing
     #expect(ByteSize.formatDelta(0) == "±0 B")
   }
 
+  /// Issue 13 item 9: configuration that would overflow is refused with a message,
+  /// never a trap converting Double to Int64.
+  @Test func aHugeGrowthIsRefusedAndAllowancesClamp() throws {
+    guard case .failure(let error) = Growth.parse("+1e30%") else {
+      Issue.record("+1e30% was accepted")
+      return
+    }
+    #expect(error.message.contains("+1e30%"), "\(error.message)")
+    #expect(error.message.contains("at most"), "\(error.message)")
+    #expect(Growth.percent(1_000_000).allowance(over: Int64.max / 2) == Int64.max)
+    #expect(try Growth.parse("+1000000%").get().description == "+1000000%")
+  }
+
   @Test func parsesGrowth() throws {
     #expect(try Growth.parse("+5%").get() == .percent(5))
     #expect(try Growth.parse("+0.5 %").get() == .percent(0.5))

@@ -70,4 +70,16 @@ import Testing
     search.record(3, size: 500)
     #expect(search.outcome == .undetermined([1, 2, 3]))
   }
+
+  /// A measured commit that does not touch the context sizes the candidate before it,
+  /// and the culprit's sizes are the ones the search judged by.
+  @Test func storedSizesSeedTheCandidateBeforeThem() {
+    var search = BisectSearch(
+      candidates: [BisectSearch.Candidate(id: "c1", weight: 1), BisectSearch.Candidate(id: "c3", weight: 1)],
+      isBad: { $0 > 15 })
+    let sources = search.seed(line: ["c1", "c2", "c3", "c4"], sizes: ["c2": 10, "c4": 20, "c3": 30])
+    #expect(sources == [0: "c2", 1: "c3"])
+    #expect(search.size(at: 0) == 10 && search.size(at: 1) == 30)
+    #expect(search.outcome == .culprit(1, previous: 0))
+  }
 }

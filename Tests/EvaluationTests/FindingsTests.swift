@@ -1,6 +1,7 @@
 import Analysis
 import Evaluation
 import Foundation
+import Model
 import TestSupport
 import Testing
 

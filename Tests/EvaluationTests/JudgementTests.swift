@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Evaluation
+import Model
 import Testing
 
 /// The one judgement: status and headline from rule results.
@@ -27,10 +28,14 @@ import Testing
   }
 
   @Test func growthWithoutABaseIsMissingAndARuleTheMeasurementCannotAnswerIsStale() {
-    let missing = Judgement.judge([Self.result("max", .pass), Self.result("max_growth", .unknown)])
+    var baseless = Self.result("max_growth", .unknown)
+    baseless.lacksMeasurement = true
+    let missing = Judgement.judge([Self.result("max", .pass), baseless])
     #expect(missing.status == .missing)
     #expect(missing.headline == "missing: max_growth has no measured base")
     #expect(missing.status.exitCode == 3)
+    // Growth against a base that cannot answer (read from a manifest alone) is stale.
+    #expect(Judgement.judge([Self.result("max_growth", .unknown)]).status == .stale)
     let stale = Judgement.judge([Self.result("forbid", .unknown), Self.result("warn", .warn)])
     #expect(stale.status == .stale)
     #expect(stale.headline.hasPrefix("stale: forbid"))
@@ -66,6 +71,19 @@ import Testing
     #expect(report.status == .missing)
     #expect(report.exitCode == 3)
     #expect(report.headline == "missing: no measurement at aaaaaaaaaaaa")
+  }
+
+  @Test func severalImagesNameEachOneNotWithinBudget() throws {
+    let budget = try #require(try BudgetParser.parse("[image.api]\nmax = \"100 MB\"").image(named: "api"))
+    let over = Evaluator.evaluate(
+      RuleContext(budget: budget, measurement: RuleTests.measurement(120_000_000), base: nil, justifications: []))
+    let commit = String(repeating: "a", count: 40)
+    let report = CheckReport(
+      commit: commit, commitSubject: nil, branch: nil, budgetsPath: "budgets.toml", images: [over],
+      missing: [MissingMeasurement(image: "web", commit: commit, command: "measure")])
+    #expect(report.status == .fail)
+    #expect(report.exitCode == 1)
+    #expect(report.headline == "1 of 2 images over budget (api: max; web: missing: no measurement at aaaaaaaaaaaa)")
   }
 
   @Test func passingMaxLayerAndWarnAreResultsNotSilence() throws {

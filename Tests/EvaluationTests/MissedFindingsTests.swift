@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import Foundation
+import Model
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Evaluation
+import Model
 import Testing
 
 @Suite struct RuleTests {
@@ -112,6 +113,26 @@ import Testing
     let growth = try #require(result.results.first { $0.rule == "max_growth" })
     #expect(growth.status == .unknown, "\(growth.message)")
     #expect(growth.message.contains("--paths"), "\(growth.message)")
+  }
+
+  /// Issue 13 item 9: a trend that grows a byte in a thousand days never reaches a far
+  /// budget in any date there is: no forecast, and no trap.
+  @Test func aNearZeroTrendSlopeHasNoForecastAndDoesNotTrap() {
+    let trend = ImageTrend(
+      image: "api", metric: "compressed",
+      points: [
+        .init(commit: "a", subject: "", author: "", time: 0, size: 100),
+        .init(commit: "b", subject: "", author: "", time: 86_400 * 1000, size: 101),
+      ], measuredInPeriod: 2, max: Int64.max / 2, warn: nil)
+    #expect(trend.slopePerDay ?? 0 > 0)
+    #expect(trend.budgetHitAt == nil)
+    let near = ImageTrend(
+      image: "api", metric: "compressed",
+      points: [
+        .init(commit: "a", subject: "", author: "", time: 0, size: 100),
+        .init(commit: "b", subject: "", author: "", time: 86_400, size: 200),
+      ], measuredInPeriod: 2, max: 300, warn: nil)
+    #expect(near.budgetHitAt.map { abs($0 - 2 * 86_400) <= 1 } == true, "\(String(describing: near.budgetHitAt))")
   }
 
   @Test func aSizeBudgetTrailerJustifiesGrowthButNeverMax() throws {

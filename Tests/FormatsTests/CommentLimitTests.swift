@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Model
 import Testing
 
 @testable import Evaluation

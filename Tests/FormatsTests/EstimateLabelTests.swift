@@ -2,6 +2,7 @@ import Analysis
 import Budgets
 import Evaluation
 import Foundation
+import Model
 import Testing
 
 @testable import Formats
@@ -56,5 +57,22 @@ import Testing
     let report = try Self.report(estimated: false)
     #expect(!CheckText.render(report, terminal: .plain).contains("≈1"))
     #expect(!CheckMarkdown.render(report).contains("≈"))
+  }
+
+  /// A bisect culprit sized from docker-archive measurements shows its sizes as estimates.
+  @Test func aBisectCulpritsEstimatedSizesAreMarked() {
+    let before = Self.measurement(100_000_000, estimated: true)
+    let after = Self.measurement(130_000_000, estimated: true)
+    let commit = BisectResult.Commit(id: String(repeating: "c", count: 40), subject: "grow", author: "a", time: 0)
+    let result = BisectResult(
+      image: "api", metric: "compressed", range: "main..topic", rule: "the first commit over max 120 MB",
+      base: commit, baseSize: 100_000_000, tip: commit, outcome: "culprit",
+      culprit: BisectResult.Culprit(
+        commit: commit, before: commit, sizeBefore: 100_000_000, sizeAfter: 130_000_000, contextFiles: [],
+        diff: MeasurementDiff.between(before, after)),
+      suspects: [], steps: [], commitsInRange: 1, candidates: 1, builds: [], seconds: 1)
+    let text = BisectReport.text(result, terminal: .plain)
+    #expect(text.contains("≈100 MB → ≈130 MB (≈+30 MB)"), "\(text)")
+    #expect(BisectReport.markdown(result).contains("≈100 MB → ≈130 MB"))
   }
 }

@@ -131,6 +131,19 @@ import Testing
     #expect(repository.currentBranch() == "main")
   }
 
+  @Test func aRangeDiffNamesEveryPathChangedAndFiltersByContext() throws {
+    let repo = try GitRepository()
+    let first = try repo.commit("one", files: ["api/a.py": "a\n", "docs/x.md": "x\n"])
+    try repo.commit("two", files: ["docs/x.md": "y\n", "budgets.toml": "[image.api]\n"])
+    let third = try repo.commit("three", files: ["api/b.py": "b\n"])
+    let repository = try Repository(discovering: repo.url.path)
+    let (from, to) = (ObjectID(hex: first)!, ObjectID(hex: third)!)
+    #expect(try repository.changedPaths(from: from, to: to).sorted() == ["api/b.py", "budgets.toml", "docs/x.md"])
+    #expect(try repository.contextChanges(from: from, to: to, context: ["api/"]) == ["api/b.py"])
+    #expect(try repository.contextChanges(from: from, to: to, context: ["docs"]) == ["docs/x.md"])
+    #expect(try repository.contextChanges(from: to, to: to, context: []) == [])
+  }
+
   @Test func outsideARepositoryIsAClearError() throws {
     let directory = try TemporaryDirectory()
     let error = try #require(throws: GitError.self) { try Repository(discovering: directory.url.path) }

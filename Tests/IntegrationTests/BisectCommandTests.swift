@@ -63,7 +63,7 @@ import Testing
     #expect(result.stdout.contains("culprit \(culprit.prefix(12))"))
     #expect(result.stdout.contains("\"commit 13\""))
     #expect(result.stdout.contains("context  app/model.bin"))
-    #expect(result.stdout.contains("+3 MB      /app/model.bin"))
+    #expect(result.stdout.contains("+3 MB      uncompressed  /app/model.bin"))
     let built = builds(counter)
     #expect(built.count == 2, "\(built)")
     for commit in built {
@@ -84,10 +84,10 @@ import Testing
       .trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(markdown.stdout.contains("**commit 13** by "))
     #expect(markdown.stdout.contains(", \(date): "))
-    #expect(markdown.stdout.contains("| `/app/model.bin` | +3 MB |"))
+    #expect(markdown.stdout.contains("| `/app/model.bin` | +3 MB uncompressed |"))
     let junit = try bisect(repo, ["--format", "junit"])
     #expect(junit.status == 2, "\(junit.stderr)")
-    #expect(junit.stderr.contains("bisect prints text, json or markdown"))
+    #expect(junit.stderr.contains("Please provide one of 'text', 'json' or 'markdown'"), "\(junit.stderr)")
   }
 
   /// The result goes out as a signed `sizebudget.bisect` event whose comment is the
@@ -173,26 +173,27 @@ import Testing
     let diff = try #require(culprit["diff"] as? [String: Any], "the what-grew diff is missing")
     #expect(String(describing: diff).contains("/app/model.bin"), "\(diff)")
     let text = try bisect(repo)
-    #expect(text.stdout.contains("+3 MB      /app/model.bin"), "\(text.stdout)")
+    #expect(text.stdout.contains("+3 MB      uncompressed  /app/model.bin"), "\(text.stdout)")
   }
   @Test func skippedCommitsCanHideTheCulprit() throws {
     let repo = try history(culprit: 14, extra: [12: ["SKIP_BUILD": "1"], 14: ["SKIP_BUILD": ""]])
     let result = try bisect(repo)
-    #expect(result.status == 0)
-    #expect(result.stdout.contains("Skipped builds hide the culprit; it is one of:"), "\(result.stdout)")
+    #expect(result.status == 6, "undetermined: \(result.stderr)")
+    #expect(result.stdout.contains("Skipped or failed builds hide the culprit; it is one of:"), "\(result.stdout)")
   }
 
   @Test func buildFailuresShowTheirLastLines() throws {
     let repo = try history(culprit: 13, extra: [12: ["BREAK_BUILD": "1"]])
     let result = try bisect(repo)
-    #expect(result.status == 0, "\(result.stderr)")
+    // BREAK_BUILD stays in every commit after 12: the build fails the same way each time.
+    #expect(result.status == 7, "builds failing: \(result.stdout)\(result.stderr)")
     #expect(result.stdout.contains("| error: BREAK_BUILD is present, the build fails"), "\(result.stdout)")
   }
 
   @Test func aRangeWhereNothingGrewSaysSo() throws {
     let repo = try history(culprit: nil)
     let result = try bisect(repo)
-    #expect(result.status == 0)
+    #expect(result.status == 5, "nothing grew: \(result.stderr)")
     #expect(result.stdout.contains("Nothing in HEAD~24..HEAD breaks the rule"), "\(result.stdout)")
   }
 
@@ -327,7 +328,8 @@ import Testing
     let result = try CLI.run(
       ["bisect", "HEAD~8..HEAD", "--image", "app"], in: repo.url, environment: ["PID_DIR": pidDirectory.path],
       timeout: 120)
-    #expect(result.status == 0, "\(result.stderr)")
+    // Every build timed out: no size along the line.
+    #expect(result.status == 3, "nothing measurable: \(result.stderr)")
     #expect(result.stdout.contains("timed out; its last lines:"), "\(result.stdout)")
     #expect(result.stdout.contains("(stopped after 2 s: the build timeout)"), "\(result.stdout)")
     #expect(Date().timeIntervalSince(started) < 90)

@@ -178,7 +178,7 @@ import Testing
     let warned = try CLI.run(["check", "--image", "api"], in: lenient.url)
     #expect(warned.status == 0, "findings alone warn: \(warned.stdout)\(warned.stderr)")
     #expect(warned.stdout.contains("Build toolchain in the final image"))
-    #expect(warned.stdout.contains("with warnings"))
+    #expect(warned.stdout.contains("within budget, warning: finding ×"))
 
     let strict = """
       [image.api]
@@ -267,7 +267,7 @@ import Testing
     #expect(missing.status == 3)
     #expect(missing.stderr.contains("api has no measurement at HEAD"))
     #expect(missing.stderr.contains("sizebudget measure SOURCE --image api"))
-    let packages = try fixture.run(["packages", "HEAD", "--image", "api"])
+    let packages = try fixture.run(["packages", "--commit", "HEAD", "--image", "api"])
     #expect(packages.status == 3)
     #expect(packages.stderr.contains("--commit"), "a revision given is carried into the hint: \(packages.stderr)")
 

@@ -28,7 +28,7 @@ import Testing
     try fixture.measure(bytes: 50_000)
     let first = try push(fixture, ["-u", "origin", "main"])
     #expect(first.status == 0, "\(first.stderr)")
-    #expect(first.stderr.contains("sizebudget: 1 pushed commit checked: api"))
+    #expect(first.stderr.contains("sizebudget: 1 pushed commit checked: 1 measured; api"), "\(first.stderr)")
     try fixture.commit("bloat")
     try fixture.measure(bytes: 150_000)
     let refused = try push(fixture, ["origin", "main"])

@@ -66,6 +66,7 @@ import Testing
   @Test(arguments: [
     ["log", "--image", "apii"], ["diff", "HEAD", "HEAD", "--image", "apii"], ["explain", "--image", "apii"],
     ["packages", "--image", "apii"], ["forget", "--image", "apii"], ["bisect", "HEAD~1..HEAD", "--image", "apii"],
+    ["report", "--image", "apii"], ["check", "--image", "apii"],
   ])
   func readingCommandsRefuseAnUnknownImage(arguments: [String]) throws {
     let images = try TemporaryDirectory()
@@ -94,7 +95,7 @@ import Testing
     #expect(try Self.run(["sync"], in: second).status == 0)
     #expect(try Self.loggedCommits(second) == [base])
 
-    let forgotten = try Self.run(["forget", base, "--image", "api"], in: first)
+    let forgotten = try Self.run(["forget", "--commit", base, "--image", "api"], in: first)
     #expect(forgotten.status == 0, "\(forgotten.stderr)")
     #expect(forgotten.stdout.contains("forgot api at \(base.prefix(12))"), "\(forgotten.stdout)")
     #expect(try Self.loggedCommits(first).isEmpty)
@@ -113,7 +114,7 @@ import Testing
     #expect(try Self.run(["sync"], in: first).status == 0)
     try first.git(["pull", "-q", "origin", "main"])
     #expect(try Self.loggedCommits(first) == [later])
-    let again = try Self.run(["forget", base, "--image", "api"], in: first)
+    let again = try Self.run(["forget", "--commit", base, "--image", "api"], in: first)
     #expect(again.status == 3, "nothing left to forget: \(again.stdout)\(again.stderr)")
 
     // Measuring the commit again is a new measurement, which stays.

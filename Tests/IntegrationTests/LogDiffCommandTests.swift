@@ -63,4 +63,46 @@ import Testing
     #expect(missing.status == 3)
     #expect(missing.stderr.contains("has no measurement at HEAD~1"))
   }
+
+  /// Issue 13 item 1: a docker-archive's compressed size is an estimate wherever it is
+  /// shown: log (text and JSON) and the weekly report (text, HTML, JSON).
+  @Test func estimatesAreMarkedInLogAndTheReport() throws {
+    let repo = try GitRepository()
+    try repo.commit("budgets", files: ["budgets.toml": "[image.app]\nmax = \"2 MB\"\n"])
+    let archive = repo.url.appendingPathComponent("app.tar")
+    for (index, size) in [100_000, 150_000].enumerated() {
+      if index > 0 { try repo.commit("grow \(index)") }
+      let image = ImageBuilder([ImageBuilder.Layer([.file("app/a.bin", size: size)], compression: .none)])
+      try Data(try image.dockerArchive()).write(to: archive)
+      let measured = try CLI.run(["measure", "docker-archive:app.tar", "--image", "app"], in: repo.url)
+      try #require(measured.status == 0, "\(measured.stderr)")
+    }
+    let log = try CLI.run(["log", "--image", "app"], in: repo.url)
+    #expect(log.status == 0, "\(log.stderr)")
+    #expect(log.stdout.contains("≈"), "\(log.stdout)")
+    let logJSON = try CLI.run(["log", "--image", "app", "--format", "json"], in: repo.url)
+    let rows = try #require(
+      (try JSONSerialization.jsonObject(with: Data(logJSON.stdout.utf8)) as? [String: Any])?["rows"] as? [[String: Any]]
+    )
+    #expect(rows.first?["size_estimated"] as? Bool == true, "\(logJSON.stdout)")
+    let report = try CLI.run(["report", "--since", "7d"], in: repo.url)
+    #expect(report.status == 0, "\(report.stderr)")
+    #expect(report.stdout.contains("≈"), "\(report.stdout)")
+    let html = try CLI.run(["report", "--since", "7d", "--format", "html"], in: repo.url)
+    #expect(html.stdout.contains("≈"), "\(html.stdout)")
+    let markdown = try CLI.run(["report", "--since", "7d", "--format", "markdown"], in: repo.url)
+    #expect(markdown.stdout.contains("≈"), "\(markdown.stdout)")
+    let diff = try CLI.run(["diff", "HEAD~1", "HEAD", "--image", "app"], in: repo.url)
+    #expect(diff.status == 0, "\(diff.stderr)")
+    #expect(diff.stdout.contains("grew ≈+"), "\(diff.stdout)")
+    let lines = diff.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    let compressed = try #require(lines.first { $0.hasPrefix("compressed ") })
+    #expect(compressed.filter { $0 == "≈" }.count == 3, "\(compressed)")  // before, after and change
+    #expect(lines.contains { $0.hasPrefix("+ added 0") && $0.contains("≈") }, "\(diff.stdout)")
+    let site = try TemporaryDirectory()
+    let built = try CLI.run(["site", "--output", site.url.path], in: repo.url)
+    #expect(built.status == 0, "\(built.stderr)")
+    let index = try String(contentsOf: site.url.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(index.contains(">≈"), "the index's size is an estimate")
+  }
 }

@@ -91,6 +91,8 @@ import Testing
       #expect(part.text.contains("3 MB"))
       #expect(part.text.contains("2 MB"))
       #expect(part.text.contains("/app/model.bin"))
+      // check's one judgement at the period's last measurement.
+      #expect(part.text.contains("over budget: max"), "\(part.text)")
     }
   }
 
@@ -166,6 +168,14 @@ import Testing
     #expect(points.compactMap { $0["commit"] as? String } == commits, "\(points)")
     #expect(trend["measured_in_period"] as? Int == 3, "\(trend)")
     #expect(points[1]["time"] as? Int == now - 2 * day)
+    // The site's period too: every commit of the last week gets its page.
+    let site = try TemporaryDirectory()
+    let built = try CLI.run(["site", "--output", site.url.path, "--since", "7d"], in: repo.url)
+    #expect(built.status == 0, "\(built.stderr)")
+    for commit in commits {
+      let page = site.url.appendingPathComponent("commits/\(commit).html").path
+      #expect(FileManager.default.fileExists(atPath: page), "no page for \(commit)")
+    }
   }
 
   @Test func badPeriodsAreUsageErrors() throws {

@@ -66,6 +66,9 @@ import Testing
     #expect((data["comment"] as? String)?.hasPrefix("<!-- sizebudget:api -->") == true)
     #expect((data["commit"] as? String)?.count == 40)
     #expect(data["status"] as? String == "fail")
+    // The payload carries check's one judgement, the headline naming the broken rule.
+    #expect(data["headline"] as? String == "over budget: max", "\(data)")
+    #expect(result.stdout.contains("over budget: max"))
     #expect(!(try outbox(fixture)).contains("pending"))
     #expect(!result.stderr.contains(Self.secret) && !result.stdout.contains(Self.secret))
   }

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 import Sharing
 import Store
 import Testing

@@ -44,4 +44,46 @@ import Testing
       #expect(all["sha256:\(limit + 9)"] != nil)
     }
   }
+
+  /// A store written before layer scans (schema 6, main before them; or 8, with the
+  /// base image and noise columns) gains them when opened, keeping its measurements.
+  @Test func anOlderStoreMigratesToLayerScans() throws {
+    let directory = try TemporaryDirectory()
+    let sqlite = directory.url.appendingPathComponent("s.sqlite").path
+    let postgres = LocalPostgres.shared
+    for (path, version) in [
+      (sqlite, 6), (try postgres.get().createDatabase(), 6), (sqlite + "8", 8),
+      (try postgres.get().createDatabase(), 8),
+    ] {
+      let sample = MeasurementStoreTests.sample()
+      try MeasurementStore(path: path).save(sample)
+      try Self.rewind(path, to: version)
+      let store = try MeasurementStore(path: path)
+      #expect(try store.measurement(image: "api", commit: sample.commit) == sample)
+      try store.keepLayerScans([scan(1)], reused: [])
+      #expect(try store.layerScans(for: [("sha256:1", 100)]) == ["sha256:1": scan(1)])
+    }
+  }
+
+  /// Undoes the migrations after `version`, as if the store had been written then.
+  static func rewind(_ path: String, to version: Int) throws {
+    var sql = ["DROP TABLE layer_scans", "DELETE FROM schema_migrations WHERE version > \(version)"]
+    if version < 8 {
+      sql += ["noise_compressed", "noise_uncompressed", "noise_layers"].map {
+        "ALTER TABLE measurements DROP COLUMN \($0)"
+      }
+    }
+    if version < 7 {
+      sql += ["base_name", "base_digest", "base_layers", "base_how"].map {
+        "ALTER TABLE measurements DROP COLUMN \($0)"
+      }
+    }
+    guard path.hasPrefix("postgres://") else {
+      let result = try CLI.run(
+        [path, (sql + ["PRAGMA user_version = \(version)"]).joined(separator: "; ")], product: "/usr/bin/sqlite3")
+      #expect(result.status == 0, "\(result.stderr)")
+      return
+    }
+    _ = try LocalPostgres.shared.get().query(path, sql.joined(separator: "; "))
+  }
 }

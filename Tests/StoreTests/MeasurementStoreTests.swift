@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 import Store
 import TestSupport
 import Testing

@@ -4,6 +4,14 @@
 public enum BudgetMistakes {
   public static let all: [(String, String)] = [
     (
+      "[hook]\npredict = \"refuze\"",
+      "budgets.toml:2:11: predict \"refuze\" is unknown: did you mean \"refuse\"? use \"refuse\", \"warn\" or \"off\""
+    ),
+    (
+      "[hook]\npredcit = \"warn\"",
+      "budgets.toml:2:1: unknown key \"predcit\" in [hook]: did you mean \"predict\"?"
+    ),
+    (
       "[image.api]\ndockerfile = \"../api.Dockerfile\"",
       "budgets.toml:2:14: dockerfile \"../api.Dockerfile\" must be a file's path relative to the repository root, like \"docker/api.Dockerfile\""
     ),

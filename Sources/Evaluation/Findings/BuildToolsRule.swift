@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Compilers, build systems and development headers in the final image: they are
 /// needed to build, not to run.

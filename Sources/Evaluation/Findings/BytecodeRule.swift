@@ -1,4 +1,6 @@
 import Analysis
+import Budgets
+import Model
 
 /// Bytecode and tool caches written while building: `__pycache__`, `.pytest_cache`,
 /// `.mypy_cache`, `.coverage`. The distribution's own Python bytecode is not counted.
@@ -21,12 +23,13 @@ public struct BytecodeRule: FindingRule {
     let (layer, createdBy) = Findings.layer(of: examples.map { ($0.layer, $0.bytes) }, in: measurement)
     return [
       Finding(
-        rule: name, title: "Bytecode and tool caches from the build (\(found.reduce(0) { $0 + $1.1.files }) files)",
+        rule: name,
+        title: "Bytecode and tool caches from the build (\(grouped(found.reduce(0) { $0 + $1.1.files })) files)",
         severity: .of(bytes), bytes: bytes, saving: bytes, layer: layer, createdBy: createdBy,
         fix: "ENV PYTHONDONTWRITEBYTECODE=1 while building, and delete __pycache__, .pytest_cache and .coverage in the "
           + "RUN that made them (or keep them out with .dockerignore).",
         items: found.map {
-          Finding.Item(name: "\($0.0) (\($0.1.files) file\($0.1.files == 1 ? "" : "s"))", bytes: $0.1.bytes)
+          Finding.Item(name: "\($0.0) (\(grouped($0.1.files)) file\($0.1.files == 1 ? "" : "s"))", bytes: $0.1.bytes)
         })
     ]
   }

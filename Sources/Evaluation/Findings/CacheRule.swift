@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Package managers' download caches and indexes, left behind by an install.
 public struct CacheRule: FindingRule {

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Debug symbols shipped as files: `/usr/lib/debug` (the -dbg/-dbgsym packages),
 /// split `*.debug` files, macOS `*.dSYM` bundles.

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Test, lint and type-checking tools installed into the runtime.
 public struct DevDependenciesRule: FindingRule {

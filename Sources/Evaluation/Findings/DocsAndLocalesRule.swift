@@ -1,4 +1,6 @@
 import Analysis
+import Budgets
+import Model
 
 /// Locales, man pages and documentation that packages install and a container never
 /// shows anyone: Debian's slim images keep them out with dpkg's path-exclude.
@@ -18,14 +20,15 @@ public struct DocsAndLocalesRule: FindingRule {
       of: found.flatMap { $0.1.examples }.map { ($0.layer, $0.bytes) }, in: measurement)
     return [
       Finding(
-        rule: name, title: "Locales, man pages and documentation (\(found.reduce(0) { $0 + $1.1.files }) files)",
+        rule: name,
+        title: "Locales, man pages and documentation (\(grouped(found.reduce(0) { $0 + $1.1.files })) files)",
         severity: .of(bytes), bytes: bytes, saving: bytes, layer: layer, createdBy: createdBy,
         fix:
           "Before apt-get install, add path-exclude lines for /usr/share/doc/*, /usr/share/man/*, /usr/share/locale/* "
           + "(keeping /usr/share/doc/*/copyright) to /etc/dpkg/dpkg.cfg.d/, as Debian's slim images do; or "
           + "rm -rf them in the same RUN.",
         items: found.map {
-          Finding.Item(name: "\($0.0) (\($0.1.files) file\($0.1.files == 1 ? "" : "s"))", bytes: $0.1.bytes)
+          Finding.Item(name: "\($0.0) (\(grouped($0.1.files)) file\($0.1.files == 1 ? "" : "s"))", bytes: $0.1.bytes)
         })
     ]
   }

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// The same bytes under two paths: two virtual environments, a library vendored next
 /// to the wheel that ships it, a model copied twice.

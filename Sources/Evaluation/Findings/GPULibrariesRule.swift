@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// CUDA and other GPU libraries: often the biggest part of an ML image, and useless
 /// where it runs on CPUs.

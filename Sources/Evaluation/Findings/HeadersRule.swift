@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// C headers: needed to compile, not to run.
 public struct HeadersRule: FindingRule {

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Model weights and datasets of 10 MB or more per file: floats and columnar data
 /// barely compress, so every pull moves nearly all of their bytes, and each new

@@ -1,4 +1,6 @@
 import Analysis
+import Budgets
+import Model
 
 /// Package managers and toolchains copied into the runtime as files (uv, poetry, pipx,
 /// conda/mamba, rustup/cargo, Go, node-gyp): they install and build, the running
@@ -26,7 +28,8 @@ public struct PackageManagerToolsRule: FindingRule {
           + "instead of COPY.",
         items: zip(names, tools).map { name, tool in
           Finding.Item(
-            name: "\(name): \(tool.examples.first?.path ?? "") (\(tool.files) file\(tool.files == 1 ? "" : "s"))",
+            name:
+              "\(name): \(tool.examples.first?.path ?? "") (\(grouped(tool.files)) file\(tool.files == 1 ? "" : "s"))",
             bytes: tool.bytes)
         })
     ]

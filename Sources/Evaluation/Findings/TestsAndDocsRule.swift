@@ -1,4 +1,6 @@
 import Analysis
+import Budgets
+import Model
 
 /// Tests, docs, scripts and the repository's own files (.git, Dockerfile, CI
 /// configuration) copied into the image with the application.
@@ -15,7 +17,7 @@ public struct TestsAndDocsRule: FindingRule {
     return [
       Finding(
         rule: name,
-        title: "Tests, docs and scripts copied into the image (\(parts.reduce(0) { $0 + $1.files }) files)",
+        title: "Tests, docs and scripts copied into the image (\(grouped(parts.reduce(0) { $0 + $1.files })) files)",
         severity: .of(bytes), bytes: bytes, saving: bytes, layer: layer, createdBy: createdBy,
         fix:
           "COPY only what runs (COPY app/ app/, not COPY . .), and list tests/, docs/, scripts/, .git and the "

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// ELF executables and libraries that still carry symbols and debug sections.
 public struct UnstrippedRule: FindingRule {

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// Bytes a later layer deleted or overwrote: they still ship.
 public struct WasteRule: FindingRule {

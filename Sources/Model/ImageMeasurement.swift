@@ -150,14 +150,18 @@ public struct PatternMatch: Sendable, Codable, Equatable {
     /// For `duplicate-content`: the path that holds the same bytes and stays. Optional,
     /// so stored examples and notes from before it decode unchanged.
     public var sameAs: String? = nil
+    /// For a symbolic link: the file it resolves to (whose bytes it ships, counted in
+    /// `bytes`), or its target as written when that is not a file of the image.
+    public var symlinkTarget: String? = nil
 
     public init(
-      path: String, bytes: Int64, layer: Int, sameAs: String? = nil
+      path: String, bytes: Int64, layer: Int, sameAs: String? = nil, symlinkTarget: String? = nil
     ) {
       self.path = path
       self.bytes = bytes
       self.layer = layer
       self.sameAs = sameAs
+      self.symlinkTarget = symlinkTarget
     }
   }
   public var pattern: String

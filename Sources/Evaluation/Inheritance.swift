@@ -1,0 +1,93 @@
+import Analysis
+import Budgets
+
+/// A commit judged with an ancestor's measurement, because nothing between them can
+/// change the image: the diff touches nothing in the image's `context`, or only
+/// budgets.toml.
+public struct Inheritance: Sendable, Codable, Equatable {
+  /// The measured ancestor (nearest on the first-parent line).
+  public var commit: String
+  /// First-parent steps from the judged commit back to it.
+  public var steps: Int
+
+  public init(commit: String, steps: Int) {
+    self.commit = commit
+    self.steps = steps
+  }
+
+  /// "measured at abc1234, nothing in context changed since".
+  public var message: String { "measured at \(commit.prefix(12)), nothing in context changed since" }
+}
+
+/// Finds what an unmeasured commit inherits. Evaluation reads git and the store only
+/// through `CommitHistory` and `MeasurementSource`.
+public struct InheritanceFinder {
+  /// How far back along the first-parent line to look for a measured ancestor.
+  public static let searchLimit = 1_000
+
+  let history: any CommitHistory
+  let store: any MeasurementSource
+  /// budgets.toml's path in the repository: editing only it never changes an image.
+  let budgetsPath: String
+  /// Per image, each commit's nearest measured first-parent ancestor once walked
+  /// (nil: none within the limit), so judging many commits of one line (a push, a
+  /// log) walks it once.
+  private let nearest = NearestMeasured()
+
+  final class NearestMeasured {
+    var found: [String: [String: (commit: String, steps: Int)?]] = [:]
+  }
+
+  public init(history: any CommitHistory, store: any MeasurementSource, budgetsPath: String = "budgets.toml") {
+    self.history = history
+    self.store = store
+    self.budgetsPath = budgetsPath
+  }
+
+  public enum Lookup {
+    /// Nothing in context changed since the measured ancestor.
+    case inherits(Inheritance, ImageMeasurement)
+    /// The measured ancestor, and the paths in context changed since (the first few).
+    case changed(ancestor: String, paths: [String])
+    /// No measured commit within `searchLimit` first parents.
+    case noMeasuredAncestor
+  }
+
+  /// What `commit` (which has no measurement of the image) may be judged with.
+  public func lookup(_ budget: ImageBudget, at commit: String) throws(LookupError) -> Lookup {
+    guard let (ancestor, steps) = try nearestMeasured(budget.name, from: commit) else { return .noMeasuredAncestor }
+    let changed = try history.contextChanges(from: ancestor, to: commit, context: budget.context)
+      .filter { $0 != budgetsPath }
+    guard changed.isEmpty, let measurement = try store.measurement(image: budget.name, commit: ancestor) else {
+      return .changed(ancestor: ancestor, paths: Array(changed.prefix(5)))
+    }
+    return .inherits(Inheritance(commit: ancestor, steps: steps), measurement)
+  }
+
+  /// The nearest measured first-parent ancestor of `commit` (not itself) and how many
+  /// steps back, remembering it for every commit walked on the way.
+  func nearestMeasured(_ image: String, from commit: String) throws(LookupError) -> (commit: String, steps: Int)? {
+    var walked: [String] = []
+    var current = try history.firstParent(commit)
+    var result: (commit: String, steps: Int)? = nil
+    while let id = current, walked.count < Self.searchLimit {
+      if let known = nearest.found[image]?[id] {
+        result = known.map { ($0.commit, $0.steps + walked.count + 1) }
+        break
+      }
+      if try store.hasMeasurement(image: image, commit: id) {
+        result = (id, walked.count + 1)
+        break
+      }
+      walked.append(id)
+      current = try history.firstParent(id)
+    }
+    // Each walked commit's answer is the same ancestor, fewer steps back; with none
+    // found, only a walk that reached the root (not the limit) is certain.
+    let total = result?.steps ?? walked.count + 1
+    for (index, id) in walked.enumerated() where result != nil || current == nil {
+      nearest.found[image, default: [:]][id] = result.map { ($0.commit, total - index - 1) }
+    }
+    return result
+  }
+}
