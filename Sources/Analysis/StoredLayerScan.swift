@@ -45,7 +45,7 @@ extension LayerScan {
   /// only, no digest): such a scan is not worth trusting later.
   func stored(diffID: String) -> StoredLayerScan? {
     guard tarDigest == diffID else { return nil }
-    var writer = RecordWriter()
+    guard let writer = RecordWriter() else { return nil }
     writer.bytes(Self.recordMagic)
     writer.byte(coverage.rawValue)
     writer.string(compression.rawValue)
@@ -77,7 +77,7 @@ extension LayerScan {
       writer.string(path)
       writer.string(digest)
     }
-    guard let compressed = Zstd.compress(writer.output) else { return nil }
+    guard let compressed = writer.finish() else { return nil }
     return StoredLayerScan(
       diffID: diffID, storedBytes: storedBytes, encoded: Data(compressed).base64EncodedString())
   }
@@ -85,7 +85,7 @@ extension LayerScan {
   /// The scan a record holds, or nil when it is unreadable (then the layer is read).
   init?(_ record: StoredLayerScan) {
     guard let compressed = Data(base64Encoded: record.encoded),
-      let raw = Zstd.decompress([UInt8](compressed), limit: 1 << 31)
+      let raw = try? ZstdStream(MemoryStream([UInt8](compressed))).readAll(limit: 1 << 31)
     else { return nil }
     var reader = RecordReader(raw)
     guard reader.bytes(Self.recordMagic.count) == Self.recordMagic, let coverage = reader.byte(),
@@ -152,32 +152,88 @@ extension LayerScan.EntryKind {
   }
 }
 
-/// Numbers as LEB128 varints, strings and byte runs length-first.
-private struct RecordWriter {
-  var output: [UInt8] = []
+/// Numbers as LEB128 varints, strings and byte runs length-first, compressed (zstd) as
+/// they are written: the record of a 300,000-file layer is tens of megabytes, and only
+/// its compressed form (a tenth of that) is ever held whole.
+private final class RecordWriter {
+  private let context: OpaquePointer
+  private var pending: [UInt8] = []
+  private var chunk = [UInt8](repeating: 0, count: ZSTD_CStreamOutSize())
+  private var output: [UInt8] = []
+  private var failed = false
+  private static let flushAt = 64 << 10
 
-  mutating func byte(_ value: UInt8) { output.append(value) }
-  mutating func bytes(_ value: [UInt8]) { output.append(contentsOf: value) }
-
-  mutating func number(_ value: Int64) {
-    var rest = UInt64(bitPattern: value)
-    while rest >= 0x80 {
-      output.append(UInt8(rest & 0x7f) | 0x80)
-      rest >>= 7
-    }
-    output.append(UInt8(rest))
+  init?() {
+    guard let context = ZSTD_createCCtx() else { return nil }
+    self.context = context
+    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, 3)
+    pending.reserveCapacity(Self.flushAt + 256)
   }
 
-  mutating func string(_ value: String) {
+  deinit { ZSTD_freeCCtx(context) }
+
+  func byte(_ value: UInt8) {
+    pending.append(value)
+    flushIfFull()
+  }
+
+  func bytes(_ value: [UInt8]) {
+    pending.append(contentsOf: value)
+    flushIfFull()
+  }
+
+  func number(_ value: Int64) {
+    var rest = UInt64(bitPattern: value)
+    while rest >= 0x80 {
+      pending.append(UInt8(rest & 0x7f) | 0x80)
+      rest >>= 7
+    }
+    pending.append(UInt8(rest))
+    flushIfFull()
+  }
+
+  func string(_ value: String) {
     number(Int64(value.utf8.count))
-    output.append(contentsOf: value.utf8)
+    pending.append(contentsOf: value.utf8)
+    flushIfFull()
   }
 
   /// 0 for nil, else 1 and the string.
-  mutating func optional(_ value: String?) {
+  func optional(_ value: String?) {
     guard let value else { return byte(0) }
     byte(1)
     string(value)
+  }
+
+  /// The compressed record (one zstd frame), or nil if zstd failed.
+  func finish() -> [UInt8]? {
+    compress(ZSTD_e_end)
+    return failed ? nil : output
+  }
+
+  private func flushIfFull() {
+    if pending.count >= Self.flushAt { compress(ZSTD_e_continue) }
+  }
+
+  /// Hands the pending bytes to zstd; at the end, until the frame is complete.
+  private func compress(_ mode: ZSTD_EndDirective) {
+    guard !failed else { return }
+    pending.withUnsafeBytes { source in
+      var input = ZSTD_inBuffer(src: source.baseAddress, size: source.count, pos: 0)
+      while true {
+        let (remaining, written) = chunk.withUnsafeMutableBytes { target in
+          var out = ZSTD_outBuffer(dst: target.baseAddress, size: target.count, pos: 0)
+          return (ZSTD_compressStream2(context, &out, &input, mode), out.pos)
+        }
+        guard ZSTD_isError(remaining) == 0 else {
+          failed = true
+          return
+        }
+        output.append(contentsOf: chunk[0..<written])
+        if mode == ZSTD_e_end ? remaining == 0 : input.pos == input.size { return }
+      }
+    }
+    pending.removeAll(keepingCapacity: true)
   }
 }
 
@@ -231,33 +287,5 @@ private struct RecordReader {
     case 1: return string().map { .some($0) }
     default: return nil
     }
-  }
-}
-
-/// One-shot zstd for records of a few megabytes.
-private enum Zstd {
-  static func compress(_ input: [UInt8]) -> [UInt8]? {
-    var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
-    let written = input.withUnsafeBytes { source in
-      output.withUnsafeMutableBytes { target in
-        ZSTD_compress(target.baseAddress, target.count, source.baseAddress, source.count, 3)
-      }
-    }
-    guard ZSTD_isError(written) == 0 else { return nil }
-    output.removeLast(output.count - written)
-    return output
-  }
-
-  static func decompress(_ input: [UInt8], limit: Int) -> [UInt8]? {
-    let size = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
-    guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size <= UInt64(limit) else { return nil }
-    var output = [UInt8](repeating: 0, count: Int(size))
-    let read = input.withUnsafeBytes { source in
-      output.withUnsafeMutableBytes { target in
-        ZSTD_decompress(target.baseAddress, target.count, source.baseAddress, source.count)
-      }
-    }
-    guard ZSTD_isError(read) == 0, read == Int(size) else { return nil }
-    return output
   }
 }
