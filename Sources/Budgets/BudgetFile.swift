@@ -18,6 +18,13 @@ public enum Metric: String, Sendable, CaseIterable {
   case compressed, uncompressed
 }
 
+/// What `max_growth` judges: the whole image's growth (`total`, the default, so that
+/// nothing grows unseen), or only the image's own layers (`own`: a base image
+/// rebuilt upstream is reported, not failed).
+public enum GrowthOf: String, Sendable, CaseIterable {
+  case own, total
+}
+
 /// `[defaults]`: what every image inherits unless it says otherwise.
 public struct Defaults: Sendable {
   public var metric: Metric = .compressed
@@ -26,6 +33,7 @@ public struct Defaults: Sendable {
   /// Where `base` is set, for validate's check that it resolves (nil: the default).
   public var basePosition: TOMLPosition? = nil
   public var maxGrowth: Located<Growth>? = nil
+  public var growthOf: GrowthOf = .total
   /// How deep per-path sizes are recorded (`/usr/local/lib/python3.12` is depth 4).
   public var pathDepth: Int = 4
   /// A shared PostgreSQL store (`postgres://…`) for every clone, instead of each
@@ -62,6 +70,13 @@ public struct ImageBudget: Sendable {
   public var max: Located<ByteSize>? = nil
   public var warn: Located<ByteSize>? = nil
   public var maxGrowth: Located<Growth>? = nil
+  public var growthOf: GrowthOf = .total
+  /// `tolerance = "50 kB"`: growth up to this much is taken as build noise, like the
+  /// spread observed between two measurements of one commit.
+  public var tolerance: Located<ByteSize>? = nil
+  /// `base_image = "python:3.11-slim"`: the image built FROM, read by manifest at
+  /// measure time when the builder left no base annotations.
+  public var baseImage: Located<String>? = nil
   public var maxLayer: Located<ByteSize>? = nil
   public var maxWasted: Located<ByteSize>? = nil
   public var forbid: [Located<PathPattern>] = []
@@ -88,6 +103,7 @@ public struct ImageBudget: Sendable {
     self.basePosition = defaults.basePosition
     self.pathDepth = defaults.pathDepth
     self.maxGrowth = defaults.maxGrowth
+    self.growthOf = defaults.growthOf
   }
 }
 

@@ -34,11 +34,12 @@ final class BudgetReader {
 
   static let topKeys = ["defaults", "image", "notify", "report", "hook"]
   static let hookKeys = ["predict"]
-  static let defaultKeys = ["metric", "base", "max_growth", "path_depth", "store"]
+  static let defaultKeys = ["metric", "base", "max_growth", "growth_of", "path_depth", "store"]
   static let imageKeys = [
     "owner", "source", "context", "build", "build_timeout", "metric", "base", "path_depth", "max", "warn", "max_growth",
     "max_layer",
     "max_wasted", "forbid", "require", "paths", "packages", "forbid_packages", "deny", "allow", "dockerfile", "target",
+    "growth_of", "base_image", "tolerance",
   ]
   static let findingRules = FindingNames.all
   static let notifyKeys = [
@@ -86,6 +87,7 @@ final class BudgetReader {
           defaults.basePosition = base.position
         }
       case "max_growth": defaults.maxGrowth = growth(entry)
+      case "growth_of": if let growthOf = growthOf(entry) { defaults.growthOf = growthOf }
       case "path_depth": if let depth = pathDepth(entry) { defaults.pathDepth = depth }
       case "store": defaults.store = storeURL(entry)
       default: unknownKey(entry, in: "[defaults]", known: Self.defaultKeys)
@@ -138,6 +140,9 @@ final class BudgetReader {
       case "max": image.max = size(entry)
       case "warn": image.warn = size(entry)
       case "max_growth": image.maxGrowth = growth(entry)
+      case "growth_of": if let growthOf = growthOf(entry) { image.growthOf = growthOf }
+      case "tolerance": image.tolerance = size(entry)
+      case "base_image": image.baseImage = string(entry, example: "\"python:3.11-slim\"")
       case "max_layer": image.maxLayer = size(entry)
       case "max_wasted": image.maxWasted = size(entry)
       case "forbid": image.forbid = patterns(entry)
@@ -358,6 +363,20 @@ final class BudgetReader {
       return nil
     }
     return metric
+  }
+
+  private func growthOf(_ entry: TOMLTable.Entry) -> GrowthOf? {
+    guard let text = string(entry, example: "\"own\"") else { return nil }
+    guard let value = GrowthOf(rawValue: text.value) else {
+      let hint =
+        Suggestion.closest(to: text.value, among: GrowthOf.allCases.map(\.rawValue)).map { "did you mean \"\($0)\"? " }
+        ?? ""
+      report(
+        "growth_of \"\(text.value)\" is unknown: \(hint)use \"own\" (the image's own layers) or \"total\" (the default)",
+        at: text.position)
+      return nil
+    }
+    return value
   }
 
   private func seconds(_ entry: TOMLTable.Entry) -> Located<Double>? {

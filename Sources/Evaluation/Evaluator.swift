@@ -15,6 +15,8 @@ public struct ImageEvaluation: Sendable {
   public var justifications: [Justification]
   /// What changed against the base, when there is one.
   public var diff: MeasurementDiff?
+  /// The Dockerfile line of each layer, when `[image.X] dockerfile` names one.
+  public var sources: LayerSources? = nil
   /// Set when the commit has no measurement of its own and is judged with an
   /// ancestor's (`measurement.commit`), nothing in context having changed since.
   public var inherited: Inheritance?

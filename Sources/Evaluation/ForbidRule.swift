@@ -50,7 +50,8 @@ public struct ForbidRule: BudgetRule {
         rule: "forbid", subject: match.pattern, status: .fail, actual: match.bytes,
         message: found + "match forbidden \"\(match.pattern)\""
           + (files.count > 0 ? "; \(files.count) of them acknowledged by allow \(files.named)" : ""),
-        budgetLine: pattern.position.line, details: shown + more)
+        budgetLine: pattern.position.line, details: shown + more,
+        layer: Findings.layer(of: match.examples.map { (Optional($0.layer), $0.bytes) }, in: context.measurement).0)
     }
   }
 }

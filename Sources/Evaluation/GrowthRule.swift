@@ -34,9 +34,11 @@ public struct GrowthRule: BudgetRule {
       ]
     }
     let baseSize = base.measurement.bytes(for: context.metric.rawValue)
-    let delta = context.size - baseSize
+    let split = GrowthSplit.between(base.measurement, context.measurement, metric: context.metric)
+    let judged = Self.judged(context, split: split, total: context.size - baseSize)
+    let delta = judged.delta
     let allowance = growth.value.allowance(over: baseSize)
-    var against = "against \(base.commit.prefix(12))"
+    var against = "\(judged.label)against \(base.commit.prefix(12))"
     var errorBound: Int64 = 0
     if case .estimated(let bound, let note) = comparability {
       errorBound = bound
@@ -52,7 +54,8 @@ public struct GrowthRule: BudgetRule {
       return [
         RuleResult(
           rule: "max_growth", status: .pass, actual: delta, limit: allowance,
-          message: "grew \(grew) \(against), within \(growth.value)", budgetLine: growth.position.line)
+          message: "grew \(grew) \(against), within \(growth.value)\(judged.suffix)",
+          budgetLine: growth.position.line, details: judged.details)
       ]
     }
     let overBy = ByteSize.format(delta - allowance)
@@ -63,8 +66,18 @@ public struct GrowthRule: BudgetRule {
         RuleResult(
           rule: "max_growth", status: .warn, actual: delta, limit: allowance,
           message: "grew \(grew) \(against), over \(growth.value) by \(overBy), within the estimate's error: "
-            + "not failed; measure both commits from the same kind of source to judge",
-          budgetLine: growth.position.line)
+            + "not failed; measure both commits from the same kind of source to judge\(judged.suffix)",
+          budgetLine: growth.position.line, details: judged.details)
+      ]
+    }
+    if let noise = Self.noise(covering: delta, context) {
+      // Not a failure, not silent either: a warning that says why.
+      return [
+        RuleResult(
+          rule: "max_growth", status: .warn, actual: delta, limit: allowance,
+          message: "grew \(grew) \(against), over \(growth.value) by \(overBy) "
+            + "but within noise (\(noise))\(judged.suffix)",
+          budgetLine: growth.position.line, details: judged.details)
       ]
     }
     if !context.justifications.isEmpty {
@@ -72,16 +85,52 @@ public struct GrowthRule: BudgetRule {
       return [
         RuleResult(
           rule: "max_growth", status: .justified, actual: delta, limit: allowance,
-          message: "grew \(grew) \(against), over \(growth.value) by \(overBy), "
+          message: "grew \(grew) \(against), over \(growth.value) by \(overBy)\(judged.suffix), "
             + "justified by Size-Budget: \(context.justifications.map(\.reason).joined(separator: "; "))",
-          budgetLine: growth.position.line, details: reasons)
+          budgetLine: growth.position.line, details: judged.details + reasons,
+          layer: largestAddedLayer(base, context))
       ]
     }
     return [
       RuleResult(
         rule: "max_growth", status: .fail, actual: delta, limit: allowance,
-        message: "grew \(grew) \(against), over \(growth.value) by \(overBy)",
-        budgetLine: growth.position.line)
+        message: "grew \(grew) \(against), over \(growth.value) by \(overBy)\(judged.suffix)",
+        budgetLine: growth.position.line, details: judged.details, layer: largestAddedLayer(base, context))
     ]
+  }
+
+  /// The growth `growth_of` asks to judge, what to add to the message, and the split
+  /// as detail lines. `own` without a known split is judged on the total, and says so.
+  static func judged(_ context: RuleContext, split: GrowthSplit?, total: Int64)
+    -> (delta: Int64, label: String, suffix: String, details: [String])
+  {
+    let details = split.map { [$0.baseLine, $0.summary].compactMap { $0 } } ?? []
+    guard context.budget.growthOf == .own else { return (total, "", "", details) }
+    guard let split else {
+      return (
+        total, "", " (growth_of = \"own\", but the base image's layers are not known: the total is judged)", details
+      )
+    }
+    let rebuilt = split.baseLine.map { "; \($0), not counted (growth_of = \"own\")" } ?? ""
+    return (split.ownDelta, "in own layers ", rebuilt, details)
+  }
+
+  /// What makes `delta` noise, if anything: the image's observed spread between two
+  /// measurements of one commit (`±30 kB observed at abc1234`), else the budget's
+  /// `tolerance`. A change no bigger than the noise says nothing about the commit.
+  static func noise(covering delta: Int64, _ context: RuleContext) -> String? {
+    if let observed = context.noise, delta <= observed.bytes {
+      return "±\(ByteSize.format(observed.bytes)) observed at \(observed.commit.prefix(12))"
+    }
+    if let tolerance = context.budget.tolerance, delta <= tolerance.value.bytes {
+      return "tolerance \(tolerance.value) at budgets.toml:\(tolerance.position.line)"
+    }
+    return nil
+  }
+
+  /// The biggest layer the base does not have: where a reviewer looks first.
+  func largestAddedLayer(_ base: BaseMeasurement, _ context: RuleContext) -> Int? {
+    MeasurementDiff.layerChanges(base.measurement, context.measurement).filter { $0.kind == .added }
+      .max { $0.compressedBytes < $1.compressedBytes }?.index
   }
 }

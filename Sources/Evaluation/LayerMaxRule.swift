@@ -30,7 +30,7 @@ public struct LayerMaxRule: BudgetRule {
       return RuleResult(
         rule: "max_layer", subject: "layer \(layer.index)", status: .fail, actual: size, limit: limit.value.bytes,
         message: "layer \(layer.index) is \(ByteSize.format(size)) \(metric.rawValue), over max_layer \(limit.value)",
-        budgetLine: limit.position.line, details: layer.createdBy.map { [$0] } ?? [])
+        budgetLine: limit.position.line, details: layer.createdBy.map { [$0] } ?? [], layer: layer.index)
     }
   }
 }

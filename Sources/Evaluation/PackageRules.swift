@@ -100,7 +100,7 @@ public struct FindingsRule: BudgetRule {
       return RuleResult(
         rule: "finding", subject: finding.rule, status: status,
         actual: context.metric == .compressed ? compressed : finding.saving, message: message, budgetLine: line,
-        details: [finding.fix])
+        details: [finding.fix], layer: finding.layer)
     }
   }
 

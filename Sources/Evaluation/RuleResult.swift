@@ -39,13 +39,17 @@ public struct RuleResult: Sendable, Codable, Equatable {
   public var budgetLine: Int?
   /// Supporting lines: offending files, layers.
   public var details: [String]
+  /// The layer the result is about (the one over `max_layer`, the one that put most
+  /// of a finding's or a forbidden pattern's bytes there, the largest added since the
+  /// base), so outputs can point at its Dockerfile line.
+  public var layer: Int?
   /// For a rule that cannot be judged because a measurement it compares with does not
   /// exist (growth without a measured base): the image is then `missing`, not `stale`.
   public var lacksMeasurement: Bool = false
 
   public init(
     rule: String, subject: String? = nil, status: RuleStatus, actual: Int64? = nil, limit: Int64? = nil,
-    message: String, budgetLine: Int? = nil, details: [String] = []
+    message: String, budgetLine: Int? = nil, details: [String] = [], layer: Int? = nil
   ) {
     self.rule = rule
     self.subject = subject
@@ -55,6 +59,7 @@ public struct RuleResult: Sendable, Codable, Equatable {
     self.message = message
     self.budgetLine = budgetLine
     self.details = details
+    self.layer = layer
   }
 }
 
@@ -72,6 +77,9 @@ public struct RuleContext: Sendable {
   /// Why no base was found (no measurement on the base branch, the branch not
   /// fetched…), for the message of a growth rule that cannot be judged.
   public var baseMissing: String?
+  /// The largest spread seen between two measurements of one commit of this image
+  /// (in the budget's metric), and that commit: growth within it is not judged.
+  public var noise: (commit: String, bytes: Int64)? = nil
 
   public init(
     budget: ImageBudget, measurement: ImageMeasurement, base: BaseMeasurement?, justifications: [Justification],

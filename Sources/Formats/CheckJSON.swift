@@ -44,6 +44,10 @@ public enum CheckJSON {
     var results: [RuleResult]
     var justifications: [Justification]
     var diff: MeasurementDiff?
+    var sources: LayerSources?
+    /// Growth against the base split into base image and own layers.
+    var growthSplit: GrowthSplit?
+    var growthOf: String
     /// Set when judged with an ancestor's measurement (nothing in context changed since).
     var inherited: Inheritance?
   }
@@ -82,6 +86,7 @@ public enum CheckJSON {
           commit: $0.commit, subject: $0.subject, size: $0.measurement.bytes(for: evaluation.metric.rawValue),
           sizeEstimated: evaluation.baseIsEstimate, delta: evaluation.baseDelta ?? 0, how: $0.how)
       }, results: evaluation.results, justifications: evaluation.justifications, diff: evaluation.diff,
-      inherited: evaluation.inherited)
+      sources: evaluation.sources, growthSplit: evaluation.growthSplit,
+      growthOf: evaluation.budget.growthOf.rawValue, inherited: evaluation.inherited)
   }
 }

@@ -130,8 +130,14 @@ public enum CheckMarkdown {
         "Compared with `\(base.commit.prefix(12))`\(base.subject.map { " (\(escape($0)))" } ?? ""), \(base.how).")
       out.append("")
     }
+    if let split = image.growthSplit {
+      out.append("Growth: \(escape(split.summary)) (base image layers by \(split.how)).")
+      if let rebuilt = split.baseLine { out += ["", "🔄 \(escape(rebuilt))"] }
+      out.append("")
+    }
     for result in broken {
-      out.append("- \(emoji(result.status)) **\(result.rule)** \(escape(result.message))")
+      let at = CheckLocations.dockerfileLine(of: result, in: image).map { " at `\($0.file):\($0.line)`" } ?? ""
+      out.append("- \(emoji(result.status)) **\(result.rule)** \(escape(result.message))\(at)")
       if !short {
         for line in result.details.prefix(10) { out.append("  - `\(line)`") }
       }
@@ -141,7 +147,7 @@ public enum CheckMarkdown {
     }
     if !short, let diff = image.diff, diff.compressed.delta != 0 {
       out.append("")
-      out += whatGrew(diff)
+      out += whatGrew(diff, sources: image.sources)
     }
     out.append("")
     out.append("</details>")
@@ -150,11 +156,11 @@ public enum CheckMarkdown {
 
   /// The layers added and the paths that changed most, as a two-column table (also
   /// used by the bisect comment for its culprit).
-  static func whatGrew(_ diff: MeasurementDiff) -> [String] {
+  static func whatGrew(_ diff: MeasurementDiff, sources: LayerSources? = nil) -> [String] {
     var out = ["| what grew | change |", "| --- | ---: |"]
     for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
       out.append(
-        "| layer \(layer.index): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | \((layer.compressedEstimated == true ? "≈+" : "+") + ByteSize.format(layer.compressedBytes)) compressed |"
+        "| \(escape(CheckLocations.layer(layer.index, sources))): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | \((layer.compressedEstimated == true ? "≈+" : "+") + ByteSize.format(layer.compressedBytes)) compressed |"
       )
     }
     for path in diff.paths.prefix(8) {

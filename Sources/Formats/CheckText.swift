@@ -54,8 +54,12 @@ public enum CheckText {
     if let base = image.base {
       out.append(terminal.apply(.dim, "  base: \(base.how)" + (base.subject.map { " — \"\($0)\"" } ?? "")))
     }
+    if let split = image.growthSplit {
+      out.append("  growth: \(split.summary)" + terminal.apply(.dim, " (base image layers by \(split.how))"))
+      if let rebuilt = split.baseLine { out.append(terminal.apply(.warning, "  \(rebuilt)")) }
+    }
     for result in image.results where result.status != .pass {
-      out.append(ruleLine(result, report: report, terminal: terminal))
+      out.append(ruleLine(result, report: report, sources: image.sources, terminal: terminal))
       for detail in result.details.prefix(3) { out.append(terminal.apply(.dim, "      \(detail)")) }
       if result.details.count > 3 {
         out.append(terminal.apply(.dim, "      … \(result.details.count - 3) more lines (--format json has them all)"))
@@ -69,24 +73,29 @@ public enum CheckText {
       out.append(terminal.apply(.dim, "  ✓ pass: " + names.joined(separator: ", ")))
     }
     if image.status == .fail || image.status == .justified, let diff = image.diff, let base = image.base {
-      out.append(contentsOf: whatGrew(diff, since: base.commit, terminal: terminal))
+      out.append(contentsOf: whatGrew(diff, since: base.commit, sources: image.sources, terminal: terminal))
     }
     return out
   }
 
-  static func ruleLine(_ result: RuleResult, report: CheckReport, terminal: TerminalStyle) -> String {
-    let location = result.budgetLine.map { "  (\(report.budgetsPath):\($0))" } ?? ""
+  static func ruleLine(_ result: RuleResult, report: CheckReport, sources: LayerSources?, terminal: TerminalStyle)
+    -> String
+  {
+    var location = result.budgetLine.map { "  (\(report.budgetsPath):\($0))" } ?? ""
+    if let layer = result.layer, let sources { location += "  " + CheckLocations.layer(layer, sources) }
     return "  " + terminal.apply(style(result.status), symbol(result.status)) + " "
       + result.rule.padding(10) + " " + result.message + terminal.apply(.dim, location)
   }
 
   /// The layers added and the paths that grew most since the base.
-  static func whatGrew(_ diff: MeasurementDiff, since base: String, terminal: TerminalStyle) -> [String] {
+  static func whatGrew(
+    _ diff: MeasurementDiff, since base: String, sources: LayerSources? = nil, terminal: TerminalStyle
+  ) -> [String] {
     var out = ["  what grew since \(base.prefix(12)) (layers compressed, paths uncompressed):"]
     let added = diff.layers.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
     for layer in added.prefix(5) {
       out.append(
-        "    + layer \(layer.index)  \(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed  "
+        "    + \(CheckLocations.layer(layer.index, sources))  \(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed  "
           + shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 70))
     }
     let removed = diff.layers.filter { $0.kind == .removed }

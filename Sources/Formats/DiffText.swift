@@ -11,11 +11,14 @@ public enum DiffText {
     public var label: String
     public var commit: String
     public var subject: String?
+    /// The Dockerfile line of each of this side's layers, when the image names one.
+    public var sources: LayerSources?
 
-    public init(label: String, commit: String, subject: String?) {
+    public init(label: String, commit: String, subject: String?, sources: LayerSources? = nil) {
       self.label = label
       self.commit = commit
       self.subject = subject
+      self.sources = sources
     }
   }
 
@@ -35,7 +38,7 @@ public enum DiffText {
     out.append("")
     out.append(totals(diff, old: old, new: new).render(terminal))
     out.append("")
-    out.append(layers(diff, terminal: terminal).render(terminal))
+    out.append(layers(diff, old: old.sources, new: new.sources, terminal: terminal).render(terminal))
     if !diff.paths.isEmpty {
       out.append("")
       out.append(paths(diff, terminal: terminal).render(terminal))
@@ -70,7 +73,7 @@ public enum DiffText {
       "### `\(image)` \(verdict) compressed from `\(old.label)` to `\(new.label)`", "",
       "`\(old.commit.prefix(12))` \(CheckMarkdown.escape(old.subject ?? "")) → "
         + "`\(new.commit.prefix(12))` \(CheckMarkdown.escape(new.subject ?? ""))", "",
-      totals(diff, old: old, new: new).markdown(), "", layers(diff, terminal: .plain).markdown(),
+      totals(diff, old: old, new: new).markdown(), "", layers(diff, old: old.sources, new: new.sources, terminal: .plain).markdown(),
     ]
     if !diff.paths.isEmpty { out += ["", paths(diff, terminal: .plain).markdown()] }
     if !diff.packages.isEmpty { out += ["", packages(diff).markdown()] }
@@ -121,10 +124,15 @@ public enum DiffText {
     return "\(scaled / 10).\(abs(scaled % 10))"
   }
 
-  static func layers(_ diff: MeasurementDiff, terminal: TerminalStyle) -> TextTable {
-    var table = TextTable([
-      .init("layers"), .init("compressed", .right), .init("uncompressed", .right), .init("created by"),
-    ])
+  /// With a Dockerfile on either side, a `line` column: the new side's line for kept
+  /// and added layers, the old side's for removed ones.
+  static func layers(_ diff: MeasurementDiff, old: LayerSources?, new: LayerSources?, terminal: TerminalStyle)
+    -> TextTable
+  {
+    let withLines = old != nil || new != nil
+    var table = TextTable(
+      [.init("layers"), .init("compressed", .right), .init("uncompressed", .right)]
+        + (withLines ? [.init("line")] : []) + [.init("created by")])
     for layer in diff.layers {
       let (mark, style): (String, Style) =
         switch layer.kind {
@@ -132,13 +140,17 @@ public enum DiffText {
         case .removed: ("- removed", .good)
         case .unchanged: ("  same", .dim)
         }
-      table.add([
-        TextTable.Cell(mark + " \(layer.index)", style),
-        TextTable.Cell(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)),
-        TextTable.Cell(ByteSize.format(layer.uncompressedBytes)),
-        TextTable.Cell(
-          shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 72), layer.kind == .unchanged ? .dim : .plain),
-      ])
+      let sources = layer.kind == .removed ? old : new
+      let line = sources.map { $0.location(ofLayer: layer.index) ?? "unmatched" } ?? "-"
+      table.add(
+        [
+          TextTable.Cell(mark + " \(layer.index)", style),
+          TextTable.Cell(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)),
+          TextTable.Cell(ByteSize.format(layer.uncompressedBytes)),
+        ] + (withLines ? [TextTable.Cell(line, layer.kind == .unchanged ? .dim : .plain)] : []) + [
+          TextTable.Cell(
+            shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 72), layer.kind == .unchanged ? .dim : .plain)
+        ])
     }
     return table
   }

@@ -8,7 +8,10 @@ import Model
 /// hand-written analysis: a verdict, the breakdown by component, the removable bytes
 /// by severity, and the fixes in order of saving.
 public enum ExplainReport {
-  public static func text(_ m: ImageMeasurement, findings: [Finding], terminal: TerminalStyle) -> String {
+  /// `sources`: the Dockerfile line of each layer, named next to it.
+  public static func text(
+    _ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil, terminal: TerminalStyle
+  ) -> String {
     var out: [String] = []
     let removable = findings.reduce(0) { $0 + $1.saving }
     let onDisk = m.uncompressedBytes
@@ -45,7 +48,9 @@ public enum ExplainReport {
         if let layer = finding.layer {
           out.append(
             terminal.apply(
-              .dim, "   from layer \(layer): \(shorten(finding.createdBy.map(ImageConfig.tidy) ?? "-", to: 90))"))
+              .dim,
+              "   from \(CheckLocations.layer(layer, sources)): "
+                + shorten(finding.createdBy.map(ImageConfig.tidy) ?? "-", to: 90)))
         }
         for item in finding.items.prefix(4) {
           out.append(terminal.apply(.dim, "   \(ByteSize.format(item.bytes).padding(9)) \(shorten(item.name, to: 90))"))
@@ -53,7 +58,28 @@ public enum ExplainReport {
         out.append("   fix: \(finding.fix)")
       }
     }
+    out += nondeterministic(m, sources: sources, terminal: terminal)
     return out.joined(separator: "\n")
+  }
+
+  /// The layers whose digest changed between two measurements of this commit though
+  /// the same instruction made them: what makes the build's size noisy.
+  static func nondeterministic(_ m: ImageMeasurement, sources: LayerSources?, terminal: TerminalStyle) -> [String] {
+    guard let noise = m.noise else { return [] }
+    var out = [
+      "",
+      terminal.apply(.bold, "Measured more than once")
+        + ": sizes \(ByteSize.format(noise.compressedBytes)) apart compressed"
+        + (noise.uncompressedBytes.map { ", \(ByteSize.format($0)) uncompressed" } ?? ""),
+    ]
+    if noise.layers.isEmpty { return out + ["No layer changed its digest: the difference is compression only."] }
+    out.append("Nondeterministic layers (same instruction, a different digest each build):")
+    for index in noise.layers {
+      let command = m.layers.first { $0.index == index }?.createdBy.map(ImageConfig.tidy) ?? "-"
+      out.append("   \(CheckLocations.layer(index, sources)): \(shorten(command, to: 90))")
+    }
+    out.append("   fix: pin what varies (SOURCE_DATE_EPOCH, --no-compile or sorted file lists, fixed versions)")
+    return out
   }
 
   /// `high 236 MB (5 findings), low 5.47 kB (1 finding)`.
@@ -90,7 +116,7 @@ public enum ExplainReport {
     return table
   }
 
-  public static func markdown(_ m: ImageMeasurement, findings: [Finding]) -> String {
+  public static func markdown(_ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil) -> String {
     let removable = findings.reduce(0) { $0 + $1.saving }
     var out = [
       "<!-- sizebudget:explain:\(m.image) -->", "",
@@ -98,18 +124,19 @@ public enum ExplainReport {
       "",
     ]
     if !findings.isEmpty {
-      out.append("| severity | finding | saving | fix |")
-      out.append("| --- | --- | ---: | --- |")
+      out.append("| severity | finding | saving | layer | fix |")
+      out.append("| --- | --- | ---: | --- | --- |")
       for finding in findings {
+        let layer = finding.layer.map { CheckLocations.layer($0, sources) } ?? ""
         out.append(
-          "| \(finding.severity.rawValue) | \(CheckMarkdown.escape(finding.title)) | \(ByteSize.format(finding.saving)) | \(CheckMarkdown.escape(finding.fix)) |"
+          "| \(finding.severity.rawValue) | \(CheckMarkdown.escape(finding.title)) | \(ByteSize.format(finding.saving)) | \(CheckMarkdown.escape(layer)) | \(CheckMarkdown.escape(finding.fix)) |"
         )
       }
     }
     return out.joined(separator: "\n")
   }
 
-  public static func json(_ m: ImageMeasurement, findings: [Finding]) -> String {
+  public static func json(_ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil) -> String {
     struct Document: Encodable {
       let schema = "sizebudget.explain/v1"
       var image: String
@@ -119,11 +146,16 @@ public enum ExplainReport {
       var removableBytes: Int64
       var findings: [Finding]
       var packages: [PackageSize]
+      /// The Dockerfile line of each layer (`[image.X] dockerfile`).
+      var sources: LayerSources?
+      /// The spread between measurements of this commit and its nondeterministic layers.
+      var noise: MeasurementNoise?
     }
     return encodeJSON(
       Document(
         image: m.image, commit: m.commit, compressedBytes: m.compressedBytes, uncompressedBytes: m.uncompressedBytes,
-        removableBytes: findings.reduce(0) { $0 + $1.saving }, findings: findings, packages: m.packages))
+        removableBytes: findings.reduce(0) { $0 + $1.saving }, findings: findings, packages: m.packages,
+        sources: sources, noise: m.noise))
   }
 
   /// `sizebudget packages`: every package, largest first, with the layer that added it.

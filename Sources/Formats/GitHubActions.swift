@@ -1,12 +1,17 @@
 import Evaluation
 
 /// `check --format github`: workflow commands that become annotations on the run and
-/// on the budgets.toml line that set each broken limit. Works for pull requests from
+/// on the Dockerfile line of the layer a result points at (`[image.X] dockerfile`),
+/// else on the budgets.toml line that set the limit. Works for pull requests from
 /// forks too, where no token may comment.
 public enum GitHubActions {
   public static func render(_ report: CheckReport) -> String {
     var lines: [String] = []
     for image in report.images {
+      // A base image rebuilt upstream is said even when no rule fails because of it.
+      if let rebuilt = image.growthSplit?.baseLine {
+        lines.append("::notice title=\(property("sizebudget: \(image.image) base image"))::\(data(rebuilt))")
+      }
       for result in image.results {
         let command: String
         switch result.status {
@@ -16,11 +21,17 @@ public enum GitHubActions {
         case .pass: continue
         }
         var properties = ["title=\(property("sizebudget: \(image.image) \(result.rule)"))"]
-        if let line = result.budgetLine {
+        var body = [result.message]
+        // Said for every layer, matched or not, so an unmatched one reads as such.
+        if let layer = result.layer, image.sources != nil { body.append(CheckLocations.layer(layer, image.sources)) }
+        if let location = CheckLocations.dockerfileLine(of: result, in: image) {
+          properties.insert("file=\(property(location.file)),line=\(location.line)", at: 0)
+          if let line = result.budgetLine { body.append("limit set at \(report.budgetsPath):\(line)") }
+        } else if let line = result.budgetLine {
           properties.insert("file=\(property(report.budgetsPath)),line=\(line)", at: 0)
         }
-        let body = ([result.message] + result.details.prefix(10)).joined(separator: "\n")
-        lines.append("::\(command) \(properties.joined(separator: ","))::\(data(body))")
+        body += result.details.prefix(10)
+        lines.append("::\(command) \(properties.joined(separator: ","))::\(data(body.joined(separator: "\n")))")
       }
     }
     for missing in report.missing {

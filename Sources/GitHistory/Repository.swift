@@ -77,6 +77,28 @@ public final class Repository {
     return Self.hex(git_object_id(commit))
   }
 
+  /// The bytes of `path` (relative to the root) as committed in `commit`; nil when
+  /// the commit has no such file. A file read from the commit, not the work tree,
+  /// is the one the commit's image was built from.
+  public func file(_ path: String, at commit: ObjectID) throws(GitError) -> [UInt8]? {
+    var oid = commit.gitOID
+    var commitHandle: OpaquePointer?
+    guard git_commit_lookup(&commitHandle, handle, &oid) == 0, let commitHandle else {
+      throw GitError.last("cannot read commit \(commit.hex.prefix(12))")
+    }
+    defer { git_commit_free(commitHandle) }
+    var tree: OpaquePointer?
+    guard git_commit_tree(&tree, commitHandle) == 0, let tree else {
+      throw GitError.last("cannot read the tree of \(commit.hex.prefix(12))")
+    }
+    defer { git_tree_free(tree) }
+    var entry: OpaquePointer?
+    guard git_tree_entry_bypath(&entry, tree, path) == 0, let entry else { return nil }
+    defer { git_tree_entry_free(entry) }
+    guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB, let id = git_tree_entry_id(entry) else { return nil }
+    return try blob(ObjectID(id))
+  }
+
   static func hex(_ oid: UnsafePointer<git_oid>) -> String {
     var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
     return buffer.withUnsafeMutableBufferPointer { String(cString: git_oid_tostr($0.baseAddress, $0.count, oid)) }

@@ -39,6 +39,8 @@ public struct ImageDescription: Sendable {
   public var config: ImageConfig
   public var layers: [LayerDescriptor]
   public var tags: [String]
+  /// The manifest's annotations (OCI only; a docker-archive has none).
+  public var annotations: [String: String] = [:]
 }
 
 /// An image whose layers can be opened in any order, from any thread.

@@ -34,6 +34,8 @@ public enum OCILayout {
     var config: Descriptor?
     var layers: [Descriptor]?
     var manifests: [Descriptor]?
+    /// `org.opencontainers.image.base.name`/`.base.digest` (buildah, ko).
+    var annotations: [String: String]?
   }
 
   public static func openDirectory(_ directory: String, tag: String?, platform: Platform?) throws(ImageSourceError)
@@ -99,7 +101,7 @@ public enum OCILayout {
     let description = ImageDescription(
       reference: reference, platform: config.platform ?? chosen.platform?.value ?? .linuxAMD64,
       manifestDigest: manifestDescriptor.digest, configDigest: configDescriptor.digest, config: config,
-      layers: layers, tags: tags)
+      layers: layers, tags: tags, annotations: manifest.annotations ?? [:])
     if let platform, !platform.accepts(description.platform) {
       throw ImageSourceError("\(name) holds an image for \(description.platform), not \(platform)")
     }

@@ -62,7 +62,7 @@ public enum Registry {
     let description = ImageDescription(
       reference: reference.description, platform: actual, manifestDigest: digest,
       configDigest: configDescriptor.digest, config: config, layers: layers,
-      tags: reference.isDigest ? [] : [reference.reference])
+      tags: reference.isDigest ? [] : [reference.reference], annotations: manifest.annotations ?? [:])
     let sizes = Dictionary(layerDescriptors.map { ($0.digest, $0.size) }, uniquingKeysWith: { first, _ in first })
     return OpenedImage(description: description, store: RegistryBlobStore(client: client, sizes: sizes))
   }

@@ -39,6 +39,11 @@ public struct ImageMeasurement: Sendable, Codable, Equatable {
   /// False when only the manifest was read (a registry, without --paths): the
   /// compressed sizes are exact, the rest (uncompressed sizes, paths, waste) unknown.
   public var layersRead: Bool = true
+  /// The base image and how many of the first layers are its, when known.
+  public var baseImage: BaseImage? = nil
+  /// The spread seen between measurements of this commit, when it was measured more
+  /// than once with different results.
+  public var noise: MeasurementNoise? = nil
 
   public static let wastedListLimit = 50
   /// Paths below `pathDepth` are kept when they hold at least this many bytes.

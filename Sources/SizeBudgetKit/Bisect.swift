@@ -68,6 +68,9 @@ public enum Bisect {
   public static func run(
     _ request: Request, in context: CommandContext, terminal: TerminalStyle, progress: Progress? = nil
   ) throws(CommandError) -> (String, String, Status) {
+    if request.format == .sarif {
+      throw .usage("bisect has no sarif output (a culprit is a commit, not a file's line): use text, json or markdown")
+    }
     guard request.maxFailures >= 1 else { throw .usage("--max-failures must be 1 or more, got \(request.maxFailures)") }
     var report = try bisect(request, context, progress: progress)
     let status = Status(outcome: report.outcome)
@@ -82,7 +85,7 @@ public enum Bisect {
     switch request.format {
     case .json: return (BisectReport.json(report), webhook, status)
     case .markdown: return (BisectReport.markdown(report), webhook, status)
-    case .text, .github, .junit: return (BisectReport.text(report, terminal: terminal), webhook, status)
+    case .text, .github, .junit, .sarif: return (BisectReport.text(report, terminal: terminal), webhook, status)
     }
   }
 

@@ -11,7 +11,7 @@ import Store
 /// `sizebudget check`: the CI gate.
 public enum Check {
   public enum Format: String, Sendable, CaseIterable {
-    case text, json, markdown, github, junit
+    case text, json, markdown, github, junit, sarif
   }
 
   public struct Request: Sendable {
@@ -45,6 +45,7 @@ public enum Check {
     case .json: output = CheckJSON.render(report)
     case .markdown: output = CheckMarkdown.render(report)
     case .junit: output = CheckJUnit.render(report)
+    case .sarif: output = CheckSARIF.render(report)
     case .github:
       output = GitHubActions.render(report)
       try appendStepSummary(CheckMarkdown.render(report))
@@ -126,10 +127,12 @@ public enum Check {
       } catch {
         throw .usage(error.message)
       }
-      var evaluation = Evaluator.evaluate(
-        RuleContext(
-          budget: budget, measurement: measurement, base: base, justifications: justifications,
-          firstCommit: firstCommit, baseMissing: baseMissing))
+      var ruleContext = RuleContext(
+        budget: budget, measurement: measurement, base: base, justifications: justifications,
+        firstCommit: firstCommit, baseMissing: baseMissing)
+      ruleContext.noise = try? context.store().largestNoise(image: budget.name, metric: budget.metric.rawValue)
+      var evaluation = Evaluator.evaluate(ruleContext)
+      evaluation.sources = DockerfileSources.of(measurement, budget: budget, repository: repository)
       evaluation.commit = commitHex
       evaluation.inherited = inherited
       evaluations.append(evaluation)

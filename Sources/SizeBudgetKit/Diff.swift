@@ -47,12 +47,22 @@ public enum Diff {
         var old: String
         var new: String
         var diff: MeasurementDiff
+        /// The Dockerfile line of each side's layers, when the image names one.
+        var oldSources: LayerSources?
+        var newSources: LayerSources?
       }
-      return encodeJSON(Document(image: image, old: oldCommit, new: newCommit, diff: diff))
+      return encodeJSON(
+        Document(
+          image: image, old: oldCommit, new: newCommit, diff: diff,
+          oldSources: try Explain.layerSources(old, context), newSources: try Explain.layerSources(new, context)))
     }
     let records = (try? context.store().commits([oldCommit, newCommit])) ?? [:]
-    let oldSide = DiffText.Side(label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject)
-    let newSide = DiffText.Side(label: request.new, commit: newCommit, subject: records[newCommit]?.subject)
+    let oldSide = DiffText.Side(
+      label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject,
+      sources: try Explain.layerSources(old, context))
+    let newSide = DiffText.Side(
+      label: request.new, commit: newCommit, subject: records[newCommit]?.subject,
+      sources: try Explain.layerSources(new, context))
     if request.format == .markdown { return DiffText.markdown(diff, image: image, old: oldSide, new: newSide) }
     return DiffText.render(diff, image: image, old: oldSide, new: newSide, terminal: terminal)
   }

@@ -12,11 +12,22 @@ public enum Explain {
   ) throws(CommandError) -> String {
     let measurement = try load(revision: revision, image: try context.knownImage(image), context)
     let findings = Findings.all(in: measurement)
+    let sources = try layerSources(measurement, context)
     switch format {
-    case "json": return ExplainReport.json(measurement, findings: findings)
-    case "markdown": return ExplainReport.markdown(measurement, findings: findings)
-    default: return ExplainReport.text(measurement, findings: findings, terminal: terminal)
+    case "json": return ExplainReport.json(measurement, findings: findings, sources: sources)
+    case "markdown": return ExplainReport.markdown(measurement, findings: findings, sources: sources)
+    default: return ExplainReport.text(measurement, findings: findings, sources: sources, terminal: terminal)
     }
+  }
+
+  /// The Dockerfile lines of the measurement's layers, when budgets.toml names the
+  /// image's Dockerfile (explain and diff work without budgets.toml too).
+  static func layerSources(_ measurement: ImageMeasurement, _ context: CommandContext) throws(CommandError)
+    -> LayerSources?
+  {
+    guard let budget = try context.budgetsIfPresent()?.image(named: measurement.image), budget.dockerfile != nil
+    else { return nil }
+    return DockerfileSources.of(measurement, budget: budget, repository: try context.repository())
   }
 
   public static func packages(

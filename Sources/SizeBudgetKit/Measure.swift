@@ -77,7 +77,7 @@ public enum Measure {
     }
 
     let store = try context.store()
-    let measurement: ImageMeasurement
+    var measurement: ImageMeasurement
     do {
       let opened = try Measurer(options).open(reference)
       if case .image(let image) = opened {
@@ -94,6 +94,10 @@ public enum Measure {
       }
     } catch {
       throw .measuring("\(image) from \(reference)", error)
+    }
+    if measurement.baseImage == nil, let base = budget?.baseImage {
+      measurement.baseImage = try baseImage(
+        base.value, of: measurement, options, budget: image, root: context.workspace.root.path)
     }
     let outcome: MeasurementStore.SaveOutcome
     do {
@@ -191,6 +195,29 @@ public enum Measure {
   static func needsLayers(_ budget: ImageBudget) -> Bool {
     !budget.forbid.isEmpty || !budget.require.isEmpty || !budget.paths.isEmpty || budget.maxWasted != nil
       || budget.metric == .uncompressed
+  }
+
+  /// `base_image` of budgets.toml, read by manifest only: its layers are the first of
+  /// the measured image's, or it is not this image's base (an error that says so).
+  static func baseImage(
+    _ source: String, of measurement: ImageMeasurement, _ options: Measurer.Options, budget: String, root: String
+  ) throws(CommandError) -> BaseImage {
+    let opened: OpenedSource
+    do { opened = try Measurer(options).open(try ImageReference(parsing: source).relative(to: root)) } catch {
+      throw .usage("base_image \"\(source)\" of [image.\(budget)] cannot be read: \(error)")
+    }
+    guard case .image(let image) = opened else {
+      throw .usage(
+        "base_image \"\(source)\" of [image.\(budget)] is a stream: name an image whose manifest can be read "
+          + "(oci:, oci-archive:, docker-archive: of a file, or a registry reference)")
+    }
+    guard let base = BaseImage.fromBase(image.description, name: source, of: measurement.layers) else {
+      throw .usage(
+        "base_image \"\(source)\" of [image.\(budget)] is not the base of this image: its \(image.description.layers.count) "
+          + "layers are not the first of the image's \(measurement.layers.count) (rebuilt since? measure against the "
+          + "base the image was built from)")
+    }
+    return base
   }
 
   /// SOURCE from the command line (relative to the current directory), else the

@@ -56,6 +56,11 @@ public final class MeasurementStore {
     try database.lock("measurement \(measurement.image) \(measurement.commit)")
     if let commit { try upsert(commit) }
     let previous = try measuredAt(image: measurement.image, commit: measurement.commit)
+    var measurement = measurement
+    if previous != nil, let stored = try readMeasurement(image: measurement.image, commit: measurement.commit) {
+      // Measured again: what differs from before is the build's noise.
+      measurement.noise = MeasurementNoise.observed(previous: stored, new: measurement)
+    }
     if previous != nil { try deleteMeasurement(image: measurement.image, commit: measurement.commit) }
     let id = try insertMeasurement(measurement)
     try insertLayers(measurement.layers, id)
@@ -101,14 +106,19 @@ public final class MeasurementStore {
       """
       INSERT INTO measurements (image, commit_oid, source, platform, manifest_digest, config_digest,
         compressed_bytes, compressed_estimated, uncompressed_bytes, wasted_bytes, file_count, path_depth,
-        tool_version, measured_at, host, layers_read)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        tool_version, measured_at, host, layers_read, base_name, base_digest, base_layers, base_how,
+        noise_compressed, noise_uncompressed, noise_layers)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
       """
     ).query([
       .text(m.image), .text(m.commit), .text(m.source), .text(m.platform), .optional(m.manifestDigest),
       .optional(m.configDigest), .integer(m.compressedBytes), .bool(m.compressedEstimated),
       .integer(m.uncompressedBytes), .integer(m.wastedBytes), .int(m.fileCount), .int(m.pathDepth),
       .text(m.toolVersion), .text(m.measuredAt), .text(m.host), .bool(m.layersRead),
+      .optional(m.baseImage?.name), .optional(m.baseImage?.digest), m.baseImage.map { .int($0.layers) } ?? .null,
+      .optional(m.baseImage?.how), m.noise.map { .integer($0.compressedBytes) } ?? .null,
+      m.noise?.uncompressedBytes.map { .integer($0) } ?? .null,
+      .optional(m.noise.map { $0.layers.map(String.init).joined(separator: ",") }),
     ]) { row in id = row.integer(0) }
     return id
   }
@@ -258,7 +268,8 @@ public final class MeasurementStore {
       """
       SELECT id, image, commit_oid, source, platform, manifest_digest, config_digest, compressed_bytes,
         compressed_estimated, uncompressed_bytes, wasted_bytes, file_count, path_depth, tool_version,
-        measured_at, host, layers_read
+        measured_at, host, layers_read, base_name, base_digest, base_layers, base_how, noise_compressed,
+        noise_uncompressed, noise_layers
       FROM measurements WHERE image = ? AND commit_oid = ?
       """
     ).query([.text(image), .text(commit)]) { row in
@@ -270,12 +281,33 @@ public final class MeasurementStore {
           fileCount: row.int(11), pathDepth: row.int(12), toolVersion: row.string(13), measuredAt: row.string(14),
           host: row.string(15), layers: [], paths: [], wasted: [], forbidden: [], required: [])
       measurement.layersRead = row.bool(16)
+      if let how = row.text(20) {
+        measurement.baseImage = BaseImage(name: row.text(17), digest: row.text(18), layers: row.int(19), how: how)
+      }
+      if let layers = row.text(23) {
+        measurement.noise = MeasurementNoise(
+          compressedBytes: row.integer(21), uncompressedBytes: row.text(22).flatMap { Int64($0) },
+          layers: layers.split(separator: ",").compactMap { Int($0) })
+      }
       found = (row.integer(0), measurement)
     }
     guard let (id, headline) = found else { return nil }
     var measurement = headline
     try loadDetails(id, into: &measurement)
     return measurement
+  }
+
+  /// The largest spread seen between two measurements of one commit of `image`, in
+  /// `metric`, and that commit: the image's observed noise.
+  public func largestNoise(image: String, metric: String) throws(StoreError) -> (commit: String, bytes: Int64)? {
+    var found: (commit: String, bytes: Int64)? = nil
+    try database.prepare(
+      "SELECT commit_oid, noise_compressed, noise_uncompressed FROM measurements WHERE image = ? AND noise_layers IS NOT NULL"
+    ).query([.text(image)]) { row in
+      let bytes = metric == "uncompressed" ? row.text(2).flatMap { Int64($0) } : row.integer(1)
+      if let bytes, bytes > (found?.bytes ?? 0) { found = (row.string(0), bytes) }
+    }
+    return found
   }
 
   /// Every measurement's headline figures, newest first (no layers or paths).

@@ -19,7 +19,7 @@ struct CheckCommand: ParsableCommand {
 
   @Option(
     name: [.customShort("f"), .long],
-    help: "Output: text, json, markdown, github (annotations and job summary) or junit.")
+    help: "Output: text, json, markdown, github (annotations and job summary), junit or sarif (code scanning).")
   var format: Check.Format = .text
 
   @Flag(help: "First share measurements through git notes (sizebudget sync): judge against the team's.")

@@ -1,0 +1,185 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Growth split into base image and own layers, on real images built by buildah: a
+/// base built twice (the second "rebuilt upstream", 100 kB bigger) under one name,
+/// and the same application built FROM each. buildah annotates the OCI manifests
+/// with the base's name and digest; the docker-archives carry no annotations, so
+/// `base_image` in budgets.toml names the base instead.
+@Suite(.serialized) struct BaseImageSplitTests {
+  /// Builds base v1 and v2 and the app on each into `directory`: app1.oci, app2.oci,
+  /// app1.tar, app2.tar (docker-archive), base1.oci, base2.oci.
+  static let buildScript = """
+    set -euo pipefail
+    T=$1
+    B=(buildah --root "$T/storage" --runroot "$T/runroot" --storage-driver vfs)
+    mkdir -p "$T/ctx"
+    printf 'FROM localhost/test/base:latest\\nCOPY app.txt /app/\\n' > "$T/ctx/Dockerfile"
+    head -c 50000 /dev/zero > "$T/ctx/app.txt"
+    for v in 1 2; do
+      mkdir -p "$T/rootfs$v/etc" "$T/rootfs$v/usr/lib"
+      echo "base $v" > "$T/rootfs$v/etc/os-release"
+      head -c $((100000 * v)) /dev/urandom > "$T/rootfs$v/usr/lib/libbase.so"
+      c=$("${B[@]}" from scratch)
+      "${B[@]}" copy "$c" "$T/rootfs$v/" / >/dev/null
+      "${B[@]}" commit -q "$c" localhost/test/base:latest >/dev/null
+      "${B[@]}" rm "$c" >/dev/null
+      "${B[@]}" push -q localhost/test/base:latest "oci:$T/base$v.oci:base" >/dev/null
+      "${B[@]}" bud -q --isolation chroot --pull-never --layers -t localhost/test/app:$v "$T/ctx" >/dev/null
+      "${B[@]}" push -q localhost/test/app:$v "oci:$T/app$v.oci:app" >/dev/null
+      "${B[@]}" push -q localhost/test/app:$v "docker-archive:$T/app$v.tar:localhost/test/app:$v" >/dev/null
+    done
+    rm -rf "$T/storage" "$T/runroot"
+    """
+
+  final class Built: @unchecked Sendable {
+    let directory: TemporaryDirectory
+    init() throws {
+      directory = try TemporaryDirectory()
+      try directory.write("build.sh", BaseImageSplitTests.buildScript)
+      let result = try CLI.run(
+        ["bash", directory.url.appendingPathComponent("build.sh").path, directory.url.path], product: "/usr/bin/env")
+      guard result.status == 0 else {
+        throw NSError(domain: "buildah", code: 1, userInfo: [NSLocalizedDescriptionKey: result.stderr])
+      }
+    }
+    func path(_ name: String) -> String { directory.url.appendingPathComponent(name).path }
+  }
+
+  nonisolated(unsafe) static var built: Built? = nil
+  static func images() throws -> Built {
+    if let built { return built }
+    built = try Built()
+    return built!
+  }
+
+  static let budget = "[image.api]\nmax_growth = \"+1 kB\"\n"
+
+  struct CheckDocument: Decodable {
+    struct Image: Decodable {
+      struct Split: Decodable {
+        var baseName: String?
+        var baseDigestBefore: String?
+        var baseDigestAfter: String?
+        var how: String
+        var baseDelta: Int64
+        var ownDelta: Int64
+      }
+      struct Result: Decodable {
+        var rule: String
+        var status: String
+        var message: String
+      }
+      var status: String
+      var growthSplit: Split?
+      var growthOf: String
+      var results: [Result]
+    }
+    var images: [Image]
+  }
+
+  static func decode(_ text: String) throws -> CheckDocument {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try decoder.decode(CheckDocument.self, from: Data(text.utf8))
+  }
+
+  /// Two commits on main, the first measured from app1, the second from app2.
+  func history(_ budgets: String, sources: (String, String), beforeEach: (Int, URL) throws -> Void = { _, _ in })
+    throws -> GitRepository
+  {
+    let repo = try GitRepository()
+    for (index, source) in [sources.0, sources.1].enumerated() {
+      try repo.commit("commit \(index + 1)", files: ["budgets.toml": budgets, "VERSION": "\(index)"])
+      try beforeEach(index + 1, repo.url)
+      let result = try CLI.run(["measure", source, "--image", "api"], in: repo.url)
+      try #require(result.status == 0, "\(result.stderr)")
+    }
+    return repo
+  }
+
+  @Test func aBaseRebuiltUpstreamIsBaseDriftAndPassesAnOwnGrowthBudget() throws {
+    let images = try Self.images()
+    let repo = try history(
+      Self.budget + "growth_of = \"own\"\n",
+      sources: ("oci:\(images.path("app1.oci"))", "oci:\(images.path("app2.oci"))"))
+
+    let json = try CLI.run(["check", "--format", "json", "--no-notify"], in: repo.url)
+    #expect(json.status == 0, "\(json.stdout)\(json.stderr)")
+    let image = try #require(try Self.decode(json.stdout).images.first)
+    let split = try #require(image.growthSplit)
+    #expect(split.how == "annotations")
+    #expect(split.baseName == "localhost/test/base:latest")
+    #expect(split.baseDigestBefore != nil && split.baseDigestBefore != split.baseDigestAfter)
+    // 100 kB of random bytes more in the base; the app's own layer is the same file.
+    #expect(split.baseDelta > 95_000 && split.baseDelta < 105_000, "\(split)")
+    #expect(abs(split.ownDelta) < 1_000, "\(split)")
+    #expect(image.growthOf == "own")
+    let growth = try #require(image.results.first { $0.rule == "max_growth" })
+    #expect(growth.status == "pass")
+    #expect(growth.message.contains("in own layers"))
+    #expect(growth.message.contains("localhost/test/base:latest rebuilt upstream: +"))
+
+    let text = try CLI.run(["check", "--no-notify"], in: repo.url)
+    #expect(text.status == 0)
+    #expect(text.stdout.contains("localhost/test/base:latest rebuilt upstream: +"), "\(text.stdout)")
+    #expect(text.stdout.contains("growth: base image localhost/test/base:latest +"), "\(text.stdout)")
+
+    let markdown = try CLI.run(["check", "--format", "markdown", "--no-notify"], in: repo.url)
+    #expect(markdown.status == 0)
+    #expect(markdown.stdout.contains("🔄 localhost/test/base:latest rebuilt upstream: +"), "\(markdown.stdout)")
+
+    let github = try CLI.run(["check", "--format", "github", "--no-notify"], in: repo.url)
+    #expect(github.status == 0)
+    #expect(github.stdout.contains("::notice title=sizebudget%3A api base image::localhost/test/base:latest rebuilt"))
+    #expect(!github.stdout.contains("::error"), "\(github.stdout)")
+  }
+
+  @Test func theSameDriftFailsATotalGrowthBudgetTheDefault() throws {
+    let images = try Self.images()
+    let repo = try history(
+      Self.budget, sources: ("oci:\(images.path("app1.oci"))", "oci:\(images.path("app2.oci"))"))
+    let json = try CLI.run(["check", "--format", "json", "--no-notify"], in: repo.url)
+    #expect(json.status == 1, "\(json.stdout)\(json.stderr)")
+    let image = try #require(try Self.decode(json.stdout).images.first)
+    #expect(image.growthOf == "total")
+    let growth = try #require(image.results.first { $0.rule == "max_growth" })
+    #expect(growth.status == "fail")
+    // The split is still shown, so the reviewer sees where the growth came from.
+    #expect(try #require(image.growthSplit).baseDelta > 95_000)
+    let github = try CLI.run(["check", "--format", "github", "--no-notify"], in: repo.url)
+    #expect(github.stdout.contains("::error"))
+    #expect(github.stdout.contains("rebuilt upstream"))
+  }
+
+  /// docker-archives have no annotations: `base_image` names the base, read by
+  /// manifest at each measure (the tag moved between the two builds).
+  @Test func baseImageInBudgetsSplitsImagesWithoutAnnotations() throws {
+    let images = try Self.images()
+    let budgets = Self.budget + "growth_of = \"own\"\nbase_image = \"oci:build/base.oci\"\n"
+    let repo = try history(
+      budgets, sources: ("docker-archive:\(images.path("app1.tar"))", "docker-archive:\(images.path("app2.tar"))")
+    ) { version, root in
+      // The base as it was when each commit was built.
+      let target = root.appendingPathComponent("build/base.oci")
+      try? FileManager.default.removeItem(at: target)
+      try FileManager.default.createDirectory(
+        at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try FileManager.default.copyItem(at: URL(fileURLWithPath: images.path("base\(version).oci")), to: target)
+    }
+    let json = try CLI.run(["check", "--format", "json", "--no-notify"], in: repo.url)
+    #expect(json.status == 0, "\(json.stdout)\(json.stderr)")
+    let split = try #require(try Self.decode(json.stdout).images.first?.growthSplit)
+    #expect(split.how == "base_image")
+    #expect(split.baseName == "oci:build/base.oci")
+    #expect(split.baseDelta > 95_000, "\(split)")
+    #expect(abs(split.ownDelta) < 1_000, "\(split)")
+
+    // A base_image that is not the image's base is refused, saying why.
+    let wrong = try CLI.run(
+      ["measure", "docker-archive:\(images.path("app1.tar"))", "--image", "api"], in: repo.url)
+    #expect(wrong.status == 2)
+    #expect(wrong.stderr.contains("is not the base of this image"), "\(wrong.stderr)")
+  }
+}
