@@ -131,10 +131,12 @@ enum LayerScanner {
     _ raw: ByteStream, storedSize: Int64?, options: Options, into scan: inout LayerScan
   ) throws {
     if !options.verify && !options.estimate, let storedSize {
-      // Headers only: contents are seeked over, as fast as the file system allows
-      // (package databases are still read; ELF files are not inspected). Only when the
-      // size is known: a stream of unknown length must be counted, never taken as 0.
-      try readEntries(raw, inspecting: false, capturing: options.inspect, hashing: false, into: &scan)
+      // Contents are seeked over, as fast as the file system allows: only package
+      // databases, each file's first 64 bytes and an ELF file's section headers are
+      // read. Big files' contents are not hashed (duplicate content needs every byte).
+      // Only when the size is known: a stream of unknown length must be counted,
+      // never taken as 0.
+      try readEntries(raw, inspecting: options.inspect, capturing: options.inspect, hashing: false, into: &scan)
       scan.tarBytes = storedSize
       scan.storedBytes = storedSize
       return
