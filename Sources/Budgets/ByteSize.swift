@@ -135,3 +135,15 @@ public func grouped(_ number: Int) -> String {
   }
   return (number < 0 ? "-" : "") + out
 }
+
+/// A count with its noun, as every output writes it: "1 file", "2,351 files",
+/// "1 redundant copy" / "3 redundant copies" (give `plural` where "s" is wrong).
+public func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+  "\(grouped(count)) \(inflected(count, singular, plural))"
+}
+
+/// The word that goes with a count: `inflected(1, "file")` is "file", else "files";
+/// verbs too, `inflected(n, "matches", "match")`.
+public func inflected(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+  count == 1 ? singular : plural ?? singular + "s"
+}

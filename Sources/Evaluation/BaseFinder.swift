@@ -49,7 +49,7 @@ public struct BaseFinder {
       if try store.hasMeasurement(image: budget.name, commit: id),
         let measurement = try store.measurement(image: budget.name, commit: id)
       {
-        let back = steps == 0 ? "" : ", \(steps) commit\(steps == 1 ? "" : "s") further back"
+        let back = steps == 0 ? "" : ", \(counted(steps, "commit")) further back"
         let how =
           isOnBase
           ? "the nearest measured first parent of \(short(commit)) on \(budget.base)\(back)"

@@ -31,24 +31,27 @@ public struct ForbidRule: BudgetRule {
       guard match.bytes > 0 else {
         return RuleResult(
           rule: "forbid", subject: match.pattern, status: .warn, actual: 0,
-          message: "\(match.files) file\(match.files == 1 ? " matches" : "s match") forbidden \"\(match.pattern)\" but "
-            + "ship\(match.files == 1 ? "s" : "") "
+          message: "\(counted(match.files, "file")) \(inflected(match.files, "matches", "match")) forbidden "
+            + "\"\(match.pattern)\" but \(inflected(match.files, "ships", "ship")) "
             + "no bytes (links to nothing in the image, or empty files; a measurement from before links were "
             + "followed: measure again)",
           budgetLine: pattern.position.line, details: shown + more)
       }
       let files = AcknowledgedFiles(
         match.examples.map { ($0.path, $0.bytes) }, total: match.files, budget: context.budget)
-      let found = "\(grouped(match.files)) file\(match.files == 1 ? "" : "s") (\(ByteSize.format(match.bytes))) "
+      // Forbidden bytes are what the files hold on disk (uncompressed), whatever the metric.
+      let found =
+        "\(counted(match.files, "file")) (\(ByteSize.format(match.bytes)) uncompressed) "
+        + inflected(match.files, "matches", "match")
       if files.all {
         return RuleResult(
           rule: "forbid", subject: match.pattern, status: .acknowledged, actual: match.bytes,
-          message: found + "match forbidden \"\(match.pattern)\", all acknowledged by allow \(files.named)",
+          message: found + " forbidden \"\(match.pattern)\", all acknowledged by allow \(files.named)",
           budgetLine: pattern.position.line, details: shown + more)
       }
       return RuleResult(
         rule: "forbid", subject: match.pattern, status: .fail, actual: match.bytes,
-        message: found + "match forbidden \"\(match.pattern)\""
+        message: found + " forbidden \"\(match.pattern)\""
           + (files.count > 0 ? "; \(files.count) of them acknowledged by allow \(files.named)" : ""),
         budgetLine: pattern.position.line, details: shown + more,
         layer: Findings.layer(of: match.examples.map { (Optional($0.layer), $0.bytes) }, in: context.measurement).0)

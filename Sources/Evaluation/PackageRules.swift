@@ -106,7 +106,7 @@ public struct FindingsRule: BudgetRule {
 
   /// The saving in the budget's metric; a compressed budget also gets the
   /// uncompressed figure the finding measured (both matter: pull time and disk).
-  static func saving(_ finding: Finding, compressed: Int64, metric: Metric) -> String {
+  public static func saving(_ finding: Finding, compressed: Int64, metric: Metric) -> String {
     guard finding.saving > 0 else { return "\(ByteSize.format(finding.bytes)) uncompressed" }
     let uncompressed = "saves \(ByteSize.format(finding.saving)) uncompressed"
     return metric == .compressed ? "\(uncompressed), ≈ \(ByteSize.format(compressed)) compressed" : uncompressed

@@ -136,9 +136,9 @@ public enum BisectReport {
     var out: [String] = []
     let built = result.builds.count
     let headline =
-      "bisect \(result.image) over \(result.range): \(result.commitsInRange) commit\(result.commitsInRange == 1 ? "" : "s"), "
-      + "\(result.candidates) touch\(result.candidates == 1 ? "es" : "") the image's context; "
-      + "\(built) build\(built == 1 ? "" : "s"), \(seconds(result.seconds))"
+      "bisect \(result.image) over \(result.range): \(counted(result.commitsInRange, "commit")), "
+      + "\(result.candidates) \(inflected(result.candidates, "touches", "touch")) the image's context; "
+      + "\(counted(built, "build")), \(seconds(result.seconds))"
     out.append(headline)
     out.append(terminal.apply(.dim, "  looking for: \(result.rule)"))
     out.append("")
@@ -150,10 +150,14 @@ public enum BisectReport {
         terminal.apply(.good, "Nothing in \(result.range) breaks the rule")
           + ": \(result.image) is \(result.builds.last?.size.map(ByteSize.format) ?? "within it") at \(result.tip.id.prefix(12))."
       )
-    case "failing":
+    case "failing" where result.suspects.isEmpty:
       out.append(
         terminal.apply(.bad, "Stopped: \(failedInARow(result)) builds in a row failed the same way")
           + " (the build command fails, not one commit): fix it, or give --run; --max-failures sets how many.")
+    case "failing":
+      out.append(
+        terminal.apply(.bad, "Every build failed (\(counted(result.builds.count, "build")))")
+          + ": the build command fails, not one commit; fix it, or give --run.")
     case "unmeasurable":
       out.append(
         terminal.apply(.warning, "Nothing measurable: no build in \(result.range) gave a size")
@@ -180,7 +184,8 @@ public enum BisectReport {
           .dim,
           "builds: "
             + result.builds.map {
-              "\($0.commit.prefix(8)) \($0.status)\($0.size.map { " \(ByteSize.format($0))" } ?? "") (\(seconds($0.seconds)))"
+              "\($0.commit.prefix(12)) \($0.status)"
+                + ($0.size.map { " \(ByteSize.format($0)) \(result.metric)" } ?? "") + " (\(seconds($0.seconds)))"
             }
             .joined(separator: ", ")))
     }
@@ -211,8 +216,9 @@ public enum BisectReport {
 
   static func whoGrewIt(_ result: BisectResult) -> TextTable {
     var table = TextTable([
-      .init("who grew it"), .init("author"), .init("date"), .init("change", .right), .init("share", .right),
-      .init("subject"),
+      .init("who grew it"), .init("author", fit: .free), .init("date"), .init("change (\(result.metric))", .right),
+      .init("share", .right),
+      .init("subject", fit: .free),
     ])
     for step in result.steps.prefix(10) {
       let name = String(step.commit.id.prefix(12)) + (step.span > 1 ? " (or \(step.span - 1) before)" : "")
@@ -270,9 +276,11 @@ public enum BisectReport {
       }
     case "nothing":
       out.append("### ✅ `\(result.image)`: nothing in `\(result.range)` breaks the rule")
-    case "failing":
+    case "failing" where result.suspects.isEmpty:
       out.append(
         "### ❌ `\(result.image)`: stopped after \(failedInARow(result)) builds in a row failed the same way")
+    case "failing":
+      out.append("### ❌ `\(result.image)`: every build failed (\(counted(result.builds.count, "build")))")
     case "unmeasurable":
       out.append("### ❔ `\(result.image)`: nothing measurable: every build in `\(result.range)` was skipped or failed")
     default:
@@ -283,7 +291,7 @@ public enum BisectReport {
     }
     if !result.steps.isEmpty {
       out.append("")
-      out.append("| commit | author | date | change | share |")
+      out.append("| commit | author | date | change (\(result.metric)) | share |")
       out.append("| --- | --- | --- | ---: | ---: |")
       for step in result.steps.prefix(10) {
         out.append(

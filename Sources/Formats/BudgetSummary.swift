@@ -7,7 +7,7 @@ public enum BudgetSummary {
     let count = budgets.images.count
     out.append(
       terminal.apply(.good, "\(budgets.path): valid")
-        + ", \(count) image\(count == 1 ? "" : "s") (sizes in decimal units: 1 MB = 1,000,000 bytes)")
+        + ", \(counted(count, "image")) (sizes in decimal units: 1 MB = 1,000,000 bytes)")
     out.append("")
     if budgets.images.isEmpty {
       out.append("No [image.NAME] tables: nothing is budgeted yet.")
@@ -72,7 +72,54 @@ public enum BudgetSummary {
     } else {
       lines.append("report:   off (no [report])")
     }
+    lines.append("hook:     predict \(budgets.hook.predict.rawValue)" + hookMeaning(budgets.hook.predict))
     return lines
+  }
+
+  /// What `[hook] predict` does to a push, as validate says it.
+  private static func hookMeaning(_ mode: HookSettings.PredictMode) -> String {
+    switch mode {
+    case .refuse: " (a push predicted to break max or growth by more than the uncertainty is refused)"
+    case .warn: " (predicted breaks are printed; the push goes on)"
+    case .off: " (only measured commits are judged)"
+    }
+  }
+
+  /// `validate --format json`: the budgets as understood, in bytes, and the notes.
+  public static func json(_ budgets: BudgetFile, notes: [String]) -> String {
+    struct Image: Encodable {
+      var name: String
+      var metric: String
+      var max, warn, maxLayer, maxWasted, tolerance: Int64?
+      var maxGrowth: String?
+      var base: String
+      var source, owner, build: String?
+      var context, forbid, require, allow, deny: [String]
+      var paths: [String: Int64]
+    }
+    struct Document: Encodable {
+      let schema = "sizebudget.validate/v1"
+      var path: String
+      var valid = true
+      var defaultMetric: String
+      var hookPredict: String
+      var images: [Image]
+      var notes: [String]
+    }
+    let images = budgets.images.map { image in
+      Image(
+        name: image.name, metric: image.metric.rawValue, max: image.max?.value.bytes, warn: image.warn?.value.bytes,
+        maxLayer: image.maxLayer?.value.bytes, maxWasted: image.maxWasted?.value.bytes,
+        tolerance: image.tolerance?.value.bytes, maxGrowth: image.maxGrowth.map { "\($0.value)" }, base: image.base,
+        source: image.source, owner: image.owner, build: image.build, context: image.context,
+        forbid: image.forbid.map(\.value.text), require: image.require.map(\.value),
+        allow: image.allow.map(\.value.text), deny: image.deny.map(\.value),
+        paths: Dictionary(image.paths.map { ($0.path, $0.limit.value.bytes) }, uniquingKeysWith: { first, _ in first }))
+    }
+    return encodeJSON(
+      Document(
+        path: budgets.path, defaultMetric: budgets.defaults.metric.rawValue,
+        hookPredict: budgets.hook.predict.rawValue, images: images, notes: notes))
   }
 
   private static func text(_ size: Located<ByteSize>?) -> String { size.map { "\($0.value)" } ?? "-" }

@@ -119,7 +119,7 @@ public enum CheckMarkdown {
     let broken = image.results.filter { $0.status != .pass }
     let summary =
       broken.isEmpty
-      ? "all \(image.results.count) rules pass" : "\(broken.count) rule\(broken.count == 1 ? "" : "s") to look at"
+      ? "all \(image.results.count) rules pass" : "\(counted(broken.count, "rule")) to look at"
     var out = ["<details><summary><b>\(image.image)</b>: \(summary)</summary>", ""]
     if let inherited = image.inherited {
       out.append("Judged with the measurement of `\(inherited.commit.prefix(12))`: nothing in context changed since.")

@@ -91,20 +91,23 @@ public enum CheckText {
   static func whatGrew(
     _ diff: MeasurementDiff, since base: String, sources: LayerSources? = nil, terminal: TerminalStyle
   ) -> [String] {
-    var out = ["  what grew since \(base.prefix(12)) (layers compressed, paths uncompressed):"]
     let added = diff.layers.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
+    let removed = diff.layers.filter { $0.kind == .removed }
+    let grown = diff.paths.filter { $0.delta > 0 }
+    // A heading with nothing under it reads as a failure to show what grew.
+    guard !added.isEmpty || !removed.isEmpty || !grown.isEmpty else { return [] }
+    var out = ["  what grew since \(base.prefix(12)) (layers compressed, paths uncompressed):"]
     for layer in added.prefix(5) {
       out.append(
         "    + \(CheckLocations.layer(layer.index, sources))  \(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed  "
           + shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 70))
     }
-    let removed = diff.layers.filter { $0.kind == .removed }
     if !removed.isEmpty {
       out.append(
-        "    - \(removed.count) layer\(removed.count == 1 ? "" : "s") of the base gone ("
+        "    - \(counted(removed.count, "layer")) of the base gone ("
           + ByteSize.format(removed.reduce(0) { $0 + $1.compressedBytes }) + " compressed)")
     }
-    for path in diff.paths.filter({ $0.delta > 0 }).prefix(8) {
+    for path in grown.prefix(8) {
       out.append("    \(ByteSize.formatDelta(path.delta).padding(10)) uncompressed  \(path.path)")
     }
     return out

@@ -13,13 +13,22 @@ public enum DiffText {
     public var subject: String?
     /// The Dockerfile line of each of this side's layers, when the image names one.
     public var sources: LayerSources?
+    /// Set when this commit has no measurement of its own and is read through its
+    /// measured ancestor's (as check judges it).
+    public var inherited: Inheritance?
 
-    public init(label: String, commit: String, subject: String?, sources: LayerSources? = nil) {
+    public init(
+      label: String, commit: String, subject: String?, sources: LayerSources? = nil, inherited: Inheritance? = nil
+    ) {
       self.label = label
       self.commit = commit
       self.subject = subject
       self.sources = sources
+      self.inherited = inherited
     }
+
+    /// "subject (measured at abc…, nothing in context changed since)".
+    var described: String { (subject ?? "") + (inherited.map { " (\($0.message))" } ?? "") }
   }
 
   public static func render(
@@ -33,8 +42,8 @@ public enum DiffText {
       ? terminal.apply(.bad, "grew \(approximately)\(ByteSize.formatDelta(delta))")
       : delta < 0 ? terminal.apply(.good, "shrank \(approximately)\(ByteSize.format(-delta))") : "did not change"
     out.append(terminal.apply(.bold, image) + " \(verdict) compressed from \(old.label) to \(new.label)")
-    out.append(terminal.apply(.dim, "  \(old.commit.prefix(12)) \(old.subject ?? "")"))
-    out.append(terminal.apply(.dim, "  \(new.commit.prefix(12)) \(new.subject ?? "")"))
+    out.append(terminal.apply(.dim, "  \(old.commit.prefix(12)) \(old.described)"))
+    out.append(terminal.apply(.dim, "  \(new.commit.prefix(12)) \(new.described)"))
     out.append("")
     out.append(totals(diff, old: old, new: new).render(terminal))
     out.append("")
@@ -71,9 +80,10 @@ public enum DiffText {
       ? "grew \(ByteSize.formatDelta(delta))" : delta < 0 ? "shrank \(ByteSize.format(-delta))" : "did not change"
     var out = [
       "### `\(image)` \(verdict) compressed from `\(old.label)` to `\(new.label)`", "",
-      "`\(old.commit.prefix(12))` \(CheckMarkdown.escape(old.subject ?? "")) → "
-        + "`\(new.commit.prefix(12))` \(CheckMarkdown.escape(new.subject ?? ""))", "",
-      totals(diff, old: old, new: new).markdown(), "", layers(diff, old: old.sources, new: new.sources, terminal: .plain).markdown(),
+      "`\(old.commit.prefix(12))` \(CheckMarkdown.escape(old.described)) → "
+        + "`\(new.commit.prefix(12))` \(CheckMarkdown.escape(new.described))", "",
+      totals(diff, old: old, new: new).markdown(), "",
+      layers(diff, old: old.sources, new: new.sources, terminal: .plain).markdown(),
     ]
     if !diff.paths.isEmpty { out += ["", paths(diff, terminal: .plain).markdown()] }
     if !diff.packages.isEmpty { out += ["", packages(diff).markdown()] }

@@ -8,9 +8,11 @@ import Model
 /// hand-written analysis: a verdict, the breakdown by component, the removable bytes
 /// by severity, and the fixes in order of saving.
 public enum ExplainReport {
-  /// `sources`: the Dockerfile line of each layer, named next to it.
+  /// `sources`: the Dockerfile line of each layer, named next to it; `metric`: the
+  /// budget's, in which each saving is given (as check's findings give it).
   public static func text(
-    _ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil, terminal: TerminalStyle
+    _ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil, metric: Metric = .compressed,
+    terminal: TerminalStyle
   ) -> String {
     var out: [String] = []
     let removable = findings.reduce(0) { $0 + $1.saving }
@@ -25,7 +27,7 @@ public enum ExplainReport {
       out.append(
         terminal.apply(
           .warning, "About \(ByteSize.format(removable)) uncompressed (\(share)% of the uncompressed size) can go")
-          + ", in \(places) place\(places == 1 ? "" : "s"); the biggest: \(findings.first?.title ?? "")."
+          + ", in \(counted(places, "place")); the biggest: \(findings.first?.title ?? "")."
       )
       out.append("By severity: " + bySeverity(findings))
     } else {
@@ -42,9 +44,7 @@ public enum ExplainReport {
         let style: Style = finding.severity == .high ? .bad : finding.severity == .info ? .dim : .warning
         out.append(
           "\(index + 1). " + terminal.apply(style, "[\(finding.severity.rawValue)]") + " \(finding.title): "
-            + (finding.saving > 0
-              ? "saves \(ByteSize.format(finding.saving)) uncompressed"
-              : "\(ByteSize.format(finding.bytes)) uncompressed"))
+            + FindingsRule.saving(finding, compressed: finding.compressedSaving(in: m), metric: metric))
         if let layer = finding.layer {
           out.append(
             terminal.apply(
@@ -87,7 +87,7 @@ public enum ExplainReport {
     let removable = findings.filter { $0.saving > 0 }
     return Dictionary(grouping: removable, by: \.severity).sorted { $0.key > $1.key }.map { severity, group in
       "\(severity.rawValue) \(ByteSize.format(group.reduce(0) { $0 + $1.saving })) "
-        + "(\(group.count) finding\(group.count == 1 ? "" : "s"))"
+        + "(\(counted(group.count, "finding")))"
     }.joined(separator: ", ")
   }
 
@@ -136,11 +136,16 @@ public enum ExplainReport {
     return out.joined(separator: "\n")
   }
 
-  public static func json(_ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil) -> String {
+  /// `inherited`: the commit asked about has no measurement of its own and is read
+  /// through its measured ancestor's (`commit` is then that ancestor).
+  public static func json(
+    _ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil, inherited: Inheritance? = nil
+  ) -> String {
     struct Document: Encodable {
       let schema = "sizebudget.explain/v1"
       var image: String
       var commit: String
+      var inherited: Inheritance?
       var compressedBytes: Int64
       var uncompressedBytes: Int64
       var removableBytes: Int64
@@ -153,7 +158,8 @@ public enum ExplainReport {
     }
     return encodeJSON(
       Document(
-        image: m.image, commit: m.commit, compressedBytes: m.compressedBytes, uncompressedBytes: m.uncompressedBytes,
+        image: m.image, commit: m.commit, inherited: inherited, compressedBytes: m.compressedBytes,
+        uncompressedBytes: m.uncompressedBytes,
         removableBytes: findings.reduce(0) { $0 + $1.saving }, findings: findings, packages: m.packages,
         sources: sources, noise: m.noise))
   }

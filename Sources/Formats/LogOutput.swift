@@ -61,6 +61,22 @@ public struct LogHistory: Sendable {
     metric(row.image) == .uncompressed ? row.uncompressedBytes : row.compressedBytes
   }
 
+  /// The one metric of every image listed, nil when their budgets differ.
+  var sharedMetric: Metric? {
+    let metrics = Set(images.map(metric))
+    return metrics.count == 1 ? metrics.first : nil
+  }
+
+  /// The size column's title names the measure ("size (compressed)"); when images
+  /// differ in metric, each cell names its own.
+  var sizeTitle: String { sharedMetric.map { "size (\($0.rawValue))" } ?? "size" }
+
+  /// A row's size as the size column shows it.
+  func sizeCell(_ row: LogRow) -> String {
+    ByteSizeText.format(size(row), estimated: isEstimate(row))
+      + (sharedMetric == nil ? " \(metric(row.image).rawValue)" : "")
+  }
+
   /// Whether the size shown is an estimate ("≈").
   func isEstimate(_ row: LogRow) -> Bool { metric(row.image) == .compressed && row.compressedEstimated }
 
@@ -103,8 +119,11 @@ public enum LogOutput {
     }
     var table = TextTable(
       [
-        .init("commit"), .init("date"), .init("image"), .init("size", .right), .init("change", .right),
-      ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [.init("status"), .init("subject")])
+        .init("commit"), .init("date"), .init("image"), .init(history.sizeTitle, .right),
+        .init("change", .right),
+      ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [
+        .init("status", fit: .keep), .init("subject", fit: .free),
+      ])
     let deltas = history.deltas()
     let deltaEstimates = history.deltaEstimates()
     for ((row, delta), deltaEstimated) in zip(zip(history.rows, deltas), deltaEstimates) {
@@ -114,7 +133,7 @@ public enum LogOutput {
         [
           TextTable.Cell(String(row.commit.prefix(12)), .dim), TextTable.Cell(date(row.time)),
           TextTable.Cell(row.image),
-          TextTable.Cell(ByteSizeText.format(history.size(row), estimated: history.isEstimate(row))),
+          TextTable.Cell(history.sizeCell(row)),
           TextTable.Cell(
             delta.map { ByteSizeText.formatDelta($0, estimated: deltaEstimated) } ?? "",
             (delta ?? 0) > 0 ? .warning : .plain),
@@ -129,18 +148,21 @@ public enum LogOutput {
       guard let first = sizes.first, let last = sizes.last else { continue }
       let line = sparklines ? " " + sparkline(Array(sizes)) : ""
       out.append(
-        "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) (\(ByteSize.formatDelta(last - first))) "
-          + "over \(sizes.count) measured commit\(sizes.count == 1 ? "" : "s")")
+        "\(image):\(line) \(ByteSize.format(first)) → \(ByteSize.format(last)) \(history.metric(image).rawValue) "
+          + "(\(ByteSize.formatDelta(last - first))) "
+          + "over \(sizes.count) measured \(inflected(sizes.count, "commit"))")
     }
     let measured = history.measuredRows.count
     let inherited = history.rows.count - measured
     if history.rows.contains(where: history.isEstimate) { out.append(ByteSizeText.estimateNote) }
     out.append(
-      "\(measured) measurement\(measured == 1 ? "" : "s") on \(history.walked) commits of \(history.range)"
-        + (inherited > 0 ? "; \(inherited) row\(inherited == 1 ? "" : "s") inherit an ancestor's measurement" : ""))
+      "\(counted(measured, "measurement")) on \(history.walked) commits of \(history.range)"
+        + (inherited > 0
+          ? "; \(counted(inherited, "row")) \(inflected(inherited, "inherits", "inherit")) an ancestor's measurement"
+          : ""))
     if history.unjudged > 0 {
       out.append(
-        "the \(history.unjudged) older row\(history.unjudged == 1 ? " is" : "s are") not judged (no status): "
+        "the \(history.unjudged) older \(inflected(history.unjudged, "row is", "rows are")) not judged (no status): "
           + "sizebudget check --commit REV judges one")
     }
     return out.joined(separator: "\n")

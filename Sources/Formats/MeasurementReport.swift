@@ -26,7 +26,7 @@ public enum MeasurementReport {
     }
     out.append("  uncompressed  \(ByteSize.format(m.uncompressedBytes))")
     out.append("  wasted        \(ByteSize.format(m.wastedBytes))  (deleted or overwritten by a later layer)")
-    out.append("  files         \(grouped(m.fileCount)) in \(m.layers.count) layer\(m.layers.count == 1 ? "" : "s")")
+    out.append("  files         \(grouped(m.fileCount)) in \(counted(m.layers.count, "layer"))")
     out.append("")
     out.append(layerTable(m).render(terminal))
     let largest = largestDirectories(m)
@@ -47,7 +47,7 @@ public enum MeasurementReport {
         out.append(terminal.apply(.bad, "forbidden: \(forbidden.count) of \(m.forbidden.count) forbid patterns match"))
         for match in forbidden {
           out.append(
-            "  \(match.pattern)  \(ByteSize.format(match.bytes)) in \(grouped(match.files)) file\(match.files == 1 ? "" : "s")"
+            "  \(match.pattern)  \(ByteSize.format(match.bytes)) in \(counted(match.files, "file"))"
           )
           for example in match.examples.prefix(3) {
             out.append(
@@ -87,7 +87,7 @@ public enum MeasurementReport {
     for match in forbidden {
       out.append(
         "- ❌ forbidden `\(match.pattern)`: \(ByteSize.format(match.bytes)) in \(grouped(match.files)) "
-          + "file\(match.files == 1 ? "" : "s")")
+          + "\(inflected(match.files, "file"))")
     }
     return out.joined(separator: "\n")
   }

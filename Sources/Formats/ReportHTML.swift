@@ -59,7 +59,7 @@ public enum ReportHTML {
         growth.map {
           [
             ByteSize.formatDelta($0.delta),
-            String($0.commit.prefix(10)) + ($0.gap > 1 ? " (or one of the \($0.gap - 1) before)" : ""),
+            String($0.commit.prefix(12)) + ($0.gap > 1 ? " (or one of the \($0.gap - 1) before)" : ""),
             shorten($0.subject, to: 40), $0.author,
           ]
         })
@@ -83,9 +83,9 @@ public enum ReportHTML {
     }
     if let first = trend.violations.first {
       html += table(
-        "Over max in the period: \(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s"), the first",
+        "Over max in the period: \(trend.violations.count) measured \(inflected(trend.violations.count, "commit")), the first",
         ["commit", "size", "subject"],
-        [[String(first.commit.prefix(10)), ByteSize.format(first.size), shorten(first.subject, to: 48)]])
+        [[String(first.commit.prefix(12)), ByteSize.format(first.size), shorten(first.subject, to: 48)]])
     }
     return html + "</td></tr>\n"
   }

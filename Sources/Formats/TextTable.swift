@@ -7,13 +7,20 @@ import SystemCalls
 public struct TextTable {
   public enum Alignment: Sendable { case left, right }
 
+  /// How a column gives way when the table is too wide: `free` text (a subject) is
+  /// cut first, then other left-aligned columns; a verdict (`keep`) is never cut,
+  /// since a cut status reads as a different one.
+  public enum Fit: Sendable { case free, cut, keep }
+
   public struct Column {
     public var title: String
     public var alignment: Alignment
+    public var fit: Fit
 
-    public init(_ title: String, _ alignment: Alignment = .left) {
+    public init(_ title: String, _ alignment: Alignment = .left, fit: Fit = .cut) {
       self.title = title
       self.alignment = alignment
+      self.fit = fit
     }
   }
 
@@ -36,14 +43,17 @@ public struct TextTable {
 
   public mutating func add(_ texts: [String]) { rows.append(texts.map { Cell($0) }) }
 
-  public func render(_ terminal: TerminalStyle = .plain, indent: String = "") -> String {
+  /// `width`: the line width to fit (`lineWidth`, from COLUMNS or the terminal).
+  public func render(_ terminal: TerminalStyle = .plain, indent: String = "", width: Int? = TextTable.lineWidth)
+    -> String
+  {
     var widths = columns.map { displayWidth($0.title) }
     for row in rows {
       for (index, cell) in row.enumerated() where index < widths.count {
         widths[index] = max(widths[index], displayWidth(cell.text))
       }
     }
-    let rows = fitted(&widths, indent: indent)
+    let rows = fitted(&widths, indent: indent, width: width)
     var lines: [String] = []
     let header = columns.enumerated().map { index, column in
       terminal.apply(.bold, pad(column.title, widths[index], column.alignment))
@@ -58,15 +68,19 @@ public struct TextTable {
     return lines.joined(separator: "\n")
   }
 
-  /// The rows cut to fit `lineWidth`: the widest left-aligned column (paths, commands,
-  /// subjects) gives up its middle first, down to 12 columns; numbers are never cut.
-  private func fitted(_ widths: inout [Int], indent: String) -> [[Cell]] {
-    guard let limit = Self.lineWidth else { return rows }
+  /// The rows cut to fit `lineWidth` (or `width`): free text gives up its middle
+  /// first, then the widest other left-aligned column (paths, commands), each down to
+  /// 12 columns; numbers and `keep` columns (verdicts) are never cut.
+  func fitted(_ widths: inout [Int], indent: String, width: Int? = TextTable.lineWidth) -> [[Cell]] {
+    guard let limit = width else { return rows }
     var rows = rows
     func total() -> Int { displayWidth(indent) + widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
+    func cuttable(_ fit: Fit) -> [Int] {
+      widths.indices.filter { columns[$0].alignment == .left && columns[$0].fit == fit && widths[$0] > 12 }
+    }
     while total() > limit {
       guard
-        let widest = widths.indices.filter({ columns[$0].alignment == .left && widths[$0] > 12 })
+        let widest = (cuttable(.free).isEmpty ? cuttable(.cut) : cuttable(.free))
           .max(by: { widths[$0] < widths[$1] })
       else { break }
       widths[widest] = max(12, widths[widest] - (total() - limit))

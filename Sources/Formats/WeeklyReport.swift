@@ -117,7 +117,7 @@ public enum ReportOutput {
       out.append(
         "  \(trend.metric) \(startAndEnd(trend, missing: "-")) "
           + "(\(WeeklyReport.change(trend))), min \(trend.minimum.map(ByteSize.format) ?? "-"), max \(trend.maximum.map(ByteSize.format) ?? "-"), "
-          + "\(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")")
+          + "\(trend.measuredInPeriod) measured \(inflected(trend.measuredInPeriod, "commit"))")
       out.append("  " + budgetLine(trend))
       if trend.points.contains(where: \.estimated) { out.append("  " + ByteSizeText.estimateNote) }
       out += whatGrew(image, .text)
@@ -154,7 +154,7 @@ public enum ReportOutput {
 
   /// " (or one of the 19 before it, since 0c8e…)" when the measurements are sparse.
   static func growthDoubt(_ growth: ImageTrend.Growth) -> String {
-    growth.gap > 1 ? " (or one of the \(growth.gap - 1) before it, since \(growth.since.prefix(8)))" : ""
+    growth.gap > 1 ? " (or one of the \(growth.gap - 1) before it, since \(growth.since.prefix(12)))" : ""
   }
 
   public static func markdown(_ report: WeeklyReport) -> String {
@@ -189,7 +189,7 @@ public enum ReportOutput {
     var out: [String] = []
     if let minimum = trend.minimum, let maximum = trend.maximum {
       out.append(
-        "Min \(ByteSize.format(minimum)), max \(ByteSize.format(maximum)), \(trend.measuredInPeriod) measured commit\(trend.measuredInPeriod == 1 ? "" : "s")."
+        "Min \(ByteSize.format(minimum)), max \(ByteSize.format(maximum)), \(trend.measuredInPeriod) measured \(inflected(trend.measuredInPeriod, "commit"))."
       )
     }
     out += whatGrew(image, .markdown)
@@ -239,7 +239,7 @@ public enum ReportOutput {
     if let first = trend.violations.first {
       out.append(
         style.bullet + style.alarm
-          + "\(trend.violations.count) measured commit\(trend.violations.count == 1 ? "" : "s") over max"
+          + "\(trend.violations.count) measured \(inflected(trend.violations.count, "commit")) over max"
           + (trend.max.map { " \(ByteSize.format($0))" } ?? "") + ", "
           + "the first \(style.code(String(first.commit.prefix(12)))) (\(ByteSize.format(first.size)))")
     }

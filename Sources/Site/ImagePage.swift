@@ -70,7 +70,7 @@ public enum ImagePage {
       let change =
         index > 0 ? ByteSize.formatDelta(point.bytes(image.metric) - points[index - 1].bytes(image.metric)) : ""
       rows +=
-        "<tr><td><a href=\"../commits/\(point.commit).html\"><code>\(point.commit.prefix(10))</code></a></td>"
+        "<tr><td><a href=\"../commits/\(point.commit).html\"><code>\(point.commit.prefix(12))</code></a></td>"
         + "<td>\(HTML.day(point.time))</td><td class=\"num\">\(point.compressedEstimated ? "≈" : "")\(HTML.exact(point.compressed))</td>"
         + "<td class=\"num\">\(HTML.exact(point.uncompressed))</td><td class=\"num\">\(change)</td>"
         + "<td class=\"hide-narrow\">\(HTML.escape(point.subject))</td></tr>\n"

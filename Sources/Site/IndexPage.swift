@@ -14,9 +14,9 @@ public enum IndexPage {
         let delta = last.bytes(image.metric) - image.points[image.points.count - 2].bytes(image.metric)
         change =
           "\(ByteSize.formatDelta(delta)) at <a href=\"\(HTML.commitHref(last.commit, prefix: ""))\">"
-          + "<code>\(last.commit.prefix(8))</code></a> <span class=\"muted\">\(HTML.day(last.time))</span>"
+          + "<code>\(last.commit.prefix(12))</code></a> <span class=\"muted\">\(HTML.day(last.time))</span>"
       } else {
-        change = last.map { "first measurement <code>\($0.commit.prefix(8))</code>" } ?? ""
+        change = last.map { "first measurement <code>\($0.commit.prefix(12))</code>" } ?? ""
       }
       rows += """
         <tr><td><a href="\(HTML.imageFile(image.name))">\(HTML.escape(image.name))</a></td>

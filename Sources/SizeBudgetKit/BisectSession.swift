@@ -79,7 +79,7 @@ extension Bisect {
       ActiveWorktrees.shared.cleanUpOnSignals()
       let elapsed = Int(Date().timeIntervalSince(started))
       progress?(
-        "building \(ids.map(\.short).joined(separator: ", ")) (at most \(remaining) more build\(remaining == 1 ? "" : "s")), \(elapsed) s"
+        "building \(ids.map(\.short).joined(separator: ", ")) (at most \(remaining) more \(inflected(remaining, "build"))), \(elapsed) s"
       )
       let slots = ResultBox(count: ids.count)
       // Each build opens its own Repository: a libgit2 handle is never used by two threads.
@@ -174,7 +174,11 @@ extension Bisect {
       case .undetermined(let indexes):
         // Not one size along the line: there was nothing to compare.
         let measuredAny = search.candidates.indices.contains { search.size(at: $0) != nil }
-        outcome = measuredAny ? "undetermined" : "unmeasurable"
+        // Every build failing is the build's fault, not the range's, though fewer
+        // failed than --max-failures: the same status as the stop.
+        let everyBuildFailed =
+          !builds.isEmpty && builds.allSatisfy { $0.status == "failed" || $0.status == "timed out" }
+        outcome = measuredAny ? "undetermined" : everyBuildFailed ? "failing" : "unmeasurable"
         suspects = indexes.map { commit(candidates[$0]) }
       case .searching:
         outcome = stoppedByFailures ? "failing" : "undetermined"

@@ -170,9 +170,7 @@ public enum Check {
     var selected: [ImageBudget] = []
     for name in names {
       guard let image = budgets.image(named: name) else {
-        let known = budgets.images.map(\.name)
-        let hint = Suggestion.closest(to: name, among: known).map { "did you mean \"\($0)\"? " } ?? ""
-        throw .usage("\(budgets.path) has no image \"\(name)\": \(hint)it budgets \(known.joined(separator: ", "))")
+        throw .usage(CommandContext.unknownImage(name, budgeted: budgets.images.map(\.name), budgetsPath: budgets.path))
       }
       selected.append(image)
     }

@@ -33,10 +33,11 @@ public enum Diff {
     let image = request.image!
     let oldCommit = try context.resolveCommit(request.old)
     let newCommit = try context.resolveCommit(request.new)
-    guard let old = try context.measurement(image, at: oldCommit) else {
+    // A commit without its own measurement is read through the one it inherits, as check judges it.
+    guard let (old, oldInherited) = try context.judgedMeasurement(image, at: oldCommit) else {
       throw CommandError(.missingMeasurement, missing(image, request.old, oldCommit))
     }
-    guard let new = try context.measurement(image, at: newCommit) else {
+    guard let (new, newInherited) = try context.judgedMeasurement(image, at: newCommit) else {
       throw CommandError(.missingMeasurement, missing(image, request.new, newCommit))
     }
     let diff = MeasurementDiff.between(old, new, pathLimit: request.limit)
@@ -46,6 +47,9 @@ public enum Diff {
         var image: String
         var old: String
         var new: String
+        /// Set for a side with no measurement of its own, read through its measured ancestor's.
+        var oldInherited: Inheritance?
+        var newInherited: Inheritance?
         var diff: MeasurementDiff
         /// The Dockerfile line of each side's layers, when the image names one.
         var oldSources: LayerSources?
@@ -53,16 +57,17 @@ public enum Diff {
       }
       return encodeJSON(
         Document(
-          image: image, old: oldCommit, new: newCommit, diff: diff,
+          image: image, old: oldCommit, new: newCommit, oldInherited: oldInherited, newInherited: newInherited,
+          diff: diff,
           oldSources: try Explain.layerSources(old, context), newSources: try Explain.layerSources(new, context)))
     }
     let records = (try? context.store().commits([oldCommit, newCommit])) ?? [:]
     let oldSide = DiffText.Side(
       label: request.old, commit: oldCommit, subject: records[oldCommit]?.subject,
-      sources: try Explain.layerSources(old, context))
+      sources: try Explain.layerSources(old, context), inherited: oldInherited)
     let newSide = DiffText.Side(
       label: request.new, commit: newCommit, subject: records[newCommit]?.subject,
-      sources: try Explain.layerSources(new, context))
+      sources: try Explain.layerSources(new, context), inherited: newInherited)
     if request.format == .markdown { return DiffText.markdown(diff, image: image, old: oldSide, new: newSide) }
     return DiffText.render(diff, image: image, old: oldSide, new: newSide, terminal: terminal)
   }

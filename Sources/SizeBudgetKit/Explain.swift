@@ -1,4 +1,5 @@
 import Analysis
+import Budgets
 import Evaluation
 import Formats
 import GitHistory
@@ -10,14 +11,29 @@ public enum Explain {
   public static func run(
     revision: String?, image: String?, format: String, in context: CommandContext, terminal: TerminalStyle
   ) throws(CommandError) -> String {
-    let measurement = try load(revision: revision, image: try context.knownImage(image), context)
+    let image = try context.knownImage(image)
+    let (measurement, inherited) = try load(revision: revision, image: image, context)
     let findings = Findings.all(in: measurement)
     let sources = try layerSources(measurement, context)
     switch format {
-    case "json": return ExplainReport.json(measurement, findings: findings, sources: sources)
-    case "markdown": return ExplainReport.markdown(measurement, findings: findings, sources: sources)
-    default: return ExplainReport.text(measurement, findings: findings, sources: sources, terminal: terminal)
+    case "json": return ExplainReport.json(measurement, findings: findings, sources: sources, inherited: inherited)
+    case "markdown":
+      return inheritedLine(inherited, revision, markdown: true)
+        + ExplainReport.markdown(measurement, findings: findings, sources: sources)
+    default:
+      let metric = try context.budgetsIfPresent().map { $0.image(named: image)?.metric ?? $0.defaults.metric }
+      return inheritedLine(inherited, revision, markdown: false)
+        + ExplainReport.text(
+          measurement, findings: findings, sources: sources, metric: metric ?? .compressed, terminal: terminal)
     }
+  }
+
+  /// "HEAD has no measurement of its own: measured at abc…, nothing in context changed
+  /// since", said first so that the commit named under it is not taken for the one asked.
+  static func inheritedLine(_ inherited: Inheritance?, _ revision: String?, markdown: Bool) -> String {
+    guard let inherited else { return "" }
+    let line = "\(revision ?? "HEAD") has no measurement of its own: \(inherited.message)"
+    return (markdown ? "_\(line)_" : line) + "\n" + (markdown ? "\n" : "")
   }
 
   /// The Dockerfile lines of the measurement's layers, when budgets.toml names the
@@ -35,25 +51,33 @@ public enum Explain {
     terminal: TerminalStyle
   ) throws(CommandError) -> String {
     let image = try context.knownImage(image)
-    let measurement = try load(revision: revision, image: image, context)
-    if format == "markdown" { return ExplainReport.packagesMarkdown(measurement, limit: limit) }
+    let (measurement, inherited) = try load(revision: revision, image: image, context)
+    if format == "markdown" {
+      return inheritedLine(inherited, revision, markdown: true)
+        + ExplainReport.packagesMarkdown(measurement, limit: limit)
+    }
     if format == "json" {
       struct Document: Encodable {
         let schema = "sizebudget.packages/v1"
         var image: String
         var commit: String
+        /// Set when the commit asked about is read through its measured ancestor's measurement.
+        var inherited: Inheritance?
         var packages: [PackageSize]
       }
-      return encodeJSON(Document(image: image, commit: measurement.commit, packages: measurement.packages))
+      return encodeJSON(
+        Document(image: image, commit: measurement.commit, inherited: inherited, packages: measurement.packages))
     }
-    return ExplainReport.packages(measurement, limit: limit, terminal: terminal)
+    return inheritedLine(inherited, revision, markdown: false)
+      + ExplainReport.packages(measurement, limit: limit, terminal: terminal)
   }
 
+  /// The measurement REV is judged by: its own, or the one it inherits (as check judges it).
   static func load(revision: String?, image: String, _ context: CommandContext) throws(CommandError)
-    -> ImageMeasurement
+    -> (ImageMeasurement, Inheritance?)
   {
     let commit = try context.resolveCommit(revision)
-    guard let measurement = try context.measurement(image, at: commit) else {
+    guard let (measurement, inherited) = try context.judgedMeasurement(image, at: commit) else {
       throw CommandError(
         .missingMeasurement,
         "\(image) has no measurement at \(revision ?? "HEAD") (\(commit.prefix(12))): make one with "
@@ -61,8 +85,9 @@ public enum Explain {
     }
     guard measurement.layersRead else {
       throw .usage(
-        "\(image) at \(commit.prefix(12)) was measured from a registry's manifest only: measure it with --paths")
+        "\(image) at \(measurement.commit.prefix(12)) was measured from a registry's manifest only: "
+          + "measure it with --paths")
     }
-    return measurement
+    return (measurement, inherited)
   }
 }

@@ -99,11 +99,10 @@ public enum Hook {
     sections += broken.map { CheckText.render($0, terminal: terminal) }
     let predictedBroken = predicted.filter { $0.status == .fail }
     sections += predictedBroken.map { PredictText.section($0, terminal: terminal).joined(separator: "\n") }
-    let noun = "\(pushed) pushed commit\(pushed == 1 ? "" : "s")"
     if !broken.isEmpty {
+      let refusal = terminal.apply(.bad, "sizebudget: push refused: a budget is broken.") + " " + bypass
       return (
-        (sections + [terminal.apply(.bad, "sizebudget: push refused: a budget is broken.") + " " + bypass])
-          .joined(separator: "\n\n"), 1
+        (sections + [judgedLine(pushed: pushed, accounts: accounts, measured), refusal]).joined(separator: "\n\n"), 1
       )
     }
     if mode == .refuse && predictedBroken.contains(where: { !$0.certainBreaks.isEmpty }) {
@@ -120,11 +119,8 @@ public enum Hook {
       return ((sections + [line]).joined(separator: "\n\n"), 0)
     }
     var lines: [String] = []
-    let images = measured.flatMap(\.images)
-    if !images.isEmpty {
-      let summary = images.map { "\($0.image) \(ByteSize.format($0.size)) \($0.verdict.headline)" }
-      let account = accounts.isEmpty ? "" : accounts.joined(separator: "; ") + "; "
-      lines.append("sizebudget: \(noun) checked: " + account + summary.joined(separator: ", "))
+    if !measured.flatMap(\.images).isEmpty {
+      lines.append(judgedLine(pushed: pushed, accounts: accounts, measured))
     }
     lines += predicted.map { predicted in
       // What the figure leaves out is said even when it passes.
@@ -154,20 +150,26 @@ public enum Hook {
     guard !reports.isEmpty else {
       return ("sizebudget: none of the \(pushed.count) pushed commits is measured: nothing to check", 0)
     }
+    let judged = judgedLine(pushed: pushed.count, accounts: accounts, reports)
     let broken = reports.filter(\.isBroken)
     guard broken.isEmpty else {
-      let details = broken.map { CheckText.render($0, terminal: terminal) }.joined(separator: "\n\n")
-      return (
-        details + "\n\n" + terminal.apply(.bad, "sizebudget: push refused: a budget is broken.") + " " + bypass, 1
-      )
+      let details = broken.map { CheckText.render($0, terminal: terminal) }
+      let refusal = terminal.apply(.bad, "sizebudget: push refused: a budget is broken.") + " " + bypass
+      return ((details + [judged, refusal]).joined(separator: "\n\n"), 1)
     }
+    return (judged, 0)
+  }
+
+  /// What the hook judged, said whether the push goes through or not: "3 pushed
+  /// commits checked: 1 measured, 2 inherit abc's measurement; api 200 kB compressed
+  /// within budget".
+  static func judgedLine(pushed: Int, accounts: [String], _ reports: [CheckReport]) -> String {
     let summary = reports.flatMap(\.images).map {
-      "\($0.image) \(ByteSize.format($0.size)) \($0.verdict.headline)"
+      "\($0.image) \(ByteSizeText.format($0.size, estimated: $0.sizeIsEstimate)) \($0.metric.rawValue) "
+        + $0.verdict.headline
     }
-    return (
-      "sizebudget: \(pushed.count) pushed commit\(pushed.count == 1 ? "" : "s") checked: \(accounts.joined(separator: "; ")); "
-        + summary.joined(separator: ", "), 0
-    )
+    let account = accounts.isEmpty ? "" : accounts.joined(separator: "; ") + "; "
+    return "sizebudget: \(counted(pushed, "pushed commit")) checked: " + account + summary.joined(separator: ", ")
   }
 
   /// Per image, which pushed commits are measured or inherit a measurement (nothing in
@@ -209,7 +211,7 @@ public enum Hook {
       var parts: [String] = []
       if measured > 0 { parts.append("\(measured) measured") }
       for (commit, count) in inherited.sorted(by: { $0.key < $1.key }) {
-        parts.append("\(count) inherit\(count == 1 ? "s" : "") \(commit.prefix(12))'s measurement")
+        parts.append("\(count) \(inflected(count, "inherits", "inherit")) \(commit.prefix(12))'s measurement")
       }
       if unmeasured > 0 { parts.append("\(unmeasured) not measured") }
       if unclassified > 0 { parts.append("\(unclassified) not looked at") }

@@ -13,7 +13,7 @@ extension CommandContext {
     // No budgets.toml yet (a first measurement before `init --from`): nothing to check against.
     guard let budgeted, !allowNew, !budgeted.contains(name) else { return name }
     throw .usage(
-      unknown(name, among: budgeted, where: Workspace.displayPath(budgetsPath), listing: "it budgets")
+      Self.unknownImage(name, budgeted: budgeted, budgetsPath: budgetsPath)
         + "; to measure an image it does not budget yet, add --new-image")
   }
 
@@ -40,11 +40,9 @@ extension CommandContext {
     } catch {
       throw .usage(error.message)
     }
-    let known = budgeted + measured.filter { !budgetedSet.contains($0) }
-    for name in names where !known.contains(name) {
-      throw .usage(
-        unknown(
-          name, among: known, where: "\(Workspace.displayPath(budgetsPath)) or the store", listing: "known images:"))
+    let unbudgeted = measured.filter { !budgetedSet.contains($0) }
+    for name in names where !budgetedSet.contains(name) && !unbudgeted.contains(name) {
+      throw .usage(Self.unknownImage(name, budgeted: budgeted, measured: unbudgeted, budgetsPath: budgetsPath))
     }
   }
 
@@ -59,11 +57,16 @@ extension CommandContext {
     return budgeted[0]
   }
 
-  /// `no image "apii" in budgets.toml: did you mean "api"? it budgets api, web`
-  private func unknown(_ name: String, among known: [String], where place: String, listing: String) -> String {
-    let hint = Suggestion.closest(to: name, among: known).map { "did you mean \"\($0)\"? " } ?? ""
-    let listed = known.isEmpty ? "none" : list(known)
-    return "no image \"\(name)\" in \(place): \(hint)\(listing) \(listed)"
+  /// The one message for an image name nothing knows, in every command:
+  /// `no image "apii" in budgets.toml: did you mean "api"? it budgets api, web`, plus
+  /// the images measured with --new-image where the command reads those too.
+  static func unknownImage(_ name: String, budgeted: [String], measured: [String] = [], budgetsPath: String)
+    -> String
+  {
+    let hint = Suggestion.closest(to: name, among: budgeted + measured).map { "did you mean \"\($0)\"? " } ?? ""
+    let listed = budgeted.isEmpty ? "it budgets no image" : "it budgets " + budgeted.joined(separator: ", ")
+    let others = measured.isEmpty ? "" : "; measured with --new-image: " + measured.joined(separator: ", ")
+    return "no image \"\(name)\" in \(Workspace.displayPath(budgetsPath)): \(hint)\(listed)\(others)"
   }
 
   private func list(_ names: [String]) -> String { names.joined(separator: ", ") }

@@ -256,7 +256,7 @@ public enum Init {
   static func summary(
     path: String, _ candidates: [Candidate], measured: ImageMeasurement?, from: String?, ci: [String]
   ) -> String {
-    var out = ["wrote \(Workspace.displayPath(path)): \(candidates.count) image\(candidates.count == 1 ? "" : "s") ("]
+    var out = ["wrote \(Workspace.displayPath(path)): \(counted(candidates.count, "image")) ("]
     out[0] +=
       candidates.map { c in c.dockerfile.map { "\(c.name) from \($0)" } ?? c.name }.joined(separator: ", ") + ")"
     if let measured {

@@ -186,7 +186,7 @@ public enum Measure {
     let place = scope.isEmpty ? "in the work tree" : "under " + scope.joined(separator: ", ")
     let listed = changes.prefix(5).joined(separator: ", ") + (changes.count > 5 ? ", …" : "")
     return
-      "warning: measuring HEAD \(commit.prefix(7)) with \(changes.count) uncommitted change\(changes.count == 1 ? "" : "s") "
+      "warning: measuring HEAD \(commit.prefix(12)) with \(changes.count) uncommitted \(inflected(changes.count, "change")) "
       + "\(place) (\(listed)): an image built from this work tree is not HEAD's; commit them and measure again"
   }
 

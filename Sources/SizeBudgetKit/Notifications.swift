@@ -115,7 +115,7 @@ public enum NotifyCommand {
     do { entries = try store.outbox() } catch { throw .usage(error.message) }
     guard !entries.isEmpty else { return "The outbox is empty." }
     var table = TextTable([
-      .init("event"), .init("type"), .init("endpoint"), .init("status"), .init("attempts", .right),
+      .init("event"), .init("type"), .init("endpoint"), .init("status", fit: .keep), .init("attempts", .right),
       .init("next / last"),
     ])
     for entry in entries {

@@ -104,7 +104,7 @@ public enum Sync {
     } else {
       parts.append("no remote: local notes only")
     }
-    parts.append("\(report.imported) measurement\(report.imported == 1 ? "" : "s") imported")
+    parts.append("\(counted(report.imported, "measurement")) imported")
     parts.append("\(report.exported) exported")
     if let inbox = report.inbox {
       parts.append("left in \(inbox) (the notes ref stayed busy)")
@@ -114,11 +114,11 @@ public enum Sync {
       parts.append("nothing to push")
     }
     if report.foldedInboxes > 0 {
-      parts.append("folded \(report.foldedInboxes) inbox ref\(report.foldedInboxes == 1 ? "" : "s")")
+      parts.append("folded \(report.foldedInboxes) inbox \(inflected(report.foldedInboxes, "ref"))")
     }
     var lines = [
       "sizebudget sync: " + parts.joined(separator: ", ")
-        + "; refs/notes/sizebudget holds \(report.notes) measured commit\(report.notes == 1 ? "" : "s")"
+        + "; refs/notes/sizebudget holds \(report.notes) measured \(inflected(report.notes, "commit"))"
         + (rebuilt ? "; the store was rebuilt from them" : "")
     ]
     lines += report.warnings.prefix(10).map { "warning: \($0)" }

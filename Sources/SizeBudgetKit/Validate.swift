@@ -7,11 +7,16 @@ import ImageSource
 /// `sizebudget validate`: check budgets.toml and show what it says, then what the
 /// latest measurements say about it.
 public enum Validate {
-  public static func run(in context: CommandContext, terminal: TerminalStyle) throws(CommandError) -> String {
+  public enum Format: String, Sendable, CaseIterable { case text, json }
+
+  public static func run(in context: CommandContext, format: Format = .text, terminal: TerminalStyle)
+    throws(CommandError) -> String
+  {
     let budgets = try context.budgets()
     let (errors, baseNotes) = baseProblems(budgets, context)
     guard errors.isEmpty else { throw .usage(errors.joined(separator: "\n")) }
     let notes = baseNotes + sourceNotes(budgets) + forbidNotes(budgets, context)
+    if format == .json { return BudgetSummary.json(budgets, notes: notes) }
     return BudgetSummary.render(budgets, terminal: terminal)
       + (notes.isEmpty ? "" : "\n\n" + terminal.apply(.warning, "notes:") + "\n" + notes.joined(separator: "\n"))
   }

@@ -62,4 +62,14 @@ import Testing
     #expect(throws: SizeSyntaxError.self) { try Growth.parse("-5%").get() }
     #expect(throws: SizeSyntaxError.self) { try Growth.parse("+five%").get() }
   }
+
+  /// One helper for every "N thing(s)" in the outputs: never "1 files" or "1 row inherit".
+  @Test func countsAgreeWithTheirNouns() {
+    #expect(counted(1, "file") == "1 file")
+    #expect(counted(2_351, "file") == "2,351 files")
+    #expect(counted(0, "file") == "0 files")
+    #expect(counted(1, "redundant copy", "redundant copies") == "1 redundant copy")
+    #expect(counted(3, "redundant copy", "redundant copies") == "3 redundant copies")
+    #expect(inflected(1, "matches", "match") == "matches" && inflected(2, "matches", "match") == "match")
+  }
 }

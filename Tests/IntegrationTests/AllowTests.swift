@@ -36,7 +36,7 @@ import Testing
     #expect(check.stdout.contains("within budget, acknowledged: forbid, finding"), "\(check.stdout)")
     #expect(
       check.stdout.contains(
-        "~ forbid     2 files (600 B) match forbidden \"/app/tests/**\", all acknowledged by allow \"/app/tests/test_*.py\""
+        "~ forbid     2 files (600 B uncompressed) match forbidden \"/app/tests/**\", all acknowledged by allow \"/app/tests/test_*.py\""
       ),
       "\(check.stdout)")
     #expect(

@@ -73,4 +73,15 @@ import Testing
     let quiet = try CLI.run(["bisect", "HEAD~24..HEAD", "--run", slow], in: repo.url)
     #expect(!quiet.stderr.contains("BUILD-OUTPUT-"), "\(quiet.stderr)")
   }
+
+  /// Every build failing, though fewer of them than --max-failures, is still "the build
+  /// keeps failing" (7), not "nothing measurable" (3).
+  @Test func everyBuildFailingBelowMaxFailuresIsStillFailing() throws {
+    let repo = try histories.history()
+    let result = try CLI.run(
+      ["bisect", "HEAD~4..HEAD", "--image", "app", "--run", "exit 1", "--max-failures", "50"], in: repo.url)
+    #expect(result.status == 7, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("Every build failed"), "\(result.stdout)")
+    #expect(!result.stdout.contains("Nothing measurable"), "\(result.stdout)")
+  }
 }

@@ -112,4 +112,66 @@ import Testing
     #expect(push.stderr.contains("push refused"), "\(push.stderr)")
     #expect(push.stderr.contains("over budget: max"), "\(push.stderr)")
   }
+
+  /// explain, packages and diff read a commit with no measurement of its own through
+  /// the one it inherits, as check judges it, and say so.
+  @Test func explainPackagesAndDiffReadTheInheritedMeasurement() throws {
+    let (fixture, measured) = try history()
+    let said =
+      "HEAD has no measurement of its own: measured at \(measured.prefix(12)), nothing in context changed since"
+    let explain = try fixture.run(["explain"])
+    #expect(explain.status == 0, "\(explain.stderr)")
+    #expect(explain.stdout.hasPrefix(said), "\(explain.stdout)")
+    let explainJSON = try json(try fixture.run(["explain", "-f", "json"]))
+    #expect((explainJSON["inherited"] as? [String: Any])?["commit"] as? String == measured)
+    let packages = try fixture.run(["packages"])
+    #expect(packages.status == 0, "\(packages.stderr)")
+    #expect(packages.stdout.hasPrefix(said), "\(packages.stdout)")
+    let diff = try fixture.run(["diff", "HEAD~2", "HEAD"])
+    #expect(diff.status == 0, "\(diff.stderr)")
+    #expect(diff.stdout.contains("did not change"), "\(diff.stdout)")
+    #expect(diff.stdout.contains("(measured at \(measured.prefix(12)), nothing in context changed since)"))
+    // A change in context still needs its own measurement.
+    try fixture.commit("code", files: ["api/main.py": "print('changed')\n"])
+    #expect(try fixture.run(["explain"]).status == 3)
+  }
+
+  /// An over-budget measurement inherited by a docs commit: report gives check's verdict.
+  @Test func reportAgreesWithCheckOnAnInheritedCommit() throws {
+    let fixture = try GateFixture(budgets: "[image.api]\ncontext = [\"api/\"]\nmax = \"30 kB\"\n")
+    try fixture.measure(bytes: 40_000)
+    try fixture.commit("docs", files: ["docs/guide.md": "how\n"])
+    let check = try fixture.run(["check"])
+    #expect(check.status == 1, "\(check.stdout)")
+    #expect(check.stdout.contains("nothing in context changed since"), "\(check.stdout)")
+    let report = try fixture.run(["report", "--since", "30d"])
+    #expect(report.status == 0, "\(report.stderr)")
+    #expect(!report.stdout.contains("All within budget"), "\(report.stdout)")
+    #expect(report.stdout.contains("over budget"), "\(report.stdout)")
+  }
+
+  /// A refused push says what it judged, from which measurements, as a passing one does.
+  @Test(arguments: ["", "[hook]\npredict = \"off\"\n"])
+  func aRefusedPushSaysWhatItJudged(hook: String) throws {
+    let fixture = try GateFixture(budgets: "[image.api]\ncontext = [\"api/\"]\nmax = \"30 kB\"\n" + hook)
+    try fixture.measure(bytes: 40_000)
+    let measured = try fixture.repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try fixture.commit("docs", files: ["docs/guide.md": "how\n"])
+    let push = try pushThroughTheHook(fixture)
+    #expect(push.status != 0, "\(push.stderr)")
+    #expect(push.stderr.contains("push refused"), "\(push.stderr)")
+    #expect(
+      push.stderr.contains(
+        "2 pushed commits checked: 1 measured, 1 inherits \(measured.prefix(12))'s measurement; api "),
+      "\(push.stderr)")
+    #expect(push.stderr.contains("compressed over budget: max"), "\(push.stderr)")
+  }
+
+  @Test func oneInheritingRowIsSaidInTheSingular() throws {
+    let fixture = try GateFixture(budgets: Self.budgets)
+    try fixture.measure(bytes: 40_000)
+    try fixture.commit("docs", files: ["docs/guide.md": "how\n"])
+    let log = try fixture.run(["log"])
+    #expect(log.stdout.contains("1 measurement on 2 commits of HEAD; 1 row inherits an ancestor's measurement"))
+  }
 }

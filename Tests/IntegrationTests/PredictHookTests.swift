@@ -195,7 +195,9 @@ import Testing
     let result = try project.run(["predict"])
     #expect(result.stdout.contains("✗ predicted: /app holds"), "\(result.stdout)")
     #expect(result.stdout.contains("over its cap 4 MB"), "\(result.stdout)")
-    #expect(result.stdout.contains("predicted: 1 file (3 MB) match forbidden \"**/*.bin\""), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("predicted: 1 file (3 MB uncompressed) matches forbidden \"**/*.bin\""), "\(result.stdout)"
+    )
     // Caps and patterns the push does not touch are not judged by a prediction.
     #expect(!result.stdout.contains("/usr holds") && !result.stdout.contains("/etc/**"), "\(result.stdout)")
     let json = try project.run(["predict", "--format", "json"])

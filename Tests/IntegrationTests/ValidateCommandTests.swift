@@ -16,6 +16,26 @@ import Testing
     #expect(rows.contains { $0.hasPrefix("sizebudget compressed 110 MB 100 MB") })
   }
 
+  /// `validate --format json` gives the budgets in bytes; both formats show `[hook] predict`.
+  @Test func validateSpeaksJSONAndShowsTheHooksPrediction() throws {
+    let repo = try GitRepository()
+    try repo.commit(
+      "budgets",
+      files: ["budgets.toml": "[image.api]\nmax = \"450 MB\"\nforbid = [\"/tmp/**\"]\n\n[hook]\npredict = \"refuse\"\n"]
+    )
+    let text = try CLI.run(["validate"], in: repo.url)
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("hook:     predict refuse"), "\(text.stdout)")
+    let json = try CLI.run(["validate", "-f", "json"], in: repo.url)
+    #expect(json.status == 0, "\(json.stderr)")
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect(document["schema"] as? String == "sizebudget.validate/v1")
+    #expect(document["hook_predict"] as? String == "refuse")
+    let image = try #require((document["images"] as? [[String: Any]])?.first)
+    #expect(image["max"] as? Int == 450_000_000)
+    #expect(image["forbid"] as? [String] == ["/tmp/**"])
+  }
+
   @Test func aBrokenFileExitsTwoWithEveryProblem() throws {
     let directory = try TemporaryDirectory()
     try directory.write("budgets.toml", "[image.api]\nmax = 450\nmax_grwth = \"+5%\"\n")

@@ -6,32 +6,83 @@ import Testing
 /// values, suggestions for typos, and text that fits `COLUMNS`. Real binary, real
 /// repositories, the real fixture images.
 @Suite struct VocabularyTests {
-  static let commands = [
-    "measure", "check", "log", "diff", "bisect", "report", "explain", "packages", "notify", "comment", "hook install",
-    "hook pre-push", "validate", "sync", "site", "forget",
-  ]
-
   static func help(_ command: String) throws -> String {
     let result = try CLI.run(command.split(separator: " ").map(String.init) + ["--help"])
     return result.stdout
   }
 
-  @Test(arguments: commands) func everyCommandTakesConfigAndStore(command: String) throws {
-    let help = try Self.help(command)
-    #expect(help.contains("--config <config>"), "\(command)")
-    #expect(help.contains("--store <store>"), "\(command)")
+  /// The names under a help page's SUBCOMMANDS: heading ("  check   The CI gate…").
+  static func subcommands(inHelp help: String) -> [String] {
+    help.split(separator: "\n", omittingEmptySubsequences: false).drop { !$0.hasPrefix("SUBCOMMANDS:") }.dropFirst()
+      .prefix { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("See ") }
+      .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
+      .compactMap { $0.split(separator: " ").first.map(String.init) }
+      .filter { $0 != "help" }
   }
 
-  @Test(arguments: ["measure", "check", "log", "diff", "bisect", "report", "explain", "packages"])
-  func reportCommandsShareTheShortFlags(command: String) throws {
-    let help = try Self.help(command)
-    #expect(help.contains("-f, --format <format>"), "\(command): \(help)")
-    #expect(help.contains("-i, --image <image>"), "\(command): \(help)")
+  /// Every command the tool has, as its own help lists them (a group such as `hook`
+  /// gives its subcommands, "hook install"), so a command added later is covered.
+  static func commands() throws -> [String] {
+    var found: [String] = []
+    var queue = subcommands(inHelp: try help(""))
+    while !queue.isEmpty {
+      let command = queue.removeFirst()
+      let nested = subcommands(inHelp: try help(command))
+      if nested.isEmpty { found.append(command) } else { queue += nested.map { "\(command) \($0)" } }
+    }
+    return found
   }
 
-  @Test(arguments: ["measure", "check", "explain", "packages", "forget"])
-  func oneCommitIsDashDashCommit(command: String) throws {
-    #expect(try Self.help(command).contains("-c, --commit <commit>"), "\(command)")
+  /// What a command's help says about an option, or nil when it has none.
+  /// (An option's line is indented two spaces; wrapped help text further.)
+  static func optionLine(_ option: String, in help: String) -> String? {
+    help.split(separator: "\n").filter { $0.hasPrefix("  -") }.map { $0.trimmingCharacters(in: .whitespaces) }
+      .first { $0.hasPrefix(option + " ") || $0.contains(", " + option + " ") }
+  }
+
+  @Test func theCommandListComesFromTheTool() throws {
+    let commands = try Self.commands()
+    for expected in ["init", "measure", "check", "hook install", "hook pre-push", "forget", "predict"] {
+      #expect(commands.contains(expected), "\(commands)")
+    }
+  }
+
+  @Test func everyCommandTakesConfigAndStore() throws {
+    for command in try Self.commands() {
+      let help = try Self.help(command)
+      #expect(help.contains("--config <config>"), "\(command)")
+      #expect(help.contains("--store <store>"), "\(command)")
+    }
+  }
+
+  /// Wherever --format, --image or --commit is taken, it has its short flag.
+  @Test func everyCommandSharesTheShortFlags() throws {
+    for command in try Self.commands() {
+      let help = try Self.help(command)
+      for (long, short) in [("--format", "-f"), ("--image", "-i"), ("--commit", "-c")] {
+        guard let line = Self.optionLine(long, in: help) else { continue }
+        // predict's options are fix20's (issue 20): it gains -i/-f/-c there.
+        if command == "predict" {
+          withKnownIssue("predict gains its short flags with issue 20's branch") {
+            #expect(line.hasPrefix(short + ", " + long), "\(command): \(line)")
+          }
+          continue
+        }
+        #expect(line.hasPrefix(short + ", " + long), "\(command): \(line)")
+      }
+    }
+    #expect(Self.optionLine("--format", in: try Self.help("check"))?.hasPrefix("-f, --format") == true)
+  }
+
+  /// README's vocabulary table names every command the tool has.
+  @Test func theReadmeVocabularyNamesEveryCommand() throws {
+    let readme = try String(contentsOf: NewUserSessionTests.root.appendingPathComponent("README.md"), encoding: .utf8)
+    let section =
+      readme.components(separatedBy: "### One vocabulary").dropFirst().first?
+      .components(separatedBy: "\n### ").first ?? ""
+    for command in Set(try Self.commands().map { String($0.split(separator: " ")[0]) }) {
+      #expect(section.range(of: "\\b\(command)\\b", options: .regularExpression) != nil, "\(command)")
+    }
   }
 
   @Test(arguments: [
@@ -100,7 +151,7 @@ import Testing
 
     let logMarkdown = try CLI.run(["log", "-f", "markdown"], in: repo.url)
     #expect(logMarkdown.stdout.hasPrefix("### Sizes along `HEAD`"), "\(logMarkdown.stdout)")
-    #expect(logMarkdown.stdout.contains("| commit | date | image | size | change | status | subject |"))
+    #expect(logMarkdown.stdout.contains("| commit | date | image | size (compressed) | change | status | subject |"))
     #expect(logMarkdown.stdout.contains("2 measurements on 2 commits"), "\(logMarkdown.stdout)")
 
     // Counts are grouped in findings too ("1,684 files", not "1684 files").
@@ -140,7 +191,7 @@ import Testing
     try repo.directory.write("app/new.py", "3\n")
     let dirty = try CLI.run(["measure", Fixtures.path("api-after.oci")], in: repo.url)
     #expect(dirty.status == 0, "\(dirty.stderr)")
-    let head = try repo.git(["rev-parse", "--short=7", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    let head = try repo.git(["rev-parse", "--short=12", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(
       dirty.stderr.contains("measuring HEAD \(head) with 2 uncommitted changes under app/ (app/main.py, app/new.py)"),
       "\(dirty.stderr)")

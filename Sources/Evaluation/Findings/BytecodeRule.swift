@@ -24,12 +24,12 @@ public struct BytecodeRule: FindingRule {
     return [
       Finding(
         rule: name,
-        title: "Bytecode and tool caches from the build (\(grouped(found.reduce(0) { $0 + $1.1.files })) files)",
+        title: "Bytecode and tool caches from the build (\(counted(found.reduce(0) { $0 + $1.1.files }, "file")))",
         severity: .of(bytes), bytes: bytes, saving: bytes, layer: layer, createdBy: createdBy,
         fix: "ENV PYTHONDONTWRITEBYTECODE=1 while building, and delete __pycache__, .pytest_cache and .coverage in the "
           + "RUN that made them (or keep them out with .dockerignore).",
         items: found.map {
-          Finding.Item(name: "\($0.0) (\(grouped($0.1.files)) file\($0.1.files == 1 ? "" : "s"))", bytes: $0.1.bytes)
+          Finding.Item(name: "\($0.0) (\(counted($0.1.files, "file")))", bytes: $0.1.bytes)
         })
     ]
   }

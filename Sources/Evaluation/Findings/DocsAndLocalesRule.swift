@@ -21,14 +21,14 @@ public struct DocsAndLocalesRule: FindingRule {
     return [
       Finding(
         rule: name,
-        title: "Locales, man pages and documentation (\(grouped(found.reduce(0) { $0 + $1.1.files })) files)",
+        title: "Locales, man pages and documentation (\(counted(found.reduce(0) { $0 + $1.1.files }, "file")))",
         severity: .of(bytes), bytes: bytes, saving: bytes, layer: layer, createdBy: createdBy,
         fix:
           "Before apt-get install, add path-exclude lines for /usr/share/doc/*, /usr/share/man/*, /usr/share/locale/* "
           + "(keeping /usr/share/doc/*/copyright) to /etc/dpkg/dpkg.cfg.d/, as Debian's slim images do; or "
           + "rm -rf them in the same RUN.",
         items: found.map {
-          Finding.Item(name: "\($0.0) (\(grouped($0.1.files)) file\($0.1.files == 1 ? "" : "s"))", bytes: $0.1.bytes)
+          Finding.Item(name: "\($0.0) (\(counted($0.1.files, "file")))", bytes: $0.1.bytes)
         })
     ]
   }

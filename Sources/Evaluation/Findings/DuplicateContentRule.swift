@@ -1,4 +1,5 @@
 import Analysis
+import Budgets
 import Model
 
 /// The same bytes under two paths: two virtual environments, a library vendored next
@@ -15,7 +16,7 @@ public struct DuplicateContentRule: FindingRule {
     return [
       Finding(
         rule: name,
-        title: "The same bytes under two paths (\(copies.files) redundant cop\(copies.files == 1 ? "y" : "ies"))",
+        title: "The same bytes under two paths (\(counted(copies.files, "redundant copy", "redundant copies")))",
         severity: .of(copies.bytes), bytes: copies.bytes, saving: copies.bytes, layer: layer, createdBy: createdBy,
         fix:
           "Keep one copy: install into one virtual environment, use the library from the wheel that ships it (or a "

@@ -74,7 +74,7 @@ public enum Findings {
     let (layer, createdBy) = self.layer(of: category.examples.map { ($0.layer, $0.bytes) }, in: measurement)
     return [
       Finding(
-        rule: rule, title: "\(title) (\(grouped(category.files)) file\(category.files == 1 ? "" : "s"))",
+        rule: rule, title: "\(title) (\(counted(category.files, "file")))",
         severity: severity ?? .of(category.bytes), bytes: category.bytes,
         saving: severity == .info ? 0 : category.bytes,
         layer: layer, createdBy: createdBy, fix: fix,

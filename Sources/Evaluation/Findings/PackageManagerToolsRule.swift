@@ -29,7 +29,7 @@ public struct PackageManagerToolsRule: FindingRule {
         items: zip(names, tools).map { name, tool in
           Finding.Item(
             name:
-              "\(name): \(tool.examples.first?.path ?? "") (\(grouped(tool.files)) file\(tool.files == 1 ? "" : "s"))",
+              "\(name): \(tool.examples.first?.path ?? "") (\(counted(tool.files, "file")))",
             bytes: tool.bytes)
         })
     ]

@@ -17,7 +17,7 @@ public struct TestsAndDocsRule: FindingRule {
     return [
       Finding(
         rule: name,
-        title: "Tests, docs and scripts copied into the image (\(grouped(parts.reduce(0) { $0 + $1.files })) files)",
+        title: "Tests, docs and scripts copied into the image (\(counted(parts.reduce(0) { $0 + $1.files }, "file")))",
         severity: .of(bytes), bytes: bytes, saving: bytes, layer: layer, createdBy: createdBy,
         fix:
           "COPY only what runs (COPY app/ app/, not COPY . .), and list tests/, docs/, scripts/, .git and the "

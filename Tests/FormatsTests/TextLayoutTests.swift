@@ -1,0 +1,45 @@
+import Analysis
+import Budgets
+import Evaluation
+import Model
+import Testing
+
+@testable import Formats
+
+/// What text output leaves out when there is nothing to say, and what it never cuts.
+@Suite struct TextLayoutTests {
+  /// A "what grew" heading with nothing under it reads as a failure to show what grew.
+  @Test func nothingGrewHasNoWhatGrewHeading() {
+    let same = EstimateLabelTests.measurement(100_000_000, estimated: false)
+    let diff = MeasurementDiff.between(same, same)
+    #expect(CheckText.whatGrew(diff, since: String(repeating: "a", count: 40), terminal: .plain).isEmpty)
+
+    var grown = same
+    grown.layers.append(
+      LayerMeasurement(
+        index: 1, digest: nil, diffID: "sha256:1", mediaType: nil, compression: "gzip", compressedBytes: 5_000,
+        compressedEstimated: false, uncompressedBytes: 10_000, fileCount: 1, createdBy: "RUN pip install x"))
+    let lines = CheckText.whatGrew(
+      MeasurementDiff.between(same, grown), since: String(repeating: "a", count: 40), terminal: .plain)
+    #expect(lines.first?.contains("what grew since") == true, "\(lines)")
+    #expect(lines.count > 1)
+  }
+
+  /// Too wide for the line: the subject gives way; the verdict is never cut.
+  @Test func aNarrowTableCutsTheSubjectNeverTheVerdict() {
+    let verdict = "within budget, warning: finding"
+    var table = TextTable([
+      .init("commit"), .init("size", .right), .init("status", fit: .keep), .init("subject", fit: .free),
+    ])
+    table.add(["0123456789ab", "40 kB", verdict, "pip install of the whole requirements file"])
+    let narrow = table.render(width: 70)
+    #expect(narrow.contains(verdict), "\(narrow)")
+    #expect(narrow.contains("…"), "the subject is cut: \(narrow)")
+    #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= 70 }, "\(narrow)")
+
+    // With a short subject, nothing else may give way: the verdict stays whole.
+    var short = TextTable([.init("commit"), .init("status", fit: .keep), .init("subject", fit: .free)])
+    short.add(["0123456789ab", verdict, "pip"])
+    #expect(short.render(width: 30).contains(verdict))
+  }
+}
