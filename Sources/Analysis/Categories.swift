@@ -102,15 +102,12 @@ public enum FileCategories {
       where node.size >= category.3 && category.1.contains(where: { $0.matches(components: components) })
         && !category.2.contains(where: { $0.matches(components: components) })
       {
-        results[index].files += 1
-        results[index].bytes += node.size
-        results[index].examples.append(.init(path: path, bytes: node.size, layer: node.layer))
+        results[index].count(.init(path: path, bytes: node.size, layer: node.layer))
       }
     }
     return results.filter { $0.files > 0 }.map { match in
       var match = match
-      match.examples = Array(
-        match.examples.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(PatternMatch.exampleLimit))
+      match.keepLargestExamples()
       return match
     }
   }

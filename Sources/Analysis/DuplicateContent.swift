@@ -27,14 +27,11 @@ enum DuplicateContent {
       let sorted = group.sorted { $0.path < $1.path }
       let kept = owned.map(\.path).min() ?? sorted[0].path
       for copy in sorted where copy.path != kept && !distribution.contains(copy.path) {
-        match.files += 1
-        match.bytes += copy.node.size
-        match.examples.append(.init(path: copy.path, bytes: copy.node.size, layer: copy.node.layer, sameAs: kept))
+        match.count(.init(path: copy.path, bytes: copy.node.size, layer: copy.node.layer, sameAs: kept))
       }
     }
     guard match.files > 0 else { return [] }
-    match.examples = Array(
-      match.examples.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(PatternMatch.exampleLimit))
+    match.keepLargestExamples()
     return [match]
   }
 }

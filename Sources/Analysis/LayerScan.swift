@@ -37,6 +37,8 @@ struct LayerScan: Sendable {
   /// SHA-256 of regular files of `DuplicateContent.minimumFileSize` or more, by path,
   /// taken while their bytes pass for the ELF check (so only when inspecting).
   var contentDigests: [String: String] = [:]
+  /// What was looked at beyond the headers (see `StoredLayerScan`).
+  var coverage: Coverage = []
 
   var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .file || $1.kind == .link ? 1 : 0) } }
 
@@ -89,6 +91,25 @@ enum LayerScanner {
       try scanCompressed(peekable, options: options, into: &scan)
     }
     try verify(scan, layer)
+    if options.inspect && scan.tarDigest != nil {
+      scan.coverage = options.contentHashes ? [.inspected, .contentHashes] : .inspected
+    }
+    return scan
+  }
+
+  /// A scan made before of the same layer (same diff id, same stored size, same blob
+  /// digest where the manifest names one), when it holds all a fresh scan would.
+  static func reuse(_ stored: StoredLayerScan?, layer: LayerDescriptor, storedSize: Int64?, options: Options)
+    -> LayerScan?
+  {
+    guard let stored, stored.diffID == layer.diffID, stored.storedBytes == storedSize, let scan = LayerScan(stored),
+      layer.blobDigest == nil || layer.blobDigest == scan.blobDigest
+    else { return nil }
+    var needed: LayerScan.Coverage = []
+    if options.inspect { needed.insert(.inspected) }
+    if options.inspect && options.contentHashes { needed.insert(.contentHashes) }
+    guard scan.coverage.isSuperset(of: needed) else { return nil }
+    if options.estimate && scan.compression == .none && scan.estimatedCompressed == nil { return nil }
     return scan
   }
 
@@ -110,10 +131,12 @@ enum LayerScanner {
     _ raw: ByteStream, storedSize: Int64?, options: Options, into scan: inout LayerScan
   ) throws {
     if !options.verify && !options.estimate, let storedSize {
-      // Headers only: contents are seeked over, as fast as the file system allows
-      // (package databases are still read; ELF files are not inspected). Only when the
-      // size is known: a stream of unknown length must be counted, never taken as 0.
-      try readEntries(raw, inspecting: false, capturing: options.inspect, hashing: false, into: &scan)
+      // Contents are seeked over, as fast as the file system allows: only package
+      // databases, each file's first 64 bytes and an ELF file's section headers are
+      // read. Big files' contents are not hashed (duplicate content needs every byte).
+      // Only when the size is known: a stream of unknown length must be counted,
+      // never taken as 0.
+      try readEntries(raw, inspecting: options.inspect, capturing: options.inspect, hashing: false, into: &scan)
       scan.tarBytes = storedSize
       scan.storedBytes = storedSize
       return

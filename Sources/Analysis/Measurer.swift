@@ -24,6 +24,12 @@ public struct Measurer: Sendable {
     /// Estimates made before, by diff id: base layers are shared by many builds, so
     /// only new layers need estimating.
     public var knownEstimates: [String: Int64] = [:]
+    /// Whole layer scans made before, by diff id: a layer found here (same stored
+    /// size, same blob digest) is not read at all (see `StoredLayerScan` for what that
+    /// trusts).
+    public var knownScans: [String: StoredLayerScan] = [:]
+    /// Encode the scans of layers read, for `measureKeepingScans` to hand back.
+    public var keepScans = false
     /// How far a compressed layer may expand before it is taken for a bomb.
     public var expansionLimit = ExpansionLimit.standard
     /// Read the layers of a registry image (paths, waste, uncompressed sizes); without
@@ -114,8 +120,16 @@ public struct Measurer: Sendable {
 
   /// An image whose layers can be opened at will: scanned in parallel.
   public func measure(_ image: OpenedImage, progress: Progress? = nil) throws -> ImageMeasurement {
+    try measureKeepingScans(image, progress: progress).measurement
+  }
+
+  /// The measurement, and the scans of the layers read this time (not those reused
+  /// from `knownScans`), for the store to keep.
+  public func measureKeepingScans(_ image: OpenedImage, progress: Progress? = nil) throws
+    -> (measurement: ImageMeasurement, newScans: [StoredLayerScan])
+  {
     let layers = image.description.layers
-    let results = ResultSlots<LayerScan>(count: layers.count)
+    let results = ResultSlots<(scan: LayerScan, stored: StoredLayerScan?)>(count: layers.count)
     let order = layers.indices.sorted { (image.storedSize(layers[$0]) ?? 0) > (image.storedSize(layers[$1]) ?? 0) }
     let done = Counter()
     let queue = DispatchQueue(label: "sizebudget.layers", attributes: .concurrent)
@@ -126,25 +140,32 @@ public struct Measurer: Sendable {
       queue.async(group: group) {
         defer { slots.signal() }
         let layer = layers[index]
+        let storedSize = image.storedSize(layer)
         let known = layer.diffID.flatMap { options.knownEstimates[$0] } != nil
         let scanOptions = LayerScanner.Options(
           verify: options.verify, estimate: options.estimateCompressed && !known,
           expansionLimit: options.expansionLimit,
           contentHashes: options.contentHashes)
         results.set(index) {
+          let stored = layer.diffID.flatMap { options.knownScans[$0] }
+          if let scan = LayerScanner.reuse(stored, layer: layer, storedSize: storedSize, options: scanOptions) {
+            return (scan, nil)
+          }
           do {
-            return try LayerScanner.scan(
-              try image.openLayer(layer), layer: layer, storedSize: image.storedSize(layer), options: scanOptions)
+            let scan = try LayerScanner.scan(
+              try image.openLayer(layer), layer: layer, storedSize: storedSize, options: scanOptions)
+            return (scan, options.keepScans ? layer.diffID.flatMap { scan.stored(diffID: $0) } : nil)
           } catch {
             throw ImageSourceError("\(image.description.reference): \(Self.describe(layer)): \(error)")
           }
         }
-        let (finished, bytes) = done.add(image.storedSize(layer) ?? 0)
+        let (finished, bytes) = done.add(storedSize ?? 0)
         progress?(finished, layers.count, bytes)
       }
     }
     group.wait()
-    return try assemble(image.description, scans: try results.values())
+    let values = try results.values()
+    return (try assemble(image.description, scans: values.map(\.scan)), values.compactMap(\.stored))
   }
 
   /// A docker-archive read front to back (standard input): layers are scanned as
@@ -248,19 +269,14 @@ public struct Measurer: Sendable {
       let isVendored =
         path.contains("/site-packages/") || path.contains("/dist-packages/") || path.contains("/node_modules/")
       if isVendored {
-        vendored.files += 1
-        vendored.bytes += bytes
-        vendored.examples.append(.init(path: path, bytes: bytes, layer: node.layer))
+        vendored.count(.init(path: path, bytes: bytes, layer: node.layer))
       } else {
-        own.files += 1
-        own.bytes += bytes
-        own.examples.append(.init(path: path, bytes: bytes, layer: node.layer))
+        own.count(.init(path: path, bytes: bytes, layer: node.layer))
       }
     }
     return [own, vendored].filter { $0.files > 0 }.map { match in
       var match = match
-      match.examples = Array(
-        match.examples.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }.prefix(PatternMatch.exampleLimit))
+      match.keepLargestExamples()
       return match
     }
   }

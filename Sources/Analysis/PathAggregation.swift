@@ -54,23 +54,20 @@ enum PathAggregation {
         results[index].files += 1
         guard let target = node.symlinkTarget else {
           if counted[index].insert(path).inserted { results[index].bytes += node.size }
-          results[index].examples.append(.init(path: path, bytes: node.size, layer: node.layer))
+          results[index].keepExample(.init(path: path, bytes: node.size, layer: node.layer))
           continue
         }
         guard let (resolved, file) = tree.resolveLink(path, target: target), !file.isDirectory else {
-          results[index].examples.append(.init(path: path, bytes: 0, layer: node.layer, symlinkTarget: target))
+          results[index].keepExample(.init(path: path, bytes: 0, layer: node.layer, symlinkTarget: target))
           continue
         }
         if counted[index].insert(resolved).inserted { results[index].bytes += file.size }
-        results[index].examples.append(
+        results[index].keepExample(
           .init(path: path, bytes: file.size, layer: node.layer, symlinkTarget: resolved))
       }
     }
     visit(tree.root, path: "/")
-    for index in results.indices {
-      results[index].examples.sort { ($0.bytes, $1.path) > ($1.bytes, $0.path) }
-      results[index].examples = Array(results[index].examples.prefix(PatternMatch.exampleLimit))
-    }
+    for index in results.indices { results[index].keepLargestExamples() }
     return results
   }
 

@@ -1,5 +1,6 @@
 /// What `strip` would take out of an ELF file: its symbol tables and debugging
-/// sections, read from the section headers as the file's bytes go by (no seeking).
+/// sections, read from the section headers at the file's end (the bytes before them
+/// are skipped: seeked over in an uncompressed layer read without hashing).
 ///
 /// Counted: sections that are not loaded at run time (no SHF_ALLOC) and hold program
 /// data, symbols or strings (`.debug_*`, `.symtab`, `.strtab`), except the section-name
@@ -37,7 +38,7 @@ public enum ELFSections {
     guard sectionOffset >= Int64(header.count), count > 0, entrySize >= (is64 ? 64 : 40), tableSize <= 1 << 20,
       tableSize <= size, sectionOffset <= size - tableSize
     else { return nil }
-    try rest.discard(sectionOffset - Int64(header.count))
+    try rest.skip(sectionOffset - Int64(header.count))
     var table = [UInt8](repeating: 0, count: Int(tableSize))
     try table.withUnsafeMutableBytes { try rest.readExactly(into: $0) }
     var strippable: Int64 = 0

@@ -5,6 +5,11 @@
 public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
   public let text: String
   private let segments: [Segment]
+  /// The literal segments, all of which a matching path contains: a path without one
+  /// of them is turned away before any matching (most paths, for most patterns).
+  private let literals: [String]
+  /// Where the last `**` is: what follows it spans exactly that many segments.
+  private let lastAnyDepth: Int?
 
   enum Segment: Hashable {
     case anyDepth
@@ -31,6 +36,8 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
       }
     }
     self.segments = segments
+    literals = segments.compactMap { if case .literal(let name) = $0 { name } else { nil } }
+    lastAnyDepth = segments.lastIndex(of: .anyDepth)
   }
 
   public var description: String { text }
@@ -43,6 +50,7 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
   /// The same, for a path already split (to test many patterns against one path).
   public func matches(components: [Substring]) -> Bool {
     if case .literal(let first)? = segments.first, components.first.map({ $0 != first }) ?? true { return false }
+    for name in literals where !components.contains(where: { $0 == name }) { return false }
     return matches(components[...], segments[...])
   }
 
@@ -63,6 +71,11 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     case .anyDepth:
       let rest = pattern.dropFirst()
       if rest.isEmpty { return true }
+      // After the last `**` every segment takes one path segment: only the path's
+      // last segments can match (`**/*.pyc` tries the file name, not every suffix).
+      if pattern.startIndex == lastAnyDepth {
+        return path.count >= rest.count && matches(path.suffix(rest.count), rest)
+      }
       var remaining = path
       while true {
         if matches(remaining, rest) { return true }
@@ -73,13 +86,17 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
       guard let segment = path.first, segment == name else { return false }
       return matches(path.dropFirst(), pattern.dropFirst())
     case .glob(let glob):
-      guard let segment = path.first, Self.globMatches(glob[...], Array(segment.utf8)[...]) else { return false }
+      guard let segment = path.first,
+        segment.utf8.withContiguousStorageIfAvailable({ Self.globMatches(glob[...], $0) })
+          ?? Self.globMatches(glob[...], Array(segment.utf8))
+      else { return false }
       return matches(path.dropFirst(), pattern.dropFirst())
     }
   }
 
   /// `*` and `?` within one segment, iteratively with one backtrack point.
-  static func globMatches(_ pattern: ArraySlice<UInt8>, _ name: ArraySlice<UInt8>) -> Bool {
+  static func globMatches<Name: RandomAccessCollection<UInt8>>(_ pattern: ArraySlice<UInt8>, _ name: Name) -> Bool
+  where Name.Index == Int {
     var p = pattern.startIndex
     var n = name.startIndex
     var star: (pattern: Int, name: Int)? = nil

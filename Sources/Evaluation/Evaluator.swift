@@ -35,7 +35,7 @@ public enum Evaluator {
   public static func limits(_ budget: ImageBudget) -> BudgetLimits {
     BudgetLimits(
       max: budget.max?.value.bytes, maxText: budget.max.map { "\($0.value)" }, warn: budget.warn?.value.bytes,
-      growthOf: budget.growthOf.rawValue)
+      growthOf: budget.growthOf.rawValue, line: budget.position.line)
   }
 }
 

@@ -103,7 +103,7 @@ public enum CheckSARIF {
         results.append(
           imageResult(
             "base_image", index("base_image"), "note", "\(image.image): \(rebuilt)", image.image, image.commit, report,
-            line: image.budget.position.line))
+            line: image.limits.line))
       }
       // The gate failed without a rule failing: code scanning must not show a clean run.
       let verdict = image.verdict
@@ -111,7 +111,7 @@ public enum CheckSARIF {
         results.append(
           imageResult(
             "not_judged", index("not_judged"), "error", "\(image.image): \(verdict.headline)", image.image,
-            image.commit, report, line: image.budget.position.line))
+            image.commit, report, line: image.limits.line))
       }
       for result in image.results {
         guard let level = level(result.status) else { continue }

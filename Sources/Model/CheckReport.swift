@@ -48,12 +48,16 @@ public struct BudgetLimits: Sendable, Equatable {
   public var maxText: String?
   public var warn: Int64?
   public var growthOf: String
+  /// The line of the image's `[image.NAME]` table in budgets.toml, where results
+  /// about the image as a whole point.
+  public var line: Int?
 
-  public init(max: Int64?, maxText: String?, warn: Int64?, growthOf: String) {
+  public init(max: Int64?, maxText: String?, warn: Int64?, growthOf: String, line: Int? = nil) {
     self.max = max
     self.maxText = maxText
     self.warn = warn
     self.growthOf = growthOf
+    self.line = line
   }
 }
 

@@ -87,7 +87,7 @@ public enum Measure {
           // Estimates made before for the same layers are reused, not redone (with
           // --no-estimate they are the only compressed sizes such layers can have).
           options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
-          measurement = try Measurer(options).measure(image, progress: progress)
+          measurement = try measureReusingScans(image, options, store: store, progress: progress)
         }
       } else {
         measurement = try Measurer(options).measure(opened, progress: progress)
@@ -153,6 +153,26 @@ public enum Measure {
     for notice in notices { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
     if let shareFailure { throw shareFailure }
     return report
+  }
+
+  /// Layers scanned before (same diff id and stored size) are taken from the store
+  /// instead of being read; the layers read are kept for next time.
+  static func measureReusingScans(
+    _ image: OpenedImage, _ options: Measurer.Options, store: MeasurementStore, progress: Measurer.Progress?
+  ) throws -> ImageMeasurement {
+    var options = options
+    let layers = image.description.layers.compactMap { layer in
+      layer.diffID.flatMap { diffID in image.storedSize(layer).map { (diffID: diffID, storedBytes: $0) } }
+    }
+    options.knownScans = try store.layerScans(for: layers)
+    options.keepScans = true
+    let (measurement, newScans) = try Measurer(options).measureKeepingScans(image, progress: progress)
+    let read = Set(newScans.map(\.diffID))
+    let reused = options.knownScans.values.filter { !read.contains($0.diffID) }.map {
+      (diffID: $0.diffID, storedBytes: $0.storedBytes)
+    }
+    try store.keepLayerScans(newScans, reused: reused)
+    return measurement
   }
 
   /// "measuring HEAD abc1234 with 2 uncommitted changes under app/": an image built

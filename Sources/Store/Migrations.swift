@@ -166,6 +166,17 @@ enum Migrations {
     ALTER TABLE measurements ADD COLUMN noise_uncompressed INTEGER;
     ALTER TABLE measurements ADD COLUMN noise_layers TEXT;
     """,
+    // 9: whole layer scans by diff id and stored size, so a layer measured before is
+    // not read again (`StoredLayerScan`); used_at orders what is pruned first.
+    """
+    CREATE TABLE layer_scans (
+      diff_id TEXT NOT NULL,
+      stored_bytes INTEGER NOT NULL,
+      scan TEXT NOT NULL,
+      used_at TEXT NOT NULL,
+      PRIMARY KEY (diff_id, stored_bytes)
+    ) WITHOUT ROWID;
+    """,
   ]
 
   /// Brings the schema up to date. On SQLite, `PRAGMA user_version` mirrors the
