@@ -66,9 +66,11 @@ let package = Package(
     // Measurements shared through git notes: the note format, merge, sync with retries.
     .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis", "Model", "Endpoints", "SystemCalls"]),
     // What a push will do to an image, before it is built: from git and the store.
-    .target(name: "Prediction", dependencies: ["Analysis", "Model", "Budgets", "Dockerfile", "GitHistory", "Store"]),
+    .target(
+      name: "Prediction",
+      dependencies: ["Analysis", "Model", "Budgets", "Dockerfile", "GitHistory", "Store", "Evaluation"]),
     // Budgets applied to measurements: one rule per file; diffs between measurements.
-    .target(name: "Evaluation", dependencies: ["Budgets", "Analysis", "Model", "Prediction"]),
+    .target(name: "Evaluation", dependencies: ["Budgets", "Analysis", "Model"]),
     // HTTP(S) and SMTP through libcurl: certificate checks on, bounded time.
     .target(name: "Delivery", dependencies: ["CCurl", "Endpoints", "SystemCalls"]),
     // Webhook events: the outbox, Standard Webhooks signatures, retries.

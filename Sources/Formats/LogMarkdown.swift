@@ -19,7 +19,8 @@ extension LogOutput {
         row.verdict?.headline ?? "", shorten(row.subject, to: 60),
       ])
     }
-    let legend = history.rows.contains(where: { $0.sizeEstimated || $0.changeEstimated }) ? ByteSizeText.estimateNote + "\n\n" : ""
+    let legend =
+      history.rows.contains(where: { $0.sizeEstimated || $0.changeEstimated }) ? ByteSizeText.estimateNote + "\n\n" : ""
     return "### Sizes along `\(history.range)`\n\n" + table.markdown() + "\n\n" + legend
       + "\(counted(history.rows.count, "measurement")) on "
       + "\(grouped(history.walked)) commits"

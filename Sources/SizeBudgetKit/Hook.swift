@@ -3,6 +3,7 @@ import Evaluation
 import Formats
 import Foundation
 import GitHistory
+import Prediction
 import Store
 
 /// The git pre-push hook: `hooks/pre-push` calls `sizebudget hook pre-push`, which

@@ -1,7 +1,7 @@
 import Analysis
 import Budgets
+import Evaluation
 import Model
-import Prediction
 
 /// An image judged at a commit nobody has built: its predicted measurement run
 /// through the same rules as `check`. The rules a prediction speaks to (max and warn,
