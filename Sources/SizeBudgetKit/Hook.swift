@@ -143,7 +143,8 @@ public enum Hook {
       let caveats =
         (unknown.isEmpty ? [] : ["not priced (never measured): " + unknown.joined(separator: ", ")])
         + (predicted.prediction.dockerfileChanged ? ["Dockerfile changes not priced"] : [])
-      return "sizebudget: \(predicted.evaluation.image) predicted \(ByteSize.format(predicted.size)) "
+      let size = ByteSizeText.format(predicted.size, estimated: predicted.evaluation.sizeIsEstimate)
+      return "sizebudget: \(predicted.evaluation.image) predicted \(size) \(predicted.metric.rawValue) "
         + "(\(ByteSize.formatDelta(predicted.delta)) \(predicted.uncertaintyText)): "
         + predicted.evaluation.verdict.headline + caveats.map { "; \($0)" }.joined()
     }

@@ -346,6 +346,8 @@ import Testing
     let pushed = try project.push()
     #expect(pushed.status == 0, "\(pushed.stderr)")
     #expect(pushed.stderr.contains("sizebudget: api predicted"), "\(pushed.stderr)")
+    // The predicted size names its measure, as every figure does.
+    #expect(pushed.stderr.contains(try Regex(#"api predicted [0-9.]+ [kMG]?B compressed \("#)), "\(pushed.stderr)")
     #expect(pushed.stderr.contains("within budget"), "\(pushed.stderr)")
   }
 
