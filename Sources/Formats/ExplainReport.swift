@@ -105,7 +105,7 @@ public enum ExplainReport {
         }
       groups[group, default: []].append(package)
     }
-    var table = TextTable([.init("component"), .init("uncompressed", .right), .init("largest")])
+    var table = TextTable([.init("component"), .init("uncompressed", .right), .init("largest", fit: .list)])
     for (group, packages) in groups.sorted(by: {
       $0.value.reduce(0) { $0 + $1.bytes } > $1.value.reduce(0) { $0 + $1.bytes }
     }) {

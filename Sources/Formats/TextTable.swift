@@ -10,7 +10,10 @@ public struct TextTable {
   /// How a column gives way when the table is too wide: `free` text (a subject) is
   /// cut first, then other left-aligned columns; a verdict (`keep`) is never cut,
   /// since a cut status reads as a different one.
-  public enum Fit: Sendable { case free, cut, keep }
+  /// How a column gives way to a narrow terminal: `free` text first (its middle),
+  /// then `cut` columns (their middle), then `list` columns ("a 36 MB, b 12 MB"),
+  /// which drop whole items from the end so no figure is cut; `keep` never.
+  public enum Fit: Sendable { case free, cut, list, keep }
 
   public struct Column {
     public var title: String
@@ -80,15 +83,30 @@ public struct TextTable {
     }
     while total() > limit {
       guard
-        let widest = (cuttable(.free).isEmpty ? cuttable(.cut) : cuttable(.free))
+        let widest = [Fit.free, .cut, .list].map(cuttable).first(where: { !$0.isEmpty })?
           .max(by: { widths[$0] < widths[$1] })
       else { break }
       widths[widest] = max(12, widths[widest] - (total() - limit))
       for row in rows.indices where widest < rows[row].count {
-        rows[row][widest].text = shorten(rows[row][widest].text, to: widths[widest])
+        let text = rows[row][widest].text
+        rows[row][widest].text =
+          columns[widest].fit == .list ? Self.shortenList(text, to: widths[widest]) : shorten(text, to: widths[widest])
       }
     }
     return rows
+  }
+
+  /// A comma-separated list cut to `width` by whole items, "…" standing for the rest
+  /// (the first item is kept whole even when it alone is wider).
+  static func shortenList(_ text: String, to width: Int) -> String {
+    guard displayWidth(text) > width else { return text }
+    var kept: [Substring] = []
+    for item in text.split(separator: ", ") {
+      let candidate = (kept + [item]).joined(separator: ", ") + ", …"
+      if !kept.isEmpty && displayWidth(candidate) > width { break }
+      kept.append(item)
+    }
+    return kept.joined(separator: ", ") + ", …"
   }
 
   /// The width text output fits: `COLUMNS` when set, else the terminal's on standard

@@ -42,4 +42,14 @@ import Testing
     short.add(["0123456789ab", verdict, "pip"])
     #expect(short.render(width: 30).contains(verdict))
   }
+
+  @Test func aListColumnDropsWholeItemsSoNoFigureIsCut() {
+    var table = TextTable([.init("component"), .init("uncompressed", .right), .init("largest", fit: .list)])
+    table.add(["Debian packages (120)", "412 MB", "gcc-12 36.2 MB, cpp-12 32.1 MB, libperl5.36 24.9 MB, perl 18 MB"])
+    let narrow = table.render(width: 60)
+    #expect(narrow.contains("gcc-12 36.2 MB, …"), "\(narrow)")
+    #expect(!narrow.contains("32.1"), "an item that does not fit goes whole: \(narrow)")
+    #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= 60 }, "\(narrow)")
+    #expect(table.render(width: 200).contains("perl 18 MB"), "a wide terminal shows every item")
+  }
 }
