@@ -186,7 +186,7 @@ public struct Measurer: Sendable {
         blobName: member)
       let scan = try LayerScanner.scan(content, layer: anonymous, storedSize: nil, options: scanOptions)
       // Before reading on: without a compressed size the measurement is refused anyway.
-      try Self.requireCompressedSize(scan, anonymous, known: nil)
+      try Self.requireCompressedSize(scan, anonymous, known: nil, streamed: true)
       count += 1
       bytes += scan.storedBytes
       progress?(count, 0, bytes)
@@ -285,14 +285,23 @@ public struct Measurer: Sendable {
   /// the estimate (made now or before). Without one the figure would be unknown, and
   /// storing the uncompressed size (or 0) in its place would be a wrong figure marked
   /// exact: `--no-estimate` may make a figure unknown, never wrong, so it is refused.
-  static func requireCompressedSize(_ scan: LayerScan, _ layer: LayerDescriptor, known: Int64?) throws {
+  /// `streamed`: read from standard input, where a layer's digest is known only once
+  /// it has passed, too late to look up an estimate made before.
+  static func requireCompressedSize(_ scan: LayerScan, _ layer: LayerDescriptor, known: Int64?, streamed: Bool = false)
+    throws
+  {
     guard scan.compression == .none, layer.declaredSize == nil, scan.estimatedCompressed == nil, known == nil else {
       return
     }
+    let reuse =
+      streamed
+      ? "measure without --no-estimate (on standard input estimates made before cannot be reused: give the file "
+        + "as docker-archive:FILE to reuse them)"
+      : "measure without --no-estimate (estimates made before for the same layers are reused)"
     throw ImageSourceError(
       "\(describe(layer)) is stored uncompressed, so its compressed size can only be estimated, and --no-estimate "
-        + "leaves it unknown: measure without --no-estimate (estimates made before for the same layers are reused), "
-        + "or measure the OCI export or the registry image, whose compressed sizes are exact")
+        + "leaves it unknown: \(reuse), or measure the OCI export or the registry image, whose compressed sizes "
+        + "are exact")
   }
 
   /// The layers' sizes added up; a sum past 1 PiB (crafted sizes, each one possible)

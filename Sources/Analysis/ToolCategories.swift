@@ -1,4 +1,5 @@
 import Model
+
 /// Package managers and build toolchains that arrive as plain files (a `COPY --from`
 /// of a binary, an installer script, a tarball) rather than as distribution packages,
 /// so the package-based findings cannot see them: one category per tool, `tool-NAME`.
@@ -6,7 +7,14 @@ enum ToolCategories {
   static let prefix = "tool-"
 
   static let all: [FileCategories.Category] = [
-    tool("uv", ["**/bin/uv", "**/bin/uvx", "/uv", "/uvx", "**/site-packages/uv/"]),
+    // uv's cache and its tool installs; not ~/.local/share/uv/python, which may be
+    // the very Python the image runs.
+    tool(
+      "uv",
+      [
+        "**/bin/uv", "**/bin/uvx", "/uv", "/uvx", "**/site-packages/uv/", "**/.cache/uv/",
+        "**/.local/share/uv/tools/",
+      ]),
     tool("poetry", ["**/pypoetry/", "**/bin/poetry", "/opt/poetry/", "**/site-packages/poetry/"]),
     tool("pipx", ["**/.local/share/pipx/", "/opt/pipx/", "**/bin/pipx", "**/site-packages/pipx/"]),
     tool(

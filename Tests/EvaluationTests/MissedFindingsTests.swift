@@ -47,6 +47,21 @@ import Testing
     #expect(tools.title.contains("uv, go, rust, node-gyp"), "\(tools.title)")
   }
 
+  @Test func uvsCacheAndToolInstallsButNotItsPython() throws {
+    let m = try measure([
+      ImageBuilder.Layer([.file("app/main.py", size: 1_000)], createdBy: "COPY app/ /app/"),
+      ImageBuilder.Layer(
+        [
+          .file("root/.cache/uv/archive-v0/abc/torch/lib.so", size: 1_000_000, fill: 1),
+          .file("root/.local/share/uv/tools/ruff/bin/ruff", size: 400_000, fill: 2),
+          // A Python uv installed is what the image may run.
+          .file("root/.local/share/uv/python/cpython-3.12/bin/python3.12", size: 700_000, fill: 3),
+        ], createdBy: "RUN uv sync --frozen"),
+    ])
+    let tools = try #require(finding("package-managers", in: m), "\(Findings.all(in: m).map(\.rule))")
+    #expect(tools.saving == 1_000_000 + 400_000, "\(tools.items)")
+  }
+
   @Test func aSmallWrapperScriptIsNoFinding() throws {
     let m = try measure([.file("usr/local/bin/poetry", size: 2_000), .file("app/main.py", size: 1_000)])
     #expect(finding("package-managers", in: m) == nil)

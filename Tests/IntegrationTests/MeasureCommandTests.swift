@@ -183,5 +183,12 @@ import Testing
     let reused = try CLI.run(["measure", "docker-archive:app.tar", "--no-estimate", "--image", "app"], in: repo.url)
     #expect(reused.status == 0, "\(reused.stderr)")
     #expect(reused.stdout.contains("(estimated"), "\(reused.stdout)")
+    // On standard input a layer's digest comes too late to look an estimate up: the
+    // refusal says so instead of promising the reuse.
+    let pipedAgain = try CLI.run(
+      ["measure", "-", "--no-verify", "--no-estimate", "--image", "app"], in: repo.url, input: Data(archive))
+    #expect(pipedAgain.status == 2, "\(pipedAgain.stdout)")
+    #expect(
+      pipedAgain.stderr.contains("on standard input estimates made before cannot be reused"), "\(pipedAgain.stderr)")
   }
 }
