@@ -46,6 +46,20 @@ public enum BudgetSummary {
     line("base", "merge-base with \(image.base); paths to depth \(image.pathDepth)")
     if !image.context.isEmpty { line("context", image.context.joined(separator: ", ")) }
     if let build = image.build { line("build", build) }
+    if let dockerfile = image.dockerfile?.value {
+      let stage = image.target.map { " (stage \($0.value))" } ?? ""
+      let context = image.buildContextDirectory.isEmpty ? "the repository root" : image.buildContextDirectory + "/"
+      line("layers", "named by the lines of \(dockerfile)\(stage); build context \(context)")
+    }
+    // How growth is judged: what counts, what is noise, where the base's layers end.
+    let tolerance = image.tolerance.map { ", tolerance \($0.value)" } ?? ""
+    let baseImage = image.baseImage.map { ", base image \($0.value)" } ?? ""
+    line("growth", "of \(image.growthOf.rawValue) layers\(tolerance)\(baseImage)")
+    line(
+      "loose",
+      image.looseAfter == 0
+        ? "not checked (loose_after = 0)"
+        : "warns after \(image.looseAfter) measured commits \(image.headroomPercent)% under max")
     if !image.forbid.isEmpty { line("forbid", image.forbid.map(\.value.text).joined(separator: ", ")) }
     if !image.require.isEmpty { line("require", image.require.map(\.value).joined(separator: ", ")) }
     if !image.allow.isEmpty { line("allow", image.allow.map(\.value.text).joined(separator: ", ")) }
@@ -92,6 +106,10 @@ public enum BudgetSummary {
       var metric: String
       var max, warn, maxLayer, maxWasted, tolerance: Int64?
       var maxGrowth: String?
+      var growthOf: String
+      var baseImage, dockerfile, target: String?
+      var buildContext: String
+      var headroom, looseAfter: Int
       var base: String
       var source, owner, build: String?
       var context, forbid, require, allow, deny: [String]
@@ -110,7 +128,10 @@ public enum BudgetSummary {
       Image(
         name: image.name, metric: image.metric.rawValue, max: image.max?.value.bytes, warn: image.warn?.value.bytes,
         maxLayer: image.maxLayer?.value.bytes, maxWasted: image.maxWasted?.value.bytes,
-        tolerance: image.tolerance?.value.bytes, maxGrowth: image.maxGrowth.map { "\($0.value)" }, base: image.base,
+        tolerance: image.tolerance?.value.bytes, maxGrowth: image.maxGrowth.map { "\($0.value)" },
+        growthOf: image.growthOf.rawValue, baseImage: image.baseImage?.value, dockerfile: image.dockerfile?.value,
+        target: image.target?.value, buildContext: image.buildContextDirectory, headroom: image.headroomPercent,
+        looseAfter: image.looseAfter, base: image.base,
         source: image.source, owner: image.owner, build: image.build, context: image.context,
         forbid: image.forbid.map(\.value.text), require: image.require.map(\.value),
         allow: image.allow.map(\.value.text), deny: image.deny.map(\.value),

@@ -36,6 +36,39 @@ import Testing
     #expect(image["forbid"] as? [String] == ["/tmp/**"])
   }
 
+  @Test func validateShowsHowGrowthIsJudged() throws {
+    let repo = try GitRepository()
+    let budgets = """
+      [image.api]
+      max = "450 MB"
+      dockerfile = "app/Dockerfile"
+      target = "runtime"
+      growth_of = "own"
+      tolerance = "50 kB"
+      base_image = "docker://registry.example.com/python:3.11-slim"
+      loose_after = 0
+      """
+    try repo.commit("budgets", files: ["budgets.toml": budgets + "\n"])
+    let text = try CLI.run(["validate"], in: repo.url)
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(
+      text.stdout.contains("named by the lines of app/Dockerfile (stage runtime); build context app/"), "\(text.stdout)"
+    )
+    #expect(
+      text.stdout.contains("of own layers, tolerance 50 kB, base image docker://registry.example.com/python:3.11-slim"),
+      "\(text.stdout)")
+    #expect(text.stdout.contains("not checked (loose_after = 0)"), "\(text.stdout)")
+    let json = try CLI.run(["validate", "-f", "json"], in: repo.url)
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let image = try #require((document["images"] as? [[String: Any]])?.first)
+    #expect(image["growth_of"] as? String == "own")
+    #expect(image["tolerance"] as? Int == 50_000)
+    #expect(image["dockerfile"] as? String == "app/Dockerfile")
+    #expect(image["target"] as? String == "runtime")
+    #expect(image["build_context"] as? String == "app")
+    #expect(image["loose_after"] as? Int == 0)
+  }
+
   @Test func aBrokenFileExitsTwoWithEveryProblem() throws {
     let directory = try TemporaryDirectory()
     try directory.write("budgets.toml", "[image.api]\nmax = 450\nmax_grwth = \"+5%\"\n")
