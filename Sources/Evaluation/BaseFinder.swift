@@ -63,14 +63,17 @@ public struct BaseFinder {
       reason: "no measurement of \(budget.name) on \(budget.base) at or before \(short(start))", start: start)
   }
 
-  /// `Size-Budget:` trailers of the commits after the base up to the commit that cover
-  /// `image`: those naming it, and those naming no image.
-  public func justifications(from base: String?, to commit: String, image: String, budgetedImages: Set<String>)
-    throws(LookupError) -> [Justification]
+  /// `Size-Budget:` trailers of the commits after the base up to the commit, as they
+  /// bear on `image`: those that justify its growth (naming it, or naming no image),
+  /// and those whose name list names only other, unbudgeted names it could have meant.
+  public func trailers(from base: String?, to commit: String, image: String, budgetedImages: Set<String>)
+    throws(LookupError) -> (justifications: [Justification], misnamed: [MisnamedTrailer])
   {
-    try history.sizeBudgetReasons(after: base, upTo: commit, limit: Self.searchLimit).map {
-      Justification.parse(commit: $0.commit, trailer: $0.reason, budgetedImages: budgetedImages)
-    }.filter { $0.covers(image) }
+    let trailers = try history.sizeBudgetReasons(after: base, upTo: commit, limit: Self.searchLimit).map {
+      Justification.parse(commit: $0.commit, trailer: $0.reason)
+    }
+    let misnamed = trailers.compactMap { MisnamedTrailer($0, budgetedImages: budgetedImages) }
+    return (trailers.filter { $0.covers(image) }, misnamed.filter { $0.couldMean(image) })
   }
 
   private func short(_ commit: String) -> String { String(commit.prefix(12)) }

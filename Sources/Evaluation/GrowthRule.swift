@@ -9,6 +9,20 @@ public struct GrowthRule: BudgetRule {
 
   public func evaluate(_ context: RuleContext) -> [RuleResult] {
     guard let growth = context.budget.maxGrowth else { return [] }
+    return judge(growth, context) + misnamedTrailerWarnings(growth, context)
+  }
+
+  /// A trailer that meant to justify this image but names it wrong justifies nothing;
+  /// a warning says so, so the author fixes the name rather than wondering.
+  func misnamedTrailerWarnings(_ growth: Located<Growth>, _ context: RuleContext) -> [RuleResult] {
+    context.misnamedTrailers.map { trailer in
+      RuleResult(
+        rule: "max_growth", subject: "Size-Budget: " + trailer.unknownNames.joined(separator: ", "), status: .warn,
+        message: trailer.message(for: context.budget.name), budgetLine: growth.position.line)
+    }
+  }
+
+  func judge(_ growth: Located<Growth>, _ context: RuleContext) -> [RuleResult] {
     guard let base = context.base else {
       if context.firstCommit {
         return [

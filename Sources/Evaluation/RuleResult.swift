@@ -23,6 +23,9 @@ public struct RuleContext: Sendable {
   /// The newest measurements on the base branch, for `loose_budget`; nil where the
   /// caller did not look them up (only check does).
   public var baseRun: BaseRun? = nil
+  /// Trailers since the base whose name list names images that are not budgeted and
+  /// that could have meant this image: each is a warning, never a justification.
+  public var misnamedTrailers: [MisnamedTrailer] = []
 
   public init(
     budget: ImageBudget, measurement: ImageMeasurement, base: BaseMeasurement?, justifications: [Justification],
@@ -42,10 +45,11 @@ public struct RuleContext: Sendable {
 }
 
 extension Justification {
-  /// Reads a trailer's value. Before the first colon, a comma-separated list of names
-  /// of which at least one is a budgeted image names the images; anything else
-  /// ("torch 2.5: needed") is a reason for every image, as trailers always were.
-  public static func parse(commit: String, trailer: String, budgetedImages: Set<String>) -> Justification {
+  /// Reads a trailer's value. Before the first colon, a comma-separated list of
+  /// image-like names (letters, digits, `._-`) names the images, budgeted or not: a
+  /// list naming no budgeted image justifies nothing (`MisnamedTrailer` warns of it);
+  /// anything else ("torch 2.5: needed") is a reason for every image.
+  public static func parse(commit: String, trailer: String) -> Justification {
     guard let colon = trailer.firstIndex(of: ":") else { return Justification(commit: commit, reason: trailer) }
     let names = trailer[..<colon].split(separator: ",", omittingEmptySubsequences: false).map {
       $0.trimmingCharacters(in: .whitespaces)
@@ -54,7 +58,7 @@ extension Justification {
       !name.isEmpty
         && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0) }
     }
-    guard nameLike, names.contains(where: budgetedImages.contains) else {
+    guard nameLike else {
       return Justification(commit: commit, reason: trailer)
     }
     let reason = trailer[trailer.index(after: colon)...].trimmingCharacters(in: .whitespaces)

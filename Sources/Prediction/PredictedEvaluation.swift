@@ -32,13 +32,14 @@ public struct PredictedEvaluation: Sendable {
 
   public static func judge(
     _ prediction: ImagePrediction, budget: ImageBudget, base: BaseMeasurement?, justifications: [Justification],
-    firstCommit: Bool, baseMissing: String?
+    misnamedTrailers: [MisnamedTrailer] = [], firstCommit: Bool, baseMissing: String?
   ) -> PredictedEvaluation {
     let measurement = prediction.predictedMeasurement(budget: budget)
-    var evaluation = Evaluator.evaluate(
-      RuleContext(
-        budget: budget, measurement: measurement, base: base, justifications: justifications,
-        firstCommit: firstCommit, baseMissing: baseMissing))
+    var context = RuleContext(
+      budget: budget, measurement: measurement, base: base, justifications: justifications,
+      firstCommit: firstCommit, baseMissing: baseMissing)
+    context.misnamedTrailers = misnamedTrailers
+    var evaluation = Evaluator.evaluate(context)
     var judged = PredictedEvaluation(
       prediction: prediction, evaluation: evaluation, uncertainty: prediction.uncertainty(for: budget.metric))
     let paths = prediction.touchedPaths(budget: budget)

@@ -121,16 +121,17 @@ public enum Check {
           missing.append(measureCommand(budget, commit: start, rev: String(start.prefix(12))))
         }
       }
-      let justifications: [Justification]
+      let trailers: (justifications: [Justification], misnamed: [MisnamedTrailer])
       do {
-        justifications = try finder.justifications(
+        trailers = try finder.trailers(
           from: base?.commit, to: commitHex, image: budget.name, budgetedImages: budgetedImages)
       } catch {
         throw .from(error)
       }
       var ruleContext = RuleContext(
-        budget: budget, measurement: measurement, base: base, justifications: justifications,
+        budget: budget, measurement: measurement, base: base, justifications: trailers.justifications,
         firstCommit: firstCommit, baseMissing: baseMissing)
+      ruleContext.misnamedTrailers = trailers.misnamed
       ruleContext.noise = MeasurementNoise.bearingOn(
         measurement, base: base?.measurement, metric: budget.metric.rawValue)
       if looseBudgets { ruleContext.baseRun = try baseRun(budget, finder: finder, newestKnown: base, context) }

@@ -78,9 +78,9 @@ public enum Predict {
       } catch {
         throw .from(error)
       }
-      let justifications: [Justification]
+      let trailers: (justifications: [Justification], misnamed: [MisnamedTrailer])
       do {
-        justifications = try finder.justifications(
+        trailers = try finder.trailers(
           from: base?.commit, to: commit, image: budget.name, budgetedImages: budgetedImages)
       } catch {
         throw .from(error)
@@ -88,8 +88,8 @@ public enum Predict {
       entries.append(
         .predicted(
           PredictedEvaluation.judge(
-            prediction, budget: budget, base: base, justifications: justifications, firstCommit: firstCommit,
-            baseMissing: baseMissing)))
+            prediction, budget: budget, base: base, justifications: trailers.justifications,
+            misnamedTrailers: trailers.misnamed, firstCommit: firstCommit, baseMissing: baseMissing)))
     }
     var report = PredictReport(
       commit: commit, commitSubject: ObjectID(hex: commit).flatMap { try? repository.commit($0).subject },

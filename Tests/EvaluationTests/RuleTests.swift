@@ -135,6 +135,27 @@ import Testing
     #expect(near.budgetHitAt.map { abs($0 - 2 * 86_400) <= 1 } == true, "\(String(describing: near.budgetHitAt))")
   }
 
+  /// Which images a trailer's name list could have meant when it names images that
+  /// are not budgeted: the did-you-mean of each, or, for a name near none, every image
+  /// it does not name. A list naming only budgeted images, or none, is not misnamed.
+  @Test func aMisnamedTrailerWarnsOnTheImagesItCouldHaveMeant() {
+    let budgeted: Set = ["api", "worker", "web"]
+    func misnamed(_ trailer: String) -> MisnamedTrailer? {
+      MisnamedTrailer(Justification.parse(commit: "c0ffee", trailer: trailer), budgetedImages: budgeted)
+    }
+    let typo = misnamed("apii: needs torch")
+    #expect(typo.map { ["api", "worker", "web"].filter($0.couldMean) } == ["api"])
+    #expect(typo?.unknownNames == ["apii"] && typo?.suggestions == ["apii": "api"])
+    let mixed = misnamed("api, workr: needs torch")
+    #expect(mixed.map { ["api", "worker", "web"].filter($0.couldMean) } == ["worker"])
+    let far = misnamed("note: needs torch")
+    #expect(far.map { ["api", "worker", "web"].filter($0.couldMean) } == ["api", "worker", "web"])
+    #expect(misnamed("api, worker: needs torch") == nil)
+    #expect(misnamed("needs torch") == nil)
+    #expect(misnamed("torch 2.5: needed") == nil)
+    #expect(Justification.parse(commit: "c0ffee", trailer: "apii: needs torch").covers("api") == false)
+  }
+
   @Test func aSizeBudgetTrailerJustifiesGrowthButNeverMax() throws {
     let toml = "[image.api]\nmax = \"100 B\"\nmax_growth = \"+1 B\""
     let justified = try evaluate(

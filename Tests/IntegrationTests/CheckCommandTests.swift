@@ -94,6 +94,47 @@ import Testing
     #expect(global.stdout.contains("torch 2.5: required by the model"))
   }
 
+  /// Issue 13 item 6: `Size-Budget: apii: reason` names no budgeted image. It justifies
+  /// nothing (a typo must not widen the waiver to every image) and `check` warns on
+  /// the image it could have meant, naming the commit, the name and a did-you-mean.
+  @Test func aTrailerThatNamesNoBudgetedImageJustifiesNothingAndWarns() throws {
+    let budgets =
+      "[defaults]\nbase = \"main\"\n\n[image.api]\nmax_growth = \"+10 kB\"\n\n"
+      + "[image.worker]\nmax_growth = \"+10 kB\"\n"
+    let fixture = try GateFixture(budgets: budgets)
+    try fixture.measure(bytes: 50_000, image: "api")
+    try fixture.measure(bytes: 50_000, image: "worker")
+    try fixture.repo.git(["checkout", "-q", "-b", "feature"])
+    let typo = try fixture.commit("new model\n\nSize-Budget: apii: the new model needs torch")
+    try fixture.measure(bytes: 70_000, image: "api")
+    try fixture.measure(bytes: 50_000, image: "worker")
+    let text = try fixture.run(["check"])
+    #expect(text.status == 1, "\(text.stdout)")
+    #expect(!text.stdout.contains("justified by"), "\(text.stdout)")
+    #expect(text.stdout.contains(String(typo.prefix(12))), "\(text.stdout)")
+    #expect(text.stdout.contains("\"apii\""), "\(text.stdout)")
+    #expect(text.stdout.contains("did you mean \"api\"?"), "\(text.stdout)")
+    let json = try fixture.run(["check", "--format", "json"])
+    #expect(json.status == 1, "\(json.stdout)")
+    #expect(try Self.statuses(json.stdout) == ["api": "fail", "worker": "pass"], "\(json.stdout)")
+    let warnings = try Self.results(json.stdout, image: "api").filter { $0["status"] as? String == "warn" }
+    #expect(warnings.count == 1, "\(json.stdout)")
+    let message = warnings.first?["message"] as? String ?? ""
+    #expect(message.contains("\"apii\"") && message.contains("did you mean \"api\"?"), "\(message)")
+    #expect(message.contains(String(typo.prefix(12))), "\(message)")
+    #expect(try Self.results(json.stdout, image: "worker").allSatisfy { $0["status"] as? String == "pass" })
+
+    // The global form, with no name list, still justifies every image.
+    try fixture.commit("fix the trailer\n\nSize-Budget: the new model needs torch")
+    try fixture.measure(bytes: 70_000, image: "api")
+    try fixture.measure(bytes: 50_000, image: "worker")
+    let global = try fixture.run(["check", "--format", "json"])
+    #expect(global.status == 0, "\(global.stdout)")
+    // The typo'd trailer is still on the branch: api is justified and warned of.
+    #expect(try Self.statuses(global.stdout) == ["api": "warn", "worker": "pass"], "\(global.stdout)")
+    #expect(global.stdout.contains("justified by Size-Budget: the new model needs torch"), "\(global.stdout)")
+  }
+
   /// A history walk that fails while reading trailers is an error, never "no trailer".
   @Test func aTrailerWalkThatFailsIsAnError() throws {
     let fixture = try GateFixture(budgets: Self.budgets)
@@ -111,6 +152,13 @@ import Testing
     let result = try fixture.run(["check"])
     #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
     #expect(result.stderr.contains("Size-Budget"), "\(result.stderr)")
+  }
+
+  /// The rule results of `image` in check's JSON.
+  static func results(_ json: String, image: String) throws -> [[String: Any]] {
+    let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    let images = document?["images"] as? [[String: Any]] ?? []
+    return images.first { $0["image"] as? String == image }?["results"] as? [[String: Any]] ?? []
   }
 
   static func statuses(_ json: String) throws -> [String: String] {
