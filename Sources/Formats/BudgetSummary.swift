@@ -54,7 +54,8 @@ public enum BudgetSummary {
     // How growth is judged: what counts, what is noise, where the base's layers end.
     let tolerance = image.tolerance.map { ", tolerance \($0.value)" } ?? ""
     let baseImage = image.baseImage.map { ", base image \($0.value)" } ?? ""
-    line("growth", "of \(image.growthOf.rawValue) layers\(tolerance)\(baseImage)")
+    let judged = image.growthOf == .own ? "own layers only (growth_of = own)" : "the whole image"
+    line("growth", "judged on \(judged)\(tolerance)\(baseImage)")
     line(
       "loose",
       image.looseAfter == 0

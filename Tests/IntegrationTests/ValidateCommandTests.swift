@@ -55,7 +55,9 @@ import Testing
       text.stdout.contains("named by the lines of app/Dockerfile (stage runtime); build context app/"), "\(text.stdout)"
     )
     #expect(
-      text.stdout.contains("of own layers, tolerance 50 kB, base image docker://registry.example.com/python:3.11-slim"),
+      text.stdout.contains(
+        "judged on own layers only (growth_of = own), tolerance 50 kB, base image docker://registry.example.com/python:3.11-slim"
+      ),
       "\(text.stdout)")
     #expect(text.stdout.contains("not checked (loose_after = 0)"), "\(text.stdout)")
     let json = try CLI.run(["validate", "-f", "json"], in: repo.url)
