@@ -85,6 +85,15 @@ public struct ByteSize: Sendable, Hashable, Comparable, CustomStringConvertible 
     bytes == 0 ? "±0 B" : (bytes > 0 ? "+" : "") + format(bytes)
   }
 
+  /// "≈104 MB" for an estimate, "104 MB" for an exact figure: the one way every
+  /// module and output marks an estimate.
+  public static func format(_ bytes: Int64, estimated: Bool) -> String { (estimated ? "≈" : "") + format(bytes) }
+
+  /// "≈+12.4 MB" for a change involving an estimate, "+12.4 MB" otherwise.
+  public static func formatDelta(_ bytes: Int64, estimated: Bool) -> String {
+    (estimated ? "≈" : "") + formatDelta(bytes)
+  }
+
   /// Three significant digits, without trailing zeros ("20 MB", not "20.0 MB").
   static func threeDigits(_ value: Double) -> String {
     let decimals = value < 9.995 ? 2 : value < 99.95 ? 1 : 0

@@ -64,7 +64,7 @@ public struct GrowthRule: BudgetRule {
     let approximate =
       Comparability.isEstimate(context.measurement, context.metric)
       || Comparability.isEstimate(base.measurement, context.metric)
-    let grew = (approximate ? "≈" : "") + ByteSize.formatDelta(delta)
+    let grew = ByteSize.formatDelta(delta, estimated: approximate)
     if delta <= allowance {
       return [
         RuleResult(

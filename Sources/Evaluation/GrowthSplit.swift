@@ -37,7 +37,7 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
     self.baseChanged = baseChanged
   }
 
-  func delta(_ bytes: Int64) -> String { (estimated ? "≈" : "") + ByteSize.formatDelta(bytes) }
+  func delta(_ bytes: Int64) -> String { ByteSize.formatDelta(bytes, estimated: estimated) }
 
   public var baseLabel: String { baseName ?? "the base image" }
 

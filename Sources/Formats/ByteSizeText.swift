@@ -5,14 +5,13 @@ import Evaluation
 public enum ByteSizeText {
   public static func format(_ bytes: Int64) -> String { ByteSize.format(bytes) }
 
-  /// "≈104 MB" for an estimate, "104 MB" for an exact figure: every output marks an
-  /// estimate the same way.
+  /// "≈104 MB" for an estimate (`ByteSize.format(_:estimated:)`).
   public static func format(_ bytes: Int64, estimated: Bool) -> String {
-    (estimated ? "≈" : "") + ByteSize.format(bytes)
+    ByteSize.format(bytes, estimated: estimated)
   }
 
   public static func formatDelta(_ bytes: Int64, estimated: Bool) -> String {
-    (estimated ? "≈" : "") + ByteSize.formatDelta(bytes)
+    ByteSize.formatDelta(bytes, estimated: estimated)
   }
 
   /// What "≈" means, for a footnote beside figures that carry it.

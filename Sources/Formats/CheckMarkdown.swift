@@ -166,7 +166,7 @@ public enum CheckMarkdown {
     var out = ["| what grew | change |", "| --- | ---: |"]
     for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
       out.append(
-        "| \(escape(CheckLocations.layer(layer.index, sources))): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | \((layer.compressedEstimated == true ? "≈+" : "+") + ByteSize.format(layer.compressedBytes)) compressed |"
+        "| \(escape(CheckLocations.layer(layer.index, sources))): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | \(ByteSize.formatDelta(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed |"
       )
     }
     for path in diff.paths.prefix(8) {

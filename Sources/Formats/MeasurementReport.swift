@@ -99,7 +99,7 @@ public enum MeasurementReport {
     ])
     for layer in m.layers {
       table.add([
-        String(layer.index), (layer.compressedEstimated ? "≈" : "") + ByteSize.format(layer.compressedBytes),
+        String(layer.index), ByteSize.format(layer.compressedBytes, estimated: layer.compressedEstimated),
         m.layersRead ? ByteSize.format(layer.uncompressedBytes) : "–", m.layersRead ? grouped(layer.fileCount) : "–",
         shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 70),
       ])
