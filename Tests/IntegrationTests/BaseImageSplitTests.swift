@@ -2,57 +2,17 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Growth split into base image and own layers, on real images built by buildah: a
-/// base built twice (the second "rebuilt upstream", 100 kB bigger) under one name,
-/// and the same application built FROM each. buildah annotates the OCI manifests
-/// with the base's name and digest; the docker-archives carry no annotations, so
-/// `base_image` in budgets.toml names the base instead.
+/// Growth split into base image and own layers, on real images built by buildah
+/// (`BaseDriftFixture`): a base built twice (the second "rebuilt upstream", 100 kB
+/// bigger) under one name, and the same application built FROM each. buildah
+/// annotates the OCI manifests with the base's name and digest; the docker-archives
+/// carry no annotations, so `base_image` in budgets.toml names the base instead.
 @Suite(.serialized) struct BaseImageSplitTests {
-  /// Builds base v1 and v2 and the app on each into `directory`: app1.oci, app2.oci,
-  /// app1.tar, app2.tar (docker-archive), base1.oci, base2.oci.
-  static let buildScript = """
-    set -euo pipefail
-    T=$1
-    B=(buildah --root "$T/storage" --runroot "$T/runroot" --storage-driver vfs)
-    mkdir -p "$T/ctx"
-    printf 'FROM localhost/test/base:latest\\nCOPY app.txt /app/\\n' > "$T/ctx/Dockerfile"
-    head -c 50000 /dev/zero > "$T/ctx/app.txt"
-    for v in 1 2; do
-      mkdir -p "$T/rootfs$v/etc" "$T/rootfs$v/usr/lib"
-      echo "base $v" > "$T/rootfs$v/etc/os-release"
-      head -c $((100000 * v)) /dev/urandom > "$T/rootfs$v/usr/lib/libbase.so"
-      c=$("${B[@]}" from scratch)
-      "${B[@]}" copy "$c" "$T/rootfs$v/" / >/dev/null
-      "${B[@]}" commit -q "$c" localhost/test/base:latest >/dev/null
-      "${B[@]}" rm "$c" >/dev/null
-      "${B[@]}" push -q localhost/test/base:latest "oci:$T/base$v.oci:base" >/dev/null
-      "${B[@]}" bud -q --isolation chroot --pull-never --layers -t localhost/test/app:$v "$T/ctx" >/dev/null
-      "${B[@]}" push -q localhost/test/app:$v "oci:$T/app$v.oci:app" >/dev/null
-      "${B[@]}" push -q localhost/test/app:$v "docker-archive:$T/app$v.tar:localhost/test/app:$v" >/dev/null
-    done
-    rm -rf "$T/storage" "$T/runroot"
-    """
-
-  final class Built: @unchecked Sendable {
-    let directory: TemporaryDirectory
-    init() throws {
-      directory = try TemporaryDirectory()
-      try directory.write("build.sh", BaseImageSplitTests.buildScript)
-      let result = try CLI.run(
-        ["bash", directory.url.appendingPathComponent("build.sh").path, directory.url.path], product: "/usr/bin/env")
-      guard result.status == 0 else {
-        throw NSError(domain: "buildah", code: 1, userInfo: [NSLocalizedDescriptionKey: result.stderr])
-      }
-    }
-    func path(_ name: String) -> String { directory.url.appendingPathComponent(name).path }
-  }
-
-  nonisolated(unsafe) static var built: Built? = nil
-  static func images() throws -> Built {
-    if let built { return built }
-    built = try Built()
-    return built!
-  }
+  /// The base built twice and the app FROM each (Tests/TestSupport/BaseDriftFixture),
+  /// shared with other suites: app1.oci, app2.oci, app1.tar, app2.tar, base1.oci,
+  /// base2.oci.
+  static func images() throws -> BaseDriftFixture { try BaseDriftFixture.images() }
+  typealias Built = BaseDriftFixture
 
   static let budget = "[image.api]\nmax_growth = \"+1 kB\"\n"
 
