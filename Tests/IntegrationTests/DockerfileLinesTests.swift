@@ -43,6 +43,29 @@ import Testing
     }
   }
 
+  /// What the tests read of a SARIF log.
+  struct SARIFLog: Decodable {
+    struct Run: Decodable { var results: [Result] }
+    struct Result: Decodable {
+      struct Location: Decodable {
+        struct Physical: Decodable {
+          struct Artifact: Decodable { var uri: String }
+          struct Region: Decodable { var startLine: Int }
+          var artifactLocation: Artifact
+          var region: Region?
+        }
+        var physicalLocation: Physical
+      }
+      var ruleId: String
+      var level: String
+      var message: [String: String]
+      var locations: [Location]
+      var properties: [String: String]
+    }
+    var version: String
+    var runs: [Run]
+  }
+
   @Test func githubAnnotationsSitOnTheLineOfEachLayerOfTheSingleStageImage() throws {
     let repo = try repository(["before"], budget: "max_layer = \"20 MB\"")
     let result = try CLI.run(["check", "--format", "github", "--no-notify"], in: repo.url)
@@ -68,28 +91,7 @@ import Testing
     #expect(result.status == 1, "\(result.stderr)")
     try expectValidSARIF(result.stdout)
 
-    struct Log: Decodable {
-      struct Run: Decodable { var results: [Result] }
-      struct Result: Decodable {
-        struct Location: Decodable {
-          struct Physical: Decodable {
-            struct Artifact: Decodable { var uri: String }
-            struct Region: Decodable { var startLine: Int }
-            var artifactLocation: Artifact
-            var region: Region?
-          }
-          var physicalLocation: Physical
-        }
-        var ruleId: String
-        var level: String
-        var message: [String: String]
-        var locations: [Location]
-        var properties: [String: String]
-      }
-      var version: String
-      var runs: [Run]
-    }
-    let log = try JSONDecoder().decode(Log.self, from: Data(result.stdout.utf8))
+    let log = try JSONDecoder().decode(SARIFLog.self, from: Data(result.stdout.utf8))
     #expect(log.version == "2.1.0")
     let byLayer = Dictionary(
       uniqueKeysWithValues: log.runs[0].results.filter { $0.ruleId == "max_layer" }.map {
@@ -106,6 +108,53 @@ import Testing
     #expect(base.locations[0].physicalLocation.artifactLocation.uri == "budgets.toml")
     #expect(base.locations[0].physicalLocation.region?.startLine == 3)
     #expect(base.message["text"]?.contains("no line in \(Self.dockerfile)") == true)
+  }
+
+  /// The single-stage "before" image, every layer over a 1-byte max_layer: each
+  /// layer's result sits on the line of its instruction. The lines come from the
+  /// Dockerfile's text: the image's last layers are its RUN, COPY and ADD
+  /// instructions in order; the layers before them are the base image's, which have
+  /// no line and stay on the budgets.toml line of the limit.
+  @Test func sarifPointsEachLayerOfTheSingleStageImageAtItsInstruction() throws {
+    let repo = try repository(["before"], budget: "max_layer = \"1 B\"")
+    let result = try CLI.run(["check", "--format", "sarif", "--no-notify"], in: repo.url)
+    #expect(result.status == 1, "\(result.stderr)")
+    try expectValidSARIF(result.stdout)
+    let log = try JSONDecoder().decode(SARIFLog.self, from: Data(result.stdout.utf8))
+    let byLayer = Dictionary(
+      uniqueKeysWithValues: log.runs[0].results.filter { $0.ruleId == "max_layer" }.compactMap { result in
+        result.properties["layer"].flatMap(Int.init).map { ($0, result) }
+      })
+    let lines = Self.layerInstructionLines(try Self.fixtureDockerfile("before"))
+    try #require(!lines.isEmpty, "no RUN, COPY or ADD in the fixture's Dockerfile")
+    #expect(Set(byLayer.keys) == Set(0..<byLayer.count), "every layer is over 1 B: \(byLayer.keys.sorted())")
+    let baseLayers = byLayer.count - lines.count
+    try #require(baseLayers > 0, "\(byLayer.count) layers for \(lines.count) instructions")
+    for (offset, line) in lines.enumerated() {
+      let location = try #require(byLayer[baseLayers + offset]?.locations.first?.physicalLocation)
+      #expect(location.artifactLocation.uri == Self.dockerfile, "layer \(baseLayers + offset)")
+      #expect(location.region?.startLine == line, "layer \(baseLayers + offset) should be on line \(line)")
+    }
+    for layer in 0..<baseLayers {
+      let base = try #require(byLayer[layer])
+      #expect(base.locations.first?.physicalLocation.artifactLocation.uri == "budgets.toml", "layer \(layer)")
+      #expect(base.message["text"]?.contains("no line in \(Self.dockerfile)") == true, "layer \(layer)")
+    }
+  }
+
+  /// The 1-based lines where a RUN, COPY or ADD instruction starts (not the lines
+  /// that continue one after a backslash, nor comments).
+  static func layerInstructionLines(_ text: String) -> [Int] {
+    var lines: [Int] = []
+    var continued = false
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      defer { continued = trimmed.hasSuffix("\\") }
+      guard !continued, !trimmed.hasPrefix("#") else { continue }
+      let keyword = trimmed.prefix { !$0.isWhitespace }.uppercased()
+      if ["RUN", "COPY", "ADD"].contains(keyword) { lines.append(index + 1) }
+    }
+    return lines
   }
 
   /// A gate that fails for want of a measurement (exit 3) is an error result, as
