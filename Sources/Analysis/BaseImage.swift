@@ -10,11 +10,19 @@ extension BaseImage {
   /// set. The annotations name the base but do not count its layers: buildah's
   /// history does, where the first entry of the image's own build has the comment
   /// `FROM <base name>` (the base's entries before it are the base's). Without that
-  /// entry the count is unknown and nothing is claimed.
+  /// entry the count is unknown and nothing is claimed. Names are compared and kept
+  /// as Docker normalises them: `python:3.11-slim` in one place and
+  /// `docker.io/library/python:3.11-slim` in the other are one base.
   public static func fromAnnotations(_ description: ImageDescription) -> BaseImage? {
-    guard let name = description.annotations[nameAnnotation], !name.isEmpty else { return nil }
+    guard let annotated = description.annotations[nameAnnotation], !annotated.isEmpty else { return nil }
+    let name = DockerReference.normalised(annotated)
     let history = description.config.history ?? []
-    guard let start = history.lastIndex(where: { $0.comment == "FROM \(name)" }) else { return nil }
+    guard
+      let start = history.lastIndex(where: { entry in
+        entry.comment.map { $0.hasPrefix("FROM ") && DockerReference.normalised(String($0.dropFirst(5))) == name }
+          ?? false
+      })
+    else { return nil }
     let layers = history[..<start].filter { $0.emptyLayer != true }.count
     guard layers <= description.layers.count else { return nil }
     return BaseImage(name: name, digest: description.annotations[digestAnnotation], layers: layers, how: "annotations")

@@ -149,7 +149,7 @@ final class BudgetReader {
       case "tolerance": image.tolerance = size(entry)
       case "headroom": if let percent = headroom(entry) { image.headroomPercent = percent }
       case "loose_after": if let count = looseAfter(entry) { image.looseAfter = count }
-      case "base_image": image.baseImage = string(entry, example: "\"docker://registry.example.com/python:3.11-slim\"")
+      case "base_image": image.baseImage = baseImage(entry)
       case "max_layer": image.maxLayer = size(entry)
       case "max_wasted": image.maxWasted = size(entry)
       case "forbid": image.forbid = patterns(entry)
@@ -459,6 +459,56 @@ final class BudgetReader {
       report(
         "source \"\(text.value)\" names no transport: use docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH, "
           + "docker://HOST/REPO:TAG or docker-daemon:REF", at: text.position)
+      return nil
+    }
+    return text
+  }
+
+  /// `base_image`: an image read by manifest only, so a SOURCE of a file or a
+  /// registry, or a Docker reference as written in a FROM (`python:3.11-slim`,
+  /// `registry.example.com/team/base:1.0`, `name@sha256:…`), normalised as Docker does.
+  private func baseImage(_ entry: TOMLTable.Entry) -> Located<String>? {
+    guard let text = string(entry, example: "\"python:3.11-slim\"") else { return nil }
+    let forms =
+      "a reference as in FROM (\"python:3.11-slim\", \"registry.example.com/team/base:1.0\", "
+      + "\"NAME@sha256:…\") or oci:DIR[:TAG], oci-archive:PATH, docker-archive:PATH, docker://HOST/REPO:TAG"
+    if text.value == "-" || text.value.hasPrefix("docker-daemon:") {
+      report(
+        "base_image \"\(text.value)\" is a stream, but the base is read by manifest only: write \(forms)",
+        at: text.position)
+      return nil
+    }
+    let files = ["docker-archive:", "oci:", "oci-archive:"]
+    if let transport = files.first(where: { text.value.hasPrefix($0) }) {
+      guard text.value.count > transport.count else {
+        report("base_image \"\(text.value)\" names no path after \(transport)", at: text.position)
+        return nil
+      }
+      return text
+    }
+    // `user:secret@host/…` must not be repeated in messages (nor kept in measurements).
+    if text.value.split(separator: "@", omittingEmptySubsequences: false).dropFirst().contains(where: {
+      !$0.hasPrefix("sha256:")
+    }) {
+      report(
+        "base_image must not carry a user or password (an '@' belongs only before sha256:): set "
+          + "SIZEBUDGET_REGISTRY_USER and SIZEBUDGET_REGISTRY_PASSWORD in the environment, or docker login",
+        at: text.position)
+      return nil
+    }
+    let registry = text.value.hasPrefix("docker://")
+    do {
+      let reference = try DockerReference(parsing: String(text.value.dropFirst(registry ? "docker://".count : 0)))
+      // docker:// names its registry, as a measured SOURCE does.
+      if registry && !reference.namesRegistry {
+        report(
+          "base_image \"\(text.value)\" names no registry host after docker://: write docker://HOST[:PORT]/REPO:TAG, "
+            + "or the reference without docker:// (\"\(text.value.dropFirst("docker://".count))\" is \(reference))",
+          at: text.position)
+        return nil
+      }
+    } catch {
+      report("base_image \"\(text.value)\": \(error.message); write \(forms)", at: text.position)
       return nil
     }
     return text

@@ -85,7 +85,9 @@ public struct GrowthSplit: Sendable, Codable, Equatable {
     let totalDelta = new.bytes(for: metric.rawValue).saturatingSubtracting(old.bytes(for: metric.rawValue))
     let known = new.baseImage ?? old.baseImage
     var split = GrowthSplit(
-      baseName: known?.name, baseDigestBefore: old.baseImage?.digest, baseDigestAfter: new.baseImage?.digest,
+      // Normalised as Docker does, also for measurements stored before names were.
+      baseName: known?.name.map(DockerReference.normalised), baseDigestBefore: old.baseImage?.digest,
+      baseDigestAfter: new.baseImage?.digest,
       how: known?.how ?? "common prefix", baseDelta: baseDelta, ownDelta: totalDelta.saturatingSubtracting(baseDelta),
       baseChanged: baseLayersDiffer(
         old.layers.prefix(oldCount), new.layers.prefix(newCount), bytesDiffer: baseDelta != 0))

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 #if canImport(Glibc)
   import Glibc
@@ -58,6 +59,23 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
       )
     default:
       throw ImageSourceError("unknown transport \"\(transport):\" in \"\(text)\": use \(Self.transports)")
+    }
+  }
+
+  /// An image read by manifest only (budgets.toml's `base_image`): a SOURCE with its
+  /// transport, or a Docker reference as written in a FROM (`python:3.11-slim`,
+  /// `127.0.0.1:5000/team/base:1.0`), read from its registry.
+  public init(parsingImageName text: String) throws(ImageSourceError) {
+    let transports = ["docker-archive:", "oci:", "oci-archive:", "docker://", "docker-daemon:"]
+    if text == "-" || transports.contains(where: text.hasPrefix) {
+      try self.init(parsing: text)
+      return
+    }
+    try RegistryReference.refuseCredentials(Substring(text))
+    do {
+      self = .registry(RegistryReference(try DockerReference(parsing: text)))
+    } catch {
+      throw ImageSourceError("\"\(text)\" is not an image reference: \(error.message)")
     }
   }
 

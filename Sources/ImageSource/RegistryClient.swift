@@ -2,6 +2,7 @@ import ArchiveIO
 import Delivery
 import Endpoints
 import Foundation
+import Model
 import SystemCalls
 
 /// Talks to a registry's Distribution API v2: anonymous, basic, or the bearer-token
@@ -16,7 +17,7 @@ final class RegistryClient: @unchecked Sendable {
 
   init(_ reference: RegistryReference, insecure: Bool, environment: [String: String]) {
     self.reference = reference
-    base = (reference.isLoopback || insecure ? "http://" : "https://") + reference.host
+    base = (reference.isLoopback || insecure ? "http://" : "https://") + reference.apiHost
     credentials = Self.credentials(for: reference.host, environment: environment)
   }
 
@@ -190,7 +191,9 @@ final class RegistryClient: @unchecked Sendable {
       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
       let auths = object["auths"] as? [String: Any]
     else { return nil }
-    for key in [host, "https://\(host)", "http://\(host)", "https://\(host)/v2/", "https://\(host)/v1/"] {
+    // docker login stores Docker Hub's under its old index address.
+    let hub = host == DockerReference.dockerHub ? ["https://index.docker.io/v1/"] : []
+    for key in [host, "https://\(host)", "http://\(host)", "https://\(host)/v2/", "https://\(host)/v1/"] + hub {
       guard let entry = auths[key] as? [String: Any], let auth = entry["auth"] as? String,
         let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
         let colon = decoded.firstIndex(of: ":")

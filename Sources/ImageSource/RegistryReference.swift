@@ -1,4 +1,5 @@
 import Endpoints
+import Model
 
 /// `docker://HOST[:PORT]/REPO[:TAG]` or `…@sha256:DIGEST`.
 public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
@@ -41,6 +42,21 @@ public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
     self.repository = path
     self.reference = reference
   }
+
+  /// A Docker reference as written in a FROM (`python:3.11-slim`), normalised
+  /// (`docker.io/library/python:3.11-slim`); a digest, when given, is what is read.
+  public init(_ reference: DockerReference) {
+    host = reference.domain
+    repository = reference.path
+    self.reference = reference.digest ?? reference.tag ?? "latest"
+  }
+
+  /// The host the Distribution API answers on: Docker Hub's images are named
+  /// `docker.io/…` but served by registry-1.docker.io.
+  public var apiHost: String { host == DockerReference.dockerHub ? "registry-1.docker.io" : host }
+
+  /// `docker.io/library/python:3.11-slim`: as Docker names the image.
+  public var dockerName: String { "\(host)/\(repository)" + (isDigest ? "@\(reference)" : ":\(reference)") }
 
   /// `user:secret@host/…` would be taken as a host name and end up in the
   /// measurement's source, the store and the git notes. `@` belongs only before a

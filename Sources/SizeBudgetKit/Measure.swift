@@ -208,21 +208,41 @@ public enum Measure {
 
   /// `base_image` of budgets.toml, read by manifest only: its layers are the first of
   /// the measured image's, or it is not this image's base (an error that says so).
+  /// A Docker reference (`python:3.11-slim`) is read from its registry and named as
+  /// Docker names it (`docker.io/library/python:3.11-slim`), like a builder's
+  /// `org.opencontainers.image.base.name`.
   static func baseImage(
     _ source: String, of measurement: ImageMeasurement, _ options: Measurer.Options, budget: String, root: String
   ) throws(CommandError) -> BaseImage {
+    var shown = "base_image \"\(source)\""
+    let reference: ImageReference
+    do { reference = try ImageReference(parsingImageName: source).relative(to: root) } catch {
+      throw .usage("\(shown) of [image.\(budget)] is not an image: \(error)")
+    }
+    var name = source
+    if case .registry(let registry) = reference {
+      name = registry.dockerName
+      if name != source && "docker://" + name != source { shown += " (\(name))" }
+    }
     let opened: OpenedSource
-    do { opened = try Measurer(options).open(try ImageReference(parsing: source).relative(to: root)) } catch {
-      throw .usage("base_image \"\(source)\" of [image.\(budget)] cannot be read: \(error)")
+    do { opened = try Measurer(options).open(reference) } catch {
+      let mirror =
+        if case .registry(let registry) = reference, error.unreachable != nil, !registry.isLoopback {
+          "; where that registry cannot be reached, copy the base to one that can (skopeo copy "
+            + "docker://\(name) docker://127.0.0.1:5000/\(registry.repository):\(registry.reference), "
+            + "any registry of yours) and write base_image = \"127.0.0.1:5000/\(registry.repository)"
+            + "\(registry.isDigest ? "@" : ":")\(registry.reference)\", or save it and write base_image = \"oci:DIR\""
+        } else { "" }
+      throw .usage("\(shown) of [image.\(budget)] cannot be read: \(error)\(mirror)")
     }
     guard case .image(let image) = opened else {
       throw .usage(
-        "base_image \"\(source)\" of [image.\(budget)] is a stream: name an image whose manifest can be read "
+        "\(shown) of [image.\(budget)] is a stream: name an image whose manifest can be read "
           + "(oci:, oci-archive:, docker-archive: of a file, or a registry reference)")
     }
-    guard let base = BaseImage.fromBase(image.description, name: source, of: measurement.layers) else {
+    guard let base = BaseImage.fromBase(image.description, name: name, of: measurement.layers) else {
       throw .usage(
-        "base_image \"\(source)\" of [image.\(budget)] is not the base of this image: its \(image.description.layers.count) "
+        "\(shown) of [image.\(budget)] is not the base of this image: its \(image.description.layers.count) "
           + "layers are not the first of the image's \(measurement.layers.count) (rebuilt since? measure against the "
           + "base the image was built from)")
     }

@@ -126,6 +126,45 @@ import Testing
     #expect(image.target?.position.line == 3)
   }
 
+  /// `base_image` as people write it in a FROM, and the SOURCE forms read by manifest.
+  @Test(arguments: [
+    "python:3.11-slim", "python", "python@sha256:\(String(repeating: "ab", count: 32))",
+    "python:3.11-slim@sha256:\(String(repeating: "0f", count: 32))", "registry.example/ns/name:tag",
+    "localhost:5000/team/base", "127.0.0.1:5000/test/base:latest", "[::1]:5000/base:1", "library/python:3.11",
+    "docker://registry.example.com/python:3.11-slim", "oci:build/base.oci", "oci-archive:base.tar:base",
+    "docker-archive:build/base.tar",
+  ])
+  func baseImageTakesTheFormsPeopleWrite(reference: String) throws {
+    let budgets = try BudgetParser.parse("[image.api]\nbase_image = \"\(reference)\"\n")
+    #expect(budgets.images.first?.baseImage?.value == reference)
+  }
+
+  /// Docker's normalisation: Docker Hub and its `library/`, `latest` when untagged.
+  @Test func dockerReferencesAreNormalisedAsDockerDoes() throws {
+    let cases = [
+      ("python:3.11-slim", "docker.io/library/python:3.11-slim"),
+      ("docker.io/library/python:3.11-slim", "docker.io/library/python:3.11-slim"),
+      ("index.docker.io/library/python:3.11-slim", "docker.io/library/python:3.11-slim"),
+      ("python", "docker.io/library/python:latest"),
+      ("bitnami/redis:7", "docker.io/bitnami/redis:7"),
+      ("ghcr.io/org/app", "ghcr.io/org/app:latest"),
+      ("localhost/test/base:latest", "localhost/test/base:latest"),
+      ("127.0.0.1:5000/test/base", "127.0.0.1:5000/test/base:latest"),
+      (
+        "localhost:5000/base@sha256:\(String(repeating: "ab", count: 32))",
+        "localhost:5000/base@sha256:\(String(repeating: "ab", count: 32))"
+      ),
+    ]
+    for (written, normalised) in cases {
+      #expect(try DockerReference(parsing: written).description == normalised, "\(written)")
+      #expect(DockerReference.normalised(written) == normalised)
+    }
+    #expect(try DockerReference(parsing: "python:3.11-slim").namesRegistry == false)
+    #expect(try DockerReference(parsing: "localhost/base").namesRegistry == true)
+    // Not a Docker reference: kept as written.
+    #expect(DockerReference.normalised("oci:build/base.oci") == "oci:build/base.oci")
+  }
+
   @Test func hookPredictDefaultsToWarnAndKeepsItsLine() throws {
     #expect(try BudgetParser.parse("[image.api]\n").hook.predict == .warn)
     let budgets = try BudgetParser.parse("[image.api]\n\n[hook]\npredict = \"refuse\"\n")

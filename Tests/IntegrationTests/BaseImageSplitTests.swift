@@ -190,4 +190,107 @@ import Testing
     let check = try CLI.run(["check", "--no-notify"], in: repo.url)
     #expect(!check.stdout.contains("missing: no measurement"), "\(check.stdout)")
   }
+
+  /// `base_image` written as in a FROM, without docker:// (`127.0.0.1:PORT/test/base`,
+  /// no tag: latest), read from the real local registry by manifest; the tag moves
+  /// from base v1 to v2 between the two builds, as upstream rebuilds do.
+  @Test func aBareReferenceResolvesThroughTheRegistry() throws {
+    let images = try Self.images()
+    let registry = try #require(LocalRegistry.shared, "docker-registry is not installed (scripts/install-deps.sh)")
+    let repository = "test/base-\(UUID().uuidString.prefix(8).lowercased())"
+    let budgets = Self.budget + "growth_of = \"own\"\nbase_image = \"\(registry.host)/\(repository)\"\n"
+    let repo = try history(
+      budgets, sources: ("docker-archive:\(images.path("app1.tar"))", "docker-archive:\(images.path("app2.tar"))")
+    ) { version, _ in
+      try registry.push("oci:\(images.path("base\(version).oci")):base", to: "\(repository):latest")
+    }
+    let json = try CLI.run(["check", "--format", "json", "--no-notify"], in: repo.url)
+    #expect(json.status == 0, "\(json.stdout)\(json.stderr)")
+    let split = try #require(try Self.decode(json.stdout).images.first?.growthSplit, "\(json.stdout)")
+    #expect(split.how == "base_image")
+    // Named as Docker names it: the registry, the repository and the tag.
+    #expect(split.baseName == "\(registry.host)/\(repository):latest")
+    #expect(split.baseDigestBefore != nil && split.baseDigestBefore != split.baseDigestAfter, "\(split)")
+    #expect(split.baseDelta > 95_000, "\(split)")
+    #expect(abs(split.ownDelta) < 1_000, "\(split)")
+  }
+
+  /// A Docker Hub name as users write it: normalised to docker.io/library/…, and
+  /// when Docker Hub cannot be reached (this machine has no network) a warning that
+  /// names the normalised reference and the way round it, with the measurement
+  /// stored without a base split. With a network the manifest is read and is not
+  /// this image's base: a warning too, naming the same reference.
+  @Test func aDockerHubNameIsNormalisedAndAWarningWhenItCannotBeRead() throws {
+    let images = try Self.images()
+    let repo = try GitRepository()
+    try repo.commit("one", files: ["budgets.toml": Self.budget + "base_image = \"python:3.11-slim\"\n"])
+    let result = try CLI.run(["measure", "docker-archive:\(images.path("app1.tar"))", "--image", "api"], in: repo.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stderr.contains("warning: base_image \"python:3.11-slim\" (docker.io/library/python:3.11-slim)"),
+      "\(result.stderr)")
+    #expect(result.stderr.contains("measured without a base split"), "\(result.stderr)")
+    if result.stderr.contains("cannot be read") {
+      #expect(result.stderr.contains("where that registry cannot be reached"), "\(result.stderr)")
+      #expect(
+        result.stderr.contains("write base_image = \"127.0.0.1:5000/library/python:3.11-slim\""), "\(result.stderr)")
+    } else {
+      #expect(result.stderr.contains("is not the base of this image"), "\(result.stderr)")
+    }
+    let check = try CLI.run(["check", "--no-notify"], in: repo.url)
+    #expect(!check.stdout.contains("missing: no measurement"), "\(check.stdout)")
+  }
+
+  /// A copy of an OCI layout whose base annotation and FROM history comment say
+  /// `name` and `from` instead of what buildah wrote (other builders write the short
+  /// form, buildah the normalised one).
+  static func renamingBase(_ layout: String, name: String, from: String) throws -> (TemporaryDirectory, String) {
+    let directory = try TemporaryDirectory()
+    let copy = directory.url.appendingPathComponent("image.oci")
+    try FileManager.default.copyItem(at: URL(fileURLWithPath: layout), to: copy)
+    let script = """
+      import hashlib, json, os, sys
+      d, name, source = sys.argv[1:4]
+      def path(digest): return os.path.join(d, 'blobs', *digest.split(':'))
+      def put(obj):
+          data = json.dumps(obj).encode()
+          digest = 'sha256:' + hashlib.sha256(data).hexdigest()
+          open(path(digest), 'wb').write(data)
+          return digest, len(data)
+      index = json.load(open(os.path.join(d, 'index.json')))
+      entry = index['manifests'][0]
+      manifest = json.load(open(path(entry['digest'])))
+      config = json.load(open(path(manifest['config']['digest'])))
+      for h in config.get('history', []):
+          if h.get('comment', '').startswith('FROM '): h['comment'] = 'FROM ' + source
+      manifest['config']['digest'], manifest['config']['size'] = put(config)
+      manifest['annotations']['org.opencontainers.image.base.name'] = name
+      entry['digest'], entry['size'] = put(manifest)
+      json.dump(index, open(os.path.join(d, 'index.json'), 'w'))
+      """
+    let result = try CLI.run(["-c", script, copy.path, name, from], product: "/usr/bin/python3")
+    try #require(result.status == 0, "\(result.stderr)")
+    return (directory, copy.path)
+  }
+
+  /// `python:3.11-slim` in the annotation and `docker.io/library/python:3.11-slim` in
+  /// the FROM entry (and the other way round) are one base: its layers are counted,
+  /// and it is named as Docker normalises it.
+  @Test func theAnnotatedBaseNameIsComparedAndShownNormalised() throws {
+    let images = try Self.images()
+    let (one, before) = try Self.renamingBase(
+      images.path("app1.oci"), name: "python:3.11-slim", from: "docker.io/library/python:3.11-slim")
+    let (two, after) = try Self.renamingBase(
+      images.path("app2.oci"), name: "docker.io/library/python:3.11-slim", from: "python:3.11-slim")
+    let repo = try history(Self.budget + "growth_of = \"own\"\n", sources: ("oci:\(before)", "oci:\(after)"))
+    withExtendedLifetime((one, two)) {}
+    let json = try CLI.run(["check", "--format", "json", "--no-notify"], in: repo.url)
+    #expect(json.status == 0, "\(json.stdout)\(json.stderr)")
+    let split = try #require(try Self.decode(json.stdout).images.first?.growthSplit, "\(json.stdout)")
+    #expect(split.how == "annotations")
+    #expect(split.baseName == "docker.io/library/python:3.11-slim")
+    #expect(split.baseDelta > 95_000, "\(split)")
+    let text = try CLI.run(["check", "--no-notify"], in: repo.url)
+    #expect(text.stdout.contains("docker.io/library/python:3.11-slim rebuilt upstream: +"), "\(text.stdout)")
+  }
 }

@@ -4,6 +4,22 @@
 public enum BudgetMistakes {
   public static let all: [(String, String)] = [
     (
+      "[image.api]\nbase_image = \"Python:3.11-slim\"",
+      "budgets.toml:2:14: base_image \"Python:3.11-slim\": \"Python\": a repository name must be lower case; write a reference as in FROM (\"python:3.11-slim\", \"registry.example.com/team/base:1.0\", \"NAME@sha256:…\") or oci:DIR[:TAG], oci-archive:PATH, docker-archive:PATH, docker://HOST/REPO:TAG"
+    ),
+    (
+      "[image.api]\nbase_image = \"python@sha256:abc\"",
+      "budgets.toml:2:14: base_image \"python@sha256:abc\": \"sha256:abc\" is not a digest: write sha256: and 64 lower-case hexadecimal digits; write a reference as in FROM (\"python:3.11-slim\", \"registry.example.com/team/base:1.0\", \"NAME@sha256:…\") or oci:DIR[:TAG], oci-archive:PATH, docker-archive:PATH, docker://HOST/REPO:TAG"
+    ),
+    (
+      "[image.api]\nbase_image = \"docker://python:3.11-slim\"",
+      "budgets.toml:2:14: base_image \"docker://python:3.11-slim\" names no registry host after docker://: write docker://HOST[:PORT]/REPO:TAG, or the reference without docker:// (\"python:3.11-slim\" is docker.io/library/python:3.11-slim)"
+    ),
+    (
+      "[image.api]\nbase_image = \"docker-daemon:api\"",
+      "budgets.toml:2:14: base_image \"docker-daemon:api\" is a stream, but the base is read by manifest only: write a reference as in FROM (\"python:3.11-slim\", \"registry.example.com/team/base:1.0\", \"NAME@sha256:…\") or oci:DIR[:TAG], oci-archive:PATH, docker-archive:PATH, docker://HOST/REPO:TAG"
+    ),
+    (
       "[hook]\npredict = \"refuze\"",
       "budgets.toml:2:11: predict \"refuze\" is unknown: did you mean \"refuse\"? use \"refuse\", \"warn\" or \"off\""
     ),
