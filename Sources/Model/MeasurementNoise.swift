@@ -24,21 +24,44 @@ public struct MeasurementNoise: Sendable, Codable, Equatable {
   /// another image (a correction: other layers or instructions), whose difference is
   /// a mistake put right, not the build's noise.
   public static func observed(previous: ImageMeasurement, new: ImageMeasurement) -> MeasurementNoise? {
-    guard isRebuild(previous, new) else { return nil }
-    guard previous.layersRead == new.layersRead, previous.compressedEstimated == new.compressedEstimated
-    else { return previous.noise }
-    let changedLayers = zip(previous.layers, new.layers).filter { old, new in
-      old.createdBy == new.createdBy && old.diffID != nil && new.diffID != nil && old.diffID != new.diffID
-    }.map { $0.1.index }
-    let seen = MeasurementNoise(
-      compressedBytes: abs(new.compressedBytes - previous.compressedBytes),
-      uncompressedBytes: new.layersRead ? abs(new.uncompressedBytes - previous.uncompressedBytes) : nil,
-      layers: changedLayers)
-    guard let before = previous.noise else { return seen.isEmpty ? nil : seen }
-    return MeasurementNoise(
-      compressedBytes: max(before.compressedBytes, seen.compressedBytes),
-      uncompressedBytes: seen.uncompressedBytes.map { max($0, before.uncompressedBytes ?? 0) },
-      layers: Array(Set(before.layers).union(seen.layers)).sorted())
+    combined(new, with: previous)
+  }
+
+  /// The noise `kept`, the measurement that stays, carries after meeting `other`, a
+  /// measurement of the same commit and image taken elsewhere or earlier (measured
+  /// again here, or by another clone and met in a sync): the spread between the
+  /// two, and what each had already seen. Symmetric in what it counts, so that
+  /// clones that meet the same measurements in any order record the same noise.
+  /// A correction (`other` is another image) leaves `kept`'s own noise only; two
+  /// that are not comparable (one read only a manifest, one compressed size an
+  /// estimate) add nothing between them.
+  public static func combined(_ kept: ImageMeasurement, with other: ImageMeasurement) -> MeasurementNoise? {
+    guard isRebuild(other, kept) else { return kept.noise }
+    var noises = [kept.noise, other.noise].compactMap { $0 }
+    if other.layersRead == kept.layersRead, other.compressedEstimated == kept.compressedEstimated {
+      let changedLayers = zip(other.layers, kept.layers).filter { old, new in
+        old.createdBy == new.createdBy && old.diffID != nil && new.diffID != nil && old.diffID != new.diffID
+      }.map { $0.1.index }
+      noises.append(
+        MeasurementNoise(
+          compressedBytes: abs(kept.compressedBytes - other.compressedBytes),
+          uncompressedBytes: kept.layersRead ? abs(kept.uncompressedBytes - other.uncompressedBytes) : nil,
+          layers: changedLayers))
+    }
+    return union(noises)
+  }
+
+  /// The widest of several observations: the largest spreads, every changed layer.
+  /// Nil when nothing was seen.
+  public static func union(_ noises: [MeasurementNoise]) -> MeasurementNoise? {
+    guard let first = noises.first else { return nil }
+    let merged = noises.dropFirst().reduce(first) { a, b in
+      MeasurementNoise(
+        compressedBytes: max(a.compressedBytes, b.compressedBytes),
+        uncompressedBytes: a.uncompressedBytes.map { max($0, b.uncompressedBytes ?? 0) } ?? b.uncompressedBytes,
+        layers: Array(Set(a.layers).union(b.layers)).sorted())
+    }
+    return merged.isEmpty ? nil : merged
   }
 
   /// Whether `new` is the same commit's image built again: as many layers, each made

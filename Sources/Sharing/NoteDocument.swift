@@ -115,8 +115,9 @@ public struct NoteDocument: Codable, Equatable, Sendable {
   // MARK: Merging
 
   /// The union of two notes of one commit. Where both hold an image, the newer
-  /// measurement wins; measured in the same second, the one whose JSON sorts last,
-  /// so every machine that merges the same two notes gets the same note.
+  /// measurement wins, carrying the spread between the two as noise; measured in the
+  /// same second, the one whose JSON sorts last, so every machine that merges the
+  /// same two notes gets the same note.
   public static func merge(_ a: NoteDocument, _ b: NoteDocument) -> NoteDocument {
     var merged = a
     merged.schema = currentSchema
@@ -126,12 +127,22 @@ public struct NoteDocument: Codable, Equatable, Sendable {
         merged.images[image] = theirs
         continue
       }
-      merged.images[image] = prefers(theirs, over: ours) ? theirs : ours
+      let theirsWin = prefers(theirs, over: ours)
+      merged.images[image] = met(theirsWin ? theirs : ours, other: theirsWin ? ours : theirs)
     }
     // A forget on either side removes the measurement it names from the union.
     for (image, measuredAt) in b.forgotten ?? [:] { merged.forget(image, measuredAt: measuredAt) }
     for (image, measuredAt) in a.forgotten ?? [:] { merged.forget(image, measuredAt: measuredAt) }
     return merged
+  }
+
+  /// `kept` with the noise it carries after meeting `other`, a measurement of the same
+  /// commit and image from another clone: the spread between the two travels with the
+  /// one that stays, so every clone judges growth with the same noise.
+  public static func met(_ kept: ImageMeasurement, other: ImageMeasurement) -> ImageMeasurement {
+    var kept = kept
+    kept.noise = MeasurementNoise.combined(kept, with: other)
+    return kept
   }
 
   /// Whether `candidate` should replace `current` (same commit and image): the newer

@@ -369,8 +369,12 @@ public final class NotesSync {
       // Forgotten in the note (by another clone): the import drops it from the store.
       if document.forgets(image, measuredAt: local.measuredAt) { continue }
       let candidate = NoteDocument.trimmed(local, keepPaths: keepPaths[image] ?? [])
-      if let current = document.images[image], !NoteDocument.prefers(candidate, over: current) { continue }
-      document.images[image] = candidate
+      if let current = document.images[image] {
+        guard NoteDocument.prefers(candidate, over: current) else { continue }
+        document.images[image] = NoteDocument.met(candidate, other: current)
+      } else {
+        document.images[image] = candidate
+      }
       exported[image] = candidate.measuredAt
     }
     return exported.isEmpty ? nil : (document, exported)

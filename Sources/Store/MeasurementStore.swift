@@ -90,6 +90,35 @@ public final class MeasurementStore {
     return previous.map { .replaced(previousMeasuredAt: $0) } ?? .inserted
   }
 
+  /// Replaces the noise recorded with the measurement of (image, commit); the caller
+  /// holds the transaction.
+  func setNoise(_ noise: MeasurementNoise?, image: String, commit: String) throws(StoreError) {
+    try database.prepare(
+      "UPDATE measurements SET noise_compressed = ?, noise_uncompressed = ?, noise_layers = ? "
+        + "WHERE image = ? AND commit_oid = ?"
+    ).run([
+      noise.map { .integer($0.compressedBytes) } ?? .null, noise?.uncompressedBytes.map { .integer($0) } ?? .null,
+      .optional(noise.map { $0.layers.map(String.init).joined(separator: ",") }), .text(image), .text(commit),
+    ])
+  }
+
+  /// Widens the noise recorded with the measurement of (image, commit) by `noise`;
+  /// the caller holds the transaction.
+  func widenNoise(_ noise: MeasurementNoise, image: String, commit: String) throws(StoreError) {
+    var stored: MeasurementNoise? = nil
+    try database.prepare(
+      "SELECT noise_compressed, noise_uncompressed, noise_layers FROM measurements WHERE image = ? AND commit_oid = ?"
+    ).query([.text(image), .text(commit)]) { row in
+      if let layers = row.text(2) {
+        stored = MeasurementNoise(
+          compressedBytes: row.integer(0), uncompressedBytes: row.text(1).flatMap { Int64($0) },
+          layers: layers.split(separator: ",").compactMap { Int($0) })
+      }
+    }
+    let widened = MeasurementNoise.union([stored, noise].compactMap { $0 })
+    if widened != stored { try setNoise(widened, image: image, commit: commit) }
+  }
+
   /// Removes the measurement of (image, commit) with its layers and paths; the
   /// caller holds the transaction.
   func deleteMeasurement(image: String, commit: String) throws(StoreError) {

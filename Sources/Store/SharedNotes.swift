@@ -52,18 +52,8 @@ extension MeasurementStore {
       if let importedTip { try setSyncState("imported_tip", importedTip) }
       var written = 0
       for note in notes {
-        for measurement in note.measurements where !note.fromStore.contains(measurement.image) {
-          let local = try measuredAt(image: measurement.image, commit: measurement.commit)
-          var wins = local.map { ImageMeasurement.isLater(measurement.measuredAt, than: $0) } ?? true
-          if let local, local == measurement.measuredAt,
-            let stored = try self.measurement(image: measurement.image, commit: measurement.commit)
-          {
-            wins = prefers(measurement, stored)
-          }
-          if wins {
-            _ = try write(measurement, commit: note.commitRecord, observingNoise: false)
-            written += 1
-          }
+        for measurement in note.measurements {
+          if try importMeasurement(measurement, of: note, prefers: prefers) { written += 1 }
         }
         for (image, forgottenAt) in note.forgotten {
           guard let local = try measuredAt(image: image, commit: note.commit),
@@ -75,6 +65,39 @@ extension MeasurementStore {
       }
       return written
     }
+  }
+
+  /// One measurement of a note: written when the store has none for its (commit,
+  /// image) or an older one, else kept out. Either way the one that stays carries the
+  /// spread between the two as noise (two clones measured the commit), so that every
+  /// clone judges growth with the same noise. Returns whether it was written.
+  private func importMeasurement(
+    _ measurement: ImageMeasurement, of note: SharedNote, prefers: (ImageMeasurement, ImageMeasurement) -> Bool
+  ) throws(StoreError) -> Bool {
+    let (image, commit) = (measurement.image, measurement.commit)
+    if note.fromStore.contains(image) {
+      // The store's own, just written to the note, with what the note had met.
+      if let noise = measurement.noise { try widenNoise(noise, image: image, commit: commit) }
+      return false
+    }
+    guard let local = try measuredAt(image: image, commit: commit),
+      let stored = try self.measurement(image: image, commit: commit)
+    else {
+      _ = try write(measurement, commit: note.commitRecord, observingNoise: false)
+      return true
+    }
+    let wins =
+      local == measurement.measuredAt
+      ? prefers(measurement, stored) : ImageMeasurement.isLater(measurement.measuredAt, than: local)
+    guard wins else {
+      let noise = MeasurementNoise.combined(stored, with: measurement)
+      if noise != stored.noise { try setNoise(noise, image: image, commit: commit) }
+      return false
+    }
+    var kept = measurement
+    kept.noise = MeasurementNoise.combined(measurement, with: stored)
+    _ = try write(kept, commit: note.commitRecord, observingNoise: false)
+    return true
   }
 
   /// The notes commit everything was imported up to, if any.

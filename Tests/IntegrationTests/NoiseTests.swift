@@ -11,13 +11,19 @@ import Testing
   func write(
     _ repo: GitRepository, _ name: String, bytes: Int, fill: UInt8 = 0x61, createdBy: String = "/bin/sh -c make build"
   ) throws -> String {
+    try Self.write(
+      to: repo.url.appendingPathComponent("build/\(name).oci"), bytes: bytes, fill: fill, createdBy: createdBy)
+    return "oci:build/\(name).oci"
+  }
+
+  static func write(
+    to directory: URL, bytes: Int, fill: UInt8 = 0x61, createdBy: String = "/bin/sh -c make build"
+  ) throws {
     let base = ImageBuilder.Layer(
       [.file("usr/lib/libbase.so", size: 500_000)], createdBy: "ADD rootfs.tar /", compression: .none)
     let app = ImageBuilder.Layer(
       [.file("app/blob", size: bytes, fill: fill)], createdBy: createdBy, compression: .none)
-    let directory = repo.url.appendingPathComponent("build/\(name).oci")
     try ImageBuilder([base, app]).writeOCILayout(to: directory)
-    return "oci:build/\(name).oci"
   }
 
   func measure(_ repo: GitRepository, _ source: String) throws {
@@ -116,5 +122,77 @@ import Testing
     let result = try CLI.run(["check", "--no-notify"], in: repo.url)
     #expect(result.status == 0, "\(result.stdout)")
     #expect(result.stdout.contains("within noise (tolerance 50 kB at budgets.toml:3)"), "\(result.stdout)")
+  }
+
+  /// Two clones build the same commit on two machines, 30 kB apart, and share through
+  /// a bare remote: both then judge a +20 kB rule alike ("within noise", the same
+  /// spread), whichever syncs first; and measuring again in one clone keeps the
+  /// other's sample.
+  @Test(arguments: [true, false])
+  func twoClonesThatMeasuredOneCommitApartAgreeAfterSync(firstSyncsFirst: Bool) throws {
+    let images = try TemporaryDirectory()
+    func image(_ name: String, bytes: Int, fill: UInt8) throws -> String {
+      let directory = images.url.appendingPathComponent("\(name).oci")
+      try Self.write(to: directory, bytes: bytes, fill: fill)
+      return "oci:" + directory.path
+    }
+    func measure(_ source: String, in clone: GitRepository) throws {
+      let result = try CLI.run(["measure", source, "--image", "api"], in: clone.url)
+      try #require(result.status == 0, "\(result.stderr)")
+    }
+    struct Document: Decodable {
+      struct Image: Decodable {
+        struct Result: Decodable {
+          var rule: String
+          var status: String
+          var message: String
+        }
+        var results: [Result]
+      }
+      var images: [Image]
+    }
+    /// check's exit status, and its max_growth result: status and message.
+    func growthResult(_ clone: GitRepository) throws -> (status: Int32, rule: String, message: String) {
+      let result = try CLI.run(["check", "--format", "json", "--no-notify"], in: clone.url)
+      let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
+      let growth = try #require(document.images.first?.results.first { $0.rule == "max_growth" }, "\(result.stdout)")
+      return (result.status, growth.status, growth.message)
+    }
+    func sync(_ clone: GitRepository) throws {
+      let synced = try CLI.run(["sync"], in: clone.url)
+      try #require(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
+    }
+
+    let origin = try GitRepository(bare: true)
+    let first = try GitRepository(cloning: origin.path)
+    try first.commit("one", files: ["budgets.toml": "[image.api]\nmax_growth = \"+20 kB\"\n"])
+    try measure(try image("one", bytes: 1_000_000, fill: 0x61), in: first)
+    let second = try first.commit("two", files: ["VERSION": "2"])
+    try first.git(["push", "-q", "origin", "main"])
+    let other = try GitRepository(cloning: origin.path)
+    try measure(try image("two-first", bytes: 1_000_000, fill: 0x62), in: first)
+    Thread.sleep(forTimeInterval: 1.1)  // measured_at has one-second resolution
+    try measure(try image("two-other", bytes: 1_030_000, fill: 0x63), in: other)
+
+    let (a, b) = firstSyncsFirst ? (first, other) : (other, first)
+    for clone in [a, b, a] { try sync(clone) }
+    let noise = "within noise (±29.7 kB observed at \(second.prefix(12)))"
+    let judged = try [first, other].map(growthResult)
+    for (status, rule, message) in judged {
+      #expect(status == 0 && rule == "warn", "\(message)")
+      #expect(message.contains(noise), "\(message)")
+    }
+    #expect(judged[0].message == judged[1].message)
+
+    // The first clone builds the commit again, as big as the other's build: its own
+    // first sample, 30 kB smaller, still counts, here and after the next sync.
+    try measure(try image("two-again", bytes: 1_030_000, fill: 0x64), in: first)
+    for clone in [first, other, first] { try sync(clone) }
+    let again = try [first, other].map(growthResult)
+    for (status, rule, message) in again {
+      #expect(status == 0 && rule == "warn", "\(message)")
+      #expect(message.contains(noise), "\(message)")
+    }
+    #expect(again[0].message == again[1].message)
   }
 }
