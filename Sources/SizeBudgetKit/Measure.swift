@@ -228,10 +228,7 @@ public enum Measure {
     do { opened = try Measurer(options).open(reference) } catch {
       let mirror =
         if case .registry(let registry) = reference, error.unreachable != nil, !registry.isLoopback {
-          "; where that registry cannot be reached, copy the base to one that can (skopeo copy "
-            + "docker://\(name) docker://127.0.0.1:5000/\(registry.repository):\(registry.reference), "
-            + "any registry of yours) and write base_image = \"127.0.0.1:5000/\(registry.repository)"
-            + "\(registry.isDigest ? "@" : ":")\(registry.reference)\", or save it and write base_image = \"oci:DIR\""
+          "; " + mirrorHint(registry)
         } else { "" }
       throw .usage("\(shown) of [image.\(budget)] cannot be read: \(error)\(mirror)")
     }
@@ -247,6 +244,18 @@ public enum Measure {
           + "base the image was built from)")
     }
     return base
+  }
+
+  /// What to do when a base's registry cannot be reached from here (no network, Docker
+  /// Hub blocked): there is no mirror setting, so copy the base to a registry that can
+  /// be reached and name the copy.
+  static func mirrorHint(_ registry: RegistryReference) -> String {
+    let tag = registry.isDigest ? "" : ":\(registry.reference)"
+    let copy = "127.0.0.1:5000/\(registry.repository)"
+    let pinned = registry.isDigest ? "@\(registry.reference)" : tag
+    return "where that registry cannot be reached, copy the base to one that can (skopeo copy "
+      + "docker://\(registry.dockerName) docker://\(copy)\(tag), any registry of yours) and write "
+      + "base_image = \"\(copy)\(pinned)\", or save it and write base_image = \"oci:DIR\""
   }
 
   /// SOURCE from the command line (relative to the current directory), else the
