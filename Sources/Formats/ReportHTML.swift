@@ -46,6 +46,7 @@ public enum ReportHTML {
       \(row("start → end", "\(ReportOutput.startAndEnd(trend, missing: "–")) (\(trend.metric))"))
       \(row("min / max", "\(ReportOutput.minimum(trend) ?? "–") / \(ReportOutput.maximum(trend) ?? "–")"))
       \(row("status", image.verdict.headline))
+      \(growthRows(image.growthSplit))
       \(row("budget", budget(trend)))
       \(row("budget reached", trend.budgetHitAt.map { "around \(LogOutput.date($0)) at this pace" } ?? (over ? "already over" : "not on this trend")))
       \(row("measured commits", String(trend.measuredInPeriod)))
@@ -112,6 +113,19 @@ public enum ReportHTML {
       <table role="presentation" cellpadding="0" cellspacing="0" style="margin-top:8px;height:64px;"><tr>\(cells.joined())</tr></table>
       <div style="font-size:12px;color:#57606a;">\(ByteSize.format(sampled.first!)) … \(ByteSize.format(sampled.last!)), one bar per measured commit</div>
       """
+  }
+
+  /// The period's growth split into base image and own layers, and the base's
+  /// "rebuilt upstream" line (amber) when it changed; nothing without a split.
+  static func growthRows(_ split: GrowthSplit?) -> String {
+    guard let split else { return "" }
+    var rows = row("growth", "\(split.summary) (\(GrowthSplitText.how(split, metric: nil)))")
+    if let rebuilt = split.baseLine {
+      rows +=
+        "\n<tr><td style=\"padding:2px 16px 2px 0;color:#57606a;\">base image</td>"
+        + "<td style=\"padding:2px 0;color:#9a6700;\">\(escape(rebuilt))</td></tr>"
+    }
+    return rows
   }
 
   static func budget(_ trend: ImageTrend) -> String {
