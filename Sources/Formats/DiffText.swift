@@ -57,8 +57,9 @@ public enum DiffText {
     out.append(terminal.apply(.dim, "  \(new.commit.prefix(12)) \(new.described)"))
     out.append("")
     out.append(totals(diff, old: old, new: new).render(terminal))
-    if let split { out += GrowthSplitText.text(split.split, metric: split.metric, indent: "", terminal: terminal) }
+    // The legend right under the table it explains, then the split.
     if diff.compressed.isEstimate { out.append(terminal.apply(.dim, ByteSizeText.estimateNote)) }
+    if let split { out += GrowthSplitText.text(split.split, metric: split.metric, indent: "", terminal: terminal) }
     out.append("")
     out.append(layers(diff, old: old.sources, new: new.sources, terminal: terminal).render(terminal))
     if !diff.paths.isEmpty {
@@ -97,8 +98,8 @@ public enum DiffText {
         + "`\(new.commit.prefix(12))` \(CheckMarkdown.escape(new.described))", "",
       totals(diff, old: old, new: new).markdown(),
     ]
-    if let split { out += [""] + GrowthSplitText.markdown(split.split, metric: split.metric) }
     if diff.compressed.isEstimate { out += ["", ByteSizeText.estimateNote] }
+    if let split { out += [""] + GrowthSplitText.markdown(split.split, metric: split.metric) }
     out += ["", layers(diff, old: old.sources, new: new.sources, terminal: .plain).markdown()]
     if !diff.paths.isEmpty { out += ["", paths(diff, terminal: .plain).markdown()] }
     if !diff.packages.isEmpty { out += ["", packages(diff).markdown()] }
