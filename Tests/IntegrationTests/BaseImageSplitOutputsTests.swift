@@ -163,4 +163,19 @@ extension BaseImageSplitTests {
     let rows = try #require(logDocument["rows"] as? [[String: Any]])
     #expect(Self.deltas(rows.first?["growth_split"]).base == 0, "\(rows)")
   }
+
+  /// bisect's culprit (and so its webhook event, whose data is this JSON) splits the
+  /// growth it names: here all of it is the rebuilt base.
+  @Test func bisectSplitsItsCulpritsGrowth() throws {
+    let images = try Self.images()
+    let repo = try history(
+      Self.budget, sources: ("oci:\(images.path("app1.oci"))", "oci:\(images.path("app2.oci"))"))
+    let text = try CLI.run(["bisect", "HEAD~1..HEAD", "--image", "api"], in: repo.url)
+    #expect(text.stdout.contains("growth: base image localhost/test/base:latest +"), "\(text.stdout)\(text.stderr)")
+    #expect(text.stdout.contains(Self.rebuilt), "\(text.stdout)")
+    let json = try CLI.run(["bisect", "HEAD~1..HEAD", "--image", "api", "--format", "json"], in: repo.url)
+    let culprit = try #require(try Self.object(json.stdout)["culprit"] as? [String: Any], "\(json.stdout)")
+    let split = Self.deltas(culprit["growth_split"])
+    #expect(split.base > 95_000 && abs(split.own) < 1_000 && split.changed, "\(culprit)")
+  }
 }
