@@ -17,9 +17,10 @@ public enum GrowthSplitText {
     return out
   }
 
-  /// The same as Markdown paragraphs: "Growth: …." and "🔄 … rebuilt upstream: …".
-  public static func markdown(_ split: GrowthSplit, metric: String? = nil) -> [String] {
-    var out = ["Growth: \(CheckMarkdown.escape(split.summary)) (\(how(split, metric: metric)))."]
+  /// The same as Markdown paragraphs: "Growth: …." and "🔄 … rebuilt upstream: …";
+  /// `label` names whose growth where several images share a page ("`api` growth").
+  public static func markdown(_ split: GrowthSplit, metric: String? = nil, label: String = "Growth") -> [String] {
+    var out = ["\(label): \(CheckMarkdown.escape(split.summary)) (\(how(split, metric: metric)))."]
     if let rebuilt = split.baseLine { out += ["", "🔄 \(CheckMarkdown.escape(rebuilt))"] }
     return out
   }

@@ -28,9 +28,9 @@ public enum LogOutput {
       return
         "No measurements on \(history.range) (\(history.walked) commits walked): record one with sizebudget measure"
     }
+    let rebuilt = history.rows.filter { $0.growthSplit?.baseChanged == true }
     // A narrow terminal moves subject, status, base and date under each row, in that
     // order, rather than cut a verdict.
-    let rebuilt = history.rows.filter { $0.growthSplit?.baseChanged == true }
     var table = TextTable(
       [
         .init("commit"), .init("date", movesUnder: true), .init("image"), .init(history.sizeTitle, .right),

@@ -119,13 +119,8 @@ public enum ReportHTML {
   /// "rebuilt upstream" line (amber) when it changed; nothing without a split.
   static func growthRows(_ split: GrowthSplit?) -> String {
     guard let split else { return "" }
-    var rows = row("growth", "\(split.summary) (\(GrowthSplitText.how(split, metric: nil)))")
-    if let rebuilt = split.baseLine {
-      rows +=
-        "\n<tr><td style=\"padding:2px 16px 2px 0;color:#57606a;\">base image</td>"
-        + "<td style=\"padding:2px 0;color:#9a6700;\">\(escape(rebuilt))</td></tr>"
-    }
-    return rows
+    let growth = row("growth", "\(split.summary) (\(GrowthSplitText.how(split, metric: nil)))")
+    return growth + (split.baseLine.map { "\n" + row("base image", $0, color: "#9a6700") } ?? "")
   }
 
   static func budget(_ trend: ImageTrend) -> String {
@@ -142,8 +137,10 @@ public enum ReportHTML {
       ? " " + escape(ByteSizeText.estimateNote) + "." : ""
   }
 
-  static func row(_ label: String, _ value: String) -> String {
-    "<tr><td style=\"padding:2px 16px 2px 0;color:#57606a;\">\(escape(label))</td><td style=\"padding:2px 0;\">\(escape(value))</td></tr>"
+  static func row(_ label: String, _ value: String, color: String? = nil) -> String {
+    let valueStyle = "padding:2px 0;" + (color.map { "color:\($0);" } ?? "")
+    return "<tr><td style=\"padding:2px 16px 2px 0;color:#57606a;\">\(escape(label))</td>"
+      + "<td style=\"\(valueStyle)\">\(escape(value))</td></tr>"
   }
 
   static func table(_ title: String, _ headers: [String], _ rows: [[String]]) -> String {

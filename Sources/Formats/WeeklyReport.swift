@@ -155,10 +155,7 @@ public enum ReportOutput {
     }
     for image in report.images {
       guard let split = image.growthSplit else { continue }
-      let lines = GrowthSplitText.markdown(split)
-      out +=
-        ["", "`\(image.trend.image)` " + lines[0].prefix(1).lowercased() + lines[0].dropFirst()]
-        + lines.dropFirst()
+      out += [""] + GrowthSplitText.markdown(split, label: "`\(image.trend.image)` growth")
     }
     for image in report.images {
       let details = markdownDetails(image)
