@@ -40,7 +40,8 @@ extension BisectSearch {
     return CulpritSizes(
       sizeBefore: previous.flatMap { size(at: $0) } ?? baseSize ?? before?.bytes(for: metric.rawValue),
       sizeAfter: size(at: index) ?? after?.bytes(for: metric.rawValue),
-      diff: before.flatMap { old in after.map { MeasurementDiff.between(old, $0) } })
+      diff: before.flatMap { old in after.map { MeasurementDiff.between(old, $0) } },
+      growthSplit: before.flatMap { old in after.flatMap { GrowthSplit.between(old, $0, metric: metric) } })
   }
 }
 
@@ -49,6 +50,8 @@ public struct CulpritSizes: Sendable {
   public var sizeBefore: Int64?
   public var sizeAfter: Int64?
   public var diff: MeasurementDiff?
+  /// The growth split into base image and own layers, in the budget's metric.
+  public var growthSplit: GrowthSplit?
 }
 
 extension BisectResult {

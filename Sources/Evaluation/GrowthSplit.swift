@@ -2,44 +2,13 @@ import Analysis
 import Budgets
 import Model
 
-/// Growth between two measurements split into what the base image brought and what
-/// the image's own layers added. The base's layers are the first `BaseImage.layers`
-/// of each measurement (from the builder's annotations or `base_image`), else the
-/// layers both share from the start (`common prefix`, which cannot tell a rebuilt
-/// base from own layers: then everything counts as own).
-public struct GrowthSplit: Sendable, Codable, Equatable {
-  public var baseName: String?
-  public var baseDigestBefore: String?
-  public var baseDigestAfter: String?
-  /// How the base's layers were found (`annotations`, `base_image`, `common prefix`).
-  public var how: String
-  public var baseDelta: Int64
-  public var ownDelta: Int64
-  /// Either side's compressed sizes are estimates: both deltas are shown with "≈".
-  public var estimated = false
-  /// True when the base image itself changed: the layers counted as the base's on
-  /// each side have other diff IDs. Not the annotation digest: a builder writes a
-  /// new one for the same base layers (buildah does between a single- and a
-  /// multi-stage build of one base); nor the bytes alone: an estimate against an
-  /// exact size of the same layers differs without a rebuild.
-  public var baseChanged: Bool
-
-  public init(
-    baseName: String?, baseDigestBefore: String?, baseDigestAfter: String?, how: String, baseDelta: Int64,
-    ownDelta: Int64, baseChanged: Bool
-  ) {
-    self.baseName = baseName
-    self.baseDigestBefore = baseDigestBefore
-    self.baseDigestAfter = baseDigestAfter
-    self.how = how
-    self.baseDelta = baseDelta
-    self.ownDelta = ownDelta
-    self.baseChanged = baseChanged
-  }
-
+/// The growth split's figures (Model's `GrowthSplit`) and its words: computed here
+/// once for every output. The base's layers are the first `BaseImage.layers` of each
+/// measurement (from the builder's annotations or `base_image`), else the layers both
+/// share from the start (`common prefix`, which cannot tell a rebuilt base from own
+/// layers: then everything counts as own).
+extension GrowthSplit {
   func delta(_ bytes: Int64) -> String { ByteSize.formatDelta(bytes, estimated: estimated) }
-
-  public var baseLabel: String { baseName ?? "the base image" }
 
   /// `base image python:3.11-slim +5.2 MB, own layers +1 kB`; whether the base was
   /// rebuilt is `baseLine`'s to say, once.

@@ -30,4 +30,23 @@ public enum LogSizes {
       lastSize[row.image] = row.size
     }
   }
+
+  /// Splits each measured row's `change` into base image and own layers
+  /// (`GrowthSplit.between`, as check splits growth) where the row's measurement and
+  /// its previous measured row's are among `measurements` (those judging loaded, by
+  /// `key`): log reads no measurement for it. Call after `fill` (it sets the metric).
+  public static func split(_ rows: inout [LogRow], measurements: [String: ImageMeasurement]) {
+    var previous: [String: ImageMeasurement?] = [:]
+    for index in rows.indices.reversed() where rows[index].inherited == nil {
+      let row = rows[index]
+      let measurement = measurements[key(image: row.image, commit: row.commit)]
+      if let old = previous[row.image] ?? nil, let measurement {
+        rows[index].growthSplit = GrowthSplit.between(old, measurement, metric: row.metric)
+      }
+      previous[row.image] = measurement
+    }
+  }
+
+  /// How `split` finds a measurement: by image and commit.
+  public static func key(image: String, commit: String) -> String { image + "@" + commit }
 }

@@ -81,6 +81,7 @@ public enum BisectReport {
         "  context  " + culprit.contextFiles.prefix(8).joined(separator: ", ")
           + (culprit.contextFiles.count > 8 ? ", …" : ""))
     }
+    if let split = culprit.growthSplit { out += GrowthSplitText.text(split, terminal: terminal) }
     if let diff = culprit.diff {
       out.append(contentsOf: CheckText.whatGrew(diff, since: culprit.before.id, terminal: terminal))
     }
@@ -142,6 +143,7 @@ public enum BisectReport {
             "Changed in the image's context: "
               + culprit.contextFiles.prefix(10).map { "`\($0)`" }.joined(separator: ", "))
         }
+        if let split = culprit.growthSplit { out += [""] + GrowthSplitText.markdown(split) }
         if let diff = culprit.diff, diff.compressed.delta != 0 || diff.uncompressed.delta != 0 {
           out.append("")
           out += CheckMarkdown.whatGrew(diff)

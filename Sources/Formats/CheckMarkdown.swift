@@ -131,11 +131,7 @@ public enum CheckMarkdown {
         "Compared with `\(base.commit.prefix(12))`\(base.subject.map { " (\(escape($0)))" } ?? ""), \(base.how).")
       out.append("")
     }
-    if let split = image.growthSplit {
-      out.append("Growth: \(escape(split.summary)) (base image layers by \(split.how)).")
-      if let rebuilt = split.baseLine { out += ["", "🔄 \(escape(rebuilt))"] }
-      out.append("")
-    }
+    if let split = image.growthSplit { out += GrowthSplitText.markdown(split) + [""] }
     for result in broken {
       let at = CheckLocations.dockerfileLine(of: result, in: image).map { " at `\($0.file):\($0.line)`" } ?? ""
       out.append("- \(emoji(result.status)) **\(result.rule)** \(escape(result.message))\(at)")

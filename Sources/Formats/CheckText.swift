@@ -55,10 +55,7 @@ public enum CheckText {
     if let base = image.base {
       out.append(terminal.apply(.dim, "  base: \(base.how)" + (base.subject.map { " — \"\($0)\"" } ?? "")))
     }
-    if let split = image.growthSplit {
-      out.append("  growth: \(split.summary)" + terminal.apply(.dim, " (base image layers by \(split.how))"))
-      if let rebuilt = split.baseLine { out.append(terminal.apply(.warning, "  \(rebuilt)")) }
-    }
+    if let split = image.growthSplit { out += GrowthSplitText.text(split, terminal: terminal) }
     for result in image.results where result.status != .pass {
       out.append(ruleLine(result, report: report, sources: image.sources, terminal: terminal))
       for detail in result.details.prefix(3) { out.append(terminal.apply(.dim, "      \(detail)")) }

@@ -31,8 +31,20 @@ public enum DiffText {
     var described: String { (subject ?? "") + (inherited.map { " (\($0.message))" } ?? "") }
   }
 
+  /// The change split into base image and own layers (`GrowthSplit.between`), in
+  /// the image's budget metric, which the line names (the totals show both).
+  public struct Split {
+    public var split: GrowthSplit
+    public var metric: String
+
+    public init(split: GrowthSplit, metric: String) {
+      self.split = split
+      self.metric = metric
+    }
+  }
+
   public static func render(
-    _ diff: MeasurementDiff, image: String, old: Side, new: Side, terminal: TerminalStyle
+    _ diff: MeasurementDiff, image: String, old: Side, new: Side, split: Split?, terminal: TerminalStyle
   ) -> String {
     var out: [String] = []
     let delta = diff.compressed.delta
@@ -45,7 +57,9 @@ public enum DiffText {
     out.append(terminal.apply(.dim, "  \(new.commit.prefix(12)) \(new.described)"))
     out.append("")
     out.append(totals(diff, old: old, new: new).render(terminal))
+    // The legend right under the table it explains, then the split.
     if diff.compressed.isEstimate { out.append(terminal.apply(.dim, ByteSizeText.estimateNote)) }
+    if let split { out += GrowthSplitText.text(split.split, metric: split.metric, indent: "", terminal: terminal) }
     out.append("")
     out.append(layers(diff, old: old.sources, new: new.sources, terminal: terminal).render(terminal))
     if !diff.paths.isEmpty {
@@ -73,7 +87,7 @@ public enum DiffText {
   }
 
   /// The same report as GitHub Markdown: the natural body of a pull request.
-  public static func markdown(_ diff: MeasurementDiff, image: String, old: Side, new: Side) -> String {
+  public static func markdown(_ diff: MeasurementDiff, image: String, old: Side, new: Side, split: Split?) -> String {
     let delta = diff.compressed.delta
     let verdict =
       delta > 0
@@ -85,6 +99,7 @@ public enum DiffText {
       totals(diff, old: old, new: new).markdown(),
     ]
     if diff.compressed.isEstimate { out += ["", ByteSizeText.estimateNote] }
+    if let split { out += [""] + GrowthSplitText.markdown(split.split, metric: split.metric) }
     out += ["", layers(diff, old: old.sources, new: new.sources, terminal: .plain).markdown()]
     if !diff.paths.isEmpty { out += ["", paths(diff, terminal: .plain).markdown()] }
     if !diff.packages.isEmpty { out += ["", packages(diff).markdown()] }

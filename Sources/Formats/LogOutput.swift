@@ -28,13 +28,17 @@ public enum LogOutput {
       return
         "No measurements on \(history.range) (\(history.walked) commits walked): record one with sizebudget measure"
     }
+    let rebuilt = history.rows.filter { $0.growthSplit?.baseChanged == true }
+    // A narrow terminal moves subject, status, base and date under each row, in that
+    // order, rather than cut a verdict.
     var table = TextTable(
       [
-        .init("commit"), .init("date"), .init("image"), .init(history.sizeTitle, .right),
+        .init("commit"), .init("date", movesUnder: true), .init("image"), .init(history.sizeTitle, .right),
         .init("change", .right),
-      ] + (history.showPredicted ? [.init("predicted", .right)] : []) + [
-        .init("status", fit: .keep), .init("subject", fit: .free),
-      ])
+      ] + (history.showPredicted ? [.init("predicted", .right)] : [])
+        + (rebuilt.isEmpty ? [] : [.init("base", fit: .keep, movesUnder: true)]) + [
+          .init("status", fit: .keep, movesUnder: true), .init("subject", fit: .free, movesUnder: true),
+        ])
     for row in history.rows {
       let status =
         (row.verdict?.headline ?? "") + (row.inherited.map { " (\($0.message))" } ?? "")
@@ -46,12 +50,14 @@ public enum LogOutput {
           TextTable.Cell(
             row.change.map { ByteSizeText.formatDelta($0, estimated: row.changeEstimated) } ?? "",
             (row.change ?? 0) > 0 ? .warning : .plain),
-        ] + (history.showPredicted ? [TextTable.Cell(predictedText(row))] : []) + [
-          TextTable.Cell(status, style(row.verdict?.status)),
-          TextTable.Cell(shorten(row.subject, to: 60)),
-        ])
+        ] + (history.showPredicted ? [TextTable.Cell(predictedText(row))] : [])
+          + (rebuilt.isEmpty ? [] : [TextTable.Cell(baseTag(row), .warning)]) + [
+            TextTable.Cell(status, style(row.verdict?.status)),
+            TextTable.Cell(shorten(row.subject, to: 60)),
+          ])
     }
     var out = [table.render(terminal), ""]
+    out += rebuiltLines(rebuilt) { terminal.apply(.warning, $0) }
     for image in history.images {
       let rows = history.measuredRows.filter { $0.image == image }.reversed()
       guard let first = rows.first, let last = rows.last else { continue }
@@ -77,6 +83,23 @@ public enum LogOutput {
           + "sizebudget check --commit REV judges one")
     }
     return out.joined(separator: "\n")
+  }
+
+  /// The base column's tag, "rebuilt +100 kB", on a row whose base image changed
+  /// against the image's previous measured row (`GrowthSplit.baseChanged`).
+  static func baseTag(_ row: LogRow) -> String {
+    guard let split = row.growthSplit, split.baseChanged else { return "" }
+    return "rebuilt " + ByteSizeText.formatDelta(split.baseDelta, estimated: split.estimated)
+  }
+
+  /// Under the table, each rebuilt base said in full, newest first (at most five):
+  /// "1a2b3c4d5e6f api: python:3.11-slim rebuilt upstream: +5.2 MB (sha256:… → sha256:…)".
+  static func rebuiltLines(_ rows: [LogRow], limit: Int = 5, style: (String) -> String) -> [String] {
+    var out = rows.prefix(limit).compactMap { row in
+      row.growthSplit?.baseLine.map { style("\(row.commit.prefix(12)) \(row.image): \($0)") }
+    }
+    if rows.count > limit { out.append("… \(rows.count - limit) more rebuilt bases (--format json has them all)") }
+    return out + (out.isEmpty ? [] : [""])
   }
 
   /// `+3 MB ± 300 kB`, or empty where nothing was predicted.
@@ -124,6 +147,11 @@ public enum LogOutput {
       var predictedChange: Int64?
       var predictedUncertainty: Int64?
       var inherited: Inheritance?
+      /// `change` split into base image and own layers (check's `growth_split`),
+      /// where both measurements were loaded to judge; the two deltas also flat.
+      var baseDelta: Int64?
+      var ownDelta: Int64?
+      var growthSplit: GrowthSplit?
     }
     struct Document: Encodable {
       let schema = "sizebudget.log/v1"
@@ -141,7 +169,8 @@ public enum LogOutput {
             size: row.size, sizeEstimated: row.sizeEstimated, change: row.change,
             status: row.verdict?.status.rawValue, headline: row.verdict?.headline,
             predictedChange: row.predicted?.change, predictedUncertainty: row.predicted?.uncertainty,
-            inherited: row.inherited)
+            inherited: row.inherited, baseDelta: row.growthSplit?.baseDelta, ownDelta: row.growthSplit?.ownDelta,
+            growthSplit: row.growthSplit)
         }))
   }
 

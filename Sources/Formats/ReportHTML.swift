@@ -46,6 +46,7 @@ public enum ReportHTML {
       \(row("start → end", "\(ReportOutput.startAndEnd(trend, missing: "–")) (\(trend.metric))"))
       \(row("min / max", "\(ReportOutput.minimum(trend) ?? "–") / \(ReportOutput.maximum(trend) ?? "–")"))
       \(row("status", image.verdict.headline))
+      \(growthRows(image.growthSplit))
       \(row("budget", budget(trend)))
       \(row("budget reached", trend.budgetHitAt.map { "around \(LogOutput.date($0)) at this pace" } ?? (over ? "already over" : "not on this trend")))
       \(row("measured commits", String(trend.measuredInPeriod)))
@@ -114,6 +115,14 @@ public enum ReportHTML {
       """
   }
 
+  /// The period's growth split into base image and own layers, and the base's
+  /// "rebuilt upstream" line (amber) when it changed; nothing without a split.
+  static func growthRows(_ split: GrowthSplit?) -> String {
+    guard let split else { return "" }
+    let growth = row("growth", "\(split.summary) (\(GrowthSplitText.how(split, metric: nil)))")
+    return growth + (split.baseLine.map { "\n" + row("base image", $0, color: "#9a6700") } ?? "")
+  }
+
   static func budget(_ trend: ImageTrend) -> String {
     guard let max = trend.max else { return "no max" }
     if let headroom = trend.headroom, headroom < 0 {
@@ -128,8 +137,10 @@ public enum ReportHTML {
       ? " " + escape(ByteSizeText.estimateNote) + "." : ""
   }
 
-  static func row(_ label: String, _ value: String) -> String {
-    "<tr><td style=\"padding:2px 16px 2px 0;color:#57606a;\">\(escape(label))</td><td style=\"padding:2px 0;\">\(escape(value))</td></tr>"
+  static func row(_ label: String, _ value: String, color: String? = nil) -> String {
+    let valueStyle = "padding:2px 0;" + (color.map { "color:\($0);" } ?? "")
+    return "<tr><td style=\"padding:2px 16px 2px 0;color:#57606a;\">\(escape(label))</td>"
+      + "<td style=\"\(valueStyle)\">\(escape(value))</td></tr>"
   }
 
   static func table(_ title: String, _ headers: [String], _ rows: [[String]]) -> String {

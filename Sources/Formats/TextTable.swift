@@ -19,16 +19,23 @@ public struct TextTable {
     public var title: String
     public var alignment: Alignment
     public var fit: Fit
+    /// When the table is still too wide once cut, the column leaves the row for a
+    /// line under it, wrapped between words (a long status is then read whole, not
+    /// cut): the rightmost such column first, then the next, until the rest fits.
+    public var movesUnder: Bool
 
-    public init(_ title: String, _ alignment: Alignment = .left, fit: Fit = .cut) {
+    public init(_ title: String, _ alignment: Alignment = .left, fit: Fit = .cut, movesUnder: Bool = false) {
       self.title = title
       self.alignment = alignment
       self.fit = fit
+      self.movesUnder = movesUnder
     }
   }
 
   public var columns: [Column]
   public private(set) var rows: [[Cell]] = []
+  /// Per row, the cells moved to the line under it (`Column.movesUnder`), in column order.
+  private var under: [[Cell]] = []
 
   public struct Cell {
     public var text: String
@@ -57,18 +64,42 @@ public struct TextTable {
       }
     }
     let rows = fitted(&widths, indent: indent, width: width)
+    if let width, Self.total(widths, indent: indent) > width,
+      let column = columns.indices.last(where: { columns[$0].movesUnder })
+    {
+      return movingUnder(column).render(terminal, indent: indent, width: width)
+    }
     var lines: [String] = []
     let header = columns.enumerated().map { index, column in
       terminal.apply(.bold, pad(column.title, widths[index], column.alignment))
     }
     lines.append(indent + trimTrailing(header.joined(separator: "  ")))
-    for row in rows {
+    for (number, row) in rows.enumerated() {
       let cells = row.enumerated().map { index, cell in
         terminal.apply(cell.style, pad(cell.text, widths[index], columns[index].alignment))
       }
       lines.append(indent + trimTrailing(cells.joined(separator: "  ")))
+      let moved = number < under.count ? under[number].filter { !$0.text.isEmpty } : []
+      if let width, !moved.isEmpty {
+        let line = indent + "  " + moved.map { terminal.apply($0.style, $0.text) }.joined(separator: " · ")
+        lines += TextWrap.wrap(line, width: width)
+      }
     }
     return lines.joined(separator: "\n")
+  }
+
+  static func total(_ widths: [Int], indent: String) -> Int {
+    displayWidth(indent) + widths.reduce(0, +) + 2 * max(0, widths.count - 1)
+  }
+
+  /// The table without `column`, whose cells (whole, uncut) go to the line under their row.
+  func movingUnder(_ column: Int) -> TextTable {
+    var table = TextTable(columns.enumerated().filter { $0.offset != column }.map(\.element))
+    table.rows = rows.map { row in row.enumerated().filter { $0.offset != column }.map(\.element) }
+    table.under = rows.indices.map { index in
+      (column < rows[index].count ? [rows[index][column]] : []) + (index < under.count ? under[index] : [])
+    }
+    return table
   }
 
   /// The rows cut to fit `lineWidth` (or `width`): free text gives up its middle
@@ -77,7 +108,7 @@ public struct TextTable {
   func fitted(_ widths: inout [Int], indent: String, width: Int? = TextTable.lineWidth) -> [[Cell]] {
     guard let limit = width else { return rows }
     var rows = rows
-    func total() -> Int { displayWidth(indent) + widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
+    func total() -> Int { Self.total(widths, indent: indent) }
     func cuttable(_ fit: Fit) -> [Int] {
       widths.indices.filter { columns[$0].alignment == .left && columns[$0].fit == fit && widths[$0] > 12 }
     }

@@ -83,6 +83,7 @@ public enum ReportOutput {
           + "(\(WeeklyReport.change(trend))), min \(minimum(trend) ?? "-"), max \(maximum(trend) ?? "-"), "
           + "\(trend.measuredInPeriod) measured \(inflected(trend.measuredInPeriod, "commit"))")
       out.append("  " + budgetLine(trend))
+      if let split = image.growthSplit { out += GrowthSplitText.text(split, terminal: terminal) }
       if trend.points.contains(where: \.estimated) { out.append("  " + ByteSizeText.estimateNote) }
       out += whatGrew(image, .text)
       out.append("")
@@ -151,6 +152,10 @@ public enum ReportOutput {
           + "\(trend.end.map { ByteSizeText.format($0, estimated: trend.endEstimated) } ?? "–") | \(WeeklyReport.change(trend)) | \(trend.max.map(ByteSize.format) ?? "–") | "
           + "\(headroom(trend) ?? "–") | \(trend.budgetHitAt.map(LogOutput.date) ?? "–") | "
           + "\(image.verdict.headline.replacingOccurrences(of: "|", with: "\\|")) |")
+    }
+    for image in report.images {
+      guard let split = image.growthSplit else { continue }
+      out += [""] + GrowthSplitText.markdown(split, label: "`\(image.trend.image)` growth")
     }
     for image in report.images {
       let details = markdownDetails(image)
@@ -252,7 +257,7 @@ extension WeeklyReport: Encodable {
 
 extension WeeklyReport.Image: Encodable {
   enum CodingKeys: String, CodingKey {
-    case trend, diff, verdict
+    case trend, diff, verdict, growthSplit
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -260,6 +265,7 @@ extension WeeklyReport.Image: Encodable {
     try container.encode(trend, forKey: .trend)
     try container.encodeIfPresent(diff, forKey: .diff)
     try container.encode(verdict, forKey: .verdict)
+    try container.encodeIfPresent(growthSplit, forKey: .growthSplit)
   }
 }
 

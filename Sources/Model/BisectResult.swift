@@ -26,10 +26,12 @@ public struct BisectResult: Sendable, Encodable {
     /// Its changed files inside the image's context.
     public var contextFiles: [String]
     public var diff: MeasurementDiff?
+    /// Its growth split into base image and own layers, in the budget's metric.
+    public var growthSplit: GrowthSplit?
 
     public init(
       commit: Commit, before: Commit, sizeBefore: Int64?, sizeAfter: Int64, contextFiles: [String],
-      diff: MeasurementDiff?
+      diff: MeasurementDiff?, growthSplit: GrowthSplit? = nil
     ) {
       self.commit = commit
       self.before = before
@@ -37,6 +39,7 @@ public struct BisectResult: Sendable, Encodable {
       self.sizeAfter = sizeAfter
       self.contextFiles = contextFiles
       self.diff = diff
+      self.growthSplit = growthSplit
     }
   }
 

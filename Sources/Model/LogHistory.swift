@@ -26,6 +26,9 @@ public struct LogRow: Sendable {
   public var predicted: (change: Int64, uncertainty: Int64)?
   /// Set for a commit with no measurement of its own, judged with an ancestor's.
   public var inherited: Inheritance?
+  /// `change` split into base image and own layers, where both measurements were
+  /// loaded to judge (the newest `Log.judgedRows` rows): `LogSizes.split`.
+  public var growthSplit: GrowthSplit?
 
   public init(commit: String, image: String, compressedBytes: Int64, uncompressedBytes: Int64) {
     self.commit = commit

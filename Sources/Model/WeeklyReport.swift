@@ -6,11 +6,15 @@ public struct WeeklyReport: Sendable {
     public var diff: MeasurementDiff?
     /// The judgement at the period's last measurement, as `check` gives it there.
     public var verdict: Verdict
+    /// The period's growth (first measurement to last) split into base image and own
+    /// layers, in the image's metric.
+    public var growthSplit: GrowthSplit?
 
-    public init(trend: ImageTrend, diff: MeasurementDiff?, verdict: Verdict) {
+    public init(trend: ImageTrend, diff: MeasurementDiff?, verdict: Verdict, growthSplit: GrowthSplit? = nil) {
       self.trend = trend
       self.diff = diff
       self.verdict = verdict
+      self.growthSplit = growthSplit
     }
   }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// A webhook event: `{"type": "sizebudget.violation", "timestamp": "…", "data": {…}}`.
 /// `data` is what the producing command knows (the check report, the bisect result, the
-/// weekly report) plus `comment`, the Markdown a reviewer reads.
+/// weekly report) plus `comment`, the Markdown a reviewer reads. Where a document shows
+/// growth it carries `growth_split` (base image and own layers, docs/webhooks.md).
 public struct Event: Sendable {
   public enum Kind: String, Sendable, CaseIterable {
     case violation = "sizebudget.violation"

@@ -41,6 +41,9 @@ public enum Diff {
       throw CommandError(.missingMeasurement, missing(image, request.new, newCommit))
     }
     let diff = MeasurementDiff.between(old, new, pathLimit: request.limit)
+    // In the budget's metric, as check splits the same growth.
+    let metric = try context.budgetsIfPresent().map { $0.image(named: image)?.metric ?? $0.defaults.metric }
+    let split = GrowthSplit.between(old, new, metric: metric ?? .compressed)
     if request.format == .json {
       struct Document: Encodable {
         let schema = "sizebudget.diff/v1"
@@ -51,6 +54,10 @@ public enum Diff {
         var oldInherited: Inheritance?
         var newInherited: Inheritance?
         var diff: MeasurementDiff
+        /// The change split into base image and own layers (check's `growth_split`),
+        /// in `metric`, the image's budget metric.
+        var metric: String
+        var growthSplit: GrowthSplit?
         /// The Dockerfile line of each side's layers, when the image names one.
         var oldSources: LayerSources?
         var newSources: LayerSources?
@@ -58,7 +65,7 @@ public enum Diff {
       return encodeJSON(
         Document(
           image: image, old: oldCommit, new: newCommit, oldInherited: oldInherited, newInherited: newInherited,
-          diff: diff,
+          diff: diff, metric: (metric ?? .compressed).rawValue, growthSplit: split,
           oldSources: try Explain.layerSources(old, context), newSources: try Explain.layerSources(new, context)))
     }
     let records = (try? context.store().commits([oldCommit, newCommit])) ?? [:]
@@ -68,9 +75,13 @@ public enum Diff {
     let newSide = DiffText.Side(
       label: request.new, commit: newCommit, subject: records[newCommit]?.subject,
       sources: try Explain.layerSources(new, context), inherited: newInherited)
-    if request.format == .markdown { return DiffText.markdown(diff, image: image, old: oldSide, new: newSide) }
+    let splitShown = split.map { DiffText.Split(split: $0, metric: (metric ?? .compressed).rawValue) }
+    if request.format == .markdown {
+      return DiffText.markdown(diff, image: image, old: oldSide, new: newSide, split: splitShown)
+    }
     return TextWrap.fit(
-      DiffText.render(diff, image: image, old: oldSide, new: newSide, terminal: terminal), width: TextWrap.lineWidth())
+      DiffText.render(diff, image: image, old: oldSide, new: newSide, split: splitShown, terminal: terminal),
+      width: TextWrap.lineWidth())
   }
 
   static func missing(_ image: String, _ revision: String, _ commit: String) -> String {

@@ -76,9 +76,11 @@ public enum Log {
     }
     rows = try addInherited(to: rows, newest: newest, budgets: budgets, images: imageFilter, context)
     let records = (try? store.commits(Set(rows.map(\.commit)))) ?? [:]
-    let unjudged = try judge(&rows, budgets: budgets, context)
+    var loaded: [String: ImageMeasurement] = [:]
+    let unjudged = try judge(&rows, budgets: budgets, context, loaded: &loaded)
     if request.predicted, let budgets { try predict(&rows, budgets: budgets, context) }
     LogSizes.fill(&rows, budgets: budgets)
+    LogSizes.split(&rows, measurements: loaded)
     var history = LogHistory(
       range: request.range, walked: walked,
       rows: rows.map { row in
@@ -156,9 +158,12 @@ public enum Log {
   /// Gives the newest `judgedRows` rows of budgeted images `check`'s verdict (one
   /// evaluation per commit, all its images at once); returns how many budgeted rows
   /// were left unjudged. A commit that cannot be judged says why in its rows.
-  static func judge(_ rows: inout [LogRow], budgets: BudgetFile?, _ context: CommandContext) throws(CommandError)
-    -> Int
-  {
+  /// `loaded` gets the layers of each measurement judging read (the row's and its
+  /// base's, by `LogSizes.key`): enough to split growth without reading more.
+  static func judge(
+    _ rows: inout [LogRow], budgets: BudgetFile?, _ context: CommandContext,
+    loaded: inout [String: ImageMeasurement]
+  ) throws(CommandError) -> Int {
     guard let budgets else { return 0 }
     let budgeted = rows.indices.filter { budgets.image(named: rows[$0].image) != nil }
     let judged = budgeted.prefix(judgedRows)
@@ -177,13 +182,30 @@ public enum Log {
       do {
         let report = try Check.evaluate(commit: commit, images: images, context, revision: commit, onBase: onBase)
         for index in indices {
-          rows[index].verdict = report.images.first { $0.image == rows[index].image }?.verdict
+          guard let evaluation = report.images.first(where: { $0.image == rows[index].image }) else { continue }
+          rows[index].verdict = evaluation.verdict
+          for measurement in [evaluation.measurement] + (evaluation.base.map { [$0.measurement] } ?? []) {
+            loaded[LogSizes.key(image: measurement.image, commit: measurement.commit)] = layersOnly(measurement)
+          }
         }
       } catch {
         for index in indices { rows[index].verdict = Judgement.error(error.message) }
       }
     }
     return budgeted.count - judged.count
+  }
+
+  /// What a growth split reads of a measurement (its layers, base and totals): the
+  /// paths, packages and files are let go, so memory stays flat over 200 rows.
+  static func layersOnly(_ measurement: ImageMeasurement) -> ImageMeasurement {
+    var slim = measurement
+    slim.paths = []
+    slim.wasted = []
+    slim.forbidden = []
+    slim.required = []
+    slim.packages = []
+    slim.categories = []
+    return slim
   }
 
   /// Per base branch, the commits of its first-parent line down to the oldest of

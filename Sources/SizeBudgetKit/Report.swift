@@ -104,13 +104,17 @@ public enum Report {
         image: image.name, metric: image.metric.rawValue, points: found, measuredInPeriod: inPeriod,
         max: image.max?.value.bytes, warn: image.warn?.value.bytes)
       var diff: MeasurementDiff? = nil
+      var split: GrowthSplit? = nil
       if let first = found.first, let last = found.last, first.commit != last.commit,
         let old = try context.measurement(image.name, at: first.commit),
         let new = try context.measurement(image.name, at: last.commit)
       {
         diff = MeasurementDiff.between(old, new, pathLimit: 10)
+        split = GrowthSplit.between(old, new, metric: image.metric)
       }
-      result.append(WeeklyReport.Image(trend: trend, diff: diff, verdict: try verdict(image, at: found.last, context)))
+      result.append(
+        WeeklyReport.Image(
+          trend: trend, diff: diff, verdict: try verdict(image, at: found.last, context), growthSplit: split))
     }
     return WeeklyReport(
       repository: Notifications.repositoryName(repository), branch: branch, since: since, until: until,

@@ -147,6 +147,13 @@ public enum SiteBuild {
     return sameBase ? [commit] : []
   }
 
+  /// A diff's growth split into base image and own layers, in the budget's metric.
+  static func split(_ old: ImageMeasurement, _ new: ImageMeasurement, _ budget: ImageBudget) -> DiffText.Split? {
+    GrowthSplit.between(old, new, metric: budget.metric).map {
+      DiffText.Split(split: $0, metric: budget.metric.rawValue)
+    }
+  }
+
   /// One page per measured commit; measurements are loaded one commit at a time and the
   /// previous one kept, so memory stays flat on long histories.
   static func writeCommits(
@@ -176,7 +183,8 @@ public enum SiteBuild {
           diffPrevious = DiffText.render(
             MeasurementDiff.between(oldMeasurement, measurement, pathLimit: 20), image: budget.name,
             old: .init(label: String(old.commit.prefix(12)), commit: old.commit, subject: old.subject),
-            new: .init(label: String(commit.prefix(12)), commit: commit, subject: point.subject), terminal: .plain)
+            new: .init(label: String(commit.prefix(12)), commit: commit, subject: point.subject),
+            split: split(oldMeasurement, measurement, budget), terminal: .plain)
         }
         var baseLabel: String? = nil
         var diffBase: String? = nil
@@ -185,7 +193,8 @@ public enum SiteBuild {
           diffBase = DiffText.render(
             MeasurementDiff.between(base.measurement, measurement, pathLimit: 20), image: budget.name,
             old: .init(label: "base", commit: base.commit, subject: base.subject),
-            new: .init(label: String(commit.prefix(12)), commit: commit, subject: point.subject), terminal: .plain)
+            new: .init(label: String(commit.prefix(12)), commit: commit, subject: point.subject),
+            split: split(base.measurement, measurement, budget), terminal: .plain)
         }
         sections.append(
           SiteCommitSection(

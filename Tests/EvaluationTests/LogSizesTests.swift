@@ -47,4 +47,42 @@ import Testing
     #expect(rows.map(\.change) == [15, nil])
     #expect(rows.map(\.changeEstimated) == [true, false])
   }
+
+  /// A measurement of api at `commit` whose first layer is a base named by its
+  /// annotations (`base` its diff ID), then one own layer.
+  static func measured(_ commit: String, base: String, baseBytes: Int64, own: Int64) -> ImageMeasurement {
+    var measurement = RuleTests.measurement(baseBytes + own, layers: [baseBytes, own])
+    measurement.commit = commit
+    measurement.layers[0].diffID = base
+    measurement.baseImage = BaseImage(name: "python:3.11-slim", digest: "sha256:" + base, layers: 1, how: "annotations")
+    return measurement
+  }
+
+  /// Each measured row is split against the image's previous measured row, when
+  /// both were loaded; an inheriting row and a row whose previous one was not loaded
+  /// (older than log judges) have no split, never one against another row.
+  @Test func rowsSplitAgainstThePreviousMeasuredRowOnlyWhenBothWereLoaded() {
+    var rows = [
+      Self.row("c4", "api", compressed: 0, uncompressed: 0), Self.row("c3", "api", compressed: 0, uncompressed: 0),
+      Self.row("c2", "api", compressed: 0, uncompressed: 0), Self.row("c1", "api", compressed: 0, uncompressed: 0),
+      Self.row("c0", "api", compressed: 0, uncompressed: 0),
+    ]
+    rows[0].inherited = Inheritance(commit: "c3", steps: 1)
+    let loaded = [
+      Self.measured("c3", base: "b2", baseBytes: 1_500, own: 210),  // base rebuilt against c2
+      Self.measured("c2", base: "b1", baseBytes: 1_000, own: 200),
+      Self.measured("c1", base: "b1", baseBytes: 1_000, own: 100),
+      // c0 was not loaded: c1 has nothing to split against.
+    ]
+    let measurements = Dictionary(
+      uniqueKeysWithValues: loaded.map { (LogSizes.key(image: "api", commit: $0.commit), $0) })
+    LogSizes.fill(&rows, budgets: nil)
+    LogSizes.split(&rows, measurements: measurements)
+    #expect(rows[0].growthSplit == nil, "an inheriting row has no change to split")
+    #expect(rows[1].growthSplit?.baseDelta == 500 && rows[1].growthSplit?.ownDelta == 10)
+    #expect(rows[1].growthSplit?.baseChanged == true)
+    #expect(rows[2].growthSplit?.baseDelta == 0 && rows[2].growthSplit?.ownDelta == 100)
+    #expect(rows[2].growthSplit?.baseChanged == false)
+    #expect(rows[3].growthSplit == nil && rows[4].growthSplit == nil)
+  }
 }

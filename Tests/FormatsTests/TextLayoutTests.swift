@@ -52,4 +52,27 @@ import Testing
     #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= 60 }, "\(narrow)")
     #expect(table.render(width: 200).contains("perl 18 MB"), "a wide terminal shows every item")
   }
+
+  /// A table still too wide once cut moves its `movesUnder` columns (the rightmost
+  /// first) under each row, whole and wrapped between words; a wide one is unchanged.
+  @Test func columnsThatMoveUnderLeaveTheRowWholeRatherThanCut() throws {
+    let status = "within budget (measured at 0123456789ab, nothing in context changed since)"
+    var table = TextTable([
+      .init("commit"), .init("size", .right), .init("status", fit: .keep, movesUnder: true),
+      .init("subject", fit: .free, movesUnder: true),
+    ])
+    table.add(["0123456789ab", "40 kB", status, "docs: how to read the report"])
+    let wide = table.render(width: 200)
+    #expect(wide.split(separator: "\n").count == 2, "\(wide)")
+    #expect(wide == table.render(width: nil))
+    let narrow = table.render(width: 40)
+    let lines = narrow.split(separator: "\n").map(String.init)
+    #expect(lines.allSatisfy { $0.count <= 40 }, "\(narrow)")
+    try #require(lines.count > 2, "nothing moved under the row: \(narrow)")
+    #expect(lines[0] == "commit         size", "only the columns left are titled: \(narrow)")
+    #expect(lines[1] == "0123456789ab  40 kB")
+    #expect(lines[2].hasPrefix("  within budget"), "\(narrow)")
+    let words = lines.dropFirst(2).joined(separator: " ").split(separator: " ").joined(separator: " ")
+    #expect(words == status + " · docs: how to read the report", "nothing cut: \(narrow)")
+  }
 }

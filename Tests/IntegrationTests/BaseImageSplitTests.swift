@@ -166,6 +166,14 @@ import Testing
     #expect(split.baseName == "oci:build/base.oci")
     #expect(split.baseDelta > 95_000, "\(split)")
     #expect(abs(split.ownDelta) < 1_000, "\(split)")
+    // A docker-archive's compressed sizes are estimates: every split says "≈".
+    let marked = "growth: base image oci:build/base.oci ≈+"
+    let diff = try CLI.run(["diff", "HEAD~1"], in: repo.url).stdout
+    #expect(diff.contains(marked) && diff.contains("rebuilt upstream: ≈+"), "\(diff)")
+    let report = try CLI.run(["report"], in: repo.url).stdout
+    #expect(report.contains(marked) && report.contains("rebuilt upstream: ≈+"), "\(report)")
+    let log = try CLI.run(["log"], in: repo.url).stdout
+    #expect(log.contains("rebuilt ≈+") && log.contains("rebuilt upstream: ≈+"), "\(log)")
 
     // A base_image that is not the image's base (the tag moved since the build): a
     // warning, and the measurement is stored without a base split.

@@ -51,6 +51,29 @@ import Testing
     for word in ["max_growth", "forbid", "/usr/bin/gcc*"] { #expect(check.contains(word), "\(word): \(check)") }
   }
 
+  /// log's table fits too: an inheriting row's status ("… (measured at abc…, nothing in
+  /// context changed since)") is never cut, so at 60 columns the status and subject
+  /// move whole under their row, wrapped between words.
+  @Test func logWithAnInheritingRowFitsSixtyColumns() throws {
+    let fixture = try GateFixture(budgets: InheritanceTests.budgets)
+    try fixture.measure(bytes: 40_000)
+    let measured = try fixture.repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try fixture.commit("docs: how to read the size budget report", files: ["docs/guide.md": "how\n"])
+    let unbounded = try fixture.run(["log"], environment: ["COLUMNS": ""])
+    #expect(unbounded.status == 0, "\(unbounded.stderr)")
+    #expect(unbounded.stdout.split(separator: "\n").contains { $0.count > 60 }, "nothing to fit: \(unbounded.stdout)")
+    let narrow = try fixture.run(["log"], environment: ["COLUMNS": "60"])
+    #expect(narrow.status == 0, "\(narrow.stderr)")
+    for line in narrow.stdout.split(separator: "\n") {
+      #expect(line.count <= 60, "\(line.count) columns: \(line)\n\(narrow.stdout)")
+    }
+    // Nothing cut: the whole status and subject are there, between line breaks.
+    let words = narrow.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    #expect(words.contains("measured at \(measured.prefix(12)), nothing in context changed since"), "\(narrow.stdout)")
+    #expect(words.contains("docs: how to read the size budget report"), "\(narrow.stdout)")
+    #expect(!narrow.stdout.contains("…"), "\(narrow.stdout)")
+  }
+
   /// A line that fits is left exactly as it was: at 200 columns only check's longest
   /// rule message (over 200 columns on the fixture) is broken, and a width that holds
   /// every line changes nothing at all.
