@@ -89,18 +89,27 @@ public enum FileCategories {
   /// For each category, the matching files of the final filesystem.
   static func measure(_ tree: FilesystemTree) -> [PatternMatch] {
     let categories = all + ToolCategories.all
-    let compiled = categories.map { category in
-      (
-        category.id, category.include.compactMap { try? PathPattern($0) },
-        category.exclude.compactMap { try? PathPattern($0) }, category.minimumFileSize
-      )
+    // Every category's patterns in one list (a category holds their indices), screened
+    // together: each file's components are looked up once, not once per pattern.
+    var patterns: [PathPattern] = []
+    func compile(_ texts: [String]) -> [Int] {
+      texts.compactMap { try? PathPattern($0) }.map { pattern in
+        patterns.append(pattern)
+        return patterns.count - 1
+      }
     }
+    let compiled = categories.map { (include: compile($0.include), exclude: compile($0.exclude)) }
+    let screen = PathPatternScreen(patterns)
     var results = categories.map { PatternMatch(pattern: $0.id, files: 0, bytes: 0, examples: []) }
     tree.forEachFile { path, node in
       let components = path.split(separator: "/", omittingEmptySubsequences: true)
+      let names = screen.names(in: components)
+      func matches(_ pattern: Int) -> Bool {
+        screen.mayMatch(pattern, names: names) && patterns[pattern].matches(components: components)
+      }
       for (index, category) in compiled.enumerated()
-      where node.size >= category.3 && category.1.contains(where: { $0.matches(components: components) })
-        && !category.2.contains(where: { $0.matches(components: components) })
+      where node.size >= categories[index].minimumFileSize && category.include.contains(where: matches)
+        && !category.exclude.contains(where: matches)
       {
         results[index].count(.init(path: path, bytes: node.size, layer: node.layer))
       }

@@ -1,11 +1,14 @@
 import Model
+
 /// The same bytes under two paths of the final filesystem (two virtual environments,
 /// vendored libraries next to the wheels that ship them), from the content digests the
 /// layer scan takes while the bytes pass anyway.
-enum DuplicateContent {
+public enum DuplicateContent {
   /// Only files this large are hashed: duplicates worth removing are big, and a
-  /// threshold keeps hashing to a fraction of what passes (most files are small).
-  static let minimumFileSize: Int64 = 256 * 1024
+  /// threshold keeps hashing to a fraction of what passes (most files are small) and
+  /// the digests kept to one per 256 KiB of the image at most, however many files it
+  /// has. The finding says so.
+  public static let minimumFileSize: Int64 = 256 * 1024
   static let categoryID = "duplicate-content"
 
   /// One example per redundant copy, with the path that stays (`sameAs`). In each
@@ -13,7 +16,7 @@ enum DuplicateContent {
   /// there is one (the package manager would put it back), else the first by path.
   /// Groups made only of distribution files are the distribution's business.
   static func category(
-    _ tree: FilesystemTree, digests: (String, FilesystemTree.Node) -> String?, distribution: Set<String>
+    _ tree: FilesystemTree, digests: (String, FilesystemTree.Node) -> String?
   ) -> [PatternMatch] {
     var groups: [String: [(path: String, node: FilesystemTree.Node)]] = [:]
     tree.forEachFile { path, node in
@@ -22,11 +25,11 @@ enum DuplicateContent {
     }
     var match = PatternMatch(pattern: categoryID, files: 0, bytes: 0, examples: [])
     for group in groups.values where group.count > 1 {
-      let owned = group.filter { distribution.contains($0.path) }
+      let owned = group.filter { $0.node.isDistribution }
       guard owned.count < group.count else { continue }
       let sorted = group.sorted { $0.path < $1.path }
       let kept = owned.map(\.path).min() ?? sorted[0].path
-      for copy in sorted where copy.path != kept && !distribution.contains(copy.path) {
+      for copy in sorted where copy.path != kept && !copy.node.isDistribution {
         match.count(.init(path: copy.path, bytes: copy.node.size, layer: copy.node.layer, sameAs: kept))
       }
     }

@@ -19,7 +19,8 @@ struct LayerScan: Sendable {
     var symlinkTarget: String? = nil
   }
 
-  var entries: [Entry] = []
+  /// Compressed as they are read: a few bytes per file (see `LayerEntries`).
+  var entries = LayerEntries()
   var compression: Compression = .none
   /// Bytes of the blob as stored.
   var storedBytes: Int64 = 0
@@ -31,7 +32,7 @@ struct LayerScan: Sendable {
   var estimatedCompressed: Int64? = nil
   /// Package databases and manifests (dpkg status and lists, apk's installed, Python
   /// RECORDs and METADATA, npm package.json), by path, as this layer has them.
-  var captured: [String: [UInt8]] = [:]
+  var captured = CapturedFiles()
   /// ELF files with symbols or debug sections: the bytes `strip` would save, by path.
   var strippable: [String: Int64] = [:]
   /// SHA-256 of regular files of `DuplicateContent.minimumFileSize` or more, by path,
@@ -40,7 +41,7 @@ struct LayerScan: Sendable {
   /// What was looked at beyond the headers (see `StoredLayerScan`).
   var coverage: Coverage = []
 
-  var fileCount: Int { entries.reduce(0) { $0 + ($1.kind == .file || $1.kind == .link ? 1 : 0) } }
+  var fileCount: Int { entries.fileCount }
 
   static let whiteoutPrefix = ".wh."
   static let opaqueMarker = ".wh..wh..opq"
@@ -158,12 +159,13 @@ enum LayerScanner {
     _ stream: ByteStream, inspecting: Bool, capturing: Bool, hashing: Bool, into scan: inout LayerScan
   ) throws {
     let reader = TarReader(stream)
+    let entries = try LayerEntries.Writer()
     while let tar = try reader.next() {
       guard let entry = LayerScan.entry(from: tar) else { continue }
-      scan.entries.append(entry)
+      entries.append(entry)
       guard entry.kind == .file, entry.size > 0 else { continue }
       if capturing && PackageDatabases.wants(entry.path) && entry.size <= PackageDatabases.sizeLimit {
-        scan.captured[entry.path] = try reader.contentStream().readAll(limit: Int(PackageDatabases.sizeLimit))
+        try scan.captured.add(entry.path, try reader.contentStream().readAll(limit: Int(PackageDatabases.sizeLimit)))
       } else if inspecting && entry.size >= 1024 {
         // Big files are hashed on the way (duplicate content); the rest is drained below.
         let hasher =
@@ -187,6 +189,7 @@ enum LayerScanner {
         if let hasher { scan.contentDigests[entry.path] = try hasher.finish() }
       }
     }
+    scan.entries = try entries.finish()
   }
 
   private static func verify(_ scan: LayerScan, _ layer: LayerDescriptor) throws {

@@ -206,9 +206,10 @@ public struct Measurer: Sendable {
   /// Merges the scanned layers and sums what the final filesystem holds.
   func assemble(_ description: ImageDescription, scans: [LayerScan]) throws -> ImageMeasurement {
     let tree = FilesystemTree()
+    tree.reserve(scans.reduce(0) { $0 + $1.entries.count })
     var layers: [LayerMeasurement] = []
     for (layer, scan) in zip(description.layers, scans) {
-      tree.apply(scan.entries, layer: layer.index)
+      try tree.apply(scan.entries, layer: layer.index)
       let estimated = scan.compression == .none && layer.declaredSize == nil
       let estimate = scan.estimatedCompressed ?? layer.diffID.flatMap { options.knownEstimates[$0] }
       if estimated { try Self.requireCompressedSize(scan, layer, known: estimate) }
@@ -222,7 +223,6 @@ public struct Measurer: Sendable {
     }
     let (paths, totals) = PathAggregation.paths(
       of: tree, depth: options.pathDepth, extraPaths: options.extraPaths)
-    let wasted = tree.wasted.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }
     var measurement = ImageMeasurement(
       image: options.image, commit: options.commit, source: description.reference,
       platform: description.platform.description, manifestDigest: description.manifestDigest,
@@ -232,24 +232,22 @@ public struct Measurer: Sendable {
       uncompressedBytes: try Self.total(layers.map(\.uncompressedBytes), "uncompressed", of: description),
       wastedBytes: tree.wastedBytes, fileCount: totals.files, pathDepth: options.pathDepth,
       toolVersion: options.toolVersion, measuredAt: Self.now(), host: Self.hostName(), layers: layers,
-      paths: paths, wasted: Array(wasted.prefix(ImageMeasurement.wastedListLimit)),
+      paths: paths, wasted: tree.wasted,
       forbidden: PathAggregation.matches(of: options.forbid, in: tree),
       required: PathAggregation.required(options.require, in: tree))
     measurement.baseImage = BaseImage.fromAnnotations(description)
     // A database file counts as the final filesystem has it: from its node's layer.
     guard options.packages else { return measurement }
-    let (packages, distributionFiles) = PackageAttribution.packages(in: tree) { path in
+    measurement.packages = PackageAttribution.packages(in: tree) { path in
       guard let node = tree.node(at: path), !node.isDirectory, node.layer < scans.count,
         let bytes = scans[node.layer].captured[path]
       else { return nil }
       return (bytes, node.layer)
     }
-    measurement.packages = packages
     measurement.categories =
-      FileCategories.measure(tree) + Self.unstripped(tree, scans, skipping: distributionFiles)
+      FileCategories.measure(tree) + Self.unstripped(tree, scans)
       + DuplicateContent.category(
-        tree, digests: { path, node in node.layer < scans.count ? scans[node.layer].contentDigests[path] : nil },
-        distribution: distributionFiles)
+        tree, digests: { path, node in node.layer < scans.count ? scans[node.layer].contentDigests[path] : nil })
     return measurement
   }
 
@@ -258,14 +256,13 @@ public struct Measurer: Sendable {
   /// node_modules (`unstripped-vendored`), which projects ship that way. A
   /// distribution's packages are its choice (sanitizer runtimes keep their symbols on
   /// purpose) and are left out.
-  static func unstripped(_ tree: FilesystemTree, _ scans: [LayerScan], skipping distribution: Set<String>)
-    -> [PatternMatch]
-  {
+  static func unstripped(_ tree: FilesystemTree, _ scans: [LayerScan]) -> [PatternMatch] {
     var own = PatternMatch(pattern: "unstripped", files: 0, bytes: 0, examples: [])
     var vendored = PatternMatch(pattern: "unstripped-vendored", files: 0, bytes: 0, examples: [])
     tree.forEachFile { path, node in
-      guard node.layer < scans.count, let bytes = scans[node.layer].strippable[path], !distribution.contains(path)
-      else { return }
+      guard !node.isDistribution, node.layer < scans.count, let bytes = scans[node.layer].strippable[path] else {
+        return
+      }
       let isVendored =
         path.contains("/site-packages/") || path.contains("/dist-packages/") || path.contains("/node_modules/")
       if isVendored {

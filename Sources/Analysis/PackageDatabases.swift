@@ -56,13 +56,14 @@ enum PythonDistribution {
   /// The first column of RECORD (CSV, with CR LF line ends as pip writes it, which
   /// Swift sees as one Character: hence `isNewline`; a quoted path may hold commas).
   static func recordPaths(_ bytes: [UInt8]) -> [String] {
-    String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
-      if line.hasPrefix("\"") {
+    // Split as bytes, not Characters (a RECORD line per file: issue 16's CPU per file).
+    bytes.split(whereSeparator: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }).compactMap { line in
+      if line.first == UInt8(ascii: "\"") {
         let rest = line.dropFirst()
-        guard let end = rest.firstIndex(of: "\"") else { return nil }
-        return String(rest[..<end])
+        guard let end = rest.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(decoding: rest[..<end], as: UTF8.self)
       }
-      return line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+      return String(decoding: line.prefix { $0 != UInt8(ascii: ",") }, as: UTF8.self)
     }.filter { !$0.isEmpty }
   }
 }

@@ -27,13 +27,15 @@ enum PackageAttribution {
   }
 
   /// `captured(path)` gives a database file's bytes as the final filesystem has them.
-  /// Also returns the files a distribution package (deb, apk) owns.
+  /// The files a distribution package (deb, apk) owns are marked in the tree
+  /// (`Node.isDistribution`). Owners are kept on the tree's nodes, not in a table by
+  /// path (issue 16: that table held every owned file's path).
   static func packages(in tree: FilesystemTree, captured: (String) -> (bytes: [UInt8], layer: Int)?)
-    -> (packages: [PackageSize], distributionFiles: Set<String>)
+    -> [PackageSize]
   {
     var owners: [Owner] = []
-    var ownerOf: [String: Int] = [:]
-    func own(_ path: String, _ owner: Int) { if ownerOf[path] == nil { ownerOf[path] = owner } }
+    // Paths not in the final filesystem own nothing: no file of it will ask.
+    func own(_ path: String, _ owner: Int) { if let node = tree.node(at: path) { tree.claim(node, owner: owner) } }
     // dpkg and apk name files by the path the package shipped (`/bin/bash`), which on a
     // merged-/usr system lies behind a directory link (`/usr/bin/bash`).
     // Directories are resolved once each (a package list names thousands of files in
@@ -83,8 +85,9 @@ enum PackageAttribution {
         distInfo: FilesystemTree.base(of: distInfo), metadata: captured(distInfo + "/METADATA")?.bytes)
       owners.append(
         Owner(ecosystem: "python", name: name, version: version, location: sitePackages, layer: record.layer))
+      guard let base = tree.node(at: sitePackages) else { return }
       for file in PythonDistribution.recordPaths(record.bytes) {
-        own(FilesystemTree.resolve(file, from: sitePackages), owners.count - 1)
+        if let node = tree.node(at: file, from: base) { tree.claim(node, owner: owners.count - 1) }
       }
     }
     // npm: a directory under node_modules with a package.json is a package (its own
@@ -107,17 +110,16 @@ enum PackageAttribution {
     npmRoots.sort { $0.directory.count > $1.directory.count }  // the deepest package first
 
     var totals = [(bytes: Int64, files: Int)](repeating: (0, 0), count: owners.count)
-    var distributionFiles = Set<String>()
     var unowned: [String: (bytes: Int64, files: Int, layer: Int)] = [:]
     tree.forEachFile { path, node in
-      var owner = ownerOf[path]
+      var owner = tree.owner(of: node)
       if owner == nil, path.contains("/node_modules/") {
         owner = npmRoots.first { path.hasPrefix($0.directory + "/") }?.owner
       }
       if let owner {
         totals[owner].bytes += node.size
         totals[owner].files += 1
-        if owners[owner].ecosystem == "deb" || owners[owner].ecosystem == "apk" { distributionFiles.insert(path) }
+        if owners[owner].ecosystem == "deb" || owners[owner].ecosystem == "apk" { tree.markDistribution(node) }
       } else {
         let group = FilesystemTree.topDirectory(path, depth: 2)
         var entry = unowned[group] ?? (0, 0, node.layer)
@@ -137,23 +139,11 @@ enum PackageAttribution {
         ecosystem: "none", name: $0.key, version: nil, location: $0.key, bytes: $0.value.bytes, files: $0.value.files,
         layer: $0.value.layer)
     }
-    return (result.sorted { ($0.bytes, $1.key) > ($1.bytes, $0.key) }, distributionFiles)
+    return result.sorted { ($0.bytes, $1.key) > ($1.bytes, $0.key) }
   }
 }
 
 extension FilesystemTree {
-  /// Calls `body` with every regular file (and link) of the final filesystem.
-  func forEachFile(_ body: (String, Node) -> Void) {
-    func visit(_ node: Node, _ path: String) {
-      guard let children = node.children else {
-        body(path, node)
-        return
-      }
-      for (name, child) in children { visit(child, path == "/" ? "/" + name : path + "/" + name) }
-    }
-    visit(root, "/")
-  }
-
   static func parent(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
     return String(path[..<slash])
@@ -161,20 +151,6 @@ extension FilesystemTree {
 
   static func base(of path: String) -> String {
     path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
-  }
-
-  /// `../../../bin/black` from `/opt/venv/lib/python3.11/site-packages`.
-  static func resolve(_ relative: String, from directory: String) -> String {
-    if relative.hasPrefix("/") { return relative }
-    var parts = directory.split(separator: "/").map(String.init)
-    for part in relative.split(separator: "/") {
-      if part == ".." {
-        if !parts.isEmpty { parts.removeLast() }
-      } else if part != "." {
-        parts.append(String(part))
-      }
-    }
-    return "/" + parts.joined(separator: "/")
   }
 
   /// `/usr/lib/x86_64-linux-gnu/libz.so` → `/usr/lib` at depth 2.

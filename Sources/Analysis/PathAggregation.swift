@@ -15,15 +15,19 @@ enum PathAggregation {
     var rows: [PathSize] = []
     let wanted = Set(extraPaths)
     func visit(_ node: FilesystemTree.Node, path: String, level: Int) -> Totals {
-      guard let children = node.children else {
+      guard node.isDirectory else {
         if level > 0 && (node.size >= ImageMeasurement.deepPathThreshold || wanted.contains(path)) {
           rows.append(PathSize(path: path, bytes: node.size, files: 1))
         }
         return Totals(bytes: node.size, files: 1)
       }
       var totals = Totals()
-      for (name, child) in children {
-        let sub = visit(child, path: path == "/" ? "/" + name : path + "/" + name, level: level + 1)
+      tree.forEachChild(of: node) { name, child in
+        // A small file's path is needed only when a budget names it.
+        let sub =
+          !child.isDirectory && child.size < ImageMeasurement.deepPathThreshold && wanted.isEmpty
+          ? Totals(bytes: child.size, files: 1)
+          : visit(child, path: path == "/" ? "/" + name : path + "/" + name, level: level + 1)
         totals.bytes += sub.bytes
         totals.files += sub.files
       }
@@ -43,17 +47,16 @@ enum PathAggregation {
   static func matches(of patterns: [PathPattern], in tree: FilesystemTree) -> [PatternMatch] {
     var results = patterns.map { PatternMatch(pattern: $0.text, files: 0, bytes: 0, examples: []) }
     guard !patterns.isEmpty else { return [] }
-    var counted = [Set<String>](repeating: [], count: patterns.count)
-    func visit(_ node: FilesystemTree.Node, path: String) {
-      if let children = node.children {
-        for (name, child) in children { visit(child, path: path == "/" ? "/" + name : path + "/" + name) }
-        return
-      }
+    // A file is visited once; only link targets need remembering, and only those that
+    // do not match themselves (those count when visited): bounded by the links, not
+    // by the matching files (issue 16).
+    var countedTargets = [Set<UInt32>](repeating: [], count: patterns.count)
+    tree.forEachFile { path, node in
       let components = path.split(separator: "/", omittingEmptySubsequences: true)
       for (index, pattern) in patterns.enumerated() where pattern.matches(components: components) {
         results[index].files += 1
         guard let target = node.symlinkTarget else {
-          if counted[index].insert(path).inserted { results[index].bytes += node.size }
+          results[index].bytes += node.size
           results[index].keepExample(.init(path: path, bytes: node.size, layer: node.layer))
           continue
         }
@@ -61,12 +64,12 @@ enum PathAggregation {
           results[index].keepExample(.init(path: path, bytes: 0, layer: node.layer, symlinkTarget: target))
           continue
         }
-        if counted[index].insert(resolved).inserted { results[index].bytes += file.size }
+        let targetMatches = pattern.matches(components: resolved.split(separator: "/", omittingEmptySubsequences: true))
+        if !targetMatches && countedTargets[index].insert(file.index).inserted { results[index].bytes += file.size }
         results[index].keepExample(
           .init(path: path, bytes: file.size, layer: node.layer, symlinkTarget: resolved))
       }
     }
-    visit(tree.root, path: "/")
     for index in results.indices { results[index].keepLargestExamples() }
     return results
   }
@@ -75,12 +78,14 @@ enum PathAggregation {
     paths.map { path in
       let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
       guard let node = tree.node(at: trimmed) else { return RequiredPath(path: path, present: false, bytes: 0) }
-      return RequiredPath(path: path, present: true, bytes: total(node))
+      return RequiredPath(path: path, present: true, bytes: total(node, in: tree))
     }
   }
 
-  private static func total(_ node: FilesystemTree.Node) -> Int64 {
-    guard let children = node.children else { return node.size }
-    return children.values.reduce(0) { $0 + total($1) }
+  private static func total(_ node: FilesystemTree.Node, in tree: FilesystemTree) -> Int64 {
+    guard node.isDirectory else { return node.size }
+    var sum: Int64 = 0
+    tree.forEachChild(of: node) { _, child in sum += total(child, in: tree) }
+    return sum
   }
 }

@@ -43,9 +43,11 @@ public final class CompressedSizeEstimator {
     while offset < bytes.count {
       let take: Int
       if position < Self.head {
-        take = min(bytes.count - offset, Int(Self.head - position))
+        // The head goes to its deflate stream a window at a time, as the samples do:
+        // one stream fed in pieces, never 4 MiB held per layer (issue 16: memory).
+        take = min(bytes.count - offset, Int(Self.head - position), Self.window - filling.count)
         filling.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
-        if position + Int64(take) == Self.head { hand(to: nil) }
+        if position + Int64(take) == Self.head || filling.count == Self.window { hand(to: nil) }
       } else {
         let (stratum, start) = Self.stratum(at: position - Self.head)
         let chunk = Self.strata[stratum].chunk
@@ -120,17 +122,22 @@ public final class CompressedSizeEstimator {
 private final class DeflateWorker: @unchecked Sendable {
   let queue = DispatchQueue(label: "sizebudget.estimate")
   private let head = Deflater(level: CompressedSizeEstimator.level)
-  private let strata: [Deflater]
+  /// Made when a sample first reaches them: a deflate stream holds some 300 KB, and
+  /// most layers never reach the later strata.
+  private var strata: [Deflater?]
 
-  init(strata count: Int) { strata = (0..<count).map { _ in Deflater(level: CompressedSizeEstimator.level) } }
+  init(strata count: Int) { strata = Array(repeating: nil, count: count) }
 
   func compress(_ bytes: [UInt8], stratum: Int?) {
-    bytes.withUnsafeBytes { (stratum.map { strata[$0] } ?? head).compress($0) }
+    guard let stratum else { return bytes.withUnsafeBytes { head.compress($0) } }
+    let deflater = strata[stratum] ?? Deflater(level: CompressedSizeEstimator.level)
+    strata[stratum] = deflater
+    bytes.withUnsafeBytes { deflater.compress($0) }
   }
 
   /// The head's compressed size, and each stratum's bytes in and out.
   func finish() -> (Int64, [(input: Int64, output: Int64)]) {
-    (head.finish(), strata.map { ($0.input, $0.input > 0 ? $0.finish() : 0) })
+    (head.finish(), strata.map { deflater in deflater.map { ($0.input, $0.input > 0 ? $0.finish() : 0) } ?? (0, 0) })
   }
 }
 

@@ -42,6 +42,10 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { text }
 
+  /// Names every matching path has as a whole component (`__pycache__` for
+  /// `**/__pycache__/**`): what `PathPatternScreen` screens paths by.
+  public var requiredNames: [String] { literals }
+
   /// Whether an absolute path (`/usr/bin/gcc-12`) matches.
   public func matches(_ path: String) -> Bool {
     matches(components: path.split(separator: "/", omittingEmptySubsequences: true))

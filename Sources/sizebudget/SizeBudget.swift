@@ -25,6 +25,7 @@ struct SizeBudget: ParsableCommand {
   /// Parses, runs, and maps every failure to the documented exit statuses: usage
   /// errors are 2 (not ArgumentParser's 64), library errors carry their own.
   static func main() {
+    MemoryTuning.returnLargeBlocksToTheSystem()
     refuseUnknownCommand(Array(CommandLine.arguments.dropFirst()))
     do {
       var command = try parseAsRoot()

@@ -16,7 +16,9 @@ public struct DuplicateContentRule: FindingRule {
     return [
       Finding(
         rule: name,
-        title: "The same bytes under two paths (\(counted(copies.files, "redundant copy", "redundant copies")))",
+        title:
+          "The same bytes under two paths (\(counted(copies.files, "redundant copy", "redundant copies")); files of "
+          + "\(DuplicateContent.minimumFileSize / 1024) KiB or more compared)",
         severity: .of(copies.bytes), bytes: copies.bytes, saving: copies.bytes, layer: layer, createdBy: createdBy,
         fix:
           "Keep one copy: install into one virtual environment, use the library from the wheel that ships it (or a "
