@@ -42,8 +42,7 @@ let package = Package(
     .target(name: "Budgets", dependencies: ["TOML", "Endpoints", "Model"]),
     // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
     .target(name: "CGit2Startup"),
-    // gzip inflate and a counting deflate through ISA-L's igzip (Debian libisal-dev),
-    // behind an opaque C API.
+    // gzip inflate through ISA-L's igzip (Debian libisal-dev), behind an opaque C API.
     .target(name: "CInflate", linkerSettings: [.linkedLibrary("isal")]),
     // libgit2: open, resolve, walk, merge-base, changed paths, commit-graph index.
     .target(name: "GitHistory", dependencies: ["CGit2", "CGit2Startup", "SystemCalls"]),

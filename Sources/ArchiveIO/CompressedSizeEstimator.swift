@@ -1,4 +1,3 @@
-import CInflate
 import CZlib
 import Dispatch
 
@@ -15,26 +14,21 @@ import Dispatch
 /// The sampling error depends on how many windows are drawn, not on what fraction of the
 /// layer they are, so the chunks grow with the layer (`strata`): one byte in 4 for the
 /// first 256 MiB, one in 16 up to 1 GiB, one in 64 beyond. Each stratum draws at least
-/// 768 windows once it is full.
-///
-/// Deflating is what costs, so it runs on a queue of its own (the thread that hashes and
-/// parses the layer only copies windows out), and through ISA-L's igzip: zlib's level 3,
-/// which lands closest to the gzip registries store, cost 5 times everything else on the
-/// 3.9 GB benchmark layer (issue 16). igzip deflates 6-8 times faster, but writes 2.5 to
-/// 5 % more than zlib's level 3, by content. So every 16th 64 KiB piece is deflated by
-/// both, and igzip's figure is scaled by their ratio on those pieces: zlib's accuracy
-/// at about twice igzip's cost.
+/// 768 windows once it is full. Deflating (zlib level 3, about 30 MB/s of CPU on these
+/// binaries) is what costs, about 30 times SHA-256 per byte, so it runs on a queue of
+/// its own: the thread that hashes and parses the layer only copies windows out.
 /// Nothing needs to know the layer's size in advance (standard input does not).
 public final class CompressedSizeEstimator {
   static let head: Int64 = 4 << 20
   static let window = 64 * 1024
   /// (where a stratum ends, counted after the head; its chunk size)
   static let strata: [(end: Int64, chunk: Int)] = [(256 << 20, 256 << 10), (1 << 30, 1 << 20), (.max, 4 << 20)]
-  /// One 64 KiB piece in this many is deflated by zlib as well, for the ratio.
-  static let referenceEvery = 16
   /// zlib level 3 lands closest to the gzip that buildah, skopeo and docker push write
-  /// (level 1 overestimates by about 4 %, level 6 underestimates by about 4 %).
-  static let referenceLevel: Int32 = 3
+  /// (level 1 overestimates by about 4 %, level 6 underestimates by about 4 %). ISA-L's
+  /// igzip deflates 6-8 times faster but writes 2.5-5 % more than zlib's level 3, by
+  /// content, and no fixed factor or ratio measured on a subsample of the windows kept
+  /// both benchmark images within 2 % (issue 16): zlib stays.
+  static let level: Int32 = 3
   /// Windows copied out but not yet deflated; bounds the memory to 4 × 64 KiB.
   static let windowsInFlight = 4
 
@@ -124,7 +118,7 @@ public final class CompressedSizeEstimator {
   /// The estimated gzip size of everything consumed. Call once, at the end.
   public func estimate() -> Int64 {
     if !filling.isEmpty { hand(to: position <= Self.head ? nil : Self.stratum(at: position - Self.head - 1).0) }
-    let (head, samples, reference) = worker.queue.sync { worker.finish() }
+    let (head, samples) = worker.queue.sync { worker.finish() }
     let gzipFraming = 18.0
     var total = Double(head)
     var start: Int64 = 0
@@ -133,8 +127,7 @@ public final class CompressedSizeEstimator {
       if bytes > 0 && sample.input > 0 { total += Double(sample.output) * Double(bytes) / Double(sample.input) }
       start = stratum.end
     }
-    let ratio = reference.igzip > 0 ? Double(reference.zlib) / Double(reference.igzip) : 1
-    return Int64((total * ratio + gzipFraming).rounded())
+    return Int64((total + gzipFraming).rounded())
   }
 
   private static func mix(_ value: UInt64) -> UInt64 {
@@ -145,51 +138,30 @@ public final class CompressedSizeEstimator {
   }
 }
 
-/// The deflate streams of an estimate (the head's, one per stratum, and the pair that
-/// gives igzip's ratio to zlib), used only on `queue` (hence unchecked Sendable).
+/// The deflate streams of an estimate (the head's, one per stratum), used only on
+/// `queue` (hence unchecked Sendable).
 private final class DeflateWorker: @unchecked Sendable {
   let queue = DispatchQueue(label: "sizebudget.estimate")
-  private let head = Deflater()
+  private let head = Deflater(level: CompressedSizeEstimator.level)
   private let strata: [Deflater]
-  private let referenceIgzip = Deflater()
-  private let referenceZlib = ZlibDeflater(level: CompressedSizeEstimator.referenceLevel)
-  /// 64 KiB pieces seen so far; the first is always a reference piece.
-  private var pieces = 0
 
-  init(strata count: Int) { strata = (0..<count).map { _ in Deflater() } }
+  init(strata count: Int) { strata = (0..<count).map { _ in Deflater(level: CompressedSizeEstimator.level) } }
 
   func compress(_ bytes: [UInt8], stratum: Int?) {
-    bytes.withUnsafeBytes { bytes in
-      (stratum.map { strata[$0] } ?? head).compress(bytes)
-      // The head comes whole: its pieces count one by one.
-      var start = 0
-      while start < bytes.count {
-        let piece = UnsafeRawBufferPointer(
-          rebasing: bytes[start..<min(start + CompressedSizeEstimator.window, bytes.count)])
-        if pieces % CompressedSizeEstimator.referenceEvery == 0 {
-          referenceIgzip.compress(piece)
-          referenceZlib.compress(piece)
-        }
-        pieces += 1
-        start += piece.count
-      }
-    }
+    bytes.withUnsafeBytes { (stratum.map { strata[$0] } ?? head).compress($0) }
   }
 
-  /// The head's compressed size, each stratum's bytes in and out, and the reference
-  /// pieces' size through each deflate.
-  func finish() -> (Int64, [(input: Int64, output: Int64)], (igzip: Int64, zlib: Int64)) {
-    (
-      head.finish(), strata.map { ($0.input, $0.input > 0 ? $0.finish() : 0) },
-      (referenceIgzip.finish(), referenceZlib.finish())
-    )
+  /// The head's compressed size, and each stratum's bytes in and out.
+  func finish() -> (Int64, [(input: Int64, output: Int64)]) {
+    (head.finish(), strata.map { ($0.input, $0.input > 0 ? $0.finish() : 0) })
   }
 }
 
-/// A raw deflate stream through zlib that only counts what it would write.
-final class ZlibDeflater {
+/// A raw deflate stream that only counts what it would write.
+final class Deflater {
   private var stream = z_stream()
   private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+  private(set) var input: Int64 = 0
   private var produced: Int64 = 0
 
   init(level: Int32) {
@@ -202,7 +174,10 @@ final class ZlibDeflater {
     output.deallocate()
   }
 
-  func compress(_ bytes: UnsafeRawBufferPointer) { run(bytes, flush: Z_NO_FLUSH) }
+  func compress(_ bytes: UnsafeRawBufferPointer) {
+    input += Int64(bytes.count)
+    run(bytes, flush: Z_NO_FLUSH)
+  }
 
   /// Ends the stream and returns the compressed size.
   func finish() -> Int64 {
@@ -220,30 +195,6 @@ final class ZlibDeflater {
       produced += Int64(output.count - Int(stream.avail_out))
     } while stream.avail_out == 0
   }
-}
-
-/// A raw deflate stream (ISA-L's igzip, level 3) that only counts what it would write.
-final class Deflater {
-  private let stream: OpaquePointer
-  private(set) var input: Int64 = 0
-
-  init() {
-    // 340 kB of tables (level 3's hash chains); without them there is no estimate.
-    guard let stream = sizebudget_deflater_new() else { fatalError("out of memory for a deflate stream") }
-    self.stream = stream
-  }
-
-  deinit { sizebudget_deflater_free(stream) }
-
-  func compress(_ bytes: UnsafeRawBufferPointer) {
-    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-    input += Int64(bytes.count)
-    // Only a stream used out of order fails, which this class does not do.
-    precondition(sizebudget_deflate(stream, base.assumingMemoryBound(to: UInt8.self), bytes.count) == 0)
-  }
-
-  /// Ends the stream and returns the compressed size.
-  func finish() -> Int64 { sizebudget_deflate_finish(stream) }
 }
 
 /// A stream read by a reader that skips most of it (the tar reader over an uncompressed

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// gzip inflate (and a counting deflate, below) through ISA-L's igzip (Debian
-/// libisal-dev): 2-4 times zlib's speed on x86-64. Opaque here because ISA-L's state holds 64 KiB arrays that Swift would
+/// gzip inflate through ISA-L's igzip (Debian libisal-dev): 2-4 times zlib's speed on
+/// x86-64. Opaque here because ISA-L's state holds 64 KiB arrays that Swift would
 /// import as tuples.
 typedef struct sizebudget_inflater sizebudget_inflater;
 
@@ -25,18 +25,5 @@ int sizebudget_inflate(sizebudget_inflater *inflater, const uint8_t **input, siz
 
 /// A word for ISA-L's negative error code.
 const char *sizebudget_inflate_error(int code);
-
-/// A raw deflate stream through ISA-L's igzip at its level 3, that only counts what it
-/// would write (the compressed-size estimate of uncompressed layers): 6-8 times the
-/// speed of zlib's level 3 here (issue 16).
-typedef struct sizebudget_deflater sizebudget_deflater;
-
-/// NULL when out of memory.
-sizebudget_deflater *sizebudget_deflater_new(void);
-void sizebudget_deflater_free(sizebudget_deflater *deflater);
-/// Compresses the next `length` bytes; 0, or ISA-L's negative error code.
-int sizebudget_deflate(sizebudget_deflater *deflater, const uint8_t *input, size_t length);
-/// Ends the stream; the bytes of raw deflate it made in all, or -1 on an error.
-int64_t sizebudget_deflate_finish(sizebudget_deflater *deflater);
 
 #endif
