@@ -131,21 +131,31 @@ enum LayerScanner {
   private static func scanUncompressed(
     _ raw: ByteStream, storedSize: Int64?, options: Options, into scan: inout LayerScan
   ) throws {
-    if !options.verify && !options.estimate, let storedSize {
+    if !options.verify, let storedSize {
       // Contents are seeked over, as fast as the file system allows: only package
-      // databases, each file's first 64 bytes and an ELF file's section headers are
-      // read. Big files' contents are not hashed (duplicate content needs every byte).
-      // Only when the size is known: a stream of unknown length must be counted,
-      // never taken as 0.
-      try readEntries(raw, inspecting: options.inspect, capturing: options.inspect, hashing: false, into: &scan)
+      // databases, each file's first 64 bytes, an ELF file's section headers and the
+      // estimate's sampled windows are read. Big files' contents are not hashed
+      // (duplicate content needs every byte). Only when the size is known: a stream of
+      // unknown length must be counted, never taken as 0.
+      let estimator = options.estimate ? CompressedSizeEstimator() : nil
+      let stream = estimator.map { SampledStream(raw, estimator: $0) } ?? raw
+      try readEntries(stream, inspecting: options.inspect, capturing: options.inspect, hashing: false, into: &scan)
+      try stream.skip(storedSize - (estimator?.consumed ?? storedSize))
       scan.tarBytes = storedSize
       scan.storedBytes = storedSize
+      scan.estimatedCompressed = estimator?.estimate()
       return
     }
     let estimator = options.estimate ? CompressedSizeEstimator() : nil
     let tar = HashingStream(raw, observer: estimator.map { estimator in { estimator.consume($0) } })
+    // Reading and hashing the layer (and sampling it for the estimate) on one core;
+    // parsing it and hashing big files' contents on the other: two SHA-256 streams over
+    // the same bytes, which on one thread took twice the hashing floor (issue 16).
+    let pipelined = PipelinedStream(tar)
     try readEntries(
-      tar, inspecting: options.inspect, capturing: options.inspect, hashing: options.contentHashes, into: &scan)
+      pipelined, inspecting: options.inspect, capturing: options.inspect, hashing: options.contentHashes,
+      into: &scan)
+    _ = try pipelined.drain()
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count
     scan.storedBytes = tar.count

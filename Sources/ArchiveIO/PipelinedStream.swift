@@ -5,17 +5,21 @@ import Dispatch
 /// parsing its headers) runs on the other. A layer of 4 GB in one piece is the common
 /// case in ML images, so two layers side by side do not keep two cores busy; this does.
 ///
-/// At most `depth` chunks of 256 KiB wait between the two threads. The base stream is
-/// used only by the reading-ahead thread until it reports the end or an error; after
-/// that the caller may use the base again (for its counts and digests).
+/// At most `depth` chunks of 256 KiB wait between the two threads, in buffers allocated
+/// once and handed back and forth (a fresh zeroed chunk per read cost a memset and a
+/// page fault per 4 KiB of every layer). The base stream is used only by the
+/// reading-ahead thread until it reports the end or an error; after that the caller may
+/// use the base again (for its counts and digests).
 public final class PipelinedStream: ByteStream {
   private let state: PipelineState
-  private var current: [UInt8] = []
+  /// The chunk being read from (a slot of the ring), and how far.
+  private var current = UnsafeRawBufferPointer(start: nil, count: 0)
   private var offset = 0
+  private var holding = false
   private var ended = false
 
   public init(_ base: ByteStream, depth: Int = 8) {
-    state = PipelineState(base: base, depth: depth)
+    state = PipelineState(base: base, depth: max(depth, 1))
     DispatchQueue.global().async { [state] in state.produce() }
   }
 
@@ -23,18 +27,21 @@ public final class PipelinedStream: ByteStream {
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     while offset == current.count {
+      if holding {
+        state.release()
+        holding = false
+      }
       if ended { return 0 }
-      switch try state.take() {
-      case .some(let chunk):
-        current = chunk
-        offset = 0
-      case .none:
+      guard let chunk = try state.take() else {
         ended = true
         return 0
       }
+      current = chunk
+      offset = 0
+      holding = true
     }
     let count = min(buffer.count, current.count - offset)
-    current.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+    buffer.baseAddress!.copyMemory(from: current.baseAddress! + offset, byteCount: count)
     offset += count
     return count
   }
@@ -42,25 +49,39 @@ public final class PipelinedStream: ByteStream {
   public func skip(_ count: Int64) throws { try discard(count) }
 }
 
-/// What the two threads share, under a lock: chunks read ahead, the end, an error.
+/// What the two threads share: a ring of `depth` buffers, filled in order by the
+/// producer and read in order by the consumer. `filled` counts the slots ready to read,
+/// `free` those ready to fill; the semaphores order every access to a slot's bytes.
 private final class PipelineState: @unchecked Sendable {
   private let base: ByteStream
+  private let slots: [UnsafeMutableRawBufferPointer]
+  /// How many bytes each slot holds (raw memory: the two threads touch distinct slots).
+  private let lengths: UnsafeMutableBufferPointer<Int>
+  private var produced = 0
+  private var consumed = 0
   // Every semaphore starts at 0 and is signalled up to its count: libdispatch traps when
   // a semaphore is freed below the value it was created with, which is what a reader
   // that stops early (an error, a corrupt layer) leaves behind.
   private let lock = DispatchSemaphore(value: 0)
   private let filled = DispatchSemaphore(value: 0)
   private let free = DispatchSemaphore(value: 0)
-  private var chunks: [[UInt8]] = []
-  private var head = 0
   /// nil while running; then .success at the end or the base stream's error.
   private var outcome: Result<Void, any Error>? = nil
   private var cancelled = false
 
   init(base: ByteStream, depth: Int) {
     self.base = base
+    slots = (0..<depth).map { _ in .allocate(byteCount: streamChunkSize, alignment: 64) }
+    lengths = .allocate(capacity: depth)
+    lengths.initialize(repeating: 0)
     lock.signal()
-    for _ in 0..<max(depth, 1) { free.signal() }
+    for _ in 0..<depth { free.signal() }
+  }
+
+  /// The producer holds a reference until it returns, so the buffers outlive it.
+  deinit {
+    for slot in slots { slot.deallocate() }
+    lengths.deallocate()
   }
 
   func produce() {
@@ -68,12 +89,12 @@ private final class PipelineState: @unchecked Sendable {
     while true {
       free.wait()
       if locked({ cancelled }) { break }
+      let slot = locked { produced } % slots.count
       do {
-        var chunk = [UInt8](repeating: 0, count: streamChunkSize)
-        let got = try chunk.withUnsafeMutableBytes { try fill($0) }
+        let got = try fill(slots[slot])
         if got == 0 { break }
-        chunk.removeLast(chunk.count - got)
-        locked { chunks.append(chunk) }
+        lengths[slot] = got
+        locked { produced += 1 }
         filled.signal()
       } catch {
         result = .failure(error)
@@ -95,29 +116,23 @@ private final class PipelineState: @unchecked Sendable {
     return total
   }
 
-  /// The next chunk; nil at the end; the base stream's error if it failed.
-  func take() throws -> [UInt8]? {
+  /// The next filled chunk, valid until `release`; nil at the end; the base stream's
+  /// error if it failed.
+  func take() throws -> UnsafeRawBufferPointer? {
     filled.wait()
-    let (chunk, ending): ([UInt8]?, Result<Void, any Error>?) = locked {
-      if head < chunks.count {
-        let chunk = chunks[head]
-        head += 1
-        if head > 64 {
-          chunks.removeFirst(head)
-          head = 0
-        }
-        return (chunk, nil)
-      }
-      return (nil, outcome)
+    let (ready, ending) = locked { (consumed < produced, outcome) }
+    if !ready {
+      filled.signal()  // the end stays visible to later calls
+      try ending?.get()
+      return nil
     }
-    if let chunk {
-      free.signal()
-      return chunk
-    }
-    filled.signal()  // the end stays visible to later calls
-    try ending?.get()
-    return nil
+    let slot = consumed % slots.count
+    consumed += 1
+    return UnsafeRawBufferPointer(start: slots[slot].baseAddress, count: lengths[slot])
   }
+
+  /// Hands the chunk `take` gave back to the producer.
+  func release() { free.signal() }
 
   func cancel() {
     locked { cancelled = true }
