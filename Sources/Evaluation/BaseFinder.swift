@@ -103,3 +103,37 @@ extension BaseFinder {
     return found
   }
 }
+
+extension BaseFinder {
+  /// How many measured commits back the image's observed noise is read.
+  public static let noiseWindow = 10
+  /// How many commits back along the first-parent line to look for them.
+  static let noiseSearchLimit = 1_000
+
+  /// The image's observed noise that bears on judging growth at `commit` against
+  /// `base`: the widest spread recorded with its newest `noiseWindow` measurements on
+  /// the first-parent line from `commit` (itself included), and with the base. Every
+  /// command reads it here, so check, the pre-push hook and predict judge the same
+  /// growth with the same noise; not the whole history, so one flaky commit long ago
+  /// (or a mistake) does not widen every later judgement.
+  public func observedNoise(for budget: ImageBudget, at commit: String, base: BaseMeasurement?) throws(LookupError)
+    -> (commit: String, bytes: Int64)?
+  {
+    var seen: [(commit: String, noise: MeasurementNoise)] = []
+    var measured = 0
+    var current: String? = commit
+    var steps = 0
+    while let id = current, measured < Self.noiseWindow, steps < Self.noiseSearchLimit {
+      if try store.hasMeasurement(image: budget.name, commit: id) {
+        measured += 1
+        if let noise = try store.noise(image: budget.name, commit: id) { seen.append((id, noise)) }
+      }
+      current = try history.firstParent(id)
+      steps += 1
+    }
+    if let base, !seen.contains(where: { $0.commit == base.commit }), let noise = base.measurement.noise {
+      seen.append((base.commit, noise))
+    }
+    return MeasurementNoise.bearingOn(seen, metric: budget.metric.rawValue)
+  }
+}

@@ -43,6 +43,15 @@ public struct CommitStamp: Sendable {
 public protocol MeasurementSource {
   func hasMeasurement(image: String, commit: String) throws(LookupError) -> Bool
   func measurement(image: String, commit: String) throws(LookupError) -> ImageMeasurement?
+  /// The noise recorded with the measurement of (image, commit): nil when there is
+  /// none (or no measurement).
+  func noise(image: String, commit: String) throws(LookupError) -> MeasurementNoise?
+}
+
+extension MeasurementSource {
+  public func noise(image: String, commit: String) throws(LookupError) -> MeasurementNoise? {
+    try measurement(image: image, commit: commit)?.noise
+  }
 }
 
 /// A history or store read that failed: its message says what and what to do.

@@ -71,13 +71,13 @@ public struct MeasurementNoise: Sendable, Codable, Equatable {
       && zip(previous.layers, new.layers).allSatisfy { $0.createdBy == $1.createdBy }
   }
 
-  /// The noise that bears on growth from `base` to `measurement`: the larger spread
-  /// observed at either commit, in `metric`. Not the image's whole history: one flaky
-  /// commit long ago (or a mistake) must not widen every later judgement.
-  public static func bearingOn(_ measurement: ImageMeasurement, base: ImageMeasurement?, metric: String)
+  /// The noise that bears on a growth judgement: the largest spread, in `metric`,
+  /// among `observed` (the image's recent measurements, each with its commit), and
+  /// where it was seen. Nil when none saw any.
+  public static func bearingOn(_ observed: [(commit: String, noise: MeasurementNoise)], metric: String)
     -> (commit: String, bytes: Int64)?
   {
-    [measurement, base].compactMap { m in m.flatMap { m in m.noise?.bytes(for: metric).map { (m.commit, $0) } } }
+    observed.compactMap { seen in seen.noise.bytes(for: metric).map { (seen.commit, $0) } }
       .filter { $0.1 > 0 }.max { $0.1 < $1.1 }
   }
 

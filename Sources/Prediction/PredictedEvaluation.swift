@@ -32,13 +32,16 @@ public struct PredictedEvaluation: Sendable {
 
   public static func judge(
     _ prediction: ImagePrediction, budget: ImageBudget, base: BaseMeasurement?, justifications: [Justification],
-    misnamedTrailers: [MisnamedTrailer] = [], firstCommit: Bool, baseMissing: String?
+    misnamedTrailers: [MisnamedTrailer] = [], firstCommit: Bool, baseMissing: String?,
+    noise: (commit: String, bytes: Int64)? = nil
   ) -> PredictedEvaluation {
     let measurement = prediction.predictedMeasurement(budget: budget)
     var context = RuleContext(
       budget: budget, measurement: measurement, base: base, justifications: justifications,
       firstCommit: firstCommit, baseMissing: baseMissing)
     context.misnamedTrailers = misnamedTrailers
+    // The image's observed noise, as check reads it (`BaseFinder.observedNoise`).
+    context.noise = noise
     var evaluation = Evaluator.evaluate(context)
     var judged = PredictedEvaluation(
       prediction: prediction, evaluation: evaluation, uncertainty: prediction.uncertainty(for: budget.metric))

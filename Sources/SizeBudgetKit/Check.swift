@@ -132,8 +132,9 @@ public enum Check {
         budget: budget, measurement: measurement, base: base, justifications: trailers.justifications,
         firstCommit: firstCommit, baseMissing: baseMissing)
       ruleContext.misnamedTrailers = trailers.misnamed
-      ruleContext.noise = MeasurementNoise.bearingOn(
-        measurement, base: base?.measurement, metric: budget.metric.rawValue)
+      do { ruleContext.noise = try finder.observedNoise(for: budget, at: commitHex, base: base) } catch {
+        throw .from(error)
+      }
       if looseBudgets { ruleContext.baseRun = try baseRun(budget, finder: finder, newestKnown: base, context) }
       var evaluation = Evaluator.evaluate(ruleContext)
       evaluation.sources = DockerfileSources.of(measurement, budget: budget, repository: repository)

@@ -96,4 +96,12 @@ struct StoreMeasurements: MeasurementSource {
       throw LookupError(error.message, unreachable: error.unreachable)
     }
   }
+
+  /// The noise alone: the growth rules read it for several recent commits, whose
+  /// layers and paths they do not need.
+  func noise(image: String, commit: String) throws(LookupError) -> MeasurementNoise? {
+    do { return try store.recordedNoise(image: image, commit: commit) } catch {
+      throw LookupError(error.message, unreachable: error.unreachable)
+    }
+  }
 }

@@ -85,11 +85,14 @@ public enum Predict {
       } catch {
         throw .from(error)
       }
+      // The same noise check reads for this commit: a verdict never depends on the command.
+      let noise: (commit: String, bytes: Int64)?
+      do { noise = try finder.observedNoise(for: budget, at: commit, base: base) } catch { throw .from(error) }
       entries.append(
         .predicted(
           PredictedEvaluation.judge(
             prediction, budget: budget, base: base, justifications: trailers.justifications,
-            misnamedTrailers: trailers.misnamed, firstCommit: firstCommit, baseMissing: baseMissing)))
+            misnamedTrailers: trailers.misnamed, firstCommit: firstCommit, baseMissing: baseMissing, noise: noise)))
     }
     var report = PredictReport(
       commit: commit, commitSubject: ObjectID(hex: commit).flatMap { try? repository.commit($0).subject },

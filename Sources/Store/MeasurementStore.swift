@@ -105,6 +105,15 @@ public final class MeasurementStore {
   /// Widens the noise recorded with the measurement of (image, commit) by `noise`;
   /// the caller holds the transaction.
   func widenNoise(_ noise: MeasurementNoise, image: String, commit: String) throws(StoreError) {
+    let stored = try recordedNoise(image: image, commit: commit)
+    let widened = MeasurementNoise.union([stored, noise].compactMap { $0 })
+    if widened != stored { try setNoise(widened, image: image, commit: commit) }
+  }
+
+  /// The noise recorded with the measurement of (image, commit), without reading its
+  /// layers and paths: growth rules read it for several recent commits. Nil when
+  /// there is no measurement or it has seen none.
+  public func recordedNoise(image: String, commit: String) throws(StoreError) -> MeasurementNoise? {
     var stored: MeasurementNoise? = nil
     try database.prepare(
       "SELECT noise_compressed, noise_uncompressed, noise_layers FROM measurements WHERE image = ? AND commit_oid = ?"
@@ -115,8 +124,7 @@ public final class MeasurementStore {
           layers: layers.split(separator: ",").compactMap { Int($0) })
       }
     }
-    let widened = MeasurementNoise.union([stored, noise].compactMap { $0 })
-    if widened != stored { try setNoise(widened, image: image, commit: commit) }
+    return stored
   }
 
   /// Removes the measurement of (image, commit) with its layers and paths; the

@@ -93,14 +93,31 @@ import Testing
     #expect(!explain.stdout.contains("Nondeterministic layers"), "\(explain.stdout)")
   }
 
-  /// Noise seen at an old commit does not widen the judgement of later ones: only the
-  /// judged commit's and its base's count.
-  @Test func noiseAtAnOlderCommitDoesNotCoverLaterGrowth() throws {
-    let (repo, _) = try history(budget: "", flaps: true)
+  /// The image's observed noise is its recent measurements', not only the judged
+  /// commit's and its base's: a build that flapped two commits ago still flaps, and
+  /// a +25 kB change next is within that noise (said with where it was seen).
+  @Test func noiseSeenAtARecentCommitCoversTheNextGrowth() throws {
+    let (repo, second) = try history(budget: "", flaps: true)
     try repo.commit("three", files: ["VERSION": "3"])
     try measure(repo, try write(repo, "three", bytes: 1_030_000, fill: 0x63))
     try repo.commit("four", files: ["VERSION": "4"])
     try measure(repo, try write(repo, "four", bytes: 1_055_000, fill: 0x63))
+    let result = try CLI.run(["check", "--no-notify"], in: repo.url)
+    #expect(result.status == 0, "\(result.stdout)")
+    #expect(result.stdout.contains("within noise (±29.7 kB observed at \(second.prefix(12)))"), "\(result.stdout)")
+  }
+
+  /// Noise seen before the image's last `BaseFinder.noiseWindow` measurements does not
+  /// widen the judgement of later ones: one flaky build long ago is not the build's
+  /// noise today.
+  @Test func noiseOlderThanTheRecentMeasurementsDoesNotCoverLaterGrowth() throws {
+    let (repo, _) = try history(budget: "", flaps: true)
+    for n in 3...12 {
+      try repo.commit("commit \(n)", files: ["VERSION": "\(n)"])
+      try measure(repo, try write(repo, "steady-\(n)", bytes: 1_030_000, fill: 0x63))
+    }
+    try repo.commit("last", files: ["VERSION": "last"])
+    try measure(repo, try write(repo, "last", bytes: 1_055_000, fill: 0x63))
     let result = try CLI.run(["check", "--no-notify"], in: repo.url)
     #expect(result.status == 1, "\(result.stdout)")
     #expect(!result.stdout.contains("within noise"), "\(result.stdout)")

@@ -12,7 +12,7 @@ import Testing
     let remote: GitRepository
     var images = 0
 
-    init(headroom: Int64, mode: String) throws {
+    init(headroom: Int64, mode: String, rules: String = "") throws {
       repo = try GitRepository()
       remote = try GitRepository(bare: true)
       try repo.commit(
@@ -24,7 +24,7 @@ import Testing
             + "COPY app/ /app\n",
         ])
       let size = try measure(image: "api", [.file("app/blob", size: 2_000_000)])
-      try writeBudgets(max: size + headroom, mode: mode)
+      try writeBudgets(max: size + headroom, mode: mode, rules: rules)
       try repo.git(["remote", "add", "origin", remote.path])
       let install = try run(["hook", "install"])
       precondition(install.status == 0, install.stderr)
@@ -32,12 +32,13 @@ import Testing
       precondition(first.status == 0, first.stderr)
     }
 
-    func writeBudgets(max: Int64, mode: String) throws {
+    func writeBudgets(max: Int64, mode: String, rules: String = "") throws {
       try repo.directory.write(
         "budgets.toml",
         """
         [image.api]
         max = "\(max) B"
+        \(rules)
         context = ["app/", "requirements.txt", "Dockerfile"]
         dockerfile = "Dockerfile"
 
@@ -349,6 +350,30 @@ import Testing
     // The predicted size names its measure, as every figure does.
     #expect(pushed.stderr.contains(try Regex(#"api predicted [0-9.]+ [kMG]?B compressed \("#)), "\(pushed.stderr)")
     #expect(pushed.stderr.contains("within budget"), "\(pushed.stderr)")
+  }
+
+  /// The hook judges growth with the image's observed noise, as check does: the first
+  /// commit was built twice 60 kB apart, so a predicted +40 kB against a +20 kB rule
+  /// is within noise, said the same way by the hook, predict and (once measured) check.
+  @Test func thePredictionJudgesGrowthWithTheNoiseCheckUses() throws {
+    let project = try Project(headroom: 2_000_000, mode: "refuse", rules: "max_growth = \"+20 kB\"")
+    let start = try project.repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try project.measure(image: "api", [.file("app/blob", size: 2_060_000)])
+    try project.addRandomFile("app/small.bin", bytes: 40_000)
+    try project.repo.commit("add a small file")
+    let noise = "within noise (±59.9 kB observed at \(start.prefix(12)))"
+    // Refused before the hook read the noise: +40 kB is over +20 kB by more than the
+    // prediction's uncertainty.
+    let pushed = try project.push()
+    #expect(pushed.status == 0, "\(pushed.stderr)")
+    #expect(pushed.stderr.contains("within budget, warning: max_growth"), "\(pushed.stderr)")
+    let predicted = try project.run(["predict"])
+    #expect(predicted.status == 0, "\(predicted.stdout)")
+    #expect(predicted.stdout.contains(noise), "\(predicted.stdout)")
+    try project.measure(image: "api", [.file("app/blob", size: 2_060_000), .file("app/small.bin", size: 40_000)])
+    let checked = try project.run(["check", "--no-notify"])
+    #expect(checked.status == 0, "\(checked.stdout)")
+    #expect(checked.stdout.contains(noise), "\(checked.stdout)")
   }
 
   /// A docs-only push changes nothing in the image's context: it inherits the measured
