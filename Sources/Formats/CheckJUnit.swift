@@ -10,18 +10,23 @@ public enum CheckJUnit {
     for image in report.images {
       for result in image.results {
         let name = result.subject.map { "\(result.rule) \($0)" } ?? result.rule
+        // Growth split into base image and own layers, as every output words it.
+        let split = GrowthSplitText.lines(for: result, in: image, rebuilt: true)
         var body = ""
         switch result.status {
         case .fail:
           failures += 1
           body =
-            "<failure message=\"\(escape(result.message))\" type=\"\(result.rule)\">\(escape(([result.message] + result.details).joined(separator: "\n")))</failure>"
+            "<failure message=\"\(escape(result.message))\" type=\"\(result.rule)\">\(escape(([result.message] + split + result.details).joined(separator: "\n")))</failure>"
         case .unknown:
           skipped += 1
           body = "<skipped message=\"\(escape(result.message))\"/>"
         case .warn, .justified, .acknowledged:
-          body = "<system-out>\(escape(result.message))</system-out>"
-        case .pass: break
+          body = "<system-out>\(escape(([result.message] + split).joined(separator: "\n")))</system-out>"
+        case .pass:
+          if !split.isEmpty {
+            body = "<system-out>\(escape(([result.message] + split).joined(separator: "\n")))</system-out>"
+          }
         }
         cases.append(
           "    <testcase classname=\"sizebudget.\(escape(image.image))\" name=\"\(escape(name))\">\(body)</testcase>")

@@ -152,6 +152,8 @@ public enum CheckSARIF {
     var text = "\(image.image): \(result.message)"
     // Said for every layer, matched or not, so an unmatched one reads as such.
     if let layer = result.layer, image.sources != nil { text += " (\(CheckLocations.layer(layer, image.sources)))" }
+    // The base's rebuild is its own base_image result; the split is the growth's.
+    text += GrowthSplitText.lines(for: result, in: image, rebuilt: false).map { "\n" + $0 }.joined()
     var primary = budgets
     var related: [Location]? = nil
     if let line = CheckLocations.dockerfileLine(of: result, in: image) {

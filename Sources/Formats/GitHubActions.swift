@@ -30,6 +30,8 @@ public enum GitHubActions {
         } else if let line = result.budgetLine {
           properties.insert("file=\(property(report.budgetsPath)),line=\(line)", at: 0)
         }
+        // The base's rebuild is its own notice above; the split is the growth's.
+        body += GrowthSplitText.lines(for: result, in: image, rebuilt: false)
         body += result.details.prefix(10)
         lines.append("::\(command) \(properties.joined(separator: ","))::\(data(body.joined(separator: "\n")))")
       }

@@ -25,6 +25,16 @@ public enum GrowthSplitText {
     return out
   }
 
+  /// The split under a `max_growth` result, for the outputs that carry a message per
+  /// rule (JUnit, SARIF, github annotations): the "growth:" line, plain, and with
+  /// `rebuilt` the base's "rebuilt upstream" line (where the output has no other place
+  /// for it). Empty for other rules, and for growth that has no split.
+  public static func lines(for result: RuleResult, in image: ImageEvaluation, rebuilt: Bool) -> [String] {
+    guard result.rule == "max_growth", result.subject == nil, let split = image.growthSplit else { return [] }
+    let growth = "growth: \(split.summary) (\(how(split, metric: nil)))"
+    return [growth] + (rebuilt ? split.baseLine.map { [$0] } ?? [] : [])
+  }
+
   /// "base image layers by annotations", after the metric when it is named.
   static func how(_ split: GrowthSplit, metric: String?) -> String {
     (metric.map { "\($0); " } ?? "") + "base image layers by \(split.how)"

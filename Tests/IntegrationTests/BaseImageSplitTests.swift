@@ -142,6 +142,23 @@ import Testing
     let github = try CLI.run(["check", "--format", "github", "--no-notify"], in: repo.url)
     #expect(github.stdout.contains("::error"))
     #expect(github.stdout.contains("rebuilt upstream"))
+
+    // Every output splits the growth the same way, JUnit and SARIF in the failure's
+    // own message, github in its annotation.
+    let growthLine = "growth: base image localhost/test/base:latest +"
+    let annotation = github.stdout.split(separator: "\n").first { $0.hasPrefix("::error") }.map(String.init) ?? ""
+    #expect(annotation.contains(growthLine), "\(annotation)")
+    let junit = try CLI.run(["check", "--format", "junit", "--no-notify"], in: repo.url)
+    let failure = junit.stdout.components(separatedBy: "<failure").dropFirst().first ?? ""
+    #expect(failure.contains("type=\"max_growth\""), "\(junit.stdout)")
+    #expect(failure.contains(growthLine), "\(junit.stdout)")
+    #expect(failure.contains("own layers "), "\(junit.stdout)")
+    #expect(failure.contains("localhost/test/base:latest rebuilt upstream: +"), "\(junit.stdout)")
+    let sarif = try CLI.run(["check", "--format", "sarif", "--no-notify"], in: repo.url)
+    try DockerfileLinesTests().expectValidSARIF(sarif.stdout)
+    let log = try JSONDecoder().decode(DockerfileLinesTests.SARIFLog.self, from: Data(sarif.stdout.utf8))
+    let sarifGrowth = try #require(log.runs[0].results.first { $0.ruleId == "max_growth" }, "\(sarif.stdout)")
+    #expect(sarifGrowth.message["text"]?.contains(growthLine) == true, "\(sarifGrowth.message)")
   }
 
   /// docker-archives have no annotations: `base_image` names the base, read by
