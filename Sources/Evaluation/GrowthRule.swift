@@ -147,9 +147,14 @@ public struct GrowthRule: BudgetRule {
     return nil
   }
 
-  /// The biggest layer the base does not have: where a reviewer looks first.
+  /// The biggest layer the base does not have: where a reviewer looks first. When
+  /// only own layers are judged, a rebuilt base image's layer is not what failed.
   func largestAddedLayer(_ base: BaseMeasurement, _ context: RuleContext) -> Int? {
-    MeasurementDiff.layerChanges(base.measurement, context.measurement).filter { $0.kind == .added }
+    let firstOwn =
+      context.budget.growthOf == .own
+      ? GrowthSplit.baseLayerCounts(base.measurement, context.measurement)?.new ?? 0 : 0
+    return MeasurementDiff.layerChanges(base.measurement, context.measurement)
+      .filter { $0.kind == .added && $0.index >= firstOwn }
       .max { $0.compressedBytes < $1.compressedBytes }?.index
   }
 }

@@ -31,20 +31,7 @@ extension GrowthSplit {
   func short(_ digest: String?) -> String { digest.map { String($0.prefix(19)) } ?? "?" }
 
   public static func between(_ old: ImageMeasurement, _ new: ImageMeasurement, metric: Metric) -> GrowthSplit? {
-    let shared = zip(old.layers, new.layers).prefix { $0.diffID != nil && $0.diffID == $1.diffID }.count
-    let oldCount: Int
-    let newCount: Int
-    switch (old.baseImage?.layers, new.baseImage?.layers) {
-    case (let before?, let after?): (oldCount, newCount) = (before, after)
-    // One side was measured without the base known: only an unchanged base lets
-    // its count stand for both.
-    case (let known?, nil), (nil, let known?):
-      guard shared >= known else { return nil }
-      (oldCount, newCount) = (known, known)
-    case (nil, nil):
-      guard shared > 0 else { return nil }
-      (oldCount, newCount) = (shared, shared)
-    }
+    guard let (oldCount, newCount) = baseLayerCounts(old, new) else { return nil }
     func bytes(_ m: ImageMeasurement, _ count: Int) -> Int64 {
       m.layers.prefix(count).reduce(0) {
         $0.saturatingAdding(metric == .compressed ? $1.compressedBytes : $1.uncompressedBytes)
@@ -64,6 +51,19 @@ extension GrowthSplit {
     return split
   }
 
+  /// How many of the first layers of each measurement are the base image's; nil when
+  /// that is not known.
+  public static func baseLayerCounts(_ old: ImageMeasurement, _ new: ImageMeasurement) -> (old: Int, new: Int)? {
+    let shared = zip(old.layers, new.layers).prefix { $0.diffID != nil && $0.diffID == $1.diffID }.count
+    switch (old.baseImage?.layers, new.baseImage?.layers) {
+    case (let before?, let after?): return (before, after)
+    // One side was measured without the base known: only an unchanged base lets
+    // its count stand for both.
+    case (let known?, nil), (nil, let known?): return shared >= known ? (known, known) : nil
+    case (nil, nil): return shared > 0 ? (shared, shared) : nil
+    }
+  }
+
   /// Whether two bases are different images: their layers' diff IDs, in order. A
   /// layer without a diff ID (an estimate-only source) leaves only the bytes to tell.
   static func baseLayersDiffer(
@@ -80,5 +80,11 @@ extension ImageEvaluation {
   /// The growth against the base measurement, split into base image and own layers.
   public var growthSplit: GrowthSplit? {
     base.flatMap { GrowthSplit.between($0.measurement, measurement, metric: metric) }
+  }
+
+  /// How many first layers of the base measurement and of this one are the base
+  /// image's: "what grew" leaves them to the growth split.
+  public var baseLayerCounts: (old: Int, new: Int)? {
+    base.flatMap { GrowthSplit.baseLayerCounts($0.measurement, measurement) }
   }
 }

@@ -144,7 +144,7 @@ public enum CheckMarkdown {
     }
     if !short, let diff = image.diff, diff.compressed.delta != 0 {
       out.append("")
-      out += whatGrew(diff, sources: image.sources)
+      out += whatGrew(diff, sources: image.sources, baseLayers: image.baseLayerCounts)
     }
     out.append("")
     out.append("</details>")
@@ -155,12 +155,18 @@ public enum CheckMarkdown {
   /// used by the bisect comment for its culprit).
   /// With no layer added and no path changed (the same layers measured another way,
   /// or layers only removed) there is no table: an empty one reads as a rendering bug.
-  static func whatGrew(_ diff: MeasurementDiff, sources: LayerSources? = nil) -> [String] {
-    guard diff.layers.contains(where: { $0.kind == .added }) || !diff.paths.isEmpty else {
+  /// `baseLayers`: the base image's layer counts (old, new), whose rebuild the growth
+  /// split already says; the largest of the other added layers are listed.
+  static func whatGrew(_ diff: MeasurementDiff, sources: LayerSources? = nil, baseLayers: (old: Int, new: Int)? = nil)
+    -> [String]
+  {
+    let added = diff.ownLayers(baseLayers: baseLayers).filter { $0.kind == .added }
+      .sorted { $0.compressedBytes > $1.compressedBytes }
+    guard !added.isEmpty || !diff.paths.isEmpty else {
       return ["Nothing added: no new layer and no path that changed."]
     }
     var out = ["| what grew | change |", "| --- | ---: |"]
-    for layer in diff.layers.filter({ $0.kind == .added }).prefix(5) {
+    for layer in added.prefix(5) {
       out.append(
         "| \(escape(CheckLocations.layer(layer.index, sources))): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | \(ByteSize.formatDelta(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed |"
       )

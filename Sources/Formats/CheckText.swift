@@ -71,7 +71,9 @@ public enum CheckText {
       out.append(terminal.apply(.dim, "  ✓ pass: " + names.joined(separator: ", ")))
     }
     if image.status == .fail || image.status == .justified, let diff = image.diff, let base = image.base {
-      out.append(contentsOf: whatGrew(diff, since: base.commit, sources: image.sources, terminal: terminal))
+      out.append(
+        contentsOf: whatGrew(
+          diff, since: base.commit, sources: image.sources, baseLayers: image.baseLayerCounts, terminal: terminal))
     }
     return out
   }
@@ -95,12 +97,15 @@ public enum CheckText {
       + result.rule.padding(10) + " " + result.message + terminal.apply(.dim, location)
   }
 
-  /// The layers added and the paths that grew most since the base.
+  /// The layers added and the paths that grew most since the base. `baseLayers`: the
+  /// base image's layer counts (old, new), whose rebuild the growth split already says.
   static func whatGrew(
-    _ diff: MeasurementDiff, since base: String, sources: LayerSources? = nil, terminal: TerminalStyle
+    _ diff: MeasurementDiff, since base: String, sources: LayerSources? = nil, baseLayers: (old: Int, new: Int)? = nil,
+    terminal: TerminalStyle
   ) -> [String] {
-    let added = diff.layers.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
-    let removed = diff.layers.filter { $0.kind == .removed }
+    let layers = diff.ownLayers(baseLayers: baseLayers)
+    let added = layers.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
+    let removed = layers.filter { $0.kind == .removed }
     let grown = diff.paths.filter { $0.delta > 0 }
     // A heading with nothing under it reads as a failure to show what grew.
     guard !added.isEmpty || !removed.isEmpty || !grown.isEmpty else { return [] }
@@ -112,7 +117,7 @@ public enum CheckText {
     }
     if !removed.isEmpty {
       out.append(
-        "    - \(counted(removed.count, "layer")) of the base gone ("
+        "    - \(counted(removed.count, "layer")) of \(base.prefix(12)) no longer in the image ("
           + ByteSize.format(removed.reduce(0) { $0 + $1.compressedBytes }) + " compressed)")
     }
     for path in grown.prefix(8) {

@@ -69,6 +69,24 @@ import Testing
     #expect(noBase.status == .missing)
   }
 
+  /// An own-growth failure after a base rebuild points at the biggest own layer
+  /// added, not at the rebuilt base's (bigger) layer: the annotation goes where the
+  /// judged growth came from.
+  @Test func anOwnGrowthFailurePointsAtAnOwnLayer() throws {
+    var base = Self.measurement(1_100, layers: [1_000, 100])
+    base.baseImage = BaseImage(name: "python:3.12-slim", digest: "sha256:old", layers: 1, how: "annotations")
+    var grown = Self.measurement(81_000, layers: [50_000, 30_000, 1_000])
+    grown.baseImage = BaseImage(name: "python:3.12-slim", digest: "sha256:new", layers: 1, how: "annotations")
+    for index in grown.layers.indices { grown.layers[index].diffID = "sha256:new-\(index)" }
+    let own = try evaluate("[image.api]\nmax_growth = \"+1 kB\"\ngrowth_of = \"own\"", grown, base: base)
+    let ownResult = try #require(own.results.first { $0.rule == "max_growth" })
+    #expect(ownResult.status == .fail, "\(ownResult.message)")
+    #expect(ownResult.layer == 1)
+    // Judging the total, the base's layer is the biggest growth: it is named.
+    let total = try evaluate("[image.api]\nmax_growth = \"+1 kB\"", grown, base: base)
+    #expect(total.results.first { $0.rule == "max_growth" }?.layer == 0)
+  }
+
   /// A docker-archive's compressed size, as `measure` makes it: every layer estimated.
   static func estimated(_ compressed: Int64) -> ImageMeasurement {
     var m = measurement(compressed, layers: [compressed])

@@ -159,6 +159,16 @@ import Testing
     let log = try JSONDecoder().decode(DockerfileLinesTests.SARIFLog.self, from: Data(sarif.stdout.utf8))
     let sarifGrowth = try #require(log.runs[0].results.first { $0.ruleId == "max_growth" }, "\(sarif.stdout)")
     #expect(sarifGrowth.message["text"]?.contains(growthLine) == true, "\(sarifGrowth.message)")
+
+    // What grew is the image's own: the rebuilt base's layers are the growth split's
+    // to say ("rebuilt upstream"), not listed as added and gone.
+    let text = try CLI.run(["check", "--no-notify"], in: repo.url)
+    #expect(text.stdout.contains("what grew since"), "\(text.stdout)")
+    #expect(!text.stdout.contains("+ layer 0"), "\(text.stdout)")
+    #expect(!text.stdout.contains("gone"), "\(text.stdout)")
+    let markdown = try CLI.run(["check", "--format", "markdown", "--no-notify"], in: repo.url)
+    #expect(markdown.stdout.contains("| what grew | change |"), "\(markdown.stdout)")
+    #expect(!markdown.stdout.contains("| layer 0"), "\(markdown.stdout)")
   }
 
   /// docker-archives have no annotations: `base_image` names the base, read by
