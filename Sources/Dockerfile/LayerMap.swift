@@ -117,17 +117,43 @@ public enum LayerMap {
     switch made {
     case .run(let command):
       guard instruction.keyword == "RUN" else { return false }
-      let written = collapsed(instruction.arguments.replacingJSONArray())
       let recorded = collapsed(command)
       // The recorded command ends with the written one, after a shell (`/bin/sh -c`,
       // a SHELL's) and build arguments (`|2 A=1 B=2`).
-      return recorded == written || recorded.hasSuffix(" " + written)
+      return ([instruction.arguments.replacingJSONArray()] + heredocForms(instruction.arguments)).contains {
+        let written = collapsed($0)
+        return recorded == written || recorded.hasSuffix(" " + written)
+      }
     case .copy(let keyword, let destination):
       guard instruction.keyword == keyword, let expected = candidate.destination else { return false }
       return sameDirectory(expected, destination)
     case .workdir(let path):
       return instruction.keyword == "WORKDIR" && candidate.destination.map { sameDirectory($0, path) } == true
     }
+  }
+
+  /// What builders record for a RUN with heredocs, which is not the text written.
+  /// buildah records the first line and each trimmed body without its closing word
+  /// (`/bin/sh -c <<EOF\nBODY`, `/bin/sh -c python3 <<EOF\nBODY`). BuildKit records a
+  /// heredoc fed to a command as written, but runs a RUN that is one heredoc alone
+  /// (`RUN <<EOF`, the script's lines, `EOF`) by its body (`RUN /bin/sh -c BODY #
+  /// buildkit`), or, when the body starts with `#!`, as a file
+  /// (`/bin/sh -c /dev/pipes/EOF`).
+  static func heredocForms(_ arguments: String) -> [String] {
+    let lines = arguments.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    guard lines.count >= 2, let first = lines.first else { return [] }
+    let heredocs = DockerfileParser.heredocs(in: first)
+    guard !heredocs.isEmpty else { return [] }
+    // A body's line is never its closing word: that line ended it.
+    let closing = Set(heredocs.map(\.word))
+    let buildah = ([first] + lines.dropFirst().filter { !closing.contains($0) }).joined(separator: "\n")
+    // `<<EOF`, `<<-EOF`, `<<"EOF"` alone on the first line.
+    let words = first.split(whereSeparator: \.isWhitespace)
+    guard heredocs.count == 1, let word = heredocs.first?.word, words.count == 1, words[0].hasPrefix("<<") else {
+      return [buildah]
+    }
+    let body = lines.dropFirst().dropLast().joined(separator: "\n")
+    return [buildah, body.hasPrefix("#!") ? "/dev/pipes/" + word : body]
   }
 
   static func sameKind(_ candidate: Candidate, _ made: Made) -> Bool {

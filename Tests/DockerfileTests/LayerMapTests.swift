@@ -105,10 +105,49 @@ import Testing
       (3, "RUN /bin/sh -c pip install uv # buildkit"),
       (4, "COPY /uv /uvx /bin/ # buildkit"),
       (5, "COPY pyproject.toml /srv/app/ # buildkit"),
-      (6, "RUN |1 APP=/srv/app /bin/sh -c <<EOF\nuv sync --frozen\nrm -rf $HOME/.cache\nEOF # buildkit"),
+      // BuildKit runs a heredoc's body itself: `/bin/sh -c BODY`, the body's lines as written.
+      (6, "RUN |1 APP=/srv/app /bin/sh -c uv sync --frozen\nrm -rf $HOME/.cache\n # buildkit"),
       (7, "ADD https://example.com/model.bin /models/ # buildkit"),
     ]
     #expect(try lines(dockerfile, layers) == [2: 5, 3: 6, 4: 8, 5: 9, 6: 10, 7: 14])
+  }
+
+  /// The heredoc forms builders really record: BuildKit's body run by the shell (or a
+  /// `#!` script run from /dev/pipes), buildah's first line and trimmed body, and a
+  /// heredoc fed to a command, recorded as written by both.
+  @Test func heredocRunsMatchTheirLineInEveryBuildersForm() throws {
+    let dockerfile = """
+      FROM debian:bookworm-slim
+      RUN <<EOF
+      apt-get update
+      apt-get install -y curl
+      EOF
+      RUN <<-'SCRIPT'
+      \t#!/usr/bin/env python3
+      \tprint("hi")
+      \tSCRIPT
+      RUN python3 <<EOF
+      print("fed")
+      EOF
+      """
+    let buildKit: [(index: Int, createdBy: String?)] = [
+      (0, "# debian.sh --arch 'amd64' out/ 'bookworm' '@1733097600'"),
+      (1, "RUN /bin/sh -c apt-get update\napt-get install -y curl\n # buildkit"),
+      (2, "RUN /bin/sh -c /dev/pipes/SCRIPT # buildkit"),
+      (3, "RUN /bin/sh -c python3 <<EOF\nprint(\"fed\")\nEOF # buildkit"),
+    ]
+    #expect(try lines(dockerfile, buildKit) == [1: 2, 2: 6, 3: 10])
+    let buildah: [(index: Int, createdBy: String?)] = [
+      (0, "/bin/sh -c #(nop) ADD file:0123 in / "),
+      (1, "/bin/sh -c <<EOF\napt-get update\napt-get install -y curl"),
+      (2, "/bin/sh -c <<-'SCRIPT'\n#!/usr/bin/env python3\nprint(\"hi\")"),
+      (3, "/bin/sh -c python3 <<EOF\nprint(\"fed\")"),
+    ]
+    #expect(try lines(dockerfile, buildah) == [1: 2, 2: 6, 3: 10])
+    // Another body is another command: not matched, the other layers still are.
+    var edited = buildKit
+    edited[1].createdBy = "RUN /bin/sh -c apt-get update\n # buildkit"
+    #expect(try lines(dockerfile, edited) == [2: 6, 3: 10])
   }
 
   @Test func createdByForms() {
