@@ -148,7 +148,7 @@ public enum CheckSARIF {
   static func sarifResult(
     _ result: RuleResult, _ image: ImageEvaluation, _ report: CheckReport, ruleIndex: Int, _ level: String
   ) -> Result {
-    let budgets = location(report.budgetsPath, line: result.budgetLine, id: nil)
+    let budgets = location(report.budgetsRepositoryPath, line: result.budgetLine, id: nil)
     var text = "\(image.image): \(result.message)"
     // Said for every layer, matched or not, so an unmatched one reads as such.
     if let layer = result.layer, image.sources != nil { text += " (\(CheckLocations.layer(layer, image.sources)))" }
@@ -159,7 +159,7 @@ public enum CheckSARIF {
     if let line = CheckLocations.dockerfileLine(of: result, in: image) {
       primary = location(line.file, line: line.line, id: nil)
       if result.budgetLine != nil {
-        var limit = location(report.budgetsPath, line: result.budgetLine, id: 1)
+        var limit = location(report.budgetsRepositoryPath, line: result.budgetLine, id: 1)
         limit.message = Message(text: "the limit in budgets.toml")
         related = [limit]
       }
@@ -179,7 +179,7 @@ public enum CheckSARIF {
   ) -> Result {
     Result(
       ruleId: rule, ruleIndex: ruleIndex, level: level, message: Message(text: text),
-      locations: [location(report.budgetsPath, line: line, id: nil)], relatedLocations: nil,
+      locations: [location(report.budgetsRepositoryPath, line: line, id: nil)], relatedLocations: nil,
       properties: ["image": image, "commit": commit])
   }
 

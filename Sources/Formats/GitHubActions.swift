@@ -26,9 +26,9 @@ public enum GitHubActions {
         if let layer = result.layer, image.sources != nil { body.append(CheckLocations.layer(layer, image.sources)) }
         if let location = CheckLocations.dockerfileLine(of: result, in: image) {
           properties.insert("file=\(property(location.file)),line=\(location.line)", at: 0)
-          if let line = result.budgetLine { body.append("limit set at \(report.budgetsPath):\(line)") }
+          if let line = result.budgetLine { body.append("limit set at \(report.budgetsRepositoryPath):\(line)") }
         } else if let line = result.budgetLine {
-          properties.insert("file=\(property(report.budgetsPath)),line=\(line)", at: 0)
+          properties.insert("file=\(property(report.budgetsRepositoryPath)),line=\(line)", at: 0)
         }
         // The base's rebuild is its own notice above; the split is the growth's.
         body += GrowthSplitText.lines(for: result, in: image, rebuilt: false)

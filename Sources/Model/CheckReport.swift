@@ -67,6 +67,11 @@ public struct CheckReport: Sendable {
   public var commitSubject: String?
   public var branch: String?
   public var budgetsPath: String
+  /// budgets.toml's path in the repository (`budgets.toml`, `ci/budgets.toml`),
+  /// wherever the command ran: annotations and SARIF locations are resolved against
+  /// the repository's root, where an absolute path or one relative to a
+  /// subdirectory points nowhere. `budgetsPath` until the caller knows it.
+  public var budgetsRepositoryPath: String
   public var images: [ImageEvaluation]
   public var missing: [MissingMeasurement]
 
@@ -78,6 +83,7 @@ public struct CheckReport: Sendable {
     self.commitSubject = commitSubject
     self.branch = branch
     self.budgetsPath = budgetsPath
+    self.budgetsRepositoryPath = budgetsPath
     self.images = images
     self.missing = missing
   }

@@ -142,10 +142,12 @@ public enum Check {
       evaluation.inherited = inherited
       evaluations.append(evaluation)
     }
-    return CheckReport(
+    var report = CheckReport(
       commit: commitHex, commitSubject: try? repository.commit(commit).subject,
       branch: repository.currentBranch(), budgetsPath: try context.budgets().path, images: evaluations,
       missing: missing)
+    report.budgetsRepositoryPath = repositoryPath(context.budgetsPath, repository)
+    return report
   }
 
   /// What an unmeasured commit may be judged with (budgets.toml's own edits never count).

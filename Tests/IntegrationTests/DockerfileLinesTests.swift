@@ -110,6 +110,27 @@ import Testing
     #expect(base.message["text"]?.contains("no line in \(Self.dockerfile)") == true)
   }
 
+  /// Run from a subdirectory, annotations and SARIF locations still name budgets.toml
+  /// by its path in the repository (where code scanning and the run's annotations look
+  /// for it), not an absolute path or one relative to the subdirectory.
+  @Test func budgetsLocationsAreRepositoryRelativeFromASubdirectory() throws {
+    let repo = try repository(["after"], budget: "max_layer = \"10 MB\"")
+    let subdirectory = repo.url.appendingPathComponent("services/api")
+    try FileManager.default.createDirectory(at: subdirectory, withIntermediateDirectories: true)
+    let github = try CLI.run(["check", "--format", "github", "--no-notify"], in: subdirectory)
+    #expect(github.status == 1, "\(github.stderr)")
+    #expect(annotations(github.stdout, startingWith: "layer 0 is") == ["file=budgets.toml,line=3"], "\(github.stdout)")
+    #expect(annotations(github.stdout, startingWith: "layer 2 is") == ["file=\(Self.dockerfile),line=15"])
+    #expect(github.stdout.contains("limit set at budgets.toml:3"), "\(github.stdout)")
+
+    let sarif = try CLI.run(["check", "--format", "sarif", "--no-notify"], in: subdirectory)
+    #expect(sarif.status == 1, "\(sarif.stderr)")
+    try expectValidSARIF(sarif.stdout)
+    let log = try JSONDecoder().decode(SARIFLog.self, from: Data(sarif.stdout.utf8))
+    let uris = Set(log.runs[0].results.flatMap { $0.locations.map(\.physicalLocation.artifactLocation.uri) })
+    #expect(uris == ["budgets.toml", Self.dockerfile], "\(uris)")
+  }
+
   /// The single-stage "before" image, every layer over a 1-byte max_layer: each
   /// layer's result sits on the line of its instruction. The lines come from the
   /// Dockerfile's text: the image's last layers are its RUN, COPY and ADD
