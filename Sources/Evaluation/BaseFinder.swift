@@ -90,7 +90,9 @@ extension BaseFinder {
     do {
       tip = try history.branchTip(budget.base)
     } catch {
-      throw LookupError("base \(error.message), or set base in budgets.toml")
+      var unresolved = LookupError("base \(error.message), or set base in budgets.toml")
+      unresolved.isUnresolvedBase = true
+      throw unresolved
     }
     var found: [String] = []
     var current: String? = tip

@@ -60,6 +60,9 @@ public struct LookupError: Error, Sendable {
   /// What could not be reached (the store's server, lost mid-command): a transient
   /// failure the command reports as exit 4, not a wrong setting.
   public var unreachable: String? = nil
+  /// The budget's base branch does not resolve (a setting to fix, which the growth
+  /// lookup already reports), not a failed read.
+  public var isUnresolvedBase = false
   public init(_ message: String, unreachable: String? = nil) {
     self.message = message
     self.unreachable = unreachable

@@ -18,16 +18,18 @@ extension Check {
     _ budget: ImageBudget, finder: BaseFinder, newestKnown: BaseMeasurement?, _ context: CommandContext
   ) throws(CommandError) -> BaseRun? {
     guard budget.looseAfter > 0, budget.max != nil else { return nil }
-    // A base branch that does not resolve is already said by the growth lookup.
-    guard
-      let commits = try? finder.measuredOnBase(budget, count: budget.looseAfter, within: looseWalkLimit),
-      commits.count >= budget.looseAfter
-    else { return nil }
+    let commits: [String]
+    do { commits = try finder.measuredOnBase(budget, count: budget.looseAfter, within: looseWalkLimit) } catch {
+      // A base branch that does not resolve is already said by the growth lookup; a
+      // store or history that failed is the command's failure (exit 4 when it could
+      // not be reached), never "not loose".
+      guard error.isUnresolvedBase else { throw .from(error) }
+      return nil
+    }
+    guard commits.count >= budget.looseAfter else { return nil }
     let summaries: [MeasurementSummary]
     let store = try context.store()
-    do { summaries = try store.summaries(commits: commits, image: budget.name) } catch {
-      throw .usage(error.message)
-    }
+    do { summaries = try store.summaries(commits: commits, image: budget.name) } catch { throw .from(error) }
     let sizeOf = Dictionary(summaries.map { ($0.commit, $0.bytes(for: budget.metric.rawValue)) }) { _, last in last }
     let sizes = commits.compactMap { sizeOf[$0] }
     let newest =

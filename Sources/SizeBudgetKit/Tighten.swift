@@ -53,7 +53,7 @@ public enum Tighten {
     _ budget: ImageBudget, text: BudgetText, finder: BaseFinder, request: Request, context: CommandContext
   ) throws(CommandError) -> Tightening.ImagePlan {
     let commits: [String]
-    do { commits = try finder.measuredOnBase(budget, count: 1) } catch { throw .usage(error.message) }
+    do { commits = try finder.measuredOnBase(budget, count: 1) } catch { throw .from(error) }
     guard let commit = commits.first, let measurement = try context.measurement(budget.name, at: commit) else {
       return Tightening.skipped(
         budget, headroomPercent: budget.headroomPercent,
