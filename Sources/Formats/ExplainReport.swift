@@ -8,6 +8,17 @@ import Model
 /// hand-written analysis: a verdict, the breakdown by component, the removable bytes
 /// by severity, and the fixes in order of saving.
 public enum ExplainReport {
+  /// What the findings could save together, at most: their savings added up, and no
+  /// more than the image holds uncompressed. Findings can name the same bytes (a
+  /// duplicate inside a directory another finding removes), and each keeps only its
+  /// largest paths, so the overlap cannot be taken out exactly: the headline says "up
+  /// to", and says why.
+  static func upperBound(_ findings: [Finding], _ m: ImageMeasurement) -> Int64 {
+    min(findings.reduce(0) { $0.saturatingAdding($1.saving) }, max(m.uncompressedBytes, 0))
+  }
+
+  static let overlap = "findings can overlap: bytes two of them name are counted in both"
+
   /// `sources`: the Dockerfile line of each layer, named next to it; `metric`: the
   /// budget's, in which each saving is given (as check's findings give it).
   public static func text(
@@ -15,7 +26,7 @@ public enum ExplainReport {
     terminal: TerminalStyle
   ) -> String {
     var out: [String] = []
-    let removable = findings.reduce(0) { $0 + $1.saving }
+    let removable = upperBound(findings, m)
     let onDisk = m.uncompressedBytes
     out.append(
       terminal.apply(.bold, "\(m.image) at \(m.commit.prefix(12))")
@@ -26,8 +37,9 @@ public enum ExplainReport {
       let places = findings.filter { $0.saving > 0 }.count
       out.append(
         terminal.apply(
-          .warning, "About \(ByteSize.format(removable)) uncompressed (\(share)% of the uncompressed size) can go")
-          + ", in \(counted(places, "place")); the biggest: \(findings.first?.title ?? "")."
+          .warning, "Up to \(ByteSize.format(removable)) uncompressed (\(share)% of the uncompressed size) can go")
+          + ", in \(counted(places, "place"))\(places > 1 ? " (\(overlap))" : ""); "
+          + "the biggest: \(findings.first?.title ?? "")."
       )
       out.append("By severity: " + bySeverity(findings))
     } else {
@@ -117,12 +129,13 @@ public enum ExplainReport {
   }
 
   public static func markdown(_ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil) -> String {
-    let removable = findings.reduce(0) { $0 + $1.saving }
+    let removable = upperBound(findings, m)
     var out = [
       "<!-- sizebudget:explain:\(m.image) -->", "",
-      "### `\(m.image)`: \(removable > 0 ? "about \(ByteSize.format(removable)) can go" : "nothing removable found")",
+      "### `\(m.image)`: \(removable > 0 ? "up to \(ByteSize.format(removable)) can go" : "nothing removable found")",
       "",
     ]
+    if findings.filter({ $0.saving > 0 }).count > 1 { out += ["An upper bound: \(overlap).", ""] }
     if !findings.isEmpty {
       out.append("| severity | finding | saving | layer | fix |")
       out.append("| --- | --- | ---: | --- | --- |")
@@ -164,7 +177,7 @@ public enum ExplainReport {
       Document(
         image: m.image, commit: m.commit, inherited: inherited, compressedBytes: m.compressedBytes,
         uncompressedBytes: m.uncompressedBytes,
-        removableBytes: findings.reduce(0) { $0 + $1.saving }, findings: findings, packages: m.packages,
+        removableBytes: upperBound(findings, m), findings: findings, packages: m.packages,
         sources: sources, noise: m.noise))
   }
 
