@@ -1,4 +1,5 @@
 import Budgets
+import Model
 
 /// What `sizebudget validate` prints: the budgets as the tool understood them.
 public enum BudgetSummary {
@@ -53,7 +54,9 @@ public enum BudgetSummary {
     }
     // How growth is judged: what counts, what is noise, where the base's layers end.
     let tolerance = image.tolerance.map { ", tolerance \($0.value)" } ?? ""
-    let baseImage = image.baseImage.map { ", base image \($0.value)" } ?? ""
+    // Normalised as Docker does (python:3.12 → docker.io/library/python:3.12), as
+    // every other output names the base.
+    let baseImage = image.baseImage.map { ", base image \(DockerReference.normalised($0.value))" } ?? ""
     let judged = image.growthOf == .own ? "own layers only (growth_of = own)" : "the whole image"
     line("growth", "judged on \(judged)\(tolerance)\(baseImage)")
     line(

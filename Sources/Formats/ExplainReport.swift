@@ -45,7 +45,8 @@ public enum ExplainReport {
     } else {
       out.append(
         terminal.apply(.good, "Nothing removable found")
-          + ": no build tools, caches, dev dependencies, tests or build leftovers.")
+          + ": no build tools, package managers, caches, dev dependencies, tests, docs or locales, debug symbols, "
+          + "duplicate files, model weights or build leftovers.")
     }
     out.append("")
     out.append(components(m).render(terminal))

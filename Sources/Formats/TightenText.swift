@@ -38,8 +38,13 @@ public enum TightenText {
       let name = "\(slot.key) \(slot.current) (\(path):\(slot.position.line))"
       let measured = proposal.measured.map { "measured \(figure($0, plan, slot.key))" } ?? ""
       switch proposal.outcome {
-      case .lower(let number, _):
-        lines.append("  \(name) → \(number)\(slot.unit.isEmpty ? "" : " " + slot.unit): \(measured)")
+      case .lower(let number, let bytes):
+        // Figures in the tool's units (kB, MB: powers of 1000), like the current
+        // value and every other output; a value the file writes in binary units (MiB)
+        // is said as written after.
+        let binary = slot.unit.lowercased().hasSuffix("ib")
+        let written = binary ? " (written \"\(number) \(slot.unit)\")" : ""
+        lines.append("  \(name) → \(ByteSize.format(bytes))\(written): \(measured)")
       case .alreadyTight(let proposed):
         lines.append(
           "  \(name) is already at or under \(ByteSize.format(proposed)) (\(measured) + headroom): left as it is")

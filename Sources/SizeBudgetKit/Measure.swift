@@ -239,8 +239,10 @@ public enum Measure {
     }
     guard let base = BaseImage.fromBase(image.description, name: name, of: measurement.layers) else {
       throw .usage(
-        "\(shown) of [image.\(budget)] is not the base of this image: its \(image.description.layers.count) "
-          + "layers are not the first of the image's \(measurement.layers.count) (rebuilt since? measure against the "
+        "\(shown) of [image.\(budget)] is not the base of this image: its "
+          + "\(counted(image.description.layers.count, "layer")) "
+          + "\(image.description.layers.count == 1 ? "is" : "are") not the first of the image's "
+          + "\(measurement.layers.count) (rebuilt since? measure against the "
           + "base the image was built from)")
     }
     return base

@@ -1,5 +1,6 @@
 import Analysis
 import Budgets
+import Dockerfile
 import Formats
 import Foundation
 import ImageSource
@@ -13,9 +14,11 @@ public enum Validate {
     throws(CommandError) -> String
   {
     let budgets = try context.budgets()
-    let (errors, baseNotes) = baseProblems(budgets, context)
+    let (baseErrors, baseNotes) = baseProblems(budgets, context)
+    let (dockerfileErrors, dockerfileNotes) = dockerfileProblems(budgets, context)
+    let errors = baseErrors + dockerfileErrors
     guard errors.isEmpty else { throw .usage(errors.joined(separator: "\n")) }
-    let notes = baseNotes + sourceNotes(budgets) + forbidNotes(budgets, context)
+    let notes = baseNotes + dockerfileNotes + sourceNotes(budgets) + forbidNotes(budgets, context)
     if format == .json { return BudgetSummary.json(budgets, notes: notes) }
     return BudgetSummary.render(budgets, terminal: terminal)
       + (notes.isEmpty ? "" : "\n\n" + terminal.apply(.warning, "notes:") + "\n" + notes.joined(separator: "\n"))
@@ -45,6 +48,52 @@ public enum Validate {
           "  \(budgets.path): base is \"\(image.base)\" by default, which is not a branch here: \(hint)"
             + "set base in [defaults] (\(known))")
       }
+    }
+    return (errors, notes)
+  }
+
+  /// `dockerfile` must name a Dockerfile that exists (in the work tree, from the
+  /// repository's root) and parses, and `target` one of its stages: otherwise every
+  /// layer would silently go unnamed. `target` without `dockerfile` names nothing: a
+  /// note.
+  static func dockerfileProblems(_ budgets: BudgetFile, _ context: CommandContext)
+    -> (errors: [String], notes: [String])
+  {
+    let root =
+      context.repositoryIfAny?.workDirectory.map { URL(fileURLWithPath: $0) }
+      ?? URL(fileURLWithPath: budgets.path).deletingLastPathComponent()
+    var errors: [String] = []
+    var notes: [String] = []
+    for image in budgets.images {
+      guard let dockerfile = image.dockerfile else {
+        if let target = image.target {
+          notes.append(
+            "  \(budgets.path):\(target.position): target \"\(target.value)\" of [image.\(image.name)] has no "
+              + "dockerfile whose stage it could name: add dockerfile = \"PATH\" (from the repository's root), "
+              + "or remove target")
+        }
+        continue
+      }
+      let at = "\(budgets.path):\(dockerfile.position): dockerfile \"\(dockerfile.value)\" of [image.\(image.name)]"
+      let path = root.appendingPathComponent(dockerfile.value).path
+      guard let data = FileManager.default.contents(atPath: path) else {
+        errors.append("\(at) does not exist (paths are from the repository's root): fix the path, or remove dockerfile")
+        continue
+      }
+      let parsed: Dockerfile
+      do { parsed = try DockerfileParser.parse(String(decoding: data, as: UTF8.self)) } catch {
+        errors.append("\(at) does not parse: \(dockerfile.value):\(error.line): \(error.message)")
+        continue
+      }
+      guard let target = image.target, parsed.stage(target: target.value) == nil else { continue }
+      let names = parsed.stages.compactMap(\.name)
+      let hint =
+        Suggestion.closest(to: target.value.lowercased(), among: names).map { "did you mean \"\($0)\"? " } ?? ""
+      let known =
+        names.isEmpty ? "its stages have no names (FROM … AS NAME)" : "stages: \(names.joined(separator: ", "))"
+      errors.append(
+        "\(budgets.path):\(target.position): target \"\(target.value)\" of [image.\(image.name)] names no stage of "
+          + "\(dockerfile.value): \(hint)\(known)")
     }
     return (errors, notes)
   }

@@ -286,6 +286,10 @@ import Testing
     let text = try fixture.run(["explain", "--image", "api"])
     #expect(text.status == 0, "\(text.stderr)")
     #expect(text.stdout.contains("Nothing removable found"))
+    // Every kind of finding explain looks for is named, the newer ones too.
+    for kind in ["package managers", "docs or locales", "debug symbols", "duplicate files", "model weights"] {
+      #expect(text.stdout.contains(kind), "\(kind): \(text.stdout)")
+    }
     let markdown = try fixture.run(["explain", "--image", "api", "--format", "markdown"])
     #expect(markdown.stdout.contains("<!-- sizebudget:explain:api -->"))
     #expect(markdown.stdout.contains("nothing removable found"))

@@ -54,6 +54,20 @@ import Testing
     .replacingOnce("'8MB'", "'2.1MB'")
     .replacingOnce("\" 7000 kB \"", "\" 2200 kB \"")
 
+  /// A budget written in MiB is proposed in the tool's units like every other
+  /// figure (never "9.44 MB → 2.2 MiB"), and what the file will say is quoted.
+  @Test func binaryUnitsAreShownInTheToolsUnits() throws {
+    let gate = try GateFixture(budgets: "[image.api]\nmax = \"9 MiB\"\n")
+    try gate.measure(bytes: 2_000_000)
+    let result = try gate.run(["budgets", "tighten", "--dry-run"])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let line = try #require(
+      result.stdout.split(separator: "\n").first { $0.contains("max 9.44 MB") }, "\(result.stdout)")
+    #expect(
+      line.contains(try Regex(#"max 9\.44 MB \(budgets\.toml:2\) → [0-9.]+ MB \(written "[0-9.]+ MiB"\): "#)), "\(line)"
+    )
+  }
+
   @Test func changesOnlyTheNumbersAndSaysWhatItLeft() throws {
     let gate = try history()
     let result = try gate.run(["budgets", "tighten"])

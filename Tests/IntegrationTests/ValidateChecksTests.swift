@@ -16,6 +16,49 @@ import Testing
       "\(result.stderr)")
   }
 
+  /// dockerfile and target are checked against the Dockerfile: a missing file and a
+  /// stage it does not have are errors at their line and column, target without a
+  /// dockerfile a note; base_image is shown normalised, as every output names it.
+  @Test func dockerfileAndTargetAreCheckedAgainstTheDockerfile() throws {
+    let repo = try GitRepository()
+    let dockerfile = "FROM python:3.12-slim AS build\nRUN pip install uv\n\nFROM python:3.12-slim\nCOPY . /app\n"
+    try repo.commit("budgets", files: ["budgets.toml": "[image.api]\nmax = \"1 MB\"\n", "Dockerfile": dockerfile])
+
+    try repo.directory.write(
+      "budgets.toml", "[image.api]\nmax = \"1 MB\"\ntarget = \"build\"\nbase_image = \"python:3.12-slim\"\n")
+    let noDockerfile = try CLI.run(["validate"], in: repo.url)
+    #expect(noDockerfile.status == 0, "\(noDockerfile.stderr)")
+    #expect(
+      noDockerfile.stdout.contains("budgets.toml:3:10: target \"build\" of [image.api] has no dockerfile"),
+      "\(noDockerfile.stdout)")
+    #expect(noDockerfile.stdout.contains("base image docker.io/library/python:3.12-slim"), "\(noDockerfile.stdout)")
+
+    try repo.directory.write(
+      "budgets.toml", "[image.api]\nmax = \"1 MB\"\ndockerfile = \"docker/api.Dockerfile\"\n")
+    let missing = try CLI.run(["validate"], in: repo.url)
+    #expect(missing.status == 2)
+    #expect(
+      missing.stderr.contains(
+        "budgets.toml:3:14: dockerfile \"docker/api.Dockerfile\" of [image.api] does not exist"),
+      "\(missing.stderr)")
+
+    try repo.directory.write(
+      "budgets.toml", "[image.api]\nmax = \"1 MB\"\ndockerfile = \"Dockerfile\"\ntarget = \"bulid\"\n")
+    let noStage = try CLI.run(["validate"], in: repo.url)
+    #expect(noStage.status == 2)
+    #expect(
+      noStage.stderr.contains(
+        "budgets.toml:4:10: target \"bulid\" of [image.api] names no stage of Dockerfile: did you mean \"build\"? "
+          + "stages: build"),
+      "\(noStage.stderr)")
+
+    try repo.directory.write(
+      "budgets.toml", "[image.api]\nmax = \"1 MB\"\ndockerfile = \"Dockerfile\"\ntarget = \"build\"\n")
+    let valid = try CLI.run(["validate"], in: repo.url)
+    #expect(valid.status == 0, "\(valid.stderr)")
+    #expect(!valid.stdout.contains("notes:"), "\(valid.stdout)")
+  }
+
   @Test func aBaseThatIsOnlyARemoteTrackingBranchIsValid() throws {
     let repo = try GitRepository()
     try repo.commit("budgets", files: ["budgets.toml": "[image.api]\nbase = \"release\"\nmax = \"1 MB\"\n"])
