@@ -88,7 +88,7 @@ let package = Package(
       name: "SizeBudgetKit",
       dependencies: [
         "TOML", "Budgets", "GitHistory", "ImageSource", "Analysis", "Model", "Store", "Evaluation", "Formats", "Notify",
-        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site", "Dockerfile", "Prediction",
+        "Delivery", "Sharing", "Endpoints", "SystemCalls", "Forge", "Site", "Dockerfile", "Prediction", "TestHooks",
       ]),
     .executableTarget(
       name: "sizebudget",

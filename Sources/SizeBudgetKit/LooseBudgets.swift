@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import Model
 import Store
+import TestHooks
 
 extension Check {
   /// How far back along the base branch `loose_budget` looks for its measured
@@ -18,6 +19,10 @@ extension Check {
     _ budget: ImageBudget, finder: BaseFinder, newestKnown: BaseMeasurement?, _ context: CommandContext
   ) throws(CommandError) -> BaseRun? {
     guard budget.looseAfter > 0, budget.max != nil else { return nil }
+    // Debug builds only: the tests break the store here, to see the failure reported.
+    #if DEBUG
+      FaultInjection.pauseIfAsked("loose-budget")
+    #endif
     let commits: [String]
     do { commits = try finder.measuredOnBase(budget, count: budget.looseAfter, within: looseWalkLimit) } catch {
       // A base branch that does not resolve is already said by the growth lookup; a

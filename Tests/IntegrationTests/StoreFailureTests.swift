@@ -49,6 +49,49 @@ import Testing
     #expect(stderr.contains("retrying may succeed"), "\(stderr)")
   }
 
+  /// check's loose_budget lookup reads the store too: a store lost there is exit 4
+  /// like anywhere else, not taken for "not loose" and passed over.
+  @Test func aStoreLostInTheLooseBudgetLookupIsExit4() throws {
+    let server = try LocalPostgres.shared.get()
+    let store = try server.createDatabase()
+    let repo = try GitRepository()
+    try repo.commit(
+      "budgets", files: ["budgets.toml": "[defaults]\nloose_after = 1\n\n[image.api]\nmax = \"9 MB\"\n"])
+    let layer = ImageBuilder.Layer([.file("app/blob", size: 10_000)], compression: .none)
+    let image = repo.url.appendingPathComponent("image.oci")
+    try ImageBuilder([layer]).writeOCILayout(to: image)
+    let measured = try CLI.run(["measure", "oci:\(image.path)", "--image", "api", "--store", store], in: repo.url)
+    try #require(measured.status == 0, "\(measured.stderr)")
+    let pauseFile = repo.url.appendingPathComponent("paused").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
+    process.arguments = ["check", "--no-notify", "--store", store]
+    process.currentDirectoryURL = repo.url
+    process.environment = ProcessInfo.processInfo.environment.merging(
+      ["SIZEBUDGET_TEST_PAUSE_AT": "loose-budget", "SIZEBUDGET_TEST_PAUSE_FILE": pauseFile]) { $1 }
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    var waited = 0
+    while !FileManager.default.fileExists(atPath: pauseFile) && waited < 600 {
+      usleep(100_000)
+      waited += 1
+    }
+    try #require(FileManager.default.fileExists(atPath: pauseFile), "check never reached the loose_budget lookup")
+    _ = try server.query(
+      store,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    try FileManager.default.removeItem(atPath: pauseFile)
+    let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 4, "\(stdout)\(stderr)")
+    #expect(stderr.contains("could not reach the store"), "\(stderr)")
+  }
+
   @Test(arguments: [["notify", "--list"], ["sync"]])
   func brokenBudgetsNeverFallBackToAnotherStore(command: [String]) throws {
     let repo = try GitRepository()
