@@ -109,12 +109,14 @@ extension BaseFinder {
 extension BaseFinder {
   /// How many measured commits back the image's observed noise is read.
   public static let noiseWindow = 10
-  /// How many commits back along the first-parent line to look for them.
-  static let noiseSearchLimit = 1_000
+  /// How many commits back along the first-parent line to look for them: `log` and
+  /// the site judge hundreds of commits, each with this walk, so it stays short.
+  public static let noiseSearchLimit = 200
 
   /// The image's observed noise that bears on judging growth at `commit` against
   /// `base`: the widest spread recorded with its newest `noiseWindow` measurements on
-  /// the first-parent line from `commit` (itself included), and with the base. Every
+  /// the first-parent line from `commit` (itself included, at most `noiseSearchLimit`
+  /// commits back), and with the base. Every
   /// command reads it here, so check, the pre-push hook and predict judge the same
   /// growth with the same noise; not the whole history, so one flaky commit long ago
   /// (or a mistake) does not widen every later judgement.
