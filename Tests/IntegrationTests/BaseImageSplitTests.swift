@@ -209,6 +209,7 @@ import Testing
     #expect(wrong.status == 0, "\(wrong.stderr)")
     #expect(wrong.stderr.contains("warning: base_image"), "\(wrong.stderr)")
     #expect(wrong.stderr.contains("is not the base of this image"), "\(wrong.stderr)")
+    #expect(wrong.stderr.contains("its 1 layer is not the first of the image's 2"), "\(wrong.stderr)")
     #expect(wrong.stderr.contains("measured without a base split"), "\(wrong.stderr)")
   }
 

@@ -1,0 +1,50 @@
+import Analysis
+import Evaluation
+import Model
+import Testing
+
+@testable import Formats
+
+/// "What grew" names the layers that grew the image, largest first, in text and in
+/// Markdown alike; a rebuilt base's layers are the growth split's to say.
+@Suite struct WhatGrewTests {
+  /// Layers of `sizes` (compressed bytes), each with its own diff ID `id-N`.
+  static func measurement(_ ids: [String], _ sizes: [Int64], baseLayers: Int? = nil) -> ImageMeasurement {
+    var m = ImageMeasurement(
+      image: "api", commit: String(repeating: "b", count: 40), source: "oci:x", platform: "linux/amd64",
+      manifestDigest: nil, configDigest: nil, compressedBytes: sizes.reduce(0, +), compressedEstimated: false,
+      uncompressedBytes: 2 * sizes.reduce(0, +), wastedBytes: 0, fileCount: 1, pathDepth: 4, toolVersion: "t",
+      measuredAt: "2026-11-25T00:00:00Z", host: "h",
+      layers: zip(ids, sizes).enumerated().map { index, layer in
+        LayerMeasurement(
+          index: index, digest: nil, diffID: "sha256:\(layer.0)", mediaType: nil, compression: "gzip",
+          compressedBytes: layer.1, compressedEstimated: false, uncompressedBytes: 2 * layer.1, fileCount: 1,
+          createdBy: "RUN step \(layer.0)")
+      }, paths: [], wasted: [], forbidden: [], required: [])
+    m.baseImage = baseLayers.map { BaseImage(name: "python:3.12-slim", digest: nil, layers: $0, how: "annotations") }
+    return m
+  }
+
+  @Test func markdownListsTheLargestAddedLayersFirst() {
+    let old = Self.measurement(["base"], [1_000])
+    let new = Self.measurement(
+      ["base", "a", "b", "c", "d", "e", "f", "g"], [1_000, 10_000, 70_000, 20_000, 60_000, 30_000, 50_000, 40_000])
+    let rows = CheckMarkdown.whatGrew(MeasurementDiff.between(old, new)).filter { $0.contains("RUN step") }
+    #expect(rows.count == 5)
+    #expect(
+      rows.map { $0.components(separatedBy: "RUN step ")[1].prefix(1) } == ["b", "d", "f", "g", "e"], "\(rows)")
+  }
+
+  @Test func aRebuiltBasesLayersAreLeftToTheSplit() {
+    let old = Self.measurement(["base-1", "app"], [1_000, 5_000], baseLayers: 1)
+    let new = Self.measurement(["base-2", "app-2"], [90_000, 6_000], baseLayers: 1)
+    let diff = MeasurementDiff.between(old, new)
+    let text = CheckText.whatGrew(diff, since: String(repeating: "a", count: 40), baseLayers: (1, 1), terminal: .plain)
+    #expect(text.contains { $0.contains("+ layer 1") }, "\(text)")
+    #expect(!text.contains { $0.contains("layer 0") }, "\(text)")
+    #expect(text.contains("    - 1 layer of aaaaaaaaaaaa no longer in the image (5 kB compressed)"), "\(text)")
+    let markdown = CheckMarkdown.whatGrew(diff, baseLayers: (1, 1))
+    #expect(!markdown.contains { $0.contains("layer 0") }, "\(markdown)")
+    #expect(markdown.contains { $0.contains("layer 1") }, "\(markdown)")
+  }
+}
