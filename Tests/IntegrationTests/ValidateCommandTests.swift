@@ -48,7 +48,10 @@ import Testing
       base_image = "docker://registry.example.com/python:3.11-slim"
       loose_after = 0
       """
-    try repo.commit("budgets", files: ["budgets.toml": budgets + "\n"])
+    // validate reads the Dockerfile: it must be there, with the target stage.
+    let dockerfile =
+      "FROM python:3.11-slim AS build\nRUN pip wheel .\n\nFROM python:3.11-slim AS runtime\nCOPY . /app\n"
+    try repo.commit("budgets", files: ["budgets.toml": budgets + "\n", "app/Dockerfile": dockerfile])
     let text = try CLI.run(["validate"], in: repo.url)
     #expect(text.status == 0, "\(text.stderr)")
     #expect(
