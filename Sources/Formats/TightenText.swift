@@ -39,12 +39,7 @@ public enum TightenText {
       let measured = proposal.measured.map { "measured \(figure($0, plan, slot.key))" } ?? ""
       switch proposal.outcome {
       case .lower(let number, let bytes):
-        // Figures in the tool's units (kB, MB: powers of 1000), like the current
-        // value and every other output; a value the file writes in binary units (MiB)
-        // is said as written after.
-        let binary = slot.unit.lowercased().hasSuffix("ib")
-        let written = binary ? " (written \"\(number) \(slot.unit)\")" : ""
-        lines.append("  \(name) → \(ByteSize.format(bytes))\(written): \(measured)")
+        lines.append("  \(name) → \(proposed(number, unit: slot.unit, bytes: bytes)): \(measured)")
       case .alreadyTight(let proposed):
         lines.append(
           "  \(name) is already at or under \(ByteSize.format(proposed)) (\(measured) + headroom): left as it is")
@@ -53,6 +48,15 @@ public enum TightenText {
       }
     }
     return lines
+  }
+
+  /// A proposed value in the tool's units (kB, MB: powers of 1000), like the current
+  /// value and every other figure; one the file writes in binary units is quoted as
+  /// written after it: `2.31 MB (written "2.2 MiB")`. Check's loose_budget warning
+  /// says it the same way.
+  public static func proposed(_ number: String, unit: String, bytes: Int64) -> String {
+    let binary = unit.lowercased().hasSuffix("ib")
+    return ByteSize.format(bytes) + (binary ? " (written \"\(number) \(unit)\")" : "")
   }
 
   /// "342 MB compressed", "≈ 342 MB compressed" for an estimate, paths uncompressed.

@@ -1,5 +1,6 @@
 import Budgets
 import Evaluation
+import Formats
 import Foundation
 import Model
 import Store
@@ -49,7 +50,8 @@ extension Check {
       return BaseRun(base: budget.base, sizes: sizes, tightenedMax: nil)
     }
     return BaseRun(
-      base: budget.base, sizes: sizes, tightenedMax: ("\(number) \(slot.unit.isEmpty ? "B" : slot.unit)", bytes))
+      base: budget.base, sizes: sizes,
+      tightenedMax: (TightenText.proposed(number, unit: slot.unit, bytes: bytes), bytes))
   }
 
   /// `max` of the image as budgets.toml writes it (its unit), read from the file's text.

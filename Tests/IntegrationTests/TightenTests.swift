@@ -182,6 +182,19 @@ extension String {
     "api has been ≥ 10% under its 9 MB budget for the last 3 measured commits on main: "
     + "`sizebudget budgets tighten` would set 2.2 MB"
 
+  /// A max written in MiB: the warning gives its figures in one unit system, as
+  /// tighten does, quoting what the file would say.
+  @Test func aBinaryUnitMaxIsSaidInTheToolsUnits() throws {
+    let gate = try GateFixture(budgets: "[defaults]\nloose_after = 1\n\n[image.api]\nmax = \"9 MiB\"\n")
+    try gate.measure(bytes: 2_000_000)
+    let result = try gate.run(["check", "--format", "json", "--no-notify"])
+    let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
+    let loose = try #require(document.images.first?.results.first { $0.rule == "loose_budget" }, "\(result.stdout)")
+    #expect(
+      loose.message.contains(try Regex(#"under its 9\.44 MB budget .*would set [0-9.]+ MB \(written "[0-9.]+ MiB"\)"#)),
+      "\(loose.message)")
+  }
+
   struct Document: Decodable {
     struct Image: Decodable {
       struct Result: Decodable {
