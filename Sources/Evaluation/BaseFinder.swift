@@ -116,10 +116,10 @@ extension BaseFinder {
   /// The image's observed noise that bears on judging growth at `commit` against
   /// `base`: the widest spread recorded with its newest `noiseWindow` measurements on
   /// the first-parent line from `commit` (itself included, at most `noiseSearchLimit`
-  /// commits back), and with the base. Every
-  /// command reads it here, so check, the pre-push hook and predict judge the same
-  /// growth with the same noise; not the whole history, so one flaky commit long ago
-  /// (or a mistake) does not widen every later judgement.
+  /// commits back), and with the base. Every command reads it here, so check, the
+  /// pre-push hook and predict judge the same growth with the same noise; not the
+  /// whole history, so one flaky commit long ago (or a mistake) does not widen every
+  /// later judgement.
   public func observedNoise(for budget: ImageBudget, at commit: String, base: BaseMeasurement?) throws(LookupError)
     -> (commit: String, bytes: Int64)?
   {
