@@ -15,6 +15,9 @@ public struct BaseFinder {
   /// and a merge-base walk from the tip, once per commit, would make a long history
   /// quadratic.
   public var onBase: Set<String> = []
+  /// What the noise walks read (`observedNoise`): share one across the commits a
+  /// command judges.
+  public var noiseMemo = NoiseMemo()
 
   public init(history: any CommitHistory, store: any MeasurementSource) {
     self.history = history
@@ -119,25 +122,73 @@ extension BaseFinder {
   /// commits back), and with the base. Every command reads it here, so check, the
   /// pre-push hook and predict judge the same growth with the same noise; not the
   /// whole history, so one flaky commit long ago (or a mistake) does not widen every
-  /// later judgement.
+  /// later judgement. Only growth is judged against noise: without `max_growth` or
+  /// without a base there is nothing to look up (nil, and no reads). What the walk
+  /// reads is kept in `noiseMemo`, so the commits `log` and the site judge one after
+  /// another share their walks.
   public func observedNoise(for budget: ImageBudget, at commit: String, base: BaseMeasurement?) throws(LookupError)
     -> (commit: String, bytes: Int64)?
   {
-    var seen: [(commit: String, noise: MeasurementNoise)] = []
-    var measured = 0
-    var current: String? = commit
-    var steps = 0
-    while let id = current, measured < Self.noiseWindow, steps < Self.noiseSearchLimit {
-      if try store.hasMeasurement(image: budget.name, commit: id) {
-        measured += 1
-        if let noise = try store.noise(image: budget.name, commit: id) { seen.append((id, noise)) }
+    guard budget.maxGrowth != nil, let base else { return nil }
+    let key = NoiseMemo.Key(image: budget.name, commit: commit)
+    let seen: [(commit: String, noise: MeasurementNoise)]
+    if let walked = noiseMemo.walks[key] {
+      seen = walked
+    } else {
+      var found: [(commit: String, noise: MeasurementNoise)] = []
+      var measured = 0
+      var current: String? = commit
+      var steps = 0
+      while let id = current, measured < Self.noiseWindow, steps < Self.noiseSearchLimit {
+        let recorded = try measuredNoise(image: budget.name, commit: id)
+        if recorded.measured {
+          measured += 1
+          if let noise = recorded.noise { found.append((id, noise)) }
+        }
+        current = try memoisedFirstParent(id)
+        steps += 1
       }
-      current = try history.firstParent(id)
-      steps += 1
+      noiseMemo.walks[key] = found
+      seen = found
     }
-    if let base, !seen.contains(where: { $0.commit == base.commit }), let noise = base.measurement.noise {
-      seen.append((base.commit, noise))
+    var bearing = seen
+    if !bearing.contains(where: { $0.commit == base.commit }), let noise = base.measurement.noise {
+      bearing.append((base.commit, noise))
     }
-    return MeasurementNoise.bearingOn(seen, metric: budget.metric.rawValue)
+    return MeasurementNoise.bearingOn(bearing, metric: budget.metric.rawValue)
   }
+
+  private func measuredNoise(image: String, commit: String) throws(LookupError)
+    -> (measured: Bool, noise: MeasurementNoise?)
+  {
+    let key = NoiseMemo.Key(image: image, commit: commit)
+    if let known = noiseMemo.recorded[key] { return known }
+    let recorded = try store.measuredNoise(image: image, commit: commit)
+    noiseMemo.recorded[key] = recorded
+    return recorded
+  }
+
+  private func memoisedFirstParent(_ commit: String) throws(LookupError) -> String? {
+    if let known = noiseMemo.parents[commit] { return known }
+    let parent = try history.firstParent(commit)
+    noiseMemo.parents[commit] = .some(parent)
+    return parent
+  }
+}
+
+/// What the noise walks of one command have read: each commit's first parent, and
+/// whether an image was measured there and with what noise, and each (image, commit)'s
+/// walk. A command that judges many commits (`log`, the site, a report) passes one to
+/// every `BaseFinder` it makes; it must not outlive the command (a measurement written
+/// later is not seen).
+public final class NoiseMemo {
+  struct Key: Hashable {
+    var image: String
+    var commit: String
+  }
+  var parents: [String: String?] = [:]
+  var recorded: [Key: (measured: Bool, noise: MeasurementNoise?)] = [:]
+  var walks: [Key: [(commit: String, noise: MeasurementNoise)]] = [:]
+
+  public init() {}
 }

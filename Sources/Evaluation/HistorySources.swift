@@ -46,11 +46,21 @@ public protocol MeasurementSource {
   /// The noise recorded with the measurement of (image, commit): nil when there is
   /// none (or no measurement).
   func noise(image: String, commit: String) throws(LookupError) -> MeasurementNoise?
+  /// Whether (image, commit) was measured, and the noise recorded with it: the noise
+  /// walk asks both of every commit it passes.
+  func measuredNoise(image: String, commit: String) throws(LookupError) -> (measured: Bool, noise: MeasurementNoise?)
 }
 
 extension MeasurementSource {
   public func noise(image: String, commit: String) throws(LookupError) -> MeasurementNoise? {
     try measurement(image: image, commit: commit)?.noise
+  }
+
+  public func measuredNoise(image: String, commit: String) throws(LookupError)
+    -> (measured: Bool, noise: MeasurementNoise?)
+  {
+    guard try hasMeasurement(image: image, commit: commit) else { return (false, nil) }
+    return (true, try noise(image: image, commit: commit))
   }
 }
 

@@ -73,7 +73,7 @@ public enum Check {
 
   static func evaluate(
     commit commitHex: String, images selected: [ImageBudget], _ context: CommandContext, revision: String?,
-    onBase: Set<String> = [], looseBudgets: Bool = false
+    onBase: Set<String> = [], looseBudgets: Bool = false, noiseMemo: NoiseMemo = NoiseMemo()
   ) throws(CommandError) -> CheckReport {
     let commit = ObjectID(hex: commitHex)!
     let repository = try context.repository()
@@ -81,6 +81,7 @@ public enum Check {
     let measurements = StoreMeasurements(store: try context.store())
     var finder = BaseFinder(history: history, store: measurements)
     finder.onBase = Set(onBase)
+    finder.noiseMemo = noiseMemo
     let inheritance = try inheritanceFinder(context)
     var evaluations: [ImageEvaluation] = []
     var missing: [MissingMeasurement] = []

@@ -104,4 +104,11 @@ struct StoreMeasurements: MeasurementSource {
       throw LookupError(error.message, unreachable: error.unreachable)
     }
   }
+
+  /// Both in one query.
+  func measuredNoise(image: String, commit: String) throws(LookupError) -> (measured: Bool, noise: MeasurementNoise?) {
+    do { return try store.measuredNoise(image: image, commit: commit) } catch {
+      throw LookupError(error.message, unreachable: error.unreachable)
+    }
+  }
 }

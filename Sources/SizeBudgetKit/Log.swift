@@ -174,13 +174,16 @@ public enum Log {
       byCommit[rows[index].commit, default: []].append(index)
     }
     let lines = try baseLines(Set(budgets.images.map(\.base)), reaching: Set(order), context)
+    // Neighbouring rows walk the same first-parent line for their noise: read it once.
+    let noiseMemo = NoiseMemo()
     for commit in order {
       let indices = byCommit[commit]!
       let images = indices.compactMap { budgets.image(named: rows[$0].image) }
       // On every image's base line the commit is its own merge-base: no walk from the tip.
       let onBase: Set<String> = images.allSatisfy { lines[$0.base]?.contains(commit) == true } ? [commit] : []
       do {
-        let report = try Check.evaluate(commit: commit, images: images, context, revision: commit, onBase: onBase)
+        let report = try Check.evaluate(
+          commit: commit, images: images, context, revision: commit, onBase: onBase, noiseMemo: noiseMemo)
         for index in indices {
           guard let evaluation = report.images.first(where: { $0.image == rows[index].image }) else { continue }
           rows[index].verdict = evaluation.verdict

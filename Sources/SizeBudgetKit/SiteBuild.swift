@@ -164,11 +164,14 @@ public enum SiteBuild {
     for (name, points) in history.points {
       positions[name] = Dictionary(points.map { ($0.commit, $0) }, uniquingKeysWith: { a, _ in a })
     }
+    // Neighbouring commits walk the same first-parent line for their noise: read it once.
+    let noiseMemo = NoiseMemo()
     for commit in history.order {
       var sections: [SiteCommitSection] = []
       let measured = budgets.filter { positions[$0.name]?[commit] != nil }
       let report = try Check.evaluate(
-        commit: commit, images: measured, context, revision: commit, onBase: onBase(commit, history, measured, context))
+        commit: commit, images: measured, context, revision: commit, onBase: onBase(commit, history, measured, context),
+        noiseMemo: noiseMemo)
       for budget in measured {
         let point = positions[budget.name]![commit]!
         // The evaluation loaded the measurement already: reused, not read again.

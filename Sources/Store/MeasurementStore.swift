@@ -14,6 +14,7 @@ public final class MeasurementStore {
   /// Whether the store is a shared server (PostgreSQL) rather than a file of this clone.
   public var isShared: Bool { database.dialect == .postgres }
   private var existsStatement: (any SQLStatement)?
+  private var noiseStatement: (any SQLStatement)?
 
   /// What `save` did, so `measure` can say so.
   public enum SaveOutcome: Sendable, Equatable {
@@ -114,17 +115,30 @@ public final class MeasurementStore {
   /// layers and paths: growth rules read it for several recent commits. Nil when
   /// there is no measurement or it has seen none.
   public func recordedNoise(image: String, commit: String) throws(StoreError) -> MeasurementNoise? {
+    try measuredNoise(image: image, commit: commit).noise
+  }
+
+  /// Whether `image` was measured at `commit`, and the noise recorded with it, in one
+  /// indexed query: the noise walk asks both of every commit it passes.
+  public func measuredNoise(image: String, commit: String) throws(StoreError)
+    -> (measured: Bool, noise: MeasurementNoise?)
+  {
+    if noiseStatement == nil {
+      noiseStatement = try database.prepare(
+        "SELECT noise_compressed, noise_uncompressed, noise_layers FROM measurements WHERE image = ? AND commit_oid = ?"
+      )
+    }
+    var measured = false
     var stored: MeasurementNoise? = nil
-    try database.prepare(
-      "SELECT noise_compressed, noise_uncompressed, noise_layers FROM measurements WHERE image = ? AND commit_oid = ?"
-    ).query([.text(image), .text(commit)]) { row in
+    try noiseStatement!.query([.text(image), .text(commit)]) { row in
+      measured = true
       if let layers = row.text(2) {
         stored = MeasurementNoise(
           compressedBytes: row.integer(0), uncompressedBytes: row.text(1).flatMap { Int64($0) },
           layers: layers.split(separator: ",").compactMap { Int($0) })
       }
     }
-    return stored
+    return (measured, stored)
   }
 
   /// Removes the measurement of (image, commit) with its layers and paths; the
