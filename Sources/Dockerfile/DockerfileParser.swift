@@ -86,28 +86,63 @@ public enum DockerfileParser {
     var stripTabs: Bool
   }
 
-  /// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`, in order; not `<<<` (a here-string).
+  /// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` (and `2<<EOF`), in order, as BuildKit
+  /// finds them: only where `<<` starts a word of the line (words split at whitespace
+  /// outside quotes) and the heredoc's word starts with a letter or `_`. So not
+  /// `<<<` (a here-string), not a shift in `$((1<<4))` or `python -c "print(1<<3)"`,
+  /// not `<<4`.
   static func heredocs(in arguments: String) -> [Heredoc] {
-    var found: [Heredoc] = []
-    var rest = Substring(arguments)
-    while let range = rest.firstRange(of: "<<") {
-      var after = rest[range.upperBound...]
-      rest = after
-      if after.hasPrefix("<") { continue }
-      let stripTabs = after.hasPrefix("-")
-      if stripTabs { after = after.dropFirst() }
-      var quote: Character? = nil
-      if let first = after.first, first == "\"" || first == "'" {
-        quote = first
-        after = after.dropFirst()
-      }
-      let word = after.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-      guard !word.isEmpty else { continue }
-      if let quote, after.dropFirst(word.count).first != quote { continue }
-      found.append(Heredoc(word: String(word), stripTabs: stripTabs))
-      rest = after.dropFirst(word.count)
+    words(of: arguments).compactMap(heredoc)
+  }
+
+  /// One word of a line, as `heredocs` reads it: `<<`, an optional `-`, an optional
+  /// quote, the word (letters, digits, `_`, starting with a letter or `_`), its
+  /// closing quote.
+  static func heredoc(_ word: Substring) -> Heredoc? {
+    var after = word.drop { $0.isASCII && $0.isNumber }
+    guard after.hasPrefix("<<"), !after.hasPrefix("<<<") else { return nil }
+    after = after.dropFirst(2)
+    let stripTabs = after.hasPrefix("-")
+    if stripTabs { after = after.dropFirst() }
+    var quote: Character? = nil
+    if let first = after.first, first == "\"" || first == "'" {
+      quote = first
+      after = after.dropFirst()
     }
-    return found
+    let name = after.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+    guard let first = name.first, first.isLetter || first == "_" else { return nil }
+    if let quote, after.dropFirst(name.count).first != quote { return nil }
+    return Heredoc(word: String(name), stripTabs: stripTabs)
+  }
+
+  /// The line's words: split at whitespace outside single and double quotes (a
+  /// backslash escapes the next character outside single quotes), kept as written.
+  static func words(of line: String) -> [Substring] {
+    var words: [Substring] = []
+    var start: String.Index? = nil
+    var quote: Character? = nil
+    var escaped = false
+    var index = line.startIndex
+    while index < line.endIndex {
+      let character = line[index]
+      if escaped {
+        escaped = false
+      } else if character == "\\" && quote != "'" {
+        escaped = true
+        if start == nil { start = index }
+      } else if let open = quote {
+        if character == open { quote = nil }
+      } else if character.isWhitespace {
+        if let begun = start { words.append(line[begun..<index]) }
+        start = nil
+      } else {
+        if start == nil { start = index }
+        if character == "\"" || character == "'" { quote = character }
+      }
+      index = line.index(after: index)
+    }
+    if let begun = start { words.append(line[begun...]) }
+    return words
   }
 
   static func stages(_ instructions: [Dockerfile.Instruction]) throws(DockerfileError) -> Dockerfile {

@@ -53,9 +53,10 @@ public enum Validate {
   }
 
   /// `dockerfile` must name a Dockerfile that exists (in the work tree, from the
-  /// repository's root) and parses, and `target` one of its stages: otherwise every
-  /// layer would silently go unnamed. `target` without `dockerfile` names nothing: a
-  /// note.
+  /// repository's root), and `target` one of its stages: otherwise every layer would
+  /// silently go unnamed. One that does not parse here is a note (Docker may build
+  /// what this parser does not read; check notes it too), and so is `target` without
+  /// `dockerfile`, which names nothing.
   static func dockerfileProblems(_ budgets: BudgetFile, _ context: CommandContext)
     -> (errors: [String], notes: [String])
   {
@@ -82,7 +83,10 @@ public enum Validate {
       }
       let parsed: Dockerfile
       do { parsed = try DockerfileParser.parse(String(decoding: data, as: UTF8.self)) } catch {
-        errors.append("\(at) does not parse: \(dockerfile.value):\(error.line): \(error.message)")
+        // Docker may build what this parser does not read: a note, as check notes it.
+        notes.append(
+          "  \(at) does not parse here: \(dockerfile.value):\(error.line): \(error.message) (its layers "
+            + "will not be named by line\(image.target == nil ? "" : ", and target is not checked"))")
         continue
       }
       guard let target = image.target, parsed.stage(target: target.value) == nil else { continue }

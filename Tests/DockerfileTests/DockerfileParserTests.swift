@@ -54,6 +54,32 @@ import Testing
     #expect(instructions[1].arguments.hasPrefix("<<-\"CONF\" /etc/app.conf\n"))
   }
 
+  /// `<<` is a heredoc only where it starts a word and its word starts with a letter
+  /// or `_`, as BuildKit reads it: shifts in arithmetic and in quoted code are not.
+  @Test func shiftsAreNotHeredocs() throws {
+    let file = try DockerfileParser.parse(
+      """
+      FROM python:3.12-slim
+      RUN echo $((1<<4))
+      RUN python -c "print(1<<3)" && python -c 'print(2 <<5)'
+      RUN echo 1 <<4
+      RUN cat <<<here
+      COPY <<-"CONF" 2<<_EOF /etc/
+      	key = value
+      	CONF
+      body
+      _EOF
+      WORKDIR /srv
+      """)
+    let instructions = try #require(file.stages.first).instructions
+    #expect(instructions.map(\.keyword) == ["RUN", "RUN", "RUN", "RUN", "COPY", "WORKDIR"])
+    #expect(instructions.map(\.line) == [2, 3, 4, 5, 6, 11])
+    #expect(instructions[0].arguments == "echo $((1<<4))")
+    #expect(instructions[4].arguments.hasSuffix("\nbody\n_EOF"))
+    #expect(DockerfileParser.heredocs(in: "echo $((1 << x))").map(\.word) == [])
+    #expect(DockerfileParser.heredocs(in: "python3 - <<'PY' && cat <<EOF2").map(\.word) == ["PY", "EOF2"])
+  }
+
   @Test func anUnclosedHeredocIsAnErrorWithItsLine() {
     #expect(throws: DockerfileError(line: 2, message: "the heredoc <<EOF is not closed by a line \"EOF\"")) {
       try DockerfileParser.parse("FROM alpine\nRUN <<EOF\necho hi\n")

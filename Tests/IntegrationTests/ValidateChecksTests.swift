@@ -59,6 +59,30 @@ import Testing
     #expect(!valid.stdout.contains("notes:"), "\(valid.stdout)")
   }
 
+  /// A Dockerfile Docker builds, with shifts that look like heredocs, is valid; one
+  /// that does not parse here is a note, not an error (Docker may build it).
+  @Test func shiftsParseAndAnUnparsedDockerfileIsANote() throws {
+    let repo = try GitRepository()
+    let dockerfile = "FROM python:3.12-slim\nRUN echo $((1<<4))\nRUN python -c \"print(1<<3)\"\n"
+    try repo.commit(
+      "budgets",
+      files: [
+        "budgets.toml": "[image.api]\nmax = \"1 MB\"\ndockerfile = \"Dockerfile\"\n", "Dockerfile": dockerfile,
+      ])
+    let shifts = try CLI.run(["validate"], in: repo.url)
+    #expect(shifts.status == 0, "\(shifts.stderr)")
+    #expect(!shifts.stdout.contains("notes:"), "\(shifts.stdout)")
+
+    try repo.directory.write("Dockerfile", "FROM python:3.12-slim\nRUN <<EOF\necho hi\n")
+    let unclosed = try CLI.run(["validate"], in: repo.url)
+    #expect(unclosed.status == 0, "\(unclosed.stderr)")
+    #expect(
+      unclosed.stdout.contains(
+        "budgets.toml:3:14: dockerfile \"Dockerfile\" of [image.api] does not parse here: Dockerfile:2: "
+          + "the heredoc <<EOF is not closed by a line \"EOF\" (its layers will not be named by line)"),
+      "\(unclosed.stdout)")
+  }
+
   @Test func aBaseThatIsOnlyARemoteTrackingBranchIsValid() throws {
     let repo = try GitRepository()
     try repo.commit("budgets", files: ["budgets.toml": "[image.api]\nbase = \"release\"\nmax = \"1 MB\"\n"])
