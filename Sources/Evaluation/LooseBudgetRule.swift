@@ -6,8 +6,10 @@ public struct BaseRun: Sendable {
   public var base: String
   /// Their sizes in the budget's metric, newest first.
   public var sizes: [Int64]
-  /// What `budgets tighten` would set max to now ("380 MB", as the file writes it),
-  /// and those bytes; nil when it would not lower max.
+  /// What `budgets tighten` would set max to now, as tighten says it
+  /// (`TightenText.proposed`: "1235 MB" as the file would write it, or "2.31 MB
+  /// (written "2.2 MiB")" for a binary unit), and those bytes; nil when it would not
+  /// lower max.
   public var tightenedMax: (text: String, bytes: Int64)?
 
   public init(base: String, sizes: [Int64], tightenedMax: (text: String, bytes: Int64)?) {

@@ -50,13 +50,15 @@ public enum TightenText {
     return lines
   }
 
-  /// A proposed value in the tool's units (kB, MB: powers of 1000), like the current
-  /// value and every other figure; one the file writes in binary units is quoted as
-  /// written after it: `2.31 MB (written "2.2 MiB")`. Check's loose_budget warning
-  /// says it the same way.
+  /// A proposed value as the file will write it (`1235 MB`; a bare number of bytes as
+  /// `150000000 B`): in decimal units that is already the tool's units, and rounding
+  /// it to 3 significant digits would say a figure the file does not hold. One the
+  /// file writes in binary units is given in the tool's units (kB, MB: powers of
+  /// 1000), like every other figure, with what is written after it:
+  /// `2.31 MB (written "2.2 MiB")`. Check's loose_budget warning says it the same way.
   public static func proposed(_ number: String, unit: String, bytes: Int64) -> String {
-    let binary = unit.lowercased().hasSuffix("ib")
-    return ByteSize.format(bytes) + (binary ? " (written \"\(number) \(unit)\")" : "")
+    guard unit.lowercased().hasSuffix("ib") else { return "\(number) \(unit.isEmpty ? "B" : unit)" }
+    return ByteSize.format(bytes) + " (written \"\(number) \(unit)\")"
   }
 
   /// "342 MB compressed", "≈ 342 MB compressed" for an estimate, paths uncompressed.

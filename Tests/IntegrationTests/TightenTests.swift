@@ -68,6 +68,18 @@ import Testing
     )
   }
 
+  /// A decimal unit is said exactly as the file will write it: with 1 % headroom a
+  /// 4-digit number, never rounded to 3 significant digits ("1.23 GB").
+  @Test func aDecimalProposalIsSaidAsWritten() throws {
+    let gate = try GateFixture(budgets: "[image.api]\nmax = \"5000 MB\"\n")
+    try gate.measure(bytes: 1_222_500_000)
+    let result = try gate.run(["budgets", "tighten", "--headroom", "1%"])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let written = try budgetsText(gate)
+    #expect(written == "[image.api]\nmax = \"1235 MB\"\n", "\(written)")
+    #expect(result.stdout.contains("max 5 GB (budgets.toml:2) → 1235 MB: measured"), "\(result.stdout)")
+  }
+
   @Test func changesOnlyTheNumbersAndSaysWhatItLeft() throws {
     let gate = try history()
     let result = try gate.run(["budgets", "tighten"])
@@ -193,6 +205,17 @@ extension String {
     #expect(
       loose.message.contains(try Regex(#"under its 9\.44 MB budget .*would set [0-9.]+ MB \(written "[0-9.]+ MiB"\)"#)),
       "\(loose.message)")
+  }
+
+  /// The warning's proposal is what tighten would write, as written: "1235 MB".
+  @Test func aDecimalProposalIsSaidAsTheFileWouldWriteIt() throws {
+    let gate = try GateFixture(
+      budgets: "[defaults]\nloose_after = 1\nheadroom = \"1%\"\n\n[image.api]\nmax = \"5000 MB\"\n")
+    try gate.measure(bytes: 1_222_500_000)
+    let result = try gate.run(["check", "--format", "json", "--no-notify"])
+    let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
+    let loose = try #require(document.images.first?.results.first { $0.rule == "loose_budget" }, "\(result.stdout)")
+    #expect(loose.message.hasSuffix("`sizebudget budgets tighten` would set 1235 MB"), "\(loose.message)")
   }
 
   struct Document: Decodable {
