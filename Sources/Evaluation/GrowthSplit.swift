@@ -41,8 +41,9 @@ extension GrowthSplit {
     let totalDelta = new.bytes(for: metric.rawValue).saturatingSubtracting(old.bytes(for: metric.rawValue))
     let known = new.baseImage ?? old.baseImage
     var split = GrowthSplit(
-      // Normalised as Docker does, also for measurements stored before names were.
-      baseName: known?.name.map(DockerReference.normalised), baseDigestBefore: old.baseImage?.digest,
+      // Normalised as Docker does, also for measurements stored before names were (a
+      // local source as written).
+      baseName: known?.name.map(DockerReference.normalisedImageName), baseDigestBefore: old.baseImage?.digest,
       baseDigestAfter: new.baseImage?.digest,
       how: known?.how ?? "common prefix", baseDelta: baseDelta, ownDelta: totalDelta.saturatingSubtracting(baseDelta),
       baseChanged: baseLayersDiffer(

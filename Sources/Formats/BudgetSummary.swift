@@ -55,8 +55,8 @@ public enum BudgetSummary {
     // How growth is judged: what counts, what is noise, where the base's layers end.
     let tolerance = image.tolerance.map { ", tolerance \($0.value)" } ?? ""
     // Normalised as Docker does (python:3.12 → docker.io/library/python:3.12), as
-    // every other output names the base.
-    let baseImage = image.baseImage.map { ", base image \(DockerReference.normalised($0.value))" } ?? ""
+    // every other output names the base; a local source as written.
+    let baseImage = image.baseImage.map { ", base image \(DockerReference.normalisedImageName($0.value))" } ?? ""
     let judged = image.growthOf == .own ? "own layers only (growth_of = own)" : "the whole image"
     line("growth", "judged on \(judged)\(tolerance)\(baseImage)")
     line(

@@ -65,6 +65,23 @@ public struct DockerReference: Sendable, Equatable, CustomStringConvertible {
     (try? DockerReference(parsing: text))?.description ?? text
   }
 
+  /// Local image sources `ImageReference` reads (and measure stores as written for
+  /// a base image): no registry name to normalise.
+  public static let localSourceSchemes = ["oci:", "oci-archive:", "docker-archive:", "docker-daemon:"]
+
+  /// How an image that is a base is named everywhere (budgets.toml's `base_image`,
+  /// the name stored with a measurement): a Docker reference normalised
+  /// (`python:3.12` → `docker.io/library/python:3.12`), `docker://REF` as `REF`
+  /// normalised (as measure names it), and a local source (`oci:DIR`,
+  /// `oci-archive:PATH`, `docker-archive:PATH`, `docker-daemon:REF`, `-`) as written:
+  /// `docker-archive:base.tar` is a file, not the image `docker-archive` tagged
+  /// `base.tar`.
+  public static func normalisedImageName(_ text: String) -> String {
+    if text == "-" || localSourceSchemes.contains(where: text.hasPrefix) { return text }
+    if text.hasPrefix("docker://") { return normalised(String(text.dropFirst("docker://".count))) }
+    return normalised(text)
+  }
+
   // MARK: Grammar
 
   /// The registry and the repository of `name` (no tag, no digest).

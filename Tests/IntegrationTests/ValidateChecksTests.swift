@@ -83,6 +83,23 @@ import Testing
       "\(unclosed.stdout)")
   }
 
+  /// base_image as measure names it: a local source as written, `docker://` dropped
+  /// before normalising, a Docker reference normalised.
+  @Test(arguments: [
+    ("docker-archive:base.tar", "docker-archive:base.tar"), ("oci-archive:base.tar", "oci-archive:base.tar"),
+    ("oci:build/base", "oci:build/base"),
+    ("docker://registry.example.com/python:3.11-slim", "registry.example.com/python:3.11-slim"),
+    ("python:3.11-slim", "docker.io/library/python:3.11-slim"),
+  ])
+  func baseImageIsShownAsMeasureNamesIt(written: String, shown: String) throws {
+    let repo = try GitRepository()
+    try repo.commit(
+      "budgets", files: ["budgets.toml": "[image.api]\nmax = \"1 MB\"\nbase_image = \"\(written)\"\n"])
+    let result = try CLI.run(["validate"], in: repo.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("judged on the whole image, base image \(shown)\n"), "\(result.stdout)")
+  }
+
   @Test func aBaseThatIsOnlyARemoteTrackingBranchIsValid() throws {
     let repo = try GitRepository()
     try repo.commit("budgets", files: ["budgets.toml": "[image.api]\nbase = \"release\"\nmax = \"1 MB\"\n"])

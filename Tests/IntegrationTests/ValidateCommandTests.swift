@@ -59,7 +59,7 @@ import Testing
     )
     #expect(
       text.stdout.contains(
-        "judged on own layers only (growth_of = own), tolerance 50 kB, base image docker://registry.example.com/python:3.11-slim"
+        "judged on own layers only (growth_of = own), tolerance 50 kB, base image registry.example.com/python:3.11-slim"
       ),
       "\(text.stdout)")
     #expect(text.stdout.contains("not checked (loose_after = 0)"), "\(text.stdout)")
