@@ -2,6 +2,7 @@ import Budgets
 import Evaluation
 import Formats
 import Foundation
+import TestHooks
 
 /// `sizebudget budgets tighten`: lowers `max`, `warn` and path caps in budgets.toml to
 /// the latest measurement on the base branch plus headroom, editing the file's text
@@ -52,7 +53,12 @@ public enum Tighten {
   private static func plan(
     _ budget: ImageBudget, text: BudgetText, finder: BaseFinder, request: Request, context: CommandContext
   ) throws(CommandError) -> Tightening.ImagePlan {
+    // Debug builds only: the tests break the store here, to see the failure reported.
+    #if DEBUG
+      FaultInjection.pauseIfAsked("tighten")
+    #endif
     let commits: [String]
+    // A store lost here is the command's failure (exit 4), never "not measured".
     do { commits = try finder.measuredOnBase(budget, count: 1) } catch { throw .from(error) }
     guard let commit = commits.first, let measurement = try context.measurement(budget.name, at: commit) else {
       return Tightening.skipped(

@@ -52,6 +52,24 @@ import Testing
   /// check's loose_budget lookup reads the store too: a store lost there is exit 4
   /// like anywhere else, not taken for "not loose" and passed over.
   @Test func aStoreLostInTheLooseBudgetLookupIsExit4() throws {
+    let (status, stdout, stderr) = try loseTheStore(at: "loose-budget", running: ["check", "--no-notify"])
+    #expect(status == 4, "\(stdout)\(stderr)")
+    #expect(stderr.contains("could not reach the store"), "\(stderr)")
+  }
+
+  /// tighten reads the newest measurement on the base from the store: a store lost
+  /// there is exit 4, not "no measurement" and a skipped image.
+  @Test func aStoreLostWhileTighteningIsExit4() throws {
+    let (status, stdout, stderr) = try loseTheStore(at: "tighten", running: ["budgets", "tighten", "--dry-run"])
+    #expect(status == 4, "\(stdout)\(stderr)")
+    #expect(stderr.contains("could not reach the store"), "\(stderr)")
+    #expect(!stdout.contains("skipped"), "\(stdout)")
+  }
+
+  /// Runs `arguments` on a PostgreSQL store holding one measurement of api (max 9 MB,
+  /// loose_after 1), pauses it at the debug-only pause point `point`, terminates its
+  /// connections there, and lets it go on: its exit status and output.
+  func loseTheStore(at point: String, running arguments: [String]) throws -> (Int32, String, String) {
     let server = try LocalPostgres.shared.get()
     let store = try server.createDatabase()
     let repo = try GitRepository()
@@ -65,10 +83,10 @@ import Testing
     let pauseFile = repo.url.appendingPathComponent("paused").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
-    process.arguments = ["check", "--no-notify", "--store", store]
+    process.arguments = arguments + ["--store", store]
     process.currentDirectoryURL = repo.url
     process.environment = ProcessInfo.processInfo.environment.merging(
-      ["SIZEBUDGET_TEST_PAUSE_AT": "loose-budget", "SIZEBUDGET_TEST_PAUSE_FILE": pauseFile]) { $1 }
+      ["SIZEBUDGET_TEST_PAUSE_AT": point, "SIZEBUDGET_TEST_PAUSE_FILE": pauseFile]) { $1 }
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output
@@ -79,7 +97,7 @@ import Testing
       usleep(100_000)
       waited += 1
     }
-    try #require(FileManager.default.fileExists(atPath: pauseFile), "check never reached the loose_budget lookup")
+    try #require(FileManager.default.fileExists(atPath: pauseFile), "\(arguments) never reached \(point)")
     _ = try server.query(
       store,
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
@@ -88,8 +106,7 @@ import Testing
     let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    #expect(process.terminationStatus == 4, "\(stdout)\(stderr)")
-    #expect(stderr.contains("could not reach the store"), "\(stderr)")
+    return (process.terminationStatus, stdout, stderr)
   }
 
   @Test(arguments: [["notify", "--list"], ["sync"]])
