@@ -41,7 +41,8 @@ extension BisectSearch {
       sizeBefore: previous.flatMap { size(at: $0) } ?? baseSize ?? before?.bytes(for: metric.rawValue),
       sizeAfter: size(at: index) ?? after?.bytes(for: metric.rawValue),
       diff: before.flatMap { old in after.map { MeasurementDiff.between(old, $0) } },
-      growthSplit: before.flatMap { old in after.flatMap { GrowthSplit.between(old, $0, metric: metric) } })
+      growthSplit: before.flatMap { old in after.flatMap { GrowthSplit.between(old, $0, metric: metric) } },
+      baseLayers: before.flatMap { old in after.flatMap { GrowthSplit.baseLayerCounts(old, $0) } })
   }
 }
 
@@ -52,6 +53,8 @@ public struct CulpritSizes: Sendable {
   public var diff: MeasurementDiff?
   /// The growth split into base image and own layers, in the budget's metric.
   public var growthSplit: GrowthSplit?
+  /// How many first layers of each measurement are the base image's (nil when not known).
+  public var baseLayers: (old: Int, new: Int)?
 }
 
 extension BisectResult {

@@ -109,3 +109,19 @@ extension MeasurementDiff {
     return String(path[..<slash])
   }
 }
+
+extension MeasurementDiff {
+  /// The layer changes that are the image's own: with `baseLayers` (how many first
+  /// layers of the old and the new measurement are the base image's) a rebuilt base's
+  /// layers, added or gone, are left out; the growth split says the rebuild once.
+  public func ownLayers(baseLayers: (old: Int, new: Int)?) -> [LayerChange] {
+    guard let baseLayers else { return layers }
+    return layers.filter { layer in
+      switch layer.kind {
+      case .added: layer.index >= baseLayers.new
+      case .removed: layer.index >= baseLayers.old
+      case .unchanged: true
+      }
+    }
+  }
+}

@@ -83,7 +83,9 @@ public enum BisectReport {
     }
     if let split = culprit.growthSplit { out += GrowthSplitText.text(split, terminal: terminal) }
     if let diff = culprit.diff {
-      out.append(contentsOf: CheckText.whatGrew(diff, since: culprit.before.id, terminal: terminal))
+      out.append(
+        contentsOf: CheckText.whatGrew(
+          diff, since: culprit.before.id, baseLayers: culprit.baseLayers, terminal: terminal))
     }
     return out
   }
@@ -146,7 +148,7 @@ public enum BisectReport {
         if let split = culprit.growthSplit { out += [""] + GrowthSplitText.markdown(split) }
         if let diff = culprit.diff, diff.compressed.delta != 0 || diff.uncompressed.delta != 0 {
           out.append("")
-          out += CheckMarkdown.whatGrew(diff)
+          out += CheckMarkdown.whatGrew(diff, baseLayers: culprit.baseLayers)
         }
       }
     case "nothing":

@@ -160,12 +160,16 @@ public enum CheckMarkdown {
   static func whatGrew(_ diff: MeasurementDiff, sources: LayerSources? = nil, baseLayers: (old: Int, new: Int)? = nil)
     -> [String]
   {
-    let added = diff.ownLayers(baseLayers: baseLayers).filter { $0.kind == .added }
-      .sorted { $0.compressedBytes > $1.compressedBytes }
+    let own = diff.ownLayers(baseLayers: baseLayers)
+    let added = own.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
+    // The base's layers were left out and none of the image's own was added: the
+    // growth is the base's (which the split above says), not "nothing".
+    let baseOnly = added.isEmpty && own.count < diff.layers.count
     guard !added.isEmpty || !diff.paths.isEmpty else {
-      return ["Nothing added: no new layer and no path that changed."]
+      return [baseOnly ? Self.baseOnly : "Nothing added: no new layer and no path that changed."]
     }
-    var out = ["| what grew | change |", "| --- | ---: |"]
+    var out = baseOnly ? [Self.baseOnly, ""] : []
+    out += ["| what grew | change |", "| --- | ---: |"]
     for layer in added.prefix(5) {
       out.append(
         "| \(escape(CheckLocations.layer(layer.index, sources))): \(code(shorten(layer.createdBy.map(ImageConfig.tidy) ?? "-", to: 60))) | \(ByteSize.formatDelta(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed |"
@@ -176,6 +180,9 @@ public enum CheckMarkdown {
     }
     return out
   }
+
+  /// "What grew" after a rebuilt base's layers were left out and no own layer was added.
+  static let baseOnly = "No own layer added: the growth is the base image's."
 
   static func emoji(_ status: ImageStatus) -> String {
     switch status {

@@ -107,9 +107,15 @@ public enum CheckText {
     let added = layers.filter { $0.kind == .added }.sorted { $0.compressedBytes > $1.compressedBytes }
     let removed = layers.filter { $0.kind == .removed }
     let grown = diff.paths.filter { $0.delta > 0 }
+    // The base's layers were left out and none of the image's own was added: every
+    // byte that grew is the base's (a path grows only with a layer that changed).
+    let baseOnly = added.isEmpty && layers.count < diff.layers.count
     // A heading with nothing under it reads as a failure to show what grew.
-    guard !added.isEmpty || !removed.isEmpty || !grown.isEmpty else { return [] }
+    guard !added.isEmpty || !removed.isEmpty || !grown.isEmpty else {
+      return baseOnly ? ["  \(CheckMarkdown.baseOnly)"] : []
+    }
     var out = ["  what grew since \(base.prefix(12)) (layers compressed, paths uncompressed):"]
+    if baseOnly { out.append("    \(CheckMarkdown.baseOnly)") }
     for layer in added.prefix(5) {
       out.append(
         "    + \(CheckLocations.layer(layer.index, sources))  \(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed  "

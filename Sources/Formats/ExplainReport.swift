@@ -8,16 +8,27 @@ import Model
 /// hand-written analysis: a verdict, the breakdown by component, the removable bytes
 /// by severity, and the fixes in order of saving.
 public enum ExplainReport {
-  /// What the findings could save together, at most: their savings added up, and no
-  /// more than the image holds uncompressed. Findings can name the same bytes (a
-  /// duplicate inside a directory another finding removes), and each keeps only its
-  /// largest paths, so the overlap cannot be taken out exactly: the headline says "up
-  /// to", and says why.
-  static func upperBound(_ findings: [Finding], _ m: ImageMeasurement) -> Int64 {
-    min(findings.reduce(0) { $0.saturatingAdding($1.saving) }, max(m.uncompressedBytes, 0))
+  /// What the findings can save together (`Findings.removable`): the overlap known by
+  /// path is counted once; the rest is an upper bound, said as such where findings
+  /// that name packages, or only their largest paths, can still count bytes twice.
+  static func removable(_ findings: [Finding], _ m: ImageMeasurement) -> RemovableBytes {
+    Findings.removable(findings, uncompressed: m.uncompressedBytes)
   }
 
   static let overlap = "findings can overlap: bytes two of them name are counted in both"
+
+  /// What the headline says of the overlap: what was counted once, and whether what is
+  /// left can still be counted twice; nil when neither.
+  static func overlapNote(_ removable: RemovableBytes) -> String? {
+    let once = removable.overlap > 0 ? "\(ByteSize.format(removable.overlap)) named by two findings counted once" : nil
+    let twice =
+      !removable.mayOverlap
+      ? nil
+      : once == nil
+        ? overlap : "other bytes can still be counted twice (findings that name packages or only their largest paths)"
+    let parts = [once, twice].compactMap { $0 }
+    return parts.isEmpty ? nil : parts.joined(separator: "; ")
+  }
 
   /// `sources`: the Dockerfile line of each layer, named next to it; `metric`: the
   /// budget's, in which each saving is given (as check's findings give it).
@@ -26,7 +37,8 @@ public enum ExplainReport {
     terminal: TerminalStyle
   ) -> String {
     var out: [String] = []
-    let removable = upperBound(findings, m)
+    let together = Self.removable(findings, m)
+    let removable = together.bytes
     let onDisk = m.uncompressedBytes
     out.append(
       terminal.apply(.bold, "\(m.image) at \(m.commit.prefix(12))")
@@ -38,10 +50,10 @@ public enum ExplainReport {
       out.append(
         terminal.apply(
           .warning, "Up to \(ByteSize.format(removable)) uncompressed (\(share)% of the uncompressed size) can go")
-          + ", in \(counted(places, "place"))\(places > 1 ? " (\(overlap))" : ""); "
+          + ", in \(counted(places, "place"))\(overlapNote(together).map { " (\($0))" } ?? ""); "
           + "the biggest: \(findings.first?.title ?? "")."
       )
-      out.append("By severity: " + bySeverity(findings))
+      out.append("By severity: " + bySeverity(findings, savings: together.counted))
     } else {
       out.append(
         terminal.apply(.good, "Nothing removable found")
@@ -95,11 +107,13 @@ public enum ExplainReport {
     return out
   }
 
-  /// `high 236 MB (5 findings), low 5.47 kB (1 finding)`.
-  static func bySeverity(_ findings: [Finding]) -> String {
-    let removable = findings.filter { $0.saving > 0 }
-    return Dictionary(grouping: removable, by: \.severity).sorted { $0.key > $1.key }.map { severity, group in
-      "\(severity.rawValue) \(ByteSize.format(group.reduce(0) { $0 + $1.saving })) "
+  /// `high 236 MB (5 findings), low 5.47 kB (1 finding)`: each finding's saving as the
+  /// headline counts it (`savings`, in the findings' order: less what a bigger finding
+  /// already counts).
+  static func bySeverity(_ findings: [Finding], savings: [Int64]) -> String {
+    let removable = zip(findings, savings).filter { $0.0.saving > 0 }
+    return Dictionary(grouping: removable, by: \.0.severity).sorted { $0.key > $1.key }.map { severity, group in
+      "\(severity.rawValue) \(ByteSize.format(group.reduce(0) { $0.saturatingAdding($1.1) })) "
         + "(\(counted(group.count, "finding")))"
     }.joined(separator: ", ")
   }
@@ -130,13 +144,16 @@ public enum ExplainReport {
   }
 
   public static func markdown(_ m: ImageMeasurement, findings: [Finding], sources: LayerSources? = nil) -> String {
-    let removable = upperBound(findings, m)
+    let together = Self.removable(findings, m)
+    let removable = together.bytes
     var out = [
       "<!-- sizebudget:explain:\(m.image) -->", "",
       "### `\(m.image)`: \(removable > 0 ? "up to \(ByteSize.format(removable)) can go" : "nothing removable found")",
       "",
     ]
-    if findings.filter({ $0.saving > 0 }).count > 1 { out += ["An upper bound: \(overlap).", ""] }
+    if removable > 0, let note = overlapNote(together) {
+      out += ["\(together.mayOverlap ? "An upper bound: " : "")\(note).", ""]
+    }
     if !findings.isEmpty {
       out.append("| severity | finding | saving | layer | fix |")
       out.append("| --- | --- | ---: | --- | --- |")
@@ -178,7 +195,7 @@ public enum ExplainReport {
       Document(
         image: m.image, commit: m.commit, inherited: inherited, compressedBytes: m.compressedBytes,
         uncompressedBytes: m.uncompressedBytes,
-        removableBytes: upperBound(findings, m), findings: findings, packages: m.packages,
+        removableBytes: Self.removable(findings, m).bytes, findings: findings, packages: m.packages,
         sources: sources, noise: m.noise))
   }
 

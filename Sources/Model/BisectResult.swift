@@ -28,10 +28,18 @@ public struct BisectResult: Sendable, Encodable {
     public var diff: MeasurementDiff?
     /// Its growth split into base image and own layers, in the budget's metric.
     public var growthSplit: GrowthSplit?
+    /// How many first layers of the measurement before it and of its own are the base
+    /// image's: "what grew" leaves them to the growth split. Not in JSON (the split
+    /// and the diff's layers say it).
+    public var baseLayers: (old: Int, new: Int)?
+
+    enum CodingKeys: String, CodingKey {
+      case commit, before, sizeBefore, sizeAfter, contextFiles, diff, growthSplit
+    }
 
     public init(
       commit: Commit, before: Commit, sizeBefore: Int64?, sizeAfter: Int64, contextFiles: [String],
-      diff: MeasurementDiff?, growthSplit: GrowthSplit? = nil
+      diff: MeasurementDiff?, growthSplit: GrowthSplit? = nil, baseLayers: (old: Int, new: Int)? = nil
     ) {
       self.commit = commit
       self.before = before
@@ -40,6 +48,7 @@ public struct BisectResult: Sendable, Encodable {
       self.contextFiles = contextFiles
       self.diff = diff
       self.growthSplit = growthSplit
+      self.baseLayers = baseLayers
     }
   }
 

@@ -169,7 +169,8 @@ extension Bisect {
         }
         culprit = BisectResult.Culprit(
           commit: commit(id), before: commit(beforeID), sizeBefore: sizes.sizeBefore, sizeAfter: sizes.sizeAfter ?? 0,
-          contextFiles: changes[id]?.paths ?? [], diff: sizes.diff, growthSplit: sizes.growthSplit)
+          contextFiles: changes[id]?.paths ?? [], diff: sizes.diff, growthSplit: sizes.growthSplit,
+          baseLayers: sizes.baseLayers)
       case .nothingBad: outcome = "nothing"
       case .undetermined(let indexes):
         // Not one size along the line: there was nothing to compare.

@@ -47,4 +47,18 @@ import Testing
     #expect(!markdown.contains { $0.contains("layer 0") }, "\(markdown)")
     #expect(markdown.contains { $0.contains("layer 1") }, "\(markdown)")
   }
+
+  /// Only the base was rebuilt: its layer is left out and none of the image's own was
+  /// added, so "what grew" says the growth is the base's, never "Nothing added".
+  @Test func aBaseOnlyRebuildSaysTheGrowthIsTheBases() {
+    let old = Self.measurement(["base-1", "app"], [1_000, 5_000], baseLayers: 1)
+    let new = Self.measurement(["base-2", "app"], [90_000, 5_000], baseLayers: 1)
+    let diff = MeasurementDiff.between(old, new)
+    let markdown = CheckMarkdown.whatGrew(diff, baseLayers: (1, 1))
+    #expect(markdown == ["No own layer added: the growth is the base image's."], "\(markdown)")
+    let text = CheckText.whatGrew(diff, since: String(repeating: "a", count: 40), baseLayers: (1, 1), terminal: .plain)
+    #expect(text == ["  No own layer added: the growth is the base image's."], "\(text)")
+    // Without the base known nothing is left out: the new layer is listed.
+    #expect(CheckMarkdown.whatGrew(diff).contains { $0.contains("layer 0") })
+  }
 }

@@ -165,7 +165,9 @@ extension BaseImageSplitTests {
   }
 
   /// bisect's culprit (and so its webhook event, whose data is this JSON) splits the
-  /// growth it names: here all of it is the rebuilt base.
+  /// growth it names: here all of it is the rebuilt base. Its "what grew" leaves the
+  /// base's layers (layer 0, added and gone) to the split, as check's does, and lists
+  /// only the app's own layer (rebuilt with new file times).
   @Test func bisectSplitsItsCulpritsGrowth() throws {
     let images = try Self.images()
     let repo = try history(
@@ -173,6 +175,13 @@ extension BaseImageSplitTests {
     let text = try CLI.run(["bisect", "HEAD~1..HEAD", "--image", "api"], in: repo.url)
     #expect(text.stdout.contains("growth: base image localhost/test/base:latest +"), "\(text.stdout)\(text.stderr)")
     #expect(text.stdout.contains(Self.rebuilt), "\(text.stdout)")
+    #expect(!text.stdout.contains("+ layer 0"), "\(text.stdout)")
+    // Only the app's own layer, rebuilt (its files' times), is gone: not the base's too.
+    #expect(!text.stdout.contains("- 2 layers of"), "\(text.stdout)")
+    #expect(text.stdout.contains("- 1 layer of"), "\(text.stdout)")
+    let markdown = try CLI.run(["bisect", "HEAD~1..HEAD", "--image", "api", "--format", "markdown"], in: repo.url)
+    #expect(markdown.stdout.contains("rebuilt upstream"), "\(markdown.stdout)\(markdown.stderr)")
+    #expect(!markdown.stdout.contains("| layer 0:"), "\(markdown.stdout)")
     let json = try CLI.run(["bisect", "HEAD~1..HEAD", "--image", "api", "--format", "json"], in: repo.url)
     let culprit = try #require(try Self.object(json.stdout)["culprit"] as? [String: Any], "\(json.stdout)")
     let split = Self.deltas(culprit["growth_split"])
