@@ -18,33 +18,12 @@ import Testing
     let layer = ImageBuilder.Layer([.file("app/blob", size: 10_000)], compression: .none)
     let image = repo.url.appendingPathComponent("image.oci")
     try ImageBuilder([layer]).writeOCILayout(to: image)
-    // Stopped inside its write transaction (the debug build's test hook) …
-    let pauseFile = repo.url.appendingPathComponent("paused").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
-    process.arguments = ["measure", "oci:\(image.path)", "--image", "api", "--new-image", "--store", store]
-    process.currentDirectoryURL = repo.url
-    process.environment = ProcessInfo.processInfo.environment.merging(
-      ["SIZEBUDGET_TEST_PAUSE_AT": "mid-write", "SIZEBUDGET_TEST_PAUSE_FILE": pauseFile]) { $1 }
-    let errors = Pipe()
-    process.standardOutput = Pipe()
-    process.standardError = errors
-    try process.run()
-    var waited = 0
-    while !FileManager.default.fileExists(atPath: pauseFile) && waited < 600 {
-      usleep(100_000)
-      waited += 1
-    }
-    try #require(FileManager.default.fileExists(atPath: pauseFile), "the writer never reached mid-write")
-    // … its connection is terminated by the server's administrator, then it goes on.
-    _ = try server.query(
-      store,
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    )
-    try FileManager.default.removeItem(atPath: pauseFile)
-    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 4, "\(stderr)")
+    // Stopped inside its write transaction (the debug build's test hook), its
+    // connection terminated by the server's administrator, then it goes on.
+    let (status, _, stderr) = try pause(
+      ["measure", "oci:\(image.path)", "--image", "api", "--new-image"], at: "mid-write", in: repo,
+      thenTerminate: server, store: store)
+    #expect(status == 4, "\(stderr)")
     #expect(stderr.contains("could not reach the store"), "\(stderr)")
     #expect(stderr.contains("retrying may succeed"), "\(stderr)")
   }
@@ -80,6 +59,16 @@ import Testing
     try ImageBuilder([layer]).writeOCILayout(to: image)
     let measured = try CLI.run(["measure", "oci:\(image.path)", "--image", "api", "--store", store], in: repo.url)
     try #require(measured.status == 0, "\(measured.stderr)")
+    return try pause(arguments, at: point, in: repo, thenTerminate: server, store: store)
+  }
+
+  /// Runs `arguments` on `store` in `repo` until the debug-only pause point `point`,
+  /// terminates every other connection to the store there, and lets it go on: its exit
+  /// status and output.
+  func pause(
+    _ arguments: [String], at point: String, in repo: GitRepository, thenTerminate server: LocalPostgres,
+    store: String
+  ) throws -> (Int32, String, String) {
     let pauseFile = repo.url.appendingPathComponent("paused").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CLI.path("sizebudget"))
