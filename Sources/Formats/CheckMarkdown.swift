@@ -166,9 +166,9 @@ public enum CheckMarkdown {
     // growth is the base's (which the split above says), not "nothing".
     let baseOnly = added.isEmpty && own.count < diff.layers.count
     guard !added.isEmpty || !diff.paths.isEmpty else {
-      return [baseOnly ? Self.baseOnly : "Nothing added: no new layer and no path that changed."]
+      return [baseOnly ? Self.baseOnly(diff, own: own) : "Nothing added: no new layer and no path that changed."]
     }
-    var out = baseOnly ? [Self.baseOnly, ""] : []
+    var out = baseOnly ? [Self.baseOnly(diff, own: own), ""] : []
     out += ["| what grew | change |", "| --- | ---: |"]
     for layer in added.prefix(5) {
       out.append(
@@ -181,8 +181,24 @@ public enum CheckMarkdown {
     return out
   }
 
-  /// "What grew" after a rebuilt base's layers were left out and no own layer was added.
-  static let baseOnly = "No own layer added: the growth is the base image's."
+  /// "What grew" after a rebuilt base's layers were left out and no own layer was added
+  /// (`own`: the diff's own layer changes): the growth is the base's only when the image
+  /// grew and the base's layers grew it (no own layer was added, so the own part is at
+  /// most 0); a base rebuilt smaller, or own layers only removed, is no growth of the base's.
+  static func baseOnly(_ diff: MeasurementDiff, own: [MeasurementDiff.LayerChange]) -> String {
+    let ownIndices = Set(own.map { "\($0.kind)-\($0.index)" })
+    let base = diff.layers.filter { !ownIndices.contains("\($0.kind)-\($0.index)") }
+    let baseDelta = base.reduce(Int64(0)) { sum, layer in
+      switch layer.kind {
+      case .added: sum.saturatingAdding(layer.compressedBytes)
+      case .removed: sum.saturatingSubtracting(layer.compressedBytes)
+      case .unchanged: sum
+      }
+    }
+    let growth = diff.compressed.delta
+    return growth > 0 && baseDelta >= growth
+      ? "No own layer added: the growth is the base image's." : "No own layer added."
+  }
 
   static func emoji(_ status: ImageStatus) -> String {
     switch status {

@@ -112,10 +112,10 @@ public enum CheckText {
     let baseOnly = added.isEmpty && layers.count < diff.layers.count
     // A heading with nothing under it reads as a failure to show what grew.
     guard !added.isEmpty || !removed.isEmpty || !grown.isEmpty else {
-      return baseOnly ? ["  \(CheckMarkdown.baseOnly)"] : []
+      return baseOnly ? ["  \(CheckMarkdown.baseOnly(diff, own: layers))"] : []
     }
     var out = ["  what grew since \(base.prefix(12)) (layers compressed, paths uncompressed):"]
-    if baseOnly { out.append("    \(CheckMarkdown.baseOnly)") }
+    if baseOnly { out.append("    \(CheckMarkdown.baseOnly(diff, own: layers))") }
     for layer in added.prefix(5) {
       out.append(
         "    + \(CheckLocations.layer(layer.index, sources))  \(ByteSizeText.format(layer.compressedBytes, estimated: layer.compressedEstimated == true)) compressed  "

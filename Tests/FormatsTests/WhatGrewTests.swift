@@ -61,4 +61,32 @@ import Testing
     // Without the base known nothing is left out: the new layer is listed.
     #expect(CheckMarkdown.whatGrew(diff).contains { $0.contains("layer 0") })
   }
+
+  /// A base rebuilt smaller, or a base rebuild with own layers only removed so the image
+  /// shrank: no growth is the base's, so "what grew" says only that no own layer was added.
+  @Test func noGrowthIsNotCalledTheBases() {
+    let since = String(repeating: "a", count: 40)
+    let smaller = MeasurementDiff.between(
+      Self.measurement(["base-1", "app"], [90_000, 5_000], baseLayers: 1),
+      Self.measurement(["base-2", "app"], [1_000, 5_000], baseLayers: 1))
+    #expect(smaller.compressed.delta < 0)
+    #expect(CheckMarkdown.whatGrew(smaller, baseLayers: (1, 1)) == ["No own layer added."])
+    #expect(
+      CheckText.whatGrew(smaller, since: since, baseLayers: (1, 1), terminal: .plain) == ["  No own layer added."])
+    // The base grew 1 kB, an own layer of 50 kB went: the image shrank.
+    let removed = MeasurementDiff.between(
+      Self.measurement(["base-1", "app", "extra"], [1_000, 5_000, 50_000], baseLayers: 1),
+      Self.measurement(["base-2", "app"], [2_000, 5_000], baseLayers: 1))
+    #expect(removed.compressed.delta < 0)
+    #expect(CheckMarkdown.whatGrew(removed, baseLayers: (1, 1)) == ["No own layer added."])
+    let text = CheckText.whatGrew(removed, since: since, baseLayers: (1, 1), terminal: .plain)
+    #expect(text.contains("    No own layer added."), "\(text)")
+    #expect(!text.contains { $0.contains("the growth is the base image's") }, "\(text)")
+    // The base grew 40 kB, an own layer of 10 kB went: the 30 kB growth is the base's.
+    let grew = MeasurementDiff.between(
+      Self.measurement(["base-1", "app", "extra"], [1_000, 5_000, 10_000], baseLayers: 1),
+      Self.measurement(["base-2", "app"], [41_000, 5_000], baseLayers: 1))
+    let grewText = CheckText.whatGrew(grew, since: since, baseLayers: (1, 1), terminal: .plain)
+    #expect(grewText.contains("    No own layer added: the growth is the base image's."), "\(grewText)")
+  }
 }
