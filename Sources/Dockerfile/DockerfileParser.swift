@@ -87,32 +87,51 @@ public enum DockerfileParser {
   }
 
   /// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` (and `2<<EOF`), in order, as BuildKit
-  /// finds them: only where `<<` starts a word of the line (words split at whitespace
-  /// outside quotes) and the heredoc's word starts with a letter or `_`. So not
-  /// `<<<` (a here-string), not a shift in `$((1<<4))` or `python -c "print(1<<3)"`,
-  /// not `<<4`.
+  /// finds them: the line is split into shell words (at whitespace outside quotes) and
+  /// a word matching `^(\d*)<<(-?)([^<]*)$` starts a heredoc whose terminator is the
+  /// rest of the word with its quotes removed (`<<END-OF-SCRIPT`, `<<EOF.sh`,
+  /// `<<E"O"F` end at END-OF-SCRIPT, EOF.sh, EOF; `<<4` and `1<<4` at 4, as in bash).
+  /// So not `<<<` (a here-string), not a shift in `$((1<<4))` or
+  /// `python -c "print(1<<3)"` (their words do not start with digits and `<<`).
   static func heredocs(in arguments: String) -> [Heredoc] {
     words(of: arguments).compactMap(heredoc)
   }
 
-  /// One word of a line, as `heredocs` reads it: `<<`, an optional `-`, an optional
-  /// quote, the word (letters, digits, `_`, starting with a letter or `_`), its
-  /// closing quote.
+  /// One word of a line, as `heredocs` reads it: digits, `<<`, an optional `-`, and a
+  /// non-empty rest with no `<`: the terminator, once unquoted.
   static func heredoc(_ word: Substring) -> Heredoc? {
     var after = word.drop { $0.isASCII && $0.isNumber }
-    guard after.hasPrefix("<<"), !after.hasPrefix("<<<") else { return nil }
+    guard after.hasPrefix("<<") else { return nil }
     after = after.dropFirst(2)
     let stripTabs = after.hasPrefix("-")
     if stripTabs { after = after.dropFirst() }
+    guard !after.contains("<") else { return nil }
+    let name = unquoted(after)
+    guard !name.isEmpty else { return nil }
+    return Heredoc(word: name, stripTabs: stripTabs)
+  }
+
+  /// A shell word with its quotes removed: `E"O"F` and `'EOF'` are EOF; a backslash
+  /// outside single quotes keeps the next character.
+  static func unquoted(_ word: Substring) -> String {
+    var out = ""
     var quote: Character? = nil
-    if let first = after.first, first == "\"" || first == "'" {
-      quote = first
-      after = after.dropFirst()
+    var escaped = false
+    for character in word {
+      if escaped {
+        out.append(character)
+        escaped = false
+      } else if character == "\\" && quote != "'" {
+        escaped = true
+      } else if let open = quote {
+        if character == open { quote = nil } else { out.append(character) }
+      } else if character == "\"" || character == "'" {
+        quote = character
+      } else {
+        out.append(character)
+      }
     }
-    let name = after.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-    guard let first = name.first, first.isLetter || first == "_" else { return nil }
-    if let quote, after.dropFirst(name.count).first != quote { return nil }
-    return Heredoc(word: String(name), stripTabs: stripTabs)
+    return out
   }
 
   /// The line's words: split at whitespace outside single and double quotes (a

@@ -54,15 +54,18 @@ import Testing
     #expect(instructions[1].arguments.hasPrefix("<<-\"CONF\" /etc/app.conf\n"))
   }
 
-  /// `<<` is a heredoc only where it starts a word and its word starts with a letter
-  /// or `_`, as BuildKit reads it: shifts in arithmetic and in quoted code are not.
-  @Test func shiftsAreNotHeredocs() throws {
+  /// `<<` starts a heredoc where a shell word matches BuildKit's `^(\d*)<<(-?)([^<]*)$`,
+  /// its terminator the rest of the word unquoted: `<<4` and `1<<4` are heredocs (as in
+  /// BuildKit and bash); shifts in arithmetic and in quoted code are not.
+  @Test func heredocsAreBuildKitsWords() throws {
     let file = try DockerfileParser.parse(
       """
       FROM python:3.12-slim
       RUN echo $((1<<4))
       RUN python -c "print(1<<3)" && python -c 'print(2 <<5)'
       RUN echo 1 <<4
+      four
+      4
       RUN cat <<<here
       COPY <<-"CONF" 2<<_EOF /etc/
       	key = value
@@ -73,11 +76,21 @@ import Testing
       """)
     let instructions = try #require(file.stages.first).instructions
     #expect(instructions.map(\.keyword) == ["RUN", "RUN", "RUN", "RUN", "COPY", "WORKDIR"])
-    #expect(instructions.map(\.line) == [2, 3, 4, 5, 6, 11])
+    #expect(instructions.map(\.line) == [2, 3, 4, 7, 8, 13])
     #expect(instructions[0].arguments == "echo $((1<<4))")
+    #expect(instructions[1].arguments == "python -c \"print(1<<3)\" && python -c 'print(2 <<5)'")
+    #expect(instructions[2].arguments == "echo 1 <<4\nfour\n4")
+    #expect(instructions[2].endLine == 6)
+    #expect(instructions[3].arguments == "cat <<<here")
     #expect(instructions[4].arguments.hasSuffix("\nbody\n_EOF"))
     #expect(DockerfileParser.heredocs(in: "echo $((1 << x))").map(\.word) == [])
     #expect(DockerfileParser.heredocs(in: "python3 - <<'PY' && cat <<EOF2").map(\.word) == ["PY", "EOF2"])
+    #expect(
+      DockerfileParser.heredocs(in: "sh <<END-OF-SCRIPT && cat <<EOF.sh && cat <<E\"O\"F").map(\.word) == [
+        "END-OF-SCRIPT", "EOF.sh", "EOF",
+      ])
+    #expect(DockerfileParser.heredocs(in: "cat <<4 1<<4 2<<-'X Y'").map(\.word) == ["4", "4", "X Y"])
+    #expect(DockerfileParser.heredocs(in: "echo $((1<<4)) print(1<<3) \"print(1<<3)\" <<<here <<").isEmpty)
   }
 
   @Test func anUnclosedHeredocIsAnErrorWithItsLine() {
