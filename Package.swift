@@ -115,7 +115,9 @@ let package = Package(
     .testTarget(
       name: "EvaluationTests",
       dependencies: ["Evaluation", "Analysis", "Model", "Budgets", "ImageSource", "TestSupport"]),
-    .testTarget(name: "FormatsTests", dependencies: ["Formats", "Analysis", "Model", "Budgets", "Evaluation"]),
+    .testTarget(
+      name: "FormatsTests",
+      dependencies: ["Formats", "Analysis", "Model", "Budgets", "Evaluation", "Site", "ImageSource", "TestSupport"]),
     .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile", "ImageSource", "TestSupport"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Endpoints", "SystemCalls", "TestSupport"]),
     .testTarget(name: "ForgeTests", dependencies: ["Forge", "Budgets", "Store", "TestSupport"]),

@@ -30,6 +30,22 @@ public enum ExplainReport {
     return parts.isEmpty ? nil : parts.joined(separator: "; ")
   }
 
+  /// The headline's saving, as explain's text says it (`Up to 40 MB uncompressed (20% of
+  /// the uncompressed size) can go`) and where (`, in 2 places (…)`), from
+  /// `Findings.removable`: what the site's image page says too. Nil when nothing can go.
+  public static func headline(_ findings: [Finding], _ m: ImageMeasurement) -> (saving: String, places: String)? {
+    let together = Self.removable(findings, m)
+    let removable = together.bytes
+    guard removable > 0 else { return nil }
+    let onDisk = m.uncompressedBytes
+    let share = onDisk > 0 ? Int((Double(removable) / Double(onDisk) * 100).rounded()) : 0
+    let places = findings.filter { $0.saving > 0 }.count
+    return (
+      "Up to \(ByteSize.format(removable)) uncompressed (\(share)% of the uncompressed size) can go",
+      ", in \(counted(places, "place"))\(overlapNote(together).map { " (\($0))" } ?? "")"
+    )
+  }
+
   /// `sources`: the Dockerfile line of each layer, named next to it; `metric`: the
   /// budget's, in which each saving is given (as check's findings give it).
   public static func text(
@@ -38,20 +54,14 @@ public enum ExplainReport {
   ) -> String {
     var out: [String] = []
     let together = Self.removable(findings, m)
-    let removable = together.bytes
     let onDisk = m.uncompressedBytes
     out.append(
       terminal.apply(.bold, "\(m.image) at \(m.commit.prefix(12))")
         + ": \(ByteSize.format(m.compressedBytes)) compressed, "
         + "\(ByteSize.format(onDisk)) uncompressed")
-    if removable > 0 {
-      let share = onDisk > 0 ? Int((Double(removable) / Double(onDisk) * 100).rounded()) : 0
-      let places = findings.filter { $0.saving > 0 }.count
+    if let headline = headline(findings, m) {
       out.append(
-        terminal.apply(
-          .warning, "Up to \(ByteSize.format(removable)) uncompressed (\(share)% of the uncompressed size) can go")
-          + ", in \(counted(places, "place"))\(overlapNote(together).map { " (\($0))" } ?? ""); "
-          + "the biggest: \(findings.first?.title ?? "")."
+        terminal.apply(.warning, headline.saving) + headline.places + "; the biggest: \(findings.first?.title ?? "")."
       )
       out.append("By severity: " + bySeverity(findings, savings: together.counted))
     } else {

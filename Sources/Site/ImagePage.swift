@@ -1,6 +1,7 @@
 import Analysis
 import Budgets
 import Evaluation
+import Formats
 import Model
 
 /// images/NAME.html: the trend, the treemaps of the newest measurement, its layers and
@@ -38,7 +39,7 @@ public enum ImagePage {
     if let latest = image.latest {
       body += treemaps(latest)
       body += "<h2>Layers</h2>\n" + LayerBar.render(latest) + LayerBar.table(latest)
-      body += findings(image.findings)
+      body += findings(image.findings, latest)
     }
     return Page.render(title: "\(image.name): sizebudget", prefix: prefix, body: body)
   }
@@ -143,7 +144,9 @@ public enum ImagePage {
       + "<th class=\"num\">Bytes</th></tr></thead><tbody>\(rows)</tbody></table></div></details>\n"
   }
 
-  static func findings(_ findings: [Finding]) -> String {
+  /// What explain finds in `m`, with explain's headline (`ExplainReport.headline`: the
+  /// bytes two findings name counted once, no more than the image holds).
+  static func findings(_ findings: [Finding], _ m: ImageMeasurement) -> String {
     guard !findings.isEmpty else { return "<h2>Findings</h2><p>sizebudget explain finds nothing to remove.</p>" }
     var rows = ""
     for finding in findings {
@@ -155,10 +158,12 @@ public enum ImagePage {
         + "<td class=\"num\" title=\"\(HTML.exact(finding.saving)) bytes\">\(ByteSize.format(finding.saving))</td>"
         + "<td>\(HTML.escape(finding.fix))</td></tr>\n"
     }
-    let total = findings.map(\.saving).reduce(0, +)
+    let headline = ExplainReport.headline(findings, m).map {
+      "What <code>sizebudget explain</code> finds: <span id=\"removable\">\(HTML.escape($0.saving + $0.places))</span>."
+    }
     return """
       <h2>Findings</h2>
-      <p>\(total > 0 ? "What <code>sizebudget explain</code> finds: up to \(ByteSize.format(total)) uncompressed could go (savings may overlap)." : "<code>sizebudget explain</code> finds nothing to remove; worth knowing:")</p>
+      <p>\(headline ?? "<code>sizebudget explain</code> finds nothing to remove; worth knowing:")</p>
       <div class="scroll"><table id="findings"><thead><tr><th>Finding</th><th class="num">Saves</th><th>Fix</th></tr></thead>
       <tbody>\(rows)</tbody></table></div>
 

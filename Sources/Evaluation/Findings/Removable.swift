@@ -6,7 +6,12 @@ import Model
 /// A finding keeps only its largest items, and some items are packages or groups
 /// (`pytest 8.3.2`, `locales (120 files)`), not paths: an overlap is taken out only
 /// where it is known (a path under, or equal to, a path of a finding with a bigger
-/// saving), and `mayOverlap` says whether what is left can still count bytes twice.
+/// saving, or under a group's directory, `/usr/share/doc (80 files)`), and no more
+/// than the bytes the covering finding names there; `mayOverlap` says whether what is
+/// left can still count bytes twice. Stripping (`unstripped`, whose items carry what
+/// `strip` saves, not the file's size) removes no file: it covers nothing, so a
+/// duplicate whose kept copy is stripped still saves its copy; stripping a file
+/// another finding removes saves nothing more, so those findings count after the rest.
 public struct RemovableBytes: Sendable, Equatable {
   /// What can go, at most.
   public var bytes: Int64
@@ -23,8 +28,13 @@ public struct RemovableBytes: Sendable, Equatable {
 extension Findings {
   /// `uncompressed`: the image's uncompressed size, the most that can go.
   public static func removable(_ findings: [Finding], uncompressed: Int64) -> RemovableBytes {
-    // The bigger saving first; of two equal ones, the first given (the order `all` sorts).
-    let order = findings.indices.sorted { (findings[$0].saving, $1) > (findings[$1].saving, $0) }
+    // The bigger saving first; of two equal ones, the first given (the order `all` sorts);
+    // stripping last, once every file removed is known.
+    let strips = UnstrippedRule().name
+    let order = findings.indices.sorted {
+      (findings[$0].rule != strips ? 1 : 0, findings[$0].saving, $1)
+        > (findings[$1].rule != strips ? 1 : 0, findings[$1].saving, $0)
+    }
     // The paths the findings counted so far remove, with their bytes.
     var covered: [(path: String, bytes: Int64)] = []
     var counted = Array(repeating: Int64(0), count: findings.count)
@@ -46,8 +56,11 @@ extension Findings {
       for item in finding.items {
         guard let paths = paths(of: item, rule: finding.rule) else { continue }
         named = named.saturatingAdding(item.bytes)
-        if paths.contains(where: { path in covered.contains { isUnder(path, $0.path) } }) {
-          shared = shared.saturatingAdding(item.bytes)
+        // The bytes a bigger finding names at or above one of the item's paths: a
+        // directory's, or a file's when both name the same file.
+        let covering = covered.filter { entry in paths.contains { isUnder($0, entry.path) } }
+        if !covering.isEmpty {
+          shared = shared.saturatingAdding(min(item.bytes, covering.map(\.bytes).max() ?? 0))
         } else {
           // Bigger findings' paths inside this one (the outermost of them).
           let inside = covered.filter { isUnder($0.path, paths[0]) }
@@ -56,8 +69,9 @@ extension Findings {
           }
           shared = shared.saturatingAdding(min(item.bytes, outermost.reduce(0) { $0.saturatingAdding($1.bytes) }))
         }
-        // Of a duplicate, the redundant copy: the one the fix removes.
-        removes.append((paths[0], item.bytes))
+        // Of a duplicate, the redundant copy: the one the fix removes. Stripping removes
+        // no file.
+        if finding.rule != strips { removes.append((paths[0], item.bytes)) }
       }
       shared = min(shared, finding.saving)
       counted[index] = finding.saving - shared
@@ -74,14 +88,28 @@ extension Findings {
       counted: counted)
   }
 
-  /// The paths an item names: one path, or for a duplicate the redundant copy and the
-  /// one that stays (`/opt/b/x.so = /opt/a/x.so`); nil for a package or a group.
+  /// The paths an item names: one path, a group's directory (`/usr/share/doc (80 files)`
+  /// is /usr/share/doc), or for a duplicate the redundant copy and the one that stays
+  /// (`/opt/b/x.so = /opt/a/x.so`); nil for a package or a group that is no path
+  /// (`locales (120 files)`).
   static func paths(of item: Finding.Item, rule: String) -> [String]? {
     let paths =
       rule == DuplicateContentRule().name
-      ? item.name.components(separatedBy: " = ") : [item.name]
+      ? item.name.components(separatedBy: " = ") : [directory(ofGroup: item.name) ?? item.name]
     guard !paths.isEmpty, paths.allSatisfy({ $0.hasPrefix("/") }) else { return nil }
     return paths
+  }
+
+  /// The directory a group item names, without its count: `/usr/share/doc (1,204 files)`
+  /// and `/usr/share/doc (1 file)` are /usr/share/doc; nil for any other name.
+  static func directory(ofGroup name: String) -> String? {
+    guard name.hasSuffix(" file)") || name.hasSuffix(" files)"), let open = name.range(of: " (", options: .backwards)
+    else { return nil }
+    let count = name[open.upperBound...].prefix { $0 != " " }
+    guard let first = count.first, first.isASCII && first.isNumber,
+      count.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "," })
+    else { return nil }
+    return String(name[..<open.lowerBound])
   }
 
   /// `path` is `ancestor` or lies under it.
