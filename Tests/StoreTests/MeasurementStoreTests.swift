@@ -54,6 +54,45 @@ import Testing
     #expect(reopened == newer)
   }
 
+  /// `measuredNoise`, the one query per commit the noise walk asks: whether the image
+  /// was measured there, and the noise recorded with it, read back as written.
+  static func measuredNoiseReadsBack(_ location: String) throws {
+    let store = try MeasurementStore(path: location)
+    let noisy = String(repeating: "a", count: 40)
+    let steady = String(repeating: "b", count: 40)
+    let unmeasured = String(repeating: "d", count: 40)
+    // The same commit measured twice, 1000 bytes apart compressed (3000 uncompressed).
+    try store.save(Self.sample(commit: noisy, bytes: 1000))
+    var again = Self.sample(commit: noisy, bytes: 2000)
+    again.measuredAt = "2026-11-25T11:00:00Z"
+    try store.save(again)
+    try store.save(Self.sample(commit: steady, bytes: 5000))
+    let withNoise = try store.measuredNoise(image: "api", commit: noisy)
+    #expect(withNoise.measured)
+    #expect(withNoise.noise?.compressedBytes == 1000, "\(String(describing: withNoise.noise))")
+    #expect(withNoise.noise?.uncompressedBytes == 3000, "\(String(describing: withNoise.noise))")
+    #expect(withNoise.noise == (try store.measurement(image: "api", commit: noisy))?.noise)
+    let without = try store.measuredNoise(image: "api", commit: steady)
+    #expect(without.measured && without.noise == nil, "\(without)")
+    let none = try store.measuredNoise(image: "api", commit: unmeasured)
+    #expect(!none.measured && none.noise == nil, "\(none)")
+    // Another image at a measured commit is not measured.
+    #expect(try !store.measuredNoise(image: "web", commit: noisy).measured)
+    // Asked again (the statement is prepared once), the answers are the same.
+    #expect(try store.measuredNoise(image: "api", commit: noisy).noise == withNoise.noise)
+    #expect(try !store.measuredNoise(image: "api", commit: unmeasured).measured)
+  }
+
+  @Test func measuredNoiseInSQLite() throws {
+    let directory = try TemporaryDirectory()
+    try Self.measuredNoiseReadsBack(directory.url.appendingPathComponent("s.sqlite").path)
+  }
+
+  @Test func measuredNoiseInPostgres() throws {
+    let server = try LocalPostgres.shared.get()
+    try Self.measuredNoiseReadsBack(try server.createDatabase())
+  }
+
   @Test func reusesEstimatesByDiffID() throws {
     let directory = try TemporaryDirectory()
     let store = try MeasurementStore(path: directory.url.appendingPathComponent("s.sqlite").path)
