@@ -96,6 +96,8 @@ public enum Report {
       throw .from(error)
     }
     var result: [WeeklyReport.Image] = []
+    // The images' verdicts walk the same first-parent line for their noise: read it once.
+    let noiseMemo = NoiseMemo()
     for image in images {
       let found = points[image.name] ?? []
       let inPeriod = found.filter { $0.time >= since }.count
@@ -114,7 +116,8 @@ public enum Report {
       }
       result.append(
         WeeklyReport.Image(
-          trend: trend, diff: diff, verdict: try verdict(image, at: found.last, context), growthSplit: split))
+          trend: trend, diff: diff, verdict: try verdict(image, at: found.last, context, noiseMemo: noiseMemo),
+          growthSplit: split))
     }
     return WeeklyReport(
       repository: Notifications.repositoryName(repository), branch: branch, since: since, until: until,
@@ -122,11 +125,13 @@ public enum Report {
   }
 
   /// `check`'s judgement of the image at the period's last measurement.
-  static func verdict(_ image: ImageBudget, at point: ImageTrend.Point?, _ context: CommandContext)
-    throws(CommandError) -> Verdict
-  {
+  /// `noiseMemo`: the report's, shared by every image's verdict.
+  static func verdict(
+    _ image: ImageBudget, at point: ImageTrend.Point?, _ context: CommandContext, noiseMemo: NoiseMemo
+  ) throws(CommandError) -> Verdict {
     guard let point else { return Judgement.missing(at: "the period's end") }
-    let report = try Check.evaluate(commit: point.commit, images: [image], context, revision: point.commit)
+    let report = try Check.evaluate(
+      commit: point.commit, images: [image], context, revision: point.commit, noiseMemo: noiseMemo)
     return report.images.first?.verdict ?? Judgement.missing(at: point.commit)
   }
 

@@ -40,11 +40,14 @@ public enum SiteBuild {
     do { writer = try SiteWriter(output: request.output) } catch {
       throw .usage("cannot write the site to \(request.output): \(error.localizedDescription)")
     }
+    // Every verdict the site judges (each image's latest, each commit's page) walks the
+    // same first-parent line for its noise: read it once.
+    let noiseMemo = NoiseMemo()
     var images: [SiteImage] = []
     for budget in budgets {
-      images.append(try image(budget, points: history.points[budget.name] ?? [], context))
+      images.append(try image(budget, points: history.points[budget.name] ?? [], context, noiseMemo: noiseMemo))
     }
-    try writeCommits(history, budgets: budgets, context, writer)
+    try writeCommits(history, budgets: budgets, context, writer, noiseMemo: noiseMemo)
     do {
       for image in images { try writer.writeImage(image) }
       try writer.writeIndex(
@@ -121,14 +124,15 @@ public enum SiteBuild {
     return history
   }
 
-  static func image(_ budget: ImageBudget, points: [SitePoint], _ context: CommandContext) throws(CommandError)
-    -> SiteImage
-  {
+  static func image(
+    _ budget: ImageBudget, points: [SitePoint], _ context: CommandContext, noiseMemo: NoiseMemo = NoiseMemo()
+  ) throws(CommandError) -> SiteImage {
     var latest: ImageMeasurement? = nil
     var status: ImageStatus? = nil
     if let last = points.last {
       latest = try context.measurement(budget.name, at: last.commit)
-      let report = try Check.evaluate(commit: last.commit, images: [budget], context, revision: last.commit)
+      let report = try Check.evaluate(
+        commit: last.commit, images: [budget], context, revision: last.commit, noiseMemo: noiseMemo)
       status = report.images.first?.status
     }
     let findings = latest.map { $0.layersRead ? Findings.all(in: $0) : [] } ?? []
@@ -157,15 +161,14 @@ public enum SiteBuild {
   /// One page per measured commit; measurements are loaded one commit at a time and the
   /// previous one kept, so memory stays flat on long histories.
   static func writeCommits(
-    _ history: History, budgets: [ImageBudget], _ context: CommandContext, _ writer: SiteWriter
+    _ history: History, budgets: [ImageBudget], _ context: CommandContext, _ writer: SiteWriter,
+    noiseMemo: NoiseMemo = NoiseMemo()
   ) throws(CommandError) {
     var previous: [String: (SitePoint, ImageMeasurement)] = [:]
     var positions: [String: [String: SitePoint]] = [:]
     for (name, points) in history.points {
       positions[name] = Dictionary(points.map { ($0.commit, $0) }, uniquingKeysWith: { a, _ in a })
     }
-    // Neighbouring commits walk the same first-parent line for their noise: read it once.
-    let noiseMemo = NoiseMemo()
     for commit in history.order {
       var sections: [SiteCommitSection] = []
       let measured = budgets.filter { positions[$0.name]?[commit] != nil }
