@@ -42,7 +42,8 @@ let package = Package(
     .target(name: "Budgets", dependencies: ["TOML", "Endpoints", "Model"]),
     // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
     .target(name: "CGit2Startup"),
-    // gzip inflate through ISA-L's igzip (Debian libisal-dev), behind an opaque C API.
+    // gzip inflate through ISA-L's igzip (Debian libisal-dev), behind an opaque C API;
+    // ISA-L's CRC-64s for duplicate content's fingerprints.
     .target(name: "CInflate", linkerSettings: [.linkedLibrary("isal")]),
     // libgit2: open, resolve, walk, merge-base, changed paths, commit-graph index.
     .target(name: "GitHistory", dependencies: ["CGit2", "CGit2Startup", "SystemCalls"]),

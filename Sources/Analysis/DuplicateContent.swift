@@ -1,8 +1,10 @@
 import Model
 
 /// The same bytes under two paths of the final filesystem (two virtual environments,
-/// vendored libraries next to the wheels that ship them), from the content digests the
-/// layer scan takes while the bytes pass anyway.
+/// vendored libraries next to the wheels that ship them), from the content fingerprints
+/// the layer scan takes while the bytes pass anyway (`ContentHashingStream`: CRCs, not
+/// a cryptographic hash, which this grouping does not need; it says why), compared
+/// together with the file's size.
 public enum DuplicateContent {
   /// Only files this large are hashed: duplicates worth removing are big, and a
   /// threshold keeps hashing to a fraction of what passes (most files are small) and

@@ -35,8 +35,9 @@ struct LayerScan: Sendable {
   var captured = CapturedFiles()
   /// ELF files with symbols or debug sections: the bytes `strip` would save, by path.
   var strippable: [String: Int64] = [:]
-  /// SHA-256 of regular files of `DuplicateContent.minimumFileSize` or more, by path,
-  /// taken while their bytes pass for the ELF check (so only when inspecting).
+  /// Fingerprints (`ContentHashingStream`: two CRC-64s, not SHA-256) of regular files
+  /// of `DuplicateContent.minimumFileSize` or more, by path, taken while their bytes
+  /// pass for the ELF check (so only when inspecting).
   var contentDigests: [String: String] = [:]
   /// What was looked at beyond the headers (see `StoredLayerScan`).
   var coverage: Coverage = []
@@ -149,8 +150,9 @@ enum LayerScanner {
     let estimator = options.estimate ? CompressedSizeEstimator() : nil
     let tar = HashingStream(raw, observer: estimator.map { estimator in { estimator.consume($0) } })
     // Reading and hashing the layer (and sampling it for the estimate) on one core;
-    // parsing it and hashing big files' contents on the other: two SHA-256 streams over
-    // the same bytes, which on one thread took twice the hashing floor (issue 16).
+    // parsing it and fingerprinting big files' contents on the other (when that was a
+    // second SHA-256 over the same bytes, on one thread it took twice the hashing
+    // floor, issue 16; the fingerprints are CRCs now, a quarter of its cost).
     let pipelined = PipelinedStream(tar)
     try readEntries(
       pipelined, inspecting: options.inspect, capturing: options.inspect, hashing: options.contentHashes,
@@ -177,9 +179,11 @@ enum LayerScanner {
       if capturing && PackageDatabases.wants(entry.path) && entry.size <= PackageDatabases.sizeLimit {
         try scan.captured.add(entry.path, try reader.contentStream().readAll(limit: Int(PackageDatabases.sizeLimit)))
       } else if inspecting && entry.size >= 1024 {
-        // Big files are hashed on the way (duplicate content); the rest is drained below.
+        // Big files are fingerprinted on the way (duplicate content); the rest is
+        // drained below.
         let hasher =
-          hashing && entry.size >= DuplicateContent.minimumFileSize ? HashingStream(reader.contentStream()) : nil
+          hashing && entry.size >= DuplicateContent.minimumFileSize
+          ? ContentHashingStream(reader.contentStream()) : nil
         let content = hasher ?? reader.contentStream()
         var header = [UInt8](repeating: 0, count: 64)
         var got = 0

@@ -34,8 +34,16 @@ extension LayerScan {
     let rawValue: UInt8
     /// Package databases captured and ELF files inspected.
     static let inspected = Coverage(rawValue: 1)
-    /// Big files' contents hashed (duplicate content).
-    static let contentHashes = Coverage(rawValue: 2)
+    /// Big files' contents fingerprinted (duplicate content), as `ContentHashingStream`
+    /// does: `crc64x2:` fingerprints.
+    static let contentHashes = Coverage(rawValue: 4)
+    /// Big files' contents hashed with SHA-256, as scans stored before the CRC
+    /// fingerprints were. Such a record's `sha256:` digests are dropped when it is read
+    /// (it serves a run that needs no content hashes, and is read again for one that
+    /// does), so the two kinds never meet in one measurement. Bits like it are never
+    /// written again; a binary from before reads this one's records as made without
+    /// content hashes (it reads the layer again when it wants them).
+    static let legacySHA256ContentHashes = Coverage(rawValue: 2)
   }
 
   /// Version 2: the entries are one nested frame, as `LayerEntries` keeps them (version
@@ -94,7 +102,7 @@ extension LayerScan {
       let entries = LayerEntries(count: entryCount, fileCount: fileCount, compressed: entryBytes)
     else { return nil }
     self.init()
-    self.coverage = Coverage(rawValue: coverage)
+    self.coverage = Coverage(rawValue: coverage).intersection([.inspected, .contentHashes])
     self.compression = compression
     self.storedBytes = storedBytes
     self.tarBytes = tarBytes
@@ -116,7 +124,11 @@ extension LayerScan {
     guard let digestCount = reader.count() else { return nil }
     for _ in 0..<digestCount {
       guard let path = reader.string(), let digest = reader.string() else { return nil }
-      contentDigests[path] = digest
+      // Only this version's fingerprints (an older record's SHA-256 digests are left out
+      // with its coverage bit, above).
+      if self.coverage.contains(.contentHashes) && digest.hasPrefix(ContentHashingStream.algorithm) {
+        contentDigests[path] = digest
+      }
     }
     guard reader.atEnd, self.tarDigest == record.diffID, self.storedBytes == record.storedBytes else { return nil }
   }

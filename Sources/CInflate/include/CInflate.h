@@ -26,4 +26,10 @@ int sizebudget_inflate(sizebudget_inflater *inflater, const uint8_t **input, siz
 /// A word for ISA-L's negative error code.
 const char *sizebudget_inflate_error(int code);
 
+/// Continues two CRC-64s (ECMA-182 and Jones polynomials, reflected; `state` starts
+/// at {0, 0}) over `length` bytes, through ISA-L's carry-less-multiply folding (about
+/// 10 GB/s each on x86-64, against SHA-256's 1.7): duplicate content's fingerprint of a
+/// big file (see `ContentHashingStream`).
+void sizebudget_crc64_pair(uint64_t state[2], const uint8_t *bytes, size_t length);
+
 #endif
