@@ -17,7 +17,7 @@ extension CommandError {
     case let error as StoreError: from(error)
     case let error as SharingError: from(error)
     case let error as LookupError: from(error)
-    default: .usage((error as? CustomStringConvertible)?.description ?? "\(error)")
+    default: .usage("\(error)")
     }
   }
 

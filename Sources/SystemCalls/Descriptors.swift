@@ -24,7 +24,7 @@ public enum Descriptors {
   public static func printError(_ text: String) {
     var line = Array(text.utf8)
     if line.last != UInt8(ascii: "\n") { line.append(UInt8(ascii: "\n")) }
-    line.withUnsafeBytes { writeAll(2, $0) }
+    _ = line.withUnsafeBytes { writeAll(2, $0) }  // a failed write to stderr has nowhere to be said
   }
 
   /// read(2) retried on EINTR: the byte count, 0 at the end, -1 on an error (errno set).
