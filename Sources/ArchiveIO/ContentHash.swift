@@ -16,21 +16,16 @@ public final class ContentHashingStream: ByteStream {
   /// so fingerprints of another kind never compare equal to these.
   public static let algorithm = "crc64x2:"
   private let base: ByteStream
-  private var state: (UInt64, UInt64) = (0, 0)
+  /// The two CRCs (ECMA, Jones), as the C shim takes them: updated in place, so a
+  /// chunk costs no allocation.
+  private var state: [UInt64] = [0, 0]
 
   public init(_ base: ByteStream) { self.base = base }
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     let got = try base.read(into: buffer)
-    if got > 0 { update(UnsafeRawBufferPointer(rebasing: buffer[0..<got])) }
+    if got > 0 { Self.fold(UnsafeRawBufferPointer(rebasing: buffer[0..<got]), into: &state) }
     return got
-  }
-
-  private func update(_ bytes: UnsafeRawBufferPointer) {
-    guard let start = bytes.baseAddress, bytes.count > 0 else { return }
-    var words = [state.0, state.1]
-    sizebudget_crc64_pair(&words, start.assumingMemoryBound(to: UInt8.self), bytes.count)
-    state = (words[0], words[1])
   }
 
   /// The fingerprint needs every byte, so skipping reads.
@@ -40,26 +35,25 @@ public final class ContentHashingStream: ByteStream {
   /// `crc64x2:` and 32 lower-case hex digits.
   public func finish() throws -> String {
     _ = try drain()
-    return fingerprint
-  }
-
-  private var fingerprint: String {
-    let hexDigits = { (word: UInt64) in
-      let digits = String(word, radix: 16)
-      return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-    return Self.algorithm + hexDigits(state.0) + hexDigits(state.1)
+    return Self.fingerprint(of: state)
   }
 
   /// The fingerprint of `bytes`, as a stream of them would have it.
   public static func fingerprint(_ bytes: [UInt8]) -> String {
-    let hasher = ContentHashingStream(EmptyStream())
-    bytes.withUnsafeBytes { hasher.update($0) }
-    return hasher.fingerprint
+    var state: [UInt64] = [0, 0]
+    bytes.withUnsafeBytes { fold($0, into: &state) }
+    return fingerprint(of: state)
   }
 
-  private final class EmptyStream: ByteStream {
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { 0 }
-    func skip(_ count: Int64) throws { if count > 0 { throw ArchiveError.endOfData("unexpected end of data") } }
+  private static func fold(_ bytes: UnsafeRawBufferPointer, into state: inout [UInt64]) {
+    guard let start = bytes.baseAddress, bytes.count > 0 else { return }
+    state.withUnsafeMutableBufferPointer {
+      sizebudget_crc64_pair($0.baseAddress, start.assumingMemoryBound(to: UInt8.self), bytes.count)
+    }
+  }
+
+  /// Each CRC as 16 hex digits, most significant first.
+  private static func fingerprint(of state: [UInt64]) -> String {
+    algorithm + hex(state.flatMap { word in withUnsafeBytes(of: word.bigEndian) { Array($0) } })
   }
 }

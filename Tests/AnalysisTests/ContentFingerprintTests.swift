@@ -80,6 +80,13 @@ import Testing
     #expect(a.suffix(16) != b.suffix(16))
   }
 
+  /// The first half is CRC-64/XZ (ECMA-182, reflected), most significant digit first:
+  /// its published check value, so stored fingerprints keep one spelling.
+  @Test func theFirstHalfIsTheStandardCRC64() {
+    let check = ContentHashingStream.fingerprint(Array("123456789".utf8))
+    #expect(check.hasPrefix("crc64x2:995dc9bbdf1939fa"), "\(check)")
+  }
+
   @Test func identicalBigFilesInOtherLayersAreFoundAndSameSizeOthersAreNot() throws {
     let directory = try TemporaryDirectory()
     let (m, scans) = try measure(options(), try archive(in: directory))
