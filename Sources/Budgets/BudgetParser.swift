@@ -453,8 +453,9 @@ final class BudgetReader {
 
   private func source(_ entry: TOMLTable.Entry) -> Located<String>? {
     guard let text = string(entry, example: "\"docker-archive:build/api.tar\"") else { return nil }
-    let transports = ["docker-archive:", "oci:", "oci-archive:", "docker://", "docker-daemon:"]
-    guard text.value == "-" || transports.contains(where: { text.value.hasPrefix($0) && text.value.count > $0.count })
+    guard
+      text.value == "-"
+        || DockerReference.sourceSchemes.contains(where: { text.value.hasPrefix($0) && text.value.count > $0.count })
     else {
       report(
         "source \"\(text.value)\" names no transport: use docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH, "

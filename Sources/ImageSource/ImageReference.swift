@@ -66,8 +66,7 @@ public enum ImageReference: Sendable, Equatable, CustomStringConvertible {
   /// transport, or a Docker reference as written in a FROM (`python:3.11-slim`,
   /// `127.0.0.1:5000/team/base:1.0`), read from its registry.
   public init(parsingImageName text: String) throws(ImageSourceError) {
-    let transports = ["docker-archive:", "oci:", "oci-archive:", "docker://", "docker-daemon:"]
-    if text == "-" || transports.contains(where: text.hasPrefix) {
+    if text == "-" || DockerReference.sourceSchemes.contains(where: text.hasPrefix) {
       try self.init(parsing: text)
       return
     }

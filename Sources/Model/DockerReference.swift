@@ -68,6 +68,8 @@ public struct DockerReference: Sendable, Equatable, CustomStringConvertible {
   /// Local image sources `ImageReference` reads (and measure stores as written for
   /// a base image): no registry name to normalise.
   public static let localSourceSchemes = ["oci:", "oci-archive:", "docker-archive:", "docker-daemon:"]
+  /// Every transport a SOURCE can name: the local ones and a registry's.
+  public static let sourceSchemes = localSourceSchemes + ["docker://"]
 
   /// How an image that is a base is named everywhere (budgets.toml's `base_image`,
   /// the name stored with a measurement): a Docker reference normalised
