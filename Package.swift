@@ -22,7 +22,8 @@ let package = Package(
     // System libraries, through their C APIs (Debian's -dev packages).
     .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // libdeflate: the compressed-size estimate's samples, deflated window by window.
+    .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -48,7 +49,7 @@ let package = Package(
     // libgit2: open, resolve, walk, merge-base, changed paths, commit-graph index.
     .target(name: "GitHistory", dependencies: ["CGit2", "CGit2Startup", "SystemCalls"]),
     // Bytes in: files, standard input, tar members, gzip (ISA-L) and zstd, SHA-256.
-    .target(name: "ArchiveIO", dependencies: ["CZlib", "CInflate", "CZstd", "CCrypto", "SystemCalls"]),
+    .target(name: "ArchiveIO", dependencies: ["CDeflate", "CInflate", "CZstd", "CCrypto", "SystemCalls"]),
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "Model", "SystemCalls"]),
     // What flows between modules, with no dependencies of its own: the measurement

@@ -52,7 +52,7 @@ if [ ! -x "$OUT/readers-fuzzer" ] || [ -n "$(find "$OUT/src" -newer "$OUT/reader
     >"$OUT/cinflate/module.modulemap"
   swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name ReaderFuzz \
     -I "$OUT/cinflate" "$OUT/inflate.o" -lisal \
-    -I Sources/CZlib -I Sources/CZstd -I Sources/CCrypto "$OUT"/src/*.swift -o "$OUT/readers-fuzzer" 2>&1 |
+    -I Sources/CDeflate -I Sources/CZstd -I Sources/CCrypto "$OUT"/src/*.swift -o "$OUT/readers-fuzzer" 2>&1 |
     grep -v "Cannot export local symbol" >"$OUT/build.log" || true
   if [ ! -x "$OUT/readers-fuzzer" ]; then
     # The readers' sources changed their imports: the list of files above must follow.

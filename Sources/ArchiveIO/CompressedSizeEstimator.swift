@@ -1,40 +1,47 @@
-import CZlib
+import CDeflate
 import Dispatch
 
 /// Estimates what a layer stored uncompressed (as in `docker save`) will weigh once a
 /// registry holds it gzip-compressed, without compressing all of it.
 ///
-/// The first 4 MiB are compressed whole (small layers are then exact). Beyond them, the
-/// layer is cut into chunks and each chunk contributes one 64 KiB window (which one is
-/// chosen by a hash of the chunk's index, so periodic content cannot line up with the
-/// sampling); each stratum's windows are deflated as one stream and the result scaled to
-/// that stratum's bytes. Every part of the layer is represented, so a layer that mixes
-/// text with already-compressed files is not at the mercy of which chunks are picked.
+/// The layer is cut into chunks and each chunk contributes one 64 KiB window (which one
+/// is chosen by a hash of the chunk's index, so periodic content cannot line up with the
+/// sampling); each stratum's windows are deflated and the result scaled to that
+/// stratum's bytes. Every part of the layer is represented, so a layer that mixes text
+/// with already-compressed files is not at the mercy of which chunks are picked.
 ///
 /// The sampling error depends on how many windows are drawn, not on what fraction of the
-/// layer they are, so the chunks grow with the layer (`strata`): one byte in 4 for the
-/// first 256 MiB, one in 16 up to 1 GiB, one in 64 beyond. Each stratum draws at least
-/// 768 windows once it is full. Deflating (zlib level 3, about 30 MB/s of CPU on these
-/// binaries) is what costs, about 30 times SHA-256 per byte, so it runs on a queue of
-/// its own: the thread that hashes and parses the layer only copies windows out.
-/// Nothing needs to know the layer's size in advance (standard input does not).
+/// layer they are, so the chunks grow with the layer (`strata`): every window of the
+/// first 4 MiB, one byte in 4 up to 260 MiB, one in 16 up to 1 GiB, one in 64 beyond.
+/// Each stratum draws at least 768 windows once it is full. Nothing needs to know the
+/// layer's size in advance (standard input does not).
+///
+/// Each window is deflated on its own, by libdeflate, on two queues: windows are
+/// independent, so both cores share the work and the sums do not depend on the order
+/// they finish in. Deflating is what costs (libdeflate's level 1 and 2 run at some 150
+/// and 110 MB/s of CPU here, about a tenth of SHA-256's speed), so the thread that
+/// hashes and parses the layer only copies windows out.
 public final class CompressedSizeEstimator {
-  static let head: Int64 = 4 << 20
   static let window = 64 * 1024
-  /// (where a stratum ends, counted after the head; its chunk size)
-  static let strata: [(end: Int64, chunk: Int)] = [(256 << 20, 256 << 10), (1 << 30, 1 << 20), (.max, 4 << 20)]
-  /// zlib level 3 lands closest to the gzip that buildah, skopeo and docker push write
-  /// (level 1 overestimates by about 4 %, level 6 underestimates by about 4 %). ISA-L's
-  /// igzip deflates 6-8 times faster but writes 2.5-5 % more than zlib's level 3, by
-  /// content, and no fixed factor or ratio measured on a subsample of the windows kept
-  /// both benchmark images within 2 % (issue 16): zlib stays.
-  static let level: Int32 = 3
-  /// Windows copied out but not yet deflated; bounds the memory to 4 × 64 KiB.
+  /// (where a stratum ends, from the layer's start; its chunk size). The first, with
+  /// chunks of one window, is deflated whole.
+  static let strata: [(end: Int64, chunk: Int)] = [
+    (4 << 20, window), ((4 << 20) + (256 << 20), 256 << 10), ((4 << 20) + (1 << 30), 1 << 20), (.max, 4 << 20),
+  ]
+  /// The levels windows are deflated at, in turn. Registries hold what the pushing tool
+  /// wrote: umoci, buildah and skopeo write Go's gzip (klauspost's pgzip), which lands
+  /// between libdeflate's level 1 (larger on text, smaller on shared libraries) and level
+  /// 2 (smaller on both). Alternating the two kept the three benchmark images within
+  /// 2 % of their blobs (−1.6 %, +0.5 %, +1.7 %; zlib's level 3 streamed gave −1.1 %,
+  /// 0.0 %, +1.5 % at 2.7 times the CPU) — see docs/json-schema.md for the per-layer errors.
+  static let levels: [Int32] = [1, 2]
+  /// Windows copied out but not yet deflated, per queue; bounds the memory to 8 × 64 KiB.
   static let windowsInFlight = 4
 
-  private let worker = DeflateWorker(strata: strata.count)
-  private let inFlight = DispatchSemaphore(value: windowsInFlight)
+  private let workers = levels.map { DeflateWorker(level: $0, strata: strata.count) }
+  private let inFlight = DispatchSemaphore(value: windowsInFlight * levels.count)
   private var filling: [UInt8] = []
+  private var windowsHanded = 0
   /// Bytes consumed (or skipped, unsampled) so far.
   private var position: Int64 = 0
   public var consumed: Int64 { position }
@@ -45,36 +52,22 @@ public final class CompressedSizeEstimator {
   public func consume(_ bytes: UnsafeRawBufferPointer) {
     var offset = 0
     while offset < bytes.count {
+      let sample = nextSample
       let take: Int
-      if position < Self.head {
-        // The head goes to its deflate stream a window at a time, as the samples do:
-        // one stream fed in pieces, never 4 MiB held per layer (issue 16: memory).
-        take = min(bytes.count - offset, Int(Self.head - position), Self.window - filling.count)
-        filling.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
-        if position + Int64(take) == Self.head || filling.count == Self.window { hand(to: nil) }
+      if position < sample.lowerBound {
+        take = Int(min(Int64(bytes.count - offset), sample.lowerBound - position))
       } else {
-        let (stratum, start) = Self.stratum(at: position - Self.head)
-        let chunk = Self.strata[stratum].chunk
-        let index = (position - Self.head - start) / Int64(chunk)
-        let inChunk = Int((position - Self.head - start) % Int64(chunk))
-        let windowStart = Int(Self.mix(UInt64(index)) % UInt64(chunk / Self.window)) * Self.window
-        if inChunk < windowStart {
-          take = min(bytes.count - offset, windowStart - inChunk)
-        } else if inChunk < windowStart + Self.window {
-          take = min(bytes.count - offset, windowStart + Self.window - inChunk)
-          filling.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
-          if inChunk + take == windowStart + Self.window { hand(to: stratum) }
-        } else {
-          take = min(bytes.count - offset, chunk - inChunk)
-        }
+        take = Int(min(Int64(bytes.count - offset), sample.upperBound - position))
+        filling.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
+        if position + Int64(take) == sample.upperBound { hand(to: Self.stratum(at: position).index) }
       }
       offset += take
       position += Int64(take)
     }
   }
 
-  /// The next bytes the estimate samples, at or after what was consumed so far: the
-  /// rest of the head, or (part of) a chunk's window.
+  /// The next bytes the estimate samples, at or after what was consumed so far: (the
+  /// rest of) a chunk's window.
   var nextSample: Range<Int64> { Self.sample(at: position) }
 
   /// Moves past `count` bytes that hold no sample (see `nextSample`), unread.
@@ -84,18 +77,17 @@ public final class CompressedSizeEstimator {
   }
 
   private static func sample(at position: Int64) -> Range<Int64> {
-    if position < head { return position..<head }
-    let (stratum, start) = Self.stratum(at: position - head)
+    let (stratum, start) = Self.stratum(at: position)
     let chunk = Int64(strata[stratum].chunk)
-    let index = (position - head - start) / chunk
-    let chunkStart = head + start + index * chunk
+    let index = (position - start) / chunk
+    let chunkStart = start + index * chunk
     let windowStart = chunkStart + Int64(mix(UInt64(index)) % UInt64(chunk / Int64(window))) * Int64(window)
     if position < windowStart + Int64(window) { return max(position, windowStart)..<windowStart + Int64(window) }
     return sample(at: chunkStart + chunk)
   }
 
-  /// The stratum that holds `offset` (counted after the head) and where it starts.
-  private static func stratum(at offset: Int64) -> (Int, Int64) {
+  /// The stratum that holds `offset` and where it starts.
+  private static func stratum(at offset: Int64) -> (index: Int, start: Int64) {
     var start: Int64 = 0
     for (index, stratum) in strata.enumerated() {
       if offset < stratum.end { return (index, start) }
@@ -104,12 +96,14 @@ public final class CompressedSizeEstimator {
     return (strata.count - 1, start)
   }
 
-  /// Passes the filled buffer to the deflate queue (the head's when `stratum` is nil),
-  /// waiting while the queue is behind.
-  private func hand(to stratum: Int?) {
+  /// Passes the filled window to the next queue in turn, waiting while the queues are
+  /// behind.
+  private func hand(to stratum: Int) {
     let bytes = filling
     filling = []
     filling.reserveCapacity(Self.window)
+    let worker = workers[windowsHanded % workers.count]
+    windowsHanded += 1
     inFlight.wait()
     worker.queue.async { [worker, inFlight] in
       worker.compress(bytes, stratum: stratum)
@@ -119,17 +113,23 @@ public final class CompressedSizeEstimator {
 
   /// The estimated gzip size of everything consumed. Call once, at the end.
   public func estimate() -> Int64 {
-    if !filling.isEmpty { hand(to: position <= Self.head ? nil : Self.stratum(at: position - Self.head - 1).0) }
-    let (head, samples) = worker.queue.sync { worker.finish() }
+    if !filling.isEmpty { hand(to: Self.stratum(at: position - 1).index) }
+    var samples = Array(repeating: (input: Int64(0), output: Int64(0)), count: Self.strata.count)
+    for worker in workers {
+      for (stratum, sample) in worker.queue.sync(execute: { worker.samples }).enumerated() {
+        samples[stratum].input += sample.input
+        samples[stratum].output += sample.output
+      }
+    }
     let gzipFraming = 18.0
-    var total = Double(head)
+    var total = gzipFraming
     var start: Int64 = 0
     for (stratum, sample) in zip(Self.strata, samples) {
-      let bytes = min(stratum.end, max(0, position - Self.head)) - start
+      let bytes = min(stratum.end, position) - start
       if bytes > 0 && sample.input > 0 { total += Double(sample.output) * Double(bytes) / Double(sample.input) }
       start = stratum.end
     }
-    return Int64((total + gzipFraming).rounded())
+    return Int64(total.rounded())
   }
 
   private static func mix(_ value: UInt64) -> UInt64 {
@@ -140,67 +140,38 @@ public final class CompressedSizeEstimator {
   }
 }
 
-/// The deflate streams of an estimate (the head's, one per stratum), used only on
-/// `queue` (hence unchecked Sendable).
+/// One libdeflate compressor and the bytes in and out of the windows it deflated, per
+/// stratum; used only on `queue` (hence unchecked Sendable).
 private final class DeflateWorker: @unchecked Sendable {
   let queue = DispatchQueue(label: "sizebudget.estimate")
-  private let head = Deflater(level: CompressedSizeEstimator.level)
-  /// Made when a sample first reaches them: a deflate stream holds some 300 KB, and
-  /// most layers never reach the later strata.
-  private var strata: [Deflater?]
+  private let level: Int32
+  /// Made when the first window arrives (some 0.3-1 MB), freed with the worker.
+  private var compressor: OpaquePointer?
+  private var output: UnsafeMutableRawBufferPointer?
+  private(set) var samples: [(input: Int64, output: Int64)]
 
-  init(strata count: Int) { strata = Array(repeating: nil, count: count) }
-
-  func compress(_ bytes: [UInt8], stratum: Int?) {
-    guard let stratum else { return bytes.withUnsafeBytes { head.compress($0) } }
-    let deflater = strata[stratum] ?? Deflater(level: CompressedSizeEstimator.level)
-    strata[stratum] = deflater
-    bytes.withUnsafeBytes { deflater.compress($0) }
-  }
-
-  /// The head's compressed size, and each stratum's bytes in and out.
-  func finish() -> (Int64, [(input: Int64, output: Int64)]) {
-    (head.finish(), strata.map { deflater in deflater.map { ($0.input, $0.input > 0 ? $0.finish() : 0) } ?? (0, 0) })
-  }
-}
-
-/// A raw deflate stream that only counts what it would write.
-final class Deflater {
-  private var stream = z_stream()
-  private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-  private(set) var input: Int64 = 0
-  private var produced: Int64 = 0
-
-  init(level: Int32) {
-    // -15: raw deflate; the gzip framing is counted by the caller.
-    _ = czlib_deflate_init(&stream, level, -15)
+  init(level: Int32, strata count: Int) {
+    self.level = level
+    samples = Array(repeating: (0, 0), count: count)
   }
 
   deinit {
-    deflateEnd(&stream)
-    output.deallocate()
+    libdeflate_free_compressor(compressor)
+    output?.deallocate()
   }
 
-  func compress(_ bytes: UnsafeRawBufferPointer) {
-    input += Int64(bytes.count)
-    run(bytes, flush: Z_NO_FLUSH)
-  }
-
-  /// Ends the stream and returns the compressed size.
-  func finish() -> Int64 {
-    run(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_FINISH)
-    return produced
-  }
-
-  private func run(_ bytes: UnsafeRawBufferPointer, flush: Int32) {
-    stream.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
-    stream.avail_in = UInt32(bytes.count)
-    repeat {
-      stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
-      stream.avail_out = UInt32(output.count)
-      deflate(&stream, flush)
-      produced += Int64(output.count - Int(stream.avail_out))
-    } while stream.avail_out == 0
+  func compress(_ bytes: [UInt8], stratum: Int) {
+    if compressor == nil {
+      compressor = libdeflate_alloc_compressor(level)
+      let bound = libdeflate_deflate_compress_bound(compressor, CompressedSizeEstimator.window)
+      output = UnsafeMutableRawBufferPointer.allocate(byteCount: bound, alignment: 16)
+    }
+    guard let compressor, let output else { return }  // out of memory: the window is left out
+    let written = bytes.withUnsafeBytes {
+      libdeflate_deflate_compress(compressor, $0.baseAddress, $0.count, output.baseAddress, output.count)
+    }
+    samples[stratum].input += Int64(bytes.count)
+    samples[stratum].output += Int64(written)
   }
 }
 
