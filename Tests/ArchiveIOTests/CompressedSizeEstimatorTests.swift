@@ -1,7 +1,8 @@
-import ArchiveIO
 import Foundation
 import TestSupport
 import Testing
+
+@testable import ArchiveIO
 
 /// Issue 16: the gzip-size estimate of uncompressed layers, against real blobs, and the
 /// same estimate from a reader that skips most of the layer (`--no-verify`).
@@ -42,6 +43,57 @@ import Testing
     #expect(sampling.estimate() == whole.estimate())
     // The 4 MiB head and one byte in 4 after it, not the whole 40 MiB.
     #expect(base.bytesRead < Int64(Self.mixed.count) * 45 / 100, "read \(base.bytesRead) of \(Self.mixed.count)")
+  }
+
+  /// The windows sampled are where they were before the estimator deflated them with
+  /// libdeflate: every window of the first 4 MiB, then one per 256 KiB, 1 MiB and 4 MiB
+  /// chunk (stored estimates and the error figures were measured on these).
+  @Test func theSampledWindowsAreOnePerChunkOfEachStratum() {
+    let estimator = CompressedSizeEstimator()
+    let window = [UInt8](repeating: 0, count: CompressedSizeEstimator.window)
+    let limit: Int64 = (1 << 30) + (12 << 20)
+    var starts: [Int64] = []
+    while estimator.nextSample.lowerBound < limit {
+      let sample = estimator.nextSample
+      estimator.skipUnsampled(sample.lowerBound - estimator.consumed)
+      starts.append(sample.lowerBound)
+      window.withUnsafeBytes { estimator.consume(UnsafeRawBufferPointer(rebasing: $0[0..<Int(sample.count)])) }
+    }
+    #expect(Array(starts.prefix(64)) == (0..<64).map { Int64($0) << 16 })
+    #expect(starts.count == 64 + 1024 + 768 + 2)
+    // One window in each chunk, at a 64 KiB boundary inside it.
+    let chunks: [(from: Int64, to: Int64, size: Int64)] = [
+      (4 << 20, 260 << 20, 256 << 10), (260 << 20, 1028 << 20, 1 << 20), (1028 << 20, 1036 << 20, 4 << 20),
+    ]
+    for (from, to, size) in chunks {
+      let inStratum = starts.filter { $0 >= from && $0 < to }
+      #expect(inStratum.map { ($0 - from) / size } == Array(0..<(to - from) / size))
+      #expect(inStratum.allSatisfy { $0 % Int64(CompressedSizeEstimator.window) == 0 })
+    }
+  }
+
+  /// The estimate does not depend on how the bytes arrive nor on which deflate queue
+  /// finishes first, down to an empty layer, one smaller than a window and one ending
+  /// mid-window; a reader that skips everything gets the same from the samples alone.
+  @Test(arguments: [0, 1, 100, 70_000, (4 << 20) + 300_017])
+  func theEstimateIsTheSameHoweverTheBytesArrive(_ size: Int) throws {
+    let data = Array(Self.mixed.prefix(size))
+    let estimates = (1...3).map { pieces -> Int64 in
+      let estimator = CompressedSizeEstimator()
+      var offset = 0
+      while offset < data.count {
+        let count = min(4093 * pieces, data.count - offset)
+        data[offset..<offset + count].withUnsafeBytes { estimator.consume($0) }
+        offset += count
+      }
+      return estimator.estimate()
+    }
+    #expect(Set(estimates).count == 1, "\(estimates)")
+    // gzip's framing (18 bytes) and at least an empty final block.
+    #expect(estimates[0] >= 20)
+    let skipping = CompressedSizeEstimator()
+    try SampledStream(MemoryStream(data), estimator: skipping).skip(Int64(size))
+    #expect(skipping.estimate() == estimates[0])
   }
 
   /// The fixture images' docker-archive layers against the gzip blobs of the same layers
