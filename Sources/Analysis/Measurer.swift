@@ -236,18 +236,25 @@ public struct Measurer: Sendable {
       forbidden: PathAggregation.matches(of: options.forbid, in: tree),
       required: PathAggregation.required(options.require, in: tree))
     measurement.baseImage = BaseImage.fromAnnotations(description)
-    // A database file counts as the final filesystem has it: from its node's layer.
     guard options.packages else { return measurement }
-    measurement.packages = PackageAttribution.packages(in: tree) { path in
-      guard let node = tree.node(at: path), !node.isDirectory, node.layer < scans.count,
-        let bytes = scans[node.layer].captured[path]
-      else { return nil }
-      return (bytes, node.layer)
-    }
-    measurement.categories =
-      FileCategories.measure(tree) + Self.unstripped(tree, scans)
-      + DuplicateContent.category(
-        tree, digests: { path, node in node.layer < scans.count ? scans[node.layer].contentDigests[path] : nil })
+    // The tree is complete and only read from here on, so the package walk and the
+    // category walks run side by side (issue 16: one after the other they were the
+    // 0.4 s after the last layer's bytes, on one core).
+    (measurement.packages, measurement.categories) = sideBySide(
+      {
+        // A database file counts as the final filesystem has it: from its node's layer.
+        PackageAttribution.packages(in: tree) { path in
+          guard let node = tree.node(at: path), !node.isDirectory, node.layer < scans.count,
+            let bytes = scans[node.layer].captured[path]
+          else { return nil }
+          return (bytes, node.layer)
+        }
+      },
+      {
+        FileCategories.measure(tree) + Self.unstripped(tree, scans)
+          + DuplicateContent.category(
+            tree, digests: { path, node in node.layer < scans.count ? scans[node.layer].contentDigests[path] : nil })
+      })
     return measurement
   }
 
@@ -359,4 +366,17 @@ final class Counter: @unchecked Sendable {
       return (count, bytes)
     }
   }
+}
+
+/// Runs `first` and `second` side by side and returns both results.
+func sideBySide<First: Sendable, Second: Sendable>(
+  _ first: @Sendable () -> First, _ second: @Sendable () -> Second
+) -> (First, Second) {
+  let firstResult = ResultSlots<First>(count: 1)
+  let secondResult = ResultSlots<Second>(count: 1)
+  DispatchQueue.concurrentPerform(iterations: 2) { index in
+    if index == 0 { firstResult.set(0, first) } else { secondResult.set(0, second) }
+  }
+  // Neither closure throws.
+  return (try! firstResult.values()[0], try! secondResult.values()[0])
 }
