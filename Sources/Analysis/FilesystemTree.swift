@@ -14,9 +14,10 @@ import Model
 /// per file. A node that is hidden stays in the array, marked hidden, and its name's
 /// table slot points to whatever replaces it; nodes are never reused.
 ///
-/// Built by one thread (`apply`), then only read: the measurement's walks read it side
-/// by side (`sideBySide` in Measurer), hence unchecked Sendable. Nothing mutates it
-/// once it is shared.
+/// Built and annotated by one thread (`apply`, then package attribution's owners and
+/// distribution marks), then only read: the measurement's last walks read it side by
+/// side (`sideBySide` in Measurer), hence unchecked Sendable. Nothing mutates it once
+/// it is shared.
 final class FilesystemTree: @unchecked Sendable {
   /// A node as callers see it: a copy of its fields, and its index for asking more.
   struct Node {

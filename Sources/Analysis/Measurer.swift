@@ -237,24 +237,26 @@ public struct Measurer: Sendable {
       required: PathAggregation.required(options.require, in: tree))
     measurement.baseImage = BaseImage.fromAnnotations(description)
     guard options.packages else { return measurement }
-    // The tree is complete and only read from here on, so the package walk and the
-    // category walks run side by side (issue 16: one after the other they were the
-    // 0.4 s after the last layer's bytes, on one core).
-    (measurement.packages, measurement.categories) = sideBySide(
+    // A database file counts as the final filesystem has it: from its node's layer.
+    // Attribution marks the tree (each file's owner, the distribution's files), so it
+    // runs alone, and the walks that read those marks come after it.
+    measurement.packages = PackageAttribution.packages(in: tree) { path in
+      guard let node = tree.node(at: path), !node.isDirectory, node.layer < scans.count,
+        let bytes = scans[node.layer].captured[path]
+      else { return nil }
+      return (bytes, node.layer)
+    }
+    // From here the tree is only read: the category walk and the ELF and
+    // duplicate-content walks run side by side (issue 16: serial, they were most of
+    // the 0.4 s after the last layer's bytes).
+    let (categories, findings) = sideBySide(
+      parallel: options.parallelism > 1, { FileCategories.measure(tree) },
       {
-        // A database file counts as the final filesystem has it: from its node's layer.
-        PackageAttribution.packages(in: tree) { path in
-          guard let node = tree.node(at: path), !node.isDirectory, node.layer < scans.count,
-            let bytes = scans[node.layer].captured[path]
-          else { return nil }
-          return (bytes, node.layer)
-        }
-      },
-      {
-        FileCategories.measure(tree) + Self.unstripped(tree, scans)
+        Self.unstripped(tree, scans)
           + DuplicateContent.category(
             tree, digests: { path, node in node.layer < scans.count ? scans[node.layer].contentDigests[path] : nil })
       })
+    measurement.categories = categories + findings
     return measurement
   }
 
@@ -368,10 +370,12 @@ final class Counter: @unchecked Sendable {
   }
 }
 
-/// Runs `first` and `second` side by side and returns both results.
+/// Runs `first` and `second` side by side (one after the other unless `parallel`)
+/// and returns both results.
 func sideBySide<First: Sendable, Second: Sendable>(
-  _ first: @Sendable () -> First, _ second: @Sendable () -> Second
+  parallel: Bool, _ first: @Sendable () -> First, _ second: @Sendable () -> Second
 ) -> (First, Second) {
+  guard parallel else { return (first(), second()) }
   let firstResult = ResultSlots<First>(count: 1)
   let secondResult = ResultSlots<Second>(count: 1)
   DispatchQueue.concurrentPerform(iterations: 2) { index in

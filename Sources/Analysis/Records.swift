@@ -17,7 +17,7 @@ final class RecordWriter {
     self.context = context
     ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
     // A 128 KiB window, not level 3's 2 MiB: records repeat paths close together, and
-    // the context of each scan in flight shrank from 3.7 MB to about 1 (issue 16:
+    // the context of each scan in flight shrank from 3.7 MB to 1.7 (issue 16:
     // peak memory).
     ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, 17)
     pending.reserveCapacity(Self.flushAt + 256)

@@ -61,3 +61,36 @@ import Testing
     #expect(!m.packages.contains { $0.ecosystem == "none" && $0.name.hasPrefix("/usr") && $0.bytes > 0 })
   }
 }
+
+/// The walks after package attribution read the marks it leaves on the tree: a shared
+/// library the distribution installed is its choice, not an `unstripped` finding, even
+/// now that the category walks run side by side (issue 16). Same bytes, two places.
+@Suite struct UnstrippedAfterAttributionTests {
+  @Test func aDistributionLibraryIsNotReportedUnstrippedButTheImagesOwnCopyIs() throws {
+    let work = try TemporaryDirectory()
+    var source = ""
+    for i in 0..<50 { source += "int f\(i)(int x) { return x * \(i) + \(i % 7); }\n" }
+    try work.write("lib.c", source)
+    let library = work.url.appendingPathComponent("lib.so").path
+    let gcc = try CLI.run(
+      ["gcc", "-g", "-O1", "-shared", "-fPIC", "-o", library, work.url.appendingPathComponent("lib.c").path],
+      product: "/usr/bin/env")
+    try #require(gcc.status == 0, "\(gcc.stderr)")
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: library)))
+    let layer = ImageBuilder.Layer([
+      .file("var/lib/dpkg/status", "Package: libdemo1\nStatus: install ok installed\nVersion: 1.0\n"),
+      .file("var/lib/dpkg/info/libdemo1.list", "/usr/lib/x86_64-linux-gnu/libdemo.so.1\n"),
+      .init("usr/lib/x86_64-linux-gnu/libdemo.so.1", bytes),
+      .init("usr/local/lib/libown.so", bytes),
+    ])
+    let directory = try TemporaryDirectory()
+    try ImageBuilder([layer]).writeOCILayout(to: directory.url)
+    for _ in 0..<5 {
+      let m = try Measurer(.init(image: "x", commit: String(repeating: "a", count: 40)))
+        .measure(.ociLayout(directory: directory.url.path, tag: nil))
+      #expect(m.packages.map(\.key).contains("deb:libdemo1"))
+      let unstripped = try #require(m.categories.first { $0.pattern == "unstripped" })
+      #expect(unstripped.examples.map(\.path) == ["/usr/local/lib/libown.so"])
+    }
+  }
+}
