@@ -44,14 +44,15 @@ SWIFT
 if cmp -s "$OUT/harness.swift.new" "$OUT/src/harness.swift"; then rm "$OUT/harness.swift.new"; else mv "$OUT/harness.swift.new" "$OUT/src/harness.swift"; fi
 if [ ! -x "$OUT/readers-fuzzer" ] || [ -n "$(find "$OUT/src" -newer "$OUT/readers-fuzzer" -name '*.swift')" ]; then
   rm -f "$OUT/readers-fuzzer"
-  # gzip inflate goes through ISA-L behind CInflate's C shim, as in the package.
+  # gzip inflate and the CRC-64s go through ISA-L behind CInflate's C shim, as in the package.
   # (SwiftPM makes CInflate's module map from its header; here it is written out.)
   clang -O2 -c -I Sources/CInflate/include Sources/CInflate/inflate.c -o "$OUT/inflate.o"
+  clang -O2 -c -I Sources/CInflate/include Sources/CInflate/crc64.c -o "$OUT/crc64.o"
   mkdir -p "$OUT/cinflate"
   printf 'module CInflate {\n  header "%s"\n  export *\n}\n' "$PWD/Sources/CInflate/include/CInflate.h" \
     >"$OUT/cinflate/module.modulemap"
   swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name ReaderFuzz \
-    -I "$OUT/cinflate" "$OUT/inflate.o" -lisal \
+    -I "$OUT/cinflate" "$OUT/inflate.o" "$OUT/crc64.o" -lisal \
     -I Sources/CDeflate -I Sources/CZstd -I Sources/CCrypto "$OUT"/src/*.swift -o "$OUT/readers-fuzzer" 2>&1 |
     grep -v "Cannot export local symbol" >"$OUT/build.log" || true
   if [ ! -x "$OUT/readers-fuzzer" ]; then
