@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every reader of untrusted bytes over its seed corpus (Tests/Corpus/<target>/,
@@ -31,7 +32,7 @@ import Testing
   func mutatedInputsNeverCrash(_ target: ReaderFuzzTarget) throws {
     let iterations = Int(ProcessInfo.processInfo.environment["READER_FUZZ_ITERATIONS"] ?? "") ?? 400
     let corpus = try Self.corpus(target).map(\.1)
-    var generator = ReaderMutator.Generator(seed: 0x5EED ^ UInt64(target.rawValue.utf8.count))
+    var generator = SplitMix64(seed: 0x5EED ^ UInt64(target.rawValue.utf8.count))
     let started = Date()
     for _ in 0..<iterations {
       let input = ReaderMutator.next(corpus: corpus, using: &generator)
@@ -46,26 +47,13 @@ import Testing
 /// Byte-level mutations, plus fixing up tar header checksums afterwards, so that
 /// mutated headers get past the checksum to the fields behind it.
 enum ReaderMutator {
-  /// SplitMix64: deterministic, so a failure can be replayed.
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   static let tokens: [[UInt8]] = [
     "\u{0}", "\u{FF}", "\n", " ", "=", "path=", "size=", "linkpath=", "99999999999", "777777777777", "-1",
     "../", "./", "/", "null", "{}", "[]", "\"", ":", "sha256:", "\"size\":-1", "\"platform\":null", "P:", "R:",
     "F:", "Package: ", "Status: install ok installed", ",", "\r\n", "\u{80}\u{0}\u{0}\u{0}",
   ].map { Array($0.utf8) }
 
-  static func next(corpus: [[UInt8]], using generator: inout Generator) -> [UInt8] {
+  static func next(corpus: [[UInt8]], using generator: inout SplitMix64) -> [UInt8] {
     var input = corpus.randomElement(using: &generator)!
     switch Int.random(in: 0..<8, using: &generator) {
     case 0:

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Dockerfile
@@ -32,7 +33,7 @@ import Testing
   @Test func anyMutationEndsInAValueOrAnError() throws {
     #expect(try DockerfileParser.parse(Self.seed).stages.count == 2)
     var parsed = 0
-    var random = SplitMix(state: 0x5EED_D0C)
+    var random = SplitMix64(seed: 0x5EED_D0C)
     let pieces = [
       "<<", "<<-", "\"", "'", "\\", "\n", "$", "${", "}", ":-", " ", "\t", "FROM ", "RUN ", "AS ", "#", "EOF",
     ]
@@ -60,17 +61,5 @@ import Testing
     }
     // Most mutations leave a Dockerfile, so the map is exercised too, not only refusals.
     #expect(parsed > 300, "\(parsed) of 3000 mutations parsed")
-  }
-}
-
-/// A small deterministic generator (SplitMix64): the same mutations on every run.
-struct SplitMix {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
