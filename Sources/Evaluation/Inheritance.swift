@@ -67,8 +67,10 @@ public struct InheritanceFinder {
     // Each walked commit's answer is the same ancestor, fewer steps back; with none
     // found, only a walk that reached the root (not the limit) is certain.
     let total = result?.steps ?? walked.count + 1
+    // (updateValue, not `found[id] = answer`: assigning a nil answer through the
+    // subscript would remove the entry, and every later commit would walk to the root.)
     for (index, id) in walked.enumerated() where result != nil || current == nil {
-      nearest.found[image, default: [:]][id] = result.map { ($0.commit, total - index - 1) }
+      nearest.found[image, default: [:]].updateValue(result.map { ($0.commit, total - index - 1) }, forKey: id)
     }
     return result
   }

@@ -1,0 +1,38 @@
+import Analysis
+import Budgets
+import Evaluation
+import Model
+import Testing
+
+/// Judging the commits of one line (a push, a log) walks the line once, also when no
+/// ancestor is measured: the pre-push hook classifies up to 100 pushed commits, and
+/// each used to walk to the root again.
+@Suite struct InheritanceWalkTests {
+  /// Nothing measured; every read counted.
+  final class Unmeasured: MeasurementSource {
+    var reads = 0
+    func hasMeasurement(image: String, commit: String) throws(LookupError) -> Bool {
+      reads += 1
+      return false
+    }
+    func measurement(image: String, commit: String) throws(LookupError) -> ImageMeasurement? { nil }
+    func noise(image: String, commit: String) throws(LookupError) -> MeasurementNoise? { nil }
+  }
+
+  @Test func consecutiveCommitsWithNoMeasuredAncestorWalkTheLineOnce() throws {
+    let history = NoiseLookupTests.Line()
+    let store = Unmeasured()
+    let finder = InheritanceFinder(history: history, store: store)
+    let budget = try RuleTests.budget("[image.api]\nmax = \"200 MB\"")
+    // Commits 60 down to 11, newest first, as the hook's push is read.
+    for n in stride(from: 60, through: 11, by: -1) {
+      guard case .noMeasuredAncestor = try finder.lookup(budget, at: NoiseLookupTests.Line.id(n)) else {
+        Issue.record("commit \(n) should have no measured ancestor")
+        return
+      }
+    }
+    // The first lookup reads commits 59 … 0; the other 49 find their parent's answer.
+    #expect(store.reads == 60)
+    #expect(history.parentReads == 61 + 49)  // 60 … 1, and 0 (a root: nil)
+  }
+}
