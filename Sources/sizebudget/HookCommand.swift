@@ -34,7 +34,21 @@ struct HookCommand: ParsableCommand {
 
     @OptionGroup var options: ContextOptions
 
-    func run() throws {
+    func run() throws { try Self.judge(remote: remote, in: options.context()) }
+
+    /// git runs the hook on every push, always as `hook pre-push REMOTE URL`: those
+    /// arguments are read here, without ArgumentParser, whose command tree is built by
+    /// reflection over every command and option (a third of the hook's start-up).
+    /// nil for anything else (an option, --help), which goes through the parser.
+    static func fromGit(_ arguments: [String]) -> (() throws -> Void)? {
+      guard arguments.count <= 4, arguments.starts(with: ["hook", "pre-push"]),
+        !arguments.dropFirst(2).contains(where: { $0.hasPrefix("-") })
+      else { return nil }
+      let remote = arguments.dropFirst(2).first
+      return { try judge(remote: remote, in: CommandContext()) }
+    }
+
+    static func judge(remote: String?, in context: CommandContext) throws {
       var input: [UInt8] = []
       var chunk = [UInt8](repeating: 0, count: 4096)
       while true {
@@ -43,8 +57,7 @@ struct HookCommand: ParsableCommand {
         input += chunk[0..<count]
       }
       let (output, status) = try Hook.prePush(
-        remote: remote, input: String(decoding: input, as: UTF8.self), in: options.context(),
-        terminal: .forDescriptor(2))
+        remote: remote, input: String(decoding: input, as: UTF8.self), in: context, terminal: .forDescriptor(2))
       // git shows a hook's standard error to the person pushing.
       if !output.isEmpty { printError(output) }
       if status != 0 { throw ExitCode(status) }

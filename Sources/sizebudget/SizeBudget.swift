@@ -13,7 +13,9 @@ struct SizeBudget: ParsableCommand {
       3 a needed measurement is missing, 4 a registry, store, git remote or SMTP server \
       could not be reached (retrying may succeed). bisect adds its own (bisect --help).
       """,
-    version: SizeBudgetVersion.description,
+    // The libraries' versions are read in main, for `--version` alone: reading them
+    // loads libcurl and libpq, which every other command (the hook first) starts without.
+    version: SizeBudgetVersion.current,
     subcommands: [
       InitCommand.self, MeasureCommand.self, CheckCommand.self, LogCommand.self, DiffCommand.self, BisectCommand.self,
       ReportCommand.self, ExplainCommand.self, PackagesCommand.self, NotifyCommandLine.self, CommentCommandLine.self,
@@ -26,10 +28,19 @@ struct SizeBudget: ParsableCommand {
   /// errors are 2 (not ArgumentParser's 64), library errors carry their own.
   static func main() {
     MemoryTuning.returnLargeBlocksToTheSystem()
-    refuseUnknownCommand(Array(CommandLine.arguments.dropFirst()))
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments == ["--version"] {
+      print(SizeBudgetVersion.description)
+      ThisProcess.exit(0)
+    }
     do {
-      var command = try parseAsRoot()
-      try command.run()
+      if let prePush = HookCommand.PrePush.fromGit(arguments) {
+        try prePush()
+      } else {
+        refuseUnknownCommand(arguments)
+        var command = try parseAsRoot()
+        try command.run()
+      }
     } catch let error as CommandError {
       if let output = error.output { print(output) }
       // One "error: " per line, so each `file:line:col: message` stands on its own.
