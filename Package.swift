@@ -20,15 +20,19 @@ let package = Package(
   ],
   targets: [
     // System libraries, through their C APIs (Debian's -dev packages).
-    .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+    // libgit2's headers only: the library is linked statically, by CGit2Startup.
+    .systemLibrary(name: "CGit2", providers: [.apt(["libgit2-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     // libdeflate: the compressed-size estimate's samples, deflated window by window.
     .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-    // PostgreSQL's own client library, for fleets that share one database.
-    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+    // libcurl and libpq (PostgreSQL's client library, for fleets that share one
+    // database), loaded on first use: between them they bring ~30 shared libraries
+    // that the pre-push hook, validate and local stores never use (headers from
+    // libcurl4-openssl-dev and libpq-dev).
+    .target(name: "CCurl"),
+    .target(name: "CLibPQ"),
 
     // The operating system's calls (the C library, process groups, signals, sockets),
     // in one place so that a port to another OS changes one module.
@@ -41,8 +45,23 @@ let package = Package(
     .target(name: "Dockerfile"),
     // budgets.toml → typed model, sizes, globs, validation with positions.
     .target(name: "Budgets", dependencies: ["TOML", "Endpoints", "Model"]),
-    // Keeps libgit2 from parsing the CA bundle at start-up (local history needs no TLS).
-    .target(name: "CGit2Startup"),
+    // libgit2, linked statically with its dependencies' archives (Debian's -dev
+    // packages ship them): seven shared libraries fewer for the dynamic loader at
+    // every start, the pre-push hook's included. It also keeps libgit2 from parsing
+    // the CA bundle at start-up (local history needs no TLS), by wrapping the two
+    // mbedTLS calls that load it (startup.c).
+    .target(
+      name: "CGit2Startup",
+      linkerSettings: [
+        .linkedLibrary(":libgit2.a"), .linkedLibrary(":libmbedtls.a"), .linkedLibrary(":libmbedx509.a"),
+        .linkedLibrary(":libmbedcrypto.a"), .linkedLibrary(":libhttp_parser.a"), .linkedLibrary(":libssh2.a"),
+        .linkedLibrary(":libpcre2-8.a"), .linkedLibrary("z"), .linkedLibrary("crypto"),
+        // Kerberos has no static archive on Debian (libgit2's HTTP Negotiate auth).
+        .linkedLibrary(":libgssapi_krb5.so.2"),
+        .unsafeFlags([
+          "-Xlinker", "--wrap=mbedtls_x509_crt_parse_file", "-Xlinker", "--wrap=mbedtls_x509_crt_parse_path",
+        ]),
+      ]),
     // gzip inflate through ISA-L's igzip (Debian libisal-dev), behind an opaque C API;
     // ISA-L's CRC-64s for duplicate content's fingerprints.
     .target(name: "CInflate", linkerSettings: [.linkedLibrary("isal")]),

@@ -1,9 +1,14 @@
 import CCurl
 
-/// libcurl is initialised once per process, before the first transfer.
-private let curlInitialised: Bool = {
-  curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-  return true
+/// libcurl is loaded and initialised once per process, before the first transfer;
+/// nil when loaded, otherwise why it could not be.
+private let curlLoadFailure: DeliveryError? = {
+  if let reason = CurlLibrary.loadFailure {
+    return DeliveryError(
+      .other, "libcurl could not be loaded (\(reason)); install it (Debian: apt-get install libcurl4)")
+  }
+  sb_curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+  return nil
 }()
 
 /// Why a transfer did not complete: the receiver could not be reached, timed out, or
@@ -44,8 +49,8 @@ final class CurlHandle {
   var responseHeaders: [String] = []
 
   init(url: String, connectTimeout: Double, totalTimeout: Double) throws(DeliveryError) {
-    _ = curlInitialised
-    guard let handle = curl_easy_init() else { throw DeliveryError(.other, "cannot start libcurl") }
+    if let curlLoadFailure { throw curlLoadFailure }
+    guard let handle = sb_curl_easy_init() else { throw DeliveryError(.other, "cannot start libcurl") }
     self.handle = handle
     set(CURLOPT_URL, url)
     set(CURLOPT_NOSIGNAL, 1)
@@ -77,8 +82,8 @@ final class CurlHandle {
   }
 
   deinit {
-    curl_easy_cleanup(handle)
-    for list in lists { curl_slist_free_all(list) }
+    sb_curl_easy_cleanup(handle)
+    for list in lists { sb_curl_slist_free_all(list) }
   }
 
   func set(_ option: CURLoption, _ value: Int) { sb_curl_setopt_long(handle, option, value) }
@@ -86,16 +91,16 @@ final class CurlHandle {
 
   func setList(_ option: CURLoption, _ values: [String]) {
     var list: UnsafeMutablePointer<curl_slist>? = nil
-    for value in values { list = curl_slist_append(list, value) }
+    for value in values { list = sb_curl_slist_append(list, value) }
     if let list { lists.append(list) }
     sb_curl_setopt_list(handle, option, list)
   }
 
   /// Runs the transfer; errors say whether the far end was unreachable or slow.
   func perform(_ what: String) throws(DeliveryError) {
-    let code = curl_easy_perform(handle)
+    let code = sb_curl_easy_perform(handle)
     guard code == CURLE_OK else {
-      let text = String(cString: curl_easy_strerror(code))
+      let text = String(cString: sb_curl_easy_strerror(code))
       let kind: DeliveryError.Kind =
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .refused

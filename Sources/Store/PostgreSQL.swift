@@ -23,29 +23,34 @@ final class PostgresDatabase: SQLDatabase {
       throw StoreError(
         "\(path): the store URL holds a password; remove it and set PGPASSWORD (or use ~/.pgpass) instead")
     }
+    if let reason = StoreLibraries.libpqLoadFailure {
+      throw StoreError(
+        "\(path): libpq, PostgreSQL's client library, could not be loaded (\(reason)); install it (Debian: apt-get install libpq5)"
+      )
+    }
     // A server that does not answer must not hang a CI job or the pre-push hook.
     var conninfo = url
     if !url.contains("connect_timeout=") { conninfo += (url.contains("?") ? "&" : "?") + "connect_timeout=10" }
-    guard let connection = PQconnectdb(conninfo) else { throw StoreError("\(path): out of memory") }
+    guard let connection = sb_PQconnectdb(conninfo) else { throw StoreError("\(path): out of memory") }
     // Checked before `self.connection` is set: a throwing init that has set every
     // property runs deinit, which would close the connection a second time.
-    guard PQstatus(connection) == CONNECTION_OK else {
+    guard sb_PQstatus(connection) == CONNECTION_OK else {
       let message = Self.message(connection)
-      PQfinish(connection)
+      sb_PQfinish(connection)
       throw StoreError(
         "cannot connect to the store \(path): \(message) (check the URL, that the server runs, and PGPASSWORD)",
         unreachable: Self.isUnreachable(message) ? "the store \(path)" : nil)
     }
     self.connection = connection
     // Notices (e.g. "relation already exists, skipping") are not for the user.
-    _ = PQsetNoticeProcessor(connection, { _, _ in }, nil)
+    _ = sb_PQsetNoticeProcessor(connection, { _, _ in }, nil)
   }
 
-  deinit { PQfinish(connection) }
+  deinit { sb_PQfinish(connection) }
 
   func execute(_ sql: String) throws(StoreError) {
-    let result = PQexec(connection, sql)
-    defer { PQclear(result) }
+    let result = sb_PQexec(connection, sql)
+    defer { sb_PQclear(result) }
     try check(result, sql)
   }
 
@@ -53,7 +58,7 @@ final class PostgresDatabase: SQLDatabase {
     PostgresStatement(sql: Self.numberPlaceholders(sql), database: self)
   }
 
-  var inTransaction: Bool { PQtransactionStatus(connection) != PQTRANS_IDLE }
+  var inTransaction: Bool { sb_PQtransactionStatus(connection) != PQTRANS_IDLE }
 
   func lock(_ key: String) throws(StoreError) {
     try prepare("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))").run([.text(key)])
@@ -72,22 +77,22 @@ final class PostgresDatabase: SQLDatabase {
     let pointers = texts.map { $0.map { strdup($0) } ?? nil }
     defer { for pointer in pointers { free(pointer) } }
     let result = pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
-      PQexecParams(connection, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
+      sb_PQexecParams(connection, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
     }
     do {
       try check(result, sql)
     } catch {
-      PQclear(result)
+      sb_PQclear(result)
       throw error
     }
     return result
   }
 
   private func check(_ result: OpaquePointer?, _ sql: String) throws(StoreError) {
-    let status = PQresultStatus(result)
+    let status = sb_PQresultStatus(result)
     guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
       let message =
-        result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        result.flatMap { sb_PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
         ?? Self.message(connection)
       throw StoreError(
         "\(path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))",
@@ -101,8 +106,8 @@ final class PostgresDatabase: SQLDatabase {
   /// one (class 08 connection, 57P admin shutdown, 55P03 lock, 57014 timeout, 40
   /// rollback, 53 resources), else by libpq's connection state and words.
   private func isTransient(_ result: OpaquePointer?, _ message: String) -> Bool {
-    if PQstatus(connection) == CONNECTION_BAD { return true }
-    if let result, let field = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) {
+    if sb_PQstatus(connection) == CONNECTION_BAD { return true }
+    if let result, let field = sb_PQresultErrorField(result, Int32(UInt8(ascii: "C"))) {
       let code = String(cString: field)
       let transient = ["08", "57P", "55P03", "57014", "40", "53"]
       if transient.contains(where: code.hasPrefix) { return true }
@@ -111,7 +116,7 @@ final class PostgresDatabase: SQLDatabase {
   }
 
   private static func message(_ connection: OpaquePointer) -> String {
-    String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+    String(cString: sb_PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   /// `?` → `$1`, `$2`… outside quoted text.
@@ -175,13 +180,13 @@ final class PostgresStatement: SQLStatement {
   }
 
   func run(_ values: [SQLValue]) throws(StoreError) {
-    PQclear(try database.run(sql, values))
+    sb_PQclear(try database.run(sql, values))
   }
 
   func query(_ values: [SQLValue], _ row: (any Row) throws(StoreError) -> Void) throws(StoreError) {
     let result = try database.run(sql, values)
-    defer { PQclear(result) }
-    for index in 0..<PQntuples(result) { try row(PostgresRow(result: result, row: index)) }
+    defer { sb_PQclear(result) }
+    for index in 0..<sb_PQntuples(result) { try row(PostgresRow(result: result, row: index)) }
   }
 }
 
@@ -190,7 +195,7 @@ struct PostgresRow: Row {
   let row: Int32
 
   func text(_ column: Int32) -> String? {
-    guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
+    guard sb_PQgetisnull(result, row, column) == 0, let value = sb_PQgetvalue(result, row, column) else { return nil }
     return String(cString: value)
   }
 

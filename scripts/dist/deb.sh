@@ -31,7 +31,10 @@ gzip -n -9 -c README.md >"$pkg/usr/share/doc/sizebudget/README.md.gz"
   echo "Copyright: the sizebudget authors"
   echo "License: Apache-2.0 WITH Swift-exception"
   echo " Statically linked: the Swift runtime and swift-argument-parser 1.8.2 (same licence),"
-  echo " and Foundation's ICU (the Unicode licence, as in Debian's libicu copyright file)."
+  echo " Foundation's ICU (the Unicode licence, as in Debian's libicu copyright file), and"
+  echo " libgit2 with mbedTLS, http-parser, libssh2 and PCRE2 (the licences in their Debian"
+  echo " packages' copyright files: libgit2-dev, libmbedtls-dev, libhttp-parser-dev,"
+  echo " libssh2-1-dev, libpcre2-dev)."
   echo " On Debian systems the Apache 2.0 licence is in /usr/share/common-licenses/Apache-2.0."
 } >"$pkg/usr/share/doc/sizebudget/copyright"
 
@@ -40,6 +43,14 @@ mkdir -p "$work/src/debian"
 printf 'Source: sizebudget\n\nPackage: sizebudget\nArchitecture: amd64\n' >"$work/src/debian/control"
 depends=$(cd "$work/src" && dpkg-shlibdeps -O "$pkg/usr/bin/sizebudget" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+# libcurl and libpq are opened on first use (dlopen), which dpkg-shlibdeps cannot see:
+# their packages are named here, as the build machine has them.
+for soname in libcurl.so.4 libpq.so.5; do
+  path=$(/sbin/ldconfig -p | awk -v name="$soname" '$1 == name && /x86-64/ {print $NF; exit}')
+  package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1)
+  [ -n "$package" ] || { echo "deb: no Debian package owns $soname" >&2; exit 1; }
+  depends="$depends, $package"
+done
 cat >"$pkg/DEBIAN/control" <<CONTROL
 Package: sizebudget
 Version: $version

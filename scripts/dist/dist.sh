@@ -3,16 +3,19 @@
 # and its .sha256: bin/sizebudget, the shared libraries it needs under lib/, shell
 # completions, the man page, the README, licence texts and an SBOM (CycloneDX JSON).
 #
-# Why a bundle and not one static file: the Swift runtime is linked statically
-# (--static-swift-stdlib), but libcurl's and libpq's static archives pull in GnuTLS,
-# Kerberos, LDAP, SASL, nghttp2, libidn2, libpsl, brotli… with no pkg-config --static
-# that links cleanly on Debian, and a static glibc cannot load NSS for user and host
-# lookups. So every library ldd lists, except glibc's own (present on every
-# glibc system and tied to its dynamic loader), is copied to lib/ and found through an
-# RPATH of $ORIGIN/../lib. It is DT_RPATH, not RUNPATH, on purpose: DT_RPATH also
-# applies to the bundled libraries' own dependencies (libgit2 → libssh2 → …), which
-# RUNPATH would leave to the system. The list comes from ldd, so a library the build
-# starts to use (ISA-L, say) is bundled, licensed and listed in the SBOM with no edit.
+# Why a bundle and not one static file: the Swift runtime and libgit2 are linked
+# statically (--static-swift-stdlib; Package.swift), but libcurl's and libpq's static
+# archives pull in GnuTLS, Kerberos, LDAP, SASL, nghttp2, libidn2, libpsl, brotli…
+# with no pkg-config --static that links cleanly on Debian, and a static glibc cannot
+# load NSS for user and host lookups. So every library the binary loads, except
+# glibc's own (present on every glibc system and tied to its dynamic loader), is
+# copied to lib/ and found through an RPATH of $ORIGIN/../lib. It is DT_RPATH, not
+# RUNPATH, on purpose: DT_RPATH also applies to what the binary opens itself
+# (libcurl and libpq, loaded on first use) and to the bundled libraries' own
+# dependencies (libcurl → libssh2 → …), which RUNPATH would leave to the system. The
+# list comes from ldd, so a library the build starts to link (ISA-L, say) is
+# bundled, licensed and listed in the SBOM with no edit; one it starts to open on
+# first use goes in lazy_libs below.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # Libraries never bundled: glibc and its dynamic loader (one line per library family).
@@ -36,9 +39,32 @@ owner() {
   { dpkg -S "$1" || dpkg -S "${1#/usr}" || dpkg -S "/usr$1"; } 2>/dev/null | head -1 | cut -d: -f1
 }
 
-# Libraries: "soname path" for each non-glibc library the binary loads.
+# Libraries the binary opens on first use (dlopen: Sources/CCurl/curl.c and
+# Sources/CLibPQ/libpq.c), which ldd cannot see; the bundled binary finds them under
+# lib/ through the same RPATH.
+lazy_libs="libcurl.so.4 libpq.so.5"
+# C libraries linked in statically (Package.swift, CGit2Startup): licensed and listed
+# in the SBOM, not bundled.
+static_archives="libgit2.a libmbedtls.a libmbedx509.a libmbedcrypto.a libhttp_parser.a libssh2.a libpcre2-8.a"
+archive_dir=$(dirname "$(gcc -print-file-name=libgit2.a)")
+
+# "soname path" for each library the binary loads: those ldd lists, and each lazily
+# loaded one with its own dependencies.
+libraries() {
+  local soname path
+  ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}'
+  for soname in $lazy_libs; do
+    path=$(/sbin/ldconfig -p | awk -v name="$soname" '$1 == name && /x86-64/ {print $NF; exit}')
+    [ -n "$path" ] || { echo "dist: $soname is not installed (scripts/install-deps.sh dist)" >&2; return 1; }
+    echo "$soname $path"
+    ldd "$path" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}'
+  done
+}
+libraries >"$stage/lib/.found"
+
+# Libraries: each non-glibc one is bundled.
 : >"$stage/lib/.list"
-ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}' | grep -Ev "$system_libs" |
+sort -u "$stage/lib/.found" | grep -Ev "$system_libs" |
   while read -r soname path; do
     cp -L "$path" "$stage/lib/$soname"
     chmod 644 "$stage/lib/$soname"
@@ -49,11 +75,19 @@ ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}' | grep -Ev "$syste
     echo "$soname $package $(dpkg-query -W -f='${Version}' "$package")" >>"$stage/lib/.list"
   done
 sort -o "$stage/lib/.list" "$stage/lib/.list"
+rm "$stage/lib/.found"
+# Static archives: "archive package version", for the licences and the SBOM.
+: >"$stage/lib/.static"
+for archive in $static_archives; do
+  package=$(owner "$archive_dir/$archive")
+  [ -n "$package" ] || { echo "dist: no Debian package owns $archive_dir/$archive" >&2; exit 1; }
+  echo "$archive $package $(dpkg-query -W -f='${Version}' "$package")" >>"$stage/lib/.static"
+done
 
 # Licence texts: each bundled package's Debian copyright file, the Swift runtime's and
 # swift-argument-parser's (both linked in statically).
 licenses="$stage/share/doc/sizebudget/licenses"
-for package in $(awk '{print $2}' "$stage/lib/.list" | sort -u); do
+for package in $(awk '{print $2}' "$stage/lib/.list" "$stage/lib/.static" | sort -u); do
   cp "/usr/share/doc/$package/copyright" "$licenses/$package.copyright"
 done
 swift_root=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")
@@ -74,7 +108,7 @@ cp LICENSE "$stage/share/doc/sizebudget/LICENSE"
 scripts/dist/manual.sh "$stage/share/man/man1"
 
 python3 scripts/dist/sbom.py "$stage" "$version" >"$stage/share/doc/sizebudget/sbom.cdx.json"
-rm "$stage/lib/.list"
+rm "$stage/lib/.list" "$stage/lib/.static"
 
 # Reproducible-ish: fixed owner and order, the commit's time as every file's time.
 stamp=$(git log -1 --format=%ct 2>/dev/null || date +%s)

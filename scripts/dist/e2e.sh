@@ -15,6 +15,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 say "--version"
 "$sb" --version | tee /tmp/version
 grep -q '^libgit2 .*SQLite .*libcurl .*libpq ' /tmp/version || fail "--version names no libraries"
+# libcurl and libpq are opened on first use: --version opens both.
+if grep -q 'not loaded' /tmp/version; then fail "--version: a library could not be loaded"; fi
 
 say "ldd finds every library"
 ldd "$sb" >/tmp/ldd

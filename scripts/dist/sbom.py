@@ -2,7 +2,9 @@
 """sbom.py STAGE VERSION — a CycloneDX 1.6 JSON bill of materials of what the release
 archive ships: sizebudget itself, the Swift runtime and swift-argument-parser linked
 into it, and each Debian package a bundled library under lib/ comes from (read from
-STAGE/lib/.list, "soname package version" per line, written by dist.sh). Licences
+STAGE/lib/.list, "soname package version" per line, written by dist.sh), and each
+package a statically linked C library comes from (STAGE/lib/.static, "archive
+package version", from the same script). Licences
 are the License: names of each package's machine-readable Debian copyright file."""
 import hashlib
 import json
@@ -37,6 +39,12 @@ with open(os.path.join(stage, "lib/.list")) as f:
         soname, package, pversion = line.split()
         packages.setdefault((package, pversion), []).append(soname)
 
+linked = {}
+with open(os.path.join(stage, "lib/.static")) as f:
+    for line in f:
+        archive, package, pversion = line.split()
+        linked.setdefault((package, pversion), []).append(archive)
+
 components = [
     {
         "type": "library",
@@ -64,6 +72,17 @@ for (package, pversion), sonames in sorted(packages.items()):
         "licenses": debian_licenses(package),
         "hashes": [{"alg": "SHA-256", "content": sha256(os.path.join(stage, "lib", s))} for s in sorted(sonames)],
         "properties": [{"name": "sizebudget:bundled", "value": "lib/" + s} for s in sorted(sonames)],
+    })
+
+for (package, pversion), archives in sorted(linked.items()):
+    components.append({
+        "type": "library",
+        "bom-ref": f"deb:{package}",
+        "name": package,
+        "version": pversion,
+        "purl": f"pkg:deb/debian/{package}@{pversion}?arch=amd64",
+        "licenses": debian_licenses(package),
+        "properties": [{"name": "sizebudget:linked-statically", "value": a} for a in sorted(archives)],
     })
 
 bom = {

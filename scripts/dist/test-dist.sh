@@ -62,9 +62,11 @@ archive_in() {
   tar -C "$root/opt/unpacked-here" -xzf "$archive"
   chroot "$root" /bin/sh /work/e2e.sh "/opt/unpacked-here/sizebudget-$version-linux-x86_64/bin/sizebudget" \
     /work/api.docker.tar
-  # The bundle's own libraries, not the root's (which has no libgit2 at all).
-  chroot "$root" ldd "/opt/unpacked-here/sizebudget-$version-linux-x86_64/bin/sizebudget" | grep -q 'libgit2.*unpacked-here' ||
-    { echo "libgit2 is not the bundled one" >&2; exit 1; }
+  # The bundle's own libraries, not the root's (which has no libpq at all), also those
+  # opened on first use: the dynamic loader's trace names the file it initialised.
+  chroot "$root" env LD_DEBUG=libs "/opt/unpacked-here/sizebudget-$version-linux-x86_64/bin/sizebudget" --version 2>&1 |
+    grep -q 'calling init: /opt/unpacked-here/.*/lib/libpq.so.5' ||
+    { echo "libpq is not the bundled one" >&2; exit 1; }
 }
 
 deb_in() {

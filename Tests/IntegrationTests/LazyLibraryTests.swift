@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// libcurl and libpq are opened on first use, not at start-up: a command that needs
+/// neither (the pre-push hook, validate) runs where they cannot be loaded, and one
+/// that needs one says which library is missing and how to install it.
+@Suite struct LazyLibraryTests {
+  /// A directory whose libcurl.so.4 and libpq.so.5 are not libraries, searched first
+  /// (LD_LIBRARY_PATH): the dynamic loader fails on both, as on a system without them.
+  static func brokenLibraries() throws -> TemporaryDirectory {
+    let directory = try TemporaryDirectory()
+    try directory.write("libcurl.so.4", "not a library\n")
+    try directory.write("libpq.so.5", "not a library\n")
+    return directory
+  }
+
+  static let budgets = "[image.api]\nmax = \"100 MB\"\n"
+
+  @Test func commandsThatNeedNeitherRunWithoutThem() throws {
+    let broken = try Self.brokenLibraries()
+    let environment = ["LD_LIBRARY_PATH": broken.url.path]
+    let repo = try GitRepository()
+    try repo.commit("budgets", files: ["budgets.toml": Self.budgets])
+    let validate = try CLI.run(["validate"], in: repo.url, environment: environment)
+    #expect(validate.status == 0, "\(validate.stderr)")
+    let tip = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    let zero = String(repeating: "0", count: 40)
+    let hook = try CLI.run(
+      ["hook", "pre-push", "origin", "x"], in: repo.url, environment: environment,
+      input: Data("refs/heads/main \(tip) refs/heads/main \(zero)\n".utf8))
+    #expect(hook.status == 0, "\(hook.stderr)")
+    // --version still answers, saying what could not be loaded.
+    let version = try CLI.run(["--version"], environment: environment)
+    #expect(version.status == 0)
+    #expect(version.stdout.contains("libcurl not loaded ("), "\(version.stdout)")
+    #expect(version.stdout.contains("libpq not loaded ("), "\(version.stdout)")
+  }
+
+  @Test func commandsThatNeedOneNameIt() throws {
+    let broken = try Self.brokenLibraries()
+    let environment = ["LD_LIBRARY_PATH": broken.url.path]
+    let repo = try GitRepository()
+    try repo.commit("budgets", files: ["budgets.toml": Self.budgets])
+    let registry = try CLI.run(
+      ["measure", "docker://127.0.0.1:9/app:1", "--image", "api"], in: repo.url, environment: environment)
+    #expect(registry.status != 0)
+    #expect(registry.stderr.contains("libcurl could not be loaded"), "\(registry.stderr)")
+    #expect(registry.stderr.contains("libcurl.so.4"), "\(registry.stderr)")
+    #expect(registry.stderr.contains("apt-get install libcurl4"), "\(registry.stderr)")
+    let postgres = try CLI.run(
+      ["log", "--store", "postgres://ci@127.0.0.1:1/db"], in: repo.url, environment: environment)
+    #expect(postgres.status == 2, "\(postgres.stderr)")
+    #expect(postgres.stderr.contains("libpq, PostgreSQL's client library, could not be loaded"), "\(postgres.stderr)")
+    #expect(postgres.stderr.contains("apt-get install libpq5"), "\(postgres.stderr)")
+  }
+}
