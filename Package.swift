@@ -49,14 +49,16 @@ let package = Package(
     // packages ship them): seven shared libraries fewer for the dynamic loader at
     // every start, the pre-push hook's included. It also keeps libgit2 from parsing
     // the CA bundle at start-up (local history needs no TLS), by wrapping the two
-    // mbedTLS calls that load it (startup.c).
+    // mbedTLS calls that load it (startup.c). Its archives' list is also in
+    // scripts/dist/dist.sh (licences and SBOM).
     .target(
-      name: "CGit2Startup",
+      name: "CGit2Startup", publicHeadersPath: ".",
       linkerSettings: [
         .linkedLibrary(":libgit2.a"), .linkedLibrary(":libmbedtls.a"), .linkedLibrary(":libmbedx509.a"),
         .linkedLibrary(":libmbedcrypto.a"), .linkedLibrary(":libhttp_parser.a"), .linkedLibrary(":libssh2.a"),
         .linkedLibrary(":libpcre2-8.a"), .linkedLibrary("z"), .linkedLibrary("crypto"),
         // Kerberos has no static archive on Debian (libgit2's HTTP Negotiate auth).
+        // (Debian 12's libgit2 1.5 uses http-parser; a later one may use llhttp.)
         .linkedLibrary(":libgssapi_krb5.so.2"),
         .unsafeFlags([
           "-Xlinker", "--wrap=mbedtls_x509_crt_parse_file", "-Xlinker", "--wrap=mbedtls_x509_crt_parse_path",

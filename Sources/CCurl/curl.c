@@ -1,4 +1,7 @@
 // The wrappers of CCurl.h: one table of libcurl's functions, filled by dlsym once.
+// curl.h wraps curl_easy_setopt/getinfo in type-checking macros under gcc, which would
+// also expand the calls through the table below.
+#define CURL_DISABLE_TYPECHECK
 #include "CCurl.h"
 #include <dlfcn.h>
 #include <pthread.h>

@@ -1,6 +1,7 @@
 import CGit2
 
-extension LibGit2 {
+/// The libgit2 linked in (statically, see Package.swift).
+public enum LibGit2 {
   /// The libgit2 this process runs with (not the headers it was built against),
   /// for `sizebudget --version` and bug reports.
   public static var runtimeVersion: String {

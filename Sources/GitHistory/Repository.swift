@@ -1,18 +1,10 @@
 import CGit2
-import CGit2Startup
 
 /// libgit2 is initialised once per process, before the first repository opens.
 private let libgit2Initialised: Bool = {
   git_libgit2_init()
   return true
 }()
-
-public enum LibGit2 {
-  /// For commands that talk to a remote over HTTPS through libgit2 (fetching and
-  /// pushing notes): loads the CA certificates at initialisation. Call before the
-  /// first repository is opened.
-  public static func enableTLS() { sizebudget_libgit2_enable_tls() }
-}
 
 /// A problem with the repository or a revision, in words a user can act on.
 public struct GitError: Error, Sendable, CustomStringConvertible {

@@ -103,6 +103,28 @@ import Testing
     #expect(!refused.stderr.contains("not found on PATH"))
   }
 
+  /// git's own call (`hook pre-push REMOTE URL`) skips the argument parser; any other
+  /// shape goes through it, options included.
+  @Test func optionsAndOtherShapesGoThroughTheParser() throws {
+    let fixture = try GateFixture(budgets: "[image.api]\nmax = \"100 kB\"\n")
+    let tip = try fixture.repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    let input = Data("refs/heads/main \(tip) refs/heads/main \(String(repeating: "0", count: 40))\n".utf8)
+    try fixture.measure(bytes: 150_000, environment: ["SIZEBUDGET_STORE": "elsewhere.sqlite"])
+    // Judged from the store --store names: over budget, refused.
+    let named = try CLI.run(
+      ["hook", "pre-push", "--store", "elsewhere.sqlite", "origin", "url"], in: fixture.url, input: input)
+    #expect(named.status == 1, "\(named.stderr)")
+    #expect(named.stderr.contains("push refused: a budget is broken"), "\(named.stderr)")
+    // The default store has no measurement: nothing to refuse.
+    let plain = try CLI.run(["hook", "pre-push", "origin", "url"], in: fixture.url, input: input)
+    #expect(plain.status == 0, "\(plain.stderr)")
+    let extra = try CLI.run(["hook", "pre-push", "origin", "url", "more"], in: fixture.url, input: input)
+    #expect(extra.status == 2, "\(extra.stderr)")
+    let help = try CLI.run(["hook", "pre-push", "--help"], in: fixture.url)
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("pre-push"), "\(help.stdout)")
+  }
+
   @Test func malformedInputIsAUsageError() throws {
     let fixture = try GateFixture(budgets: "[image.api]\nmax = \"1 MB\"\n")
     let result = try CLI.run(["hook", "pre-push", "origin", "url"], in: fixture.url, input: Data("garbage\n".utf8))

@@ -37,6 +37,25 @@ import Testing
     #expect(version.stdout.contains("libpq not loaded ("), "\(version.stdout)")
   }
 
+  /// The dynamic loader's own trace: the hook opens neither library; --version, which
+  /// names their versions, opens both (the trace does show them when they load).
+  @Test func theHookDoesNotLoadThem() throws {
+    let repo = try GitRepository()
+    try repo.commit("budgets", files: ["budgets.toml": Self.budgets])
+    let tip = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    let trace = ["LD_DEBUG": "files"]
+    let hook = try CLI.run(
+      ["hook", "pre-push", "origin", "x"], in: repo.url, environment: trace,
+      input: Data("refs/heads/main \(tip) refs/heads/main \(String(repeating: "0", count: 40))\n".utf8))
+    #expect(hook.status == 0, "\(hook.stderr)")
+    #expect(hook.stderr.contains("file=libsqlite3.so.0"), "the trace is on: \(hook.stderr.prefix(500))")
+    #expect(!hook.stderr.contains("libcurl.so.4"))
+    #expect(!hook.stderr.contains("libpq.so.5"))
+    let version = try CLI.run(["--version"], environment: trace)
+    #expect(version.stderr.contains("file=libcurl.so.4"))
+    #expect(version.stderr.contains("file=libpq.so.5"))
+  }
+
   @Test func commandsThatNeedOneNameIt() throws {
     let broken = try Self.brokenLibraries()
     let environment = ["LD_LIBRARY_PATH": broken.url.path]

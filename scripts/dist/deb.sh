@@ -21,6 +21,10 @@ cp "$tree/share/bash-completion/completions/sizebudget" "$pkg/usr/share/bash-com
 cp "$tree/share/zsh/site-functions/_sizebudget" "$pkg/usr/share/zsh/vendor-completions/"
 cp "$tree/share/fish/vendor_completions.d/sizebudget.fish" "$pkg/usr/share/fish/vendor_completions.d/"
 gzip -n -9 -c README.md >"$pkg/usr/share/doc/sizebudget/README.md.gz"
+# The licence texts of what is linked in statically (Swift, ICU, libgit2, mbedTLS,
+# http-parser, libssh2, PCRE2) travel with the binary, as their licences ask; the
+# archive's set is taken whole (those of the Depends packages come twice, harmlessly).
+cp -r "$tree/share/doc/sizebudget/licenses" "$pkg/usr/share/doc/sizebudget/"
 # Statically linked: the Swift runtime and swift-argument-parser (Apache-2.0 with
 # the Runtime Library Exception); the rest comes from the Depends packages.
 {
@@ -32,9 +36,8 @@ gzip -n -9 -c README.md >"$pkg/usr/share/doc/sizebudget/README.md.gz"
   echo "License: Apache-2.0 WITH Swift-exception"
   echo " Statically linked: the Swift runtime and swift-argument-parser 1.8.2 (same licence),"
   echo " Foundation's ICU (the Unicode licence, as in Debian's libicu copyright file), and"
-  echo " libgit2 with mbedTLS, http-parser, libssh2 and PCRE2 (the licences in their Debian"
-  echo " packages' copyright files: libgit2-dev, libmbedtls-dev, libhttp-parser-dev,"
-  echo " libssh2-1-dev, libpcre2-dev)."
+  echo " libgit2 with mbedTLS, http-parser, libssh2 and PCRE2: their Debian packages' copyright"
+  echo " files are in /usr/share/doc/sizebudget/licenses/."
   echo " On Debian systems the Apache 2.0 licence is in /usr/share/common-licenses/Apache-2.0."
 } >"$pkg/usr/share/doc/sizebudget/copyright"
 

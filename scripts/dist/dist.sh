@@ -9,10 +9,10 @@
 # with no pkg-config --static that links cleanly on Debian, and a static glibc cannot
 # load NSS for user and host lookups. So every library the binary loads, except
 # glibc's own (present on every glibc system and tied to its dynamic loader), is
-# copied to lib/ and found through an RPATH of $ORIGIN/../lib. It is DT_RPATH, not
-# RUNPATH, on purpose: DT_RPATH also applies to what the binary opens itself
-# (libcurl and libpq, loaded on first use) and to the bundled libraries' own
-# dependencies (libcurl → libssh2 → …), which RUNPATH would leave to the system. The
+# copied to lib/ and found through an RPATH of $ORIGIN/../lib, which also finds
+# what the binary opens itself (libcurl and libpq, loaded on first use). It is
+# DT_RPATH, not RUNPATH, on purpose: DT_RPATH also applies to the bundled libraries'
+# own dependencies (libcurl → libssh2 → …), which RUNPATH would leave to the system. The
 # list comes from ldd, so a library the build starts to link (ISA-L, say) is
 # bundled, licensed and listed in the SBOM with no edit; one it starts to open on
 # first use goes in lazy_libs below.
@@ -46,7 +46,7 @@ lazy_libs="libcurl.so.4 libpq.so.5"
 # C libraries linked in statically (Package.swift, CGit2Startup): licensed and listed
 # in the SBOM, not bundled.
 static_archives="libgit2.a libmbedtls.a libmbedx509.a libmbedcrypto.a libhttp_parser.a libssh2.a libpcre2-8.a"
-archive_dir=$(dirname "$(gcc -print-file-name=libgit2.a)")
+archive_dir=$(pkg-config --variable=libdir libgit2)
 
 # "soname path" for each library the binary loads: those ldd lists, and each lazily
 # loaded one with its own dependencies.

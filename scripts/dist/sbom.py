@@ -77,7 +77,7 @@ for (package, pversion), sonames in sorted(packages.items()):
 for (package, pversion), archives in sorted(linked.items()):
     components.append({
         "type": "library",
-        "bom-ref": f"deb:{package}",
+        "bom-ref": f"deb-static:{package}",
         "name": package,
         "version": pversion,
         "purl": f"pkg:deb/debian/{package}@{pversion}?arch=amd64",

@@ -62,11 +62,15 @@ archive_in() {
   tar -C "$root/opt/unpacked-here" -xzf "$archive"
   chroot "$root" /bin/sh /work/e2e.sh "/opt/unpacked-here/sizebudget-$version-linux-x86_64/bin/sizebudget" \
     /work/api.docker.tar
-  # The bundle's own libraries, not the root's (which has no libpq at all), also those
-  # opened on first use: the dynamic loader's trace names the file it initialised.
-  chroot "$root" env LD_DEBUG=libs "/opt/unpacked-here/sizebudget-$version-linux-x86_64/bin/sizebudget" --version 2>&1 |
-    grep -q 'calling init: /opt/unpacked-here/.*/lib/libpq.so.5' ||
-    { echo "libpq is not the bundled one" >&2; exit 1; }
+  # The bundle's own libraries, not the root's (which has neither libcurl.so.4 nor
+  # libpq), also those opened on first use: the dynamic loader's trace names the file
+  # it initialised. (Read whole: grep -q leaving early would break the pipe.)
+  local trace
+  trace=$(chroot "$root" env LD_DEBUG=libs "/opt/unpacked-here/sizebudget-$version-linux-x86_64/bin/sizebudget" --version 2>&1)
+  for library in libcurl.so.4 libpq.so.5; do
+    grep -q "calling init: /opt/unpacked-here/.*/lib/$library" <<<"$trace" ||
+      { echo "$library is not the bundled one" >&2; exit 1; }
+  done
 }
 
 deb_in() {
