@@ -48,12 +48,12 @@ depends=$(cd "$work/src" && dpkg-shlibdeps -O "$pkg/usr/bin/sizebudget" 2>/dev/n
 [ -n "$depends" ] || { echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 # libcurl and libpq are opened on first use (dlopen), which dpkg-shlibdeps cannot see:
 # their packages are named here, as the build machine has them.
-for soname in libcurl.so.4 libpq.so.5; do
-  path=$(/sbin/ldconfig -p | awk -v name="$soname" '$1 == name && /x86-64/ {print $NF; exit}')
-  package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1)
+scripts/dist/lazy-libs.sh >"$work/lazy"
+while read -r soname path; do
+  package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 {print $1}')
   [ -n "$package" ] || { echo "deb: no Debian package owns $soname" >&2; exit 1; }
   depends="$depends, $package"
-done
+done <"$work/lazy"
 cat >"$pkg/DEBIAN/control" <<CONTROL
 Package: sizebudget
 Version: $version

@@ -15,7 +15,7 @@
 # own dependencies (libcurl → libssh2 → …), which RUNPATH would leave to the system. The
 # list comes from ldd, so a library the build starts to link (ISA-L, say) is
 # bundled, licensed and listed in the SBOM with no edit; one it starts to open on
-# first use goes in lazy_libs below.
+# first use goes in lazy-libs.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # Libraries never bundled: glibc and its dynamic loader (one line per library family).
@@ -36,29 +36,25 @@ patchelf --force-rpath --set-rpath '$ORIGIN/../lib' "$stage/bin/sizebudget"
 
 # The Debian package of a file; with merged /usr, dpkg may know it under /lib or /usr/lib.
 owner() {
-  { dpkg -S "$1" || dpkg -S "${1#/usr}" || dpkg -S "/usr$1"; } 2>/dev/null | head -1 | cut -d: -f1
+  { dpkg -S "$1" || dpkg -S "${1#/usr}" || dpkg -S "/usr$1"; } 2>/dev/null | awk -F: 'NR == 1 {print $1}'
 }
 
-# Libraries the binary opens on first use (dlopen: Sources/CCurl/curl.c and
-# Sources/CLibPQ/libpq.c), which ldd cannot see; the bundled binary finds them under
-# lib/ through the same RPATH.
-lazy_libs="libcurl.so.4 libpq.so.5"
 # C libraries linked in statically (Package.swift, CGit2Startup): licensed and listed
 # in the SBOM, not bundled.
 static_archives="libgit2.a libmbedtls.a libmbedx509.a libmbedcrypto.a libhttp_parser.a libssh2.a libpcre2-8.a"
 archive_dir=$(pkg-config --variable=libdir libgit2)
 
-# "soname path" for each library the binary loads: those ldd lists, and each lazily
-# loaded one with its own dependencies.
+# "soname path" for each library the binary loads: those ldd lists, and those it
+# opens on first use (lazy-libs.sh) with their own dependencies.
 libraries() {
   local soname path
   ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}'
-  for soname in $lazy_libs; do
-    path=$(/sbin/ldconfig -p | awk -v name="$soname" '$1 == name && /x86-64/ {print $NF; exit}')
-    [ -n "$path" ] || { echo "dist: $soname is not installed (scripts/install-deps.sh dist)" >&2; return 1; }
+  scripts/dist/lazy-libs.sh >"$stage/lib/.lazy"
+  while read -r soname path; do
     echo "$soname $path"
     ldd "$path" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}'
-  done
+  done <"$stage/lib/.lazy"
+  rm "$stage/lib/.lazy"
 }
 libraries >"$stage/lib/.found"
 
