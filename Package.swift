@@ -52,7 +52,7 @@ let package = Package(
     // mbedTLS calls that load it (startup.c). Its archives' list is also in
     // scripts/dist/dist.sh (licences and SBOM).
     .target(
-      name: "CGit2Startup", publicHeadersPath: ".",
+      name: "CGit2Startup",
       linkerSettings: [
         .linkedLibrary(":libgit2.a"), .linkedLibrary(":libmbedtls.a"), .linkedLibrary(":libmbedx509.a"),
         .linkedLibrary(":libmbedcrypto.a"), .linkedLibrary(":libhttp_parser.a"), .linkedLibrary(":libssh2.a"),

@@ -1,8 +1,9 @@
 import CGit2
+import CGit2Startup
 
 /// libgit2 is initialised once per process, before the first repository opens.
 private let libgit2Initialised: Bool = {
-  git_libgit2_init()
+  sizebudget_libgit2_init()
   return true
 }()
 
