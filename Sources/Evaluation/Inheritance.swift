@@ -11,13 +11,20 @@ public struct InheritanceFinder {
   let store: any MeasurementSource
   /// budgets.toml's path in the repository: editing only it never changes an image.
   let budgetsPath: String
-  /// Per image, each commit's nearest measured first-parent ancestor once walked
-  /// (nil: none within the limit), so judging many commits of one line (a push, a
+  /// What the walks learned, so that judging many commits of one line (a push, a
   /// log) walks it once.
   private let nearest = NearestMeasured()
 
   final class NearestMeasured {
+    /// Per image, each commit's nearest measured first-parent ancestor (nil: none,
+    /// the walk reached the root).
     var found: [String: [String: (commit: String, steps: Int)?]] = [:]
+    /// Per image, the commits the store has no measurement of; and each commit's
+    /// first parent as read (nil: a root). A walk that stopped at the limit proves
+    /// nothing about the commits it passed, but the next one, from a commit a step
+    /// lower, passes the same commits again: these spare it the store and git.
+    var unmeasured: [String: Set<String>] = [:]
+    var parents: [String: String?] = [:]
   }
 
   public init(history: any CommitHistory, store: any MeasurementSource, budgetsPath: String = "budgets.toml") {
@@ -50,19 +57,22 @@ public struct InheritanceFinder {
   /// steps back, remembering it for every commit walked on the way.
   func nearestMeasured(_ image: String, from commit: String) throws(LookupError) -> (commit: String, steps: Int)? {
     var walked: [String] = []
-    var current = try history.firstParent(commit)
+    var current = try firstParent(commit)
     var result: (commit: String, steps: Int)? = nil
     while let id = current, walked.count < Self.searchLimit {
       if let known = nearest.found[image]?[id] {
         result = known.map { ($0.commit, $0.steps + walked.count + 1) }
         break
       }
-      if try store.hasMeasurement(image: image, commit: id) {
-        result = (id, walked.count + 1)
-        break
+      if nearest.unmeasured[image]?.contains(id) != true {
+        if try store.hasMeasurement(image: image, commit: id) {
+          result = (id, walked.count + 1)
+          break
+        }
+        nearest.unmeasured[image, default: []].insert(id)
       }
       walked.append(id)
-      current = try history.firstParent(id)
+      current = try firstParent(id)
     }
     // Each walked commit's answer is the same ancestor, fewer steps back; with none
     // found, only a walk that reached the root (not the limit) is certain.
@@ -73,5 +83,12 @@ public struct InheritanceFinder {
       nearest.found[image, default: [:]].updateValue(result.map { ($0.commit, total - index - 1) }, forKey: id)
     }
     return result
+  }
+
+  private func firstParent(_ commit: String) throws(LookupError) -> String? {
+    if let known = nearest.parents[commit] { return known }
+    let parent = try history.firstParent(commit)
+    nearest.parents.updateValue(parent, forKey: commit)
+    return parent
   }
 }
