@@ -49,8 +49,8 @@ let package = Package(
     // packages ship them): seven shared libraries fewer for the dynamic loader at
     // every start, the pre-push hook's included. It also keeps libgit2 from parsing
     // the CA bundle at start-up (local history needs no TLS), by wrapping the two
-    // mbedTLS calls that load it (startup.c). Its archives' list is also in
-    // scripts/dist/dist.sh (licences and SBOM).
+    // mbedTLS calls that load it, and sets libgit2's options at initialisation
+    // (startup.c). Its archives' list is also in scripts/dist/dist.sh (licences, SBOM).
     .target(
       name: "CGit2Startup",
       linkerSettings: [

@@ -53,20 +53,26 @@ public struct InheritanceFinder {
     return .inherits(Inheritance(commit: ancestor, steps: steps), measurement)
   }
 
-  /// The nearest measured first-parent ancestor of `commit` (not itself) and how many
-  /// steps back, remembering it for every commit walked on the way.
+  /// The nearest measured first-parent ancestor of `commit` (not itself) within
+  /// `searchLimit` steps, and how many steps back; what the walk learned is kept for
+  /// every commit it passed.
   func nearestMeasured(_ image: String, from commit: String) throws(LookupError) -> (commit: String, steps: Int)? {
     var walked: [String] = []
     var current = try firstParent(commit)
-    var result: (commit: String, steps: Int)? = nil
+    // The nearest measured ancestor, however far back (a remembered one may lie
+    // beyond the limit); nil: none found.
+    var ancestor: (commit: String, steps: Int)? = nil
+    // Whether nil means none down to the root (and not "none within the limit").
+    var reachedRoot = false
     while let id = current, walked.count < Self.searchLimit {
       if let known = nearest.found[image]?[id] {
-        result = known.map { ($0.commit, $0.steps + walked.count + 1) }
+        ancestor = known.map { ($0.commit, $0.steps + walked.count + 1) }
+        reachedRoot = known == nil
         break
       }
       if nearest.unmeasured[image]?.contains(id) != true {
         if try store.hasMeasurement(image: image, commit: id) {
-          result = (id, walked.count + 1)
+          ancestor = (id, walked.count + 1)
           break
         }
         nearest.unmeasured[image, default: []].insert(id)
@@ -74,15 +80,25 @@ public struct InheritanceFinder {
       walked.append(id)
       current = try firstParent(id)
     }
-    // Each walked commit's answer is the same ancestor, fewer steps back; with none
-    // found, only a walk that reached the root (not the limit) is certain.
-    let total = result?.steps ?? walked.count + 1
-    // (updateValue, not `found[id] = answer`: assigning a nil answer through the
-    // subscript would remove the entry, and every later commit would walk to the root.)
-    for (index, id) in walked.enumerated() where result != nil || current == nil {
-      nearest.found[image, default: [:]].updateValue(result.map { ($0.commit, total - index - 1) }, forKey: id)
+    if current == nil { reachedRoot = true }
+    remember(ancestor, reachedRoot: reachedRoot, for: walked, image: image)
+    // A fresh walk from `commit` stops at the limit: so does the answer.
+    return ancestor.flatMap { $0.steps <= Self.searchLimit ? $0 : nil }
+  }
+
+  /// Each walked commit's answer is the same ancestor, fewer steps back, when within
+  /// the limit; with none found, only a walk that reached the root is certain.
+  private func remember(
+    _ ancestor: (commit: String, steps: Int)?, reachedRoot: Bool, for walked: [String], image: String
+  ) {
+    guard ancestor != nil || reachedRoot else { return }
+    for (index, id) in walked.enumerated() {
+      let answer = ancestor.map { (commit: $0.commit, steps: $0.steps - index - 1) }
+      if let answer, answer.steps > Self.searchLimit { continue }
+      // (updateValue, not `found[id] = answer`: assigning a nil answer through the
+      // subscript would remove the entry, and every later commit would walk to the root.)
+      nearest.found[image, default: [:]].updateValue(answer, forKey: id)
     }
-    return result
   }
 
   private func firstParent(_ commit: String) throws(LookupError) -> String? {

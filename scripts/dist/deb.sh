@@ -50,7 +50,7 @@ depends=$(cd "$work/src" && dpkg-shlibdeps -O "$pkg/usr/bin/sizebudget" 2>/dev/n
 # their packages are named here, as the build machine has them.
 scripts/dist/lazy-libs.sh >"$work/lazy"
 while read -r soname path; do
-  package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 {print $1}')
+  package=$({ dpkg -S "$(readlink -f "$path")" || true; } 2>/dev/null | awk -F: 'NR == 1 {print $1}')
   [ -n "$package" ] || { echo "deb: no Debian package owns $soname" >&2; exit 1; }
   depends="$depends, $package"
 done <"$work/lazy"

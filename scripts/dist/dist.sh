@@ -36,7 +36,7 @@ patchelf --force-rpath --set-rpath '$ORIGIN/../lib' "$stage/bin/sizebudget"
 
 # The Debian package of a file; with merged /usr, dpkg may know it under /lib or /usr/lib.
 owner() {
-  { dpkg -S "$1" || dpkg -S "${1#/usr}" || dpkg -S "/usr$1"; } 2>/dev/null | awk -F: 'NR == 1 {print $1}'
+  { dpkg -S "$1" || dpkg -S "${1#/usr}" || dpkg -S "/usr$1" || true; } 2>/dev/null | awk -F: 'NR == 1 {print $1}'
 }
 
 # C libraries linked in statically (Package.swift, CGit2Startup): licensed and listed
