@@ -133,7 +133,8 @@ let package = Package(
     .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory", "TestSupport"]),
     .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO", "TestSupport"]),
     .testTarget(
-      name: "AnalysisTests", dependencies: ["Analysis", "Model", "ImageSource", "ArchiveIO", "Budgets", "TestSupport"]),
+      name: "AnalysisTests",
+      dependencies: ["Analysis", "Model", "ImageSource", "ArchiveIO", "Budgets", "Dockerfile", "TestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Analysis", "Model", "TestSupport"]),
     .testTarget(
       name: "EvaluationTests",

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # fuzz-readers.sh [SECONDS] [TARGET...] — coverage-guided fuzzing (libFuzzer,
 # swiftc -sanitize=fuzzer,address) of every reader of untrusted bytes: tar, gzip and
-# zstd framing, docker-archive and oci-archive manifests, image JSON, ELF, and the
-# package databases. Each target runs SECONDS (default 120), seeded with its corpus
+# zstd framing, docker-archive and oci-archive manifests, image JSON, ELF, the
+# package databases, and Dockerfiles. Each target runs SECONDS (default 120), seeded with its corpus
 # in Tests/Corpus/<target>/; a crash, a hang (> 5 s) or an allocation past 2 GiB
 # stops it and leaves the input in .build-fuzz/readers/<target>/. The entry points
 # are Tests/AnalysisTests/ReaderFuzzTargets.swift, which `make test` replays.
@@ -12,7 +12,7 @@ SECONDS_TO_RUN=${1:-120}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(tar gzip zstd docker-archive oci-archive image-json elf dpkg apk record npm)
+  TARGETS=(tar gzip zstd docker-archive oci-archive image-json elf dpkg apk record npm dockerfile)
 fi
 OUT=.build-fuzz/readers
 mkdir -p "$OUT/src"
@@ -20,9 +20,10 @@ mkdir -p "$OUT/src"
 # file is rewritten only when it changed, so an unchanged fuzzer is not rebuilt).
 for file in Sources/ArchiveIO/*.swift Sources/ImageSource/{BlobStore,DockerArchive,StreamingDockerArchive,OCILayout,JSONFiles,ImageConfig,ImageDescription,ImageReference,RegistryReference,Platform}.swift \
   Sources/Analysis/PackageDatabases.swift Sources/Model/*.swift Sources/SystemCalls/*.swift Sources/Endpoints/*.swift \
+  Sources/Dockerfile/*.swift \
   Tests/AnalysisTests/ReaderFuzzTargets.swift; do
   copy="$OUT/src/$(basename "$(dirname "$file")")-$(basename "$file")"
-  sed -E '/^(@testable )?import (ArchiveIO|ImageSource|Analysis|Model|SystemCalls|Endpoints)$/d' "$file" >"$copy.new"
+  sed -E '/^(@testable )?import (ArchiveIO|ImageSource|Analysis|Model|SystemCalls|Endpoints|Dockerfile)$/d' "$file" >"$copy.new"
   if cmp -s "$copy.new" "$copy"; then rm "$copy.new"; else mv "$copy.new" "$copy"; fi
 done
 cat >"$OUT/harness.swift.new" <<'SWIFT'

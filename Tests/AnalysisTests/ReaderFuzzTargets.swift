@@ -7,6 +7,7 @@ import Foundation
 // an ImageSourceError whose message is words, not a Swift type dump.
 @testable import Analysis
 @testable import ArchiveIO
+@testable import Dockerfile
 @testable import ImageSource
 
 enum ReaderFuzzTarget: String, CaseIterable, Sendable {
@@ -15,6 +16,7 @@ enum ReaderFuzzTarget: String, CaseIterable, Sendable {
   case ociArchive = "oci-archive"
   case imageJSON = "image-json"
   case elf, dpkg, apk, record, npm
+  case dockerfile
 
   /// Small enough that a fuzzing run is never slowed by honest decompression.
   static let limit = ExpansionLimit(ratio: 100, allowance: 4 << 20)
@@ -29,6 +31,9 @@ enum ReaderFuzzTarget: String, CaseIterable, Sendable {
     } catch let error as ArchiveError {
       return Self.checked(error.message)
     } catch let error as ImageSourceError {
+      return Self.checked(error.message)
+    } catch let error as DockerfileError {
+      precondition(error.line >= 1, "a Dockerfile error without a line: \(error)")
       return Self.checked(error.message)
     } catch {
       preconditionFailure("\(rawValue): an error that is not a reader's: \(error)")
@@ -75,6 +80,23 @@ enum ReaderFuzzTarget: String, CaseIterable, Sendable {
       for path in PythonDistribution.recordPaths(bytes) { precondition(!path.isEmpty) }
       _ = PythonDistribution.nameAndVersion(distInfo: "fuzz-1.0.dist-info", metadata: bytes)
     case .npm: _ = NpmManifest.nameAndVersion(bytes)
+    case .dockerfile: try Self.readDockerfile(bytes)
+    }
+  }
+
+  /// A Dockerfile from a contributor's branch: parsed, each stage's layers mapped to
+  /// its instructions (the layers' commands as BuildKit records them, from the same
+  /// text) and its context copies listed, and the heredocs found.
+  private static func readDockerfile(_ bytes: [UInt8]) throws {
+    let text = String(decoding: bytes, as: UTF8.self)
+    _ = DockerfileParser.heredocs(in: text)
+    let file = try DockerfileParser.parse(text)
+    for stage in file.stages {
+      let layers = stage.instructions.enumerated().map { index, instruction in
+        (index: index, createdBy: Optional("\(instruction.keyword) \(instruction.arguments) # buildkit"))
+      }
+      _ = LayerMap.map(layers: layers, stage: stage, in: file)
+      _ = stage.contextCopies(globalArguments: file.globalArguments)
     }
   }
 

@@ -160,3 +160,33 @@ put("record", "RECORD", b'torch/__init__.py,sha256=x,300\r\n"odd,name.py",,5\r\n
 put("record", "METADATA", b"Metadata-Version: 2.1\nName: Torch_Nightly\nVersion: 2.5.1\n\nbody\n")
 put("npm", "package.json", b'{"name":"@scope/pkg","version":"1.0.0","dependencies":{"a":"^1"}}')
 put("npm", "odd.json", b'{"name":1,"version":["x"],"nested":[[[[{}]]]]}')
+
+# Dockerfiles: every construct the parser and the layer map read (heredocs with and
+# without quotes and dashes, continuations, the escape directive, ARG expansion with
+# defaults, stages and COPY --from), and a Windows-style one (escape=`, CRLF).
+put("dockerfile", "stages", b"""# syntax=docker/dockerfile:1
+ARG BASE=python:3.11-slim
+FROM ${BASE} AS build
+ARG VERSION="1.0"
+WORKDIR /src
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt \\
+  && rm -rf /root/.cache
+RUN <<EOF
+set -e
+echo $((1<<4)) "<<not"
+EOF
+RUN 2<<-'END' cat > /x
+\tbody
+END
+FROM build AS runtime
+COPY --from=build --chown=app:app /src /app
+COPY <<E"O"F /app/file
+text
+EOF
+ADD app.tar /opt/${VERSION:-1}/
+ENV PATH=/app/bin:$PATH
+CMD ["python", "-m", "app"]
+""")
+put("dockerfile", "escape", b"# escape=`\r\nFROM mcr.microsoft.com/windows/servercore AS base\r\n"
+    b"RUN powershell -Command `\r\n  Write-Host hi\r\nCOPY . C:\\\\app\r\n")
