@@ -66,6 +66,12 @@ public enum DockerfileParser {
 
   static func split(_ logical: String, line: Int) throws(DockerfileError) -> Dockerfile.Instruction {
     let keyword = String(logical.prefix { !$0.isWhitespace })
+    // A line led by a character that is whitespace but not a space or a tab (a
+    // vertical tab, a stray carriage return) has no keyword.
+    guard !keyword.isEmpty else {
+      let first = logical.first.map { String(reflecting: $0) } ?? "nothing"
+      throw DockerfileError(line: line, message: "no instruction: the line starts with \(first)")
+    }
     guard keyword.allSatisfy({ $0.isLetter }) else {
       throw DockerfileError(line: line, message: "\"\(keyword)\" is not a Dockerfile instruction")
     }

@@ -84,17 +84,19 @@ enum ReaderFuzzTarget: String, CaseIterable, Sendable {
     }
   }
 
-  /// A Dockerfile from a contributor's branch: parsed, each stage's layers mapped to
-  /// its instructions (the layers' commands as BuildKit records them, from the same
-  /// text) and its context copies listed, and the heredocs found.
+  /// A Dockerfile from a contributor's branch, and the layer history (`created_by`,
+  /// from the image config, as untrusted) it is matched against: the bytes before the
+  /// first NUL are the Dockerfile, the lines after it each layer's command (an empty
+  /// line: none). Parsed, each stage's layers mapped to its instructions, its context
+  /// copies listed.
   private static func readDockerfile(_ bytes: [UInt8]) throws {
-    let text = String(decoding: bytes, as: UTF8.self)
-    _ = DockerfileParser.heredocs(in: text)
+    let split = bytes.firstIndex(of: 0) ?? bytes.endIndex
+    let text = String(decoding: bytes[..<split], as: UTF8.self)
+    let history = String(decoding: bytes[min(split + 1, bytes.endIndex)...], as: UTF8.self)
+      .split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? nil : String($0) }
     let file = try DockerfileParser.parse(text)
     for stage in file.stages {
-      let layers = stage.instructions.enumerated().map { index, instruction in
-        (index: index, createdBy: Optional("\(instruction.keyword) \(instruction.arguments) # buildkit"))
-      }
+      let layers = history.enumerated().map { (index: $0.offset, createdBy: $0.element) }
       _ = LayerMap.map(layers: layers, stage: stage, in: file)
       _ = stage.contextCopies(globalArguments: file.globalArguments)
     }

@@ -51,6 +51,7 @@ enum ReaderMutator {
     "\u{0}", "\u{FF}", "\n", " ", "=", "path=", "size=", "linkpath=", "99999999999", "777777777777", "-1",
     "../", "./", "/", "null", "{}", "[]", "\"", ":", "sha256:", "\"size\":-1", "\"platform\":null", "P:", "R:",
     "F:", "Package: ", "Status: install ok installed", ",", "\r\n", "\u{80}\u{0}\u{0}\u{0}",
+    "<<", "<<-", "\\\n", "`", "${", ":-", "FROM a\n", "# escape=`\n", " # buildkit", "/bin/sh -c #(nop) ",
   ].map { Array($0.utf8) }
 
   static func next(corpus: [[UInt8]], using generator: inout SplitMix64) -> [UInt8] {

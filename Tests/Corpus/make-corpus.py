@@ -163,7 +163,13 @@ put("npm", "odd.json", b'{"name":1,"version":["x"],"nested":[[[[{}]]]]}')
 
 # Dockerfiles: every construct the parser and the layer map read (heredocs with and
 # without quotes and dashes, continuations, the escape directive, ARG expansion with
-# defaults, stages and COPY --from), and a Windows-style one (escape=`, CRLF).
+# defaults, stages and COPY --from), and a Windows-style one (escape=`, CRLF). After
+# a NUL, the layers' created_by lines the map matches them against, in each builder's
+# form (BuildKit, the classic builder and buildah, an empty line for none).
+history = (b"\0/bin/sh -c #(nop) ADD file:0123 in / \n\n"
+           b"|2 BASE=python VERSION=1.0 /bin/sh -c pip install --no-cache-dir -r requirements.txt\n"
+           b"WORKDIR /src\nCOPY requirements.txt ./ # buildkit\n"
+           b"RUN /bin/sh -c set -e # buildkit\n/bin/sh -c #(nop) COPY dir:abc in /app \n")
 put("dockerfile", "stages", b"""# syntax=docker/dockerfile:1
 ARG BASE=python:3.11-slim
 FROM ${BASE} AS build
@@ -187,6 +193,6 @@ EOF
 ADD app.tar /opt/${VERSION:-1}/
 ENV PATH=/app/bin:$PATH
 CMD ["python", "-m", "app"]
-""")
+""" + history)
 put("dockerfile", "escape", b"# escape=`\r\nFROM mcr.microsoft.com/windows/servercore AS base\r\n"
-    b"RUN powershell -Command `\r\n  Write-Host hi\r\nCOPY . C:\\\\app\r\n")
+    b"RUN powershell -Command `\r\n  Write-Host hi\r\nCOPY . C:\\app\r\nRUN dir C:\\\r\n")

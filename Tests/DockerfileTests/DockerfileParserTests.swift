@@ -93,6 +93,12 @@ import Testing
     #expect(DockerfileParser.heredocs(in: "echo $((1<<4)) print(1<<3) \"print(1<<3)\" <<<here <<").isEmpty)
   }
 
+  @Test func aLineWithNoKeywordIsAnErrorWithItsLine() {
+    #expect(throws: DockerfileError(line: 2, message: #"no instruction: the line starts with "\u{0B}""#)) {
+      try DockerfileParser.parse("FROM scratch\n\u{0B}RUN true\n")
+    }
+  }
+
   @Test func anUnclosedHeredocIsAnErrorWithItsLine() {
     #expect(throws: DockerfileError(line: 2, message: "the heredoc <<EOF is not closed by a line \"EOF\"")) {
       try DockerfileParser.parse("FROM alpine\nRUN <<EOF\necho hi\n")
