@@ -31,8 +31,9 @@ let package = Package(
     // database), loaded on first use: between them they bring ~30 shared libraries
     // that the pre-push hook, validate and local stores never use (headers from
     // libcurl4-openssl-dev and libpq-dev).
-    .target(name: "CCurl"),
-    .target(name: "CLibPQ"),
+    .target(name: "CLazyLoad"),
+    .target(name: "CCurl", dependencies: ["CLazyLoad"]),
+    .target(name: "CLibPQ", dependencies: ["CLazyLoad"]),
 
     // The operating system's calls (the C library, process groups, signals, sockets),
     // in one place so that a port to another OS changes one module.

@@ -3,7 +3,7 @@
 // also expand the calls through the table below.
 #define CURL_DISABLE_TYPECHECK
 #include "CCurl.h"
-#include <dlfcn.h>
+#include "CLazyLoad.h"
 #include <pthread.h>
 #include <stdio.h>
 
@@ -31,18 +31,12 @@ static struct {
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char failure[512];
 
+#define NAME(type, name, parameters) #name,
+#define SLOT(type, name, parameters) (void **)&api.name,
 static void load(void) {
-  void *library = dlopen(LIBRARY, RTLD_NOW | RTLD_LOCAL);
-  if (library == NULL) {
-    snprintf(failure, sizeof failure, "%s", dlerror());
-    return;
-  }
-#define RESOLVE(type, name, parameters)                                                  \
-  if ((*(void **)&api.name = dlsym(library, #name)) == NULL) {                           \
-    snprintf(failure, sizeof failure, "%s has no %s (too old a libcurl?)", LIBRARY, #name); \
-    return;                                                                              \
-  }
-  FUNCTIONS(RESOLVE)
+  static const char *const names[] = {FUNCTIONS(NAME)};
+  static void **const slots[] = {FUNCTIONS(SLOT)};
+  sb_lazy_load(LIBRARY, names, slots, sizeof names / sizeof names[0], failure, sizeof failure);
 }
 
 int sb_curl_load(char *error, size_t capacity) {
