@@ -40,6 +40,7 @@ static char failure[512];
 static void load(void) {
   static const char *const names[] = {FUNCTIONS(NAME)};
   static void **const slots[] = {FUNCTIONS(SLOT)};
+  _Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "one slot per name");
   sb_lazy_load(LIBRARY, names, slots, sizeof names / sizeof names[0], failure, sizeof failure);
 }
 

@@ -4,7 +4,10 @@
 /// and `<<WORD` in RUN/COPY/ADD starts a heredoc that ends at a line of WORD alone.
 public enum DockerfileParser {
   public static func parse(_ text: String) throws(DockerfileError) -> Dockerfile {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+    // "\r\n" is one Character in Swift: CRLF files split on it too. A byte-order mark
+    // before the first line is dropped, as BuildKit drops it.
+    let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+    let lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map {
       $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
     }
     let escape = escapeCharacter(lines)
@@ -12,7 +15,7 @@ public enum DockerfileParser {
     var index = 0
     while index < lines.count {
       let start = index
-      let first = lines[index].trimmingLeadingSpace()
+      let first = lines[index].trimmingLeadingWhitespace()
       index += 1
       if first.isEmpty || first.hasPrefix("#") { continue }
       var logical = first
@@ -21,7 +24,7 @@ public enum DockerfileParser {
       while let trimmed = Optional(logical.trimmingTrailingSpace()), trimmed.last == escape {
         logical = String(trimmed.dropLast())
         while index < lines.count {
-          let next = lines[index].trimmingLeadingSpace()
+          let next = lines[index].trimmingLeadingWhitespace()
           if next.isEmpty || next.hasPrefix("#") { index += 1 } else { break }
         }
         guard index < lines.count else { break }
@@ -55,7 +58,7 @@ public enum DockerfileParser {
   /// `# escape=`` ` `` on the first lines switches the escape character to a backtick.
   static func escapeCharacter(_ lines: [String]) -> Character {
     for line in lines {
-      let trimmed = line.trimmingLeadingSpace()
+      let trimmed = line.trimmingLeadingWhitespace()
       guard trimmed.hasPrefix("#") else { break }
       let directive = trimmed.dropFirst().filter { $0 != " " && $0 != "\t" }.lowercased()
       if directive == "escape=`" { return "`" }
@@ -66,13 +69,7 @@ public enum DockerfileParser {
 
   static func split(_ logical: String, line: Int) throws(DockerfileError) -> Dockerfile.Instruction {
     let keyword = String(logical.prefix { !$0.isWhitespace })
-    // A line led by a character that is whitespace but not a space or a tab (a
-    // vertical tab, a stray carriage return) has no keyword.
-    guard !keyword.isEmpty else {
-      let first = logical.first.map { String(reflecting: $0) } ?? "nothing"
-      throw DockerfileError(line: line, message: "no instruction: the line starts with \(first)")
-    }
-    guard keyword.allSatisfy({ $0.isLetter }) else {
+    guard !keyword.isEmpty, keyword.allSatisfy({ $0.isLetter }) else {
       throw DockerfileError(line: line, message: "\"\(keyword)\" is not a Dockerfile instruction")
     }
     var rest = Substring(logical.dropFirst(keyword.count)).drop { $0.isWhitespace }
@@ -203,6 +200,9 @@ public enum DockerfileParser {
 
 extension String {
   func trimmingLeadingSpace() -> String { String(drop { $0 == " " || $0 == "\t" }) }
+  /// Before a keyword or a comment BuildKit trims any Unicode space (a form feed, a
+  /// vertical tab, a no-break space copied from a web page), not only blanks.
+  func trimmingLeadingWhitespace() -> String { String(drop { $0.isWhitespace }) }
   func trimmingTrailingSpace() -> String {
     var result = Substring(self)
     while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }

@@ -94,6 +94,7 @@ enum ReaderFuzzTarget: String, CaseIterable, Sendable {
     let text = String(decoding: bytes[..<split], as: UTF8.self)
     let history = String(decoding: bytes[min(split + 1, bytes.endIndex)...], as: UTF8.self)
       .split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? nil : String($0) }
+    _ = DockerfileParser.heredocs(in: text)
     let file = try DockerfileParser.parse(text)
     for stage in file.stages {
       let layers = history.enumerated().map { (index: $0.offset, createdBy: $0.element) }

@@ -169,7 +169,7 @@ put("npm", "odd.json", b'{"name":1,"version":["x"],"nested":[[[[{}]]]]}')
 history = (b"\0/bin/sh -c #(nop) ADD file:0123 in / \n\n"
            b"|2 BASE=python VERSION=1.0 /bin/sh -c pip install --no-cache-dir -r requirements.txt\n"
            b"WORKDIR /src\nCOPY requirements.txt ./ # buildkit\n"
-           b"RUN /bin/sh -c set -e # buildkit\n/bin/sh -c #(nop) COPY dir:abc in /app \n")
+           b"RUN /bin/sh -c set -e # buildkit\n/bin/sh -c #(nop) COPY dir:abc in /app ")
 put("dockerfile", "stages", b"""# syntax=docker/dockerfile:1
 ARG BASE=python:3.11-slim
 FROM ${BASE} AS build

@@ -93,10 +93,19 @@ import Testing
     #expect(DockerfileParser.heredocs(in: "echo $((1<<4)) print(1<<3) \"print(1<<3)\" <<<here <<").isEmpty)
   }
 
-  @Test func aLineWithNoKeywordIsAnErrorWithItsLine() {
-    #expect(throws: DockerfileError(line: 2, message: #"no instruction: the line starts with "\u{0B}""#)) {
-      try DockerfileParser.parse("FROM scratch\n\u{0B}RUN true\n")
-    }
+  /// As BuildKit reads them: CRLF line ends (continuations and heredocs included), a
+  /// byte-order mark, and any Unicode space before a keyword or a comment.
+  @Test func crlfFilesAndOtherSpacesReadAsBuildKitReadsThem() throws {
+    let text =
+      "\u{FEFF}# escape=\\\r\nFROM alpine AS base\r\nRUN apk add \\\r\n  curl\r\n\u{0C}\r\n"
+      + "\u{0B}# a comment\r\n\u{A0}RUN <<EOF\r\necho hi\r\nEOF\r\n"
+    let file = try DockerfileParser.parse(text)
+    let stage = try #require(file.stages.first)
+    #expect(stage.base == "alpine")
+    #expect(stage.instructions.map(\.keyword) == ["RUN", "RUN"])
+    #expect(stage.instructions.map(\.line) == [3, 7])
+    #expect(stage.instructions[0].arguments == "apk add   curl")
+    #expect(stage.instructions[1].arguments == "<<EOF\necho hi\nEOF")
   }
 
   @Test func anUnclosedHeredocIsAnErrorWithItsLine() {
