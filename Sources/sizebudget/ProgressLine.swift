@@ -13,7 +13,8 @@ enum ProgressLine {
       let line =
         "\r\u{1B}[2Kmeasuring: \(done)\(of) layers, \(ByteSizeText.format(bytes)) read"
         + (done == total ? "\r\u{1B}[2K" : "")
-      Array(line.utf8).withUnsafeBytes { Descriptors.writeAll(2, $0) }
+      // A progress line that cannot be written (a closed terminal) is not worth an error.
+      _ = Array(line.utf8).withUnsafeBytes { Descriptors.writeAll(2, $0) }
     }
   }
 }
