@@ -4,19 +4,32 @@
 #include <dlfcn.h>
 #include <stdio.h>
 
-int sb_lazy_load(
-  const char *library, const char *const *names, void **const *slots, size_t count, char *failure, size_t capacity) {
-  void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+static void resolve(struct sb_lazy_library *library, const char *const *names, void **const *slots, size_t count) {
+  void *handle = dlopen(library->soname, RTLD_NOW | RTLD_LOCAL);
   if (handle == NULL) {
-    snprintf(failure, capacity, "%s", dlerror());
-    return -1;
+    snprintf(library->failure, sizeof library->failure, "%s", dlerror());
+    return;
   }
   for (size_t index = 0; index < count; index++) {
     *slots[index] = dlsym(handle, names[index]);
     if (*slots[index] == NULL) {
-      snprintf(failure, capacity, "%s has no %s (too old a version?)", library, names[index]);
-      return -1;
+      snprintf(library->failure, sizeof library->failure, "%s has no %s (too old a version?)", library->soname,
+        names[index]);
+      return;
     }
   }
-  return 0;
+}
+
+int sb_lazy_open(
+  struct sb_lazy_library *library, const char *const *names, void **const *slots, size_t count, char *error,
+  size_t capacity) {
+  pthread_mutex_lock(&library->lock);
+  if (!library->tried) {
+    resolve(library, names, slots, count);
+    library->tried = 1;
+  }
+  pthread_mutex_unlock(&library->lock);
+  if (library->failure[0] == '\0') return 0;
+  if (capacity > 0) snprintf(error, capacity, "%s", library->failure);
+  return -1;
 }

@@ -1,8 +1,6 @@
 // The wrappers of CLibPQ.h: one table of libpq's functions, filled by dlsym once.
 #include "CLibPQ.h"
 #include "CLazyLoad.h"
-#include <pthread.h>
-#include <stdio.h>
 
 // libpq's soname has been libpq.so.5 since PostgreSQL 8.0; Debian's package is libpq5.
 #define LIBRARY "libpq.so.5"
@@ -32,23 +30,15 @@ static struct {
   FUNCTIONS(FIELD)
 } api;
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char failure[512];
-
+static struct sb_lazy_library library = SB_LAZY_LIBRARY(LIBRARY);
 #define NAME(type, name, parameters) #name,
 #define SLOT(type, name, parameters) (void **)&api.name,
-static void load(void) {
-  static const char *const names[] = {FUNCTIONS(NAME)};
-  static void **const slots[] = {FUNCTIONS(SLOT)};
-  _Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "one slot per name");
-  sb_lazy_load(LIBRARY, names, slots, sizeof names / sizeof names[0], failure, sizeof failure);
-}
+static const char *const names[] = {FUNCTIONS(NAME)};
+static void **const slots[] = {FUNCTIONS(SLOT)};
+_Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "one slot per name");
 
 int sb_pq_load(char *error, size_t capacity) {
-  pthread_once(&once, load);
-  if (failure[0] == '\0') return 0;
-  if (capacity > 0) snprintf(error, capacity, "%s", failure);
-  return -1;
+  return sb_lazy_open(&library, names, slots, sizeof names / sizeof names[0], error, capacity);
 }
 
 int sb_PQlibVersion(void) { return api.PQlibVersion(); }
