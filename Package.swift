@@ -82,11 +82,12 @@ let package = Package(
     // renders them.
     .target(name: "Model"),
     // Layers → merged filesystem → a measurement: paths, waste, forbidden files.
-    .target(name: "Analysis", dependencies: ["Model", "ImageSource", "ArchiveIO", "Budgets", "CZstd"]),
+    .target(name: "Analysis", dependencies: ["Model", "ImageSource", "ArchiveIO", "Budgets", "CZstd", "SystemCalls"]),
     // Test hooks (SIZEBUDGET_TEST_PAUSE_AT), apart from the code they stop.
     .target(name: "TestHooks"),
     // SQLite or PostgreSQL, migrations, one transaction per measurement.
-    .target(name: "Store", dependencies: ["Analysis", "Model", "CSQLite", "CLibPQ", "TestHooks", "Endpoints"]),
+    .target(
+      name: "Store", dependencies: ["Analysis", "Model", "CSQLite", "CLibPQ", "TestHooks", "Endpoints", "SystemCalls"]),
     // Measurements shared through git notes: the note format, merge, sync with retries.
     .target(name: "Sharing", dependencies: ["GitHistory", "Store", "Analysis", "Model", "Endpoints", "SystemCalls"]),
     // What a push will do to an image, before it is built: from git and the store.
@@ -98,7 +99,7 @@ let package = Package(
     // HTTP(S) and SMTP through libcurl: certificate checks on, bounded time.
     .target(name: "Delivery", dependencies: ["CCurl", "Endpoints", "SystemCalls"]),
     // Webhook events: the outbox, Standard Webhooks signatures, retries.
-    .target(name: "Notify", dependencies: ["Budgets", "Store", "Delivery", "CCrypto", "Endpoints"]),
+    .target(name: "Notify", dependencies: ["Budgets", "Store", "Delivery", "CCrypto", "Endpoints", "SystemCalls"]),
     // Pull-request comments and commit statuses on GitHub, GitLab and Gitea, through the outbox.
     .target(name: "Forge", dependencies: ["Budgets", "Store", "Delivery", "ArchiveIO", "Endpoints"]),
     // Terminal tables, human sizes, colour rules, the outputs people read.
@@ -106,7 +107,7 @@ let package = Package(
       name: "Formats",
       dependencies: ["Budgets", "Analysis", "Model", "ImageSource", "Evaluation", "SystemCalls", "Prediction"]),
     // The static dashboard: pages, SVG charts and treemaps, its stylesheet and script.
-    .target(name: "Site", dependencies: ["Budgets", "Analysis", "Model", "Evaluation", "Formats"]),
+    .target(name: "Site", dependencies: ["Budgets", "Analysis", "Model", "Evaluation", "Formats", "SystemCalls"]),
     // What the commands do, as library calls the CLI front end makes.
     .target(
       name: "SizeBudgetKit",
@@ -145,6 +146,7 @@ let package = Package(
       dependencies: ["Formats", "Analysis", "Model", "Budgets", "Evaluation", "Site", "ImageSource", "TestSupport"]),
     .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile", "ImageSource", "TestSupport"]),
     .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Endpoints", "SystemCalls", "TestSupport"]),
+    .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
     .testTarget(name: "ForgeTests", dependencies: ["Forge", "Budgets", "Store", "TestSupport"]),
     .testTarget(name: "SizeBudgetKitTests", dependencies: ["SizeBudgetKit"]),
     .testTarget(

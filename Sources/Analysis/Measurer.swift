@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import ImageSource
 import Model
+import SystemCalls
 
 /// Reads an image into a `ImageMeasurement`: layers are scanned (two at a time on two
 /// cores, largest first), merged into the final filesystem, and summed per path.
@@ -329,11 +330,7 @@ public struct Measurer: Sendable {
 
   /// With milliseconds: "the newer measurement wins" must hold for two runners that
   /// measure the same commit within one second.
-  static func now() -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.string(from: Date())
-  }
+  static func now() -> String { UTCTime.internetDateTime(UTCTime.now(), milliseconds: true) }
 
   static func hostName() -> String { ProcessInfo.processInfo.hostName }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// A multipart/alternative email (text/plain and text/html, UTF-8, base64 bodies),
 /// built so that no value can add a header: line breaks in header values are
@@ -94,10 +95,6 @@ public struct MIMEMessage: Sendable {
   }
 
   static func rfc5322(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-    return formatter.string(from: date)
+    UTCTime.rfc5322(Int64(date.timeIntervalSince1970.rounded(.down)))
   }
 }

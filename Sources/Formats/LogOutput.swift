@@ -3,6 +3,7 @@ import Budgets
 import Evaluation
 import Foundation
 import Model
+import SystemCalls
 
 /// The size column's words.
 extension LogHistory {
@@ -174,25 +175,7 @@ public enum LogOutput {
         }))
   }
 
-  /// `YYYY-MM-DD` in UTC, by arithmetic (a DateFormatter per row costs more than the
-  /// whole history walk).
-  public static func date(_ time: Int64) -> String {
-    guard time > 0 else { return "" }
-    let (year, month, day) = civilDate(daysSince1970: time / 86_400)
-    func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(year)-\(two(month))-\(two(day))"
-  }
-
-  /// Howard Hinnant's days-from-civil inverse.
-  static func civilDate(daysSince1970 days: Int64) -> (Int64, Int64, Int64) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let dayOfEra = z - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let monthPrime = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-    let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-  }
+  /// `YYYY-MM-DD` in UTC, or nothing for an unknown time (a DateFormatter per row
+  /// cost more than the whole history walk).
+  public static func date(_ time: Int64) -> String { time > 0 ? UTCTime.day(time) : "" }
 }

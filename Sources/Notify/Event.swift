@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// A webhook event: `{"type": "sizebudget.violation", "timestamp": "…", "data": {…}}`.
 /// `data` is what the producing command knows (the check report, the bisect result, the
@@ -24,9 +25,7 @@ public struct Event: Sendable {
     self.id = id
     self.kind = kind
     self.data = data
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    self.timestamp = formatter.string(from: timestamp)
+    self.timestamp = UTCTime.internetDateTime(timestamp.timeIntervalSince1970)
   }
 
   /// The envelope as sent (and stored in the outbox): compact JSON.

@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import SystemCalls
 
 /// Escaping and small helpers every page shares.
 enum HTML {
@@ -17,13 +18,7 @@ enum HTML {
     return (bytes < 0 ? "-" : "") + out
   }
 
-  static func date(_ time: Int64) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd HH:mm"
-    return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
-  }
+  static func date(_ time: Int64) -> String { UTCTime.dayAndMinute(time) }
 
   static func day(_ time: Int64) -> String { String(date(time).prefix(10)) }
 

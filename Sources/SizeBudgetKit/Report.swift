@@ -9,6 +9,7 @@ import GitHistory
 import Model
 import Notify
 import Store
+import SystemCalls
 
 /// `sizebudget report`: each image's trend over a period, along the branch's
 /// first-parent history, as text, Markdown, HTML or JSON, or as an email. It needs
@@ -139,17 +140,14 @@ public enum Report {
   static func parseTime(_ text: String, now: Int64, option: String) throws(CommandError) -> Int64 {
     let units: [Character: Int64] = ["h": 3600, "d": 86_400, "w": 604_800]
     if let unit = text.last.flatMap({ units[$0] }), let count = Int64(text.dropLast()), count >= 0 {
-      return now - count * unit
+      let (span, overflow) = count.multipliedReportingOverflow(by: unit)
+      if !overflow { return now - span }
     }
-    let parts = text.split(separator: "-").compactMap { Int($0) }
-    if parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) {
-      var components = DateComponents()
-      components.year = parts[0]
-      components.month = parts[1]
-      components.day = parts[2]
-      var calendar = Calendar(identifier: .gregorian)
-      calendar.timeZone = TimeZone(identifier: "UTC")!
-      if let date = calendar.date(from: components) { return Int64(date.timeIntervalSince1970) }
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int64($0) }
+    if parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2],
+      let time = UTCTime.secondsSince1970(year: year, month: month, day: day)
+    {
+      return time
     }
     throw .usage("\(option) \"\(text)\" is not a period or a date: use 7d, 2w, 12h or 2026-11-18")
   }

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import SystemCalls
 
 /// Whole layer scans kept between runs (see `StoredLayerScan`): a cache beside the
 /// measurements, bounded to the most recently used `layerScanLimit`.
@@ -47,9 +48,5 @@ extension MeasurementStore {
   }
 
   /// Milliseconds, so the scans of one run sort after those of the run before.
-  private static func scanTime() -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.string(from: Date())
-  }
+  private static func scanTime() -> String { UTCTime.internetDateTime(UTCTime.now(), milliseconds: true) }
 }

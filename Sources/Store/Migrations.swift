@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// The store's schema, as numbered steps. A store is brought up to date when it is
 /// opened; each step runs once, in its own transaction, recorded in
@@ -254,9 +255,5 @@ enum Migrations {
       .replacingOccurrences(of: " INTEGER", with: " BIGINT")
   }
 
-  private static func now() -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: Date())
-  }
+  private static func now() -> String { UTCTime.internetDateTime(UTCTime.now()) }
 }
