@@ -55,7 +55,9 @@ extension ImageTrend {
     guard let slope = slopePerDay, slope > 0, let headroom, headroom > 0, let last = points.last else { return nil }
     let seconds = Double(headroom) / slope * 86_400
     let latest = 253_402_300_799.0  // 9999-12-31T23:59:59Z
-    guard seconds.isFinite, Double(last.time) + seconds <= latest else { return nil }
+    // A crafted commit time far before 1970 leaves room under 9999 for more seconds than
+    // an Int64 holds: those are no date either.
+    guard seconds.isFinite, seconds < 1e18, Double(last.time) + seconds <= latest else { return nil }
     return last.time + Int64(seconds)
   }
 }

@@ -20,7 +20,7 @@ enum HTML {
 
   static func date(_ time: Int64) -> String { UTCTime.dayAndMinute(time) }
 
-  static func day(_ time: Int64) -> String { String(date(time).prefix(10)) }
+  static func day(_ time: Int64) -> String { UTCTime.day(time) }
 
   /// SVG coordinates: three decimals keep areas within 0.01 % on small rectangles.
   static func number(_ value: Double) -> String {

@@ -37,9 +37,21 @@ enum TrendChart {
     // none that fits an Int).
     guard slope > 0, Double(max - current) / slope < 1e9 else { return nil }
     let commits = Int((Double(max - current) / slope).rounded(.up))
-    let span = Double(window.last!.time - window.first!.time)
-    let date = span > 0 ? window.last!.time + Int64(span / (count - 1) * Double(commits)) : nil
-    return Forecast(commits: commits, date: date, perCommit: slope, window: window.count)
+    return Forecast(
+      commits: commits, date: date(after: window, commits: commits), perCommit: slope, window: window.count)
+  }
+
+  /// When `commits` more commits land at the window's pace: nil when its times tell
+  /// nothing (equal or out of order) or the date would be after 9999, as `Trend`
+  /// has it (commit times are the committer's to write, so any Int64 can arrive).
+  static func date(after window: [SitePoint], commits: Int) -> Int64? {
+    guard let first = window.first?.time, let last = window.last?.time, window.count >= 2 else { return nil }
+    let (span, overflow) = last.subtractingReportingOverflow(first)
+    guard !overflow, span > 0 else { return nil }
+    let ahead = Double(span) / Double(window.count - 1) * Double(commits)
+    let latest = 253_402_300_799.0  // 9999-12-31T23:59:59Z
+    guard ahead < 1e18, Double(last) + ahead <= latest else { return nil }
+    return last + Int64(ahead)
   }
 
   static func render(_ image: SiteImage, prefix: String) -> String {

@@ -153,6 +153,24 @@ import Testing
     #expect(near.budgetHitAt.map { abs($0 - 2 * 86_400) <= 1 } == true, "\(String(describing: near.budgetHitAt))")
   }
 
+  /// A commit time is its author's to write. Near Int64.min, a date before 9999 was
+  /// still more seconds away than an Int64 holds, and converting them trapped.
+  @Test func aCraftedCommitTimeLongBefore1970HasNoForecastAndDoesNotTrap() throws {
+    let start = Int64.min + 86_400 * 10
+    let points: [ImageTrend.Point] = [
+      .init(commit: "a", subject: "", author: "", time: start, size: 0),
+      .init(commit: "b", subject: "", author: "", time: start + 86_400, size: 1000),
+    ]
+    let slope = try #require(
+      ImageTrend(image: "api", metric: "compressed", points: points, measuredInPeriod: 2, max: nil, warn: nil)
+        .slopePerDay)
+    // The budget is 2^63 + 1e11 seconds away at this pace: 100 billion seconds after 1970.
+    let headroom = Int64((9_223_372_036_854_775_808.0 + 1e11) / 86_400 * slope)
+    let trend = ImageTrend(
+      image: "api", metric: "compressed", points: points, measuredInPeriod: 2, max: 1000 + headroom, warn: nil)
+    #expect(trend.budgetHitAt == nil)
+  }
+
   /// Which images a trailer's name list could have meant when it names images that
   /// are not budgeted: the did-you-mean of each, or, for a name near none, every image
   /// it does not name. A list naming only budgeted images, or none, is not misnamed.
