@@ -35,8 +35,8 @@ let package = Package(
     .target(name: "CCurl", dependencies: ["CLazyLoad"]),
     .target(name: "CLibPQ", dependencies: ["CLazyLoad"]),
 
-    // The operating system's calls (the C library, process groups, signals, sockets),
-    // in one place so that a port to another OS changes one module.
+    // The operating system's calls (the C library, process groups, signals, sockets,
+    // clocks), in one place so that a port to another OS changes one module.
     .target(name: "SystemCalls"),
     // URLs judged in one place: loopback hosts, credentials, redaction for messages.
     .target(name: "Endpoints", dependencies: ["SystemCalls"]),

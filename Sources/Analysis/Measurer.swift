@@ -330,7 +330,7 @@ public struct Measurer: Sendable {
 
   /// With milliseconds: "the newer measurement wins" must hold for two runners that
   /// measure the same commit within one second.
-  static func now() -> String { UTCTime.internetDateTime(UTCTime.now(), milliseconds: true) }
+  static func now() -> String { UTCTime.stampNow(withMilliseconds: true) }
 
   static func hostName() -> String { ProcessInfo.processInfo.hostName }
 }

@@ -95,6 +95,6 @@ public struct MIMEMessage: Sendable {
   }
 
   static func rfc5322(_ date: Date) -> String {
-    UTCTime.rfc5322(Int64(date.timeIntervalSince1970.rounded(.down)))
+    UTCTime.rfc5322(UTCTime.seconds(date.timeIntervalSince1970))
   }
 }

@@ -25,7 +25,7 @@ public struct Event: Sendable {
     self.id = id
     self.kind = kind
     self.data = data
-    self.timestamp = UTCTime.internetDateTime(timestamp.timeIntervalSince1970)
+    self.timestamp = UTCTime.internetDateTime(seconds: UTCTime.seconds(timestamp.timeIntervalSince1970))
   }
 
   /// The envelope as sent (and stored in the outbox): compact JSON.

@@ -6,6 +6,7 @@ import Foundation
 import GitHistory
 import Notify
 import Store
+import SystemCalls
 
 /// Webhook events from commands: written to the outbox, then sent right away within a
 /// bounded time. A receiver that is down never fails the command or holds it up for
@@ -133,9 +134,5 @@ public enum NotifyCommand {
     return table.render()
   }
 
-  static func time(_ seconds: Int64) -> String {
-    let day = seconds % 86_400
-    func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(two(day / 3600)):\(two(day % 3600 / 60)):\(two(day % 60))Z"
-  }
+  static func time(_ seconds: Int64) -> String { UTCTime.timeOfDay(seconds) + "Z" }
 }

@@ -140,8 +140,9 @@ public enum Report {
   static func parseTime(_ text: String, now: Int64, option: String) throws(CommandError) -> Int64 {
     let units: [Character: Int64] = ["h": 3600, "d": 86_400, "w": 604_800]
     if let unit = text.last.flatMap({ units[$0] }), let count = Int64(text.dropLast()), count >= 0 {
-      let (span, overflow) = count.multipliedReportingOverflow(by: unit)
-      if !overflow { return now - span }
+      let (span, tooLong) = count.multipliedReportingOverflow(by: unit)
+      let (since, beforeTime) = now.subtractingReportingOverflow(span)
+      if !tooLong && !beforeTime { return since }
     }
     let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int64($0) }
     if parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2],

@@ -48,5 +48,5 @@ extension MeasurementStore {
   }
 
   /// Milliseconds, so the scans of one run sort after those of the run before.
-  private static func scanTime() -> String { UTCTime.internetDateTime(UTCTime.now(), milliseconds: true) }
+  private static func scanTime() -> String { UTCTime.stampNow(withMilliseconds: true) }
 }

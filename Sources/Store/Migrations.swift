@@ -255,5 +255,5 @@ enum Migrations {
       .replacingOccurrences(of: " INTEGER", with: " BIGINT")
   }
 
-  private static func now() -> String { UTCTime.internetDateTime(UTCTime.now()) }
+  private static func now() -> String { UTCTime.stampNow() }
 }

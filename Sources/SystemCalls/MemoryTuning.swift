@@ -1,6 +1,8 @@
 /// Peak memory that follows what is live (issue 16).
 public enum MemoryTuning {
-  /// Two settings of glibc's allocator, made before any thread starts:
+  /// Two settings of glibc's allocator, made before any thread starts; each is left as
+  /// the user set it when its environment variable (`MALLOC_MMAP_THRESHOLD_`,
+  /// `MALLOC_ARENA_MAX`) is there.
   ///
   /// * A block of the mmap threshold or more gets a mapping of its own, returned to the
   ///   system when freed. By default that threshold rises to the largest such block
@@ -8,15 +10,18 @@ public enum MemoryTuning {
   ///   freed, later blocks of that size come from the heap, whose middle is never given
   ///   back. Fixed at 1 MiB (small blocks, such as a stream's 256 KiB chunks, stay in
   ///   the heap): `measure` of a 4.4 GB, 9-layer image peaked at 74 MB, 54 MB with it.
-  /// * Each thread that allocates gets an arena of its own, up to eight per core, and an
-  ///   arena keeps what its thread freed for that thread alone. `measure` of the big
-  ///   image of issue 16 ran eleven threads over ten arenas, which held 25 MB for 12 MB
-  ///   of live blocks. One arena per core (two at least): its peak went from 54–57 MB to
-  ///   50 MB, and it was no slower (5.37 s against 5.78 s, six runs each).
-  public static func configureAllocator() {
+  /// * Each thread that allocates gets an arena of its own, up to eight per processor,
+  ///   and an arena keeps what its thread freed for that thread alone. On the big image
+  ///   of issue 16, `measure` ran eleven threads over ten arenas, which held 25 MB for
+  ///   12 MB of live blocks. With one arena per processor it peaked at 49 MB instead of
+  ///   54-57 MB, and was no slower (5.37 s against 5.78 s, six runs each).
+  ///
+  /// `processors`: those this process may use (affinity and cgroup quota), as the
+  /// measurer counts them for its threads.
+  public static func configureAllocator(processors: Int) {
     #if canImport(Glibc)
-      _ = glibcMallopt(glibcMmapThreshold, 1 << 20)
-      _ = glibcMallopt(glibcArenaMax, Int32(clamping: max(2, sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+      if getenv("MALLOC_MMAP_THRESHOLD_") == nil { _ = glibcMallopt(glibcMmapThreshold, 1 << 20) }
+      if getenv("MALLOC_ARENA_MAX") == nil { _ = glibcMallopt(glibcArenaMax, Int32(clamping: max(2, processors))) }
     #endif
   }
 }

@@ -3,29 +3,49 @@
 /// Foundation's date formatters and calendars on Linux go through ICU: the first one a
 /// process makes opens ICU's time-zone and calendar data, and on the big image of
 /// issue 16 that was 3.3 MB of ICU data and about as much of its code resident in
-/// every `measure`, for one timestamp. Every time this tool writes is in UTC and in a
-/// fixed format, so none of that is needed.
+/// every `measure`, for the two or three timestamps it writes. Every time this tool
+/// writes is in UTC and in a fixed format, so none of that is needed. Times are whole
+/// seconds or milliseconds (Int64), so no input can make a conversion trap.
 public enum UTCTime {
-  /// Seconds since 1970-01-01T00:00:00Z, from the real-time clock.
-  public static func now() -> Double {
+  /// Milliseconds since 1970-01-01T00:00:00Z, from the real-time clock.
+  public static func millisecondsNow() -> Int64 {
     var time = timespec()
     clock_gettime(CLOCK_REALTIME, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+  }
+
+  /// Now, as `internetDateTime` writes it.
+  public static func stampNow(withMilliseconds: Bool = false) -> String {
+    internetDateTime(milliseconds: millisecondsNow(), showingMilliseconds: withMilliseconds)
   }
 
   /// RFC 3339 (ISO 8601's internet profile): `2026-12-01T18:50:24Z`, or with
-  /// milliseconds `2026-12-01T18:50:24.123Z` (truncated, so times sort as they happened).
-  public static func internetDateTime(_ seconds: Double, milliseconds: Bool = false) -> String {
-    let totalMilliseconds = Int64((seconds * 1000).rounded(.down))
-    let (whole, fraction) = floorDivision(totalMilliseconds, 1000)
-    let fields = Fields(whole)
-    var text = "\(fields.date)T\(fields.time)"
-    if milliseconds { text += "." + padded(fraction, 3) }
-    return text + "Z"
+  /// milliseconds `2026-12-01T18:50:24.123Z`. The millisecond is the one under way, never
+  /// one that has not started (ICU rounded to the nearest).
+  public static func internetDateTime(milliseconds: Int64, showingMilliseconds: Bool) -> String {
+    let (seconds, fraction) = floorDivision(milliseconds, 1000)
+    let fields = Fields(seconds)
+    return "\(fields.date)T\(fields.time)" + (showingMilliseconds ? "." + padded(fraction, 3) : "") + "Z"
+  }
+
+  /// `internetDateTime` of a whole second.
+  public static func internetDateTime(seconds: Int64) -> String {
+    let fields = Fields(seconds)
+    return "\(fields.date)T\(fields.time)Z"
+  }
+
+  /// Whole seconds of a `Date`'s or a `Double`'s time since 1970, floored; clamped to
+  /// what an Int64 holds, and 0 for a time that is not a number.
+  public static func seconds(_ sinceEpoch: Double) -> Int64 {
+    guard sinceEpoch.isFinite else { return sinceEpoch.isNaN ? 0 : (sinceEpoch > 0 ? .max : .min) }
+    return Int64(exactly: sinceEpoch.rounded(.down)) ?? (sinceEpoch > 0 ? .max : .min)
   }
 
   /// `2026-12-01`.
   public static func day(_ seconds: Int64) -> String { Fields(seconds).date }
+
+  /// `18:50:24`.
+  public static func timeOfDay(_ seconds: Int64) -> String { Fields(seconds).time }
 
   /// `2026-12-01 18:50`.
   public static func dayAndMinute(_ seconds: Int64) -> String {
@@ -36,14 +56,14 @@ public enum UTCTime {
   /// RFC 5322's date for mail headers: `Tue, 01 Dec 2026 18:50:24 +0000`.
   public static func rfc5322(_ seconds: Int64) -> String {
     let fields = Fields(seconds)
-    let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     let weekday = weekdays[Int(floorDivision(fields.days, 7).1)]
     return "\(weekday), \(padded(fields.day, 2)) \(months[Int(fields.month - 1)]) \(padded(fields.year, 4)) "
       + "\(fields.time) +0000"
   }
 
-  /// Midnight UTC of a calendar day, or nil when there is no such day (2026-02-30).
+  /// Midnight UTC of a calendar day, or nil when there is no such day (2026-02-30). Years
+  /// are bounded to a million either side of 0, which keeps the day arithmetic and the
+  /// product in seconds far from overflowing.
   public static func secondsSince1970(year: Int64, month: Int64, day: Int64) -> Int64? {
     guard (1...12).contains(month), (1...31).contains(day), (-1_000_000...1_000_000).contains(year) else {
       return nil
@@ -53,6 +73,9 @@ public enum UTCTime {
     guard roundYear == year, roundMonth == month, roundDay == day else { return nil }
     return days * 86_400
   }
+
+  private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+  private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
   /// A time's calendar fields.
   private struct Fields {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Budgets
+import Foundation
 import SizeBudgetKit
 import SystemCalls
 
@@ -27,7 +28,7 @@ struct SizeBudget: ParsableCommand {
   /// Parses, runs, and maps every failure to the documented exit statuses: usage
   /// errors are 2 (not ArgumentParser's 64), library errors carry their own.
   static func main() {
-    MemoryTuning.configureAllocator()
+    MemoryTuning.configureAllocator(processors: ProcessInfo.processInfo.activeProcessorCount)
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments == ["--version"] {
       print(SizeBudgetVersion.description)

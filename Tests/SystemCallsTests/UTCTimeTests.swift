@@ -21,9 +21,12 @@ import Testing
     let expected = try gnuDate(Self.times, format: "%Y-%m-%dT%H:%M:%SZ|%Y-%m-%d %H:%M|%a, %d %b %Y %H:%M:%S +0000")
     for (time, line) in zip(Self.times, expected) {
       let fields = line.split(separator: "|").map(String.init)
-      #expect(UTCTime.internetDateTime(Double(time)) == fields[0], "\(time)")
+      try #require(fields.count == 3, "date wrote \(line)")
+      #expect(UTCTime.internetDateTime(seconds: time) == fields[0], "\(time)")
+      #expect(UTCTime.internetDateTime(milliseconds: time * 1000, showingMilliseconds: false) == fields[0])
       #expect(UTCTime.dayAndMinute(time) == fields[1], "\(time)")
       #expect(UTCTime.day(time) == String(fields[1].prefix(10)), "\(time)")
+      #expect(UTCTime.timeOfDay(time) == String(fields[0].dropFirst(11).prefix(8)), "\(time)")
       #expect(UTCTime.rfc5322(time) == fields[2], "\(time)")
     }
   }
@@ -33,27 +36,55 @@ import Testing
     let expected = try gnuDate(days, format: "%Y %m %d")
     for (midnight, line) in zip(days, expected) {
       let parts = line.split(separator: " ").compactMap { Int64($0) }
+      try #require(parts.count == 3, "date wrote \(line)")
       #expect(UTCTime.secondsSince1970(year: parts[0], month: parts[1], day: parts[2]) == midnight, "\(line)")
     }
     #expect(UTCTime.secondsSince1970(year: 2024, month: 2, day: 29) == 1_709_164_800)
-    for (year, month, day) in [(2026, 2, 29), (2026, 2, 30), (1900, 2, 29), (2026, 4, 31), (2026, 13, 1), (2026, 0, 1)]
-    {
+    for (year, month, day) in [
+      (2026, 2, 29), (2026, 2, 30), (1900, 2, 29), (2026, 4, 31), (2026, 13, 1), (2026, 0, 1), (1_000_001, 1, 1),
+      (Int.min, 1, 1), (Int.max, 12, 31),
+    ] {
       #expect(UTCTime.secondsSince1970(year: Int64(year), month: Int64(month), day: Int64(day)) == nil)
     }
   }
 
-  @Test func millisecondsAreTruncatedSoTimesSortAsTheyHappened() {
-    #expect(UTCTime.internetDateTime(1_764_613_824.9999, milliseconds: true) == "2025-12-01T18:30:24.999Z")
-    #expect(UTCTime.internetDateTime(1_764_613_824.9999) == "2025-12-01T18:30:24Z")
-    #expect(UTCTime.internetDateTime(-0.5, milliseconds: true) == "1969-12-31T23:59:59.500Z")
-    #expect(UTCTime.internetDateTime(0, milliseconds: true) == "1970-01-01T00:00:00.000Z")
+  @Test func theMillisecondWrittenIsTheOneUnderWay() {
+    #expect(
+      UTCTime.internetDateTime(milliseconds: 1_764_613_824_999, showingMilliseconds: true) == "2025-12-01T18:30:24.999Z"
+    )
+    #expect(
+      UTCTime.internetDateTime(milliseconds: 1_764_613_824_999, showingMilliseconds: false) == "2025-12-01T18:30:24Z")
+    #expect(UTCTime.internetDateTime(milliseconds: -500, showingMilliseconds: true) == "1969-12-31T23:59:59.500Z")
+    #expect(UTCTime.internetDateTime(milliseconds: -1, showingMilliseconds: true) == "1969-12-31T23:59:59.999Z")
+    #expect(UTCTime.internetDateTime(milliseconds: 0, showingMilliseconds: true) == "1970-01-01T00:00:00.000Z")
   }
 
+  /// Any Int64 is a time (a commit's time is its author's to write): none traps.
+  @Test func everyInt64IsWrittenWithoutTrapping() {
+    for time in [Int64.min, Int64.min + 1, Int64.max, Int64.max - 1] {
+      #expect(!UTCTime.internetDateTime(seconds: time).isEmpty)
+      #expect(!UTCTime.internetDateTime(milliseconds: time, showingMilliseconds: true).isEmpty)
+      #expect(!UTCTime.rfc5322(time).isEmpty)
+      #expect(!UTCTime.dayAndMinute(time).isEmpty)
+    }
+  }
+
+  @Test func doublesBecomeSecondsFlooredAndClamped() {
+    #expect(UTCTime.seconds(1.9) == 1)
+    #expect(UTCTime.seconds(-0.5) == -1)
+    #expect(UTCTime.seconds(.nan) == 0)
+    #expect(UTCTime.seconds(.infinity) == .max)
+    #expect(UTCTime.seconds(-.infinity) == .min)
+    #expect(UTCTime.seconds(1e300) == .max)
+    #expect(UTCTime.seconds(-1e300) == .min)
+  }
+
+  /// Foundation's clock and this one agree (within the milliseconds the reads are apart).
   @Test func nowIsTheSystemClock() {
-    let before = Date().timeIntervalSince1970
-    let now = UTCTime.now()
-    let after = Date().timeIntervalSince1970
-    #expect(before <= now && now <= after)
+    let before = Date().timeIntervalSince1970 * 1000
+    let now = Double(UTCTime.millisecondsNow())
+    let after = Date().timeIntervalSince1970 * 1000
+    #expect(before - 2 <= now && now <= after + 2)
   }
 
   /// One `date` process for all the times: each line of its input is `@SECONDS`.
