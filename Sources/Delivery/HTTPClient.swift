@@ -16,10 +16,12 @@ public struct HTTPResponse: Sendable {
     self.headers = headers
   }
 
-  /// `Retry-After` in seconds (a number of seconds; an HTTP date is read as 60).
+  /// `Retry-After` in seconds, at most a day (a number of seconds; an HTTP date, or a
+  /// number that is none, such as `inf` or `nan`, is read as 60). A receiver's header
+  /// must not be able to overflow the next attempt's time.
   public var retryAfter: Double? {
     guard let value = headers["retry-after"] else { return nil }
-    if let seconds = Double(value.trimmingCharacters(in: " ")) { return max(0, seconds) }
+    if let seconds = Double(value.trimmingCharacters(in: " ")), seconds.isFinite { return min(max(0, seconds), 86_400) }
     return 60
   }
 }

@@ -23,6 +23,12 @@ enum Script {
       return (bytes < 0 ? "-" : "") + (u === 0 ? v : v.toFixed(v < 10 ? 2 : 1)) + " " + units[u];
     }
     function exact(bytes) { return bytes.toLocaleString("en-US"); }
+    // A commit time in UTC, its first `length` characters of ISO 8601; "" beyond what a
+    // Date holds (a commit time is its author's to write, and toISOString throws there).
+    function utc(seconds, length) {
+      const ms = seconds * 1000;
+      return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString().slice(0, length).replace("T", " ") : "";
+    }
 
     // ---- trend chart ----
     const chart = document.getElementById("trend");
@@ -32,7 +38,7 @@ enum Script {
     function pointText(i) {
       const p = series(data.metric), other = data.metric === "uncompressed" ? "compressed" : "uncompressed";
       let t = data.commits[i].slice(0, 12) + " " + data.subjects[i] + "\n" + data.authors[i] + ", " +
-        new Date(data.times[i] * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC\n" +
+        utc(data.times[i], 16) + " UTC\n" +
         size(p[i]) + " " + data.metric + " (" + exact(p[i]) + " bytes), " + size(series(other)[i]) + " " + other;
       if (i > 0) { const d = p[i] - p[i - 1]; t += "\nchange " + (d > 0 ? "+" : "") + size(d); }
       return t;
@@ -119,7 +125,7 @@ enum Script {
         for (let k = 0; k <= 4; k++) {
           const i = Math.round(from + (to - from) * k / 4);
           xaxis.append(el("text", { x: X(i), y: +chart.getAttribute("viewBox").split(" ")[3] - 10,
-            "text-anchor": i === from ? "start" : i === to ? "end" : "middle" }, new Date(data.times[i] * 1000).toISOString().slice(0, 10)));
+            "text-anchor": i === from ? "start" : i === to ? "end" : "middle" }, utc(data.times[i], 10)));
         }
         for (const [kind, v] of [["max", data.max], ["warn", data.warn]]) {
           const line = document.getElementById("trend-" + kind); if (line) { line.setAttribute("y1", Y(v)); line.setAttribute("y2", Y(v)); }

@@ -91,6 +91,15 @@ import Testing
     #expect(ForgeClient.waitFor([:], now: 1000) == nil)
   }
 
+  /// A forge's headers are its to write: `nan` passed min and max and trapped on the
+  /// conversion to whole seconds; `inf` is an hour like any far reset.
+  @Test func aWaitThatIsNotAFiniteNumberCountsAsAbsent() {
+    #expect(ForgeClient.waitFor(["retry-after": "nan"], now: 1000) == nil)
+    #expect(ForgeClient.waitFor(["retry-after": "inf", "x-ratelimit-reset": "1010"], now: 1000) == 10)
+    #expect(ForgeClient.waitFor(["x-ratelimit-reset": "nan"], now: 1000) == nil)
+    #expect(ForgeClient.waitFor(["ratelimit-reset": "-inf"], now: 1000) == nil)
+  }
+
   @Test func aForbiddenAnswerIsARateLimitOnlyWhenTheHeadersSaySo() {
     let client = ForgeClient(api: ForgeAPI(job: job), token: "s3cr3t-token")
     let limited = client.classify(

@@ -24,5 +24,7 @@ import Testing
     #expect(
       TrendChart.date(after: Self.window([-4_000_000_000_000_000_000, 5_000_000_000_000_000_000]), commits: 10) == nil)
     #expect(TrendChart.date(after: Self.window([0, 1_000_000_000]), commits: 1_000_000) == nil)  // after 9999
+    // More seconds ahead than an Int64 holds, yet landing before 9999 from a start near Int64.min.
+    #expect(TrendChart.date(after: Self.window([.min, .min + 100_000_000_000]), commits: 92_233_721) == nil)
   }
 }

@@ -69,6 +69,11 @@ import Testing
     }
   }
 
+  @Test func theEndsOfInt64AreTheirDates() {
+    #expect(UTCTime.internetDateTime(seconds: .max) == "292277026596-12-04T15:30:07Z")
+    #expect(UTCTime.internetDateTime(seconds: .min) == "-292277022657-01-27T08:29:52Z")
+  }
+
   @Test func doublesBecomeSecondsFlooredAndClamped() {
     #expect(UTCTime.seconds(1.9) == 1)
     #expect(UTCTime.seconds(-0.5) == -1)
@@ -77,9 +82,12 @@ import Testing
     #expect(UTCTime.seconds(-.infinity) == .min)
     #expect(UTCTime.seconds(1e300) == .max)
     #expect(UTCTime.seconds(-1e300) == .min)
+    #expect(UTCTime.seconds(9_223_372_036_854_774_784) == 9_223_372_036_854_774_784)  // the largest Double under 2^63
+    #expect(UTCTime.seconds(9_223_372_036_854_775_808) == .max)
+    #expect(UTCTime.seconds(-9_223_372_036_854_775_808) == .min)
   }
 
-  /// Foundation's clock and this one agree (within the milliseconds the reads are apart).
+  /// Foundation's clock and this one agree (the slack is for the truncation to milliseconds).
   @Test func nowIsTheSystemClock() {
     let before = Date().timeIntervalSince1970 * 1000
     let now = Double(UTCTime.millisecondsNow())
