@@ -16,9 +16,9 @@ import Dispatch
 /// beyond. Each stratum after the first draws at least 768 windows once it is full.
 /// Nothing needs to know the layer's size in advance (standard input does not).
 ///
-/// Each window is deflated on its own, by libdeflate, on two queues: windows are
-/// independent, so both cores share the work and the sums do not depend on the order
-/// they finish in. Deflating is what costs (on the benchmark image's samples,
+/// Each window is deflated on its own, by libdeflate, on two threads of lower priority
+/// (`BackgroundThread`): windows are independent, so both cores share the work and the
+/// sums do not depend on the order they finish in. Deflating is what costs (on the benchmark image's samples,
 /// libdeflate's levels 1 and 2 ran at 175 and 120 MB/s of CPU here, zlib's level 3,
 /// used before, at 53 MB/s; SHA-256 runs at some 1,300 MB/s), so the thread that hashes
 /// and parses the layer only copies windows out.
@@ -38,7 +38,7 @@ public final class CompressedSizeEstimator {
   /// ISA-L's igzip, faster still, writes 2.5–5 % more than zlib's level 3 depending on
   /// the content, and no fixed factor kept both fixture images within 2 %.
   static let levels: [Int32] = [1, 2]
-  /// Windows copied out but not yet deflated, per queue on average (one semaphore for
+  /// Windows copied out but not yet deflated, per thread on average (one semaphore for
   /// both): at most 8 × 64 KiB wait.
   static let windowsInFlight = 4
 
@@ -100,7 +100,7 @@ public final class CompressedSizeEstimator {
     return (strata.count - 1, start)
   }
 
-  /// Passes the filled window to the next queue in turn, waiting while the queues are
+  /// Passes the filled window to the next thread in turn, waiting while the threads are
   /// behind.
   private func hand(to stratum: Int) {
     let bytes = filling
@@ -109,7 +109,7 @@ public final class CompressedSizeEstimator {
     let worker = workers[windowsHanded % workers.count]
     windowsHanded += 1
     inFlight.wait()
-    worker.queue.async { [worker, inFlight] in
+    worker.thread.async { [worker, inFlight] in
       worker.compress(bytes, stratum: stratum)
       inFlight.signal()
     }
@@ -120,7 +120,7 @@ public final class CompressedSizeEstimator {
     if !filling.isEmpty { hand(to: Self.stratum(at: position - 1).index) }
     var samples = Array(repeating: (input: Int64(0), output: Int64(0)), count: Self.strata.count)
     for worker in workers {
-      for (stratum, sample) in worker.queue.sync(execute: { worker.samples }).enumerated() {
+      for (stratum, sample) in worker.thread.sync({ worker.samples }).enumerated() {
         samples[stratum].input += sample.input
         samples[stratum].output += sample.output
       }
@@ -147,9 +147,11 @@ public final class CompressedSizeEstimator {
 }
 
 /// One libdeflate compressor and the bytes in and out of the windows it deflated, per
-/// stratum; used only on `queue` (hence unchecked Sendable).
+/// stratum; used only on `thread` (hence unchecked Sendable).
 private final class DeflateWorker: @unchecked Sendable {
-  let queue = DispatchQueue(label: "sizebudget.estimate")
+  /// Below the reading threads' priority: windows wait (at most `windowsInFlight`)
+  /// rather than the layer's reader.
+  let thread = BackgroundThread(name: "sb-estimate", niceness: 10)
   private let level: Int32
   /// Made when the first window arrives (some 0.3-1 MB), freed with the worker.
   private var compressor: OpaquePointer?

@@ -153,3 +153,27 @@ public enum Monotonic {
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
   }
 }
+
+/// What the calling thread can set about itself.
+public enum CurrentThread {
+  /// Raises the calling thread's nice value by `niceness` (lowers its priority). Linux
+  /// keeps a nice value per thread; an unprivileged one cannot take it back.
+  public static func lowerPriority(by niceness: Int32) {
+    let thread = id_t(glibcGettid())
+    errno = 0
+    let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
+    guard errno == 0 else { return }
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, min(current + niceness, 19))
+  }
+
+  /// The name `ps -L`, `top -H` and `perf` show: its first 15 bytes (the kernel's limit).
+  public static func name(_ name: String) {
+    _ = glibcPthreadSetname(pthread_self(), String(decoding: name.utf8.prefix(15), as: UTF8.self))
+  }
+}
+
+// gettid(2) and pthread_setname_np(3) are in glibc (since 2.30 and 2.12) but not in
+// Swift's Glibc module (the second is a GNU extension).
+@_silgen_name("gettid") private func glibcGettid() -> Int32
+@_silgen_name("pthread_setname_np") private func glibcPthreadSetname(_ thread: pthread_t, _ name: UnsafePointer<CChar>)
+  -> Int32

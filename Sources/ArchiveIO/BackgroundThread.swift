@@ -1,0 +1,84 @@
+import Dispatch
+import Synchronization
+import SystemCalls
+
+/// A thread of its own that runs closures one after another, at a lower priority (a
+/// higher nice value) than the rest of the process.
+///
+/// For work that may lag behind: the compressed-size estimate's deflating. Reading and
+/// hashing the largest layer is a measure's critical path, and on two cores it had to
+/// wait for the run queue behind the estimate for a second of a 5 s measure (issue 16).
+/// A dispatch queue cannot carry a priority on Linux, and a thread of dispatch's pool
+/// cannot be given one either: an unprivileged thread may lower its priority but never
+/// raise it again, so the next work the pool put on that thread would run slowed too.
+final class BackgroundThread: Sendable {
+  private let state = State()
+
+  /// `niceness`: how much lower than the caller's (1–19); `name`: what `ps -L` and
+  /// `perf` show (at most 15 bytes).
+  init(name: String, niceness: Int32) {
+    let context = Unmanaged.passRetained(Start(state: state, name: name, niceness: niceness)).toOpaque()
+    var thread = pthread_t()
+    let created = pthread_create(
+      &thread, nil,
+      { raw in
+        let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
+        CurrentThread.name(start.name)
+        CurrentThread.lowerPriority(by: start.niceness)
+        start.state.run()
+        return nil
+      }, context)
+    // Out of threads traps, as running out of memory does: an estimate whose windows
+    // were never deflated would be wrong without saying so.
+    precondition(created == 0, "cannot start a thread (error \(created))")
+    pthread_detach(thread)
+  }
+
+  /// The thread ends once the jobs queued before this are done.
+  deinit { state.enqueue(nil) }
+
+  func async(_ job: @escaping @Sendable () -> Void) { state.enqueue(job) }
+
+  /// Runs `job` after those queued before it and returns its result.
+  func sync<Result: Sendable>(_ job: @escaping @Sendable () -> Result) -> Result {
+    let done = DispatchSemaphore(value: 0)
+    let result = Mutex<Result?>(nil)
+    state.enqueue {
+      let value = job()
+      result.withLock { $0 = value }
+      done.signal()
+    }
+    done.wait()
+    return result.withLock { $0! }
+  }
+
+  /// The queue of jobs (nil: stop) and the thread's loop over it.
+  private final class State: Sendable {
+    private let jobs = Mutex<[(@Sendable () -> Void)?]>([])
+    private let queued = DispatchSemaphore(value: 0)
+
+    func enqueue(_ job: (@Sendable () -> Void)?) {
+      jobs.withLock { $0.append(job) }
+      queued.signal()
+    }
+
+    func run() {
+      while true {
+        queued.wait()
+        guard let job = jobs.withLock({ $0.removeFirst() }) else { return }
+        job()
+      }
+    }
+  }
+
+  private final class Start: Sendable {
+    let state: State
+    let name: String
+    let niceness: Int32
+    init(state: State, name: String, niceness: Int32) {
+      self.state = state
+      self.name = name
+      self.niceness = niceness
+    }
+  }
+}
