@@ -18,10 +18,10 @@ import Dispatch
 ///
 /// Each window is deflated on its own, by libdeflate, on two threads of lower priority
 /// (`BackgroundThread`): windows are independent, so both cores share the work and the
-/// sums do not depend on the order they finish in. Deflating is what costs (on the benchmark image's samples,
-/// libdeflate's levels 1 and 2 ran at 175 and 120 MB/s of CPU here, zlib's level 3,
-/// used before, at 53 MB/s; SHA-256 runs at some 1,300 MB/s), so the thread that hashes
-/// and parses the layer only copies windows out.
+/// sums do not depend on the order they finish in. Deflating is what costs (on the
+/// benchmark image's samples, libdeflate's levels 1 and 2 ran at 175 and 120 MB/s of
+/// CPU here, zlib's level 3, used before, at 53 MB/s; SHA-256 runs at some 1,300 MB/s),
+/// so the thread that hashes and parses the layer only copies windows out.
 public final class CompressedSizeEstimator {
   static let window = 64 * 1024
   /// (where a stratum ends, from the layer's start; its chunk size). The first, with
@@ -149,8 +149,8 @@ public final class CompressedSizeEstimator {
 /// One libdeflate compressor and the bytes in and out of the windows it deflated, per
 /// stratum; used only on `thread` (hence unchecked Sendable).
 private final class DeflateWorker: @unchecked Sendable {
-  /// Below the reading threads' priority: windows wait (at most `windowsInFlight`)
-  /// rather than the layer's reader.
+  /// Below the reading threads' priority: up to 8 windows (`windowsInFlight` per
+  /// thread) wait here before the layer's reader does.
   let thread = BackgroundThread(name: "sb-estimate", niceness: 10)
   private let level: Int32
   /// Made when the first window arrives (some 0.3-1 MB), freed with the worker.

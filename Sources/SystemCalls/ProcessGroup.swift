@@ -157,23 +157,29 @@ public enum Monotonic {
 /// What the calling thread can set about itself.
 public enum CurrentThread {
   /// Raises the calling thread's nice value by `niceness` (lowers its priority). Linux
-  /// keeps a nice value per thread; an unprivileged one cannot take it back.
+  /// keeps a nice value per thread, and `PRIO_PROCESS` with id 0 names the calling
+  /// thread. Without CAP_SYS_NICE (and with the default RLIMIT_NICE) a thread cannot
+  /// take it back.
   public static func lowerPriority(by niceness: Int32) {
-    let thread = id_t(glibcGettid())
-    errno = 0
-    let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
-    guard errno == 0 else { return }
-    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, min(current + niceness, 19))
+    #if canImport(Glibc)
+      errno = 0
+      let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+      guard errno == 0 else { return }
+      _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(current + max(niceness, 0), 19))
+    #endif
   }
 
-  /// The name `ps -L`, `top -H` and `perf` show: its first 15 bytes (the kernel's limit).
+  /// The name `ps -L`, `top -H` and `perf` show: its first 15 bytes (the kernel's
+  /// limit; the names given are ASCII).
   public static func name(_ name: String) {
-    _ = glibcPthreadSetname(pthread_self(), String(decoding: name.utf8.prefix(15), as: UTF8.self))
+    #if canImport(Glibc)
+      _ = glibcPthreadSetname(pthread_self(), String(decoding: name.utf8.prefix(15), as: UTF8.self))
+    #endif
   }
 }
 
-// gettid(2) and pthread_setname_np(3) are in glibc (since 2.30 and 2.12) but not in
-// Swift's Glibc module (the second is a GNU extension).
-@_silgen_name("gettid") private func glibcGettid() -> Int32
-@_silgen_name("pthread_setname_np") private func glibcPthreadSetname(_ thread: pthread_t, _ name: UnsafePointer<CChar>)
-  -> Int32
+#if canImport(Glibc)
+  // pthread_setname_np(3) is in glibc but not in Swift's Glibc module (a GNU extension).
+  @_silgen_name("pthread_setname_np")
+  private func glibcPthreadSetname(_ thread: pthread_t, _ name: UnsafePointer<CChar>) -> Int32
+#endif

@@ -33,7 +33,24 @@ import Testing
     #expect(name == "sb-test-priorit")  // cut to the kernel's 15 bytes
   }
 
-  /// Dropping the last reference ends the thread, after the jobs queued before.
+  /// Dropping the last reference ends the thread (it is gone from /proc/self/task).
+  @Test func droppingItEndsItsThread() {
+    var thread: BackgroundThread? = BackgroundThread(name: "sb-test-gone", niceness: 1)
+    let task = "/proc/self/task/" + (thread?.sync { Self.threadID() } ?? "none")
+    #expect(FileManager.default.fileExists(atPath: task))
+    thread = nil
+    let deadline = Date().addingTimeInterval(10)
+    while FileManager.default.fileExists(atPath: task) && Date() < deadline { usleep(1000) }
+    #expect(!FileManager.default.fileExists(atPath: task))
+  }
+
+  /// The thread's id: field 1 of /proc/thread-self/stat.
+  static func threadID() -> String {
+    let stat = (try? String(contentsOfFile: "/proc/thread-self/stat", encoding: .utf8)) ?? ""
+    return String(stat.prefix { $0 != " " })
+  }
+
+  /// Jobs queued before the last reference went still run.
   @Test func jobsQueuedBeforeTheEndStillRun() {
     let done = DispatchSemaphore(value: 0)
     do {
