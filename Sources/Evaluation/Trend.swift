@@ -6,7 +6,7 @@ extension ImageTrend {
   public var endEstimated: Bool { points.last?.estimated ?? false }
   public var start: Int64? { points.first?.size }
   public var end: Int64? { points.last?.size }
-  public var change: Int64 { (end ?? 0) - (start ?? 0) }
+  public var change: Int64 { (end ?? 0).saturatingSubtracting(start ?? 0) }
   public var percent: Double? {
     guard let start, start > 0 else { return nil }
     return Double(change) / Double(start) * 100

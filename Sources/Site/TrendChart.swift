@@ -1,5 +1,6 @@
 import Budgets
 import Foundation
+import Model
 
 /// The per-image trend: both sizes over the measured commits of the branch, `max` and
 /// `warn` lines, the forecast, and one linked point per drawn commit. Drawn here so it
@@ -35,8 +36,9 @@ enum TrendChart {
     let slope = covariance / variance
     // A near-zero slope reaches the budget in no number of commits worth showing (and
     // none that fits an Int).
-    guard slope > 0, Double(max - current) / slope < 1e9 else { return nil }
-    let commits = Int((Double(max - current) / slope).rounded(.up))
+    let headroom = Double(max.saturatingSubtracting(current))
+    guard slope > 0, headroom / slope < 1e9 else { return nil }
+    let commits = Int((headroom / slope).rounded(.up))
     return Forecast(
       commits: commits, date: date(after: window, commits: commits), perCommit: slope, window: window.count)
   }
@@ -52,6 +54,14 @@ enum TrendChart {
     let latest = 253_402_300_799.0  // 9999-12-31T23:59:59Z
     guard ahead < 1e18, Double(last) + ahead <= latest else { return nil }
     return last + Int64(ahead)
+  }
+
+  /// An axis label's bytes: the axis runs 3 % past the largest value, which for a
+  /// budget near Int64.max (budgets.toml is a contributor's to write) is past what an
+  /// Int64 holds.
+  static func wholeBytes(_ bytes: Double) -> Int64 {
+    guard bytes.isFinite else { return 0 }
+    return Int64(exactly: bytes.rounded(.down)) ?? (bytes > 0 ? .max : .min)
   }
 
   static func render(_ image: SiteImage, prefix: String) -> String {
@@ -89,7 +99,7 @@ enum TrendChart {
       svg.append(
         "<line class=\"grid\" x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(position)\" y2=\"\(position)\"/>"
           + "<text x=\"\(left - 6)\" y=\"\(position)\" text-anchor=\"end\" dominant-baseline=\"middle\">"
-          + "\(ByteSize.format(Int64(bytes)))</text>")
+          + "\(ByteSize.format(wholeBytes(bytes)))</text>")
     }
     svg.append("</g><g class=\"axis\" id=\"trend-xaxis\">")
     // Short histories would repeat a tick: one label per distinct commit.

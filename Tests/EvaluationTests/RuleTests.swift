@@ -171,6 +171,18 @@ import Testing
     #expect(trend.budgetHitAt == nil)
   }
 
+  /// Sizes from a store filled by other machines' notes: a change between the ends of
+  /// Int64 saturates instead of trapping.
+  @Test func aTrendsChangeSaturates() {
+    let trend = ImageTrend(
+      image: "api", metric: "compressed",
+      points: [
+        .init(commit: "a", subject: "", author: "", time: 0, size: .min),
+        .init(commit: "b", subject: "", author: "", time: 86_400, size: .max),
+      ], measuredInPeriod: 2, max: nil, warn: nil)
+    #expect(trend.change == .max)
+  }
+
   /// Which images a trailer's name list could have meant when it names images that
   /// are not budgeted: the did-you-mean of each, or, for a name near none, every image
   /// it does not name. A list naming only budgeted images, or none, is not misnamed.

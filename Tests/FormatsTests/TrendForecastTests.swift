@@ -27,4 +27,31 @@ import Testing
     // More seconds ahead than an Int64 holds, yet landing before 9999 from a start near Int64.min.
     #expect(TrendChart.date(after: Self.window([.min, .min + 100_000_000_000]), commits: 92_233_721) == nil)
   }
+
+  /// budgets.toml is a contributor's to write: a `max` near Int64.max ran the axis past
+  /// what an Int64 holds (a trap on its top label), and a stored size near Int64.min
+  /// overflowed the headroom.
+  @Test func extremeBudgetsAndSizesDrawWithoutTrapping() {
+    let points = (0..<5).map {
+      SitePoint(
+        commit: "c\($0)", subject: "", author: "", time: Int64($0) * 86_400, compressed: 100 + Int64($0),
+        uncompressed: 200)
+    }
+    for (max, sizes) in [
+      (Int64(9_000_000_000_000_000_000), points), (.max, points),
+      (
+        1000,
+        points.map {
+          var point = $0
+          point.compressed = .min + 1
+          return point
+        }
+      ),
+    ] {
+      let image = SiteImage(
+        name: "api", owner: nil, metric: "compressed", max: max, warn: nil, points: sizes, latest: nil, status: nil,
+        findings: [])
+      #expect(TrendChart.render(image, prefix: "").contains("id=\"trend-yaxis\""))
+    }
+  }
 }
