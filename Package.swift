@@ -45,7 +45,7 @@ let package = Package(
     // Dockerfiles: instructions with lines, stages, ARG expansion; which line made a layer.
     .target(name: "Dockerfile"),
     // budgets.toml → typed model, sizes, globs, validation with positions.
-    .target(name: "Budgets", dependencies: ["TOML", "Endpoints", "Model"]),
+    .target(name: "Budgets", dependencies: ["TOML", "Endpoints", "Model", "SystemCalls"]),
     // libgit2, linked statically with its dependencies' archives (Debian's -dev
     // packages ship them): seven shared libraries fewer for the dynamic loader at
     // every start, the pre-push hook's included. It also keeps libgit2 from parsing

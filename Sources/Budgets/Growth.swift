@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// How much an image may grow against its base: `+5%` or `+20 MB`.
 public enum Growth: Sendable, Hashable, CustomStringConvertible {
   case percent(Double)
@@ -46,21 +48,6 @@ public enum Growth: Sendable, Hashable, CustomStringConvertible {
     case .percent(let value):
       "+" + (value == value.rounded() ? String(Int64(clamping: value)) : fixed(value, decimals: 2)) + "%"
     case .bytes(let size): "+" + size.description
-    }
-  }
-}
-
-extension Int64 {
-  /// A whole Double as Int64, clamped to the range (Int64(_:) traps outside it).
-  init(clamping value: Double) {
-    if value.isNaN {
-      self = 0
-    } else if value >= 9_223_372_036_854_775_807.0 {
-      self = .max
-    } else if value <= -9_223_372_036_854_775_808.0 {
-      self = .min
-    } else {
-      self = Int64(value)
     }
   }
 }

@@ -1,6 +1,7 @@
 import Budgets
 import Foundation
 import Model
+import SystemCalls
 
 /// The per-image trend: both sizes over the measured commits of the branch, `max` and
 /// `warn` lines, the forecast, and one linked point per drawn commit. Drawn here so it
@@ -60,8 +61,7 @@ enum TrendChart {
   /// budget near Int64.max (budgets.toml is a contributor's to write) is past what an
   /// Int64 holds.
   static func wholeBytes(_ bytes: Double) -> Int64 {
-    guard bytes.isFinite else { return 0 }
-    return Int64(exactly: bytes.rounded(.down)) ?? (bytes > 0 ? .max : .min)
+    bytes.isFinite ? Int64(clamping: bytes.rounded(.down)) : 0
   }
 
   static func render(_ image: SiteImage, prefix: String) -> String {

@@ -37,8 +37,7 @@ public enum UTCTime {
   /// Whole seconds of a `Date`'s or a `Double`'s time since 1970, floored; clamped to
   /// what an Int64 holds, and 0 for a time that is not a number.
   public static func seconds(_ sinceEpoch: Double) -> Int64 {
-    guard sinceEpoch.isFinite else { return sinceEpoch.isNaN ? 0 : (sinceEpoch > 0 ? .max : .min) }
-    return Int64(exactly: sinceEpoch.rounded(.down)) ?? (sinceEpoch > 0 ? .max : .min)
+    Int64(clamping: sinceEpoch.rounded(.down))
   }
 
   /// `2026-12-01`.
