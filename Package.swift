@@ -53,14 +53,13 @@ let package = Package(
     // mbedTLS calls that load it, and sets libgit2's options at initialisation
     // (startup.c). Its archives' list is also in scripts/dist/dist.sh (licences, SBOM).
     .target(
-      name: "CGit2Startup",
+      name: "CGit2Startup", dependencies: ["CLazyLoad"],
       linkerSettings: [
         .linkedLibrary(":libgit2.a"), .linkedLibrary(":libmbedtls.a"), .linkedLibrary(":libmbedx509.a"),
         .linkedLibrary(":libmbedcrypto.a"), .linkedLibrary(":libhttp_parser.a"), .linkedLibrary(":libssh2.a"),
         .linkedLibrary(":libpcre2-8.a"), .linkedLibrary("z"), .linkedLibrary("crypto"),
-        // Kerberos has no static archive on Debian (libgit2's HTTP Negotiate auth).
         // (Debian 12's libgit2 1.5 uses http-parser; a later one may use llhttp.)
-        .linkedLibrary(":libgssapi_krb5.so.2"),
+        // Not Kerberos (libgit2's HTTP Negotiate auth): gssapi.c opens it on first use.
         .unsafeFlags([
           "-Xlinker", "--wrap=mbedtls_x509_crt_parse_file", "-Xlinker", "--wrap=mbedtls_x509_crt_parse_path",
         ]),

@@ -2,7 +2,8 @@
 # install-deps.sh build|test|demo|bench — installs the Debian packages a make target
 # needs, only those missing. Needs root (or sudo). Safe to run again.
 set -euo pipefail
-build=(pkg-config libgit2-dev libsqlite3-dev libpq-dev zlib1g-dev libdeflate-dev libzstd-dev libssl-dev libcurl4-openssl-dev libisal-dev git python3)
+# libkrb5-dev: the GSSAPI prototypes that Sources/CGit2Startup/gssapi.c defines for libgit2.
+build=(pkg-config libgit2-dev libkrb5-dev libsqlite3-dev libpq-dev zlib1g-dev libdeflate-dev libzstd-dev libssl-dev libcurl4-openssl-dev libisal-dev git python3)
 # Real images are built with buildah/skopeo/umoci (no Docker engine), served by
 # Debian's docker-registry; hyperfine times the benchmarks. gcc and binutils make
 # and strip the unstripped-library fixture; dpkg-query counts package sizes; the

@@ -46,7 +46,7 @@ mkdir -p "$work/src/debian"
 printf 'Source: sizebudget\n\nPackage: sizebudget\nArchitecture: amd64\n' >"$work/src/debian/control"
 depends=$(cd "$work/src" && dpkg-shlibdeps -O "$pkg/usr/bin/sizebudget" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
-# libcurl and libpq are opened on first use (dlopen), which dpkg-shlibdeps cannot see:
+# libcurl, libpq and GSSAPI are opened on first use (dlopen), which dpkg-shlibdeps cannot see:
 # their packages are named here, as the build machine has them.
 scripts/dist/lazy-libs.sh >"$work/lazy"
 while read -r soname path; do
