@@ -39,9 +39,9 @@ owner() {
   { dpkg -S "$1" || dpkg -S "${1#/usr}" || dpkg -S "/usr$1" || true; } 2>/dev/null | awk -F: 'NR == 1 {print $1}'
 }
 
-# C libraries linked in statically (Package.swift, CGit2Startup): licensed and listed
-# in the SBOM, not bundled.
-static_archives="libgit2.a libmbedtls.a libmbedx509.a libmbedcrypto.a libhttp_parser.a libssh2.a libpcre2-8.a"
+# C libraries linked in statically (Package.swift: CGit2Startup, Store, ArchiveIO):
+# licensed and listed in the SBOM, not bundled.
+static_archives="libgit2.a libmbedtls.a libmbedx509.a libmbedcrypto.a libhttp_parser.a libssh2.a libpcre2-8.a libsqlite3.a libcrypto.a"
 archive_dir=$(pkg-config --variable=libdir libgit2)
 
 # "soname path" for each library the binary loads: those ldd lists, and those it
