@@ -49,7 +49,7 @@ import Testing
       ["hook", "pre-push", "origin", "x"], in: repo.url, environment: trace,
       input: Data("refs/heads/main \(tip) refs/heads/main \(String(repeating: "0", count: 40))\n".utf8))
     #expect(hook.status == 0, "\(hook.stderr)")
-    #expect(hook.stderr.contains("file=libsqlite3.so.0"), "the trace is on: \(hook.stderr.prefix(500))")
+    #expect(hook.stderr.contains("file=libzstd.so.1"), "the trace is on: \(hook.stderr.prefix(500))")
     #expect(!hook.stderr.contains("libcurl.so.4"))
     #expect(!hook.stderr.contains("libpq.so.5"))
     // Nor Kerberos, which libgit2's HTTP Negotiate authentication names (gssapi.c).
@@ -57,6 +57,23 @@ import Testing
     let version = try CLI.run(["--version"], environment: trace)
     #expect(version.stderr.contains("file=libcurl.so.4"))
     #expect(version.stderr.contains("file=libpq.so.5"))
+  }
+
+  /// SQLite and libcrypto are linked in statically (Package.swift). libcurl and libpq,
+  /// once opened, bring the system's libcrypto for TLS; had the binary exported its
+  /// own copy's symbols, the system libssl would bind to them and mix the two copies'
+  /// state. The dynamic symbol table has neither library's functions, nor a NEEDED
+  /// entry for them, so each binds to its own.
+  @Test func theStaticCopiesAreNotExported() throws {
+    let symbols = try CLI.run(["--dynamic", "--defined-only", CLI.path("sizebudget")], product: "/usr/bin/nm")
+    #expect(symbols.status == 0, "\(symbols.stderr)")
+    #expect(symbols.stdout.contains(" __bss_start"), "nm read the dynamic symbols: \(symbols.stdout.prefix(300))")
+    let exported = symbols.stdout.split(separator: "\n").filter { $0.contains(" EVP_") || $0.contains(" sqlite3_") }
+    #expect(exported.isEmpty, "\(exported.prefix(5))")
+    let needed = try CLI.run(["--dynamic", CLI.path("sizebudget")], product: "/usr/bin/readelf")
+    #expect(needed.stdout.contains("[libc.so.6]"), "\(needed.stdout.prefix(300))")
+    #expect(!needed.stdout.contains("libcrypto"), "\(needed.stdout)")
+    #expect(!needed.stdout.contains("libsqlite3"), "\(needed.stdout)")
   }
 
   @Test func commandsThatNeedOneNameIt() throws {
