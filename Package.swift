@@ -21,14 +21,14 @@ let package = Package(
   targets: [
     // System libraries, through their C APIs (Debian's -dev packages).
     // libgit2's headers only: the library is linked statically, by CGit2Startup.
-    .systemLibrary(name: "CGit2", providers: [.apt(["libgit2-dev"])]),
+    .systemLibrary(name: "CGit2", providers: [.apt(["libgit2-dev", "libkrb5-dev"])]),
     // SQLite and OpenSSL's libcrypto: headers only, linked statically by the targets
     // that call them (Store; ArchiveIO and CGit2Startup). As shared libraries, their
     // 5,000 symbol bindings and relocated pages were a tenth of the pre-push hook's
     // 17 ms (2.0 ms less, measured interleaved). libcurl and libpq, opened on first
-    // use, bring the system's own libcrypto for TLS: the static copy's symbols are
-    // not exported (the Swift driver links with --exclude-libs ALL), so the two
-    // never meet.
+    // use, bring the system's own libcrypto for TLS, and ISA-L defines a gf_mul as
+    // libcrypto does: no archive's symbols are exported (ArchiveIO's
+    // --exclude-libs=ALL), so each library binds to its own.
     .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
     // libdeflate: the compressed-size estimate's samples, deflated window by window.
     .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
@@ -64,11 +64,15 @@ let package = Package(
       linkerSettings: [
         .linkedLibrary(":libgit2.a"), .linkedLibrary(":libmbedtls.a"), .linkedLibrary(":libmbedx509.a"),
         .linkedLibrary(":libmbedcrypto.a"), .linkedLibrary(":libhttp_parser.a"), .linkedLibrary(":libssh2.a"),
-        .linkedLibrary(":libpcre2-8.a"), .linkedLibrary("z"), .linkedLibrary(":libcrypto.a"),
+        .linkedLibrary(":libpcre2-8.a"), .linkedLibrary("z"),
         // (Debian 12's libgit2 1.5 uses http-parser; a later one may use llhttp.)
         // Not Kerberos (libgit2's HTTP Negotiate auth): gssapi.c opens it on first use.
         .unsafeFlags([
           "-Xlinker", "--wrap=mbedtls_x509_crt_parse_file", "-Xlinker", "--wrap=mbedtls_x509_crt_parse_path",
+          // libssh2.a calls into libcrypto.a. The linker takes archives in order, and
+          // SwiftPM keeps only the first -l of a library (ArchiveIO's, before
+          // libssh2.a), so it is named again here, where it comes after.
+          "-Xlinker", "-l:libcrypto.a",
         ]),
       ]),
     // gzip inflate through ISA-L's igzip (Debian libisal-dev), behind an opaque C API;
@@ -77,9 +81,13 @@ let package = Package(
     // libgit2: open, resolve, walk, merge-base, changed paths, commit-graph index.
     .target(name: "GitHistory", dependencies: ["CGit2", "CGit2Startup", "SystemCalls"]),
     // Bytes in: files, standard input, tar members, gzip (ISA-L) and zstd, SHA-256.
+    // --exclude-libs applies to every archive of the link; ArchiveIO is in every
+    // product that links one. (Release builds have it from the Swift driver too.)
     .target(
       name: "ArchiveIO", dependencies: ["CDeflate", "CInflate", "CZstd", "CCrypto", "SystemCalls"],
-      linkerSettings: [.linkedLibrary(":libcrypto.a")]),
+      linkerSettings: [
+        .linkedLibrary(":libcrypto.a"), .unsafeFlags(["-Xlinker", "--exclude-libs=ALL"]),
+      ]),
     // The transports: docker-archive, OCI layout, oci-archive, standard input.
     .target(name: "ImageSource", dependencies: ["ArchiveIO", "Delivery", "Endpoints", "Model", "SystemCalls"]),
     // What flows between modules, with no dependencies of its own: the measurement

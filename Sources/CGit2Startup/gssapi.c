@@ -6,10 +6,19 @@
 // 17-20 ms. sizebudget never takes libgit2's HTTP transport (notes travel through
 // git itself, Sharing/GitTransport.swift), so these run only if that changes. Then
 // each definition below opens the library once (CLazyLoad) and calls its own; if it
-// cannot, each answers GSS_S_UNAVAILABLE, which libgit2 reports as a failed
-// authentication. The prototypes are MIT krb5's (<gssapi/gssapi.h>, libkrb5-dev),
-// so the compiler checks that each definition is the one libgit2 was built against.
+// cannot, each answers GSS_S_UNAVAILABLE, and libgit2's Negotiate setup fails
+// with its own error. The prototypes are MIT krb5's (<gssapi/gssapi.h>,
+// libkrb5-dev), so the compiler checks that each definition is the one libgit2 was
+// built against.
+//
+// Hidden: a release build exports the executable's own symbols (-export-dynamic),
+// and libcurl, libpq and the GSSAPI library itself, once opened, would then bind
+// their GSSAPI calls, and the constant, to these definitions rather than the
+// library's. Declared hidden before the header, so its declarations agree.
+#pragma GCC visibility push(hidden)
+#include <gssapi/gssapi.h>
 #include "CGit2Startup.h"
+#pragma GCC visibility pop
 #include "CLazyLoad.h"
 
 #define LIBRARY "libgssapi_krb5.so.2"

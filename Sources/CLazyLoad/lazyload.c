@@ -1,5 +1,5 @@
-// Libraries opened on first use rather than linked (CCurl, CLibPQ): one way to open
-// them and fill their tables of functions.
+// Libraries opened on first use rather than linked (CCurl, CLibPQ, CGit2Startup's
+// GSSAPI): one way to open them and fill their tables of functions.
 #include "CLazyLoad.h"
 #include <dlfcn.h>
 #include <stdio.h>

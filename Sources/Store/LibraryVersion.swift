@@ -1,8 +1,8 @@
 import CLibPQ
 import CSQLite
 
-/// The SQLite and libpq this process runs with (not the headers it was built
-/// against), for `sizebudget --version` and bug reports.
+/// The SQLite linked in and the libpq this process opens (not the headers it was
+/// built against), for `sizebudget --version` and bug reports.
 public enum StoreLibraries {
   public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
 

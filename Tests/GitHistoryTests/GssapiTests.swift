@@ -1,4 +1,5 @@
 @preconcurrency import CGit2Startup
+import Glibc
 import Testing
 
 /// The GSSAPI functions libgit2 names are defined by CGit2Startup (gssapi.c), which
@@ -10,6 +11,23 @@ import Testing
     var error = [CChar](repeating: 0, count: 512)
     let opened = sizebudget_gssapi_load(&error, error.count)
     #expect(opened == 0, "\(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+  }
+
+  /// libgit2 passes gssapi.c's GSS_C_NT_HOSTBASED_SERVICE, defined before the library
+  /// is open: it must be the library's own OID, byte for byte.
+  @Test func theHostBasedServiceNameTypeIsTheLibrarysOwn() throws {
+    let library = try #require(dlopen("libgssapi_krb5.so.2", RTLD_NOW | RTLD_LOCAL))
+    defer { dlclose(library) }
+    let symbol = try #require(dlsym(library, "GSS_C_NT_HOSTBASED_SERVICE"))
+    let constant = symbol.assumingMemoryBound(to: gss_OID?.self)
+    let theirs = try #require(constant.pointee)
+    let ours = try #require(GSS_C_NT_HOSTBASED_SERVICE)
+    #expect(ours != theirs, "gssapi.c defines its own, as libgit2 links it")
+    #expect(ours.pointee.length == theirs.pointee.length)
+    let bytes = { (oid: gss_OID) in
+      Array(UnsafeRawBufferPointer(start: oid.pointee.elements, count: Int(oid.pointee.length)))
+    }
+    #expect(bytes(ours) == bytes(theirs), "\(bytes(ours)) against \(bytes(theirs))")
   }
 
   /// libgit2 passes its own copy of GSS_C_NT_HOSTBASED_SERVICE (ours, defined before

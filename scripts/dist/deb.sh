@@ -22,7 +22,7 @@ cp "$tree/share/zsh/site-functions/_sizebudget" "$pkg/usr/share/zsh/vendor-compl
 cp "$tree/share/fish/vendor_completions.d/sizebudget.fish" "$pkg/usr/share/fish/vendor_completions.d/"
 gzip -n -9 -c README.md >"$pkg/usr/share/doc/sizebudget/README.md.gz"
 # The licence texts of what is linked in statically (Swift, ICU, libgit2, mbedTLS,
-# http-parser, libssh2, PCRE2) travel with the binary, as their licences ask; the
+# http-parser, libssh2, PCRE2, SQLite, OpenSSL's libcrypto) travel with the binary, as their licences ask; the
 # archive's set is taken whole (those of the Depends packages come twice, harmlessly).
 cp -r "$tree/share/doc/sizebudget/licenses" "$pkg/usr/share/doc/sizebudget/"
 # Statically linked: the Swift runtime and swift-argument-parser (Apache-2.0 with
@@ -36,8 +36,9 @@ cp -r "$tree/share/doc/sizebudget/licenses" "$pkg/usr/share/doc/sizebudget/"
   echo "License: Apache-2.0 WITH Swift-exception"
   echo " Statically linked: the Swift runtime and swift-argument-parser 1.8.2 (same licence),"
   echo " Foundation's ICU (the Unicode licence, as in Debian's libicu copyright file), and"
-  echo " libgit2 with mbedTLS, http-parser, libssh2 and PCRE2: their Debian packages' copyright"
-  echo " files are in /usr/share/doc/sizebudget/licenses/."
+  echo " libgit2 with mbedTLS, http-parser, libssh2 and PCRE2, SQLite (public domain) and"
+  echo " OpenSSL's libcrypto (Apache-2.0): their Debian packages' copyright files are in"
+  echo " /usr/share/doc/sizebudget/licenses/."
   echo " On Debian systems the Apache 2.0 licence is in /usr/share/common-licenses/Apache-2.0."
 } >"$pkg/usr/share/doc/sizebudget/copyright"
 

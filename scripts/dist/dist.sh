@@ -3,8 +3,8 @@
 # and its .sha256: bin/sizebudget, the shared libraries it needs under lib/, shell
 # completions, the man page, the README, licence texts and an SBOM (CycloneDX JSON).
 #
-# Why a bundle and not one static file: the Swift runtime and libgit2 are linked
-# statically (--static-swift-stdlib; Package.swift), but libcurl's and libpq's static
+# Why a bundle and not one static file: the Swift runtime, libgit2, SQLite and
+# libcrypto are linked statically (--static-swift-stdlib; Package.swift), but libcurl's and libpq's static
 # archives pull in GnuTLS, Kerberos, LDAP, SASL, nghttp2, libidn2, libpsl, brotli…
 # with no pkg-config --static that links cleanly on Debian, and a static glibc cannot
 # load NSS for user and host lookups. So every library the binary loads, except

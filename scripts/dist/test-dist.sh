@@ -41,7 +41,7 @@ make_root() {
 }
 
 checksum() {
-  log "checksum and SBOM"
+  log "checksum, SBOM and exported symbols"
   (cd dist && sha256sum -c "$(basename "$archive").sha256")
   # The CycloneDX schema that cyclonedx-python-lib ships, with its spdx and jsf
   # companions; "$id" is dropped so that their relative $refs resolve to these local
@@ -52,6 +52,10 @@ checksum() {
   python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); s.pop("$id"); json.dump(s, open(sys.argv[2], "w"))' \
     "$res/bom-1.6.SNAPSHOT.schema.json" "$work/schema/bom-1.6.schema.json"
   check-jsonschema --schemafile "$work/schema/bom-1.6.schema.json" "dist/sizebudget-$version-linux-x86_64.sbom.cdx.json"
+  # The released binary (-export-dynamic, unlike make test's) against its libraries.
+  mkdir -p "$work/exports"
+  tar -C "$work/exports" -xzf "$archive" "sizebudget-$version-linux-x86_64/bin/sizebudget"
+  scripts/dist/exported-clashes.sh "$work/exports/sizebudget-$version-linux-x86_64/bin/sizebudget"
 }
 
 archive_in() {

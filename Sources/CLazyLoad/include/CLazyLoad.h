@@ -4,8 +4,8 @@
 #include <pthread.h>
 #include <stddef.h>
 
-/// A library opened on first use rather than linked (CCurl, CLibPQ), and what its
-/// one attempt to open it found.
+/// A library opened on first use rather than linked (CCurl, CLibPQ, CGit2Startup's
+/// GSSAPI), and what its one attempt to open it found.
 struct sb_lazy_library {
   const char *soname;
   pthread_mutex_t lock;
