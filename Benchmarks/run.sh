@@ -159,18 +159,11 @@ printf '[image.api]\nmax = "1 GB"\nmax_growth = "+5%%"\n' > budgets.toml
 TIP=$(git rev-parse main); OLD=$(git rev-parse main~50)
 echo "refs/heads/main $TIP refs/heads/main $OLD" > "$TMP/hook-input"
 SIZEBUDGET_STORE=$HOOKSTORE "$SB" hook pre-push origin "$BIG" < "$TMP/hook-input"
-SIZEBUDGET_STORE=$HOOKSTORE hyperfine -N -w 3 -r 30 --export-json "$TMP/hook.json" \
-  -n "sizebudget hook pre-push (50 commits)" "sh -c '$SB hook pre-push origin x < $TMP/hook-input'" \
-  -n "peer: git rev-list of the same range" "sh -c 'git rev-list $OLD..$TIP >/dev/null'" \
-  -n "floor: sh -c true" "sh -c true" 2>&1 | grep -E "^Benchmark|Time \(mean"
-rm -f budgets.toml
 cd - >/dev/null
-python3 - "$TMP/hook.json" <<'PY'
-import json, sys
-r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
-hook, peer = r["sizebudget hook pre-push (50 commits)"], r["peer: git rev-list of the same range"]
-print(f"  hook {hook*1000:.1f} ms, git rev-list {peer*1000:.1f} ms: {hook/peer:.1f}x (both through sh -c)")
-PY
+# Milliseconds each: interleaved, so the machine's drift does not land in the ratio.
+Benchmarks/interleave.py --rounds 150 --cwd "$BIG" --stdin "$TMP/hook-input" --env "SIZEBUDGET_STORE=$HOOKSTORE" \
+  "$SB hook pre-push origin x" "git rev-list $OLD..$TIP"
+rm -f "$BIG/budgets.toml"
 
 # ---------------------------------------------------------------------------
 section "pre-push hook with prediction: a push of 50 unmeasured commits adding 200 files"

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""interleave.py [--rounds N] [--cwd DIR] [--stdin FILE] [--env NAME=VALUE]... CMD...
+
+Times short commands (milliseconds: a hook, a start-up) round by round, each round
+running every CMD once in turn, and prints each one's median wall time and its ratio
+to the last CMD (the peer). On a shared machine whose speed drifts by 5-15 % over
+minutes, hyperfine's one block of runs per command carries that drift into the ratio;
+interleaved, every command sees the same drift. Each CMD is split like a shell word
+list and run without a shell; --stdin is reopened for every run. The first three
+rounds warm the page cache and are not counted.
+
+Example (two builds of the hook against git):
+  Benchmarks/interleave.py --rounds 150 --cwd "$REPO" --stdin "$INPUT" \\
+    --env SIZEBUDGET_STORE="$STORE" "old/sizebudget hook pre-push origin x" \\
+    "new/sizebudget hook pre-push origin x" "git rev-list $OLD..$TIP"
+"""
+import argparse
+import os
+import shlex
+import statistics
+import subprocess
+import time
+
+WARMUP = 3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[2])
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--cwd")
+    parser.add_argument("--stdin", default=os.devnull)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("commands", nargs="+", metavar="CMD")
+    options = parser.parse_args()
+    env = dict(os.environ, **dict(pair.split("=", 1) for pair in options.env))
+    argvs = [shlex.split(command) for command in options.commands]
+    times: list[list[float]] = [[] for _ in argvs]
+    for round_index in range(options.rounds + WARMUP):
+        for index, argv in enumerate(argvs):
+            with open(options.stdin, "rb") as stdin:
+                start = time.perf_counter()
+                subprocess.run(argv, cwd=options.cwd, env=env, stdin=stdin,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                elapsed = time.perf_counter() - start
+            if round_index >= WARMUP:
+                times[index].append(elapsed)
+    peer = statistics.median(times[-1])
+    for command, samples in zip(options.commands, times):
+        median = statistics.median(samples)
+        print(f"{median * 1000:8.2f} ms  {median / peer:5.2f}x  {command}")
+    print(f"(medians of {options.rounds} interleaved rounds; ratios to the last command)")
+
+
+if __name__ == "__main__":
+    main()
