@@ -7,7 +7,8 @@ to the last CMD (the peer). On a shared machine whose speed drifts by 5-15 % ove
 minutes, hyperfine's one block of runs per command carries that drift into the ratio;
 interleaved, every command sees the same drift. Each CMD is split like a shell word
 list and run without a shell; --stdin is reopened for every run. The first three
-rounds warm the page cache and are not counted.
+rounds warm the page cache and are not counted. A run that exits non-zero stops it,
+with that run's standard error: a failing command is fast, and its time meaningless.
 
 Example (two builds of the hook against git):
   Benchmarks/interleave.py --rounds 150 --cwd "$REPO" --stdin "$INPUT" \\
@@ -19,19 +20,24 @@ import os
 import shlex
 import statistics
 import subprocess
+import sys
 import time
 
 WARMUP = 3
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[2])
-    parser.add_argument("--rounds", type=int, default=100)
+    parser = argparse.ArgumentParser(description="Times short commands round by round.")
+    parser.add_argument("--rounds", type=int, default=100, help="counted rounds (at least 1)")
     parser.add_argument("--cwd")
     parser.add_argument("--stdin", default=os.devnull)
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("commands", nargs="+", metavar="CMD")
     options = parser.parse_args()
+    if options.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    if any("=" not in pair for pair in options.env):
+        parser.error("--env takes NAME=VALUE")
     env = dict(os.environ, **dict(pair.split("=", 1) for pair in options.env))
     argvs = [shlex.split(command) for command in options.commands]
     times: list[list[float]] = [[] for _ in argvs]
@@ -39,9 +45,12 @@ def main() -> None:
         for index, argv in enumerate(argvs):
             with open(options.stdin, "rb") as stdin:
                 start = time.perf_counter()
-                subprocess.run(argv, cwd=options.cwd, env=env, stdin=stdin,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                run = subprocess.run(argv, cwd=options.cwd, env=env, stdin=stdin,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
                 elapsed = time.perf_counter() - start
+            if run.returncode != 0:
+                sys.exit(f"interleave.py: `{options.commands[index]}` exited {run.returncode}:\n"
+                         + run.stderr.decode(errors="replace")[-2000:])
             if round_index >= WARMUP:
                 times[index].append(elapsed)
     peer = statistics.median(times[-1])

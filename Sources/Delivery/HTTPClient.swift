@@ -86,9 +86,10 @@ extension HTTPClient {
   }
 }
 
-/// A GET whose body is written to a file descriptor (a pipe) by a thread of its own
-/// as it arrives, so a reader can stream gigabytes through in bounded memory: the
-/// pipe's capacity is the only buffer, and a slow reader slows the download.
+/// A GET whose body is written to a file descriptor (a socket pair) by a thread of
+/// its own as it arrives, so a reader can stream gigabytes through in bounded memory:
+/// curl's receive buffer and the socket's capacity are the only buffers, and a slow
+/// reader slows the download.
 public final class Download: @unchecked Sendable {
   public struct Outcome: Sendable {
     public var status: Int
@@ -141,9 +142,10 @@ public final class Download: @unchecked Sendable {
       return Outcome(status: 0, headers: [:], error: error, errorBody: [])
     }
     curl.setList(CURLOPT_HTTPHEADER, headers)
-    // Layer blobs run to gigabytes: curl's largest receive buffer (512 KiB, against
-    // 16 KiB by default) means one write callback, and one send to the reader, per
-    // 512 KiB instead of per 16 KiB.
+    // Layer blobs run to gigabytes: a 512 KiB receive buffer (16 KiB by default) lets
+    // curl take a plain-HTTP body in far fewer socket reads (its write callbacks
+    // still come in pieces of at most 16 KiB). Over TLS a read returns one record of
+    // at most 16 KiB anyway. (The big image's registry row: system CPU 2.39 -> 1.83 s.)
     curl.set(CURLOPT_BUFFERSIZE, 512 << 10)
     let sink = Sink(descriptor, curl)
     sb_curl_setopt_pointer(curl.handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
