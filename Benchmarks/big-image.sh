@@ -35,7 +35,11 @@ if [ ! -f "$WHEELS/.complete" ]; then
   touch "$WHEELS/.complete"
 fi
 
-KEY=$( { cat "$0"; ls -l "$WHEELS"; cat "$FIX/api-before.oci/index.json"; } | sha256sum | cut -c1-16)
+# The wheels by name and size: `ls -l`'s "total" line counts allocated blocks, which
+# the file system still changes after a download is written (it did, by 8 blocks in
+# 20 minutes), and a key from it built the 4 GB image again.
+KEY=$( { cat "$0"; find "$WHEELS" -maxdepth 1 -name '*.whl' -printf '%f %s\n' | LC_ALL=C sort
+  cat "$FIX/api-before.oci/index.json"; } | sha256sum | cut -c1-16)
 OUT="$WORK/$KEY"
 if [ -f "$OUT/.complete" ]; then echo "$OUT"; exit 0; fi
 rm -rf "$OUT"; mkdir -p "$OUT"
