@@ -44,19 +44,8 @@ owner() {
 static_archives="libgit2.a libmbedtls.a libmbedx509.a libmbedcrypto.a libhttp_parser.a libssh2.a libpcre2-8.a libsqlite3.a libcrypto.a"
 archive_dir=$(pkg-config --variable=libdir libgit2)
 
-# "soname path" for each library the binary loads: those ldd lists, and those it
-# opens on first use (lazy-libs.sh) with their own dependencies.
-libraries() {
-  local soname path
-  ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}'
-  scripts/dist/lazy-libs.sh >"$stage/lib/.lazy"
-  while read -r soname path; do
-    echo "$soname $path"
-    ldd "$path" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}'
-  done <"$stage/lib/.lazy"
-  rm "$stage/lib/.lazy"
-}
-libraries >"$stage/lib/.found"
+# Every library the binary loads or opens on first use, with their dependencies.
+scripts/dist/loaded-libs.sh "$binary" >"$stage/lib/.found"
 
 # Libraries: each non-glibc one is bundled.
 : >"$stage/lib/.list"

@@ -1,26 +1,18 @@
 #!/usr/bin/env bash
 # exported-clashes.sh BINARY — fails, naming them, if BINARY exports a symbol that a
-# library it loads (ldd) or opens on first use (lazy-libs.sh, with their own
-# dependencies) also defines. The dynamic loader searches the executable first, so
+# library it loads or opens on first use (loaded-libs.sh) also defines. The dynamic loader searches the executable first, so
 # such a library would call BINARY's definition instead of its own: a statically
 # linked copy of libcrypto answering the system libssl, say. Copy relocations
 # (a library's variable that the executable holds, as `stdout`) are how linking
 # against a shared variable works, and are not counted.
 set -euo pipefail
+binary=$(realpath "$1")
 cd "$(dirname "$0")/../.."
-binary=$1
 export LC_ALL=C
 names() { nm --dynamic --defined-only "$1" | awk '{name = $NF; sub(/@.*/, "", name); print name}' | sort -u; }
-libraries() {
-  ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// {print $3}'
-  scripts/dist/lazy-libs.sh | while read -r _ path; do
-    echo "$path"
-    ldd "$path" | awk '$2 == "=>" && $3 ~ /^\// {print $3}'
-  done
-}
 copies=$(readelf --wide --relocs "$binary" | awk '$3 == "R_X86_64_COPY" {name = $5; sub(/@.*/, "", name); print name}' | sort -u)
 clashes=$(
-  for library in $(libraries | sort -u); do
+  for library in $(scripts/dist/loaded-libs.sh "$binary" | awk '{print $2}' | sort -u); do
     comm -12 <(names "$binary") <(names "$library") | sed "s|\$| ($library)|"
   done | grep -Ev '^(__bss_start|_edata|_end|_init|_fini) ' | awk 'NR == FNR {copy[$1]; next} !($1 in copy)' <(echo "$copies") - || true
 )
