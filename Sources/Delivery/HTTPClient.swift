@@ -21,8 +21,17 @@ public struct HTTPResponse: Sendable {
   /// must not be able to overflow the next attempt's time.
   public var retryAfter: Double? {
     guard let value = headers["retry-after"] else { return nil }
-    if let seconds = Double(value.trimmingCharacters(in: " ")), seconds.isFinite { return min(max(0, seconds), 86_400) }
+    if let seconds = Self.number(value) { return min(max(0, seconds), 86_400) }
     return 60
+  }
+
+  /// A header's value as a finite number (`Retry-After`, a rate limit's reset time);
+  /// nil for anything else. `Double("nan")` and `Double("inf")` parse, and NaN passes
+  /// `min` and `max`: a wait computed from either would trap where it becomes whole
+  /// seconds, or overflow the next attempt's time.
+  public static func number(_ value: String?) -> Double? {
+    guard let value, let number = Double(value.trimmingCharacters(in: " ")), number.isFinite else { return nil }
+    return number
   }
 }
 

@@ -100,11 +100,9 @@ struct ForgeClient {
   /// Gitea, `ratelimit-reset` on GitLab: Unix seconds) less now; at most an hour. A value
   /// that is not a finite number (`nan` survives min and max) counts as absent.
   static func waitFor(_ headers: [String: String], now: Double) -> Double? {
-    if let text = headers["retry-after"], let seconds = Double(text), seconds.isFinite {
-      return min(max(seconds, 1), 3600)
-    }
+    if let seconds = HTTPResponse.number(headers["retry-after"]) { return min(max(seconds, 1), 3600) }
     for name in ["x-ratelimit-reset", "ratelimit-reset"] {
-      if let text = headers[name], let reset = Double(text), reset.isFinite { return min(max(reset - now, 1), 3600) }
+      if let reset = HTTPResponse.number(headers[name]) { return min(max(reset - now, 1), 3600) }
     }
     return nil
   }
