@@ -11,9 +11,10 @@ cd "$(dirname "$0")/../.."
 export LC_ALL=C
 names() { nm --dynamic --defined-only "$1" | awk '{name = $NF; sub(/@.*/, "", name); print name}' | sort -u; }
 copies=$(readelf --wide --relocs "$binary" | awk '$3 == "R_X86_64_COPY" {name = $5; sub(/@.*/, "", name); print name}' | sort -u)
+exported=$(names "$binary")
 clashes=$(
   for library in $(scripts/dist/loaded-libs.sh "$binary" | awk '{print $2}' | sort -u); do
-    comm -12 <(names "$binary") <(names "$library") | sed "s|\$| ($library)|"
+    comm -12 <(echo "$exported") <(names "$library") | sed "s|\$| ($library)|"
   done | grep -Ev '^(__bss_start|_edata|_end|_init|_fini) ' | awk 'NR == FNR {copy[$1]; next} !($1 in copy)' <(echo "$copies") - || true
 )
 if [ -n "$clashes" ]; then
