@@ -1,5 +1,6 @@
 import Budgets
 import Model
+import SystemCalls
 
 /// Kinds of files that rarely belong in a runtime image, counted in every measurement
 /// so that `explain` can speak of them later without the image.
@@ -102,7 +103,7 @@ public enum FileCategories {
     let screen = PathPatternScreen(patterns)
     var results = categories.map { PatternMatch(pattern: $0.id, files: 0, bytes: 0, examples: []) }
     tree.forEachFile { path, node in
-      let components = path.split(separator: "/", omittingEmptySubsequences: true)
+      let components = path.slashSeparated()
       let names = screen.names(in: components)
       func matches(_ pattern: Int) -> Bool {
         screen.mayMatch(pattern, names: names) && patterns[pattern].matches(components: components)

@@ -1,6 +1,7 @@
 import ArchiveIO
 import Foundation
 import Model
+import SystemCalls
 
 /// The image's final filesystem, built by applying layers in order with overlay
 /// rules: whiteouts (`.wh.NAME`) delete from lower layers, opaque markers
@@ -387,7 +388,7 @@ final class FilesystemTree: @unchecked Sendable {
     }
   }
 
-  private func components(_ path: String) -> [Substring] { path.split(separator: "/", omittingEmptySubsequences: true) }
+  private func components(_ path: String) -> [Substring] { path.slashSeparated() }
 
   private func join(_ directory: String, _ name: String) -> String {
     directory == "/" ? "/" + name : directory + "/" + name

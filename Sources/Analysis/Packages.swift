@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import SystemCalls
 
 /// The files a layer scan keeps whole because packages are read from them.
 enum PackageDatabases {
@@ -155,7 +156,7 @@ extension FilesystemTree {
 
   /// `/usr/lib/x86_64-linux-gnu/libz.so` → `/usr/lib` at depth 2.
   static func topDirectory(_ path: String, depth: Int) -> String {
-    let parts = path.split(separator: "/")
+    let parts = path.slashSeparated()
     return "/" + parts.prefix(min(depth, max(1, parts.count - 1))).joined(separator: "/")
   }
 }

@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// One entry of a tar archive, with GNU long names and PAX paths already applied.
 public struct TarEntry: Sendable {
   public enum Kind: Sendable, Equatable {
@@ -181,7 +183,7 @@ public final class TarReader {
       )
     }
     var parts: [Substring] = []
-    for part in name.split(separator: "/", omittingEmptySubsequences: true) {
+    for part in name.slashSeparated() {
       if part == "." { continue }
       if part == ".." {
         throw ArchiveError(

@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// A glob over absolute paths in an image: `*` and `?` stay within one path segment,
 /// `**` spans any number of segments (none included). A pattern that does not start
 /// with `/` matches at any depth, as in `.gitignore` (`__pycache__/**` is
@@ -48,7 +50,7 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
 
   /// Whether an absolute path (`/usr/bin/gcc-12`) matches.
   public func matches(_ path: String) -> Bool {
-    matches(components: path.split(separator: "/", omittingEmptySubsequences: true))
+    matches(components: path.slashSeparated())
   }
 
   /// The same, for a path already split (to test many patterns against one path).
