@@ -117,14 +117,21 @@ enum LayerScanner {
 
   private static func scanCompressed(_ raw: ByteStream, options: Options, into scan: inout LayerScan) throws {
     let blob = HashingStream(raw)
-    // Reading, hashing and inflating the blob on one core; hashing and parsing the tar
-    // on the other (a single big layer would otherwise leave the second core idle).
+    // Three stages, each on a thread of its own: reading and hashing the blob;
+    // inflating it; hashing and parsing the tar. A single big layer would otherwise
+    // leave the second core idle, and with the blob hashed beside the inflating, the
+    // slowest stage is the inflating alone (issue 16: zstd, whose inflating is fast
+    // enough for the hashing to matter).
+    let blobAhead = PipelinedStream(blob)
     let tar = HashingStream(
-      PipelinedStream(try decompressing(blob, scan.compression, limit: options.expansionLimit)))
+      PipelinedStream(try decompressing(blobAhead, scan.compression, limit: options.expansionLimit)))
     try readEntries(
       tar, inspecting: options.inspect, capturing: options.inspect, hashing: options.contentHashes, into: &scan)
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count
+    // What the inflating left unread (trailing bytes) is still hashed: the blob is only
+    // the caller's again once its read-ahead thread has reached the end.
+    _ = try blobAhead.drain()
     scan.blobDigest = try blob.finish()
     scan.storedBytes = blob.count
   }
