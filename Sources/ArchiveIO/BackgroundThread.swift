@@ -5,7 +5,8 @@ import SystemCalls
 /// A thread of its own that runs closures one after another, at a lower priority (a
 /// higher nice value) than the rest of the process.
 ///
-/// For work that may lag behind: the compressed-size estimate's deflating. Reading and
+/// For work that may lag behind: the compressed-size estimate's deflating, and reading
+/// and hashing a compressed blob ahead of its inflating (`PipelinedStream`). Reading and
 /// hashing the largest layer is a measure's critical path, and on two cores it waited
 /// on the run queue, behind the estimate among others, for 1.0 s of a 6.1 s measure of
 /// the big image of issue 16 (its /proc/…/task/…/schedstat). A dispatch queue cannot

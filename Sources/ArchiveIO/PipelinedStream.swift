@@ -23,8 +23,18 @@ public final class PipelinedStream: ByteStream {
   private var holding = false
   private var ended = false
 
-  public init(_ base: ByteStream, depth: Int = 6) {
+  /// `niceness`: above 0, the reading ahead runs on a thread of its own at that much
+  /// lower a priority (`BackgroundThread`). For a stage with time to spare: the stage
+  /// that reads from it, the slower one, then gets the core when both want one. A
+  /// thread the base stream starts from there inherits that priority (a registry
+  /// download that follows a redirect mid-stream; redirects come before the first
+  /// bytes, which the caller reads).
+  public init(_ base: ByteStream, depth: Int = 6, niceness: Int32 = 0) {
     state = PipelineState(base: base, depth: max(depth, 1))
+    if niceness > 0 {
+      BackgroundThread(name: "sb-read-ahead", niceness: niceness).async { [state] in state.produce() }
+      return
+    }
     // A queue of its own, not the global one. Layer scans block on their pipelines,
     // and libdispatch on Linux sizes the global queue's pool to the cores, so a second
     // layer's producer waited there behind blocked threads: a 183 MB layer scanned
