@@ -188,7 +188,7 @@ final class FilesystemTree: @unchecked Sendable {
       }
       followed += 1
       if target.hasPrefix("/") { resolved = [] }
-      pending = target.split(separator: "/").map(String.init) + pending
+      pending = target.slashSeparated().map(String.init) + pending
     }
     return "/" + resolved.joined(separator: "/")
   }
@@ -198,7 +198,7 @@ final class FilesystemTree: @unchecked Sendable {
   func resolveLink(_ path: String, target: String) -> (path: String, node: Node)? {
     var (current, next) = (path, target)
     for _ in 0..<40 {
-      let directory = current.split(separator: "/").dropLast().joined(separator: "/")
+      let directory = current.slashSeparated().dropLast().joined(separator: "/")
       let joined = next.hasPrefix("/") ? next : "/" + (directory.isEmpty ? "" : directory + "/") + next
       let resolved = canonicalPath(joined)
       guard let node = node(at: resolved) else { return nil }

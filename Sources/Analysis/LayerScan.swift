@@ -1,6 +1,7 @@
 import ArchiveIO
 import ImageSource
 import Model
+import SystemCalls
 
 /// One layer's tar, read once: its entries in order, and what its bytes weigh.
 struct LayerScan: Sendable {
@@ -50,9 +51,9 @@ struct LayerScan: Sendable {
   /// Turns a tar entry into what the merge needs to know.
   static func entry(from tar: TarEntry) -> Entry? {
     guard !tar.name.isEmpty else { return nil }
-    let slash = tar.name.lastIndex(of: "/")
-    let base = slash.map { String(tar.name[tar.name.index(after: $0)...]) } ?? tar.name
-    let parent = slash.map { "/" + tar.name[..<$0] } ?? ""
+    let split = tar.name.splitAtLastSlash()
+    let base = split.map { String($0.name) } ?? tar.name
+    let parent = split.map { "/" + $0.parent } ?? ""
     if base == opaqueMarker { return Entry(path: parent.isEmpty ? "/" : parent, size: 0, kind: .opaque) }
     if base.hasPrefix(whiteoutPrefix) {
       return Entry(path: parent + "/" + base.dropFirst(whiteoutPrefix.count), size: 0, kind: .whiteout)
@@ -131,8 +132,9 @@ enum LayerScanner {
       tar, inspecting: options.inspect, capturing: options.inspect, hashing: options.contentHashes, into: &scan)
     scan.tarDigest = try tar.finish()
     scan.tarBytes = tar.count
-    // What the inflating left unread (trailing bytes) is still hashed: the blob is only
-    // the caller's again once its read-ahead thread has reached the end.
+    // The decompressors read the blob to its end (trailing bytes are refused), so
+    // nothing is left to read here: this makes sure the read-ahead thread is done
+    // with the blob before its digest is taken.
     _ = try blobAhead.drain()
     scan.blobDigest = try blob.finish()
     scan.storedBytes = blob.count

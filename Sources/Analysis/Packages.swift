@@ -146,12 +146,12 @@ enum PackageAttribution {
 
 extension FilesystemTree {
   static func parent(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
-    return String(path[..<slash])
+    guard let split = path.splitAtLastSlash(), !split.parent.isEmpty else { return "/" }
+    return String(split.parent)
   }
 
   static func base(of path: String) -> String {
-    path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+    path.splitAtLastSlash().map { String($0.name) } ?? path
   }
 
   /// `/usr/lib/x86_64-linux-gnu/libz.so` → `/usr/lib` at depth 2.

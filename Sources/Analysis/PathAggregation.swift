@@ -1,5 +1,6 @@
 import Budgets
 import Model
+import SystemCalls
 
 /// What the merged filesystem holds, summed per directory, and the files that
 /// budgets name (forbidden patterns, required paths).
@@ -52,7 +53,7 @@ enum PathAggregation {
     // by the matching files (issue 16).
     var countedTargets = [Set<UInt32>](repeating: [], count: patterns.count)
     tree.forEachFile { path, node in
-      let components = path.split(separator: "/", omittingEmptySubsequences: true)
+      let components = path.slashSeparated()
       for (index, pattern) in patterns.enumerated() where pattern.matches(components: components) {
         results[index].files += 1
         guard let target = node.symlinkTarget else {
@@ -64,7 +65,7 @@ enum PathAggregation {
           results[index].keepExample(.init(path: path, bytes: 0, layer: node.layer, symlinkTarget: target))
           continue
         }
-        let targetMatches = pattern.matches(components: resolved.split(separator: "/", omittingEmptySubsequences: true))
+        let targetMatches = pattern.matches(components: resolved.slashSeparated())
         if !targetMatches && countedTargets[index].insert(file.index).inserted { results[index].bytes += file.size }
         results[index].keepExample(
           .init(path: path, bytes: file.size, layer: node.layer, symlinkTarget: resolved))

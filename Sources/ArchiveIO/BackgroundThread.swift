@@ -6,8 +6,9 @@ import SystemCalls
 /// higher nice value) than the rest of the process.
 ///
 /// For work that may lag behind: the compressed-size estimate's deflating, and reading
-/// and hashing a compressed blob ahead of its inflating (`PipelinedStream`). Reading and
-/// hashing the largest layer is a measure's critical path, and on two cores it waited
+/// and hashing a compressed blob ahead of its inflating (`PipelinedStream`), which
+/// needs a third of the inflating's time. Reading and hashing the largest uncompressed
+/// layer is a measure's critical path, and on two cores it waited
 /// on the run queue, behind the estimate among others, for 1.0 s of a 6.1 s measure of
 /// the big image of issue 16 (its /proc/…/task/…/schedstat). A dispatch queue cannot
 /// carry a priority on Linux, and a thread of dispatch's pool cannot be given one

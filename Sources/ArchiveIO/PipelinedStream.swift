@@ -1,9 +1,11 @@
 import Dispatch
 
-/// Reads a stream ahead on another thread: the base stream's work (reading a blob,
-/// hashing it, inflating it) runs on one core while the reader's (hashing the tar,
+/// Reads a stream ahead on another thread: the base stream's work (reading a layer and
+/// hashing it; inflating a blob) runs on one core while the reader's (hashing the tar,
 /// parsing its headers) runs on the other. A layer of 4 GB in one piece is the common
 /// case in ML images, so two layers side by side do not keep two cores busy; this does.
+/// A compressed layer chains two (`LayerScanner.scanCompressed`): reading and hashing
+/// the blob, inflating it, and the tar's reader each have a thread.
 ///
 /// At most `depth` chunks of 256 KiB wait between the two threads, in buffers allocated
 /// once and handed back and forth (a fresh zeroed chunk per read cost a memset and a
@@ -12,9 +14,9 @@ import Dispatch
 /// use the base again (for its counts and digests).
 ///
 /// Six chunks (1.5 MiB) by default: on the big image of issue 16, `measure` of the
-/// docker-archive took 5.07 s with six and 5.14 s with eight (four runs each,
-/// interleaved), and peaked at 46.7 MB against 49.0 MB; with four it peaked at 44.9 MB
-/// but took 5.30 s, the reader waiting on the parser's pauses.
+/// docker-archive (one pipeline per layer) took 5.07 s with six and 5.14 s with eight
+/// (four runs each, interleaved), and peaked at 46.7 MB against 49.0 MB; with four it
+/// peaked at 44.9 MB but took 5.30 s, the reader waiting on the parser's pauses.
 public final class PipelinedStream: ByteStream {
   private let state: PipelineState
   /// The chunk being read from (a slot of the ring), and how far.
@@ -26,9 +28,9 @@ public final class PipelinedStream: ByteStream {
   /// `niceness`: above 0, the reading ahead runs on a thread of its own at that much
   /// lower a priority (`BackgroundThread`). For a stage with time to spare: the stage
   /// that reads from it, the slower one, then gets the core when both want one. A
-  /// thread the base stream starts from there inherits that priority (a registry
-  /// download that follows a redirect mid-stream; redirects come before the first
-  /// bytes, which the caller reads).
+  /// thread the base stream started from there would inherit that priority; a
+  /// registry blob starts its downloads (redirects, a new token) before it returns its
+  /// first bytes, which the caller reads to tell gzip from zstd, on its own thread.
   public init(_ base: ByteStream, depth: Int = 6, niceness: Int32 = 0) {
     state = PipelineState(base: base, depth: max(depth, 1))
     if niceness > 0 {

@@ -1,3 +1,4 @@
+import SystemCalls
 import TOML
 
 /// A value from budgets.toml with where it was written, so that a report can say
@@ -112,14 +113,14 @@ public struct ImageBudget: Sendable {
   public var buildContextDirectory: String {
     if let set = buildContext?.value { return Self.trimmedDirectory(set) }
     guard let path = dockerfile?.value else { return "" }
-    let parts = path.split(separator: "/")
+    let parts = path.slashSeparated()
     guard parts.count > 1, ["Dockerfile", "Containerfile"].contains(parts.last!) else { return "" }
     return parts.dropLast().joined(separator: "/")
   }
 
   /// `./app/` → `app`, `.` → "".
   static func trimmedDirectory(_ path: String) -> String {
-    path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    path.slashSeparated().filter { $0 != "." }.joined(separator: "/")
   }
 
   public init(name: String, position: TOMLPosition, defaults: Defaults) {

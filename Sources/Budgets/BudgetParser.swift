@@ -1,4 +1,5 @@
 import Endpoints
+import SystemCalls
 import TOML
 
 /// budgets.toml → `BudgetFile`. Reads the whole file and reports every problem at
@@ -517,7 +518,7 @@ final class BudgetReader {
 
   private func relativePaths(_ entry: TOMLTable.Entry) -> [Located<String>] {
     strings(entry, example: "[\"api/\", \"docker/api.Dockerfile\"]").filter { path in
-      if path.value.hasPrefix("/") || path.value.split(separator: "/").contains("..") || path.value.isEmpty {
+      if path.value.hasPrefix("/") || path.value.slashSeparated().contains("..") || path.value.isEmpty {
         report(
           "context path \"\(path.value)\" must be relative to the repository root, like \"api/\"", at: path.position)
         return false
@@ -530,7 +531,7 @@ final class BudgetReader {
   /// commit's Dockerfile can be read beside its measurement.
   private func dockerfilePath(_ entry: TOMLTable.Entry) -> Located<String>? {
     guard let path = string(entry, example: "\"docker/api.Dockerfile\"") else { return nil }
-    let parts = path.value.split(separator: "/")
+    let parts = path.value.slashSeparated()
     guard !path.value.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty, !path.value.hasSuffix("/") else {
       report(
         "dockerfile \"\(path.value)\" must be a file's path relative to the repository root, like \"docker/api.Dockerfile\"",
@@ -543,7 +544,7 @@ final class BudgetReader {
   /// `build_context = "app"`: a directory relative to the repository root ("." is the root).
   private func buildContext(_ entry: TOMLTable.Entry) -> Located<String>? {
     guard let path = string(entry, example: "\"app\"") else { return nil }
-    guard !path.value.hasPrefix("/"), !path.value.split(separator: "/").contains("..") else {
+    guard !path.value.hasPrefix("/"), !path.value.slashSeparated().contains("..") else {
       report(
         "build_context \"\(path.value)\" must be a directory relative to the repository root, like \"app\" or \".\"",
         at: path.position)

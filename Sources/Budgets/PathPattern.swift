@@ -26,7 +26,7 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     if !body.hasPrefix("/") && !body.hasPrefix("**") { body = "**/" + body }
     if body.hasSuffix("/") { body += "**" }
     var segments: [Segment] = []
-    for part in body.split(separator: "/", omittingEmptySubsequences: true) {
+    for part in body.slashSeparated() {
       if part == "**" {
         if segments.last != .anyDepth { segments.append(.anyDepth) }
       } else if part.contains("**") {

@@ -21,3 +21,13 @@ extension String {
     return parts
   }
 }
+
+extension String {
+  /// What comes before and after the last `/`, found by byte as `slashSeparated`
+  /// splits (searching by Character misses a `/` that a combining mark follows, and
+  /// stepping past it by Character would drop the mark); nil without a slash.
+  public func splitAtLastSlash() -> (parent: Substring, name: Substring)? {
+    guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+    return (self[..<slash], self[utf8.index(after: slash)...])
+  }
+}
