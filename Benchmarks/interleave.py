@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
-"""interleave.py [--rounds N] [--cwd DIR] [--stdin FILE] [--env NAME=VALUE]... CMD...
+"""interleave.py [--rounds N] [--warmup N] [--prepare CMD] [--cwd DIR] [--stdin FILE]
+                 [--env NAME=VALUE]... CMD...
 
-Times short commands (milliseconds: a hook, a start-up) round by round, each round
-running every CMD once in turn, and prints each one's median wall time and its ratio
-to the last CMD (the peer). On a shared machine whose speed drifts by 5-15 % over
-minutes, hyperfine's one block of runs per command carries that drift into the ratio;
-interleaved, every command sees the same drift. Each CMD is split like a shell word
-list and run without a shell; --stdin is reopened for every run. The first three
-rounds warm the page cache and are not counted. A run that exits non-zero stops it,
-with that run's standard error: a failing command is fast, and its time meaningless.
+Times commands round by round, each round running every CMD once in turn, and prints
+each one's median wall time and its ratio to the last CMD (the peer). On a shared
+machine whose speed drifts by 5-15 % over minutes, hyperfine's one block of runs per
+command carries that drift into the ratio; interleaved, every command sees the same
+drift. Each CMD is split like a shell word list and run without a shell; --stdin is
+reopened for every run; --prepare runs through the shell before each run, untimed
+(to start every `measure` from an empty store). The first --warmup rounds (three)
+warm the page cache and are not counted. A run that exits non-zero stops it, with
+that run's standard error: a failing command is fast, and its time meaningless.
 
-Example (two builds of the hook against git):
+Examples (two builds of the hook against git; two builds measuring an image cold):
   Benchmarks/interleave.py --rounds 150 --cwd "$REPO" --stdin "$INPUT" \\
     --env SIZEBUDGET_STORE="$STORE" "old/sizebudget hook pre-push origin x" \\
     "new/sizebudget hook pre-push origin x" "git rev-list $OLD..$TIP"
+  Benchmarks/interleave.py --rounds 5 --warmup 1 --prepare "rm -f /tmp/s.sqlite*" \\
+    "old/sizebudget measure --image big --store /tmp/s.sqlite oci:big.oci" \\
+    "new/sizebudget measure --image big --store /tmp/s.sqlite oci:big.oci"
 """
 import argparse
 import os
@@ -27,22 +32,26 @@ WARMUP = 3
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Times short commands round by round.")
+    parser = argparse.ArgumentParser(description="Times commands round by round.")
     parser.add_argument("--rounds", type=int, default=100, help="counted rounds (at least 1)")
+    parser.add_argument("--warmup", type=int, default=WARMUP, help="rounds run first, not counted")
+    parser.add_argument("--prepare", help="a shell command run before each run, untimed")
     parser.add_argument("--cwd")
     parser.add_argument("--stdin", default=os.devnull)
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("commands", nargs="+", metavar="CMD")
     options = parser.parse_args()
-    if options.rounds < 1:
-        parser.error("--rounds must be at least 1")
+    if options.rounds < 1 or options.warmup < 0:
+        parser.error("--rounds must be at least 1, --warmup at least 0")
     if any("=" not in pair for pair in options.env):
         parser.error("--env takes NAME=VALUE")
     env = dict(os.environ, **dict(pair.split("=", 1) for pair in options.env))
     argvs = [shlex.split(command) for command in options.commands]
     times: list[list[float]] = [[] for _ in argvs]
-    for round_index in range(options.rounds + WARMUP):
+    for round_index in range(options.rounds + options.warmup):
         for index, argv in enumerate(argvs):
+            if options.prepare:
+                subprocess.run(options.prepare, shell=True, cwd=options.cwd, env=env, check=True)
             with open(options.stdin, "rb") as stdin:
                 start = time.perf_counter()
                 run = subprocess.run(argv, cwd=options.cwd, env=env, stdin=stdin,
@@ -51,12 +60,13 @@ def main() -> None:
             if run.returncode != 0:
                 sys.exit(f"interleave.py: `{options.commands[index]}` exited {run.returncode}:\n"
                          + run.stderr.decode(errors="replace")[-2000:])
-            if round_index >= WARMUP:
+            if round_index >= options.warmup:
                 times[index].append(elapsed)
     peer = statistics.median(times[-1])
     for command, samples in zip(options.commands, times):
         median = statistics.median(samples)
-        print(f"{median * 1000:8.2f} ms  {median / peer:5.2f}x  {command}")
+        shown = f"{median * 1000:8.2f} ms" if median < 1 else f"{median:8.2f} s "
+        print(f"{shown}  {median / peer:5.2f}x  {command}")
     print(f"(medians of {options.rounds} interleaved rounds; ratios to the last command)")
 
 
