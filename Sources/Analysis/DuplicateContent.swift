@@ -27,11 +27,11 @@ public enum DuplicateContent {
     }
     var match = PatternMatch(pattern: categoryID, files: 0, bytes: 0, examples: [])
     for group in groups.values where group.count > 1 {
-      let owned = group.filter { $0.node.isDistribution }
+      let owned = group.filter { tree.isDistribution($0.node) }
       guard owned.count < group.count else { continue }
       let sorted = group.sorted { $0.path < $1.path }
       let kept = owned.map(\.path).min() ?? sorted[0].path
-      for copy in sorted where copy.path != kept && !copy.node.isDistribution {
+      for copy in sorted where copy.path != kept && !tree.isDistribution(copy.node) {
         match.count(.init(path: copy.path, bytes: copy.node.size, layer: copy.node.layer, sameAs: kept))
       }
     }

@@ -15,10 +15,11 @@ import SystemCalls
 /// per file. A node that is hidden stays in the array, marked hidden, and its name's
 /// table slot points to whatever replaces it; nodes are never reused.
 ///
-/// Built and annotated by one thread (`apply`, then package attribution's owners and
-/// distribution marks), then only read: the measurement's last walks read it side by
-/// side (`sideBySide` in Measurer), hence unchecked Sendable. Nothing mutates it once
-/// it is shared.
+/// Built by one thread (`apply`), then only read, hence unchecked Sendable: the
+/// measurement's last walks read it side by side (`sideBySide` in Measurer). Package
+/// attribution's marks (each file's owner, the distribution's files) are kept apart
+/// from the nodes, so that the category walk reads the nodes while attribution marks;
+/// the marks are read only on attribution's thread, after it.
 final class FilesystemTree: @unchecked Sendable {
   /// A node as callers see it: a copy of its fields, and its index for asking more.
   struct Node {
@@ -26,8 +27,6 @@ final class FilesystemTree: @unchecked Sendable {
     let size: Int64
     let layer: Int
     let isDirectory: Bool
-    /// Owned by a distribution package (deb, apk): set by package attribution.
-    let isDistribution: Bool
     let symlinkTarget: String?
   }
 
@@ -40,8 +39,14 @@ final class FilesystemTree: @unchecked Sendable {
     var nameLength: UInt32
     var layer: UInt32
     var flags: Flags
-    /// The package that owns the file (package attribution), or `none`.
+  }
+
+  /// What package attribution found for a node.
+  private struct Marks {
+    /// The package that owns the file, or `none`.
     var owner = FilesystemTree.none
+    /// Owned by a distribution package (deb, apk).
+    var distribution = false
   }
 
   private struct Flags: OptionSet {
@@ -49,13 +54,14 @@ final class FilesystemTree: @unchecked Sendable {
     static let directory = Flags(rawValue: 1)
     static let hidden = Flags(rawValue: 2)
     static let link = Flags(rawValue: 4)
-    static let distribution = Flags(rawValue: 8)
   }
 
   private static let none = UInt32.max
   // Plain buffers, not arrays: nodes change while the tree is walked (package owners),
   // where an array's copy-on-write would copy every node.
   private let slots = GrowableBuffer<Slot>()
+  /// One per slot once attribution marks the first node; empty before.
+  private let marks = GrowableBuffer<Marks>()
   private let names = GrowableBuffer<UInt8>()
   /// Open addressing, linear probing: 0 is empty, else a node's index + 1.
   private var table = GrowableBuffer<UInt32>()
@@ -153,16 +159,28 @@ final class FilesystemTree: @unchecked Sendable {
 
   /// Package attribution: the first owner of a node stays.
   func claim(_ node: Node, owner: Int) {
-    guard slots[Int(node.index)].owner == Self.none else { return }
-    slots[Int(node.index)].owner = UInt32(clamping: owner)
+    let mark = marking(node)
+    guard mark.pointee.owner == Self.none else { return }
+    mark.pointee.owner = UInt32(clamping: owner)
   }
 
   func owner(of node: Node) -> Int? {
-    let owner = slots[Int(node.index)].owner
+    guard Int(node.index) < marks.count else { return nil }
+    let owner = marks[Int(node.index)].owner
     return owner == Self.none ? nil : Int(owner)
   }
 
-  func markDistribution(_ node: Node) { slots[Int(node.index)].flags.insert(.distribution) }
+  func markDistribution(_ node: Node) { marking(node).pointee.distribution = true }
+
+  /// Owned by a distribution package (deb, apk), as package attribution marked it.
+  func isDistribution(_ node: Node) -> Bool {
+    Int(node.index) < marks.count && marks[Int(node.index)].distribution
+  }
+
+  private func marking(_ node: Node) -> UnsafeMutablePointer<Marks> {
+    if marks.count < slots.count { marks.append(Marks(), times: slots.count - marks.count) }
+    return marks.address(Int(node.index))
+  }
 
   /// The path with every symbolic link along it followed (`/lib/x86_64-linux-gnu/libc.so.6`
   /// → `/usr/lib/x86_64-linux-gnu/libc.so.6` when `/lib` links to `usr/lib`); the final
@@ -285,7 +303,6 @@ final class FilesystemTree: @unchecked Sendable {
     let slot = slots[Int(index)]
     return Node(
       index: index, size: slot.size, layer: Int(slot.layer), isDirectory: slot.flags.contains(.directory),
-      isDistribution: slot.flags.contains(.distribution),
       symlinkTarget: slot.flags.contains(.link) ? linkTargets[index] : nil)
   }
 

@@ -238,25 +238,27 @@ public struct Measurer: Sendable {
       required: PathAggregation.required(options.require, in: tree))
     measurement.baseImage = BaseImage.fromAnnotations(description)
     guard options.packages else { return measurement }
-    // A database file counts as the final filesystem has it: from its node's layer.
-    // Attribution marks the tree (each file's owner, the distribution's files), so it
-    // runs alone, and the walks that read those marks come after it.
-    measurement.packages = PackageAttribution.packages(in: tree) { path in
-      guard let node = tree.node(at: path), !node.isDirectory, node.layer < scans.count,
-        let bytes = scans[node.layer].captured[path]
-      else { return nil }
-      return (bytes, node.layer)
-    }
-    // From here the tree is only read: the category walk and the ELF and
-    // duplicate-content walks run side by side (issue 16: serial, they were most of
-    // the 0.4 s after the last layer's bytes).
-    let (categories, findings) = sideBySide(
+    // The category walk runs beside package attribution and the walks that read its
+    // marks (the ELF and duplicate-content ones): it reads only the tree's nodes, and
+    // attribution marks apart from them (issue 16: one after the other, attribution
+    // and categories were most of the 0.3 s after the last layer's bytes).
+    let (categories, (packages, findings)) = sideBySide(
       parallel: options.parallelism > 1, { FileCategories.measure(tree) },
       {
-        Self.unstripped(tree, scans)
+        // A database file counts as the final filesystem has it: from its node's layer.
+        let packages = PackageAttribution.packages(in: tree) { path in
+          guard let node = tree.node(at: path), !node.isDirectory, node.layer < scans.count,
+            let bytes = scans[node.layer].captured[path]
+          else { return nil }
+          return (bytes, node.layer)
+        }
+        let findings =
+          Self.unstripped(tree, scans)
           + DuplicateContent.category(
             tree, digests: { path, node in node.layer < scans.count ? scans[node.layer].contentDigests[path] : nil })
+        return (packages, findings)
       })
+    measurement.packages = packages
     measurement.categories = categories + findings
     return measurement
   }
@@ -270,7 +272,7 @@ public struct Measurer: Sendable {
     var own = PatternMatch(pattern: "unstripped", files: 0, bytes: 0, examples: [])
     var vendored = PatternMatch(pattern: "unstripped-vendored", files: 0, bytes: 0, examples: [])
     tree.forEachFile { path, node in
-      guard !node.isDistribution, node.layer < scans.count, let bytes = scans[node.layer].strippable[path] else {
+      guard !tree.isDistribution(node), node.layer < scans.count, let bytes = scans[node.layer].strippable[path] else {
         return
       }
       let isVendored =

@@ -29,8 +29,8 @@ enum PackageAttribution {
 
   /// `captured(path)` gives a database file's bytes as the final filesystem has them.
   /// The files a distribution package (deb, apk) owns are marked in the tree
-  /// (`Node.isDistribution`). Owners are kept on the tree's nodes, not in a table by
-  /// path (issue 16: that table held every owned file's path).
+  /// (`FilesystemTree.isDistribution`). Owners are kept in the tree, by node, not in a
+  /// table by path (issue 16: that table held every owned file's path).
   static func packages(in tree: FilesystemTree, captured: (String) -> (bytes: [UInt8], layer: Int)?)
     -> [PackageSize]
   {
