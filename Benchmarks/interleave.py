@@ -51,7 +51,12 @@ def main() -> None:
     for round_index in range(options.rounds + options.warmup):
         for index, argv in enumerate(argvs):
             if options.prepare:
-                subprocess.run(options.prepare, shell=True, cwd=options.cwd, env=env, check=True)
+                prepared = subprocess.run(options.prepare, shell=True, cwd=options.cwd, env=env,
+                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.PIPE, check=False)
+                if prepared.returncode != 0:
+                    sys.exit(f"interleave.py: --prepare `{options.prepare}` exited {prepared.returncode}:\n"
+                             + prepared.stderr.decode(errors="replace")[-2000:])
             with open(options.stdin, "rb") as stdin:
                 start = time.perf_counter()
                 run = subprocess.run(argv, cwd=options.cwd, env=env, stdin=stdin,
@@ -63,10 +68,11 @@ def main() -> None:
             if round_index >= options.warmup:
                 times[index].append(elapsed)
     peer = statistics.median(times[-1])
+    # One unit for the table, the peer's: milliseconds below a second, seconds from it.
+    scale, unit = (1000, "ms") if peer < 1 else (1, "s ")
     for command, samples in zip(options.commands, times):
         median = statistics.median(samples)
-        shown = f"{median * 1000:8.2f} ms" if median < 1 else f"{median:8.2f} s "
-        print(f"{shown}  {median / peer:5.2f}x  {command}")
+        print(f"{median * scale:8.2f} {unit}  {median / peer:5.2f}x  {command}")
     print(f"(medians of {options.rounds} interleaved rounds; ratios to the last command)")
 
 

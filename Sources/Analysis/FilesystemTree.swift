@@ -10,16 +10,18 @@ import SystemCalls
 /// the layer that added it and the one that hid it.
 ///
 /// Kept compact (issue 16: memory flat in the number of files): a node is 40 bytes in
-/// one array, its name a run of bytes in one shared arena, and a child is found through
+/// one array (and 8 more once package attribution marks it), its name a run of bytes in
+/// one shared arena, and a child is found through
 /// one open-addressing table keyed by (parent, name): no object, dictionary or string
 /// per file. A node that is hidden stays in the array, marked hidden, and its name's
 /// table slot points to whatever replaces it; nodes are never reused.
 ///
-/// Built by one thread (`apply`), then only read, hence unchecked Sendable: the
-/// measurement's last walks read it side by side (`sideBySide` in Measurer). Package
-/// attribution's marks (each file's owner, the distribution's files) are kept apart
-/// from the nodes, so that the category walk reads the nodes while attribution marks;
-/// the marks are read only on attribution's thread, after it.
+/// Its nodes are built by one thread (`apply`), then only read, hence unchecked
+/// Sendable: the measurement's last walks read them side by side (`sideBySide` in
+/// Measurer). Package attribution's marks (each file's owner, the distribution's
+/// files) are written later, so they are kept apart from the nodes: the category walk
+/// reads the nodes while attribution marks, and the marks are read only on
+/// attribution's thread, after it.
 final class FilesystemTree: @unchecked Sendable {
   /// A node as callers see it: a copy of its fields, and its index for asking more.
   struct Node {
@@ -42,7 +44,7 @@ final class FilesystemTree: @unchecked Sendable {
   }
 
   /// What package attribution found for a node.
-  private struct Marks {
+  private struct Attribution {
     /// The package that owns the file, or `none`.
     var owner = FilesystemTree.none
     /// Owned by a distribution package (deb, apk).
@@ -57,11 +59,11 @@ final class FilesystemTree: @unchecked Sendable {
   }
 
   private static let none = UInt32.max
-  // Plain buffers, not arrays: nodes change while the tree is walked (package owners),
-  // where an array's copy-on-write would copy every node.
+  // Plain buffers, not arrays: attributions change while the tree is walked, where an
+  // array's copy-on-write would copy every one.
   private let slots = GrowableBuffer<Slot>()
   /// One per slot once attribution marks the first node; empty before.
-  private let marks = GrowableBuffer<Marks>()
+  private let attributions = GrowableBuffer<Attribution>()
   private let names = GrowableBuffer<UInt8>()
   /// Open addressing, linear probing: 0 is empty, else a node's index + 1.
   private var table = GrowableBuffer<UInt32>()
@@ -159,27 +161,32 @@ final class FilesystemTree: @unchecked Sendable {
 
   /// Package attribution: the first owner of a node stays.
   func claim(_ node: Node, owner: Int) {
-    let mark = marking(node)
-    guard mark.pointee.owner == Self.none else { return }
-    mark.pointee.owner = UInt32(clamping: owner)
+    let attribution = attributionAddress(of: node)
+    guard attribution.pointee.owner == Self.none else { return }
+    attribution.pointee.owner = UInt32(clamping: owner)
   }
 
   func owner(of node: Node) -> Int? {
-    guard Int(node.index) < marks.count else { return nil }
-    let owner = marks[Int(node.index)].owner
-    return owner == Self.none ? nil : Int(owner)
+    guard let owner = attribution(of: node)?.owner, owner != Self.none else { return nil }
+    return Int(owner)
   }
 
-  func markDistribution(_ node: Node) { marking(node).pointee.distribution = true }
+  func markDistribution(_ node: Node) { attributionAddress(of: node).pointee.distribution = true }
 
   /// Owned by a distribution package (deb, apk), as package attribution marked it.
-  func isDistribution(_ node: Node) -> Bool {
-    Int(node.index) < marks.count && marks[Int(node.index)].distribution
+  func isDistribution(_ node: Node) -> Bool { attribution(of: node)?.distribution ?? false }
+
+  /// nil before attribution marked anything.
+  private func attribution(of node: Node) -> Attribution? {
+    Int(node.index) < attributions.count ? attributions[Int(node.index)] : nil
   }
 
-  private func marking(_ node: Node) -> UnsafeMutablePointer<Marks> {
-    if marks.count < slots.count { marks.append(Marks(), times: slots.count - marks.count) }
-    return marks.address(Int(node.index))
+  /// Where the node's attribution is kept, the buffer grown to every node first.
+  private func attributionAddress(of node: Node) -> UnsafeMutablePointer<Attribution> {
+    if attributions.count < slots.count {
+      attributions.append(Attribution(), times: slots.count - attributions.count)
+    }
+    return attributions.address(Int(node.index))
   }
 
   /// The path with every symbolic link along it followed (`/lib/x86_64-linux-gnu/libc.so.6`
@@ -434,7 +441,10 @@ private final class GrowableBuffer<Element> {
     }
   }
 
-  func address(_ index: Int) -> UnsafeMutablePointer<Element> { base! + index }
+  func address(_ index: Int) -> UnsafeMutablePointer<Element> {
+    precondition(index >= 0 && index < count)
+    return base! + index
+  }
 
   func slice(_ start: Int, _ length: Int) -> UnsafeBufferPointer<Element> {
     precondition(start >= 0 && length >= 0 && start + length <= count)

@@ -64,7 +64,8 @@ import Testing
 
 /// The walks after package attribution read the marks it leaves on the tree: a shared
 /// library the distribution installed is its choice, not an `unstripped` finding, even
-/// now that the category walks run side by side (issue 16). Same bytes, two places.
+/// now that the category walk runs beside attribution and those walks (issue 16). Same
+/// bytes, two places.
 @Suite struct UnstrippedAfterAttributionTests {
   @Test func aDistributionLibraryIsNotReportedUnstrippedButTheImagesOwnCopyIs() throws {
     let work = try TemporaryDirectory()
