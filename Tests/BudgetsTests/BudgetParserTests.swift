@@ -117,6 +117,23 @@ import Testing
     }
   }
 
+  /// A `/` followed by a combining mark is one Character: split by Character, these
+  /// paths had no `..` part and were taken, though the file system climbs out of the
+  /// repository with them. Split by byte, as the kernel splits them, they are refused.
+  @Test(arguments: [
+    ("context = [\"../\u{301}x/\"]", "context path"), ("dockerfile = \"../\u{301}x/Dockerfile\"", "dockerfile"),
+    ("build_context = \"../\u{301}x\"", "build_context"),
+  ])
+  func refusesAPathThatClimbsOutBehindACombiningMark(line: String, key: String) {
+    do {
+      _ = try BudgetParser.parse("[image.api]\n\(line)\n")
+      Issue.record("no error for \(line)")
+    } catch {
+      #expect(error.description.contains("budgets.toml:2:"), "\(error.description)")
+      #expect(error.description.contains("\(key) \"") && error.description.contains("relative to the repository root"))
+    }
+  }
+
   @Test func dockerfileAndTargetKeepTheirPositions() throws {
     let budgets = try BudgetParser.parse("[image.api]\ndockerfile = \"docker/api.Dockerfile\"\ntarget = \"runtime\"\n")
     let image = try #require(budgets.images.first)
