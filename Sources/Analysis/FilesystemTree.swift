@@ -95,7 +95,7 @@ final class FilesystemTree: @unchecked Sendable {
   /// its additions.
   func apply(_ entries: LayerEntries, layer: Int) throws {
     let layer = UInt32(clamping: layer)
-    try entries.forEach { entry in
+    try entries.decodeEach { entry in
       switch entry.kind {
       case .whiteout: remove(entry.path, by: layer)
       case .opaque:
@@ -106,7 +106,7 @@ final class FilesystemTree: @unchecked Sendable {
       default: break
       }
     }
-    try entries.forEach { entry in
+    try entries.decodeEach { entry in
       switch entry.kind {
       case .file, .link: try add(entry.path, size: entry.size, link: entry.symlinkTarget, layer: layer)
       case .directory: try addDirectory(entry.path, layer: layer)

@@ -22,15 +22,16 @@ struct LayerEntries: Sendable {
     var seen = 0
     var files = 0
     guard
-      (try? forEach { entry in
+      (try? decodeEach { entry in
         seen += 1
         if entry.kind == .file || entry.kind == .link { files += 1 }
       }) != nil, seen == count, files == fileCount
     else { return nil }
   }
 
-  /// Calls `body` with each entry in tar order.
-  func forEach(_ body: (LayerScan.Entry) throws -> Void) throws {
+  /// Decodes the entries and calls `body` with each, in tar order. Not a Sequence's
+  /// `forEach`: decoding can fail (a stored scan that is corrupt), so it throws.
+  func decodeEach(_ body: (LayerScan.Entry) throws -> Void) throws {
     guard count > 0 else { return }
     guard let reader = RecordReader(compressed: compressed) else { throw ArchiveError("cannot read a layer's entries") }
     var previous: [UInt8] = []
