@@ -31,6 +31,12 @@ import time
 WARMUP = 3
 
 
+def stop(what: str, completed: subprocess.CompletedProcess) -> None:
+    """Ends the timing: a failing command is fast, and its time meaningless."""
+    sys.exit(f"interleave.py: {what} exited {completed.returncode}:\n"
+             + completed.stderr.decode(errors="replace")[-2000:])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Times commands round by round.")
     parser.add_argument("--rounds", type=int, default=100, help="counted rounds (at least 1)")
@@ -55,16 +61,14 @@ def main() -> None:
                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.PIPE, check=False)
                 if prepared.returncode != 0:
-                    sys.exit(f"interleave.py: --prepare `{options.prepare}` exited {prepared.returncode}:\n"
-                             + prepared.stderr.decode(errors="replace")[-2000:])
+                    stop(f"--prepare `{options.prepare}`", prepared)
             with open(options.stdin, "rb") as stdin:
                 start = time.perf_counter()
                 run = subprocess.run(argv, cwd=options.cwd, env=env, stdin=stdin,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
                 elapsed = time.perf_counter() - start
             if run.returncode != 0:
-                sys.exit(f"interleave.py: `{options.commands[index]}` exited {run.returncode}:\n"
-                         + run.stderr.decode(errors="replace")[-2000:])
+                stop(f"`{options.commands[index]}`", run)
             if round_index >= options.warmup:
                 times[index].append(elapsed)
     peer = statistics.median(times[-1])
