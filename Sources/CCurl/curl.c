@@ -19,7 +19,16 @@
   X(void, curl_slist_free_all, (struct curl_slist *))                                \
   X(curl_version_info_data *, curl_version_info, (CURLversion))                      \
   X(CURLcode, curl_easy_setopt, (CURL *, CURLoption, ...))                           \
-  X(CURLcode, curl_easy_getinfo, (CURL *, CURLINFO, ...))
+  X(CURLcode, curl_easy_getinfo, (CURL *, CURLINFO, ...))                           \
+  X(CURLcode, curl_easy_pause, (CURL *, int))                                        \
+  X(CURLM *, curl_multi_init, (void))                                                \
+  X(CURLMcode, curl_multi_cleanup, (CURLM *))                                        \
+  X(CURLMcode, curl_multi_add_handle, (CURLM *, CURL *))                             \
+  X(CURLMcode, curl_multi_remove_handle, (CURLM *, CURL *))                          \
+  X(CURLMcode, curl_multi_perform, (CURLM *, int *))                                 \
+  X(CURLMcode, curl_multi_poll, (CURLM *, struct curl_waitfd *, unsigned, int, int *)) \
+  X(CURLMsg *, curl_multi_info_read, (CURLM *, int *))                               \
+  X(const char *, curl_multi_strerror, (CURLMcode))
 
 #define FIELD(type, name, parameters) type(*name) parameters;
 static struct {
@@ -65,4 +74,25 @@ CURLcode sb_curl_setopt_callback(CURL *curl, CURLoption option, sb_curl_data_cal
 }
 CURLcode sb_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
   return api.curl_easy_getinfo(curl, info, value);
+}
+
+CURLcode sb_curl_easy_unpause(CURL *curl) { return api.curl_easy_pause(curl, CURLPAUSE_CONT); }
+CURLM *sb_curl_multi_init(void) { return api.curl_multi_init(); }
+void sb_curl_multi_cleanup(CURLM *multi) { api.curl_multi_cleanup(multi); }
+CURLMcode sb_curl_multi_add_handle(CURLM *multi, CURL *curl) { return api.curl_multi_add_handle(multi, curl); }
+CURLMcode sb_curl_multi_remove_handle(CURLM *multi, CURL *curl) { return api.curl_multi_remove_handle(multi, curl); }
+CURLMcode sb_curl_multi_perform(CURLM *multi, int *running) { return api.curl_multi_perform(multi, running); }
+CURLMcode sb_curl_multi_poll(CURLM *multi, int timeout) { return api.curl_multi_poll(multi, NULL, 0, timeout, NULL); }
+const char *sb_curl_multi_strerror(CURLMcode code) { return api.curl_multi_strerror(code); }
+
+int sb_curl_multi_result(CURLM *multi, CURLcode *result) {
+  int queued = 0;
+  CURLMsg *message;
+  while ((message = api.curl_multi_info_read(multi, &queued)) != NULL) {
+    if (message->msg == CURLMSG_DONE) {
+      *result = message->data.result;
+      return 1;
+    }
+  }
+  return 0;
 }

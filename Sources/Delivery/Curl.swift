@@ -99,25 +99,29 @@ final class CurlHandle {
   /// Runs the transfer; errors say whether the far end was unreachable or slow.
   func perform(_ what: String) throws(DeliveryError) {
     let code = sb_curl_easy_perform(handle)
-    guard code == CURLE_OK else {
-      let text = String(cString: sb_curl_easy_strerror(code))
-      let kind: DeliveryError.Kind =
-        switch code {
-        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .refused
-        case CURLE_OPERATION_TIMEDOUT: .timeout
-        case CURLE_USE_SSL_FAILED: .tlsRequired
-        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE: .dropped
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-          CURLE_SSL_CACERT_BADFILE:
-          .tls
-        default: .other
-        }
-      var error = DeliveryError(kind, "\(what): \(text)")
-      var connections = 0
-      sb_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connections)
-      error.connected = connections > 0
-      throw error
-    }
+    if let error = error(code, what) { throw error }
+  }
+
+  /// What a transfer's result means to the caller; nil for success.
+  func error(_ code: CURLcode, _ what: String) -> DeliveryError? {
+    guard code != CURLE_OK else { return nil }
+    let text = String(cString: sb_curl_easy_strerror(code))
+    let kind: DeliveryError.Kind =
+      switch code {
+      case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .refused
+      case CURLE_OPERATION_TIMEDOUT: .timeout
+      case CURLE_USE_SSL_FAILED: .tlsRequired
+      case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE: .dropped
+      case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+        CURLE_SSL_CACERT_BADFILE:
+        .tls
+      default: .other
+      }
+    var error = DeliveryError(kind, "\(what): \(text)")
+    var connections = 0
+    sb_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connections)
+    error.connected = connections > 0
+    return error
   }
 
   var responseCode: Int {

@@ -23,6 +23,9 @@ final class RegistryClient: @unchecked Sendable {
 
   var currentAuthorization: String? { lock.withLock { authorization } }
 
+  /// Where the registry serves a blob (it may redirect from there).
+  func blobURL(_ digest: String) -> String { base + "/v2/\(reference.repository)/blobs/\(digest)" }
+
   /// GET a path under /v2/, authenticating and retrying as needed.
   func get(_ path: String, accept: [String] = [], limit: Int = 16 << 20) throws(ImageSourceError) -> HTTPResponse {
     var attempt = 0
@@ -204,44 +207,35 @@ final class RegistryClient: @unchecked Sendable {
   }
 }
 
-/// A layer blob streamed from the registry through a socket pair: redirects (to object
-/// storage) are followed, and the Authorization header goes only to the registry's
-/// own host.
+/// A layer blob streamed from the registry as it is read (`DownloadStream`): redirects
+/// (to object storage) are followed, and the Authorization header goes only to the
+/// registry's own host.
 final class RegistryBlobStream: ByteStream {
   private let client: RegistryClient
   private let digest: String
-  private var descriptor: Int32 = -1
-  private var download: Download?
+  private var download: DownloadStream
   private var redirects = 0
   private var reauthenticated = false
 
   init(client: RegistryClient, digest: String) throws {
     self.client = client
     self.digest = digest
-    try start(client.base + "/v2/\(client.reference.repository)/blobs/\(digest)", authorized: true)
+    download = try Self.download(client.blobURL(digest), authorization: client.currentAuthorization, of: digest)
   }
 
-  deinit { if descriptor >= 0 { close(descriptor) } }
-
-  private func start(_ url: String, authorized: Bool) throws {
-    if descriptor >= 0 { close(descriptor) }
-    guard let pair = Descriptors.socketPair() else {
-      throw ArchiveError("cannot make a socket pair to stream the blob")
+  private static func download(_ url: String, authorization: String?, of digest: String) throws -> DownloadStream {
+    do {
+      return try DownloadStream(url, headers: authorization.map { ["Authorization: \($0)"] } ?? [])
+    } catch {
+      throw ArchiveError("downloading \(digest): \(error.message)")
     }
-    descriptor = pair.0
-    var headers: [String] = []
-    if authorized, let authorization = client.currentAuthorization { headers.append("Authorization: \(authorization)") }
-    download = Download(url, headers: headers, descriptor: pair.1)
   }
 
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     while true {
-      let got = Descriptors.read(descriptor, into: buffer)
+      let got = download.read(into: buffer)
       if got > 0 { return got }
-      guard got == 0, let download else {
-        throw ArchiveError("cannot read the blob stream: \(String(cString: strerror(errno)))")
-      }
-      let outcome = download.wait()
+      guard let outcome = download.outcome else { return 0 }  // an empty buffer
       if let error = outcome.error { throw ArchiveError("downloading \(digest): \(error.message)") }
       switch outcome.status {
       case 200..<300:
@@ -252,11 +246,14 @@ final class RegistryBlobStream: ByteStream {
         }
         redirects += 1
         let absolute = location.hasPrefix("http") ? location : client.base + location
-        try start(absolute, authorized: absolute.hasPrefix(client.base + "/"))
+        let authorized = absolute.hasPrefix(client.base + "/")
+        download = try Self.download(
+          absolute, authorization: authorized ? client.currentAuthorization : nil, of: digest)
       case 401 where !reauthenticated:
         reauthenticated = true
         try client.authenticate(HTTPResponse(status: 401, bodyPrefix: outcome.errorBody, headers: outcome.headers))
-        try start(client.base + "/v2/\(client.reference.repository)/blobs/\(digest)", authorized: true)
+        download = try Self.download(
+          client.blobURL(digest), authorization: client.currentAuthorization, of: digest)
       default:
         throw client.problem(
           HTTPResponse(status: outcome.status, bodyPrefix: outcome.errorBody, headers: outcome.headers),

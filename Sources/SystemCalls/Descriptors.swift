@@ -49,30 +49,6 @@ public enum Descriptors {
     guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
     return Int(size.ws_col)
   }
-
-  /// Sends on a socket without SIGPIPE when the reader has gone (EPIPE instead):
-  /// Linux has a per-call flag; Darwin would need SO_NOSIGPIPE on the socket.
-  public static func sendWithoutSignal(_ socket: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    #if os(Linux)
-      return send(socket, bytes, count, Int32(MSG_NOSIGNAL))
-    #else
-      var one: Int32 = 1
-      _ = setsockopt(socket, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-      return send(socket, bytes, count, 0)
-    #endif
-  }
-
-  /// A connected pair of Unix stream sockets (a pipe whose writer can avoid SIGPIPE).
-  public static func socketPair() -> (Int32, Int32)? {
-    var pair: [Int32] = [0, 0]
-    #if os(Linux)
-      let type = Int32(SOCK_STREAM.rawValue)
-    #else
-      let type = SOCK_STREAM
-    #endif
-    guard socketpair(AF_UNIX, type, 0, &pair) == 0 else { return nil }
-    return (pair[0], pair[1])
-  }
 }
 
 /// The process itself: its id, its environment, how it ends.

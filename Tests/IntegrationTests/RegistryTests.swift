@@ -202,13 +202,7 @@ import Testing
     let output = Pipe()
     process.standardOutput = output
     try process.run()
-    var line = ""
-    while true {
-      let byte = output.fileHandleForReading.readData(ofLength: 1)
-      if byte.isEmpty || byte.first == 10 { break }
-      line.append(Character(Unicode.Scalar(byte.first!)))
-    }
-    return (try #require(Int(line)), process)
+    return (try #require(Int(output.fileHandleForReading.readLine())), process)
   }
 
   /// 429 (with Retry-After) and 5xx are retried; too many, a 403 and a manifest whose

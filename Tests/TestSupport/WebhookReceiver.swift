@@ -58,13 +58,13 @@ public final class WebhookReceiver {
     return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Received.self, from: Data($0.utf8)) }
   }
 
-  /// SIGKILL: the test runner's children may inherit SIGTERM ignored.
   /// The webhook-ids of requests that arrived, answered or not (written before any delay).
   public func arrivals() -> [String] {
     let text = (try? String(contentsOfFile: log.path + ".arrivals", encoding: .utf8)) ?? ""
     return text.split(separator: "\n").map(String.init)
   }
 
+  /// SIGKILL: the test runner's children may inherit SIGTERM ignored.
   public func stop() {
     if process.isRunning {
       kill(process.processIdentifier, SIGKILL)
@@ -77,7 +77,7 @@ public final class WebhookReceiver {
 
 extension FileHandle {
   /// One line, read byte by byte (the rest stays in the pipe).
-  func readLine() -> String {
+  public func readLine() -> String {
     var bytes: [UInt8] = []
     while true {
       let byte = readData(ofLength: 1)

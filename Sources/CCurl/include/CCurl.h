@@ -35,4 +35,20 @@ typedef size_t (*sb_curl_data_callback)(char *data, size_t size, size_t count, v
 CURLcode sb_curl_setopt_callback(CURL *curl, CURLoption option, sb_curl_data_callback callback);
 CURLcode sb_curl_getinfo_long(CURL *curl, CURLINFO info, long *value);
 
+// The multi interface, for a transfer the caller drives from its own thread
+// (`DownloadStream`): curl_multi_poll waits at most `timeout` ms, for any of the
+// handles' sockets. A write callback that returns CURL_WRITEFUNC_PAUSE stops the
+// receiving until sb_curl_easy_unpause, which passes the same bytes again.
+CURLcode sb_curl_easy_unpause(CURL *curl);
+CURLM *sb_curl_multi_init(void);
+void sb_curl_multi_cleanup(CURLM *multi);
+CURLMcode sb_curl_multi_add_handle(CURLM *multi, CURL *curl);
+CURLMcode sb_curl_multi_remove_handle(CURLM *multi, CURL *curl);
+CURLMcode sb_curl_multi_perform(CURLM *multi, int *running);
+CURLMcode sb_curl_multi_poll(CURLM *multi, int timeout);
+const char *sb_curl_multi_strerror(CURLMcode code);
+/// 1, with the transfer's result, when a handle of `multi` has finished; 0 otherwise.
+/// (CURLMsg's result is in a union, which Swift reads poorly.)
+int sb_curl_multi_result(CURLM *multi, CURLcode *result);
+
 #endif
