@@ -28,9 +28,8 @@ public final class PipelinedStream: ByteStream {
   /// `niceness`: above 0, the reading ahead runs on a thread of its own at that much
   /// lower a priority (`BackgroundThread`). For a stage with time to spare: the stage
   /// that reads from it, the slower one, then gets the core when both want one. A
-  /// thread the base stream started from there would inherit that priority; a
-  /// registry blob starts its downloads (redirects, a new token) before it returns its
-  /// first bytes, which the caller reads to tell gzip from zstd, on its own thread.
+  /// registry blob is received there too (`DownloadStream` runs on its reader's
+  /// thread), after its first bytes, which the caller reads to tell gzip from zstd.
   public init(_ base: ByteStream, depth: Int = 6, niceness: Int32 = 0) {
     state = PipelineState(base: base, depth: max(depth, 1))
     if niceness > 0 {
