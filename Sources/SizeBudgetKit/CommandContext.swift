@@ -4,6 +4,7 @@ import Foundation
 import GitHistory
 import Model
 import Store
+import SystemCalls
 
 /// What every command works on: the workspace, its budgets (`--config`), the
 /// repository and the store (`--store`, else `$SIZEBUDGET_STORE`, else `[defaults]
@@ -65,7 +66,7 @@ public final class CommandContext {
   /// (`[defaults] store`), so broken budgets are an error here too (exit 2), never a
   /// silent fallback to `.git/sizebudget.sqlite` that check would not use.
   public func storePath() throws(CommandError) -> String {
-    let environment = ProcessInfo.processInfo.environment["SIZEBUDGET_STORE"] ?? ""
+    let environment = ThisProcess.environment("SIZEBUDGET_STORE") ?? ""
     let budgets = options.store == nil && environment.isEmpty ? try budgetsIfPresent() : nil
     return try workspace.storePath(override: options.store, budgets: budgets)
   }

@@ -5,6 +5,7 @@ import Foundation
 import GitHistory
 import Prediction
 import Store
+import SystemCalls
 
 /// The git pre-push hook: `hooks/pre-push` calls `sizebudget hook pre-push`, which
 /// judges the measured commits being pushed and refuses the push when one breaks a
@@ -35,7 +36,7 @@ public enum Hook {
   static func judgePush(remote: String?, input: String, in context: CommandContext, terminal: TerminalStyle)
     throws(CommandError) -> (String, Int32)
   {
-    if let skip = ProcessInfo.processInfo.environment["SIZEBUDGET_SKIP"], !skip.isEmpty, skip != "0" {
+    if let skip = ThisProcess.environment("SIZEBUDGET_SKIP"), !skip.isEmpty, skip != "0" {
       return ("sizebudget: SIZEBUDGET_SKIP is set: sizes not checked", 0)
     }
     guard FileManager.default.fileExists(atPath: context.budgetsPath) else {

@@ -1,6 +1,7 @@
 import Budgets
 import Foundation
 import GitHistory
+import SystemCalls
 
 /// Where a command runs: the repository's top directory and its budgets.toml.
 public struct Workspace: Sendable {
@@ -99,7 +100,7 @@ public struct Workspace: Sendable {
   /// `[defaults]` (a shared PostgreSQL store), else `.git/sizebudget.sqlite`.
   public func storePath(override: String?, budgets: BudgetFile? = nil) throws(CommandError) -> String {
     if let override { return override }
-    if let environment = ProcessInfo.processInfo.environment["SIZEBUDGET_STORE"], !environment.isEmpty {
+    if let environment = ThisProcess.environment("SIZEBUDGET_STORE"), !environment.isEmpty {
       return environment
     }
     // A broken budgets.toml may be the file that names the store: its error ends the

@@ -28,7 +28,7 @@ struct SizeBudget: ParsableCommand {
   /// Parses, runs, and maps every failure to the documented exit statuses: usage
   /// errors are 2 (not ArgumentParser's 64), library errors carry their own.
   static func main() {
-    MemoryTuning.configureAllocator(processors: ProcessInfo.processInfo.activeProcessorCount)
+    MemoryTuning.configureAllocator(processors: ThisProcess.processorsOnline)
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments == ["--version"] {
       print(SizeBudgetVersion.description)
