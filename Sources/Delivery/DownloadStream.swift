@@ -4,9 +4,10 @@ import Endpoints
 /// A GET whose body the caller reads as it arrives, on its own thread: each `read`
 /// runs libcurl (its multi interface) until the body's next bytes are in the caller's
 /// buffer, so a reader streams gigabytes through in bounded memory, and a slow reader
-/// slows the download. Between the network and the reader there is only libcurl's
-/// receive buffer and a spill of at most one write callback's bytes: when the
-/// caller's buffer is full, receiving pauses until the next `read`.
+/// slows the download. Between the network and the reader there are only libcurl's
+/// receive buffer, a spill of at most one write callback's bytes, and what libcurl
+/// holds back while receiving is paused: when the caller's buffer is full, it pauses
+/// until the next `read`.
 ///
 /// It replaced a thread that wrote the body into a socket pair for the reader: two
 /// kernel copies of every byte and a system call per 16 KiB, on two cores that the
@@ -20,7 +21,8 @@ public final class DownloadStream {
     public var errorBody: [UInt8]
   }
 
-  /// How the transfer ended; set when `read` has returned 0.
+  /// How the transfer ended; set when `read` has returned 0 (or earlier, when
+  /// resuming a paused transfer failed: `read` then returns what it had and 0 next).
   public private(set) var outcome: Outcome?
   private let curl: CurlHandle
   private let multi: UnsafeMutableRawPointer
@@ -36,6 +38,10 @@ public final class DownloadStream {
     self.multi = multi
     what = "GET \(Endpoint.redacted(url))"
     curl.setList(CURLOPT_HTTPHEADER, headers)
+    // HTTP/1.1 even where HTTP/2 is offered: one stream gains nothing from it, and
+    // libcurl's pausing of HTTP/2 streams has had bugs that stall a transfer
+    // (curl/curl#10971 on Debian 12's 7.88, #16960).
+    curl.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
     // A 64 KiB receive buffer (16 KiB by default): a plain-HTTP body in fewer socket
     // reads. Not larger: when the reader's buffer fills mid-receive, libcurl keeps the
     // rest of the receive in an allocation of its own until the next read. On the big
@@ -51,7 +57,11 @@ public final class DownloadStream {
       guard let data else { return length }
       return receiver.take(UnsafeRawBufferPointer(start: data, count: length))
     }
-    sb_curl_multi_add_handle(multi, curl.handle)
+    let added = sb_curl_multi_add_handle(multi, curl.handle)
+    guard added == CURLM_OK else {
+      sb_curl_multi_cleanup(multi)
+      throw DeliveryError(.other, "\(what): \(String(cString: sb_curl_multi_strerror(added)))")
+    }
   }
 
   deinit {
@@ -69,7 +79,8 @@ public final class DownloadStream {
     receiver.delivered = 0
     defer { receiver.destination = UnsafeMutableRawBufferPointer(start: nil, count: 0) }
     if receiver.paused {
-      // libcurl passes the bytes it held back at once, from inside this call.
+      // libcurl may pass the bytes it held back from inside this call; if not, the
+      // next perform does.
       receiver.paused = false
       let code = sb_curl_easy_unpause(curl.handle)
       if code != CURLE_OK { finish(curl.error(code, what)) }
@@ -83,13 +94,17 @@ public final class DownloadStream {
   private func step() {
     var running: Int32 = 0
     let code = sb_curl_multi_perform(multi, &running)
-    guard code == CURLM_OK else {
-      return finish(DeliveryError(.other, "\(what): \(String(cString: sb_curl_multi_strerror(code)))"))
-    }
+    guard code == CURLM_OK else { return finish(multiError(code)) }
     if receiver.delivered > 0 { return }
     var result = CURLE_OK
-    if sb_curl_multi_result(multi, &result) == 1 || running == 0 { return finish(curl.error(result, what)) }
-    sb_curl_multi_poll(multi, 1000)
+    if sb_curl_multi_result(multi, &result) == 1 { return finish(curl.error(result, what)) }
+    guard running > 0 else { return finish(DeliveryError(.other, "\(what): the transfer ended without a result")) }
+    let polled = sb_curl_multi_poll(multi, 1000)
+    if polled != CURLM_OK { finish(multiError(polled)) }
+  }
+
+  private func multiError(_ code: CURLMcode) -> DeliveryError {
+    DeliveryError(.other, "\(what): \(String(cString: sb_curl_multi_strerror(code)))")
   }
 
   private func finish(_ error: DeliveryError?) {
@@ -116,17 +131,21 @@ public final class DownloadStream {
     func take(_ data: UnsafeRawBufferPointer) -> Int {
       // Only a 2xx body is the blob; anything else is kept as the error's text.
       guard (200..<300).contains(curl.responseCode) else {
-        let room = max(0, 4096 - curl.received.count)
+        let room = max(0, curl.receivedLimit - curl.received.count)
         curl.received.append(contentsOf: data.prefix(room))
         return data.count
       }
       let direct = min(data.count, destination.count - delivered)
-      guard direct > 0 else {
+      // Zero bytes (an empty body may come so) are taken, not a reason to pause: a
+      // pause with nothing delivered would wait for the transfer's timeout.
+      guard direct > 0 || data.isEmpty else {
         paused = true
         return Int(CURL_WRITEFUNC_PAUSE)
       }
-      (destination.baseAddress! + delivered).copyMemory(from: data.baseAddress!, byteCount: direct)
-      delivered += direct
+      if direct > 0 {
+        (destination.baseAddress! + delivered).copyMemory(from: data.baseAddress!, byteCount: direct)
+        delivered += direct
+      }
       if direct < data.count { spill.append(contentsOf: data[direct...]) }
       return data.count
     }

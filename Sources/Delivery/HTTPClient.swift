@@ -1,7 +1,6 @@
 import CCurl
 import Endpoints
 import Foundation
-import SystemCalls
 
 /// What a receiver answered.
 public struct HTTPResponse: Sendable {

@@ -60,11 +60,6 @@ public enum ThisProcess {
   /// dictionary at each call.)
   public static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
-  /// The processors online, from one small file (`sysconf`). Foundation's
-  /// `activeProcessorCount` also reads the cgroup's CPU quota, through URL and Data:
-  /// 4.5 % of the pre-push hook's time, where only the allocator needs a count.
-  public static var processorsOnline: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-
   /// Ends the process now with `status` (exit(3): flushes stdio, runs atexit handlers).
   public static func exit(_ status: Int32) -> Never {
     #if canImport(Glibc)

@@ -16,8 +16,8 @@ public enum MemoryTuning {
   ///   12 MB of live blocks. With one arena per processor it peaked at 49 MB instead of
   ///   54-57 MB, and was no slower (5.37 s against 5.78 s, six runs each).
   ///
-  /// `processors`: the processors online (`ThisProcess.processorsOnline`; the
-  /// measurer's threads follow a CPU quota too, which the cap need not).
+  /// `processors`: as the measurer counts them for its threads (Foundation's
+  /// `activeProcessorCount`).
   public static func configureAllocator(processors: Int) {
     #if canImport(Glibc)
       if getenv("MALLOC_MMAP_THRESHOLD_") == nil { _ = glibcMallopt(glibcMmapThreshold, 1 << 20) }

@@ -7,17 +7,20 @@ import Testing
 /// and in order whatever the reader's buffer, and every way a transfer ends is told
 /// apart (an answer that is not 2xx, a body cut short, a server that stalls, none).
 @Suite struct DownloadStreamTests {
-  /// Serves `/body/N` (N bytes, byte i = (i * 31 + 7) % 251), `/missing` (404 with a
-  /// text), `/short` (promises 1 MB, sends 100,000 bytes and closes) and `/stall`
-  /// (headers, then nothing).
+  /// Serves `/body/N` (N bytes, byte i = (i * 31 + 7) % 251), `/active` (how many of
+  /// those are being sent), `/chunked/N` (the same in chunks of 10,000 bytes, no
+  /// length), `/missing` (404 with a text), `/short`
+  /// (promises 1 MB, sends 100,000 bytes and closes) and `/stall` (headers, then
+  /// nothing).
   final class Server {
     let process = Process()
     let port: Int
 
     init() throws {
       let script = """
-        import http.server, sys, time
+        import http.server, sys, threading, time
         def body(n): return bytes((i * 31 + 7) % 251 for i in range(n))
+        active, lock = [0], threading.Lock()
         class H(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             def log_message(self, *a): pass
@@ -25,7 +28,22 @@ import Testing
                 self.send_response(status); self.send_header("Content-Length", str(length)); self.end_headers()
             def do_GET(self):
                 if self.path.startswith("/body/"):
-                    data = body(int(self.path[6:])); self.head(200, len(data)); self.wfile.write(data)
+                    data = body(int(self.path[6:]))
+                    with lock: active[0] += 1
+                    try:
+                        self.head(200, len(data)); self.wfile.write(data)
+                    finally:
+                        with lock: active[0] -= 1
+                elif self.path == "/active":
+                    with lock: data = str(active[0]).encode()
+                    self.head(200, len(data)); self.wfile.write(data)
+                elif self.path.startswith("/chunked/"):
+                    data = body(int(self.path[9:]))
+                    self.send_response(200); self.send_header("Transfer-Encoding", "chunked"); self.end_headers()
+                    for i in range(0, len(data), 10000):
+                        piece = data[i:i + 10000]
+                        self.wfile.write(b"%x\\r\\n" % len(piece) + piece + b"\\r\\n")
+                    self.wfile.write(b"0\\r\\n\\r\\n")
                 elif self.path == "/missing":
                     data = b"blob unknown to registry"; self.head(404, len(data)); self.wfile.write(data)
                 elif self.path == "/short":
@@ -81,7 +99,8 @@ import Testing
   func theBodyArrivesWholeAndInOrder(bufferSize: Int) throws {
     let server = try Server()
     let count = bufferSize < 100 ? 200_000 : 3_000_000
-    let stream = try DownloadStream(server.url("/body/\(count)"), headers: [])
+    // A transfer left paused would end at this timeout, short, not hang the run.
+    let stream = try DownloadStream(server.url("/body/\(count)"), headers: [], timeout: 60)
     let body = Self.readAll(stream, by: bufferSize)
     #expect(body.count == count)
     #expect(Self.firstDifference(body, count) == nil)
@@ -89,6 +108,34 @@ import Testing
     #expect(outcome.status == 200)
     #expect(outcome.error == nil)
     #expect(outcome.headers["content-length"] == String(count))
+    #expect(Self.readAll(stream, by: 4096).isEmpty, "the end stays the end")
+  }
+
+  @Test(arguments: [4096, 65_537])
+  func aChunkedBodyArrivesWhole(bufferSize: Int) throws {
+    let server = try Server()
+    let stream = try DownloadStream(server.url("/chunked/1000000"), headers: [], timeout: 60)
+    let body = Self.readAll(stream, by: bufferSize)
+    #expect(body.count == 1_000_000)
+    #expect(Self.firstDifference(body, 1_000_000) == nil)
+    #expect(stream.outcome?.status == 200)
+    #expect(stream.outcome?.error == nil)
+  }
+
+  /// An empty body ends the transfer at once (a pause with nothing delivered would
+  /// wait for the timeout); an empty buffer reads nothing and ends nothing.
+  @Test func anEmptyBodyAndAnEmptyBuffer() throws {
+    let server = try Server()
+    let started = Date()
+    let empty = try DownloadStream(server.url("/body/0"), headers: [], timeout: 20)
+    #expect(Self.readAll(empty, by: 4096).isEmpty)
+    #expect(empty.outcome?.status == 200)
+    #expect(empty.outcome?.error == nil)
+    #expect(Date().timeIntervalSince(started) < 10)
+    let stream = try DownloadStream(server.url("/body/100"), headers: [])
+    #expect(stream.read(into: UnsafeMutableRawBufferPointer(start: nil, count: 0)) == 0)
+    #expect(stream.outcome == nil)
+    #expect(Self.firstDifference(Self.readAll(stream, by: 7), 100) == nil)
   }
 
   @Test func anErrorAnswerIsNoBody() throws {
@@ -139,8 +186,8 @@ import Testing
     #expect(stream.outcome?.error?.kind == .refused, "\(String(describing: stream.outcome?.error))")
   }
 
-  /// A reader that stops early (a corrupt layer) lets go of the connection at once;
-  /// the server goes on serving others.
+  /// A reader that stops early (a corrupt layer) lets go of the connection at once:
+  /// the server's writes of the rest fail, and it goes on serving others.
   @Test func aReaderMayStopEarly() throws {
     let server = try Server()
     for _ in 0..<3 {
@@ -149,6 +196,16 @@ import Testing
       defer { buffer.deallocate() }
       #expect(stream.read(into: buffer) > 0)
     }
+    // 20 MB does not fit in the sockets' buffers: a connection left open would keep
+    // its handler writing.
+    var active = ""
+    for _ in 0..<50 {
+      active = String(
+        decoding: Self.readAll(try DownloadStream(server.url("/active"), headers: []), by: 64), as: UTF8.self)
+      if active == "0" { break }
+      usleep(100_000)
+    }
+    #expect(active == "0", "bodies still being sent: \(active)")
     let stream = try DownloadStream(server.url("/body/1000"), headers: [])
     #expect(Self.firstDifference(Self.readAll(stream, by: 4096), 1000) == nil)
   }
