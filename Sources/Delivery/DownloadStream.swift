@@ -49,7 +49,7 @@ public final class DownloadStream {
     // and 8.95 s with 512 KiB (interleaved, medians of 5). Over TLS a read returns one
     // record of at most 16 KiB anyway.
     curl.set(CURLOPT_BUFFERSIZE, 64 << 10)
-    receiver = Receiver(curl)
+    let receiver = Receiver(curl)
     sb_curl_setopt_pointer(curl.handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(receiver).toOpaque())
     sb_curl_setopt_callback(curl.handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
       let receiver = Unmanaged<Receiver>.fromOpaque(context!).takeUnretainedValue()
@@ -59,9 +59,11 @@ public final class DownloadStream {
     }
     let added = sb_curl_multi_add_handle(multi, curl.handle)
     guard added == CURLM_OK else {
+      // Before the last property is set, so deinit (which cleans up too) does not run.
       sb_curl_multi_cleanup(multi)
       throw DeliveryError(.other, "\(what): \(String(cString: sb_curl_multi_strerror(added)))")
     }
+    self.receiver = receiver
   }
 
   deinit {

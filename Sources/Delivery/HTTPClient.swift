@@ -49,12 +49,7 @@ public enum HTTPClient {
       return Result { () throws(DeliveryError) in try curl.perform("POST \(Endpoint.redacted(url))") }
     }
     try status.get()
-    var parsed: [String: String] = [:]
-    for line in curl.responseHeaders {
-      guard let colon = line.firstIndex(of: ":") else { continue }
-      parsed[line[..<colon].lowercased()] = String(line[line.index(after: colon)...]).trimmingCharacters(in: " ")
-    }
-    return HTTPResponse(status: curl.responseCode, bodyPrefix: curl.received, headers: parsed)
+    return HTTPResponse(status: curl.responseCode, bodyPrefix: curl.received, headers: parse(curl.responseHeaders))
   }
 
 }
