@@ -63,10 +63,7 @@ final class CurlHandle {
     sb_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
       let this = Unmanaged<CurlHandle>.fromOpaque(context!).takeUnretainedValue()
       let length = size * count
-      let room = max(0, this.receivedLimit - this.received.count)
-      if room > 0, let data {
-        this.received.append(contentsOf: UnsafeRawBufferPointer(start: data, count: min(room, length)))
-      }
+      if let data { this.keep(UnsafeRawBufferPointer(start: data, count: length)) }
       return length
     }
     sb_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
@@ -84,6 +81,11 @@ final class CurlHandle {
   deinit {
     sb_curl_easy_cleanup(handle)
     for list in lists { sb_curl_slist_free_all(list) }
+  }
+
+  /// Keeps the start of an answer, up to `receivedLimit` bytes in all.
+  func keep(_ data: UnsafeRawBufferPointer) {
+    received.append(contentsOf: data.prefix(max(0, receivedLimit - received.count)))
   }
 
   func set(_ option: CURLoption, _ value: Int) { sb_curl_setopt_long(handle, option, value) }

@@ -133,8 +133,7 @@ public final class DownloadStream {
     func take(_ data: UnsafeRawBufferPointer) -> Int {
       // Only a 2xx body is the blob; anything else is kept as the error's text.
       guard (200..<300).contains(curl.responseCode) else {
-        let room = max(0, curl.receivedLimit - curl.received.count)
-        curl.received.append(contentsOf: data.prefix(room))
+        curl.keep(data)
         return data.count
       }
       let direct = min(data.count, destination.count - delivered)
