@@ -89,7 +89,9 @@ enum LayerScanner {
     var scan = LayerScan()
     scan.compression = Compression.detect(try peekable.peek(4))
     if scan.compression == .none {
-      try scanUncompressed(peekable, storedSize: storedSize, options: options, into: &scan)
+      // A file's range is sampled for the estimate apart from its reading.
+      let estimate = options.estimate ? (raw as? FileRange).map(FileRangeEstimate.init) : nil
+      try scanUncompressed(peekable, storedSize: storedSize, estimate: estimate, options: options, into: &scan)
     } else {
       try scanCompressed(peekable, options: options, into: &scan)
     }
@@ -140,27 +142,30 @@ enum LayerScanner {
     scan.storedBytes = blob.count
   }
 
+  /// `estimate`: the estimate of a layer read from a file, made on its own; otherwise
+  /// (a stream) the estimate samples the bytes as they pass.
   private static func scanUncompressed(
-    _ raw: ByteStream, storedSize: Int64?, options: Options, into scan: inout LayerScan
+    _ raw: ByteStream, storedSize: Int64?, estimate: FileRangeEstimate?, options: Options, into scan: inout LayerScan
   ) throws {
     if !options.verify, let storedSize {
       // Contents are seeked over, as fast as the file system allows: only package
       // databases, each file's first 64 bytes, an ELF file's section headers and the
-      // estimate's sampled windows are read. Big files' contents are not hashed
-      // (duplicate content needs every byte). Only when the size is known: a stream of
-      // unknown length must be counted, never taken as 0.
-      let estimator = options.estimate ? CompressedSizeEstimator() : nil
+      // estimate's sampled windows (by the estimate's threads, from a file) are read.
+      // Big files' contents are not hashed (duplicate content needs every byte). Only
+      // when the size is known: a stream of unknown length must be counted, never
+      // taken as 0.
+      let estimator = options.estimate && estimate == nil ? CompressedSizeEstimator() : nil
       let stream = estimator.map { SampledStream(raw, estimator: $0) } ?? raw
       try readEntries(stream, inspecting: options.inspect, capturing: options.inspect, hashing: false, into: &scan)
       try stream.skip(storedSize - (estimator?.consumed ?? storedSize))
       scan.tarBytes = storedSize
       scan.storedBytes = storedSize
-      scan.estimatedCompressed = estimator?.estimate()
+      scan.estimatedCompressed = try estimate?.estimate() ?? estimator?.estimate()
       return
     }
-    let estimator = options.estimate ? CompressedSizeEstimator() : nil
+    let estimator = options.estimate && estimate == nil ? CompressedSizeEstimator() : nil
     let tar = HashingStream(raw, observer: estimator.map { estimator in { estimator.consume($0) } })
-    // Reading and hashing the layer (and sampling it for the estimate) on one core;
+    // Reading and hashing the layer (and sampling a stream for the estimate) on one core;
     // parsing it and fingerprinting big files' contents on the other (when that was a
     // second SHA-256 over the same bytes, on one thread it took twice the hashing
     // floor, issue 16; the fingerprints are CRCs now, a quarter of its cost).
@@ -173,7 +178,7 @@ enum LayerScanner {
     scan.tarBytes = tar.count
     scan.storedBytes = tar.count
     scan.blobDigest = scan.tarDigest
-    scan.estimatedCompressed = estimator?.estimate()
+    scan.estimatedCompressed = try estimate?.estimate() ?? estimator?.estimate()
   }
 
   /// Reads the entries; package databases are kept whole, and when the contents pass

@@ -70,6 +70,33 @@ import Testing
       #expect(inStratum.map { ($0 - from) / size } == Array(0..<(to - from) / size))
       #expect(inStratum.allSatisfy { $0 % Int64(CompressedSizeEstimator.window) == 0 })
     }
+    // The windows a file's range is read at (`FileRangeEstimate`) are the same.
+    #expect(CompressedSizeEstimator.windows(size: limit).map(\.lowerBound) == starts)
+  }
+
+  /// A layer that is a range of a file gets the same estimate read apart, on the
+  /// estimate's own threads, as from its bytes passing in order; from an offset in the
+  /// file, down to an empty range, one smaller than a window and one ending mid-window.
+  @Test(arguments: [0, 1, 100, 70_000, (4 << 20) + 300_017, 40 << 20])
+  func aFilesRangeGetsTheSameEstimateReadApart(_ size: Int) throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.url.appendingPathComponent("layers").path
+    let offset = 12_345
+    let data = Array(Self.mixed.prefix(size))
+    try Data(Array(Self.mixed.suffix(offset)) + data + [1, 2, 3]).write(to: URL(fileURLWithPath: path))
+    let passing = CompressedSizeEstimator()
+    data.withUnsafeBytes { passing.consume($0) }
+    let range = FileRange(file: try OpenFile(path: path), offset: Int64(offset), length: Int64(size))
+    #expect(try FileRangeEstimate(range).estimate() == passing.estimate())
+  }
+
+  /// A file cut short under the estimate is an error, not an estimate of fewer bytes.
+  @Test func aFileCutShortFailsTheEstimate() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.url.appendingPathComponent("layer").path
+    try Data(Self.mixed.prefix(1 << 20)).write(to: URL(fileURLWithPath: path))
+    let range = FileRange(file: try OpenFile(path: path), length: 2 << 20)
+    #expect(throws: ArchiveError.self) { try FileRangeEstimate(range).estimate() }
   }
 
   /// The estimate does not depend on how the bytes arrive nor on which deflate queue
