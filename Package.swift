@@ -148,7 +148,7 @@ let package = Package(
     // Helpers the test targets share: tar and image writers, a CLI runner, git repos.
     .target(name: "TestSupport", dependencies: ["ArchiveIO"], path: "Tests/TestSupport"),
     .testTarget(name: "TOMLTests", dependencies: ["TOML", "TestSupport"]),
-    .testTarget(name: "BudgetsTests", dependencies: ["Budgets", "TOML", "TestSupport"]),
+    .testTarget(name: "BudgetsTests", dependencies: ["Budgets", "SystemCalls", "TOML", "TestSupport"]),
     .testTarget(name: "GitHistoryTests", dependencies: ["GitHistory", "TestSupport"]),
     .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO", "TestSupport"]),
     .testTarget(

@@ -104,9 +104,9 @@ public enum FileCategories {
     var results = categories.map { PatternMatch(pattern: $0.id, files: 0, bytes: 0, examples: []) }
     tree.forEachFile { path, node in
       let components = path.slashSeparated()
-      let names = screen.names(in: components)
+      let traits = screen.traits(of: components)
       func matches(_ pattern: Int) -> Bool {
-        screen.mayMatch(pattern, names: names) && patterns[pattern].matches(components: components)
+        screen.mayMatch(pattern, traits) && patterns[pattern].matches(components: components)
       }
       for (index, category) in compiled.enumerated()
       where node.size >= categories[index].minimumFileSize && category.include.contains(where: matches)

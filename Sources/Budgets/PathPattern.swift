@@ -48,6 +48,20 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
   /// `**/__pycache__/**`): what `PathPatternScreen` screens paths by.
   public var requiredNames: [String] { literals }
 
+  /// The fixed start and end of each glob segment, the bytes before its first
+  /// wildcard and after its last (`*.pyc`: "" and ".pyc"; `libcuda*`: "libcuda" and
+  /// ""), for `PathPatternScreen`: a matching path has a name with them, its last name
+  /// for the pattern's last segment (`isLast`). Globs without fixed bytes are left out.
+  public var globAffixes: [(prefix: [UInt8], suffix: [UInt8], isLast: Bool)] {
+    let isWildcard = { (byte: UInt8) in byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") }
+    return segments.indices.compactMap { index in
+      guard case .glob(let glob) = segments[index] else { return nil }
+      let prefix = Array(glob.prefix { !isWildcard($0) })
+      let suffix = Array(glob.reversed().prefix { !isWildcard($0) }.reversed())
+      return prefix.isEmpty && suffix.isEmpty ? nil : (prefix, suffix, index == segments.count - 1)
+    }
+  }
+
   /// Whether an absolute path (`/usr/bin/gcc-12`) matches.
   public func matches(_ path: String) -> Bool {
     matches(components: path.slashSeparated())
