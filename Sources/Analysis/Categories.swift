@@ -1,6 +1,5 @@
 import Budgets
 import Model
-import SystemCalls
 
 /// Kinds of files that rarely belong in a runtime image, counted in every measurement
 /// so that `explain` can speak of them later without the image.
@@ -102,8 +101,7 @@ public enum FileCategories {
     let compiled = categories.map { (include: compile($0.include), exclude: compile($0.exclude)) }
     let screen = PathPatternScreen(patterns)
     var results = categories.map { PatternMatch(pattern: $0.id, files: 0, bytes: 0, examples: []) }
-    tree.forEachFile { path, node in
-      let components = path.slashSeparated()
+    tree.forEachFileNames { components, node in
       let traits = screen.traits(of: components)
       func matches(_ pattern: Int) -> Bool {
         screen.mayMatch(pattern, traits) && patterns[pattern].matches(components: components)
@@ -112,7 +110,7 @@ public enum FileCategories {
       where node.size >= categories[index].minimumFileSize && category.include.contains(where: matches)
         && !category.exclude.contains(where: matches)
       {
-        results[index].count(.init(path: path, bytes: node.size, layer: node.layer))
+        results[index].count(.init(path: "/" + components.joined(separator: "/"), bytes: node.size, layer: node.layer))
       }
     }
     return results.filter { $0.files > 0 }.map { match in

@@ -159,6 +159,25 @@ final class FilesystemTree: @unchecked Sendable {
     visit(0)
   }
 
+  /// The same, with each file's path as its names (`["usr", "bin", "gcc"]`), for a walk
+  /// that would split every path again (matching patterns): a directory's name is made
+  /// once, not once for every file under it.
+  func forEachFileNames(_ body: ([Substring], Node) -> Void) {
+    var components: [Substring] = []
+    func visit(_ index: UInt32) {
+      forEachLiveChild(of: index) { child in
+        components.append(Substring(name(of: child)))
+        if slots[Int(child)].flags.contains(.directory) {
+          visit(child)
+        } else {
+          body(components, node(child))
+        }
+        components.removeLast()
+      }
+    }
+    visit(0)
+  }
+
   /// Package attribution: the first owner of a node stays.
   func claim(_ node: Node, owner: Int) {
     let attribution = attributionAddress(of: node)
@@ -334,9 +353,8 @@ final class FilesystemTree: @unchecked Sendable {
   }
 
   private func name(of index: UInt32) -> String {
-    var bytes: [UInt8] = []
-    appendName(of: index, to: &bytes)
-    return String(decoding: bytes, as: UTF8.self)
+    let slot = slots[Int(index)]
+    return String(decoding: names.slice(Int(slot.nameStart), Int(slot.nameLength)), as: UTF8.self)
   }
 
   private func appendName(of index: UInt32, to bytes: inout [UInt8]) {
