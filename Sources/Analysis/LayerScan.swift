@@ -90,8 +90,9 @@ enum LayerScanner {
     scan.compression = Compression.detect(try peekable.peek(4))
     if scan.compression == .none {
       // A file's range is sampled for the estimate apart from its reading.
-      let estimate = options.estimate ? (raw as? FileRange).map(FileRangeEstimate.init) : nil
-      try scanUncompressed(peekable, storedSize: storedSize, estimate: estimate, options: options, into: &scan)
+      let fileEstimate = options.estimate ? (raw as? FileRange).map(FileRangeEstimate.init) : nil
+      try scanUncompressed(
+        peekable, storedSize: storedSize, fileEstimate: fileEstimate, options: options, into: &scan)
     } else {
       try scanCompressed(peekable, options: options, into: &scan)
     }
@@ -142,10 +143,11 @@ enum LayerScanner {
     scan.storedBytes = blob.count
   }
 
-  /// `estimate`: the estimate of a layer read from a file, made on its own; otherwise
-  /// (a stream) the estimate samples the bytes as they pass.
+  /// `fileEstimate`: the estimate of a layer read from a file, made on its own; without
+  /// one, an estimate (when asked for) samples the bytes as they pass.
   private static func scanUncompressed(
-    _ raw: ByteStream, storedSize: Int64?, estimate: FileRangeEstimate?, options: Options, into scan: inout LayerScan
+    _ raw: ByteStream, storedSize: Int64?, fileEstimate: FileRangeEstimate?, options: Options,
+    into scan: inout LayerScan
   ) throws {
     if !options.verify, let storedSize {
       // Contents are seeked over, as fast as the file system allows: only package
@@ -154,16 +156,16 @@ enum LayerScanner {
       // Big files' contents are not hashed (duplicate content needs every byte). Only
       // when the size is known: a stream of unknown length must be counted, never
       // taken as 0.
-      let estimator = options.estimate && estimate == nil ? CompressedSizeEstimator() : nil
+      let estimator = options.estimate && fileEstimate == nil ? CompressedSizeEstimator() : nil
       let stream = estimator.map { SampledStream(raw, estimator: $0) } ?? raw
       try readEntries(stream, inspecting: options.inspect, capturing: options.inspect, hashing: false, into: &scan)
       try stream.skip(storedSize - (estimator?.consumed ?? storedSize))
       scan.tarBytes = storedSize
       scan.storedBytes = storedSize
-      scan.estimatedCompressed = try estimate?.estimate() ?? estimator?.estimate()
+      scan.estimatedCompressed = try fileEstimate?.estimate() ?? estimator?.estimate()
       return
     }
-    let estimator = options.estimate && estimate == nil ? CompressedSizeEstimator() : nil
+    let estimator = options.estimate && fileEstimate == nil ? CompressedSizeEstimator() : nil
     let tar = HashingStream(raw, observer: estimator.map { estimator in { estimator.consume($0) } })
     // Reading and hashing the layer (and sampling a stream for the estimate) on one core;
     // parsing it and fingerprinting big files' contents on the other (when that was a
@@ -178,7 +180,7 @@ enum LayerScanner {
     scan.tarBytes = tar.count
     scan.storedBytes = tar.count
     scan.blobDigest = scan.tarDigest
-    scan.estimatedCompressed = try estimate?.estimate() ?? estimator?.estimate()
+    scan.estimatedCompressed = try fileEstimate?.estimate() ?? estimator?.estimate()
   }
 
   /// Reads the entries; package databases are kept whole, and when the contents pass

@@ -5,7 +5,8 @@ import SystemCalls
 /// A thread of its own that runs closures one after another, at a lower priority (a
 /// higher nice value) than the rest of the process.
 ///
-/// For work that may lag behind: the compressed-size estimate's deflating, and reading
+/// For work that may lag behind: the compressed-size estimate's deflating (and reading
+/// its windows, from a file), and reading
 /// and hashing a compressed blob ahead of its inflating (`PipelinedStream`), which
 /// needs a third of the inflating's time. Reading and hashing the largest uncompressed
 /// layer is a measure's critical path, and on two cores it waited

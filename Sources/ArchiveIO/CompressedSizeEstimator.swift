@@ -146,18 +146,19 @@ public final class CompressedSizeEstimator {
     return Int64(total.rounded())
   }
 
-  /// The windows a layer of `size` bytes is sampled at, in order, the last one cut at
-  /// the end: those `consume` hands on, whatever pieces the bytes arrive in.
-  static func windows(size: Int64) -> [Range<Int64>] {
-    var windows: [Range<Int64>] = []
+  /// Calls `body` with the windows a layer of `size` bytes is sampled at, in order, the
+  /// last one cut at the end (those `consume` hands on, whatever pieces the bytes
+  /// arrive in), each with its number, until `body` returns false. One at a time: a
+  /// crafted size (a sparse file of a petabyte) must not list millions of windows.
+  static func forEachWindow(size: Int64, _ body: (_ number: Int, _ window: Range<Int64>) -> Bool) {
     var position: Int64 = 0
+    var number = 0
     while position < size {
       let window = sample(at: position)
-      guard window.lowerBound < size else { break }
-      windows.append(window.lowerBound..<min(window.upperBound, size))
+      guard window.lowerBound < size, body(number, window.lowerBound..<min(window.upperBound, size)) else { return }
       position = window.upperBound
+      number += 1
     }
-    return windows
   }
 
   private static func mix(_ value: UInt64) -> UInt64 {
@@ -171,8 +172,9 @@ public final class CompressedSizeEstimator {
 /// One libdeflate compressor and the bytes in and out of the windows it deflated, per
 /// stratum; used only on `thread` (hence unchecked Sendable).
 private final class DeflateWorker: @unchecked Sendable {
-  /// Below the reading threads' priority: up to 8 windows (`windowsInFlight` per
-  /// thread) wait here before the layer's reader does.
+  /// Below the reading threads' priority. Fed by `CompressedSizeEstimator`, up to 8
+  /// windows (`windowsInFlight` per thread) wait here before the layer's reader does;
+  /// for `FileRangeEstimate` it reads its windows itself.
   let thread = BackgroundThread(name: "sb-estimate", niceness: 10)
   private let level: Int32
   /// Made when the first window arrives (some 0.3-1 MB), freed with the worker.
@@ -213,8 +215,9 @@ private final class DeflateWorker: @unchecked Sendable {
 /// threads may share).
 ///
 /// `CompressedSizeEstimator` is fed by the thread that reads and hashes the layer, and
-/// holds it back once 8 windows wait. The windows crowd the layer's start (one byte in
-/// 4 of its first 260 MiB), where deflating them takes twice as long as hashing them:
+/// holds it back once 8 windows wait. The windows crowd the layer's start (all of its
+/// first 4 MiB, then one byte in 4 up to 260 MiB), where deflating them takes twice as
+/// long as hashing them:
 /// on the big image of issue 16, the 3.9 GB layer's hashing, the measure's critical
 /// path, waited on its estimate early on (1.2 s of off-CPU time in one profile) and
 /// left the second core idle later. Here nothing waits for the estimate but `estimate`.
@@ -226,29 +229,32 @@ public final class FileRangeEstimate {
     DeflateWorker(level: $0, strata: CompressedSizeEstimator.strata.count)
   }
   private let size: Int64
-  private let progress = Progress()
+  private let status = Status()
 
-  /// Starts reading and deflating the windows of `range` (its first `length` bytes).
+  /// Starts reading and deflating the windows of all of `range` (its `length` bytes
+  /// from its start, however much of it was read already).
   public init(_ range: FileRange) {
     size = range.length
-    let windows = CompressedSizeEstimator.windows(size: size)
+    let workerCount = workers.count
     for (first, worker) in workers.enumerated() {
-      // Window k goes to worker k mod 2, as `CompressedSizeEstimator.hand` does.
-      let mine = stride(from: first, to: windows.count, by: workers.count).map { windows[$0] }
-      worker.thread.async { [file = range.file, start = range.start, progress] in
+      worker.thread.async { [file = range.file, start = range.start, size, status] in
         let buffer = UnsafeMutableRawBufferPointer.allocate(
           byteCount: CompressedSizeEstimator.window, alignment: 16)
         defer { buffer.deallocate() }
-        for window in mine where !progress.stopped {
+        CompressedSizeEstimator.forEachWindow(size: size) { number, window in
+          // Window k goes to worker k mod 2, as `CompressedSizeEstimator.hand` does.
+          guard number % workerCount == first else { return true }
+          guard !status.stopped else { return false }
           let bytes = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<window.count])
           do {
             try Self.read(file, at: start + window.lowerBound, into: bytes)
           } catch {
-            progress.fail(error)
-            return
+            status.fail(error)
+            return false
           }
           worker.compress(
             UnsafeRawBufferPointer(bytes), stratum: CompressedSizeEstimator.stratum(at: window.lowerBound).index)
+          return true
         }
       }
     }
@@ -256,13 +262,13 @@ public final class FileRangeEstimate {
 
   /// A layer scan that fails leaves its estimate unfinished: the threads stop at their
   /// next window.
-  deinit { progress.stop() }
+  deinit { status.stop() }
 
   /// The estimated gzip size of the range, once every window is deflated; the error of
   /// a window's read, if one failed.
   public func estimate() throws -> Int64 {
     let samples = workers.map { worker in worker.thread.sync { worker.samples } }
-    try progress.check()
+    try status.check()
     return CompressedSizeEstimator.total(samples, of: size)
   }
 
@@ -280,7 +286,7 @@ public final class FileRangeEstimate {
 
   /// Shared by the caller and the estimate's threads: whether to go on, and the first
   /// error.
-  private final class Progress: Sendable {
+  private final class Status: Sendable {
     private let state = Mutex<(stopped: Bool, error: (any Error)?)>((false, nil))
     var stopped: Bool { state.withLock { $0.stopped } }
     func stop() { state.withLock { $0.stopped = true } }
@@ -296,9 +302,10 @@ public final class FileRangeEstimate {
 
 /// A stream read by a reader that skips most of it (the tar reader over an uncompressed
 /// layer that is not verified), feeding an estimate on the way: what is read passes to
-/// the estimator as it goes, and of what is skipped only the sampled windows are read
-/// (a few percent of a big layer; skipping the rest is free on a file range). Then the
-/// estimate costs what it samples, not the whole layer (issue 16: `--no-verify`).
+/// the estimator as it goes, and of what is skipped only the sampled windows are kept
+/// (a few percent of a big layer). For a stream that is not a file's range (a registry
+/// blob, whose skipping reads anyway); a file's range is sampled by
+/// `FileRangeEstimate`, whose reading skips the rest for free (issue 16: `--no-verify`).
 public final class SampledStream: ByteStream {
   private let base: ByteStream
   private let estimator: CompressedSizeEstimator

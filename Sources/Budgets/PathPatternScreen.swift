@@ -1,5 +1,5 @@
 /// Many patterns tried on many paths (every file of an image against the categories'
-/// and a budget's patterns): a pattern is tried only on a path that has every name the
+/// patterns, `FileCategories`): a pattern is tried only on a path that has every name the
 /// pattern needs as a whole component (`**/__pycache__/**` needs `__pycache__`), and
 /// names with its globs' fixed starts and ends (`**/*.pyc` needs a last name ending in
 /// `.pyc`, `**/*.dSYM/**` some name ending in `.dSYM`). What a path has is found once
@@ -7,20 +7,20 @@
 /// made `measure`'s time per file, then the globs were most of what was left: 31 % of
 /// the CPU of a measure of 300,000 files, the last 1.6 s of it on one core).
 public struct PathPatternScreen: Sendable {
-  /// Each needed name's bit (the first 64 names; past them a pattern is screened by
-  /// the names that have bits, and matching decides the rest).
-  private let bits: [Substring: UInt64]
+  /// Each needed name's bit (the first 128 names, enough for the categories' 86; past
+  /// them a pattern is screened by the names that have bits, and matching decides).
+  private let bits: [Substring: UInt128]
   /// Each distinct start and end that the last name needs, and that some name needs,
-  /// by bit (the first 64 of each, as names).
+  /// by bit (the first 128 of each, as names).
   private let lastNameAffixes: [Affixes]
   private let someNameAffixes: [Affixes]
   private let needs: [Traits]
 
   /// What a path has of what the patterns need.
   public struct Traits: Sendable {
-    fileprivate var names: UInt64 = 0
-    fileprivate var lastName: UInt64 = 0
-    fileprivate var someName: UInt64 = 0
+    fileprivate var names: UInt128 = 0
+    fileprivate var lastName: UInt128 = 0
+    fileprivate var someName: UInt128 = 0
 
     fileprivate func covers(_ need: Traits) -> Bool {
       need.names & names == need.names && need.lastName & lastName == need.lastName
@@ -67,14 +67,11 @@ public struct PathPatternScreen: Sendable {
       traits.names |= bits[component] ?? 0
       let isLast = index == components.count - 1
       guard !someNameAffixes.isEmpty || (isLast && !lastNameAffixes.isEmpty) else { continue }
-      component.utf8.withContiguousStorageIfAvailable { name in
+      func fit(_ name: UnsafeBufferPointer<UInt8>) {
         traits.someName |= Self.fitting(someNameAffixes, name)
         if isLast { traits.lastName = Self.fitting(lastNameAffixes, name) }
       }
-        ?? Array(component.utf8).withUnsafeBufferPointer { name in
-          traits.someName |= Self.fitting(someNameAffixes, name)
-          if isLast { traits.lastName = Self.fitting(lastNameAffixes, name) }
-        }
+      component.utf8.withContiguousStorageIfAvailable(fit) ?? Array(component.utf8).withUnsafeBufferPointer(fit)
     }
     return traits
   }
@@ -82,22 +79,22 @@ public struct PathPatternScreen: Sendable {
   /// False when pattern `index` (of those given) cannot match a path with `traits`.
   public func mayMatch(_ index: Int, _ traits: Traits) -> Bool { traits.covers(needs[index]) }
 
-  private static func fitting(_ affixes: [Affixes], _ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var found: UInt64 = 0
-    for (bit, affix) in affixes.enumerated() where affix.fit(name) { found |= 1 << UInt64(bit) }
+  private static func fitting(_ affixes: [Affixes], _ name: UnsafeBufferPointer<UInt8>) -> UInt128 {
+    var found: UInt128 = 0
+    for (bit, affix) in affixes.enumerated() where affix.fit(name) { found |= 1 << UInt128(bit) }
     return found
   }
 
-  /// Up to 64 keys, a bit each, in the order first asked for; past them, no bit (the
+  /// Up to 128 keys, a bit each, in the order first asked for; past them, no bit (the
   /// pattern is screened by the rest, and matching decides).
   private struct Bits<Key: Hashable> {
-    private(set) var bits: [Key: UInt64] = [:]
+    private(set) var bits: [Key: UInt128] = [:]
     private(set) var keys: [Key] = []
 
-    mutating func bit(for key: Key) -> UInt64 {
+    mutating func bit(for key: Key) -> UInt128 {
       if let bit = bits[key] { return bit }
-      guard keys.count < 64 else { return 0 }
-      let bit = UInt64(1) << UInt64(keys.count)
+      guard keys.count < UInt128.bitWidth else { return 0 }
+      let bit = UInt128(1) << UInt128(keys.count)
       bits[key] = bit
       keys.append(key)
       return bit

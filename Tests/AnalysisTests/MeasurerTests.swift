@@ -102,6 +102,13 @@ import Testing
       otherForms.append(try measurer.measureStream(FileRange(file: try OpenFile(path: file.path))))
     }
     #expect(otherForms.allSatisfy { $0.compressedBytes == docker.compressedBytes })
+    // Unverified, the docker-archive's layers are seeked over, and the estimate reads
+    // its windows apart: the same figure.
+    var unverified = try options()
+    unverified.verify = false
+    let seeked = try Measurer(unverified).measure(.dockerArchive(path: dockerArchive.path, tag: nil))
+    #expect(seeked.compressedBytes == docker.compressedBytes)
+    #expect(seeked.layers.map(\.compressedBytes) == docker.layers.map(\.compressedBytes))
     for other in [archive, docker, stream] + otherForms {
       #expect(other.uncompressedBytes == layout.uncompressedBytes)
       #expect(other.paths == layout.paths)

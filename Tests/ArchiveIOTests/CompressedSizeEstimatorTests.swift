@@ -71,7 +71,13 @@ import Testing
       #expect(inStratum.allSatisfy { $0 % Int64(CompressedSizeEstimator.window) == 0 })
     }
     // The windows a file's range is read at (`FileRangeEstimate`) are the same.
-    #expect(CompressedSizeEstimator.windows(size: limit).map(\.lowerBound) == starts)
+    var windows: [Int64] = []
+    CompressedSizeEstimator.forEachWindow(size: limit) { number, window in
+      #expect(number == windows.count)
+      windows.append(window.lowerBound)
+      return true
+    }
+    #expect(windows == starts)
   }
 
   /// A layer that is a range of a file gets the same estimate read apart, on the
@@ -88,6 +94,19 @@ import Testing
     data.withUnsafeBytes { passing.consume($0) }
     let range = FileRange(file: try OpenFile(path: path), offset: Int64(offset), length: Int64(size))
     #expect(try FileRangeEstimate(range).estimate() == passing.estimate())
+  }
+
+  /// An estimate left unfinished (its layer's scan failed) stops without a trace: the
+  /// next one, over the same file, gets its figure.
+  @Test func anEstimateDroppedUnfinishedStops() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.url.appendingPathComponent("layer").path
+    try Data(Self.mixed).write(to: URL(fileURLWithPath: path))
+    let file = try OpenFile(path: path)
+    for _ in 0..<20 { _ = FileRangeEstimate(FileRange(file: file)) }
+    let passing = CompressedSizeEstimator()
+    Self.mixed.withUnsafeBytes { passing.consume($0) }
+    #expect(try FileRangeEstimate(FileRange(file: file)).estimate() == passing.estimate())
   }
 
   /// A file cut short under the estimate is an error, not an estimate of fewer bytes.
