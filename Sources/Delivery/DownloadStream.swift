@@ -29,10 +29,13 @@ public final class DownloadStream {
   private let receiver: Receiver
   private let what: String
 
-  /// Connects on the first `read`, not here.
-  public init(_ url: String, headers: [String], connectTimeout: Double = 10, timeout: Double = 3600)
-    throws(DeliveryError)
-  {
+  /// Connects on the first `read`, not here. `stallTimeout`: how long the body may
+  /// stop arriving while the reader waits for it before the transfer fails (a
+  /// registry that hangs mid-blob would otherwise hold a measure for the whole
+  /// `timeout`, an hour); time the reader spends elsewhere, paused, does not count.
+  public init(
+    _ url: String, headers: [String], connectTimeout: Double = 10, timeout: Double = 3600, stallTimeout: Int = 60
+  ) throws(DeliveryError) {
     curl = try CurlHandle(url: url, connectTimeout: connectTimeout, totalTimeout: timeout)
     guard let multi = sb_curl_multi_init() else { throw DeliveryError(.other, "cannot start libcurl") }
     self.multi = multi
@@ -49,6 +52,10 @@ public final class DownloadStream {
     // and 8.95 s with 512 KiB (interleaved, medians of 5). Over TLS a read returns one
     // record of at most 16 KiB anyway.
     curl.set(CURLOPT_BUFFERSIZE, 64 << 10)
+    // Less than a byte a second for `stallTimeout` seconds of transfer: libcurl does
+    // not count the time a transfer spends paused for its reader.
+    curl.set(CURLOPT_LOW_SPEED_LIMIT, 1)
+    curl.set(CURLOPT_LOW_SPEED_TIME, stallTimeout)
     let receiver = Receiver(curl)
     sb_curl_setopt_pointer(curl.handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(receiver).toOpaque())
     sb_curl_setopt_callback(curl.handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in

@@ -167,6 +167,43 @@ import Testing
     #expect(Date().timeIntervalSince(started) < 10)
   }
 
+  /// A server that stops sending mid-body fails the transfer after the stall timeout,
+  /// not after the whole transfer's (an hour for a blob).
+  @Test func aServerThatStopsSendingIsCutOff() throws {
+    let server = try Server()
+    let started = Date()
+    let stream = try DownloadStream(server.url("/stall"), headers: [], timeout: 3600, stallTimeout: 2)
+    #expect(Self.readAll(stream, by: 4096).isEmpty)
+    let error = try #require(stream.outcome?.error)
+    #expect(error.kind == .timeout, "\(error)")
+    #expect(Date().timeIntervalSince(started) < 15)
+  }
+
+  /// A reader that stops reading for longer than the stall timeout (a slow inflate,
+  /// a busy machine) still gets the whole body, whether its buffer filled up (the
+  /// transfer paused) or not.
+  @Test(arguments: [4096, 4 << 20])
+  func aSlowReaderIsNoStall(_ bufferSize: Int) throws {
+    let server = try Server()
+    let count = 3_000_000
+    let stream = try DownloadStream(server.url("/body/\(count)"), headers: [], timeout: 60, stallTimeout: 1)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 1)
+    defer { buffer.deallocate() }
+    var body: [UInt8] = []
+    var pauses = 0
+    while true {
+      let got = stream.read(into: buffer)
+      if got == 0 { break }
+      body += buffer[0..<got]
+      if pauses < 2 && body.count > 100_000 * (pauses + 1) {
+        pauses += 1
+        Thread.sleep(forTimeInterval: 3)
+      }
+    }
+    #expect(stream.outcome?.error == nil, "\(String(describing: stream.outcome?.error))")
+    #expect(Self.firstDifference(body, count) == nil)
+  }
+
   @Test func noServerIsARefusal() throws {
     // A port that was free a moment ago: nothing listens there.
     let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
