@@ -18,7 +18,8 @@ public struct Measurer: Sendable {
     public var require: [String] = []
     /// Paths to record whatever their depth (budgeted `[image.X.paths]`).
     public var extraPaths: [String] = []
-    /// Verify the digests of uncompressed layers (compressed ones always are).
+    /// Hash every layer and check the digests the manifest and config name; without,
+    /// they are trusted, and no layer scan is kept for reuse.
     public var verify = true
     /// Estimate the gzip size of layers stored uncompressed.
     public var estimateCompressed = true

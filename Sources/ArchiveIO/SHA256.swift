@@ -42,16 +42,18 @@ public func hex(_ bytes: some Sequence<UInt8>) -> String {
   return String(decoding: out, as: UTF8.self)
 }
 
-/// Passes bytes through unchanged while counting and hashing them.
+/// Passes bytes through unchanged while counting and hashing them; with `hashing`
+/// false only counting (a layer whose digests are trusted, `--no-verify`).
 public final class HashingStream: ByteStream {
   private let base: ByteStream
-  private let hasher = SHA256()
+  private let hasher: SHA256?
   public private(set) var count: Int64 = 0
   /// Called with every chunk that passes, after hashing (e.g. a size estimator).
   private let observer: ((UnsafeRawBufferPointer) -> Void)?
 
-  public init(_ base: ByteStream, observer: ((UnsafeRawBufferPointer) -> Void)? = nil) {
+  public init(_ base: ByteStream, hashing: Bool = true, observer: ((UnsafeRawBufferPointer) -> Void)? = nil) {
     self.base = base
+    self.hasher = hashing ? SHA256() : nil
     self.observer = observer
   }
 
@@ -59,7 +61,7 @@ public final class HashingStream: ByteStream {
     let got = try base.read(into: buffer)
     if got > 0 {
       let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
-      hasher.update(chunk)
+      hasher?.update(chunk)
       observer?(chunk)
       count += Int64(got)
     }
@@ -69,9 +71,10 @@ public final class HashingStream: ByteStream {
   /// Hashing needs every byte, so skipping reads.
   public func skip(_ count: Int64) throws { try discard(count) }
 
-  /// Reads what is left, then returns the digest of everything that passed.
-  public func finish() throws -> String {
+  /// Reads what is left, then returns the digest of everything that passed (nil when
+  /// not hashing).
+  public func finish() throws -> String? {
     _ = try drain()
-    return hasher.finish()
+    return hasher?.finish()
   }
 }

@@ -34,7 +34,11 @@ struct MeasureCommand: ParsableCommand {
   @Option(name: [.customShort("f"), .long], help: "Output: text, json or markdown.")
   var format: ReportFormat = .text
 
-  @Flag(help: "Do not hash uncompressed layers (faster; compressed layers are always verified).")
+  @Flag(
+    help: """
+      Do not hash layers: trust the digests the image names (faster; corrupt gzip or zstd is still refused, \
+      and nothing unverified is kept for reuse).
+      """)
   var noVerify = false
 
   @Flag(

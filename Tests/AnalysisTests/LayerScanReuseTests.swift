@@ -134,4 +134,45 @@ import Testing
     let (_, nothingNew) = try Measurer(estimating).measureKeepingScans(try open(reference))
     #expect(nothingNew.isEmpty)
   }
+
+  /// `--no-verify` hashes no layer: compressed ones are measured as their bytes are,
+  /// under the diff ids the config names, and their scans are not kept (nothing
+  /// verified them); a stream corrupt in itself is still refused by its decompressor.
+  @Test func anUnverifiedReadTrustsTheNamedDigestsAndKeepsNoScan() throws {
+    var unverified = options()
+    unverified.verify = false
+    let directory = try TemporaryDirectory()
+    var builder = ImageBuilder(Self.layers)
+    try builder.writeOCILayout(to: directory.url)
+    let reference = ImageReference.ociLayout(directory: directory.url.path, tag: nil)
+    let (verified, _) = try Measurer(options()).measureKeepingScans(try open(reference))
+    let (trusted, kept) = try Measurer(unverified).measureKeepingScans(try open(reference))
+    #expect(kept.isEmpty)
+    #expect(figures(trusted) == figures(verified))
+    #expect(trusted.categories.contains { $0.pattern == "duplicate-content" }, "compressed bytes all pass")
+
+    // The zstd layer's blob replaced by another tar's: the config still names the old one.
+    let other = TarBuilder([.file("opt/b/big.bin", size: 400_000, fill: 0x42)]).bytes()
+    builder.layers[1].blobOverride = try Compressor.zstd(other)
+    let changed = try TemporaryDirectory()
+    try builder.writeOCILayout(to: changed.url)
+    let changedReference = ImageReference.ociLayout(directory: changed.url.path, tag: nil)
+    let error = #expect(throws: (any Error).self) { try Measurer(options()).measure(try open(changedReference)) }
+    #expect("\(error!)".contains("diff_id mismatch"))
+    let taken = try Measurer(unverified).measure(try open(changedReference))
+    #expect(taken.layers[1].uncompressedBytes == Int64(other.count))
+    #expect(taken.layers[1].diffID == SHA256.digest(Self.layers[1].tar))
+
+    // A gzip blob whose CRC-32 (its trailer's first 4 bytes) is wrong: only the
+    // inflater's own check can tell.
+    var gzip = try Compressor.gzip(Self.layers[0].tar)
+    gzip[gzip.count - 8] ^= 0xFF
+    builder.layers[1].blobOverride = nil
+    builder.layers[0].blobOverride = gzip
+    let corrupt = try TemporaryDirectory()
+    try builder.writeOCILayout(to: corrupt.url)
+    let corruptReference = ImageReference.ociLayout(directory: corrupt.url.path, tag: nil)
+    let refused = #expect(throws: (any Error).self) { try Measurer(unverified).measure(try open(corruptReference)) }
+    #expect("\(refused!)".contains("gzip stream is corrupt"))
+  }
 }
