@@ -97,6 +97,7 @@ enum LayerScanner {
       try scanCompressed(peekable, options: options, into: &scan)
     }
     try verify(scan, layer)
+    // Coverage is what a reuse may count on, and only a hashed scan is ever stored.
     if options.inspect && scan.tarDigest != nil {
       scan.coverage = options.contentHashes ? [.inspected, .contentHashes] : .inspected
     }

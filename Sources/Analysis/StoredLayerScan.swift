@@ -50,8 +50,9 @@ extension LayerScan {
   /// 1 records are not read: their layers are read once more and stored anew).
   static let recordMagic: [UInt8] = Array("SBLS2".utf8)
 
-  /// The record kept in the store, or nil for a scan that verified nothing (headers
-  /// only, no digest): such a scan is not worth trusting later.
+  /// The record kept in the store, or nil for a scan whose tar was not hashed (headers
+  /// only, or read through under `--no-verify`): nothing ties it to the diff id it
+  /// would be stored under, so it is not trusted later.
   func stored(diffID: String) -> StoredLayerScan? {
     guard tarDigest == diffID else { return nil }
     guard let writer = RecordWriter() else { return nil }

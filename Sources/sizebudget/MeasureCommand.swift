@@ -36,8 +36,8 @@ struct MeasureCommand: ParsableCommand {
 
   @Flag(
     help: """
-      Do not hash layers: trust the digests the image names (faster; corrupt gzip or zstd is still refused, \
-      and nothing unverified is kept for reuse).
+      Do not hash layers: trust the digests the image names (faster; for images you trust: no layer scan is \
+      kept for reuse, and gzip's CRC-32 and zstd's checksum, where a frame has one, are still checked).
       """)
   var noVerify = false
 

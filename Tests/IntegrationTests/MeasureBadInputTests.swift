@@ -126,6 +126,39 @@ import Testing
       }, mentions: ["layer 0", "digest mismatch"])
   }
 
+  /// A zstd layer's blob replaced by another valid stream: refused for its digest, or
+  /// measured as it is under `--no-verify`, which keeps no layer scan of it.
+  @Test func aReplacedCompressedLayerIsMeasuredOnlyWhenTrusted() throws {
+    let repo = try GitRepository()
+    try repo.commit("first")
+    let layer = ImageBuilder.Layer(
+      [.file("app/main.py", size: 1_000), .file("app/util.py", size: 2_000), .file("app/data.bin", size: 5_000)],
+      compression: .zstd)
+    let image = repo.url.appendingPathComponent("img")
+    try ImageBuilder([layer]).writeOCILayout(to: image)
+    // Another stream of the blob's size (the manifest's size check passes).
+    let other = TarBuilder([.file("app/extra.bin", size: 70_000, fill: 0x42)]).bytes()
+    let genuine = try layer.blob()
+    let padded = try #require(try Compressor.zstd(other, paddedTo: genuine.count))
+    try Data(padded).write(to: image.appendingPathComponent("blobs/sha256/\(SHA256.digest(genuine).dropFirst(7))"))
+    let store = repo.url.appendingPathComponent(".git/sizebudget.sqlite").path
+    func count(_ table: String) throws -> String {
+      String(decoding: try Compressor.pipe(["sqlite3", store, "SELECT count(*) FROM \(table)"], []), as: UTF8.self)
+    }
+
+    let verified = try CLI.run(["measure", "oci:img", "--image", "app"], in: repo.url)
+    #expect(verified.status == 2, "\(verified.stdout)")
+    #expect(verified.stderr.contains("digest mismatch"), "\(verified.stderr)")
+    let trusted = try CLI.run(
+      ["measure", "oci:img", "--image", "app", "--no-verify", "--format", "json"], in: repo.url)
+    #expect(trusted.status == 0, "\(trusted.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(trusted.stdout.utf8)) as? [String: Any]
+    let measurement = object?["measurement"] as? [String: Any] ?? object ?? [:]
+    #expect(measurement["uncompressed_bytes"] as? Int == other.count, "\(trusted.stdout)")
+    #expect(try count("measurements") == "1\n")
+    #expect(try count("layer_scans") == "0\n")
+  }
+
   @Test func aTarWithANegativeSize() throws {
     var negative = [UInt8](repeating: 0xFF, count: 12)
     negative[0] = 0xFF

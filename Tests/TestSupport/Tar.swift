@@ -104,6 +104,18 @@ public enum Compressor {
   public static func gzip(_ bytes: [UInt8]) throws -> [UInt8] { try pipe(["gzip", "-n", "-c"], bytes) }
   public static func zstd(_ bytes: [UInt8]) throws -> [UInt8] { try pipe(["zstd", "-q", "-c"], bytes) }
 
+  /// `bytes` compressed by zstd and padded to `size` with a skippable frame, which
+  /// decoders pass over: another stream with a blob's size (a manifest's size check
+  /// passes, its digest check does not). nil when the stream needs more than
+  /// `size - 8` bytes.
+  public static func zstd(_ bytes: [UInt8], paddedTo size: Int) throws -> [UInt8]? {
+    let stream = try zstd(bytes)
+    let payload = size - stream.count - 8
+    guard payload >= 0 else { return nil }
+    let little = { (value: UInt32) in (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+    return stream + little(0x184D_2A50) + little(UInt32(payload)) + [UInt8](repeating: 0, count: payload)
+  }
+
   public static func pipe(_ command: [String], _ input: [UInt8]) throws -> [UInt8] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
