@@ -37,65 +37,75 @@ fi
 # Warm the page cache: every row reads the same files from memory.
 cat "$IMG/big.docker.tar" "$LARGEST" $GZ $ZS >/dev/null
 
-section "wall time (hyperfine, median of $RUNS) and peak RSS (GNU time, one run)"
-row() {  # name command...  (each run starts from an empty store: nothing reused)
-  PREPARE="rm -f $STORE $STORE-wal $STORE-shm" measure_row "$@"
+section "wall time (median of $RUNS rounds, each row interleaved with its peers) and peak RSS (GNU time, one run)"
+# Each group runs its rows and their peers round by round (Benchmarks/interleave.py):
+# this machine's speed drifts by 5-15 % over minutes, and rows timed one block after
+# another carried that drift into their ratios (the defaults row read 1.26x the
+# hashing floor timed so, 1.11x interleaved, in the same hour).
+group() {  # prepare name command [name command]...  (prepare runs before every run)
+  local prepare=$1; shift
+  local names=() commands=()
+  while [ $# -gt 0 ]; do names+=(--name "$1"); commands+=("$2"); shift 2; done
+  rm -f "$TMP/group.txt"
+  python3 "$ROOT/Benchmarks/interleave.py" --rounds "$RUNS" --warmup 0 --prepare "$prepare" \
+    "${names[@]}" --export "$TMP/group.txt" "${commands[@]}" >/dev/null
+  local name median command rss i=0
+  while IFS='|' read -r name median; do
+    command=${commands[$i]}; i=$((i + 1))
+    sh -c "$prepare"
+    rss=$( { /usr/bin/time -f '%M' sh -c "$command >/dev/null 2>&1"; } 2>&1 | tail -1)
+    printf '%-62s %7.2f s %7d MB\n' "$name" "$median" "$((rss / 1024))"
+    echo "$name|$median|$rss" >>"$TMP/rows.txt"
+  done <"$TMP/group.txt"
 }
-warm_row() {  # name command...  (the store keeps what the run before measured)
-  PREPARE=true measure_row "$@"
-}
-measure_row() {
-  local name=$1; shift
-  hyperfine -N -w 0 -r "$RUNS" --export-json "$TMP/row.json" --prepare "$PREPARE" "$*" >/dev/null 2>&1 \
-    || hyperfine -w 0 -r "$RUNS" --export-json "$TMP/row.json" --prepare "$PREPARE" "$*" >/dev/null
-  local median; median=$(jq '.results[0].median' "$TMP/row.json")
-  sh -c "$PREPARE"
-  local rss; rss=$( { /usr/bin/time -f '%M' sh -c "$* >/dev/null 2>&1"; } 2>&1 | tail -1)
-  printf '%-62s %7.2f s %7d MB\n' "$name" "$median" "$((rss / 1024))"
-  echo "$name|$median|$rss" >>"$TMP/rows.txt"
-}
+FRESH="rm -f $STORE $STORE-wal $STORE-shm"  # each run from an empty store: nothing reused
 rm -f "$TMP/rows.txt"
 M="$SB measure --image big --store $STORE"
-row "peer: dive --ci (docker-archive)" dive --ci --source docker-archive "$IMG/big.docker.tar"
-row "peer: openssl dgst -sha256 of the largest layer" openssl dgst -sha256 "$LARGEST"
-row "peer: openssl dgst -sha256 of all layer bytes (one core)" openssl dgst -sha256 "$IMG/big.docker.tar"
-row "sizebudget docker-archive (defaults: verify, cold estimate)" $M "docker-archive:$IMG/big.docker.tar"
+# Pipelines go through a script file: interleave.py splits a command on spaces, so
+# `sh -c "gzip -dc … >/dev/null"` would run `sh -c gzip` (0.01 s) instead.
+script() { printf '%s\n' "$2" >"$TMP/$1.sh"; echo "$TMP/$1.sh"; }
 # No --no-estimate rows: on a docker-archive whose estimates are not known, measure
 # refuses it (the compressed size would be unknown), and once they are known the
 # whole layer scans are too (the last rows).
-row "sizebudget docker-archive --no-verify" $M --no-verify "docker-archive:$IMG/big.docker.tar"
-# Pipelines go through a script file: hyperfine -N splits a command on spaces, so
-# `sh -c "gzip -dc … >/dev/null"` ran `sh -c gzip` (0.01 s) instead.
-script() { printf '%s\n' "$2" >"$TMP/$1.sh"; echo "$TMP/$1.sh"; }
-row "peer: gzip -dc of the gzip layers" sh "$(script gzip-dc "gzip -dc $GZ >/dev/null")"
-row "peer: igzip -dc of the gzip layers (ISA-L)" sh "$(script igzip-dc "igzip -dc $GZ >/dev/null")"
-row "sizebudget oci (gzip, verified)" $M "oci:$IMG/big.oci"
-row "sizebudget oci-archive (gzip, verified)" $M "oci-archive:$IMG/big.oci.tar"
+group "$FRESH" \
+  "peer: dive --ci (docker-archive)" "dive --ci --source docker-archive $IMG/big.docker.tar" \
+  "peer: openssl dgst -sha256 of the largest layer" "openssl dgst -sha256 $LARGEST" \
+  "peer: openssl dgst -sha256 of all layer bytes (one core)" "openssl dgst -sha256 $IMG/big.docker.tar" \
+  "sizebudget docker-archive (defaults: verify, cold estimate)" "$M docker-archive:$IMG/big.docker.tar" \
+  "sizebudget docker-archive --no-verify" "$M --no-verify docker-archive:$IMG/big.docker.tar"
 # The same gzip layers streamed from a local registry (its storage is kept in $TMP, so
 # only the first run copies the blobs); its goal is the OCI layout's figure, within 1.2x.
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 REGDIR="$TMP/registry" REGPORT=$PORT bash "$SHARED/fixtures/registry.sh" start >/dev/null
 trap 'REGDIR="$TMP/registry" bash "$SHARED/fixtures/registry.sh" stop >/dev/null' EXIT
 skopeo copy -q --dest-tls-verify=false "oci:$IMG/big.oci" "docker://127.0.0.1:$PORT/big/api:latest"
-row "sizebudget registry --paths (gzip, streamed, verified)" $M --paths "docker://127.0.0.1:$PORT/big/api:latest"
-row "peer: zstd -dc of the zstd layers" sh "$(script zstd-dc "zstd -q -dc $ZS >/dev/null")"
-row "sizebudget oci (zstd, verified)" $M "oci:$IMG/big-zstd.oci"
+group "$FRESH" \
+  "peer: gzip -dc of the gzip layers" "sh $(script gzip-dc "gzip -dc $GZ >/dev/null")" \
+  "peer: igzip -dc of the gzip layers (ISA-L)" "sh $(script igzip-dc "igzip -dc $GZ >/dev/null")" \
+  "sizebudget oci (gzip, verified)" "$M oci:$IMG/big.oci" \
+  "sizebudget oci-archive (gzip, verified)" "$M oci-archive:$IMG/big.oci.tar" \
+  "sizebudget registry --paths (gzip, streamed, verified)" "$M --paths docker://127.0.0.1:$PORT/big/api:latest" \
+  "sizebudget oci (gzip, --no-verify)" "$M --no-verify oci:$IMG/big.oci"
 # Unverified (digests trusted, nothing hashed): the two SHA-256 streams of a verified
 # read cost as much CPU as zstd's inflate, which on two cores puts it above zstd -dc.
-row "sizebudget oci (zstd, --no-verify)" $M --no-verify "oci:$IMG/big-zstd.oci"
-row "sizebudget oci (gzip, --no-verify)" $M --no-verify "oci:$IMG/big.oci"
+group "$FRESH" \
+  "peer: zstd -dc of the zstd layers" "sh $(script zstd-dc "zstd -q -dc $ZS >/dev/null")" \
+  "sizebudget oci (zstd, verified)" "$M oci:$IMG/big-zstd.oci" \
+  "sizebudget oci (zstd, --no-verify)" "$M --no-verify oci:$IMG/big-zstd.oci"
 # Re-measure: every layer's scan is in the store already (a CI run on a new commit
 # whose layers were all measured before): nothing is read but manifests and configs.
 $M "docker-archive:$IMG/big.docker.tar" >/dev/null
-warm_row "sizebudget docker-archive, every layer known (scans reused)" $M "docker-archive:$IMG/big.docker.tar"
 $M "oci:$IMG/big.oci" >/dev/null
-warm_row "sizebudget oci (gzip), every layer known (scans reused)" $M "oci:$IMG/big.oci"
+group true \
+  "sizebudget docker-archive, every layer known (scans reused)" "$M docker-archive:$IMG/big.docker.tar" \
+  "sizebudget oci (gzip), every layer known (scans reused)" "$M oci:$IMG/big.oci"
 
 section "memory against the number of files: one layer of N small files (Benchmarks/many-files-image.sh)"
 for files in 32000 300000; do
   MANY=$(bash "$ROOT/Benchmarks/many-files-image.sh" "$files" | tail -1)
-  row "peer: dive --ci, $files files" dive --ci --source docker-archive "$MANY"
-  row "sizebudget docker-archive, $files files" $M "docker-archive:$MANY"
+  group "$FRESH" \
+    "peer: dive --ci, $files files" "dive --ci --source docker-archive $MANY" \
+    "sizebudget docker-archive, $files files" "$M docker-archive:$MANY"
 done
 
 section "ratios (same run)"

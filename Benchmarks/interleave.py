@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """interleave.py [--rounds N] [--warmup N] [--prepare CMD] [--cwd DIR] [--stdin FILE]
-                 [--env NAME=VALUE]... CMD...
+                 [--env NAME=VALUE]... [--name NAME... --export FILE] CMD...
 
 Times commands round by round, each round running every CMD once in turn, and prints
 each one's median wall time and its ratio to the last CMD (the peer). On a shared
@@ -11,6 +11,8 @@ reopened for every run; --prepare runs through the shell before each run, untime
 (to start every `measure` from an empty store). The first --warmup rounds (three)
 warm the page cache and are not counted. A run that exits non-zero stops it, with
 that run's standard error: a failing command is fast, and its time meaningless.
+--export appends a `NAME|median seconds` line per CMD to FILE, NAME from the --name
+given in the same place (one per CMD; the command itself without).
 
 Examples (two builds of the hook against git; two builds measuring an image cold):
   Benchmarks/interleave.py --rounds 150 --cwd "$REPO" --stdin "$INPUT" \\
@@ -45,10 +47,14 @@ def main() -> None:
     parser.add_argument("--cwd")
     parser.add_argument("--stdin", default=os.devnull)
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--name", action="append", default=[], help="a name per CMD, in order, for --export")
+    parser.add_argument("--export", metavar="FILE", help="append NAME|median seconds lines")
     parser.add_argument("commands", nargs="+", metavar="CMD")
     options = parser.parse_args()
     if options.rounds < 1 or options.warmup < 0:
         parser.error("--rounds must be at least 1, --warmup at least 0")
+    if options.name and len(options.name) != len(options.commands):
+        parser.error("--name takes one name per CMD")
     if any("=" not in pair for pair in options.env):
         parser.error("--env takes NAME=VALUE")
     env = dict(os.environ, **dict(pair.split("=", 1) for pair in options.env))
@@ -78,6 +84,10 @@ def main() -> None:
         median = statistics.median(samples)
         print(f"{median * scale:8.2f} {unit}  {median / peer:5.2f}x  {command}")
     print(f"(medians of {options.rounds} interleaved rounds; ratios to the last command)")
+    if options.export:
+        with open(options.export, "a") as export:
+            for name, samples in zip(options.name or options.commands, times):
+                export.write(f"{name}|{statistics.median(samples)}\n")
 
 
 if __name__ == "__main__":
