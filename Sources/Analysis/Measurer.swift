@@ -24,8 +24,9 @@ public struct Measurer: Sendable {
     /// Estimate the gzip size of layers stored uncompressed.
     public var estimateCompressed = true
     /// Estimates made before, by diff id: base layers are shared by many builds, so
-    /// only new layers need estimating.
-    public var knownEstimates: [String: Int64] = [:]
+    /// only new layers need estimating. One is used for a layer of the same tar size
+    /// only (see `knownEstimate(for:tarBytes:)`).
+    public var knownEstimates: [String: KnownEstimate] = [:]
     /// Whole layer scans made before, by diff id: a layer found here (same stored
     /// size, same blob digest) is not read at all (see `StoredLayerScan` for what that
     /// trusts).
@@ -143,7 +144,7 @@ public struct Measurer: Sendable {
         defer { slots.signal() }
         let layer = layers[index]
         let storedSize = image.storedSize(layer)
-        let known = layer.diffID.flatMap { options.knownEstimates[$0] } != nil
+        let known = knownEstimate(for: layer, tarBytes: storedSize) != nil
         let scanOptions = LayerScanner.Options(
           verify: options.verify, estimate: options.estimateCompressed && !known,
           expansionLimit: options.expansionLimit,
@@ -205,6 +206,17 @@ public struct Measurer: Sendable {
     return try assemble(description, scans: scans)
   }
 
+  /// The estimate made before for `layer`, when it was made of a tar of the same size:
+  /// as for a reused scan (`LayerScanner.reuse`), a diff id is not taken on its own
+  /// word, so a layer whose config names another layer's diff id (which `--no-verify`
+  /// does not check) gets no figure made of other bytes, unless of as many.
+  func knownEstimate(for layer: LayerDescriptor, tarBytes: Int64?) -> Int64? {
+    guard let diffID = layer.diffID, let known = options.knownEstimates[diffID], known.tarBytes == tarBytes else {
+      return nil
+    }
+    return known.compressedBytes
+  }
+
   /// Merges the scanned layers and sums what the final filesystem holds.
   func assemble(_ description: ImageDescription, scans: [LayerScan]) throws -> ImageMeasurement {
     let tree = FilesystemTree()
@@ -213,7 +225,7 @@ public struct Measurer: Sendable {
     for (layer, scan) in zip(description.layers, scans) {
       try tree.apply(scan.entries, layer: layer.index)
       let estimated = scan.compression == .none && layer.declaredSize == nil
-      let estimate = scan.estimatedCompressed ?? layer.diffID.flatMap { options.knownEstimates[$0] }
+      let estimate = scan.estimatedCompressed ?? knownEstimate(for: layer, tarBytes: scan.tarBytes)
       if estimated { try Self.requireCompressedSize(scan, layer, known: estimate) }
       layers.append(
         LayerMeasurement(
@@ -383,4 +395,15 @@ func sideBySide<First: Sendable, Second: Sendable>(
   }
   // Neither closure throws.
   return (try! firstResult.values()[0], try! secondResult.values()[0])
+}
+
+/// A compressed-size estimate recorded before, and the size of the tar it was made of.
+public struct KnownEstimate: Sendable, Equatable {
+  public var compressedBytes: Int64
+  public var tarBytes: Int64
+
+  public init(compressedBytes: Int64, tarBytes: Int64) {
+    self.compressedBytes = compressedBytes
+    self.tarBytes = tarBytes
+  }
 }

@@ -452,12 +452,14 @@ public final class MeasurementStore {
   }
 
   /// Compressed-size estimates made before for these uncompressed layers, by diff id.
-  public func knownEstimates(diffIDs: [String]) throws(StoreError) -> [String: Int64] {
-    var estimates: [String: Int64] = [:]
+  public func knownEstimates(diffIDs: [String]) throws(StoreError) -> [String: KnownEstimate] {
+    var estimates: [String: KnownEstimate] = [:]
     let select = try database.prepare(
-      "SELECT compressed_bytes FROM layers WHERE diff_id = ? AND compressed_estimated = 1 LIMIT 1")
+      "SELECT compressed_bytes, uncompressed_bytes FROM layers WHERE diff_id = ? AND compressed_estimated = 1 LIMIT 1")
     for diffID in Set(diffIDs) {
-      try select.query([.text(diffID)]) { row in estimates[diffID] = row.integer(0) }
+      try select.query([.text(diffID)]) { row in
+        estimates[diffID] = KnownEstimate(compressedBytes: row.integer(0), tarBytes: row.integer(1))
+      }
     }
     return estimates
   }

@@ -135,6 +135,28 @@ import Testing
     #expect(nothingNew.isEmpty)
   }
 
+  /// An estimate recorded for a diff id serves only a layer of the tar size it was
+  /// made of, as a reused scan must have: a config that names another layer's diff id
+  /// gets no figure made of other bytes.
+  @Test func aKnownEstimateServesOnlyATarOfItsSize() throws {
+    let directory = try TemporaryDirectory()
+    let archive = directory.url.appendingPathComponent("image.tar")
+    try Data(try ImageBuilder(Self.layers).dockerArchive()).write(to: archive)
+    let reference = ImageReference.dockerArchive(path: archive.path, tag: nil)
+    let read = try Measurer(options()).measure(try open(reference))
+    let layer = read.layers[2]
+    #expect(layer.compressedEstimated)
+    var knowing = options()
+    knowing.estimateCompressed = false  // --no-estimate: a known estimate is the only figure
+    knowing.knownEstimates = [layer.diffID!: KnownEstimate(compressedBytes: 777, tarBytes: layer.uncompressedBytes)]
+    #expect(try Measurer(knowing).measure(try open(reference)).layers[2].compressedBytes == 777)
+    knowing.knownEstimates = [
+      layer.diffID!: KnownEstimate(compressedBytes: 777, tarBytes: layer.uncompressedBytes + 512)
+    ]
+    let error = #expect(throws: (any Error).self) { try Measurer(knowing).measure(try open(reference)) }
+    #expect("\(error!)".contains("compressed size"), "\(error!)")
+  }
+
   /// `--no-verify` hashes no layer: compressed ones are measured as their bytes are,
   /// under the digests the manifest and config name, and their scans are not kept
   /// (nothing verified them); a stream corrupt in itself is still refused by its

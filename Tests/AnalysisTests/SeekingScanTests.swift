@@ -46,7 +46,10 @@ import Testing
     let read = try Measurer(options).measure(full)
 
     options.verify = false
-    options.knownEstimates = [read.layers[0].diffID!: read.layers[0].compressedBytes]
+    options.knownEstimates = [
+      read.layers[0].diffID!: KnownEstimate(
+        compressedBytes: read.layers[0].compressedBytes, tarBytes: read.layers[0].uncompressedBytes)
+    ]
     guard case .image(let image) = try Measurer(options).open(reference) else { throw ImageSourceError("no image") }
     let seeked = try Measurer(options).measure(image)
     let unstripped = try #require(seeked.categories.first { $0.pattern == "unstripped" })

@@ -100,7 +100,10 @@ import Testing
     sample.layers[0].compressedEstimated = true
     sample.layers[0].compressedBytes = 4242
     try store.save(sample)
-    #expect(try store.knownEstimates(diffIDs: ["sha256:d0", "sha256:other"]) == ["sha256:d0": 4242])
+    #expect(
+      try store.knownEstimates(diffIDs: ["sha256:d0", "sha256:other"]) == [
+        "sha256:d0": KnownEstimate(compressedBytes: 4242, tarBytes: sample.layers[0].uncompressedBytes)
+      ])
   }
 
   @Test func anUnwritableLocationIsAClearError() throws {
