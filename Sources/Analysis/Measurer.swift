@@ -226,7 +226,10 @@ public struct Measurer: Sendable {
       try tree.apply(scan.entries, layer: layer.index)
       let estimated = scan.compression == .none && layer.declaredSize == nil
       let estimate = scan.estimatedCompressed ?? knownEstimate(for: layer, tarBytes: scan.tarBytes)
-      if estimated { try Self.requireCompressedSize(scan, layer, known: estimate) }
+      if estimated {
+        let recorded = layer.diffID.flatMap { options.knownEstimates[$0] }
+        try Self.requireCompressedSize(scan, layer, known: estimate, recorded: recorded)
+      }
       layers.append(
         LayerMeasurement(
           index: layer.index, digest: layer.blobDigest ?? scan.blobDigest, diffID: layer.diffID ?? scan.tarDigest,
@@ -308,10 +311,12 @@ public struct Measurer: Sendable {
   /// storing the uncompressed size (or 0) in its place would be a wrong figure marked
   /// exact: `--no-estimate` may make a figure unknown, never wrong, so it is refused.
   /// `streamed`: read from standard input, where a layer's digest is known only once
-  /// it has passed, too late to look up an estimate made before.
-  static func requireCompressedSize(_ scan: LayerScan, _ layer: LayerDescriptor, known: Int64?, streamed: Bool = false)
-    throws
-  {
+  /// it has passed, too late to look up an estimate made before. `recorded`: one made
+  /// before for the diff id, of a tar of another size (so not used).
+  static func requireCompressedSize(
+    _ scan: LayerScan, _ layer: LayerDescriptor, known: Int64?, recorded: KnownEstimate? = nil,
+    streamed: Bool = false
+  ) throws {
     guard scan.compression == .none, layer.declaredSize == nil, scan.estimatedCompressed == nil, known == nil else {
       return
     }
@@ -320,10 +325,16 @@ public struct Measurer: Sendable {
       ? "measure without --no-estimate (on standard input estimates made before cannot be reused: give the file "
         + "as docker-archive:FILE to reuse them)"
       : "measure without --no-estimate (estimates made before for the same layers are reused)"
+    let mismatch =
+      recorded.map {
+        "the estimate recorded for \(layer.diffID ?? "its diff id") was made of a tar of \($0.tarBytes) bytes and "
+          + "this layer's has \(scan.tarBytes) (its config names another layer's diff id, or the layer was "
+          + "rewritten); "
+      } ?? ""
     throw ImageSourceError(
       "\(describe(layer)) is stored uncompressed, so its compressed size can only be estimated, and --no-estimate "
-        + "leaves it unknown: \(reuse), or measure the OCI export or the registry image, whose compressed sizes "
-        + "are exact")
+        + "leaves it unknown: \(mismatch)\(reuse), or measure the OCI export or the registry image, whose "
+        + "compressed sizes are exact")
   }
 
   /// The layers' sizes added up; a sum past 1 PiB (crafted sizes, each one possible)

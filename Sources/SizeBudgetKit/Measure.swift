@@ -86,7 +86,10 @@ public enum Measure {
         } else {
           // Estimates made before for the same layers are reused, not redone (with
           // --no-estimate they are the only compressed sizes such layers can have).
-          options.knownEstimates = try store.knownEstimates(diffIDs: image.description.layers.compactMap(\.diffID))
+          options.knownEstimates = try store.knownEstimates(
+            for: image.description.layers.compactMap { layer in
+              layer.diffID.map { ($0, image.storedSize(layer)) }
+            })
           measurement = try measureReusingScans(image, options, store: store, progress: progress)
         }
       } else {

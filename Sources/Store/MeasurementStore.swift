@@ -451,15 +451,26 @@ public final class MeasurementStore {
     m.required = required
   }
 
-  /// Compressed-size estimates made before for these uncompressed layers, by diff id.
-  public func knownEstimates(diffIDs: [String]) throws(StoreError) -> [String: KnownEstimate] {
+  /// Compressed-size estimates made before for these uncompressed layers, by diff id:
+  /// one made of a tar of the layer's size where there is one (the only kind the
+  /// measurer uses), else any, for its refusal to say what differs.
+  public func knownEstimates(for layers: [(diffID: String, tarBytes: Int64?)]) throws(StoreError)
+    -> [String: KnownEstimate]
+  {
     var estimates: [String: KnownEstimate] = [:]
-    let select = try database.prepare(
+    let sized = try database.prepare(
+      """
+      SELECT compressed_bytes, uncompressed_bytes FROM layers
+      WHERE diff_id = ? AND uncompressed_bytes = ? AND compressed_estimated = 1 LIMIT 1
+      """)
+    let any = try database.prepare(
       "SELECT compressed_bytes, uncompressed_bytes FROM layers WHERE diff_id = ? AND compressed_estimated = 1 LIMIT 1")
-    for diffID in Set(diffIDs) {
-      try select.query([.text(diffID)]) { row in
+    for (diffID, tarBytes) in layers where estimates[diffID] == nil {
+      let found = { (row: any Row) in
         estimates[diffID] = KnownEstimate(compressedBytes: row.integer(0), tarBytes: row.integer(1))
       }
+      if let tarBytes { try sized.query([.text(diffID), .integer(tarBytes)], found) }
+      if estimates[diffID] == nil { try any.query([.text(diffID)], found) }
     }
     return estimates
   }

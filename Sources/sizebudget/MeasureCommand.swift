@@ -36,8 +36,9 @@ struct MeasureCommand: ParsableCommand {
 
   @Flag(
     help: """
-      Do not hash layers: trust the digests the image names (faster; for images you trust: no layer scan is \
-      kept for reuse, and gzip's CRC-32 and zstd's checksum, where a frame has one, are still checked).
+      Trust the digests the image names instead of hashing its layers (faster; for images you built or \
+      trust). No layer scan is kept for reuse; gzip's CRC-32 and zstd's checksum are still checked, and \
+      uncompressed layers read from standard input are still hashed.
       """)
   var noVerify = false
 

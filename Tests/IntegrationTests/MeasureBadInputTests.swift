@@ -126,8 +126,9 @@ import Testing
       }, mentions: ["layer 0", "digest mismatch"])
   }
 
-  /// A zstd layer's blob replaced by another valid stream: refused for its digest, or
-  /// measured as it is under `--no-verify`, which keeps no layer scan of it.
+  /// `--no-verify` on a zstd layer: a genuine image is measured without keeping a
+  /// layer scan (a verified run keeps one); a blob replaced by another valid stream is
+  /// refused for its digest, or measured as it is when trusted.
   @Test func aReplacedCompressedLayerIsMeasuredOnlyWhenTrusted() throws {
     let repo = try GitRepository()
     try repo.commit("first")
@@ -136,16 +137,23 @@ import Testing
       compression: .zstd)
     let image = repo.url.appendingPathComponent("img")
     try ImageBuilder([layer]).writeOCILayout(to: image)
+    let store = repo.url.appendingPathComponent(".git/sizebudget.sqlite").path
+    func count(_ table: String) throws -> String {
+      String(decoding: try Compressor.pipe(["sqlite3", store, "SELECT count(*) FROM \(table)"], []), as: UTF8.self)
+    }
+    let genuineTrusted = try CLI.run(["measure", "oci:img", "--image", "app", "--no-verify"], in: repo.url)
+    #expect(genuineTrusted.status == 0, "\(genuineTrusted.stderr)")
+    #expect(try count("layer_scans") == "0\n")
+    let genuineVerified = try CLI.run(["measure", "oci:img", "--image", "app"], in: repo.url)
+    #expect(genuineVerified.status == 0, "\(genuineVerified.stderr)")
+    #expect(try count("layer_scans") == "1\n")
+
     // Another stream of the blob's size (the manifest's size check passes).
     let other = TarBuilder([.file("app/extra.bin", size: 70_000, fill: 0x42)]).bytes()
     let genuine = try layer.blob()
     let padded = try #require(try Compressor.zstd(other, paddedTo: genuine.count))
     try Data(padded).write(to: image.appendingPathComponent("blobs/sha256/\(SHA256.digest(genuine).dropFirst(7))"))
-    let store = repo.url.appendingPathComponent(".git/sizebudget.sqlite").path
-    func count(_ table: String) throws -> String {
-      String(decoding: try Compressor.pipe(["sqlite3", store, "SELECT count(*) FROM \(table)"], []), as: UTF8.self)
-    }
-
+    try Compressor.pipe(["sqlite3", store, "DELETE FROM layer_scans"], [])  // else the verified scan is reused
     let verified = try CLI.run(["measure", "oci:img", "--image", "app"], in: repo.url)
     #expect(verified.status == 2, "\(verified.stdout)")
     #expect(verified.stderr.contains("digest mismatch"), "\(verified.stderr)")
@@ -155,7 +163,7 @@ import Testing
     let object = try JSONSerialization.jsonObject(with: Data(trusted.stdout.utf8)) as? [String: Any]
     let measurement = object?["measurement"] as? [String: Any] ?? object ?? [:]
     #expect(measurement["uncompressed_bytes"] as? Int == other.count, "\(trusted.stdout)")
-    #expect(try count("measurements") == "1\n")
+    #expect(try count("measurements") == "1\n", "the same commit and image: replaced")
     #expect(try count("layer_scans") == "0\n")
   }
 

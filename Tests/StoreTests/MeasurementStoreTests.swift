@@ -100,10 +100,23 @@ import Testing
     sample.layers[0].compressedEstimated = true
     sample.layers[0].compressedBytes = 4242
     try store.save(sample)
+    let tarBytes = sample.layers[0].uncompressedBytes
     #expect(
-      try store.knownEstimates(diffIDs: ["sha256:d0", "sha256:other"]) == [
-        "sha256:d0": KnownEstimate(compressedBytes: 4242, tarBytes: sample.layers[0].uncompressedBytes)
+      try store.knownEstimates(for: [("sha256:d0", tarBytes), ("sha256:other", 10)]) == [
+        "sha256:d0": KnownEstimate(compressedBytes: 4242, tarBytes: tarBytes)
       ])
+    // Another measurement records an estimate of the same diff id made of a tar of
+    // another size (a config naming another layer's diff id): the one of the layer's
+    // size is found whichever was recorded first; with no size known, either serves.
+    var other = Self.sample()
+    other.commit = String(repeating: "e", count: 40)
+    other.layers[0].compressedEstimated = true
+    other.layers[0].compressedBytes = 99
+    other.layers[0].uncompressedBytes = tarBytes + 512
+    try store.save(other)
+    #expect(try store.knownEstimates(for: [("sha256:d0", tarBytes)])["sha256:d0"]?.compressedBytes == 4242)
+    #expect(try store.knownEstimates(for: [("sha256:d0", tarBytes + 512)])["sha256:d0"]?.compressedBytes == 99)
+    #expect(try store.knownEstimates(for: [("sha256:d0", 1)])["sha256:d0"] != nil)
   }
 
   @Test func anUnwritableLocationIsAClearError() throws {
