@@ -107,7 +107,9 @@ import Testing
       ])
     // Another measurement records an estimate of the same diff id made of a tar of
     // another size (a config naming another layer's diff id): the one of the layer's
-    // size is found whichever was recorded first; with no size known, either serves.
+    // size is found whichever was recorded first; with none of its size, or no size
+    // given, another is returned (the measurer uses none of another size, but names
+    // it in its refusal).
     var other = Self.sample()
     other.commit = String(repeating: "e", count: 40)
     other.layers[0].compressedEstimated = true
@@ -117,6 +119,7 @@ import Testing
     #expect(try store.knownEstimates(for: [("sha256:d0", tarBytes)])["sha256:d0"]?.compressedBytes == 4242)
     #expect(try store.knownEstimates(for: [("sha256:d0", tarBytes + 512)])["sha256:d0"]?.compressedBytes == 99)
     #expect(try store.knownEstimates(for: [("sha256:d0", 1)])["sha256:d0"] != nil)
+    #expect(try store.knownEstimates(for: [("sha256:d0", nil)])["sha256:d0"] != nil)
   }
 
   @Test func anUnwritableLocationIsAClearError() throws {
